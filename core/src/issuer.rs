@@ -1,0 +1,175 @@
+//! The issuer: checks a holder's binding request and signs a credential over
+//! the claims' commitment; publishes trust-list entries and status lists.
+
+use std::collections::BTreeMap;
+
+use rand_core::CryptoRngCore;
+use thiserror::Error;
+
+use crate::binding::{BindingRequest, MIN_NONCE_LEN};
+use crate::claims::{Claims, ClaimsError};
+use crate::commitment::{self, Seeds};
+use crate::cose::Sign1;
+use crate::credential::{Credential, CredentialInfo, HeldCredential};
+use crate::date::{UnixTime, SECONDS_PER_DAY};
+use crate::keys::{PublicKey, SecretKey};
+use crate::status_list::SignedStatusList;
+use crate::trust_list::TrustedIssuer;
+
+/// Longest key id accepted, in bytes. Short ids keep QR codes small.
+pub const MAX_KID_LEN: usize = 16;
+
+/// Why a credential could not be issued.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum IssueError {
+    /// The binding request's signature does not verify with its key.
+    #[error(
+        "binding request signature does not verify: the device did not prove it holds the key"
+    )]
+    BindingSignature,
+    /// The claims are not valid.
+    #[error("invalid claims: {0}")]
+    Claims(#[from] ClaimsError),
+    /// The document expires before the issuance day ends.
+    #[error("the document's expiry date is already past at issuance")]
+    AlreadyExpired,
+    /// Key id empty or too long, or issuer name or status address empty.
+    #[error("issuer configuration: {0}")]
+    Config(&'static str),
+    /// The binding request answers a different nonce.
+    #[error("binding request answers a different nonce; ask the holder to bind again with the current nonce")]
+    NonceMismatch,
+    /// Issuance time before 1970.
+    #[error("issuance time is before 1970-01-01")]
+    TimeBeforeEpoch,
+}
+
+/// An issuing authority's signing key and published identity.
+pub struct Issuer {
+    key: SecretKey,
+    kid: Vec<u8>,
+    name: String,
+    status_uri: String,
+}
+
+impl std::fmt::Debug for Issuer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Issuer")
+            .field("kid", &self.kid)
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Issuer {
+    /// An issuer with its key, key id, name (`iss`) and status list address.
+    ///
+    /// # Errors
+    /// [`IssueError::Config`] for an empty or over-long key id, or empty name or address.
+    pub fn new(
+        key: SecretKey,
+        kid: &[u8],
+        name: &str,
+        status_uri: &str,
+    ) -> Result<Issuer, IssueError> {
+        if kid.is_empty() || kid.len() > MAX_KID_LEN {
+            return Err(IssueError::Config("key id must be 1 to 16 bytes"));
+        }
+        if name.trim().is_empty() || status_uri.trim().is_empty() {
+            return Err(IssueError::Config(
+                "issuer name and status list address must not be empty",
+            ));
+        }
+        Ok(Issuer {
+            key,
+            kid: kid.to_vec(),
+            name: name.to_owned(),
+            status_uri: status_uri.to_owned(),
+        })
+    }
+
+    /// The key id.
+    pub fn kid(&self) -> &[u8] {
+        &self.kid
+    }
+
+    /// The public key verifiers will trust.
+    pub fn public_key(&self) -> PublicKey {
+        self.key.public_key()
+    }
+
+    /// The trust-list entry for this issuer's key over a validity window.
+    pub fn trust_entry(&self, not_before: UnixTime, not_after: UnixTime) -> TrustedIssuer {
+        TrustedIssuer {
+            kid: self.kid.clone(),
+            public_key: self.public_key(),
+            name: self.name.clone(),
+            status_uri: self.status_uri.clone(),
+            not_before,
+            not_after,
+        }
+    }
+
+    /// A fresh nonce to send to a holder before it makes a binding request.
+    pub fn binding_nonce(rng: &mut impl CryptoRngCore) -> [u8; MIN_NONCE_LEN] {
+        let mut nonce = [0u8; MIN_NONCE_LEN];
+        rng.fill_bytes(&mut nonce);
+        nonce
+    }
+
+    /// Issues a credential: validates the claims, checks the binding request
+    /// answers `expected_nonce`, commits to every claim with fresh salts and
+    /// signs. `issued_at` is rounded down to its UTC day; the credential is
+    /// valid through the document's expiry date.
+    ///
+    /// # Errors
+    /// [`IssueError`] naming the invalid claim, a failed binding check, or an
+    /// expiry already past.
+    pub fn issue(
+        &self,
+        claims: &Claims,
+        request: &BindingRequest,
+        expected_nonce: &[u8],
+        status_index: u64,
+        issued_at: UnixTime,
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<HeldCredential, IssueError> {
+        let device_key = request.check(expected_nonce)?;
+        let entries = claims.to_entries(issued_at)?;
+        let issued_day = u64::try_from(issued_at.0.div_euclid(SECONDS_PER_DAY))
+            .map_err(|_| IssueError::TimeBeforeEpoch)?;
+        let expiry_day = u64::try_from(claims.expiry_date.days_since_epoch() + 1)
+            .map_err(|_| IssueError::AlreadyExpired)?;
+        if expiry_day <= issued_day {
+            return Err(IssueError::AlreadyExpired);
+        }
+        let values: BTreeMap<_, _> = entries.into_iter().collect();
+        let seeds = Seeds::generate(rng);
+        let encoded = values
+            .iter()
+            .map(|(k, v)| (*k, v.to_cbor().to_bytes()))
+            .collect();
+        let root = commitment::root(commitment::tree_for(claims.document_type), &encoded, &seeds);
+        let info = CredentialInfo {
+            kid: self.kid.clone(),
+            issuer: self.name.clone(),
+            issued_day,
+            expiry_day,
+            status_index,
+            status_uri: self.status_uri.clone(),
+            document_type: claims.document_type,
+            document_version: claims.document_version,
+            device_key,
+            root,
+        };
+        let sign1 = Sign1::sign(info.protected(), info.payload(), &self.key);
+        HeldCredential::new(Credential::new(sign1, info), values, seeds)
+            .map_err(|_| IssueError::Config("internal: commitment mismatch"))
+    }
+
+    /// Signs a status list for publication.
+    pub fn sign_status_list(&self, list: &SignedStatusList) -> Vec<u8> {
+        list.sign(&self.key, &self.kid)
+    }
+}

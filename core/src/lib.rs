@@ -1,0 +1,79 @@
+//! hawiya-core: an offline digital ID wallet core.
+//!
+//! An issuer signs identity credentials ([`Issuer`]); the holder's phone keeps
+//! them ([`HeldCredential`]) and shows chosen claims as a signed QR code
+//! ([`Presentation`]); a verifier checks that code offline ([`Verifier`])
+//! against a root-signed [`TrustList`] and an optional [`SignedStatusList`].
+//! Data flows one way: issuer → credential → presentation → QR text → verifier.
+//!
+//! The wire format is specified in `docs/FORMAT.md`; the threat model in
+//! `docs/SECURITY.md`. Core logic never reads the clock: callers pass
+//! [`UnixTime`] in (see [`Clock`]).
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod base45;
+mod binding;
+mod cbor;
+mod claims;
+mod commitment;
+mod cose;
+mod credential;
+mod date;
+mod error;
+mod issuer;
+mod keys;
+mod presentation;
+mod qr;
+mod status_list;
+mod trust_list;
+mod verifier;
+
+pub use base45::Base45Error;
+pub use binding::{BindingRequest, MAX_NONCE_LEN, MIN_NONCE_LEN};
+pub use cbor::CborError;
+pub use claims::{
+    ClaimKey, ClaimValue, Claims, ClaimsError, DocumentType, Sex, MAX_PORTRAIT_BYTES,
+    MAX_TEXT_BYTES,
+};
+pub use commitment::CHUNK_LEN;
+pub use credential::{Credential, CredentialInfo, HeldCredential, FORMAT_VERSION};
+pub use date::{Clock, Date, DateError, FixedClock, SystemClock, UnixTime, SECONDS_PER_DAY};
+pub use error::FormatError;
+pub use issuer::{IssueError, Issuer, MAX_KID_LEN};
+pub use keys::{DeviceSigner, KeyError, PublicKey, SecretKey, PUBLIC_KEY_LEN, SIGNATURE_LEN};
+pub use presentation::{
+    Disclosure, Mode, PresentError, Presentation, MAX_QR_TEXT_LEN, MAX_VERIFIER_NONCE_LEN,
+    QR_PREFIX,
+};
+pub use qr::{decode_png, EccLevel, QrError, QrMatrix, MIN_PNG_MODULE_PX, QUIET_ZONE_MODULES};
+pub use status_list::{SignedStatusList, StatusList, StatusListError, STATUS_LIST_TYP};
+pub use trust_list::{TrustList, TrustListError, TrustedIssuer, TRUST_LIST_TYP};
+pub use verifier::{Failure, Policy, Verdict, Verifier, Warning};
+
+/// Low-level pieces for fuzzing and the format's test vectors. Not a stable API.
+#[doc(hidden)]
+pub mod internal {
+    pub use crate::base45::{decode as base45_decode, encode as base45_encode};
+    pub use crate::cbor::{decode as cbor_decode, Value as CborValue};
+
+    /// Parses presentation QR text without verifying anything.
+    pub fn parse_presentation(text: &str) -> Result<(), crate::FormatError> {
+        crate::presentation::parse_qr_text(text).map(|_| ())
+    }
+
+    /// Issues a credential with fixed seeds, for reproducible test vectors.
+    pub fn issue_with_rng(
+        issuer: &crate::Issuer,
+        claims: &crate::Claims,
+        request: &crate::BindingRequest,
+        nonce: &[u8],
+        status_index: u64,
+        at: crate::UnixTime,
+        rng: &mut impl rand_core::CryptoRngCore,
+    ) -> Result<crate::HeldCredential, crate::IssueError> {
+        issuer.issue(claims, request, nonce, status_index, at, rng)
+    }
+}

@@ -1,0 +1,411 @@
+//! A presentation: the claims the holder chose to show, the proof that the
+//! issuer committed to them, and (device-bound form) the device's signature
+//! over a timestamp and optional verifier nonce. Its QR text is a versioned
+//! prefix plus Base45, so the QR uses alphanumeric mode.
+//!
+//! The wire form carries a *compressed* credential: fields the verifier can
+//! derive (issuer name and status address from the trust list, `nbf` = `iat`,
+//! the COSE_Key frame, the commitment root) are left out and rebuilt, byte for
+//! byte, before the issuer signature is checked (docs/FORMAT.md §5).
+
+use std::collections::BTreeMap;
+
+use thiserror::Error;
+
+use crate::base45;
+use crate::cbor::{self, Value};
+use crate::claims::{ClaimKey, ClaimValue, DocumentType};
+use crate::commitment::{self, EncodedClaims};
+use crate::cose;
+use crate::credential::{HeldCredential, FORMAT_VERSION};
+use crate::date::UnixTime;
+use crate::error::FormatError;
+use crate::keys::{DeviceSigner, KeyError, PublicKey, SIGNATURE_LEN};
+
+/// QR text prefix: "HW", the format version, ":".
+pub const QR_PREFIX: &str = "HW1:";
+/// Longest QR text accepted (QR version 40-L alphanumeric capacity).
+pub const MAX_QR_TEXT_LEN: usize = 4296;
+/// Longest verifier nonce a presentation may carry.
+pub const MAX_VERIFIER_NONCE_LEN: usize = 32;
+const S: &str = "presentation";
+/// Number of fields before the optional device part.
+const BASE_FIELDS: usize = 11;
+
+/// Which claims to show.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Disclosure {
+    /// Every claim except the portrait.
+    Full,
+    /// Name in Arabic and English, document number and expiry date.
+    Identity,
+    /// Only whether the holder is 18 or over.
+    AgeOver18,
+    /// Only whether the holder is 21 or over.
+    AgeOver21,
+    /// Exactly these claims.
+    Only(Vec<ClaimKey>),
+}
+
+impl Disclosure {
+    /// The claim keys this disclosure shows for a document type.
+    pub fn keys(&self, document: DocumentType) -> Vec<ClaimKey> {
+        let mut keys = match self {
+            Disclosure::Full => document
+                .claim_keys()
+                .iter()
+                .copied()
+                .filter(|k| *k != ClaimKey::Portrait)
+                .collect(),
+            Disclosure::Identity => {
+                vec![
+                    ClaimKey::DocumentNumber,
+                    ClaimKey::NameAr,
+                    ClaimKey::NameEn,
+                    ClaimKey::ExpiryDate,
+                ]
+            }
+            Disclosure::AgeOver18 => vec![ClaimKey::AgeOver18],
+            Disclosure::AgeOver21 => vec![ClaimKey::AgeOver21],
+            Disclosure::Only(keys) => keys.clone(),
+        };
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+}
+
+/// How a presentation is protected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Signed by the holder's device key over a time (and nonce): a copy or
+    /// screenshot goes stale within the verifier's freshness window.
+    DeviceBound,
+    /// Issuer-signed only, e.g. printed: lower assurance, anyone holding a copy
+    /// can show it.
+    Static,
+}
+
+/// Why a presentation could not be made.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum PresentError {
+    /// A requested claim is not part of this document type.
+    #[error("{key} is not part of a {document}")]
+    ClaimNotInDocument {
+        /// The claim.
+        key: ClaimKey,
+        /// The document type's name.
+        document: &'static str,
+    },
+    /// The signer's key is not the one the credential is bound to.
+    #[error("this device key is not the one the credential is bound to")]
+    DeviceKeyMismatch,
+    /// Nothing to disclose.
+    #[error("choose at least one claim to disclose")]
+    EmptyDisclosure,
+    /// The verifier nonce is empty or too long.
+    #[error("verifier nonce must be 1 to 32 bytes")]
+    NonceLength,
+    /// The device signer failed.
+    #[error(transparent)]
+    Signer(#[from] KeyError),
+    /// The time is before 1970.
+    #[error("presentation time is before 1970-01-01")]
+    TimeBeforeEpoch,
+}
+
+/// A presentation ready to show as a QR code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Presentation {
+    bytes: Vec<u8>,
+    mode: Mode,
+    disclosed: Vec<ClaimKey>,
+}
+
+impl Presentation {
+    /// Makes a device-bound presentation of the chosen claims at time `at`,
+    /// bound to `nonce` when the verifier gave one.
+    ///
+    /// # Errors
+    /// [`PresentError`] for an empty or foreign disclosure, the wrong device
+    /// key, a bad nonce, or a failing signer.
+    pub fn device_bound(
+        held: &HeldCredential,
+        disclosure: &Disclosure,
+        signer: &dyn DeviceSigner,
+        at: UnixTime,
+        nonce: Option<&[u8]>,
+    ) -> Result<Presentation, PresentError> {
+        if signer.public_key() != held.info().device_key {
+            return Err(PresentError::DeviceKeyMismatch);
+        }
+        if nonce.is_some_and(|n| n.is_empty() || n.len() > MAX_VERIFIER_NONCE_LEN) {
+            return Err(PresentError::NonceLength);
+        }
+        let ts = u64::try_from(at.0).map_err(|_| PresentError::TimeBeforeEpoch)?;
+        let (mut fields, disclosed) = base_fields(held, disclosure)?;
+        let nonce_value = nonce.map_or(Value::Null, Value::bytes);
+        let signed = device_signed_bytes(&fields, ts, &nonce_value);
+        let signature = signer.sign(&signed)?;
+        fields.push(Value::Array(vec![
+            Value::Unsigned(ts),
+            nonce_value,
+            Value::bytes(&signature),
+        ]));
+        Ok(Presentation {
+            bytes: Value::Array(fields).to_bytes(),
+            mode: Mode::DeviceBound,
+            disclosed,
+        })
+    }
+
+    /// Makes a static (issuer-signed only) presentation, e.g. for print.
+    ///
+    /// # Errors
+    /// [`PresentError`] for an empty or foreign disclosure.
+    pub fn static_form(
+        held: &HeldCredential,
+        disclosure: &Disclosure,
+    ) -> Result<Presentation, PresentError> {
+        let (fields, disclosed) = base_fields(held, disclosure)?;
+        Ok(Presentation {
+            bytes: Value::Array(fields).to_bytes(),
+            mode: Mode::Static,
+            disclosed,
+        })
+    }
+
+    /// The CBOR bytes (what the QR carries, before Base45).
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// Device-bound or static.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// The claims shown.
+    pub fn disclosed(&self) -> &[ClaimKey] {
+        &self.disclosed
+    }
+
+    /// The QR text: `HW1:` followed by Base45.
+    pub fn qr_text(&self) -> String {
+        format!("{QR_PREFIX}{}", base45::encode(&self.bytes))
+    }
+}
+
+fn base_fields(
+    held: &HeldCredential,
+    disclosure: &Disclosure,
+) -> Result<(Vec<Value>, Vec<ClaimKey>), PresentError> {
+    let info = held.info();
+    let doc = info.document_type;
+    let tree = commitment::tree_for(doc);
+    let keys = disclosure.keys(doc);
+    if keys.is_empty() {
+        return Err(PresentError::EmptyDisclosure);
+    }
+    if let Some(key) = keys.iter().find(|k| !commitment::contains(tree, **k)) {
+        return Err(PresentError::ClaimNotInDocument {
+            key: *key,
+            document: doc.name_en(),
+        });
+    }
+    let (_, proof) = commitment::prove(tree, &held.encoded_claims(), held.seeds(), &|k| {
+        keys.contains(&k)
+    });
+    let claims = keys
+        .iter()
+        .filter_map(|k| {
+            held.claim(*k)
+                .map(|v| (Value::Unsigned(k.code()), v.to_cbor()))
+        })
+        .collect();
+    let fields = vec![
+        Value::Unsigned(FORMAT_VERSION),
+        Value::bytes(&info.kid),
+        Value::Unsigned(info.issued_day),
+        Value::Unsigned(info.expiry_day),
+        Value::Unsigned(info.status_index),
+        Value::Unsigned(doc.code()),
+        Value::Unsigned(u64::from(info.document_version)),
+        Value::bytes(info.device_key.as_bytes()),
+        Value::Map(claims),
+        Value::Bytes(proof),
+        Value::bytes(held.credential().signature()),
+    ];
+    Ok((fields, keys))
+}
+
+/// What the device signs: a COSE Sig_structure (protected `{1: -8}`) whose
+/// payload is the presentation array with the device part `[ts, nonce]`.
+fn device_signed_bytes(base: &[Value], ts: u64, nonce: &Value) -> Vec<u8> {
+    let mut fields = base.to_vec();
+    fields.push(Value::Array(vec![Value::Unsigned(ts), nonce.clone()]));
+    let payload = Value::Array(fields).to_bytes();
+    cose::sig_structure(&cose::protected_header(None, None), &payload)
+}
+
+/// The device part of a parsed presentation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct DevicePart {
+    pub ts: u64,
+    pub nonce: Option<Vec<u8>>,
+    pub signature: [u8; SIGNATURE_LEN],
+    pub signed_bytes: Vec<u8>,
+}
+
+/// A presentation as read by a verifier, before any check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ParsedPresentation {
+    pub kid: Vec<u8>,
+    pub issued_day: u64,
+    pub expiry_day: u64,
+    pub status_index: u64,
+    pub document_type: DocumentType,
+    pub document_version: u32,
+    pub device_key: PublicKey,
+    pub claims: Vec<(ClaimKey, ClaimValue)>,
+    pub encoded_claims: EncodedClaims,
+    pub proof: Vec<u8>,
+    pub issuer_signature: [u8; SIGNATURE_LEN],
+    pub device: Option<DevicePart>,
+}
+
+/// Reads the version from `HW<digits>:` and returns the Base45 rest.
+fn split_prefix(text: &str) -> Result<&str, FormatError> {
+    let rest = text.strip_prefix("HW").ok_or(FormatError::Prefix)?;
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let version: u64 = rest[..digits].parse().map_err(|_| FormatError::Prefix)?;
+    let body = rest[digits..]
+        .strip_prefix(':')
+        .ok_or(FormatError::Prefix)?;
+    if version != FORMAT_VERSION {
+        return Err(FormatError::UnsupportedVersion {
+            structure: S,
+            found: version,
+            supported: FORMAT_VERSION,
+        });
+    }
+    Ok(body)
+}
+
+/// Reads QR text into a presentation, refusing anything not in canonical form.
+pub(crate) fn parse_qr_text(text: &str) -> Result<ParsedPresentation, FormatError> {
+    if text.len() > MAX_QR_TEXT_LEN {
+        return Err(FormatError::TooLarge {
+            structure: "QR text",
+            limit: MAX_QR_TEXT_LEN,
+        });
+    }
+    let bytes = base45::decode(split_prefix(text)?)?;
+    parse_bytes(&bytes)
+}
+
+/// Reads presentation bytes.
+pub(crate) fn parse_bytes(bytes: &[u8]) -> Result<ParsedPresentation, FormatError> {
+    let bad = |field| FormatError::field(S, field);
+    let value = cbor::decode(bytes)?;
+    let fields = value.as_array().ok_or(bad("array"))?;
+    let version = fields
+        .first()
+        .and_then(Value::as_u64)
+        .ok_or(bad("version"))?;
+    if version != FORMAT_VERSION {
+        return Err(FormatError::UnsupportedVersion {
+            structure: S,
+            found: version,
+            supported: FORMAT_VERSION,
+        });
+    }
+    let (base, device) = match fields.len() {
+        BASE_FIELDS => (fields, None),
+        n if n == BASE_FIELDS + 1 => (&fields[..BASE_FIELDS], fields.last()),
+        _ => return Err(bad("array length")),
+    };
+    let [_, kid, iat, exp, status, doc_type, doc_version, device_key, claims, proof, issuer_sig] =
+        base
+    else {
+        return Err(bad("array length"));
+    };
+    let document_type = doc_type
+        .as_u64()
+        .and_then(DocumentType::from_code)
+        .ok_or(bad("document type"))?;
+    let tree = commitment::tree_for(document_type);
+    let claim_map = claims
+        .as_map()
+        .filter(|m| !m.is_empty())
+        .ok_or(bad("claims"))?;
+    let mut typed = Vec::with_capacity(claim_map.len());
+    let mut encoded = BTreeMap::new();
+    for (k, v) in claim_map {
+        let key = k
+            .as_u64()
+            .and_then(ClaimKey::from_code)
+            .filter(|k| commitment::contains(tree, *k))
+            .ok_or(bad("claim key (not part of this document type)"))?;
+        typed.push((
+            key,
+            ClaimValue::from_cbor(key, v).ok_or(bad("claim value"))?,
+        ));
+        encoded.insert(key, v.to_bytes());
+    }
+    let device = match device {
+        None => None,
+        Some(part) => {
+            let [ts, nonce, sig] = part.as_array().ok_or(bad("device part"))? else {
+                return Err(bad("device part"));
+            };
+            let ts_value = ts.as_u64().ok_or(bad("device timestamp"))?;
+            let nonce_bytes = match nonce {
+                Value::Null => None,
+                Value::Bytes(n) if !n.is_empty() && n.len() <= MAX_VERIFIER_NONCE_LEN => {
+                    Some(n.clone())
+                }
+                _ => return Err(bad("verifier nonce")),
+            };
+            Some(DevicePart {
+                ts: ts_value,
+                nonce: nonce_bytes,
+                signature: sig
+                    .as_bytes()
+                    .and_then(|s| s.try_into().ok())
+                    .ok_or(bad("device signature"))?,
+                signed_bytes: device_signed_bytes(base, ts_value, nonce),
+            })
+        }
+    };
+    Ok(ParsedPresentation {
+        kid: kid
+            .as_bytes()
+            .filter(|k| !k.is_empty() && k.len() <= crate::issuer::MAX_KID_LEN)
+            .ok_or(bad("kid"))?
+            .to_vec(),
+        issued_day: iat.as_u64().ok_or(bad("issued day"))?,
+        expiry_day: exp.as_u64().ok_or(bad("expiry day"))?,
+        status_index: status.as_u64().ok_or(bad("status index"))?,
+        document_type,
+        document_version: doc_version
+            .as_u64()
+            .and_then(|v| u32::try_from(v).ok())
+            .filter(|v| *v > 0)
+            .ok_or(bad("document version"))?,
+        device_key: device_key
+            .as_bytes()
+            .and_then(|k| PublicKey::from_bytes(k).ok())
+            .ok_or(bad("device key"))?,
+        claims: typed,
+        encoded_claims: encoded,
+        proof: proof.as_bytes().ok_or(bad("proof"))?.to_vec(),
+        issuer_signature: issuer_sig
+            .as_bytes()
+            .and_then(|s| s.try_into().ok())
+            .ok_or(bad("issuer signature"))?,
+        device,
+    })
+}

@@ -1,0 +1,257 @@
+//! Revocation: a Token Status List (IETF OAuth draft) with one bit per
+//! credential, zlib-compressed, signed by the issuer, with a time to live.
+
+use miniz_oxide::deflate::compress_to_vec_zlib;
+use miniz_oxide::inflate::decompress_to_vec_zlib_with_limit;
+use thiserror::Error;
+
+use crate::cbor::{self, Value};
+use crate::cose::{self, Sign1};
+use crate::date::UnixTime;
+use crate::error::FormatError;
+use crate::keys::SecretKey;
+use crate::trust_list::TrustList;
+
+/// COSE `typ` of a status list token, as the draft registers it.
+pub const STATUS_LIST_TYP: &str = "application/statuslist+cwt";
+const S: &str = "status list";
+const CWT_SUB: i64 = 2;
+const CWT_EXP: i64 = 4;
+const CWT_IAT: i64 = 6;
+const CWT_STATUS_LIST: i64 = 65533;
+const CWT_TTL: i64 = 65534;
+/// Largest list accepted: 2^27 credentials (16 MiB of bits) after inflation.
+const MAX_LIST_BYTES: usize = 16 << 20;
+const MAX_SIGNED_BYTES: usize = 16 << 20;
+
+/// One status bit per credential: 0 valid, 1 invalid (revoked or superseded).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatusList {
+    bits: Vec<u8>,
+}
+
+/// Why a status list operation failed.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum StatusListError {
+    /// The bytes are not a status list token.
+    #[error("not a status list: {0}")]
+    Format(#[from] FormatError),
+    /// The index is beyond the list.
+    #[error("status index {index} is beyond the list of {capacity} entries")]
+    IndexOutOfRange {
+        /// The index asked for.
+        index: u64,
+        /// How many entries the list has.
+        capacity: u64,
+    },
+    /// Signed by a key the trust list does not have.
+    #[error("status list is signed by a key not in the trust list")]
+    UnknownIssuerKey,
+    /// The signature does not verify.
+    #[error("status list signature does not verify; fetch it again from the issuer")]
+    Signature,
+    /// The list's address is not the one the trust list gives its issuer.
+    #[error("status list address does not match the trust list entry of its signing key")]
+    WrongAddress,
+}
+
+impl StatusList {
+    /// A list of `capacity` entries (rounded up to whole bytes), all valid.
+    pub fn new(capacity: u64) -> StatusList {
+        let bytes = usize::try_from(capacity.div_ceil(8))
+            .unwrap_or(MAX_LIST_BYTES)
+            .min(MAX_LIST_BYTES);
+        StatusList {
+            bits: vec![0; bytes],
+        }
+    }
+
+    /// How many entries the list holds.
+    pub fn capacity(&self) -> u64 {
+        self.bits.len() as u64 * 8
+    }
+
+    fn locate(&self, index: u64) -> Result<(usize, u8), StatusListError> {
+        usize::try_from(index / 8)
+            .ok()
+            .filter(|byte| *byte < self.bits.len())
+            .map(|byte| (byte, 1u8 << (index % 8)))
+            .ok_or(StatusListError::IndexOutOfRange {
+                index,
+                capacity: self.capacity(),
+            })
+    }
+
+    /// Marks a credential invalid (revoked or superseded). Never undone.
+    ///
+    /// # Errors
+    /// [`StatusListError::IndexOutOfRange`] beyond the list.
+    pub fn set_invalid(&mut self, index: u64) -> Result<(), StatusListError> {
+        let (byte, mask) = self.locate(index)?;
+        self.bits[byte] |= mask;
+        Ok(())
+    }
+
+    /// Whether a credential is marked invalid.
+    ///
+    /// # Errors
+    /// [`StatusListError::IndexOutOfRange`] beyond the list.
+    pub fn is_invalid(&self, index: u64) -> Result<bool, StatusListError> {
+        let (byte, mask) = self.locate(index)?;
+        Ok(self.bits[byte] & mask != 0)
+    }
+
+    /// The raw bit array (least significant bit first), for issuer storage.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bits
+    }
+
+    /// A list from a raw bit array.
+    ///
+    /// # Errors
+    /// [`FormatError::TooLarge`] beyond 2^27 entries.
+    pub fn from_raw(bits: Vec<u8>) -> Result<StatusList, StatusListError> {
+        if bits.len() > MAX_LIST_BYTES {
+            return Err(FormatError::TooLarge {
+                structure: S,
+                limit: MAX_LIST_BYTES,
+            }
+            .into());
+        }
+        Ok(StatusList { bits })
+    }
+}
+
+/// A status list as signed and published by an issuer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignedStatusList {
+    /// Address of the list (CWT `sub`); credentials point to it.
+    pub uri: String,
+    /// When it was signed.
+    pub issued_at: UnixTime,
+    /// Seconds after `issued_at` that the list may be cached.
+    pub ttl: u64,
+    /// The bits.
+    pub list: StatusList,
+}
+
+impl SignedStatusList {
+    /// Signs a status list token (COSE_Sign1 over a CWT).
+    pub fn sign(&self, issuer_key: &SecretKey, kid: &[u8]) -> Vec<u8> {
+        let compressed = compress_to_vec_zlib(&self.list.bits, 9);
+        let ttl = i64::try_from(self.ttl).unwrap_or(i64::MAX);
+        let payload = Value::Map(vec![
+            (Value::int(CWT_SUB), Value::text(&self.uri)),
+            (Value::int(CWT_IAT), Value::int(self.issued_at.0)),
+            (
+                Value::int(CWT_EXP),
+                Value::int(self.issued_at.0.saturating_add(ttl)),
+            ),
+            (Value::int(CWT_TTL), Value::Unsigned(self.ttl)),
+            (
+                Value::int(CWT_STATUS_LIST),
+                Value::Map(vec![
+                    (Value::text("bits"), Value::Unsigned(1)),
+                    (Value::text("lst"), Value::Bytes(compressed)),
+                ]),
+            ),
+        ])
+        .to_bytes();
+        let protected = cose::protected_header(Some(kid), Some(STATUS_LIST_TYP));
+        Sign1::sign(protected, payload, issuer_key).to_bytes()
+    }
+
+    /// Reads a status list token, checks it is signed by a trusted issuer key
+    /// and that its address is that issuer's.
+    ///
+    /// # Errors
+    /// [`StatusListError`] naming what is wrong.
+    pub fn from_signed(
+        bytes: &[u8],
+        trust: &TrustList,
+    ) -> Result<SignedStatusList, StatusListError> {
+        if bytes.len() > MAX_SIGNED_BYTES {
+            return Err(FormatError::TooLarge {
+                structure: S,
+                limit: MAX_SIGNED_BYTES,
+            }
+            .into());
+        }
+        let bad = |field| StatusListError::Format(FormatError::field(S, field));
+        let sign1 = Sign1::from_bytes(bytes, S, Some(STATUS_LIST_TYP))?;
+        let kid = sign1.kid().ok_or(bad("kid"))?;
+        let issuer = trust
+            .issuer(&kid)
+            .ok_or(StatusListError::UnknownIssuerKey)?;
+        if !sign1.verify(&issuer.public_key) {
+            return Err(StatusListError::Signature);
+        }
+        let map = cbor::decode(&sign1.payload).map_err(FormatError::from)?;
+        let uri = map
+            .map_get(CWT_SUB)
+            .and_then(Value::as_text)
+            .ok_or(bad("sub"))?
+            .to_owned();
+        if uri != issuer.status_uri {
+            return Err(StatusListError::WrongAddress);
+        }
+        let inner = map.map_get(CWT_STATUS_LIST).ok_or(bad("status_list"))?;
+        let field = |name: &str| {
+            inner.as_map().and_then(|m| {
+                m.iter()
+                    .find(|(k, _)| k.as_text() == Some(name))
+                    .map(|(_, v)| v)
+            })
+        };
+        if field("bits").and_then(Value::as_u64) != Some(1) {
+            return Err(bad("bits (only 1 bit per entry is supported)"));
+        }
+        let compressed = field("lst").and_then(Value::as_bytes).ok_or(bad("lst"))?;
+        let bits = decompress_to_vec_zlib_with_limit(compressed, MAX_LIST_BYTES)
+            .map_err(|_| bad("lst (zlib)"))?;
+        Ok(SignedStatusList {
+            uri,
+            issued_at: map
+                .map_get(CWT_IAT)
+                .and_then(Value::as_i64)
+                .map(UnixTime)
+                .ok_or(bad("iat"))?,
+            ttl: map
+                .map_get(CWT_TTL)
+                .and_then(Value::as_u64)
+                .ok_or(bad("ttl"))?,
+            list: StatusList { bits },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bits_are_least_significant_first() {
+        let mut list = StatusList::new(16);
+        list.set_invalid(0).unwrap();
+        list.set_invalid(9).unwrap();
+        assert_eq!(list.as_bytes(), &[0b0000_0001, 0b0000_0010]);
+        assert!(list.is_invalid(9).unwrap());
+        assert!(!list.is_invalid(8).unwrap());
+        assert!(matches!(
+            list.set_invalid(16),
+            Err(StatusListError::IndexOutOfRange { .. })
+        ));
+        assert!(list.is_invalid(u64::MAX).is_err());
+    }
+
+    #[test]
+    fn a_million_entries_compress_small() {
+        let mut list = StatusList::new(1 << 20);
+        for i in (0..1 << 20).step_by(1000) {
+            list.set_invalid(i).unwrap();
+        }
+        let compressed = compress_to_vec_zlib(list.as_bytes(), 9);
+        assert!(compressed.len() < 8 * 1024, "{}", compressed.len());
+    }
+}

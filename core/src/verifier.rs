@@ -1,0 +1,532 @@
+//! The offline verifier: trust list + optional status lists + policy + the
+//! time, passed in. Every check that can run does, and each failure is a typed
+//! reason a clerk's screen can explain. Only disclosed claims come out, and
+//! only for an accepted presentation.
+
+use std::collections::{BTreeMap, HashMap};
+
+use sha2::{Digest, Sha256};
+
+use crate::claims::{ClaimKey, ClaimValue, DocumentType};
+use crate::commitment;
+use crate::cose::Sign1;
+use crate::credential::CredentialInfo;
+use crate::date::UnixTime;
+use crate::error::FormatError;
+use crate::presentation::{self, Mode, ParsedPresentation};
+use crate::status_list::SignedStatusList;
+use crate::trust_list::{TrustList, TrustListError};
+
+/// What a verifier tolerates. The defaults suit a clerk scanning a phone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Policy {
+    /// Clock difference tolerated between phone and verifier, in seconds.
+    pub clock_skew_secs: u32,
+    /// How old a device-bound presentation may be, in seconds.
+    pub freshness_secs: u32,
+    /// How old a status list may be before status counts as stale, in
+    /// seconds (the list's own time to live also applies).
+    pub max_status_age_secs: u64,
+    /// Reject, rather than warn, when status is stale or unknown.
+    pub require_fresh_status: bool,
+    /// Accept static (issuer-signed only, printed) presentations, as lower assurance.
+    pub accept_static: bool,
+}
+
+impl Default for Policy {
+    fn default() -> Policy {
+        Policy {
+            clock_skew_secs: 30,
+            freshness_secs: 120,
+            max_status_age_secs: 7 * 24 * 3600,
+            require_fresh_status: false,
+            accept_static: true,
+        }
+    }
+}
+
+/// One failed check. Alphabetical.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Failure {
+    /// The device signature does not verify with the credential's `cnf` key:
+    /// altered, or re-signed by another device.
+    BadDeviceSignature,
+    /// The issuer signature does not verify: the data was altered or forged.
+    BadIssuerSignature,
+    /// The credential's validity ended.
+    CredentialExpired {
+        /// When it expired.
+        expired_at: UnixTime,
+    },
+    /// The credential is not valid yet.
+    CredentialNotYetValid {
+        /// When it becomes valid.
+        valid_from: UnixTime,
+    },
+    /// The issuer key signed outside the validity the trust list gives it.
+    IssuerKeyNotValid {
+        /// When the credential was signed.
+        signed_at: UnixTime,
+        /// Start of the key's validity.
+        not_before: UnixTime,
+        /// End of the key's validity.
+        not_after: UnixTime,
+    },
+    /// Not a hawiya presentation, or damaged.
+    Malformed(FormatError),
+    /// The presentation answers a different verifier nonce.
+    NonceMismatch,
+    /// The presentation's time is ahead of the verifier's clock.
+    PresentationFromFuture {
+        /// Seconds ahead.
+        ahead_secs: u64,
+    },
+    /// The presentation is older than the freshness window (a screenshot or replay).
+    PresentationStale {
+        /// Its age in seconds.
+        age_secs: u64,
+    },
+    /// This exact presentation was already accepted inside the window.
+    Replayed,
+    /// The status list marks the credential invalid (revoked or superseded).
+    Revoked,
+    /// Static presentations are not accepted by this policy.
+    StaticNotAccepted,
+    /// The status list is too old and the policy requires fresh status.
+    StatusStale {
+        /// Its age in seconds.
+        age_secs: u64,
+    },
+    /// No status list covers the credential and the policy requires one.
+    StatusUnknown,
+    /// The issuer key is not in the trust list.
+    UnknownIssuerKey,
+    /// The presentation uses a format version this verifier does not know.
+    UnsupportedVersion {
+        /// The version found.
+        found: u64,
+    },
+}
+
+impl Failure {
+    /// A sentence a verifier's screen can show.
+    pub fn explain(&self) -> String {
+        match self {
+            Failure::BadDeviceSignature => {
+                "not signed by the phone the ID was issued to (altered or copied)".into()
+            }
+            Failure::BadIssuerSignature => {
+                "issuer signature invalid: the data was altered or forged".into()
+            }
+            Failure::CredentialExpired { .. } => "the ID has expired".into(),
+            Failure::CredentialNotYetValid { .. } => "the ID is not valid yet".into(),
+            Failure::IssuerKeyNotValid { .. } => {
+                "signed with an issuer key outside its validity period".into()
+            }
+            Failure::Malformed(e) => format!("not a readable ID code: {e}"),
+            Failure::NonceMismatch => "made for a different verification request".into(),
+            Failure::PresentationFromFuture { ahead_secs } => {
+                format!("made {ahead_secs} s in the future: check the clocks")
+            }
+            Failure::PresentationStale { age_secs } => {
+                format!(
+                    "made {age_secs} s ago: too old, ask for a fresh code (screenshot or replay?)"
+                )
+            }
+            Failure::Replayed => "this exact code was already scanned: ask for a fresh code".into(),
+            Failure::Revoked => "the ID was revoked or replaced by a newer version".into(),
+            Failure::StaticNotAccepted => "printed (static) codes are not accepted here".into(),
+            Failure::StatusStale { age_secs } => {
+                format!("revocation list is {age_secs} s old: update it")
+            }
+            Failure::StatusUnknown => {
+                "revocation status unknown: load the issuer's status list".into()
+            }
+            Failure::UnknownIssuerKey => "issued by a key not in the trust list".into(),
+            Failure::UnsupportedVersion { found } => {
+                format!("format version {found} is not supported: update the app")
+            }
+        }
+    }
+
+    /// A stable snake_case code for scripts and JSON.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Failure::BadDeviceSignature => "bad_device_signature",
+            Failure::BadIssuerSignature => "bad_issuer_signature",
+            Failure::CredentialExpired { .. } => "credential_expired",
+            Failure::CredentialNotYetValid { .. } => "credential_not_yet_valid",
+            Failure::IssuerKeyNotValid { .. } => "issuer_key_not_valid",
+            Failure::Malformed(_) => "malformed",
+            Failure::NonceMismatch => "nonce_mismatch",
+            Failure::PresentationFromFuture { .. } => "presentation_from_future",
+            Failure::PresentationStale { .. } => "presentation_stale",
+            Failure::Replayed => "replayed",
+            Failure::Revoked => "revoked",
+            Failure::StaticNotAccepted => "static_not_accepted",
+            Failure::StatusStale { .. } => "status_stale",
+            Failure::StatusUnknown => "status_unknown",
+            Failure::UnknownIssuerKey => "unknown_issuer_key",
+            Failure::UnsupportedVersion { .. } => "unsupported_version",
+        }
+    }
+}
+
+/// Something the verifier should know that does not, under the policy, reject.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Warning {
+    /// Static presentation: anyone holding a copy can show it.
+    StaticLowerAssurance,
+    /// The status list is older than the policy or its time to live allows.
+    StatusStale {
+        /// Its age in seconds.
+        age_secs: u64,
+    },
+    /// No status list covers this credential.
+    StatusUnknown,
+}
+
+impl Warning {
+    /// A sentence a verifier's screen can show.
+    pub fn explain(&self) -> String {
+        match self {
+            Warning::StaticLowerAssurance => {
+                "printed (static) code: lower assurance, not bound to the holder's phone; check the photo ID".into()
+            }
+            Warning::StatusStale { age_secs } => {
+                format!("revocation list is {age_secs} s old: a recent revocation may be missed")
+            }
+            Warning::StatusUnknown => "revocation status unknown: no status list loaded for this issuer".into(),
+        }
+    }
+
+    /// A stable snake_case code for scripts and JSON.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Warning::StaticLowerAssurance => "static_lower_assurance",
+            Warning::StatusStale { .. } => "status_stale",
+            Warning::StatusUnknown => "status_unknown",
+        }
+    }
+}
+
+/// The outcome of verifying one presentation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verdict {
+    /// Every failed check; empty means accepted.
+    pub failures: Vec<Failure>,
+    /// Notes that do not reject.
+    pub warnings: Vec<Warning>,
+    /// Device-bound or static, once the structure was readable.
+    pub mode: Option<Mode>,
+    /// Document type, once the structure was readable.
+    pub document_type: Option<DocumentType>,
+    /// Document version, once the structure was readable.
+    pub document_version: Option<u32>,
+    /// Issuer name from the trust list, when the key is known.
+    pub issuer: Option<String>,
+    /// When the credential expires, once readable.
+    pub expires_at: Option<UnixTime>,
+    /// When the device signed, for device-bound presentations.
+    pub presented_at: Option<UnixTime>,
+    /// The disclosed claims; empty unless accepted.
+    pub claims: Vec<(ClaimKey, ClaimValue)>,
+}
+
+impl Verdict {
+    /// Whether every check passed.
+    pub fn is_accepted(&self) -> bool {
+        self.failures.is_empty()
+    }
+
+    fn rejected(failure: Failure) -> Verdict {
+        Verdict {
+            failures: vec![failure],
+            warnings: Vec::new(),
+            mode: None,
+            document_type: None,
+            document_version: None,
+            issuer: None,
+            expires_at: None,
+            presented_at: None,
+            claims: Vec::new(),
+        }
+    }
+}
+
+/// Verifies presentations offline and remembers recent ones to stop replays.
+#[derive(Debug)]
+pub struct Verifier {
+    trust: TrustList,
+    status: BTreeMap<String, SignedStatusList>,
+    policy: Policy,
+    /// Hash of an accepted device signature → its presentation time.
+    seen: HashMap<[u8; 32], i64>,
+}
+
+impl Verifier {
+    /// A verifier over a trust list already checked against the pinned root
+    /// ([`TrustList::from_signed`]).
+    pub fn new(trust: TrustList, policy: Policy) -> Verifier {
+        Verifier {
+            trust,
+            status: BTreeMap::new(),
+            policy,
+            seen: HashMap::new(),
+        }
+    }
+
+    /// The trust list in use.
+    pub fn trust_list(&self) -> &TrustList {
+        &self.trust
+    }
+
+    /// Replaces the trust list with a newer one; an older version is refused.
+    ///
+    /// # Errors
+    /// [`TrustListError::Rollback`] if `newer` is older than the one in use.
+    pub fn update_trust_list(&mut self, newer: TrustList) -> Result<(), TrustListError> {
+        newer.check_not_older_than(self.trust.version)?;
+        self.trust = newer;
+        Ok(())
+    }
+
+    /// Adds a status list (already checked with [`SignedStatusList::from_signed`]);
+    /// an older list for the same address never replaces a newer one.
+    pub fn add_status_list(&mut self, list: SignedStatusList) {
+        match self.status.get(&list.uri) {
+            Some(existing) if existing.issued_at > list.issued_at => {}
+            _ => {
+                self.status.insert(list.uri.clone(), list);
+            }
+        }
+    }
+
+    /// Verifies QR text at time `now`. When the verifier showed a nonce,
+    /// `expected_nonce` makes the presentation answer it.
+    pub fn verify(
+        &mut self,
+        qr_text: &str,
+        now: UnixTime,
+        expected_nonce: Option<&[u8]>,
+    ) -> Verdict {
+        match presentation::parse_qr_text(qr_text) {
+            Ok(p) => self.verify_parsed(&p, now, expected_nonce),
+            Err(FormatError::UnsupportedVersion { found, .. }) => {
+                Verdict::rejected(Failure::UnsupportedVersion { found })
+            }
+            Err(e) => Verdict::rejected(Failure::Malformed(e)),
+        }
+    }
+
+    fn verify_parsed(
+        &mut self,
+        p: &ParsedPresentation,
+        now: UnixTime,
+        expected_nonce: Option<&[u8]>,
+    ) -> Verdict {
+        let policy = self.policy;
+        let skew = i64::from(policy.clock_skew_secs);
+        let mut failures = Vec::new();
+        let mut warnings = Vec::new();
+        let mode = if p.device.is_some() {
+            Mode::DeviceBound
+        } else {
+            Mode::Static
+        };
+        let mut verdict = Verdict {
+            failures: Vec::new(),
+            warnings: Vec::new(),
+            mode: Some(mode),
+            document_type: Some(p.document_type),
+            document_version: Some(p.document_version),
+            issuer: None,
+            expires_at: None,
+            presented_at: p
+                .device
+                .as_ref()
+                .and_then(|d| i64::try_from(d.ts).ok())
+                .map(UnixTime),
+            claims: Vec::new(),
+        };
+        let (Ok(issued_day), Ok(expiry_day)) =
+            (i64::try_from(p.issued_day), i64::try_from(p.expiry_day))
+        else {
+            verdict.failures.push(Failure::Malformed(FormatError::field(
+                "presentation",
+                "validity days",
+            )));
+            return verdict;
+        };
+        let day = crate::date::SECONDS_PER_DAY;
+        let (Some(issued_at), Some(expires_at)) =
+            (issued_day.checked_mul(day), expiry_day.checked_mul(day))
+        else {
+            verdict.failures.push(Failure::Malformed(FormatError::field(
+                "presentation",
+                "validity days",
+            )));
+            return verdict;
+        };
+        verdict.expires_at = Some(UnixTime(expires_at));
+
+        // 1. Issuer key and issuer signature over the rebuilt credential.
+        match self.trust.issuer(&p.kid) {
+            None => failures.push(Failure::UnknownIssuerKey),
+            Some(entry) => {
+                verdict.issuer = Some(entry.name.clone());
+                let signed_at = UnixTime(issued_at);
+                if signed_at < entry.not_before || signed_at > entry.not_after {
+                    failures.push(Failure::IssuerKeyNotValid {
+                        signed_at,
+                        not_before: entry.not_before,
+                        not_after: entry.not_after,
+                    });
+                }
+                let tree = commitment::tree_for(p.document_type);
+                match commitment::reconstruct(tree, &p.encoded_claims, &p.proof) {
+                    Err(_) => failures.push(Failure::Malformed(FormatError::field(
+                        "presentation",
+                        "proof length",
+                    ))),
+                    Ok(root) => {
+                        let info = CredentialInfo {
+                            kid: p.kid.clone(),
+                            issuer: entry.name.clone(),
+                            issued_day: p.issued_day,
+                            expiry_day: p.expiry_day,
+                            status_index: p.status_index,
+                            status_uri: entry.status_uri.clone(),
+                            document_type: p.document_type,
+                            document_version: p.document_version,
+                            device_key: p.device_key,
+                            root,
+                        };
+                        let sign1 = Sign1 {
+                            protected: info.protected(),
+                            payload: info.payload(),
+                            signature: p.issuer_signature,
+                        };
+                        if !sign1.verify(&entry.public_key) {
+                            failures.push(Failure::BadIssuerSignature);
+                        }
+                        self.check_status(
+                            &entry.status_uri,
+                            p.status_index,
+                            now,
+                            &mut failures,
+                            &mut warnings,
+                        );
+                    }
+                }
+            }
+        }
+
+        // 2. Validity period.
+        if now.0.saturating_add(skew) < issued_at {
+            failures.push(Failure::CredentialNotYetValid {
+                valid_from: UnixTime(issued_at),
+            });
+        }
+        if now.0.saturating_sub(skew) >= expires_at {
+            failures.push(Failure::CredentialExpired {
+                expired_at: UnixTime(expires_at),
+            });
+        }
+
+        // 3. Device binding, freshness, nonce.
+        let mut replay_key = None;
+        match &p.device {
+            None => {
+                if policy.accept_static {
+                    warnings.push(Warning::StaticLowerAssurance);
+                } else {
+                    failures.push(Failure::StaticNotAccepted);
+                }
+            }
+            Some(device) => {
+                if !p.device_key.verify(&device.signed_bytes, &device.signature) {
+                    failures.push(Failure::BadDeviceSignature);
+                }
+                let ts = i64::try_from(device.ts).unwrap_or(i64::MAX);
+                if ts > now.0.saturating_add(skew) {
+                    failures.push(Failure::PresentationFromFuture {
+                        ahead_secs: ts.abs_diff(now.0),
+                    });
+                } else if now.0.saturating_sub(ts) > i64::from(policy.freshness_secs) + skew {
+                    failures.push(Failure::PresentationStale {
+                        age_secs: now.0.abs_diff(ts),
+                    });
+                }
+                if let Some(expected) = expected_nonce {
+                    if device.nonce.as_deref() != Some(expected) {
+                        failures.push(Failure::NonceMismatch);
+                    }
+                }
+                replay_key = Some((Sha256::digest(device.signature).into(), ts));
+            }
+        }
+
+        // 4. Replay: only a presentation that passed everything else counts as seen.
+        if let Some((key, ts)) = replay_key {
+            let horizon = now
+                .0
+                .saturating_sub(i64::from(policy.freshness_secs) + 2 * skew);
+            self.seen.retain(|_, t| *t >= horizon);
+            if failures.is_empty() && self.seen.insert(key, ts).is_some() {
+                failures.push(Failure::Replayed);
+            }
+        }
+
+        if failures.is_empty() {
+            verdict.claims = p.claims.clone();
+        }
+        verdict.failures = failures;
+        verdict.warnings = warnings;
+        verdict
+    }
+
+    fn check_status(
+        &self,
+        uri: &str,
+        index: u64,
+        now: UnixTime,
+        failures: &mut Vec<Failure>,
+        warnings: &mut Vec<Warning>,
+    ) {
+        let require = self.policy.require_fresh_status;
+        let Some(list) = self.status.get(uri) else {
+            if require {
+                failures.push(Failure::StatusUnknown);
+            } else {
+                warnings.push(Warning::StatusUnknown);
+            }
+            return;
+        };
+        match list.list.is_invalid(index) {
+            Ok(true) => failures.push(Failure::Revoked),
+            Ok(false) => {}
+            Err(_) => {
+                if require {
+                    failures.push(Failure::StatusUnknown);
+                } else {
+                    warnings.push(Warning::StatusUnknown);
+                }
+                return;
+            }
+        }
+        let age = now.0.saturating_sub(list.issued_at.0);
+        let limit = list.ttl.min(self.policy.max_status_age_secs);
+        let skew = i64::from(self.policy.clock_skew_secs);
+        if age < -skew || (age > 0 && age.unsigned_abs() > limit) {
+            let age_secs = age.unsigned_abs();
+            if require {
+                failures.push(Failure::StatusStale { age_secs });
+            } else {
+                warnings.push(Warning::StatusStale { age_secs });
+            }
+        }
+    }
+}
