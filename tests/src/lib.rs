@@ -1,1 +1,161 @@
-//! Shared helpers for the integration tests.
+//! Shared fixtures for hawiya's integration and end-to-end tests: fixed keys,
+//! sample documents and a deterministic random source, so test vectors are
+//! reproducible byte for byte.
+
+use hawiya_core::{
+    BindingRequest, Claims, Date, DocumentType, HeldCredential, Issuer, SecretKey, Sex, TrustList,
+    UnixTime,
+};
+use rand_core::{CryptoRng, RngCore};
+use sha2::{Digest, Sha256};
+
+/// Issuance time of the fixtures: 2024-01-10T00:00:00Z.
+pub const ISSUED_AT: UnixTime = UnixTime(1_704_844_800);
+/// Presentation time of the fixtures: 100 s after issuance.
+pub const PRESENTED_AT: UnixTime = UnixTime(1_704_844_900);
+/// Issuer key id of the fixtures.
+pub const KID: &[u8] = b"\x01";
+/// Issuer name of the fixtures.
+pub const ISSUER_NAME: &str = "Test National ID Authority";
+/// Status list address of the fixtures.
+pub const STATUS_URI: &str = "https://status.example/1";
+/// Issuer nonce of the fixtures.
+pub const NONCE: [u8; 16] = [4; 16];
+
+/// A deterministic random source for test vectors only: SHA-256 of a label
+/// and a counter. Never use it for real keys.
+pub struct FixedRng {
+    label: Vec<u8>,
+    counter: u64,
+}
+
+impl FixedRng {
+    /// A source seeded by a label.
+    pub fn new(label: &str) -> FixedRng {
+        FixedRng { label: label.as_bytes().to_vec(), counter: 0 }
+    }
+}
+
+impl RngCore for FixedRng {
+    fn next_u32(&mut self) -> u32 {
+        let mut b = [0; 4];
+        self.fill_bytes(&mut b);
+        u32::from_le_bytes(b)
+    }
+    fn next_u64(&mut self) -> u64 {
+        let mut b = [0; 8];
+        self.fill_bytes(&mut b);
+        u64::from_le_bytes(b)
+    }
+    fn fill_bytes(&mut self, dest: &mut [u8]) {
+        for chunk in dest.chunks_mut(32) {
+            let block = Sha256::new().chain_update(&self.label).chain_update(self.counter.to_be_bytes()).finalize();
+            self.counter += 1;
+            chunk.copy_from_slice(&block[..chunk.len()]);
+        }
+    }
+    fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand_core::Error> {
+        self.fill_bytes(dest);
+        Ok(())
+    }
+}
+
+impl CryptoRng for FixedRng {}
+
+/// The fixture root key (signs the trust list).
+pub fn root_key() -> SecretKey {
+    SecretKey::from_bytes(&[1; 32])
+}
+
+/// The fixture issuer.
+pub fn issuer() -> Issuer {
+    match Issuer::new(SecretKey::from_bytes(&[2; 32]), KID, ISSUER_NAME, STATUS_URI) {
+        Ok(i) => i,
+        Err(e) => panic!("fixture issuer: {e}"),
+    }
+}
+
+/// The fixture device key.
+pub fn device_key() -> SecretKey {
+    SecretKey::from_bytes(&[3; 32])
+}
+
+/// A trust list with the fixture issuer valid 2020-01-01 to 2040-01-01.
+pub fn trust_list() -> TrustList {
+    TrustList {
+        version: 1,
+        issued_at: UnixTime(1_700_000_000),
+        issuers: vec![issuer().trust_entry(UnixTime(1_577_836_800), UnixTime(2_208_988_800))],
+    }
+}
+
+fn date(s: &str) -> Date {
+    match s.parse() {
+        Ok(d) => d,
+        Err(e) => panic!("fixture date {s}: {e}"),
+    }
+}
+
+/// A citizen's national ID.
+pub fn national_id() -> Claims {
+    Claims {
+        document_type: DocumentType::NationalId,
+        document_number: 1_234_567_890,
+        document_version: 1,
+        name_ar: "محمد عبدالله الأحمد".to_owned(),
+        name_en: "Mohammed Abdullah Alahmad".to_owned(),
+        birth_date: date("1990-05-17"),
+        sex: Sex::Male,
+        nationality: "SAU".to_owned(),
+        place_of_birth: "Riyadh".to_owned(),
+        occupation: None,
+        employer: None,
+        issue_date: date("2024-01-10"),
+        expiry_date: date("2034-01-09"),
+        portrait: Some(tiny_png()),
+    }
+}
+
+/// A resident's permit (iqama).
+pub fn resident_permit() -> Claims {
+    Claims {
+        document_type: DocumentType::ResidentPermit,
+        document_number: 2_345_678_901,
+        document_version: 3,
+        name_ar: "أنيتا كومار".to_owned(),
+        name_en: "Anita Kumar".to_owned(),
+        birth_date: date("2005-03-02"),
+        sex: Sex::Female,
+        nationality: "IND".to_owned(),
+        place_of_birth: "Kochi".to_owned(),
+        occupation: Some("Nurse".to_owned()),
+        employer: Some("King Fahd Hospital".to_owned()),
+        issue_date: date("2023-06-01"),
+        expiry_date: date("2025-05-31"),
+        portrait: None,
+    }
+}
+
+/// The smallest valid PNG (1×1 grey), as a stand-in portrait.
+pub fn tiny_png() -> Vec<u8> {
+    const PNG: [u8; 67] = [
+        0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00,
+        0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x00, 0x00, 0x00, 0x00, 0x3a, 0x7e, 0x9b, 0x55, 0x00, 0x00, 0x00,
+        0x0a, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x68, 0x00, 0x00, 0x00, 0x82, 0x00, 0x81, 0x4c, 0x17, 0xd7,
+        0xdf, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+    ];
+    PNG.to_vec()
+}
+
+/// Issues `claims` to the fixture device with deterministic seeds.
+pub fn issue(claims: &Claims, status_index: u64) -> HeldCredential {
+    let request = match BindingRequest::new(&device_key(), &NONCE) {
+        Ok(r) => r,
+        Err(e) => panic!("binding: {e}"),
+    };
+    let mut rng = FixedRng::new("hawiya test vectors");
+    match issuer().issue(claims, &request, &NONCE, status_index, ISSUED_AT, &mut rng) {
+        Ok(held) => held,
+        Err(e) => panic!("issue: {e}"),
+    }
+}
