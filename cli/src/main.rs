@@ -1,1 +1,531 @@
-fn main() {}
+//! `hawiya`: issue, present and verify offline ID credentials from the command line.
+//!
+//! Exit codes: 0 success (for `verify`: accepted), 1 `verify` rejected the
+//! presentation, 2 usage, input or I/O error.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
+mod demo;
+mod files;
+mod report;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use hawiya_core::{
+    decode_png, BindingRequest, ClaimKey, Clock, Disclosure, EccLevel, HeldCredential, Issuer, Policy,
+    Presentation, QrMatrix, SecretKey, SignedStatusList, StatusList, SystemClock, TrustList, UnixTime, Verifier,
+};
+use rand_core::OsRng;
+
+/// A failure the CLI reports before exiting with status 2.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// Input was read but is not acceptable.
+    #[error("{0}")]
+    Input(String),
+    /// Flags do not make sense together.
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl CliError {
+    fn io(path: &Path, source: std::io::Error) -> CliError {
+        CliError::Io { path: path.display().to_string(), source }
+    }
+
+    fn json(e: serde_json::Error) -> CliError {
+        CliError::Input(format!("JSON: {e}"))
+    }
+}
+
+/// Offline digital ID wallet: issue, present and verify signed ID QR codes.
+#[derive(Parser)]
+#[command(name = "hawiya", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the whole flow offline and write its files to a folder.
+    Demo {
+        /// Folder for the demo's files.
+        #[arg(long, default_value = "hawiya-demo")]
+        out: PathBuf,
+    },
+    /// Verify a presentation QR offline. Exit 0 accepted, 1 rejected, 2 error.
+    Verify(VerifyArgs),
+    /// Issuer operator commands: keys, trust list, issuance, revocation.
+    #[command(subcommand)]
+    Issuer(IssuerCommand),
+    /// Holder commands: device key, binding request, presentations.
+    #[command(subcommand)]
+    Holder(HolderCommand),
+}
+
+#[derive(Args)]
+struct VerifyArgs {
+    /// Signed trust list (trust-list.cbor).
+    #[arg(long)]
+    trust_list: PathBuf,
+    /// Pinned root public key; defaults to root.pub beside the trust list.
+    #[arg(long)]
+    root_key: Option<PathBuf>,
+    /// Signed status list (status-list.cbor) for revocation checks.
+    #[arg(long)]
+    status_list: Option<PathBuf>,
+    /// The QR text (starts with HW1:).
+    #[arg(long, conflicts_with = "image", required_unless_present = "image")]
+    text: Option<String>,
+    /// A PNG image of the QR code.
+    #[arg(long)]
+    image: Option<PathBuf>,
+    /// Verify as of this time (Unix seconds) instead of now.
+    #[arg(long)]
+    at: Option<i64>,
+    /// The nonce this verifier showed the holder, hex.
+    #[arg(long)]
+    nonce: Option<String>,
+    /// Reject (instead of warn) when revocation status is stale or unknown.
+    #[arg(long)]
+    require_fresh_status: bool,
+    /// Reject static (printed) presentations.
+    #[arg(long)]
+    reject_static: bool,
+    /// Print the verdict as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Subcommand)]
+enum IssuerCommand {
+    /// Make the root key that signs trust lists (root.key + root.pub).
+    RootKey {
+        /// Secret key file to write; the public key goes beside it as .pub.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Make an issuer signing key with its key id, name and status address.
+    Key {
+        /// Secret key file to write; the public key goes beside it as .pub.
+        #[arg(long)]
+        out: PathBuf,
+        /// Key id, hex (1 to 16 bytes; short ids keep QR codes small).
+        #[arg(long)]
+        kid: String,
+        /// Issuer name, carried as `iss`.
+        #[arg(long)]
+        name: String,
+        /// Address of this issuer's status list.
+        #[arg(long)]
+        status_uri: String,
+    },
+    /// Sign a trust list over issuer public keys with the root key.
+    TrustList {
+        /// Root secret key.
+        #[arg(long)]
+        root_key: PathBuf,
+        /// Issuer public key files (.pub), one flag per key.
+        #[arg(long = "issuer", required = true)]
+        issuers: Vec<PathBuf>,
+        /// List version; must grow with every new list.
+        #[arg(long)]
+        version: u64,
+        /// Start of the keys' validity, Unix seconds (default now).
+        #[arg(long)]
+        not_before: Option<i64>,
+        /// End of the keys' validity, Unix seconds (default 10 years from now).
+        #[arg(long)]
+        not_after: Option<i64>,
+        /// Output file.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Print a fresh binding nonce (hex) to give the holder.
+    Nonce,
+    /// Issue a credential for a holder's binding request.
+    Issue {
+        /// Issuer secret key.
+        #[arg(long)]
+        key: PathBuf,
+        /// Claims JSON (see docs/FORMAT.md §3).
+        #[arg(long)]
+        claims: PathBuf,
+        /// Portrait image (JPEG, PNG or WebP).
+        #[arg(long)]
+        portrait: Option<PathBuf>,
+        /// The holder's binding request.
+        #[arg(long)]
+        request: PathBuf,
+        /// The nonce given to the holder, hex.
+        #[arg(long)]
+        nonce: String,
+        /// This credential's index in the status list.
+        #[arg(long)]
+        status_index: u64,
+        /// Issuance time, Unix seconds (default now).
+        #[arg(long)]
+        at: Option<i64>,
+        /// Output file for the holder (contains secrets; written 0600).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Mark a credential revoked or superseded in the issuer's status state.
+    Revoke {
+        /// Status state file (raw bits; created if missing).
+        #[arg(long)]
+        state: PathBuf,
+        /// Index to mark.
+        #[arg(long)]
+        index: u64,
+        /// Entries when creating the state.
+        #[arg(long, default_value_t = 1 << 20)]
+        capacity: u64,
+    },
+    /// Sign and publish the status list from the status state.
+    StatusList {
+        /// Issuer secret key.
+        #[arg(long)]
+        key: PathBuf,
+        /// Status state file (raw bits; an empty list if missing).
+        #[arg(long)]
+        state: PathBuf,
+        /// Seconds verifiers may cache the list.
+        #[arg(long, default_value_t = 86_400)]
+        ttl: u64,
+        /// Signing time, Unix seconds (default now).
+        #[arg(long)]
+        at: Option<i64>,
+        /// Output file.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Profile {
+    /// Every claim except the portrait.
+    Full,
+    /// Name (Arabic and English), document number, expiry date.
+    Identity,
+    /// Only "18 or over".
+    Age18,
+    /// Only "21 or over".
+    Age21,
+}
+
+#[derive(Subcommand)]
+enum HolderCommand {
+    /// Make a device key (device.key + device.pub).
+    Key {
+        /// Secret key file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Answer an issuer nonce with a binding request signed by the device key.
+    Bind {
+        /// Device secret key.
+        #[arg(long)]
+        key: PathBuf,
+        /// The issuer's nonce, hex.
+        #[arg(long)]
+        nonce: String,
+        /// Output file.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Show what a held credential contains.
+    Show {
+        /// Held credential file.
+        #[arg(long)]
+        credential: PathBuf,
+    },
+    /// Make a presentation QR of chosen claims.
+    Present {
+        /// Held credential file.
+        #[arg(long)]
+        credential: PathBuf,
+        /// Device secret key (not needed with --static).
+        #[arg(long, required_unless_present = "static_form")]
+        key: Option<PathBuf>,
+        /// A disclosure profile.
+        #[arg(long, value_enum, conflicts_with = "disclose", required_unless_present = "disclose")]
+        profile: Option<Profile>,
+        /// Claims to disclose, comma separated (e.g. name_en,document_number).
+        #[arg(long, value_delimiter = ',')]
+        disclose: Vec<String>,
+        /// Issuer-signed only, for print (lower assurance).
+        #[arg(long = "static")]
+        static_form: bool,
+        /// Verifier nonce to bind to, hex.
+        #[arg(long)]
+        nonce: Option<String>,
+        /// Presentation time, Unix seconds (default now).
+        #[arg(long)]
+        at: Option<i64>,
+        /// Write the QR text here.
+        #[arg(long)]
+        out_text: Option<PathBuf>,
+        /// Write a PNG of the QR code here.
+        #[arg(long)]
+        out_png: Option<PathBuf>,
+        /// Write an SVG of the QR code here.
+        #[arg(long)]
+        out_svg: Option<PathBuf>,
+    },
+}
+
+fn now_or(at: Option<i64>) -> UnixTime {
+    at.map(UnixTime).unwrap_or_else(|| SystemClock.now())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Demo { out } => demo::run(&out).map(|()| ExitCode::SUCCESS),
+        Command::Verify(args) => verify(&args),
+        Command::Issuer(cmd) => issuer(cmd).map(|()| ExitCode::SUCCESS),
+        Command::Holder(cmd) => holder(cmd).map(|()| ExitCode::SUCCESS),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("hawiya: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Loads and checks the trust list against its pinned root key.
+pub fn load_trust_list(path: &Path, root: Option<&Path>) -> Result<TrustList, CliError> {
+    let default_root = path.parent().unwrap_or(Path::new(".")).join("root.pub");
+    let root_path = root.unwrap_or(&default_root);
+    if !root_path.exists() {
+        return Err(CliError::Usage(format!(
+            "no root key to check the trust list with: {} does not exist; pass --root-key FILE",
+            root_path.display()
+        )));
+    }
+    let (root_key, _) = files::read_public_key(root_path, "root")?;
+    TrustList::from_signed(&files::read(path)?, &root_key)
+        .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))
+}
+
+fn verify(args: &VerifyArgs) -> Result<ExitCode, CliError> {
+    let trust = load_trust_list(&args.trust_list, args.root_key.as_deref())?;
+    let policy = Policy {
+        require_fresh_status: args.require_fresh_status,
+        accept_static: !args.reject_static,
+        ..Policy::default()
+    };
+    let mut verifier = Verifier::new(trust, policy);
+    if let Some(path) = &args.status_list {
+        let list = SignedStatusList::from_signed(&files::read(path)?, verifier.trust_list())
+            .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
+        verifier.add_status_list(list);
+    }
+    let text = match (&args.text, &args.image) {
+        (Some(t), _) => t.trim().to_owned(),
+        (None, Some(img)) => decode_png(&files::read(img)?)
+            .map_err(|e| CliError::Input(format!("{}: no readable QR code: {e}", img.display())))?,
+        (None, None) => return Err(CliError::Usage("give --text or --image".into())),
+    };
+    let nonce = args.nonce.as_deref().map(|n| files::hex_arg("--nonce", n)).transpose()?;
+    let verdict = verifier.verify(&text, now_or(args.at), nonce.as_deref());
+    if args.json {
+        println!("{}", report::verdict_json(&verdict));
+    } else {
+        print!("{}", report::verdict_text(&verdict));
+    }
+    Ok(if verdict.is_accepted() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn issuer(cmd: IssuerCommand) -> Result<(), CliError> {
+    match cmd {
+        IssuerCommand::RootKey { out } => {
+            files::write_key_pair(&out, "root", &SecretKey::generate(&mut OsRng), None)?;
+            println!("root key written to {} (public: {})", out.display(), files::public_path(&out).display());
+        }
+        IssuerCommand::Key { out, kid, name, status_uri } => {
+            let kid_bytes = files::hex_arg("--kid", &kid)?;
+            let key = SecretKey::generate(&mut OsRng);
+            // Validate the profile before writing anything.
+            Issuer::new(SecretKey::from_bytes(&key.to_bytes()), &kid_bytes, &name, &status_uri)
+                .map_err(|e| CliError::Usage(e.to_string()))?;
+            let profile = files::IssuerProfile { kid: hex::encode(kid_bytes), name, status_uri };
+            files::write_key_pair(&out, "issuer", &key, Some(profile))?;
+            println!("issuer key written to {} (public: {})", out.display(), files::public_path(&out).display());
+        }
+        IssuerCommand::TrustList { root_key, issuers, version, not_before, not_after, out } => {
+            let root = files::read_secret_key(&root_key, "root")?;
+            let now = SystemClock.now();
+            let nb = UnixTime(not_before.unwrap_or(now.0));
+            let na = UnixTime(not_after.unwrap_or(now.0 + 10 * 365 * 86_400));
+            let mut entries = Vec::new();
+            for path in &issuers {
+                let (public_key, profile) = files::read_public_key(path, "issuer")?;
+                let p = profile.ok_or_else(|| CliError::Input(format!("{}: no issuer profile", path.display())))?;
+                entries.push(hawiya_core::TrustedIssuer {
+                    kid: files::hex_arg("kid", &p.kid)?,
+                    public_key,
+                    name: p.name,
+                    status_uri: p.status_uri,
+                    not_before: nb,
+                    not_after: na,
+                });
+            }
+            let list = TrustList { version, issued_at: now, issuers: entries };
+            files::write_public(&out, &list.sign(&root).map_err(|e| CliError::Input(e.to_string()))?)?;
+            println!("trust list version {version} with {} issuer key(s) written to {}", issuers.len(), out.display());
+        }
+        IssuerCommand::Nonce => println!("{}", hex::encode(Issuer::binding_nonce(&mut OsRng))),
+        IssuerCommand::Issue { key, claims, portrait, request, nonce, status_index, at, out } => {
+            let issuer = files::read_issuer(&key)?;
+            let claims = files::read_claims(&claims, portrait.as_deref())?;
+            let request = BindingRequest::from_bytes(&files::read(&request)?)
+                .map_err(|e| CliError::Input(format!("{}: {e}", request.display())))?;
+            let nonce = files::hex_arg("--nonce", &nonce)?;
+            let held = issuer
+                .issue(&claims, &request, &nonce, status_index, now_or(at), &mut OsRng)
+                .map_err(|e| CliError::Input(e.to_string()))?;
+            files::write_secret(&out, &held.to_bytes())?;
+            println!(
+                "issued {} version {} (status index {status_index}) to device {}; written to {}",
+                claims.document_type.name_en(),
+                claims.document_version,
+                request.device_key().fingerprint(),
+                out.display()
+            );
+        }
+        IssuerCommand::Revoke { state, index, capacity } => {
+            let mut list = read_status_state(&state, capacity)?;
+            list.set_invalid(index).map_err(|e| CliError::Input(e.to_string()))?;
+            files::write_secret(&state, list.as_bytes())?;
+            println!("index {index} marked invalid in {}; publish with `hawiya issuer status-list`", state.display());
+        }
+        IssuerCommand::StatusList { key, state, ttl, at, out } => {
+            let issuer = files::read_issuer(&key)?;
+            let list = read_status_state(&state, 1 << 20)?;
+            let uri = files::read_public_key(&files::public_path(&key), "issuer")?
+                .1
+                .map(|p| p.status_uri)
+                .ok_or_else(|| CliError::Input("issuer public file has no status address".into()))?;
+            let signed = SignedStatusList { uri, issued_at: now_or(at), ttl, list };
+            files::write_public(&out, &issuer.sign_status_list(&signed))?;
+            println!("status list of {} entries written to {}", signed.list.capacity(), out.display());
+        }
+    }
+    Ok(())
+}
+
+fn read_status_state(path: &Path, capacity: u64) -> Result<StatusList, CliError> {
+    if path.exists() {
+        StatusList::from_raw(files::read(path)?).map_err(|e| CliError::Input(e.to_string()))
+    } else {
+        Ok(StatusList::new(capacity))
+    }
+}
+
+fn disclosure(profile: Option<Profile>, names: &[String]) -> Result<Disclosure, CliError> {
+    Ok(match profile {
+        Some(Profile::Full) => Disclosure::Full,
+        Some(Profile::Identity) => Disclosure::Identity,
+        Some(Profile::Age18) => Disclosure::AgeOver18,
+        Some(Profile::Age21) => Disclosure::AgeOver21,
+        None => Disclosure::Only(
+            names
+                .iter()
+                .map(|n| {
+                    ClaimKey::from_name(n.trim()).ok_or_else(|| {
+                        let all: Vec<&str> = ClaimKey::ALL.iter().map(|k| k.name()).collect();
+                        CliError::Usage(format!("unknown claim {n:?}; choose from {}", all.join(", ")))
+                    })
+                })
+                .collect::<Result<_, _>>()?,
+        ),
+    })
+}
+
+fn holder(cmd: HolderCommand) -> Result<(), CliError> {
+    match cmd {
+        HolderCommand::Key { out } => {
+            files::write_key_pair(&out, "device", &SecretKey::generate(&mut OsRng), None)?;
+            println!("device key written to {} (public: {})", out.display(), files::public_path(&out).display());
+        }
+        HolderCommand::Bind { key, nonce, out } => {
+            let device = files::read_secret_key(&key, "device")?;
+            let nonce = files::hex_arg("--nonce", &nonce)?;
+            if !(hawiya_core::MIN_NONCE_LEN..=hawiya_core::MAX_NONCE_LEN).contains(&nonce.len()) {
+                return Err(CliError::Usage("--nonce must be 16 to 64 bytes".into()));
+            }
+            let request = BindingRequest::new(&device, &nonce).map_err(|e| CliError::Input(e.to_string()))?;
+            files::write_public(&out, &request.to_bytes())?;
+            println!("binding request written to {}", out.display());
+        }
+        HolderCommand::Show { credential } => {
+            let held = read_held(&credential)?;
+            let info = held.info();
+            println!("{} / {}", info.document_type.name_en(), info.document_type.name_ar());
+            println!("  issuer:        {} (key {})", info.issuer, hex::encode(&info.kid));
+            println!("  version:       {}", info.document_version);
+            println!("  valid until:   {}", hawiya_core::Date::from_unix(UnixTime(info.expires_at().0 - 1)).map(|d| d.to_string()).unwrap_or_default());
+            println!("  device key:    {}", info.device_key.fingerprint());
+            for (key, value) in held.claims() {
+                println!("  {:<14} {}", format!("{}:", key.name()), value.display());
+            }
+        }
+        HolderCommand::Present { credential, key, profile, disclose, static_form, nonce, at, out_text, out_png, out_svg } => {
+            let held = read_held(&credential)?;
+            let disclosure = disclosure(profile, &disclose)?;
+            let presentation = if static_form {
+                if nonce.is_some() {
+                    return Err(CliError::Usage("--nonce needs a device-bound presentation; drop --static".into()));
+                }
+                Presentation::static_form(&held, &disclosure)
+            } else {
+                let key_path = key.ok_or_else(|| CliError::Usage("--key is required".into()))?;
+                let device = files::read_secret_key(&key_path, "device")?;
+                let nonce = nonce.as_deref().map(|n| files::hex_arg("--nonce", n)).transpose()?;
+                Presentation::device_bound(&held, &disclosure, &device, now_or(at), nonce.as_deref())
+            }
+            .map_err(|e| CliError::Input(e.to_string()))?;
+            let text = presentation.qr_text();
+            let qr = QrMatrix::encode(&text, EccLevel::M).map_err(|e| CliError::Input(e.to_string()))?;
+            if let Some(path) = &out_text {
+                files::write_public(path, format!("{text}\n").as_bytes())?;
+            }
+            if let Some(path) = &out_png {
+                files::write_public(path, &qr.to_png(8).map_err(|e| CliError::Input(e.to_string()))?)?;
+            }
+            if let Some(path) = &out_svg {
+                files::write_public(path, qr.to_svg(8).as_bytes())?;
+            }
+            println!("{text}");
+            eprintln!(
+                "disclosed: {}; {} bytes, QR version {} (ECC M)",
+                report::claim_list(presentation.disclosed()),
+                presentation.bytes().len(),
+                qr.version()
+            );
+        }
+    }
+    Ok(())
+}
+
+fn read_held(path: &Path) -> Result<HeldCredential, CliError> {
+    HeldCredential::from_bytes(&files::read(path)?)
+        .map_err(|e| CliError::Input(format!("{}: not a held credential: {e}", path.display())))
+}

@@ -122,6 +122,7 @@ pub struct Presentation {
     bytes: Vec<u8>,
     mode: Mode,
     disclosed: Vec<ClaimKey>,
+    disclosed_len: usize,
 }
 
 impl Presentation {
@@ -145,7 +146,7 @@ impl Presentation {
             return Err(PresentError::NonceLength);
         }
         let ts = u64::try_from(at.0).map_err(|_| PresentError::TimeBeforeEpoch)?;
-        let (mut fields, disclosed) = base_fields(held, disclosure)?;
+        let (mut fields, disclosed, disclosed_len) = base_fields(held, disclosure)?;
         let nonce_value = nonce.map_or(Value::Null, Value::bytes);
         let signed = device_signed_bytes(&fields, ts, &nonce_value);
         let signature = signer.sign(&signed)?;
@@ -158,6 +159,7 @@ impl Presentation {
             bytes: Value::Array(fields).to_bytes(),
             mode: Mode::DeviceBound,
             disclosed,
+            disclosed_len,
         })
     }
 
@@ -169,11 +171,12 @@ impl Presentation {
         held: &HeldCredential,
         disclosure: &Disclosure,
     ) -> Result<Presentation, PresentError> {
-        let (fields, disclosed) = base_fields(held, disclosure)?;
+        let (fields, disclosed, disclosed_len) = base_fields(held, disclosure)?;
         Ok(Presentation {
             bytes: Value::Array(fields).to_bytes(),
             mode: Mode::Static,
             disclosed,
+            disclosed_len,
         })
     }
 
@@ -192,16 +195,29 @@ impl Presentation {
         &self.disclosed
     }
 
+    /// The floor no encoding of this presentation can go below: its
+    /// signatures (two if device-bound, one if static), the device key, and
+    /// each disclosed claim's encoded key and value. `bytes().len()` divided by
+    /// this is the format's overhead ratio.
+    pub fn floor_len(&self) -> usize {
+        let signatures = match self.mode {
+            Mode::DeviceBound => 2,
+            Mode::Static => 1,
+        };
+        signatures * SIGNATURE_LEN + crate::keys::PUBLIC_KEY_LEN + self.disclosed_len
+    }
+
     /// The QR text: `HW1:` followed by Base45.
     pub fn qr_text(&self) -> String {
         format!("{QR_PREFIX}{}", base45::encode(&self.bytes))
     }
 }
 
-fn base_fields(
-    held: &HeldCredential,
-    disclosure: &Disclosure,
-) -> Result<(Vec<Value>, Vec<ClaimKey>), PresentError> {
+/// The presentation fields before the device part, the disclosed keys, and
+/// the encoded size of the disclosed claims.
+type BaseFields = (Vec<Value>, Vec<ClaimKey>, usize);
+
+fn base_fields(held: &HeldCredential, disclosure: &Disclosure) -> Result<BaseFields, PresentError> {
     let info = held.info();
     let doc = info.document_type;
     let tree = commitment::tree_for(doc);
@@ -218,13 +234,11 @@ fn base_fields(
     let (_, proof) = commitment::prove(tree, &held.encoded_claims(), held.seeds(), &|k| {
         keys.contains(&k)
     });
-    let claims = keys
+    let claims: Vec<(Value, Value)> = keys
         .iter()
-        .filter_map(|k| {
-            held.claim(*k)
-                .map(|v| (Value::Unsigned(k.code()), v.to_cbor()))
-        })
+        .filter_map(|k| held.claim(*k).map(|v| (Value::Unsigned(k.code()), v.to_cbor())))
         .collect();
+    let disclosed_len = claims.iter().map(|(k, v)| k.to_bytes().len() + v.to_bytes().len()).sum();
     let fields = vec![
         Value::Unsigned(FORMAT_VERSION),
         Value::bytes(&info.kid),
@@ -238,7 +252,7 @@ fn base_fields(
         Value::Bytes(proof),
         Value::bytes(held.credential().signature()),
     ];
-    Ok((fields, keys))
+    Ok((fields, keys, disclosed_len))
 }
 
 /// What the device signs: a COSE Sig_structure (protected `{1: -8}`) whose

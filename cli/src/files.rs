@@ -1,0 +1,221 @@
+//! Files the CLI reads and writes: keys (secret ones readable by the owner
+//! only), issuer profiles, claims, and binary structures.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use hawiya_core::{Claims, Date, DocumentType, Issuer, PublicKey, SecretKey, Sex};
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use crate::CliError;
+
+/// Writes a file readable by anyone (public data).
+pub fn write_public(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    fs::write(path, bytes).map_err(|e| CliError::io(path, e))
+}
+
+/// Writes a file only the owner can read or write (secrets), replacing it
+/// atomically so a crash never leaves half a key.
+pub fn write_secret(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    let tmp = path.with_extension("tmp");
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(&tmp).map_err(|e| CliError::io(&tmp, e))?;
+    file.write_all(bytes).and_then(|()| file.sync_all()).map_err(|e| CliError::io(&tmp, e))?;
+    fs::rename(&tmp, path).map_err(|e| CliError::io(path, e))
+}
+
+/// Reads a whole file.
+pub fn read(path: &Path) -> Result<Vec<u8>, CliError> {
+    fs::read(path).map_err(|e| CliError::io(path, e))
+}
+
+/// Parses hex, naming the flag on error.
+pub fn hex_arg(flag: &'static str, text: &str) -> Result<Vec<u8>, CliError> {
+    hex::decode(text.trim()).map_err(|_| CliError::Usage(format!("{flag} must be hexadecimal")))
+}
+
+/// A secret-key file: `{"kind": ..., "secret_key": hex, ...issuer profile}`.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SecretKeyFile {
+    kind: String,
+    secret_key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    issuer: Option<IssuerProfile>,
+}
+
+/// The public identity of an issuer key, as published for the trust list.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IssuerProfile {
+    /// Key id, hex.
+    pub kid: String,
+    /// Issuer name (`iss`).
+    pub name: String,
+    /// Status list address.
+    pub status_uri: String,
+}
+
+/// A public-key file.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublicKeyFile {
+    /// "root", "issuer" or "device".
+    pub kind: String,
+    /// Ed25519 public key, hex.
+    pub public_key: String,
+    /// Issuer profile, for issuer keys.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<IssuerProfile>,
+}
+
+/// The public-key path that goes with a secret-key path: `X.key` → `X.pub`.
+pub fn public_path(secret: &Path) -> PathBuf {
+    secret.with_extension("pub")
+}
+
+/// Writes a new key pair: the secret file (0600) and the `.pub` file.
+pub fn write_key_pair(path: &Path, kind: &str, key: &SecretKey, issuer: Option<IssuerProfile>) -> Result<(), CliError> {
+    let secret = Zeroizing::new(hex::encode(key.to_bytes().as_slice()));
+    let file = SecretKeyFile { kind: kind.to_owned(), secret_key: secret.to_string(), issuer: issuer.clone() };
+    let json = Zeroizing::new(serde_json::to_vec_pretty(&file).map_err(CliError::json)?);
+    drop(file);
+    write_secret(path, &json)?;
+    let public = PublicKeyFile { kind: kind.to_owned(), public_key: hex::encode(key.public_key().as_bytes()), issuer };
+    write_public(&public_path(path), &serde_json::to_vec_pretty(&public).map_err(CliError::json)?)
+}
+
+fn read_secret_file(path: &Path, kind: &str) -> Result<(SecretKey, Option<IssuerProfile>), CliError> {
+    let raw = Zeroizing::new(read(path)?);
+    let file: SecretKeyFile = serde_json::from_slice(&raw)
+        .map_err(|_| CliError::Input(format!("{} is not a hawiya secret key file", path.display())))?;
+    if file.kind != kind {
+        return Err(CliError::Input(format!("{} holds a {} key; a {kind} key is needed", path.display(), file.kind)));
+    }
+    let bytes = Zeroizing::new(hex::decode(&file.secret_key).unwrap_or_default());
+    let secret: [u8; 32] = bytes
+        .as_slice()
+        .try_into()
+        .map_err(|_| CliError::Input(format!("{}: secret_key must be 32 bytes of hex", path.display())))?;
+    let key = SecretKey::from_bytes(&secret);
+    let mut secret = secret;
+    zeroize::Zeroize::zeroize(&mut secret);
+    let mut file = file;
+    zeroize::Zeroize::zeroize(&mut file.secret_key);
+    Ok((key, file.issuer))
+}
+
+/// Reads a secret key of the given kind.
+pub fn read_secret_key(path: &Path, kind: &str) -> Result<SecretKey, CliError> {
+    read_secret_file(path, kind).map(|(k, _)| k)
+}
+
+/// Reads an issuer secret key file into an [`Issuer`].
+pub fn read_issuer(path: &Path) -> Result<Issuer, CliError> {
+    let (key, profile) = read_secret_file(path, "issuer")?;
+    let profile = profile.ok_or_else(|| CliError::Input(format!("{}: issuer profile missing", path.display())))?;
+    let kid = hex_arg("kid", &profile.kid)?;
+    Issuer::new(key, &kid, &profile.name, &profile.status_uri).map_err(|e| CliError::Input(e.to_string()))
+}
+
+/// Reads a public-key file of the given kind.
+pub fn read_public_key(path: &Path, kind: &str) -> Result<(PublicKey, Option<IssuerProfile>), CliError> {
+    let file: PublicKeyFile = serde_json::from_slice(&read(path)?)
+        .map_err(|_| CliError::Input(format!("{} is not a hawiya public key file", path.display())))?;
+    if file.kind != kind {
+        return Err(CliError::Input(format!("{} holds a {} key; a {kind} key is needed", path.display(), file.kind)));
+    }
+    let key = hex::decode(&file.public_key)
+        .ok()
+        .and_then(|b| PublicKey::from_bytes(&b).ok())
+        .ok_or_else(|| CliError::Input(format!("{}: public_key is not an Ed25519 key", path.display())))?;
+    Ok((key, file.issuer))
+}
+
+/// Claims as an issuer operator writes them in JSON.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClaimsFile {
+    document_type: String,
+    document_number: String,
+    document_version: u32,
+    name_ar: String,
+    name_en: String,
+    birth_date: String,
+    sex: String,
+    nationality: String,
+    place_of_birth: String,
+    #[serde(default)]
+    occupation: Option<String>,
+    #[serde(default)]
+    employer: Option<String>,
+    issue_date: String,
+    expiry_date: String,
+}
+
+/// Reads a claims JSON file (portrait from a separate file).
+pub fn read_claims(path: &Path, portrait: Option<&Path>) -> Result<Claims, CliError> {
+    let bad = |what: &str| CliError::Input(format!("{}: {what}", path.display()));
+    let f: ClaimsFile =
+        serde_json::from_slice(&read(path)?).map_err(|e| bad(&format!("not a claims file ({e})")))?;
+    let date = |field: &str, text: &str| -> Result<Date, CliError> {
+        text.parse().map_err(|e| bad(&format!("{field}: {e}")))
+    };
+    Ok(Claims {
+        document_type: match f.document_type.as_str() {
+            "national_id" => DocumentType::NationalId,
+            "resident_permit" => DocumentType::ResidentPermit,
+            _ => return Err(bad("document_type must be national_id or resident_permit")),
+        },
+        document_number: f
+            .document_number
+            .parse()
+            .map_err(|_| bad("document_number must be 10 digits"))?,
+        document_version: f.document_version,
+        name_ar: f.name_ar,
+        name_en: f.name_en,
+        birth_date: date("birth_date", &f.birth_date)?,
+        sex: match f.sex.as_str() {
+            "male" => Sex::Male,
+            "female" => Sex::Female,
+            _ => return Err(bad("sex must be male or female")),
+        },
+        nationality: f.nationality,
+        place_of_birth: f.place_of_birth,
+        occupation: f.occupation,
+        employer: f.employer,
+        issue_date: date("issue_date", &f.issue_date)?,
+        expiry_date: date("expiry_date", &f.expiry_date)?,
+        portrait: portrait.map(read).transpose()?,
+    })
+}
+
+/// Writes a claims JSON file for a document (the demo's sample input).
+pub fn claims_json(c: &Claims) -> serde_json::Value {
+    serde_json::json!({
+        "document_type": match c.document_type {
+            DocumentType::ResidentPermit => "resident_permit",
+            _ => "national_id",
+        },
+        "document_number": c.document_number.to_string(),
+        "document_version": c.document_version,
+        "name_ar": c.name_ar,
+        "name_en": c.name_en,
+        "birth_date": c.birth_date.to_string(),
+        "sex": if c.sex == Sex::Male { "male" } else { "female" },
+        "nationality": c.nationality,
+        "place_of_birth": c.place_of_birth,
+        "occupation": c.occupation,
+        "employer": c.employer,
+        "issue_date": c.issue_date.to_string(),
+        "expiry_date": c.expiry_date.to_string(),
+    })
+}

@@ -1,0 +1,133 @@
+//! How the CLI shows verdicts and presentations: readable text for people,
+//! JSON for scripts.
+
+use hawiya_core::{ClaimKey, ClaimValue, DocumentType, EccLevel, Mode, Presentation, QrMatrix, UnixTime, Verdict};
+use serde_json::{json, Map, Value};
+
+/// Size figures of one presentation.
+pub struct Sizes {
+    /// CBOR bytes.
+    pub bytes: usize,
+    /// Characters of QR text.
+    pub chars: usize,
+    /// QR version at ECC M.
+    pub qr_version: u8,
+    /// Floor: signatures + device key + disclosed claims.
+    pub floor: usize,
+}
+
+impl Sizes {
+    /// Measures a presentation.
+    pub fn of(p: &Presentation) -> Result<Sizes, hawiya_core::QrError> {
+        let text = p.qr_text();
+        Ok(Sizes {
+            bytes: p.bytes().len(),
+            chars: text.len(),
+            qr_version: QrMatrix::encode(&text, EccLevel::M)?.version(),
+            floor: p.floor_len(),
+        })
+    }
+
+    /// Payload bytes over the floor.
+    pub fn ratio(&self) -> f64 {
+        self.bytes as f64 / self.floor as f64
+    }
+}
+
+fn doc_name(d: DocumentType) -> &'static str {
+    match d {
+        DocumentType::ResidentPermit => "resident_permit",
+        _ => "national_id",
+    }
+}
+
+fn mode_name(m: Mode) -> &'static str {
+    match m {
+        Mode::DeviceBound => "device_bound",
+        Mode::Static => "static",
+    }
+}
+
+fn time_text(t: UnixTime) -> String {
+    match hawiya_core::Date::from_unix(t) {
+        Ok(d) => {
+            let secs = t.0.rem_euclid(86_400);
+            format!("{d} {:02}:{:02}:{:02} UTC", secs / 3600, secs / 60 % 60, secs % 60)
+        }
+        Err(_) => t.0.to_string(),
+    }
+}
+
+/// A claim value as JSON.
+pub fn claim_json(value: &ClaimValue) -> Value {
+    match value {
+        ClaimValue::Bool(b) => json!(b),
+        ClaimValue::Number(n) => json!(n.to_string()),
+        ClaimValue::Bytes(b) => json!(hex::encode(b)),
+        ClaimValue::Absent => Value::Null,
+        other => json!(other.display()),
+    }
+}
+
+/// The verdict as JSON: accepted, every failure and warning with a code and
+/// a sentence, and the disclosed claims.
+pub fn verdict_json(v: &Verdict) -> Value {
+    let claims: Map<String, Value> =
+        v.claims.iter().map(|(k, val)| (k.name().to_owned(), claim_json(val))).collect();
+    json!({
+        "accepted": v.is_accepted(),
+        "verdict": if v.is_accepted() { "accepted" } else { "rejected" },
+        "mode": v.mode.map(mode_name),
+        "assurance": v.mode.map(|m| if m == Mode::DeviceBound { "high" } else { "lower" }),
+        "failures": v.failures.iter().map(|f| json!({"code": f.code(), "message": f.explain()})).collect::<Vec<_>>(),
+        "warnings": v.warnings.iter().map(|w| json!({"code": w.code(), "message": w.explain()})).collect::<Vec<_>>(),
+        "document_type": v.document_type.map(doc_name),
+        "document_version": v.document_version,
+        "issuer": v.issuer,
+        "expires_at": v.expires_at.map(|t| t.0),
+        "presented_at": v.presented_at.map(|t| t.0),
+        "claims": claims,
+    })
+}
+
+/// The verdict as text a clerk can read.
+pub fn verdict_text(v: &Verdict) -> String {
+    let mut out = String::new();
+    if v.is_accepted() {
+        let how = match v.mode {
+            Some(Mode::Static) => " (printed/static code: lower assurance)",
+            _ => " (signed by the holder's phone)",
+        };
+        out.push_str(&format!("ACCEPTED{how}\n"));
+    } else {
+        out.push_str("REJECTED\n");
+    }
+    for f in &v.failures {
+        out.push_str(&format!("  ✗ {}  [{}]\n", f.explain(), f.code()));
+    }
+    for w in &v.warnings {
+        out.push_str(&format!("  ! {}  [{}]\n", w.explain(), w.code()));
+    }
+    if let Some(doc) = v.document_type {
+        out.push_str(&format!("  document: {} / {}", doc.name_en(), doc.name_ar()));
+        if let Some(ver) = v.document_version {
+            out.push_str(&format!(", version {ver}"));
+        }
+        out.push('\n');
+    }
+    if let Some(issuer) = &v.issuer {
+        out.push_str(&format!("  issuer:   {issuer}\n"));
+    }
+    if let Some(t) = v.presented_at {
+        out.push_str(&format!("  shown at: {}\n", time_text(t)));
+    }
+    for (key, value) in &v.claims {
+        out.push_str(&format!("  {:<16} {}\n", format!("{}:", key.label_en()), value.display()));
+    }
+    out
+}
+
+/// The disclosed claim names, comma separated.
+pub fn claim_list(keys: &[ClaimKey]) -> String {
+    keys.iter().map(|k| k.name()).collect::<Vec<_>>().join(", ")
+}
