@@ -7,9 +7,9 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use hawiya_core::{
-    decode_png, BindingRequest, Claims, Clock, Date, Disclosure, DocumentType, EccLevel, HeldCredential, Issuer,
-    Policy, Presentation, QrMatrix, SecretKey, Sex, SignedStatusList, StatusList, SystemClock, TrustList, UnixTime,
-    Verifier, SECONDS_PER_DAY,
+    decode_png, BindingRequest, Claims, Clock, Date, Disclosure, DocumentType, EccLevel,
+    HeldCredential, Issuer, Policy, Presentation, QrMatrix, SecretKey, Sex, SignedStatusList,
+    StatusList, SystemClock, TrustList, UnixTime, Verifier, SECONDS_PER_DAY,
 };
 use rand_core::OsRng;
 use serde_json::json;
@@ -33,7 +33,11 @@ fn input(e: impl std::fmt::Display) -> CliError {
 }
 
 fn years_after(d: Date, years: i32) -> Result<Date, CliError> {
-    let day = if d.month() == 2 && d.day() == 29 { 28 } else { d.day() };
+    let day = if d.month() == 2 && d.day() == 29 {
+        28
+    } else {
+        d.day()
+    };
     Date::new(d.year() + years, d.month(), day).map_err(input)
 }
 
@@ -91,15 +95,27 @@ pub fn run(out: &Path) -> Result<(), CliError> {
         log.push_str(&line);
         log.push('\n');
     };
-    say(format!("hawiya demo — offline ID issue, present, verify — {today}, output in {}", out.display()));
+    say(format!(
+        "hawiya demo — offline ID issue, present, verify — {today}, output in {}",
+        out.display()
+    ));
 
     // 1. Keys: root (signs trust lists), issuer (signs credentials), device (holder's phone).
     let root = SecretKey::generate(&mut OsRng);
     let issuer_key = SecretKey::generate(&mut OsRng);
     let device = SecretKey::generate(&mut OsRng);
-    let profile = files::IssuerProfile { kid: "01".into(), name: ISSUER_NAME.into(), status_uri: STATUS_URI.into() };
+    let profile = files::IssuerProfile {
+        kid: "01".into(),
+        name: ISSUER_NAME.into(),
+        status_uri: STATUS_URI.into(),
+    };
     files::write_key_pair(&out.join("root.key"), "root", &root, None)?;
-    files::write_key_pair(&out.join("issuer.key"), "issuer", &issuer_key, Some(profile))?;
+    files::write_key_pair(
+        &out.join("issuer.key"),
+        "issuer",
+        &issuer_key,
+        Some(profile),
+    )?;
     files::write_key_pair(&out.join("device.key"), "device", &device, None)?;
     let issuer = Issuer::new(issuer_key, b"\x01", ISSUER_NAME, STATUS_URI).map_err(input)?;
     say(format!(
@@ -118,14 +134,19 @@ pub fn run(out: &Path) -> Result<(), CliError> {
     };
     let trust_bytes = trust.sign(&root).map_err(input)?;
     files::write_public(&out.join("trust-list.cbor"), &trust_bytes)?;
-    say(format!("2. trust-list.cbor: version 1, 1 issuer key, {} bytes, signed by the root", trust_bytes.len()));
+    say(format!(
+        "2. trust-list.cbor: version 1, 1 issuer key, {} bytes, signed by the root",
+        trust_bytes.len()
+    ));
 
     // 3. Issuance: nonce → binding request (proof of possession) → credentials.
     let (national_id, old_version, permit) = sample_documents(today)?;
     let issue = |claims: &Claims, index: u64, at: UnixTime| -> Result<HeldCredential, CliError> {
         let nonce = Issuer::binding_nonce(&mut OsRng);
         let request = BindingRequest::new(&device, &nonce).map_err(input)?;
-        issuer.issue(claims, &request, &nonce, index, at, &mut OsRng).map_err(input)
+        issuer
+            .issue(claims, &request, &nonce, index, at, &mut OsRng)
+            .map_err(input)
     };
     let superseded = issue(&old_version, 0, now)?;
     let nid = issue(&national_id, 1, now)?;
@@ -136,7 +157,10 @@ pub fn run(out: &Path) -> Result<(), CliError> {
         &out.join("national-id.json"),
         &serde_json::to_vec_pretty(&files::claims_json(&national_id)).map_err(CliError::json)?,
     )?;
-    files::write_public(&out.join("portrait.png"), national_id.portrait.as_deref().unwrap_or_default())?;
+    files::write_public(
+        &out.join("portrait.png"),
+        national_id.portrait.as_deref().unwrap_or_default(),
+    )?;
     say(format!(
         "3. issued to the device: national ID v2 (status index 1, {} bytes signed), resident permit (index 2); \
          national ID v1 (index 0) is superseded by v2",
@@ -146,7 +170,12 @@ pub fn run(out: &Path) -> Result<(), CliError> {
     // 4. Status list: v1 superseded on renewal.
     let mut bits = StatusList::new(1 << 20);
     bits.set_invalid(0).map_err(input)?;
-    let status = SignedStatusList { uri: STATUS_URI.into(), issued_at: now, ttl: SECONDS_PER_DAY as u64, list: bits };
+    let status = SignedStatusList {
+        uri: STATUS_URI.into(),
+        issued_at: now,
+        ttl: SECONDS_PER_DAY as u64,
+        list: bits,
+    };
     let status_bytes = issuer.sign_status_list(&status);
     files::write_public(&out.join("status-list.cbor"), &status_bytes)?;
     say(format!(
@@ -160,19 +189,31 @@ pub fn run(out: &Path) -> Result<(), CliError> {
         Presentation::device_bound(held, &d, &device, now, None).map_err(input)
     };
     let shown = vec![
-        Shown { file: "presentation", title: "national ID, full, device-bound", presentation: device_bound(&nid, Disclosure::Full)? },
+        Shown {
+            file: "presentation",
+            title: "national ID, full, device-bound",
+            presentation: device_bound(&nid, Disclosure::Full)?,
+        },
         Shown {
             file: "presentation-minimal",
             title: "national ID, name + number + expiry, device-bound",
             presentation: device_bound(&nid, Disclosure::Identity)?,
         },
-        Shown { file: "presentation-age", title: "national ID, 18 or over only, device-bound", presentation: device_bound(&nid, Disclosure::AgeOver18)? },
+        Shown {
+            file: "presentation-age",
+            title: "national ID, 18 or over only, device-bound",
+            presentation: device_bound(&nid, Disclosure::AgeOver18)?,
+        },
         Shown {
             file: "presentation-static",
             title: "national ID, full, static (for print)",
             presentation: Presentation::static_form(&nid, &Disclosure::Full).map_err(input)?,
         },
-        Shown { file: "presentation-permit", title: "resident permit, full, device-bound", presentation: device_bound(&iqama, Disclosure::Full)? },
+        Shown {
+            file: "presentation-permit",
+            title: "resident permit, full, device-bound",
+            presentation: device_bound(&iqama, Disclosure::Full)?,
+        },
     ];
 
     // 6. Verification, from the PNG images, as a scanner would.
@@ -186,16 +227,25 @@ pub fn run(out: &Path) -> Result<(), CliError> {
         let text = s.presentation.qr_text();
         let qr = QrMatrix::encode(&text, EccLevel::M).map_err(input)?;
         let png = qr.to_png(PNG_MODULE_PX).map_err(input)?;
-        files::write_public(&out.join(format!("{}.txt", s.file)), format!("{text}\n").as_bytes())?;
+        files::write_public(
+            &out.join(format!("{}.txt", s.file)),
+            format!("{text}\n").as_bytes(),
+        )?;
         files::write_public(&out.join(format!("{}.png", s.file)), &png)?;
         let scanned = decode_png(&png).map_err(input)?;
         if scanned != text {
-            return Err(CliError::Input(format!("{}: QR image did not read back", s.file)));
+            return Err(CliError::Input(format!(
+                "{}: QR image did not read back",
+                s.file
+            )));
         }
         let verdict = verifier.verify(&scanned, now, None);
         let sizes = Sizes::of(&s.presentation).map_err(input)?;
         say(format!("\n── {} ({}.png)", s.title, s.file));
-        say(format!("   disclosed: {}", report::claim_list(s.presentation.disclosed())));
+        say(format!(
+            "   disclosed: {}",
+            report::claim_list(s.presentation.disclosed())
+        ));
         say(format!(
             "   {} bytes → {} QR chars → QR version {} (floor {} bytes, ratio {:.2})",
             sizes.bytes,
@@ -208,7 +258,10 @@ pub fn run(out: &Path) -> Result<(), CliError> {
             say(format!("   {line}"));
         }
         if !verdict.is_accepted() {
-            return Err(CliError::Input(format!("demo presentation {} was rejected", s.file)));
+            return Err(CliError::Input(format!(
+                "demo presentation {} was rejected",
+                s.file
+            )));
         }
         table.push(json!({
             "file": s.file, "title": s.title, "bytes": sizes.bytes, "qr_chars": sizes.chars,
@@ -230,11 +283,20 @@ pub fn run(out: &Path) -> Result<(), CliError> {
     let mut attacks = Vec::new();
     let mut fresh = Verifier::new(trust.clone(), Policy::default());
     fresh.add_status_list(SignedStatusList::from_signed(&status_bytes, &trust).map_err(input)?);
-    let old = Presentation::device_bound(&superseded, &Disclosure::Identity, &device, now, None).map_err(input)?;
+    let old = Presentation::device_bound(&superseded, &Disclosure::Identity, &device, now, None)
+        .map_err(input)?;
     let cases: [(&str, String, UnixTime); 4] = [
         ("one byte of the name changed", forged_text, now),
-        ("the full presentation shown again 10 minutes later (screenshot)", full.qr_text(), UnixTime(now.0 + 600)),
-        ("the full presentation scanned a second time (replay)", full.qr_text(), now),
+        (
+            "the full presentation shown again 10 minutes later (screenshot)",
+            full.qr_text(),
+            UnixTime(now.0 + 600),
+        ),
+        (
+            "the full presentation scanned a second time (replay)",
+            full.qr_text(),
+            now,
+        ),
         ("the superseded version 1 of the ID", old.qr_text(), now),
     ];
     for (what, text, at) in cases {
@@ -266,12 +328,19 @@ pub fn run(out: &Path) -> Result<(), CliError> {
 
     files::write_public(&out.join("report.txt"), log.as_bytes())?;
     let report = json!({"date": today.to_string(), "presentations": table, "attacks": attacks});
-    files::write_public(&out.join("report.json"), &serde_json::to_vec_pretty(&report).map_err(CliError::json)?)?;
+    files::write_public(
+        &out.join("report.json"),
+        &serde_json::to_vec_pretty(&report).map_err(CliError::json)?,
+    )?;
     Ok(())
 }
 
 fn summary(v: &hawiya_core::Verdict) -> String {
-    let mut s = String::from(if v.is_accepted() { "ACCEPTED" } else { "REJECTED" });
+    let mut s = String::from(if v.is_accepted() {
+        "ACCEPTED"
+    } else {
+        "REJECTED"
+    });
     for f in &v.failures {
         let _ = write!(s, " — {} [{}]", f.explain(), f.code());
     }
@@ -286,8 +355,12 @@ fn placeholder_portrait() -> Result<Vec<u8>, png::EncodingError> {
     for y in 0..H {
         for x in 0..W {
             let (fx, fy) = (x as f32, y as f32);
-            let head = (fx - 48.0).powi(2) / 22.0f32.powi(2) + (fy - 48.0).powi(2) / 27.0f32.powi(2) <= 1.0;
-            let shoulders = fy >= 88.0 && (fx - 48.0).powi(2) / 44.0f32.powi(2) + (fy - 128.0).powi(2) / 40.0f32.powi(2) <= 1.0;
+            let head = (fx - 48.0).powi(2) / 22.0f32.powi(2)
+                + (fy - 48.0).powi(2) / 27.0f32.powi(2)
+                <= 1.0;
+            let shoulders = fy >= 88.0
+                && (fx - 48.0).powi(2) / 44.0f32.powi(2) + (fy - 128.0).powi(2) / 40.0f32.powi(2)
+                    <= 1.0;
             pixels.push(if head || shoulders { 0x9a } else { 0xe6 });
         }
     }

@@ -28,7 +28,9 @@ pub fn write_secret(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
         options.mode(0o600);
     }
     let mut file = options.open(&tmp).map_err(|e| CliError::io(&tmp, e))?;
-    file.write_all(bytes).and_then(|()| file.sync_all()).map_err(|e| CliError::io(&tmp, e))?;
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .map_err(|e| CliError::io(&tmp, e))?;
     fs::rename(&tmp, path).map_err(|e| CliError::io(path, e))
 }
 
@@ -83,28 +85,57 @@ pub fn public_path(secret: &Path) -> PathBuf {
 }
 
 /// Writes a new key pair: the secret file (0600) and the `.pub` file.
-pub fn write_key_pair(path: &Path, kind: &str, key: &SecretKey, issuer: Option<IssuerProfile>) -> Result<(), CliError> {
+pub fn write_key_pair(
+    path: &Path,
+    kind: &str,
+    key: &SecretKey,
+    issuer: Option<IssuerProfile>,
+) -> Result<(), CliError> {
     let secret = Zeroizing::new(hex::encode(key.to_bytes().as_slice()));
-    let file = SecretKeyFile { kind: kind.to_owned(), secret_key: secret.to_string(), issuer: issuer.clone() };
+    let file = SecretKeyFile {
+        kind: kind.to_owned(),
+        secret_key: secret.to_string(),
+        issuer: issuer.clone(),
+    };
     let json = Zeroizing::new(serde_json::to_vec_pretty(&file).map_err(CliError::json)?);
     drop(file);
     write_secret(path, &json)?;
-    let public = PublicKeyFile { kind: kind.to_owned(), public_key: hex::encode(key.public_key().as_bytes()), issuer };
-    write_public(&public_path(path), &serde_json::to_vec_pretty(&public).map_err(CliError::json)?)
+    let public = PublicKeyFile {
+        kind: kind.to_owned(),
+        public_key: hex::encode(key.public_key().as_bytes()),
+        issuer,
+    };
+    write_public(
+        &public_path(path),
+        &serde_json::to_vec_pretty(&public).map_err(CliError::json)?,
+    )
 }
 
-fn read_secret_file(path: &Path, kind: &str) -> Result<(SecretKey, Option<IssuerProfile>), CliError> {
+fn read_secret_file(
+    path: &Path,
+    kind: &str,
+) -> Result<(SecretKey, Option<IssuerProfile>), CliError> {
     let raw = Zeroizing::new(read(path)?);
-    let file: SecretKeyFile = serde_json::from_slice(&raw)
-        .map_err(|_| CliError::Input(format!("{} is not a hawiya secret key file", path.display())))?;
+    let file: SecretKeyFile = serde_json::from_slice(&raw).map_err(|_| {
+        CliError::Input(format!(
+            "{} is not a hawiya secret key file",
+            path.display()
+        ))
+    })?;
     if file.kind != kind {
-        return Err(CliError::Input(format!("{} holds a {} key; a {kind} key is needed", path.display(), file.kind)));
+        return Err(CliError::Input(format!(
+            "{} holds a {} key; a {kind} key is needed",
+            path.display(),
+            file.kind
+        )));
     }
     let bytes = Zeroizing::new(hex::decode(&file.secret_key).unwrap_or_default());
-    let secret: [u8; 32] = bytes
-        .as_slice()
-        .try_into()
-        .map_err(|_| CliError::Input(format!("{}: secret_key must be 32 bytes of hex", path.display())))?;
+    let secret: [u8; 32] = bytes.as_slice().try_into().map_err(|_| {
+        CliError::Input(format!(
+            "{}: secret_key must be 32 bytes of hex",
+            path.display()
+        ))
+    })?;
     let key = SecretKey::from_bytes(&secret);
     let mut secret = secret;
     zeroize::Zeroize::zeroize(&mut secret);
@@ -121,22 +152,40 @@ pub fn read_secret_key(path: &Path, kind: &str) -> Result<SecretKey, CliError> {
 /// Reads an issuer secret key file into an [`Issuer`].
 pub fn read_issuer(path: &Path) -> Result<Issuer, CliError> {
     let (key, profile) = read_secret_file(path, "issuer")?;
-    let profile = profile.ok_or_else(|| CliError::Input(format!("{}: issuer profile missing", path.display())))?;
+    let profile = profile
+        .ok_or_else(|| CliError::Input(format!("{}: issuer profile missing", path.display())))?;
     let kid = hex_arg("kid", &profile.kid)?;
-    Issuer::new(key, &kid, &profile.name, &profile.status_uri).map_err(|e| CliError::Input(e.to_string()))
+    Issuer::new(key, &kid, &profile.name, &profile.status_uri)
+        .map_err(|e| CliError::Input(e.to_string()))
 }
 
 /// Reads a public-key file of the given kind.
-pub fn read_public_key(path: &Path, kind: &str) -> Result<(PublicKey, Option<IssuerProfile>), CliError> {
-    let file: PublicKeyFile = serde_json::from_slice(&read(path)?)
-        .map_err(|_| CliError::Input(format!("{} is not a hawiya public key file", path.display())))?;
+pub fn read_public_key(
+    path: &Path,
+    kind: &str,
+) -> Result<(PublicKey, Option<IssuerProfile>), CliError> {
+    let file: PublicKeyFile = serde_json::from_slice(&read(path)?).map_err(|_| {
+        CliError::Input(format!(
+            "{} is not a hawiya public key file",
+            path.display()
+        ))
+    })?;
     if file.kind != kind {
-        return Err(CliError::Input(format!("{} holds a {} key; a {kind} key is needed", path.display(), file.kind)));
+        return Err(CliError::Input(format!(
+            "{} holds a {} key; a {kind} key is needed",
+            path.display(),
+            file.kind
+        )));
     }
     let key = hex::decode(&file.public_key)
         .ok()
         .and_then(|b| PublicKey::from_bytes(&b).ok())
-        .ok_or_else(|| CliError::Input(format!("{}: public_key is not an Ed25519 key", path.display())))?;
+        .ok_or_else(|| {
+            CliError::Input(format!(
+                "{}: public_key is not an Ed25519 key",
+                path.display()
+            ))
+        })?;
     Ok((key, file.issuer))
 }
 
@@ -164,8 +213,8 @@ struct ClaimsFile {
 /// Reads a claims JSON file (portrait from a separate file).
 pub fn read_claims(path: &Path, portrait: Option<&Path>) -> Result<Claims, CliError> {
     let bad = |what: &str| CliError::Input(format!("{}: {what}", path.display()));
-    let f: ClaimsFile =
-        serde_json::from_slice(&read(path)?).map_err(|e| bad(&format!("not a claims file ({e})")))?;
+    let f: ClaimsFile = serde_json::from_slice(&read(path)?)
+        .map_err(|e| bad(&format!("not a claims file ({e})")))?;
     let date = |field: &str, text: &str| -> Result<Date, CliError> {
         text.parse().map_err(|e| bad(&format!("{field}: {e}")))
     };

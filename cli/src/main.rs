@@ -16,8 +16,9 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use hawiya_core::{
-    decode_png, BindingRequest, ClaimKey, Clock, Disclosure, EccLevel, HeldCredential, Issuer, Policy,
-    Presentation, QrMatrix, SecretKey, SignedStatusList, StatusList, SystemClock, TrustList, UnixTime, Verifier,
+    decode_png, BindingRequest, ClaimKey, Clock, Disclosure, EccLevel, HeldCredential, Issuer,
+    Policy, Presentation, QrMatrix, SecretKey, SignedStatusList, StatusList, SystemClock,
+    TrustList, UnixTime, Verifier,
 };
 use rand_core::OsRng;
 
@@ -42,7 +43,10 @@ pub enum CliError {
 
 impl CliError {
     fn io(path: &Path, source: std::io::Error) -> CliError {
-        CliError::Io { path: path.display().to_string(), source }
+        CliError::Io {
+            path: path.display().to_string(),
+            source,
+        }
     }
 
     fn json(e: serde_json::Error) -> CliError {
@@ -262,7 +266,12 @@ enum HolderCommand {
         #[arg(long, required_unless_present = "static_form")]
         key: Option<PathBuf>,
         /// A disclosure profile.
-        #[arg(long, value_enum, conflicts_with = "disclose", required_unless_present = "disclose")]
+        #[arg(
+            long,
+            value_enum,
+            conflicts_with = "disclose",
+            required_unless_present = "disclose"
+        )]
         profile: Option<Profile>,
         /// Claims to disclose, comma separated (e.g. name_en,document_number).
         #[arg(long, value_delimiter = ',')]
@@ -343,33 +352,70 @@ fn verify(args: &VerifyArgs) -> Result<ExitCode, CliError> {
             .map_err(|e| CliError::Input(format!("{}: no readable QR code: {e}", img.display())))?,
         (None, None) => return Err(CliError::Usage("give --text or --image".into())),
     };
-    let nonce = args.nonce.as_deref().map(|n| files::hex_arg("--nonce", n)).transpose()?;
+    let nonce = args
+        .nonce
+        .as_deref()
+        .map(|n| files::hex_arg("--nonce", n))
+        .transpose()?;
     let verdict = verifier.verify(&text, now_or(args.at), nonce.as_deref());
     if args.json {
         println!("{}", report::verdict_json(&verdict));
     } else {
         print!("{}", report::verdict_text(&verdict));
     }
-    Ok(if verdict.is_accepted() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if verdict.is_accepted() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn issuer(cmd: IssuerCommand) -> Result<(), CliError> {
     match cmd {
         IssuerCommand::RootKey { out } => {
             files::write_key_pair(&out, "root", &SecretKey::generate(&mut OsRng), None)?;
-            println!("root key written to {} (public: {})", out.display(), files::public_path(&out).display());
+            println!(
+                "root key written to {} (public: {})",
+                out.display(),
+                files::public_path(&out).display()
+            );
         }
-        IssuerCommand::Key { out, kid, name, status_uri } => {
+        IssuerCommand::Key {
+            out,
+            kid,
+            name,
+            status_uri,
+        } => {
             let kid_bytes = files::hex_arg("--kid", &kid)?;
             let key = SecretKey::generate(&mut OsRng);
             // Validate the profile before writing anything.
-            Issuer::new(SecretKey::from_bytes(&key.to_bytes()), &kid_bytes, &name, &status_uri)
-                .map_err(|e| CliError::Usage(e.to_string()))?;
-            let profile = files::IssuerProfile { kid: hex::encode(kid_bytes), name, status_uri };
+            Issuer::new(
+                SecretKey::from_bytes(&key.to_bytes()),
+                &kid_bytes,
+                &name,
+                &status_uri,
+            )
+            .map_err(|e| CliError::Usage(e.to_string()))?;
+            let profile = files::IssuerProfile {
+                kid: hex::encode(kid_bytes),
+                name,
+                status_uri,
+            };
             files::write_key_pair(&out, "issuer", &key, Some(profile))?;
-            println!("issuer key written to {} (public: {})", out.display(), files::public_path(&out).display());
+            println!(
+                "issuer key written to {} (public: {})",
+                out.display(),
+                files::public_path(&out).display()
+            );
         }
-        IssuerCommand::TrustList { root_key, issuers, version, not_before, not_after, out } => {
+        IssuerCommand::TrustList {
+            root_key,
+            issuers,
+            version,
+            not_before,
+            not_after,
+            out,
+        } => {
             let root = files::read_secret_key(&root_key, "root")?;
             let now = SystemClock.now();
             let nb = UnixTime(not_before.unwrap_or(now.0));
@@ -377,7 +423,9 @@ fn issuer(cmd: IssuerCommand) -> Result<(), CliError> {
             let mut entries = Vec::new();
             for path in &issuers {
                 let (public_key, profile) = files::read_public_key(path, "issuer")?;
-                let p = profile.ok_or_else(|| CliError::Input(format!("{}: no issuer profile", path.display())))?;
+                let p = profile.ok_or_else(|| {
+                    CliError::Input(format!("{}: no issuer profile", path.display()))
+                })?;
                 entries.push(hawiya_core::TrustedIssuer {
                     kid: files::hex_arg("kid", &p.kid)?,
                     public_key,
@@ -387,19 +435,48 @@ fn issuer(cmd: IssuerCommand) -> Result<(), CliError> {
                     not_after: na,
                 });
             }
-            let list = TrustList { version, issued_at: now, issuers: entries };
-            files::write_public(&out, &list.sign(&root).map_err(|e| CliError::Input(e.to_string()))?)?;
-            println!("trust list version {version} with {} issuer key(s) written to {}", issuers.len(), out.display());
+            let list = TrustList {
+                version,
+                issued_at: now,
+                issuers: entries,
+            };
+            files::write_public(
+                &out,
+                &list
+                    .sign(&root)
+                    .map_err(|e| CliError::Input(e.to_string()))?,
+            )?;
+            println!(
+                "trust list version {version} with {} issuer key(s) written to {}",
+                issuers.len(),
+                out.display()
+            );
         }
         IssuerCommand::Nonce => println!("{}", hex::encode(Issuer::binding_nonce(&mut OsRng))),
-        IssuerCommand::Issue { key, claims, portrait, request, nonce, status_index, at, out } => {
+        IssuerCommand::Issue {
+            key,
+            claims,
+            portrait,
+            request,
+            nonce,
+            status_index,
+            at,
+            out,
+        } => {
             let issuer = files::read_issuer(&key)?;
             let claims = files::read_claims(&claims, portrait.as_deref())?;
             let request = BindingRequest::from_bytes(&files::read(&request)?)
                 .map_err(|e| CliError::Input(format!("{}: {e}", request.display())))?;
             let nonce = files::hex_arg("--nonce", &nonce)?;
             let held = issuer
-                .issue(&claims, &request, &nonce, status_index, now_or(at), &mut OsRng)
+                .issue(
+                    &claims,
+                    &request,
+                    &nonce,
+                    status_index,
+                    now_or(at),
+                    &mut OsRng,
+                )
                 .map_err(|e| CliError::Input(e.to_string()))?;
             files::write_secret(&out, &held.to_bytes())?;
             println!(
@@ -410,22 +487,47 @@ fn issuer(cmd: IssuerCommand) -> Result<(), CliError> {
                 out.display()
             );
         }
-        IssuerCommand::Revoke { state, index, capacity } => {
+        IssuerCommand::Revoke {
+            state,
+            index,
+            capacity,
+        } => {
             let mut list = read_status_state(&state, capacity)?;
-            list.set_invalid(index).map_err(|e| CliError::Input(e.to_string()))?;
+            list.set_invalid(index)
+                .map_err(|e| CliError::Input(e.to_string()))?;
             files::write_secret(&state, list.as_bytes())?;
-            println!("index {index} marked invalid in {}; publish with `hawiya issuer status-list`", state.display());
+            println!(
+                "index {index} marked invalid in {}; publish with `hawiya issuer status-list`",
+                state.display()
+            );
         }
-        IssuerCommand::StatusList { key, state, ttl, at, out } => {
+        IssuerCommand::StatusList {
+            key,
+            state,
+            ttl,
+            at,
+            out,
+        } => {
             let issuer = files::read_issuer(&key)?;
             let list = read_status_state(&state, 1 << 20)?;
             let uri = files::read_public_key(&files::public_path(&key), "issuer")?
                 .1
                 .map(|p| p.status_uri)
-                .ok_or_else(|| CliError::Input("issuer public file has no status address".into()))?;
-            let signed = SignedStatusList { uri, issued_at: now_or(at), ttl, list };
+                .ok_or_else(|| {
+                    CliError::Input("issuer public file has no status address".into())
+                })?;
+            let signed = SignedStatusList {
+                uri,
+                issued_at: now_or(at),
+                ttl,
+                list,
+            };
             files::write_public(&out, &issuer.sign_status_list(&signed))?;
-            println!("status list of {} entries written to {}", signed.list.capacity(), out.display());
+            println!(
+                "status list of {} entries written to {}",
+                signed.list.capacity(),
+                out.display()
+            );
         }
     }
     Ok(())
@@ -451,7 +553,10 @@ fn disclosure(profile: Option<Profile>, names: &[String]) -> Result<Disclosure, 
                 .map(|n| {
                     ClaimKey::from_name(n.trim()).ok_or_else(|| {
                         let all: Vec<&str> = ClaimKey::ALL.iter().map(|k| k.name()).collect();
-                        CliError::Usage(format!("unknown claim {n:?}; choose from {}", all.join(", ")))
+                        CliError::Usage(format!(
+                            "unknown claim {n:?}; choose from {}",
+                            all.join(", ")
+                        ))
                     })
                 })
                 .collect::<Result<_, _>>()?,
@@ -463,7 +568,11 @@ fn holder(cmd: HolderCommand) -> Result<(), CliError> {
     match cmd {
         HolderCommand::Key { out } => {
             files::write_key_pair(&out, "device", &SecretKey::generate(&mut OsRng), None)?;
-            println!("device key written to {} (public: {})", out.display(), files::public_path(&out).display());
+            println!(
+                "device key written to {} (public: {})",
+                out.display(),
+                files::public_path(&out).display()
+            );
         }
         HolderCommand::Bind { key, nonce, out } => {
             let device = files::read_secret_key(&key, "device")?;
@@ -471,44 +580,84 @@ fn holder(cmd: HolderCommand) -> Result<(), CliError> {
             if !(hawiya_core::MIN_NONCE_LEN..=hawiya_core::MAX_NONCE_LEN).contains(&nonce.len()) {
                 return Err(CliError::Usage("--nonce must be 16 to 64 bytes".into()));
             }
-            let request = BindingRequest::new(&device, &nonce).map_err(|e| CliError::Input(e.to_string()))?;
+            let request =
+                BindingRequest::new(&device, &nonce).map_err(|e| CliError::Input(e.to_string()))?;
             files::write_public(&out, &request.to_bytes())?;
             println!("binding request written to {}", out.display());
         }
         HolderCommand::Show { credential } => {
             let held = read_held(&credential)?;
             let info = held.info();
-            println!("{} / {}", info.document_type.name_en(), info.document_type.name_ar());
-            println!("  issuer:        {} (key {})", info.issuer, hex::encode(&info.kid));
+            println!(
+                "{} / {}",
+                info.document_type.name_en(),
+                info.document_type.name_ar()
+            );
+            println!(
+                "  issuer:        {} (key {})",
+                info.issuer,
+                hex::encode(&info.kid)
+            );
             println!("  version:       {}", info.document_version);
-            println!("  valid until:   {}", hawiya_core::Date::from_unix(UnixTime(info.expires_at().0 - 1)).map(|d| d.to_string()).unwrap_or_default());
+            println!(
+                "  valid until:   {}",
+                hawiya_core::Date::from_unix(UnixTime(info.expires_at().0 - 1))
+                    .map(|d| d.to_string())
+                    .unwrap_or_default()
+            );
             println!("  device key:    {}", info.device_key.fingerprint());
             for (key, value) in held.claims() {
                 println!("  {:<14} {}", format!("{}:", key.name()), value.display());
             }
         }
-        HolderCommand::Present { credential, key, profile, disclose, static_form, nonce, at, out_text, out_png, out_svg } => {
+        HolderCommand::Present {
+            credential,
+            key,
+            profile,
+            disclose,
+            static_form,
+            nonce,
+            at,
+            out_text,
+            out_png,
+            out_svg,
+        } => {
             let held = read_held(&credential)?;
             let disclosure = disclosure(profile, &disclose)?;
             let presentation = if static_form {
                 if nonce.is_some() {
-                    return Err(CliError::Usage("--nonce needs a device-bound presentation; drop --static".into()));
+                    return Err(CliError::Usage(
+                        "--nonce needs a device-bound presentation; drop --static".into(),
+                    ));
                 }
                 Presentation::static_form(&held, &disclosure)
             } else {
                 let key_path = key.ok_or_else(|| CliError::Usage("--key is required".into()))?;
                 let device = files::read_secret_key(&key_path, "device")?;
-                let nonce = nonce.as_deref().map(|n| files::hex_arg("--nonce", n)).transpose()?;
-                Presentation::device_bound(&held, &disclosure, &device, now_or(at), nonce.as_deref())
+                let nonce = nonce
+                    .as_deref()
+                    .map(|n| files::hex_arg("--nonce", n))
+                    .transpose()?;
+                Presentation::device_bound(
+                    &held,
+                    &disclosure,
+                    &device,
+                    now_or(at),
+                    nonce.as_deref(),
+                )
             }
             .map_err(|e| CliError::Input(e.to_string()))?;
             let text = presentation.qr_text();
-            let qr = QrMatrix::encode(&text, EccLevel::M).map_err(|e| CliError::Input(e.to_string()))?;
+            let qr =
+                QrMatrix::encode(&text, EccLevel::M).map_err(|e| CliError::Input(e.to_string()))?;
             if let Some(path) = &out_text {
                 files::write_public(path, format!("{text}\n").as_bytes())?;
             }
             if let Some(path) = &out_png {
-                files::write_public(path, &qr.to_png(8).map_err(|e| CliError::Input(e.to_string()))?)?;
+                files::write_public(
+                    path,
+                    &qr.to_png(8).map_err(|e| CliError::Input(e.to_string()))?,
+                )?;
             }
             if let Some(path) = &out_svg {
                 files::write_public(path, qr.to_svg(8).as_bytes())?;

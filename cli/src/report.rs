@@ -1,7 +1,9 @@
 //! How the CLI shows verdicts and presentations: readable text for people,
 //! JSON for scripts.
 
-use hawiya_core::{ClaimKey, ClaimValue, DocumentType, EccLevel, Mode, Presentation, QrMatrix, UnixTime, Verdict};
+use hawiya_core::{
+    ClaimKey, ClaimValue, DocumentType, EccLevel, Mode, Presentation, QrMatrix, UnixTime, Verdict,
+};
 use serde_json::{json, Map, Value};
 
 /// Size figures of one presentation.
@@ -52,7 +54,12 @@ fn time_text(t: UnixTime) -> String {
     match hawiya_core::Date::from_unix(t) {
         Ok(d) => {
             let secs = t.0.rem_euclid(86_400);
-            format!("{d} {:02}:{:02}:{:02} UTC", secs / 3600, secs / 60 % 60, secs % 60)
+            format!(
+                "{d} {:02}:{:02}:{:02} UTC",
+                secs / 3600,
+                secs / 60 % 60,
+                secs % 60
+            )
         }
         Err(_) => t.0.to_string(),
     }
@@ -72,8 +79,11 @@ pub fn claim_json(value: &ClaimValue) -> Value {
 /// The verdict as JSON: accepted, every failure and warning with a code and
 /// a sentence, and the disclosed claims.
 pub fn verdict_json(v: &Verdict) -> Value {
-    let claims: Map<String, Value> =
-        v.claims.iter().map(|(k, val)| (k.name().to_owned(), claim_json(val))).collect();
+    let claims: Map<String, Value> = v
+        .claims
+        .iter()
+        .map(|(k, val)| (k.name().to_owned(), claim_json(val)))
+        .collect();
     json!({
         "accepted": v.is_accepted(),
         "verdict": if v.is_accepted() { "accepted" } else { "rejected" },
@@ -109,7 +119,11 @@ pub fn verdict_text(v: &Verdict) -> String {
         out.push_str(&format!("  ! {}  [{}]\n", w.explain(), w.code()));
     }
     if let Some(doc) = v.document_type {
-        out.push_str(&format!("  document: {} / {}", doc.name_en(), doc.name_ar()));
+        out.push_str(&format!(
+            "  document: {} / {}",
+            doc.name_en(),
+            doc.name_ar()
+        ));
         if let Some(ver) = v.document_version {
             out.push_str(&format!(", version {ver}"));
         }
@@ -122,7 +136,11 @@ pub fn verdict_text(v: &Verdict) -> String {
         out.push_str(&format!("  shown at: {}\n", time_text(t)));
     }
     for (key, value) in &v.claims {
-        out.push_str(&format!("  {:<16} {}\n", format!("{}:", key.label_en()), value.display()));
+        out.push_str(&format!(
+            "  {:<16} {}\n",
+            format!("{}:", key.label_en()),
+            value.display()
+        ));
     }
     out
 }

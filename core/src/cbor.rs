@@ -440,6 +440,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::type_complexity)]
     fn other_failures_are_typed() {
         let cases: [(&str, fn(&CborError) -> bool); 5] = [
             ("0000", |e| matches!(e, CborError::TrailingBytes { .. })),

@@ -646,7 +646,8 @@ pub(crate) mod tests {
     #[test]
     fn each_invalid_field_is_named() {
         let when = at("2024-01-10");
-        let cases: Vec<(Box<dyn Fn(&mut Claims)>, &str)> = vec![
+        type Mutation = Box<dyn Fn(&mut Claims)>;
+        let cases: Vec<(Mutation, &str)> = vec![
             (
                 Box::new(|c| c.document_number = 2_234_567_890),
                 "document_number",

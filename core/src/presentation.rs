@@ -236,9 +236,15 @@ fn base_fields(held: &HeldCredential, disclosure: &Disclosure) -> Result<BaseFie
     });
     let claims: Vec<(Value, Value)> = keys
         .iter()
-        .filter_map(|k| held.claim(*k).map(|v| (Value::Unsigned(k.code()), v.to_cbor())))
+        .filter_map(|k| {
+            held.claim(*k)
+                .map(|v| (Value::Unsigned(k.code()), v.to_cbor()))
+        })
         .collect();
-    let disclosed_len = claims.iter().map(|(k, v)| k.to_bytes().len() + v.to_bytes().len()).sum();
+    let disclosed_len = claims
+        .iter()
+        .map(|(k, v)| k.to_bytes().len() + v.to_bytes().len())
+        .sum();
     let fields = vec![
         Value::Unsigned(FORMAT_VERSION),
         Value::bytes(&info.kid),
