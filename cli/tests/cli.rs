@@ -5,7 +5,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn hawiya(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hawiya")).args(args).output().expect("run hawiya")
+    Command::new(env!("CARGO_BIN_EXE_hawiya"))
+        .args(args)
+        .output()
+        .expect("run hawiya")
 }
 
 fn code(out: &Output) -> i32 {
@@ -64,12 +67,27 @@ fn demo_writes_its_files_and_they_verify() {
     let tl = dir.join("trust-list.cbor");
     let sl = dir.join("status-list.cbor");
     // The static (printed) code verifies at any time while valid.
-    let out = hawiya(&["verify", "--trust-list", s(&tl), "--status-list", s(&sl), "--image", s(&dir.join("presentation-static.png"))]);
+    let out = hawiya(&[
+        "verify",
+        "--trust-list",
+        s(&tl),
+        "--status-list",
+        s(&sl),
+        "--image",
+        s(&dir.join("presentation-static.png")),
+    ]);
     assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
     assert!(stdout(&out).contains("lower assurance"));
     // The device-bound code, from its text, with JSON output.
     let text = std::fs::read_to_string(dir.join("presentation-minimal.txt")).expect("text");
-    let out = hawiya(&["verify", "--trust-list", s(&tl), "--text", text.trim(), "--json"]);
+    let out = hawiya(&[
+        "verify",
+        "--trust-list",
+        s(&tl),
+        "--text",
+        text.trim(),
+        "--json",
+    ]);
     assert_eq!(code(&out), 0, "{}", stdout(&out));
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
     assert_eq!(v["accepted"], true);
@@ -77,7 +95,16 @@ fn demo_writes_its_files_and_they_verify() {
     assert_eq!(v["claims"]["document_number"], "1087654321");
     // An hour later the same code is stale: exit 1, with the reason.
     let later = (v["presented_at"].as_i64().expect("time") + 3600).to_string();
-    let out = hawiya(&["verify", "--trust-list", s(&tl), "--text", text.trim(), "--at", &later, "--json"]);
+    let out = hawiya(&[
+        "verify",
+        "--trust-list",
+        s(&tl),
+        "--text",
+        text.trim(),
+        "--at",
+        &later,
+        "--json",
+    ]);
     assert_eq!(code(&out), 1);
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
     assert_eq!(v["failures"][0]["code"], "presentation_stale");
@@ -95,13 +122,48 @@ fn every_step_has_a_subcommand() {
         stdout(&out)
     };
     ok(&["issuer", "root-key", "--out", s(&p("root.key"))]);
-    ok(&["issuer", "key", "--out", s(&p("issuer.key")), "--kid", "0a", "--name", "Test Authority", "--status-uri", "https://status.example/9"]);
-    ok(&["issuer", "trust-list", "--root-key", s(&p("root.key")), "--issuer", s(&p("issuer.pub")), "--version", "3", "--not-before", "1600000000", "--not-after", "2200000000", "--out", s(&p("trust-list.cbor"))]);
+    ok(&[
+        "issuer",
+        "key",
+        "--out",
+        s(&p("issuer.key")),
+        "--kid",
+        "0a",
+        "--name",
+        "Test Authority",
+        "--status-uri",
+        "https://status.example/9",
+    ]);
+    ok(&[
+        "issuer",
+        "trust-list",
+        "--root-key",
+        s(&p("root.key")),
+        "--issuer",
+        s(&p("issuer.pub")),
+        "--version",
+        "3",
+        "--not-before",
+        "1600000000",
+        "--not-after",
+        "2200000000",
+        "--out",
+        s(&p("trust-list.cbor")),
+    ]);
     let nonce = ok(&["issuer", "nonce"]);
     let nonce = nonce.trim();
     assert_eq!(nonce.len(), 32);
     ok(&["holder", "key", "--out", s(&p("device.key"))]);
-    ok(&["holder", "bind", "--key", s(&p("device.key")), "--nonce", nonce, "--out", s(&p("request.cbor"))]);
+    ok(&[
+        "holder",
+        "bind",
+        "--key",
+        s(&p("device.key")),
+        "--nonce",
+        nonce,
+        "--out",
+        s(&p("request.cbor")),
+    ]);
     std::fs::write(
         p("claims.json"),
         r#"{"document_type":"resident_permit","document_number":"2123456789","document_version":1,
@@ -111,13 +173,45 @@ fn every_step_has_a_subcommand() {
     )
     .expect("claims");
     let at = "1704844800";
-    ok(&["issuer", "issue", "--key", s(&p("issuer.key")), "--claims", s(&p("claims.json")), "--request", s(&p("request.cbor")), "--nonce", nonce, "--status-index", "42", "--at", at, "--out", s(&p("permit.hwy"))]);
+    ok(&[
+        "issuer",
+        "issue",
+        "--key",
+        s(&p("issuer.key")),
+        "--claims",
+        s(&p("claims.json")),
+        "--request",
+        s(&p("request.cbor")),
+        "--nonce",
+        nonce,
+        "--status-index",
+        "42",
+        "--at",
+        at,
+        "--out",
+        s(&p("permit.hwy")),
+    ]);
     #[cfg(unix)]
     assert_eq!(mode(&p("permit.hwy")), 0o600);
     let shown = ok(&["holder", "show", "--credential", s(&p("permit.hwy"))]);
     assert!(shown.contains("Anita Kumar") && shown.contains("employer"));
     let when = "1704844900";
-    let text = ok(&["holder", "present", "--credential", s(&p("permit.hwy")), "--key", s(&p("device.key")), "--disclose", "name_en,occupation", "--at", when, "--out-png", s(&p("p.png")), "--out-svg", s(&p("p.svg"))]);
+    let text = ok(&[
+        "holder",
+        "present",
+        "--credential",
+        s(&p("permit.hwy")),
+        "--key",
+        s(&p("device.key")),
+        "--disclose",
+        "name_en,occupation",
+        "--at",
+        when,
+        "--out-png",
+        s(&p("p.png")),
+        "--out-svg",
+        s(&p("p.svg")),
+    ]);
     let text = text.trim().to_owned();
     assert!(text.starts_with("HW1:"));
     let tl = p("trust-list.cbor");
@@ -134,21 +228,71 @@ fn every_step_has_a_subcommand() {
     assert_eq!(v["claims"].as_object().expect("claims").len(), 2);
 
     // Revoke, publish, and the same code is rejected (exit 1).
-    ok(&["issuer", "revoke", "--state", s(&p("status.bits")), "--index", "42", "--capacity", "1024"]);
-    ok(&["issuer", "status-list", "--key", s(&p("issuer.key")), "--state", s(&p("status.bits")), "--at", at, "--out", s(&p("status.cbor"))]);
+    ok(&[
+        "issuer",
+        "revoke",
+        "--state",
+        s(&p("status.bits")),
+        "--index",
+        "42",
+        "--capacity",
+        "1024",
+    ]);
+    ok(&[
+        "issuer",
+        "status-list",
+        "--key",
+        s(&p("issuer.key")),
+        "--state",
+        s(&p("status.bits")),
+        "--at",
+        at,
+        "--out",
+        s(&p("status.cbor")),
+    ]);
     let out = verify(&["--text", &text, "--status-list", s(&p("status.cbor"))]);
     assert_eq!(code(&out), 1);
     assert!(stdout(&out).contains("revoked"), "{}", stdout(&out));
 
     // A verifier nonce round trip, and a mismatch.
-    let bound = ok(&["holder", "present", "--credential", s(&p("permit.hwy")), "--key", s(&p("device.key")), "--profile", "age18", "--nonce", "a1b2c3", "--at", when]);
-    assert_eq!(code(&verify(&["--text", bound.trim(), "--nonce", "a1b2c3"])), 0);
-    assert_eq!(code(&verify(&["--text", bound.trim(), "--nonce", "ffff"])), 1);
+    let bound = ok(&[
+        "holder",
+        "present",
+        "--credential",
+        s(&p("permit.hwy")),
+        "--key",
+        s(&p("device.key")),
+        "--profile",
+        "age18",
+        "--nonce",
+        "a1b2c3",
+        "--at",
+        when,
+    ]);
+    assert_eq!(
+        code(&verify(&["--text", bound.trim(), "--nonce", "a1b2c3"])),
+        0
+    );
+    assert_eq!(
+        code(&verify(&["--text", bound.trim(), "--nonce", "ffff"])),
+        1
+    );
 
     // Static for print, and a policy that refuses it.
-    let printed = ok(&["holder", "present", "--credential", s(&p("permit.hwy")), "--static", "--profile", "full"]);
+    let printed = ok(&[
+        "holder",
+        "present",
+        "--credential",
+        s(&p("permit.hwy")),
+        "--static",
+        "--profile",
+        "full",
+    ]);
     assert_eq!(code(&verify(&["--text", printed.trim()])), 0);
-    assert_eq!(code(&verify(&["--text", printed.trim(), "--reject-static"])), 1);
+    assert_eq!(
+        code(&verify(&["--text", printed.trim(), "--reject-static"])),
+        1
+    );
     let _ = std::fs::remove_dir_all(&d);
 }
 
@@ -157,26 +301,67 @@ fn usage_and_input_errors_exit_2_and_say_what_to_do() {
     let d = scratch("errors");
     let p = |f: &str| d.join(f);
     // Missing trust list file.
-    let out = hawiya(&["verify", "--trust-list", s(&p("none.cbor")), "--text", "HW1:00"]);
+    let out = hawiya(&[
+        "verify",
+        "--trust-list",
+        s(&p("none.cbor")),
+        "--text",
+        "HW1:00",
+    ]);
     assert_eq!(code(&out), 2);
     // Neither --text nor --image.
-    assert_eq!(code(&hawiya(&["verify", "--trust-list", s(&p("none.cbor"))])), 2);
+    assert_eq!(
+        code(&hawiya(&["verify", "--trust-list", s(&p("none.cbor"))])),
+        2
+    );
     // No root key beside the trust list.
     std::fs::write(p("tl.cbor"), b"x").expect("write");
-    let out = hawiya(&["verify", "--trust-list", s(&p("tl.cbor")), "--text", "HW1:00"]);
+    let out = hawiya(&[
+        "verify",
+        "--trust-list",
+        s(&p("tl.cbor")),
+        "--text",
+        "HW1:00",
+    ]);
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("--root-key"), "{}", stderr(&out));
     // Garbage QR text is a rejection (exit 1), not an error.
     let dir = scratch("errors-demo");
     assert_eq!(code(&hawiya(&["demo", "--out", s(&dir)])), 0);
-    let out = hawiya(&["verify", "--trust-list", s(&dir.join("trust-list.cbor")), "--text", "HW1:NOT A CODE"]);
+    let out = hawiya(&[
+        "verify",
+        "--trust-list",
+        s(&dir.join("trust-list.cbor")),
+        "--text",
+        "HW1:NOT A CODE",
+    ]);
     assert_eq!(code(&out), 1);
     assert!(stdout(&out).contains("malformed"));
     // Invalid claims name the field.
-    hawiya(&["issuer", "key", "--out", s(&p("issuer.key")), "--kid", "01", "--name", "T", "--status-uri", "u"]);
+    hawiya(&[
+        "issuer",
+        "key",
+        "--out",
+        s(&p("issuer.key")),
+        "--kid",
+        "01",
+        "--name",
+        "T",
+        "--status-uri",
+        "u",
+    ]);
     hawiya(&["holder", "key", "--out", s(&p("device.key"))]);
     let nonce = "00112233445566778899aabbccddeeff";
-    hawiya(&["holder", "bind", "--key", s(&p("device.key")), "--nonce", nonce, "--out", s(&p("req.cbor"))]);
+    hawiya(&[
+        "holder",
+        "bind",
+        "--key",
+        s(&p("device.key")),
+        "--nonce",
+        nonce,
+        "--out",
+        s(&p("req.cbor")),
+    ]);
     std::fs::write(
         p("claims.json"),
         r#"{"document_type":"national_id","document_number":"2123456789","document_version":1,
@@ -184,16 +369,58 @@ fn usage_and_input_errors_exit_2_and_say_what_to_do() {
             "nationality":"SAU","place_of_birth":"Riyadh","issue_date":"2024-01-10","expiry_date":"2034-01-09"}"#,
     )
     .expect("claims");
-    let out = hawiya(&["issuer", "issue", "--key", s(&p("issuer.key")), "--claims", s(&p("claims.json")), "--request", s(&p("req.cbor")), "--nonce", nonce, "--status-index", "1", "--out", s(&p("c.hwy"))]);
+    let out = hawiya(&[
+        "issuer",
+        "issue",
+        "--key",
+        s(&p("issuer.key")),
+        "--claims",
+        s(&p("claims.json")),
+        "--request",
+        s(&p("req.cbor")),
+        "--nonce",
+        nonce,
+        "--status-index",
+        "1",
+        "--out",
+        s(&p("c.hwy")),
+    ]);
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("document_number"), "{}", stderr(&out));
     assert!(!p("c.hwy").exists());
     // A device key where an issuer key is needed.
-    let out = hawiya(&["issuer", "issue", "--key", s(&p("device.key")), "--claims", s(&p("claims.json")), "--request", s(&p("req.cbor")), "--nonce", nonce, "--status-index", "1", "--out", s(&p("c.hwy"))]);
+    let out = hawiya(&[
+        "issuer",
+        "issue",
+        "--key",
+        s(&p("device.key")),
+        "--claims",
+        s(&p("claims.json")),
+        "--request",
+        s(&p("req.cbor")),
+        "--nonce",
+        nonce,
+        "--status-index",
+        "1",
+        "--out",
+        s(&p("c.hwy")),
+    ]);
     assert_eq!(code(&out), 2);
-    assert!(stderr(&out).contains("issuer key is needed"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("issuer key is needed"),
+        "{}",
+        stderr(&out)
+    );
     // Unknown claim names list the valid ones.
-    let out = hawiya(&["holder", "present", "--credential", s(&dir.join("national-id.hwy")), "--static", "--disclose", "shoe_size"]);
+    let out = hawiya(&[
+        "holder",
+        "present",
+        "--credential",
+        s(&dir.join("national-id.hwy")),
+        "--static",
+        "--disclose",
+        "shoe_size",
+    ]);
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("age_over_18"));
     let _ = std::fs::remove_dir_all(&d);

@@ -1,0 +1,825 @@
+#!/usr/bin/env python3
+"""Independent check of docs/test-vectors.json, written from docs/FORMAT.md only.
+
+Nothing here comes from hawiya's Rust code. The signatures are verified with
+pycose (COSE_Sign1, EdDSA, OKP Ed25519 keys), CBOR is decoded and encoded with
+cbor2, Base45 (RFC 9285) and the claim commitment (FORMAT.md §4) are
+implemented below from the text of the specification.
+
+Run through tests/python/run.sh, which provides pycose 1.1.0 and cbor2 5.9.0
+in a venv (pycose 1.1.0 cannot decode tagged COSE messages with cbor2 >= 6,
+which decodes arrays inside tags as tuples: TimothyClaeys/pycose#141).
+The last line printed to stdout is `python: N passed, M failed`; the exit code
+is non-zero if any test failed.
+"""
+
+import hashlib
+import json
+import os
+import sys
+import unittest
+import zlib
+
+from importlib.metadata import version
+
+import cbor2
+from pycose.keys.cosekey import CoseKey
+from pycose.keys.curves import Ed25519
+from pycose.keys.okp import OKPKey
+from pycose.messages import Sign1Message
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+VECTORS_PATH = os.path.join(HERE, "..", "..", "docs", "test-vectors.json")
+
+with open(VECTORS_PATH, encoding="utf-8") as f:
+    V = json.load(f)
+
+
+def unhex(s):
+    return bytes.fromhex(s)
+
+
+# --------------------------------------------------------------------------
+# Base45, RFC 9285 (FORMAT.md §1: reject characters outside the alphabet,
+# a dangling single character, and groups out of range).
+
+B45_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
+
+
+def b45decode(text):
+    values = []
+    for ch in text:
+        v = B45_ALPHABET.find(ch)
+        if v < 0:
+            raise ValueError(f"Base45: character {ch!r} outside the alphabet")
+        values.append(v)
+    out = bytearray()
+    for i in range(0, len(values), 3):
+        group = values[i:i + 3]
+        if len(group) == 1:
+            raise ValueError("Base45: dangling single character")
+        n = sum(v * 45 ** k for k, v in enumerate(group))
+        if len(group) == 3:
+            if n > 0xFFFF:
+                raise ValueError("Base45: 3-character group out of range")
+            out += n.to_bytes(2, "big")
+        else:
+            if n > 0xFF:
+                raise ValueError("Base45: 2-character group out of range")
+            out.append(n)
+    return bytes(out)
+
+
+# --------------------------------------------------------------------------
+# Deterministic CBOR (RFC 8949 §4.2.1, FORMAT.md §1).
+#
+# cbor2's canonical=True sorts map keys length-first (the old RFC 7049 §3.9
+# "canonical CBOR"), not by plain bytewise order of the encoded keys as RFC
+# 8949 §4.2.1 requires (see test_cbor2_canonical_ordering). So maps are
+# ordered here by the bytes of their encoded keys, and cbor2 (which keeps
+# insertion order and always writes shortest heads and definite lengths)
+# does the encoding.
+
+SCALARS = (bool, int, bytes, str, type(None))
+
+
+def _key_bytes(k):
+    return cbor2.dumps(k, canonical=True)
+
+
+def _ordered(obj):
+    if isinstance(obj, dict):
+        items = sorted(obj.items(), key=lambda kv: _key_bytes(kv[0]))
+        keys = [_key_bytes(k) for k, _ in items]
+        if len(set(keys)) != len(keys):
+            raise ValueError("duplicate map key")
+        return {k: _ordered(v) for k, v in items}
+    if isinstance(obj, (list, tuple)):
+        return [_ordered(x) for x in obj]
+    if isinstance(obj, SCALARS):
+        return obj
+    raise ValueError(f"not allowed in hawiya CBOR: {type(obj).__name__}")
+
+
+def dcbor(obj):
+    """Deterministic (core deterministic, RFC 8949 §4.2.1) encoding."""
+    return cbor2.dumps(_ordered(obj))
+
+
+def dcbor_decode(data):
+    """Decode, accepting only the deterministic encoding (FORMAT.md §1).
+
+    Re-encoding the decoded value must give the input back: that rejects
+    non-shortest heads, indefinite lengths, unsorted or duplicate keys and
+    trailing bytes; _ordered rejects floats, tags and other simple values.
+    """
+    value = cbor2.loads(data)
+    if dcbor(value) != data:
+        raise ValueError("not deterministic CBOR")
+    return value
+
+
+# --------------------------------------------------------------------------
+# COSE_Sign1 verification with pycose.
+
+def ed25519_key(public):
+    return OKPKey(crv=Ed25519, x=public)
+
+
+def pycose_verify_sign1(cose_bytes, key):
+    """Verify a tagged COSE_Sign1 (bytes) with pycose; return the message."""
+    msg = Sign1Message.decode(cose_bytes)
+    msg.key = key
+    return msg.verify_signature(), msg
+
+
+def pycose_verify_parts(protected, payload, signature, key):
+    """Build a Sign1Message from its parts (the protected header kept as the
+    exact bytes given) and verify it with pycose."""
+    msg = Sign1Message(phdr_encoded=protected, payload=payload)
+    msg.signature = signature
+    msg.key = key
+    return msg.verify_signature()
+
+
+def sig_structure(protected, payload):
+    return dcbor(["Signature1", protected, b"", payload])
+
+
+# --------------------------------------------------------------------------
+# The claim commitment, FORMAT.md §4.
+
+CLAIM_KEYS = {
+    "document_number": 1, "name_ar": 2, "name_en": 3, "birth_date": 4,
+    "sex": 5, "nationality": 6, "place_of_birth": 7, "issue_date": 8,
+    "expiry_date": 9, "age_over_18": 10, "age_over_21": 11,
+    "occupation": 12, "employer": 13, "portrait": 14,
+}
+CLAIM_NAMES = {v: k for k, v in CLAIM_KEYS.items()}
+
+
+def H(data):
+    return hashlib.sha256(data).digest()[:16]
+
+
+def leaf_digest(salt, key, value):
+    return H(b"\x00" + salt + dcbor(key) + dcbor(value))
+
+
+def node_digest(left, right):
+    return H(b"\x01" + left + right)
+
+
+def child_seed(seed, side):
+    return H(b"\x02" + seed + bytes([side]))
+
+
+class Leaf:
+    def __init__(self, name):
+        self.key = CLAIM_KEYS[name]
+
+
+class Node:
+    def __init__(self, left, right):
+        self.left, self.right = left, right
+
+
+class Sealed:
+    def __init__(self, inner):
+        self.inner = inner
+
+
+def leaves(node):
+    """Every leaf key under node, sealed subtrees included."""
+    if isinstance(node, Leaf):
+        return [node.key]
+    if isinstance(node, Sealed):
+        return leaves(node.inner)
+    return leaves(node.left) + leaves(node.right)
+
+
+def unsealed_leaves(node):
+    """Leaf keys under node outside sealed subtrees (below node)."""
+    if isinstance(node, Leaf):
+        return [node.key]
+    if isinstance(node, Sealed):
+        return []
+    return unsealed_leaves(node.left) + unsealed_leaves(node.right)
+
+
+def sealed_nodes(node):
+    """Sealed nodes in pre-order (order of the held credential's seeds)."""
+    if isinstance(node, Leaf):
+        return []
+    if isinstance(node, Sealed):
+        return [node] + sealed_nodes(node.inner)
+    return sealed_nodes(node.left) + sealed_nodes(node.right)
+
+
+def _identity():
+    return Node(Node(Leaf("name_ar"), Leaf("name_en")),
+                Node(Leaf("document_number"), Leaf("expiry_date")))
+
+
+def _personal():
+    return Node(Node(Leaf("birth_date"), Leaf("sex")),
+                Node(Leaf("nationality"),
+                     Node(Leaf("place_of_birth"), Leaf("issue_date"))))
+
+
+def _work():
+    return Node(_personal(), Node(Leaf("occupation"), Leaf("employer")))
+
+
+def _document(middle):
+    return Node(Leaf("age_over_18"),
+                Node(_identity(),
+                     Node(Leaf("age_over_21"),
+                          Node(middle, Sealed(Leaf("portrait"))))))
+
+
+TREES = {1: _document(_personal()), 2: _document(_work())}
+
+
+class ProofError(ValueError):
+    pass
+
+
+class ChunkReader:
+    def __init__(self, proof):
+        if len(proof) % 16:
+            raise ProofError("proof length is not a multiple of 16")
+        self.chunks = [proof[i:i + 16] for i in range(0, len(proof), 16)]
+        self.pos = 0
+
+    def next(self):
+        if self.pos >= len(self.chunks):
+            raise ProofError("proof runs out")
+        self.pos += 1
+        return self.chunks[self.pos - 1]
+
+
+def _walk_read(node, seed, claims, reader):
+    """§4.2 walk, verifier side. seed is 16 bytes or None (unknown)."""
+    if not any(k in claims for k in leaves(node)):
+        return reader.next()                    # digest of the subtree
+    if isinstance(node, Sealed):
+        return _walk_read(node.inner, None, claims, reader)
+    if isinstance(node, Leaf):
+        if seed is None:
+            seed = reader.next()                # the leaf's salt
+        return leaf_digest(seed, node.key, claims[node.key])
+    unsealed = unsealed_leaves(node)
+    if seed is None and unsealed and all(k in claims for k in unsealed):
+        seed = reader.next()                    # this node's seed
+    left = _walk_read(node.left, None if seed is None else child_seed(seed, 0),
+                      claims, reader)
+    right = _walk_read(node.right, None if seed is None else child_seed(seed, 1),
+                       claims, reader)
+    return node_digest(left, right)
+
+
+def recompute_root(doc_type, claims, proof):
+    tree = TREES[doc_type]
+    unknown = set(claims) - set(leaves(tree))
+    if unknown:
+        raise ProofError(f"claim keys {sorted(unknown)} not in document type {doc_type}")
+    reader = ChunkReader(proof)
+    root = _walk_read(tree, None, claims, reader)
+    if reader.pos != len(reader.chunks):
+        raise ProofError("proof has chunks left over")
+    return root
+
+
+class HeldTree:
+    """Holder side: every seed and digest of the tree, from root_seed and the
+    sealed seeds (§4, §8). A sealed node S(x) takes its own random seed and
+    x is given that seed as is, and S(x)'s digest is x's: FORMAT.md §4 does
+    not say so, but it reproduces the vectors' commitment_root."""
+
+    def __init__(self, doc_type, values, root_seed, sealed_seeds):
+        self.tree = TREES[doc_type]
+        self.values = values
+        sealed = sealed_nodes(self.tree)
+        if len(sealed) != len(sealed_seeds):
+            raise ValueError("wrong number of sealed seeds")
+        self.sealed_seed = {id(n): s for n, s in zip(sealed, sealed_seeds)}
+        self.root_seed = root_seed
+        self.seeds = []             # (description, seed) of every tree position
+        self.root = self._digest(self.tree, root_seed, "root")
+
+    def _digest(self, node, seed, path):
+        if isinstance(node, Sealed):
+            seed = self.sealed_seed[id(node)]
+            self.seeds.append((path + "/sealed", seed))
+            return self._digest(node.inner, seed, path + "/sealed-inner")
+        self.seeds.append((path, seed))
+        if isinstance(node, Leaf):
+            return leaf_digest(seed, node.key, self.values[node.key])
+        return node_digest(self._digest(node.left, child_seed(seed, 0), path + "/0"),
+                           self._digest(node.right, child_seed(seed, 1), path + "/1"))
+
+    def proof(self, disclosed):
+        """§4.2 walk, holder side: writes the chunks a verifier will read."""
+        out = []
+        self._walk_write(self.tree, self.root_seed, False, set(disclosed), out)
+        return b"".join(out)
+
+    def _walk_write(self, node, seed, known, disclosed, out):
+        if not any(k in disclosed for k in leaves(node)):
+            d = self._digest_quiet(node, seed)
+            out.append(d)
+            return d
+        if isinstance(node, Sealed):
+            return self._walk_write(node.inner, self.sealed_seed[id(node)], False,
+                                    disclosed, out)
+        if isinstance(node, Leaf):
+            if not known:
+                out.append(seed)
+            return leaf_digest(seed, node.key, self.values[node.key])
+        unsealed = unsealed_leaves(node)
+        if not known and unsealed and all(k in disclosed for k in unsealed):
+            out.append(seed)
+            known = True
+        return node_digest(
+            self._walk_write(node.left, child_seed(seed, 0), known, disclosed, out),
+            self._walk_write(node.right, child_seed(seed, 1), known, disclosed, out))
+
+    def _digest_quiet(self, node, seed):
+        saved = self.seeds
+        self.seeds = []
+        try:
+            return self._digest(node, seed, "")
+        finally:
+            self.seeds = saved
+
+
+# --------------------------------------------------------------------------
+# Presentations, FORMAT.md §6.
+
+class Malformed(ValueError):
+    pass
+
+
+def parse_qr(text):
+    """§6.1 and §6.2: QR text -> (presentation bytes, presentation array)."""
+    if not text.startswith("HW") or ":" not in text:
+        raise Malformed("no HW prefix")
+    version, body = text[2:].split(":", 1)
+    if version != "1":
+        raise Malformed(f"unsupported version {version!r}")
+    data = b45decode(body)
+    try:
+        arr = dcbor_decode(data)
+    except Exception as e:  # cbor2 errors, non-deterministic encodings
+        raise Malformed(f"CBOR: {e}") from e
+    if not isinstance(arr, list) or len(arr) not in (11, 12):
+        raise Malformed("presentation is not an array of 11 or 12 elements")
+    (ver, kid, iat_day, exp_day, status_idx, doc_type, doc_version,
+     device_key, claims, proof, issuer_sig) = arr[:11]
+
+    def uint(x):
+        return isinstance(x, int) and not isinstance(x, bool) and x >= 0
+
+    ok = (ver == 1 and isinstance(kid, bytes) and uint(iat_day) and uint(exp_day)
+          and uint(status_idx) and doc_type in TREES and uint(doc_version)
+          and isinstance(device_key, bytes) and len(device_key) == 32
+          and isinstance(claims, dict) and len(claims) >= 1
+          and all(uint(k) for k in claims)
+          and isinstance(proof, bytes)
+          and isinstance(issuer_sig, bytes) and len(issuer_sig) == 64)
+    if len(arr) == 12:
+        dev = arr[11]
+        ok = ok and (isinstance(dev, list) and len(dev) == 3 and uint(dev[0])
+                     and (dev[1] is None or (isinstance(dev[1], bytes)
+                                             and 1 <= len(dev[1]) <= 32))
+                     and isinstance(dev[2], bytes) and len(dev[2]) == 64)
+    if not ok:
+        raise Malformed("presentation fields have the wrong types")
+    return data, arr
+
+
+def trust_list_entries(trust_list_cose, root_public):
+    ok, msg = pycose_verify_sign1(trust_list_cose, ed25519_key(root_public))
+    if not ok:
+        raise ValueError("trust list signature invalid")
+    payload = dcbor_decode(msg.payload)
+    return {e[1]: e for e in payload[3]}, payload
+
+
+def rebuild_credential(arr, issuer):
+    """§6.3 steps 2-4: (protected, payload, root) of the credential the
+    issuer signed, from a parsed presentation and its trust-list entry."""
+    (_, kid, iat_day, exp_day, status_idx, doc_type, doc_version,
+     device_key, claims, proof, _) = arr[:11]
+    root = recompute_root(doc_type, claims, proof)
+    protected = dcbor({1: -8, 4: kid})
+    payload = dcbor({
+        1: issuer[3],
+        4: exp_day * 86400,
+        5: iat_day * 86400,
+        6: iat_day * 86400,
+        8: {1: {1: 1, -1: 6, -2: device_key}},
+        65535: {"status_list": {"idx": status_idx, "uri": issuer[4]}},
+        -65537: [1, doc_type, doc_version, root],
+    })
+    return protected, payload, root
+
+
+def verify_issuer_signature(arr, issuer):
+    protected, payload, root = rebuild_credential(arr, issuer)
+    ok = pycose_verify_parts(protected, payload, arr[10], ed25519_key(issuer[2]))
+    return ok, protected, payload, root
+
+
+DEVICE_PROTECTED = bytes.fromhex("a10127")
+
+
+def device_signed_bytes(arr):
+    """§6.4: P = the presentation with the device element as [ts, nonce]."""
+    ts, nonce, _ = arr[11]
+    return dcbor(arr[:11] + [[ts, nonce]])
+
+
+def verify_device_signature(arr):
+    cose_key = CoseKey.from_dict({1: 1, -1: 6, -2: arr[7]})  # the cnf COSE_Key
+    return pycose_verify_parts(DEVICE_PROTECTED, device_signed_bytes(arr),
+                               arr[11][2], cose_key)
+
+
+# --------------------------------------------------------------------------
+# Vector data.
+
+KEYS = {k: unhex(v) for k, v in V["keys"].items()}
+CRED = V["credential"]
+HOLDER_VALUES = {int(k): cbor2.loads(unhex(v))
+                 for k, v in V["holder"]["claims_by_key"].items()}
+ROOT_SEED = unhex(V["holder"]["root_seed"])
+SEALED_SEEDS = [unhex(s) for s in V["holder"]["sealed_seeds"]]
+PRESENTATIONS = {p["name"]: p for p in V["presentations"]}
+DOC_TYPES = {"national_id": 1, "resident_permit": 2}
+
+# FORMAT.md §10 table: presentation -> (bytes, QR chars)
+SIZE_TABLE = {
+    "full": (325, 492), "identity": (314, 475), "age_over_18": (223, 339),
+    "age_over_18_with_nonce": (239, 363), "static_full": (252, 382),
+}
+
+
+def trust_list():
+    return trust_list_entries(unhex(V["trust_list"]), KEYS["root_public"])
+
+
+# --------------------------------------------------------------------------
+# Tests.
+
+class TestBuildingBlocks(unittest.TestCase):
+    def test_base45_rfc9285_examples_and_rejections(self):
+        for text, raw in [("BB8", b"AB"), ("%69 VD92EX0", b"Hello!!"),
+                          ("UJCLQE7W581", b"base-45"), ("QED8WEX0", b"ietf!"),
+                          ("", b""), ("FGW", b"\xff\xff"), ("U5", b"\xff")]:
+            self.assertEqual(b45decode(text), raw, text)
+        for bad in ["GGW", "V5", "BB8A", "bb8", "BB8\n", "A"]:
+            with self.assertRaises(ValueError, msg=bad):
+                b45decode(bad)
+
+    def test_cbor2_canonical_ordering(self):
+        # RFC 8949 §4.2.1: keys sorted by the bytewise order of their
+        # encodings; 24 (0x18 0x18) sorts before -1 (0x20). cbor2 6's
+        # canonical=True sorts length-first instead, so it is not used for maps.
+        rfc8949 = bytes.fromhex("a2181800" "2000")
+        self.assertEqual(dcbor({-1: 0, 24: 0}), rfc8949)
+        self.assertEqual(dcbor({24: 0, -1: 0}), rfc8949)
+        cbor2_canonical = cbor2.dumps({-1: 0, 24: 0}, canonical=True)
+        print(f"\n  note: cbor2 {version('cbor2')} canonical=True "
+              f"{'matches' if cbor2_canonical == rfc8949 else 'does NOT match'}"
+              " RFC 8949 §4.2.1 key order", end=" ... ")
+        # For every map hawiya v1 signs, both orders agree (one-byte int keys,
+        # then 65535, then -65537; equal-length text keys), so a verifier
+        # using cbor2 canonical=True would still rebuild the right bytes.
+        for name in ("payload", "protected"):
+            self.assertEqual(cbor2.dumps(cbor2.loads(unhex(CRED[name])),
+                                         canonical=True), unhex(CRED[name]))
+
+    def test_deterministic_decoder_rejections(self):
+        self.assertEqual(dcbor_decode(bytes.fromhex("a201020304")), {1: 2, 3: 4})
+        for bad in ["a203040102",      # unsorted keys
+                    "a201020103",      # duplicate key
+                    "1817",            # non-shortest integer
+                    "5f4101ff",        # indefinite-length byte string
+                    "0100",            # trailing byte
+                    "f93c00",          # float
+                    "f0",              # simple value 16
+                    "c11a659dde00"]:   # tag
+            with self.assertRaises(Exception, msg=bad):
+                dcbor_decode(bytes.fromhex(bad))
+
+
+class TestCredential(unittest.TestCase):
+    """(a) the issued credential, FORMAT.md §5."""
+
+    def test_credential_verifies_under_issuer_key(self):
+        cose = unhex(CRED["cose_sign1"])
+        ok, msg = pycose_verify_sign1(cose, ed25519_key(KEYS["issuer_public"]))
+        self.assertTrue(ok)
+        self.assertEqual(msg.phdr_encoded, unhex(CRED["protected"]))
+        self.assertEqual(msg.payload, unhex(CRED["payload"]))
+        self.assertEqual(msg.signature, unhex(CRED["signature"]))
+        # outer structure: tag 18, exactly {1: -8, 4: kid} protected, {} unprotected
+        outer = cbor2.loads(cose)
+        self.assertEqual(outer.tag, 18)
+        self.assertEqual(outer.value[1], {})
+        self.assertEqual(dcbor_decode(outer.value[0]), {1: -8, 4: KEYS["issuer_kid"]})
+        self.assertEqual(cose[0], 0xD2)                 # tag 18, one byte
+        self.assertEqual(dcbor(outer.value), cose[1:])
+        self.assertEqual(sig_structure(unhex(CRED["protected"]), unhex(CRED["payload"])),
+                         unhex(CRED["sig_structure"]))
+
+    def test_credential_payload_is_the_cwt_of_section_5(self):
+        claims = dcbor_decode(unhex(CRED["payload"]))
+        self.assertEqual(set(claims), {1, 4, 5, 6, 8, 65535, -65537})
+        self.assertEqual(claims[1], V["issuer"]["name"])
+        self.assertEqual(claims[6], V["issued_at"])
+        self.assertEqual(claims[5], claims[6])
+        self.assertEqual(claims[6] % 86400, 0)
+        expiry_date = HOLDER_VALUES[CLAIM_KEYS["expiry_date"]]
+        self.assertEqual(claims[4], (expiry_date + 1) * 86400)
+        self.assertEqual(claims[8], {1: {1: 1, -1: 6, -2: KEYS["device_public"]}})
+        self.assertEqual(claims[65535], {"status_list": {
+            "idx": CRED["status_index"], "uri": V["issuer"]["status_uri"]}})
+        version, doc_type, doc_version, root = claims[-65537]
+        self.assertEqual(version, 1)
+        self.assertEqual(doc_type, DOC_TYPES[CRED["document"]])
+        self.assertIsInstance(doc_version, int)
+        self.assertGreaterEqual(doc_version, 1)
+        self.assertEqual(root, unhex(CRED["commitment_root"]))
+        self.assertEqual(len(root), 16)
+
+    def test_credential_rejected_under_root_key(self):
+        ok, _ = pycose_verify_sign1(unhex(CRED["cose_sign1"]),
+                                    ed25519_key(KEYS["root_public"]))
+        self.assertFalse(ok)
+
+    def test_credential_rejected_after_flipping_any_payload_byte(self):
+        cose = unhex(CRED["cose_sign1"])
+        payload = unhex(CRED["payload"])
+        start = cose.index(payload)
+        key = ed25519_key(KEYS["issuer_public"])
+        for i in range(len(payload)):
+            forged = bytearray(cose)
+            forged[start + i] ^= 0x01
+            ok, msg = pycose_verify_sign1(bytes(forged), key)
+            self.assertNotEqual(msg.payload, payload)
+            self.assertFalse(ok, f"payload byte {i} flipped still verifies")
+
+
+class TestTrustAndStatus(unittest.TestCase):
+    """(b) FORMAT.md §7."""
+
+    def test_trust_list_verifies_under_root_key(self):
+        cose = unhex(V["trust_list"])
+        ok, msg = pycose_verify_sign1(cose, ed25519_key(KEYS["root_public"]))
+        self.assertTrue(ok)
+        self.assertEqual(dcbor_decode(msg.phdr_encoded),
+                         {1: -8, 16: "application/hawiya-trust-list+cwt"})
+        ok, _ = pycose_verify_sign1(cose, ed25519_key(KEYS["issuer_public"]))
+        self.assertFalse(ok)
+        entries, payload = trust_list()
+        self.assertEqual(set(payload), {1, 2, 3})
+        self.assertIsInstance(payload[1], int)
+        self.assertEqual(len(payload[3]), 1)
+        entry = entries[KEYS["issuer_kid"]]
+        self.assertEqual(set(entry), {1, 2, 3, 4, 5, 6})
+        self.assertEqual(entry[2], KEYS["issuer_public"])
+        self.assertEqual(entry[3], V["issuer"]["name"])
+        self.assertEqual(entry[4], V["issuer"]["status_uri"])
+        self.assertLessEqual(entry[5], V["issued_at"])
+        self.assertLessEqual(V["issued_at"], entry[6])
+
+    def test_status_list_token(self):
+        entries, _ = trust_list()
+        cose = unhex(V["status_list"]["token"])
+        outer = cbor2.loads(cose)
+        protected = dcbor_decode(outer.value[0])
+        self.assertEqual(protected, {1: -8, 4: KEYS["issuer_kid"],
+                                     16: "application/statuslist+cwt"})
+        issuer = entries[protected[4]]
+        ok, msg = pycose_verify_sign1(cose, ed25519_key(issuer[2]))
+        self.assertTrue(ok)
+        ok, _ = pycose_verify_sign1(cose, ed25519_key(KEYS["root_public"]))
+        self.assertFalse(ok)
+        payload = dcbor_decode(msg.payload)
+        self.assertEqual(set(payload), {2, 4, 6, 65533, 65534})
+        self.assertEqual(payload[2], issuer[4])
+        self.assertEqual(payload[6], V["status_list"]["issued_at"])
+        self.assertEqual(payload[65534], V["status_list"]["ttl"])
+        self.assertEqual(payload[4], payload[6] + payload[65534])
+        self.assertEqual(payload[65533]["bits"], 1)
+        bits = zlib.decompress(payload[65533]["lst"])
+
+        def bit(i):
+            return (bits[i // 8] >> (i % 8)) & 1
+
+        self.assertEqual(bit(7), 1)
+        self.assertEqual(bit(V["status_list"]["revoked_index"]), 1)
+        self.assertEqual(bit(5), 0)
+        self.assertEqual(bit(CRED["status_index"]), 0)
+        self.assertEqual([i for i in range(len(bits) * 8) if bit(i)], [7])
+
+
+class TestCommitment(unittest.TestCase):
+    """FORMAT.md §4 from the holder's side (uses holder.root_seed)."""
+
+    def held(self):
+        return HeldTree(DOC_TYPES[CRED["document"]], HOLDER_VALUES, ROOT_SEED,
+                        SEALED_SEEDS)
+
+    def test_root_from_holder_seeds(self):
+        self.assertEqual(self.held().root, unhex(CRED["commitment_root"]))
+
+    def test_holder_walk_writes_the_vector_proofs(self):
+        held = self.held()
+        for p in V["presentations"]:
+            with self.subTest(p["name"]):
+                keys = [CLAIM_KEYS[n] for n in p["disclosed"]]
+                self.assertEqual(held.proof(keys).hex(), p["proof"])
+
+    def test_proof_sizes_of_section_4_3(self):
+        held = self.held()
+        everything_but_portrait = [k for k in CLAIM_KEYS.values() if k <= 11]
+        self.assertEqual(len(held.proof(everything_but_portrait)), 32)
+        self.assertEqual(len(held.proof([2, 3, 1, 9])), 48)
+        self.assertEqual(len(held.proof([10])), 32)
+        # FORMAT.md §4.3 says "a single other claim: 4-6 chunks"; the tree of
+        # §4.1 gives 4-8 (birth_date, sex, nationality 7; place_of_birth,
+        # issue_date 8), printed below.
+        singles = {CLAIM_NAMES[k]: len(held.proof([k])) // 16
+                   for k in range(1, 15) if k in HOLDER_VALUES and k != 10}
+        print(f"\n  note: single-claim proof chunks {singles}", end=" ... ")
+        for k, n in singles.items():
+            self.assertGreaterEqual(n, 4, k)
+
+
+class TestPresentations(unittest.TestCase):
+    """(c) every presentation, verified from its qr_text alone (plus the
+    trust list), then compared with the other fields of the vector."""
+
+    def check(self, p):
+        entries, _ = trust_list()
+        data, arr = parse_qr(p["qr_text"])
+        issuer = entries[arr[1]]
+        ok, protected, payload, root = verify_issuer_signature(arr, issuer)
+        self.assertTrue(ok, "rebuilt issuer signature does not verify")
+        self.assertEqual(root, unhex(CRED["commitment_root"]))
+        self.assertEqual(protected, unhex(CRED["protected"]))
+        self.assertEqual(payload, unhex(CRED["payload"]))
+        self.assertEqual(issuer[2], KEYS["issuer_public"])
+        self.assertTrue(issuer[5] <= arr[2] * 86400 <= issuer[6])
+        # the rest of the vector agrees with what was parsed
+        self.assertEqual(data.hex(), p["bytes"])
+        self.assertEqual(len(data), p["byte_count"])
+        self.assertEqual(arr[9].hex(), p["proof"])
+        self.assertEqual(sorted(arr[8]), sorted(CLAIM_KEYS[n] for n in p["disclosed"]))
+        for k, v in arr[8].items():
+            self.assertEqual(v, HOLDER_VALUES[k], CLAIM_NAMES[k])
+        self.assertEqual((len(data), len(p["qr_text"])), SIZE_TABLE[p["name"]])
+        # §9 times, at verify_at (default policy: skew 30 s, freshness 120 s)
+        now = p["verify_at"]
+        self.assertLessEqual(arr[2] * 86400, now + 30)
+        self.assertLess(now - 30, arr[3] * 86400)
+        if p["presented_at"] is None:
+            self.assertEqual(len(arr), 11)
+        else:
+            self.assertEqual(len(arr), 12)
+            ts, nonce, device_sig = arr[11]
+            self.assertTrue(verify_device_signature(arr),
+                            "device signature does not verify")
+            self.assertEqual(ts, p["presented_at"])
+            self.assertLessEqual(ts, now + 30)
+            self.assertLessEqual(now - ts, 120 + 30)
+            expected_nonce = p["verifier_nonce"]
+            self.assertEqual(nonce, None if expected_nonce is None else unhex(expected_nonce))
+            # the device signature covers the issuer signature and the claims
+            forged = [*arr[:10], bytes(64), arr[11]]
+            self.assertFalse(verify_device_signature(forged))
+            forged = [*arr[:11], [ts + 1, nonce, device_sig]]
+            self.assertFalse(verify_device_signature(forged))
+
+
+def _presentation_test(name):
+    def test(self):
+        self.check(PRESENTATIONS[name])
+    test.__doc__ = f"presentation {name!r}: from qr_text, rebuild and verify"
+    return test
+
+
+for _name in PRESENTATIONS:
+    setattr(TestPresentations, f"test_presentation_{_name}", _presentation_test(_name))
+
+
+class TestNegative(unittest.TestCase):
+    """(d) the age_over_18 presentation, tampered with."""
+
+    def setUp(self):
+        self.issuer = trust_list()[0][KEYS["issuer_kid"]]
+        _, self.arr = parse_qr(PRESENTATIONS["age_over_18"]["qr_text"])
+
+    def test_untampered_verifies(self):
+        self.assertTrue(verify_issuer_signature(self.arr, self.issuer)[0])
+
+    def test_age_over_18_false_fails(self):
+        arr = list(self.arr)
+        self.assertIs(arr[8][10], True)
+        arr[8] = {10: False}
+        ok, _, _, root = verify_issuer_signature(arr, self.issuer)
+        self.assertNotEqual(root, unhex(CRED["commitment_root"]))
+        self.assertFalse(ok)
+
+    def test_every_proof_bit_flip_fails(self):
+        proof = self.arr[9]
+        for i in range(len(proof) * 8):
+            forged = bytearray(proof)
+            forged[i // 8] ^= 1 << (i % 8)
+            arr = list(self.arr)
+            arr[9] = bytes(forged)
+            self.assertFalse(verify_issuer_signature(arr, self.issuer)[0],
+                             f"proof bit {i} flipped still verifies")
+
+    def test_bad_proof_lengths_rejected(self):
+        for proof in (self.arr[9][:-1], self.arr[9][:16], self.arr[9] + bytes(16)):
+            arr = list(self.arr)
+            arr[9] = proof
+            with self.assertRaises(ProofError):
+                rebuild_credential(arr, self.issuer)
+
+
+class TestHiding(unittest.TestCase):
+    """(e) the age_over_18 proof reveals no other claim's salt or seed."""
+
+    def test_age_over_18_proof_reveals_no_other_seed(self):
+        held = HeldTree(DOC_TYPES[CRED["document"]], HOLDER_VALUES, ROOT_SEED,
+                        SEALED_SEEDS)
+        _, arr = parse_qr(PRESENTATIONS["age_over_18"]["qr_text"])
+        chunks = [arr[9][i:i + 16] for i in range(0, len(arr[9]), 16)]
+        age_salt = child_seed(ROOT_SEED, 0)       # age_over_18 is the root's left leaf
+        self.assertEqual(chunks[0], age_salt)     # its own salt is disclosed
+        others = {seed: where for where, seed in held.seeds if seed != age_salt}
+        self.assertIn(ROOT_SEED, others)
+        self.assertGreater(len(others), 20)
+        for c in chunks:
+            self.assertNotIn(c, others, f"chunk is the seed at {others.get(c)}")
+
+    def test_sealed_seed_appears_in_no_proof(self):
+        self.assertEqual(len(SEALED_SEEDS), 1)
+        sealed = SEALED_SEEDS[0]
+        # the sealed seed is independent of the root seed's tree
+        portrait_parent = child_seed(child_seed(child_seed(ROOT_SEED, 1), 1), 1)
+        self.assertNotEqual(sealed, child_seed(portrait_parent, 1))
+        for p in V["presentations"]:
+            _, arr = parse_qr(p["qr_text"])
+            proof = arr[9]
+            chunks = [proof[i:i + 16] for i in range(0, len(proof), 16)]
+            self.assertNotIn(sealed, chunks, p["name"])
+            self.assertNotIn(sealed.hex(), p["bytes"], p["name"])
+
+
+# --------------------------------------------------------------------------
+# Runner: count tests (a test with several failing subtests counts once).
+
+class CountingResult(unittest.TextTestResult):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.failed_ids = set()
+
+    def addFailure(self, test, err):
+        super().addFailure(test, err)
+        self.failed_ids.add(test.id())
+
+    def addError(self, test, err):
+        super().addError(test, err)
+        self.failed_ids.add(getattr(test, "id", lambda: str(test))())
+
+    def addSubTest(self, test, subtest, err):
+        super().addSubTest(test, subtest, err)
+        if err is not None:
+            self.failed_ids.add(test.id())
+
+    def addUnexpectedSuccess(self, test):
+        super().addUnexpectedSuccess(test)
+        self.failed_ids.add(test.id())
+
+
+def main():
+    suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])
+    runner = unittest.TextTestRunner(stream=sys.stdout, verbosity=2,
+                                     resultclass=CountingResult)
+    result = runner.run(suite)
+    failed = len(result.failed_ids)
+    passed = result.testsRun - failed - len(result.skipped)
+    sys.stdout.flush()
+    print(f"python: {passed} passed, {failed} failed", flush=True)
+    return 1 if failed or result.testsRun == 0 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
