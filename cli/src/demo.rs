@@ -145,7 +145,13 @@ pub fn run(out: &Path) -> Result<(), CliError> {
         let nonce = Issuer::binding_nonce(&mut OsRng);
         let request = BindingRequest::new(&device, &nonce).map_err(input)?;
         issuer
-            .issue(claims, &request, &nonce, index, at, &mut OsRng)
+            .issue(
+                claims,
+                &request.check(&nonce).map_err(input)?,
+                index,
+                at,
+                &mut OsRng,
+            )
             .map_err(input)
     };
     let superseded = issue(&old_version, 0, now)?;

@@ -468,15 +468,11 @@ fn issuer(cmd: IssuerCommand) -> Result<(), CliError> {
             let request = BindingRequest::from_bytes(&files::read(&request)?)
                 .map_err(|e| CliError::Input(format!("{}: {e}", request.display())))?;
             let nonce = files::hex_arg("--nonce", &nonce)?;
+            let binding = request
+                .check(&nonce)
+                .map_err(|e| CliError::Input(format!("binding request: {e}")))?;
             let held = issuer
-                .issue(
-                    &claims,
-                    &request,
-                    &nonce,
-                    status_index,
-                    now_or(at),
-                    &mut OsRng,
-                )
+                .issue(&claims, &binding, status_index, now_or(at), &mut OsRng)
                 .map_err(|e| CliError::Input(e.to_string()))?;
             files::write_secret(&out, &held.to_bytes())?;
             println!(

@@ -1,1 +1,666 @@
-fn main() {}
+//! Benchmarks of hawiya's operations against raw Ed25519 baselines, with the
+//! ratios computed from the same run.
+//!
+//! Criterion measures and reports each benchmark as usual. Every benchmark
+//! goes through `iter_custom`, which also records its samples, so after the
+//! last benchmark this prints a summary (mean and median per benchmark, from
+//! criterion's measurement samples only: the last `SAMPLE_SIZE` calls of each
+//! benchmark, after its warm-up) and the ratios operation / baseline.
+//!
+//! Criterion runs benchmarks one after the other, so on a shared machine a
+//! load change between two benchmarks skews their ratio. The ratio lines
+//! therefore come from an extra *interleaved* measurement of the same
+//! routines: in each round the operation and its baseline each run
+//! `PAIRED_BATCHES` short batches (~0.5 ms; the order of the two sides
+//! alternates between rounds), each side's fastest batch counts (preemption
+//! only ever adds time), the ratio is taken per round, and the median over
+//! the rounds is printed. The ratio of criterion's means is printed next to
+//! it.
+//!
+//! Run: `cargo bench -p hawiya-core --bench core`
+
+use std::collections::BTreeMap;
+use std::hint::black_box;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use criterion::Criterion;
+use hawiya_core::internal::CborValue;
+use hawiya_core::{
+    BindingRequest, Claims, Date, DeviceBinding, Disclosure, DocumentType, EccLevel,
+    HeldCredential, Issuer, Policy, Presentation, PublicKey, QrMatrix, SecretKey, Sex, TrustList,
+    UnixTime, Verifier, SIGNATURE_LEN,
+};
+use rand_core::OsRng;
+
+/// Samples per benchmark (criterion's measurement calls).
+const SAMPLE_SIZE: usize = 20;
+const WARM_UP: Duration = Duration::from_millis(500);
+const MEASUREMENT: Duration = Duration::from_secs(2);
+/// Interleaved ratio measurement: rounds per ratio, timed batches per side
+/// and round (the fastest counts), and the time of one batch.
+const PAIRED_ROUNDS: usize = 30;
+const PAIRED_BATCHES: usize = 8;
+const PAIRED_BATCH: Duration = Duration::from_micros(500);
+
+const ISSUED_AT: UnixTime = UnixTime(1_704_844_800);
+const PRESENTED_AT: UnixTime = UnixTime(1_704_844_900);
+const VERIFIED_AT: UnixTime = PRESENTED_AT;
+const NONCE: [u8; 16] = [4; 16];
+const STATUS_INDEX: u64 = 7;
+/// Length of the message the raw Ed25519 baselines sign and verify, about
+/// the size of what hawiya signs (CWT Sig_structure, presentation payload).
+const RAW_MESSAGE_LEN: usize = 300;
+
+// Benchmark ids.
+const SIGN: &str = "ed25519_sign";
+const VERIFY_1: &str = "ed25519_verify";
+const VERIFY_2: &str = "2x ed25519_verify";
+const VERIFY_PRESENTATION: &str = "verify_presentation";
+const PARSE: &str = "parse_presentation";
+const KEY_CHECK: &str = "public_key_from_bytes";
+const MAKE_PRESENTATION: &str = "make_presentation";
+const ISSUE: &str = "issue_credential";
+const QR_TEXT: &str = "qr_text_base45";
+const QR_ENCODE: &str = "qr_encode_matrix";
+
+/// One printed ratio: `num / sum(den)`.
+struct RatioSpec {
+    num: &'static str,
+    den: &'static [&'static str],
+    den_label: &'static str,
+    goal: Option<f64>,
+}
+
+const RATIOS: [RatioSpec; 6] = [
+    RatioSpec {
+        num: VERIFY_PRESENTATION,
+        den: &[VERIFY_2],
+        den_label: VERIFY_2,
+        goal: Some(1.3),
+    },
+    RatioSpec {
+        num: MAKE_PRESENTATION,
+        den: &[SIGN],
+        den_label: "1x ed25519_sign",
+        goal: Some(1.5),
+    },
+    RatioSpec {
+        num: ISSUE,
+        den: &[SIGN],
+        den_label: "1x ed25519_sign",
+        goal: Some(1.25),
+    },
+    RatioSpec {
+        num: ISSUE,
+        den: &[SIGN, VERIFY_1],
+        den_label: "(1x ed25519_sign + 1x ed25519_verify)",
+        goal: None,
+    },
+    RatioSpec {
+        num: QR_ENCODE,
+        den: &[SIGN],
+        den_label: "1x ed25519_sign",
+        goal: None,
+    },
+    RatioSpec {
+        num: QR_TEXT,
+        den: &[SIGN],
+        den_label: "1x ed25519_sign",
+        goal: None,
+    },
+];
+
+/// Every `iter_custom` call: (benchmark id, iterations, elapsed).
+static SAMPLES: Mutex<Vec<(&'static str, u64, Duration)>> = Mutex::new(Vec::new());
+
+fn record(id: &'static str, iters: u64, elapsed: Duration) {
+    if let Ok(mut samples) = SAMPLES.lock() {
+        samples.push((id, iters, elapsed));
+    }
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let mid = values.len() / 2;
+    match values.len() {
+        0 => f64::NAN,
+        n if n % 2 == 0 => (values[mid - 1] + values[mid]) / 2.0,
+        _ => values[mid],
+    }
+}
+
+/// Mean and median time per iteration of one benchmark, in nanoseconds.
+#[derive(Clone, Copy)]
+struct Stats {
+    mean_ns: f64,
+    median_ns: f64,
+}
+
+fn stats() -> BTreeMap<&'static str, Stats> {
+    let samples = SAMPLES.lock().map(|s| s.clone()).unwrap_or_default();
+    let mut by_id: BTreeMap<&'static str, Vec<(u64, Duration)>> = BTreeMap::new();
+    for (id, iters, elapsed) in samples {
+        by_id.entry(id).or_default().push((iters, elapsed));
+    }
+    by_id
+        .into_iter()
+        .filter_map(|(id, all)| {
+            // Criterion's measurement phase is the last SAMPLE_SIZE calls;
+            // the ones before are its warm-up.
+            let measured = &all[all.len().saturating_sub(SAMPLE_SIZE)..];
+            let iters: u64 = measured.iter().map(|(n, _)| n).sum();
+            if iters == 0 {
+                return None;
+            }
+            let total: f64 = measured.iter().map(|(_, d)| d.as_secs_f64() * 1e9).sum();
+            let mut per_iter: Vec<f64> = measured
+                .iter()
+                .map(|(n, d)| d.as_secs_f64() * 1e9 / (*n).max(1) as f64)
+                .collect();
+            Some((
+                id,
+                Stats {
+                    mean_ns: total / iters as f64,
+                    median_ns: median(&mut per_iter),
+                },
+            ))
+        })
+        .collect()
+}
+
+/// A benchmark routine: runs the operation `iters` times and returns the
+/// time of just those runs (setup excluded).
+type Routine<'a> = Box<dyn FnMut(u64) -> Duration + 'a>;
+
+/// Times `iters` calls of `op`.
+fn time_loop<T>(iters: u64, mut op: impl FnMut() -> T) -> Duration {
+    let start = Instant::now();
+    for _ in 0..iters {
+        black_box(op());
+    }
+    start.elapsed()
+}
+
+struct Fixtures {
+    issuer: Issuer,
+    trust: TrustList,
+    device: SecretKey,
+    binding: DeviceBinding,
+    claims: Claims,
+    held: HeldCredential,
+    full: Presentation,
+    full_qr: String,
+    /// The raw Ed25519 baselines: a ~300-byte message signed by the issuer
+    /// key and by the device key.
+    raw_message: Vec<u8>,
+    issuer_key: SecretKey,
+    issuer_public: PublicKey,
+    device_public: PublicKey,
+    issuer_sig: [u8; SIGNATURE_LEN],
+    device_sig: [u8; SIGNATURE_LEN],
+}
+
+fn date(text: &str) -> Date {
+    text.parse()
+        .unwrap_or_else(|e| panic!("fixture date {text}: {e:?}"))
+}
+
+fn national_id() -> Claims {
+    Claims {
+        document_type: DocumentType::NationalId,
+        document_number: 1_234_567_890,
+        document_version: 1,
+        name_ar: "محمد عبدالله الأحمد".to_owned(),
+        name_en: "Mohammed Abdullah Alahmad".to_owned(),
+        birth_date: date("1990-05-17"),
+        sex: Sex::Male,
+        nationality: "SAU".to_owned(),
+        place_of_birth: "Riyadh".to_owned(),
+        occupation: None,
+        employer: None,
+        issue_date: date("2024-01-10"),
+        expiry_date: date("2034-01-09"),
+        portrait: None,
+    }
+}
+
+fn fixtures() -> Fixtures {
+    let root = SecretKey::from_bytes(&[1; 32]);
+    let issuer = Issuer::new(
+        SecretKey::from_bytes(&[2; 32]),
+        b"\x01",
+        "Test Issuer",
+        "https://status.example/1",
+    )
+    .expect("fixture issuer");
+    let list = TrustList {
+        version: 1,
+        issued_at: UnixTime(0),
+        issuers: vec![issuer.trust_entry(UnixTime(0), UnixTime(4_000_000_000))],
+    };
+    // Go through the root-signed form, as a verifier app would.
+    let signed = list.sign(&root).expect("sign trust list");
+    let trust = TrustList::from_signed(&signed, &root.public_key()).expect("read trust list");
+    let device = SecretKey::from_bytes(&[3; 32]);
+    let binding = BindingRequest::new(&device, &NONCE)
+        .expect("binding request")
+        .check(&NONCE)
+        .expect("binding check");
+    let claims = national_id();
+    let held = issuer
+        .issue(&claims, &binding, STATUS_INDEX, ISSUED_AT, &mut OsRng)
+        .expect("issue credential");
+    let full = Presentation::device_bound(&held, &Disclosure::Full, &device, PRESENTED_AT, None)
+        .expect("full presentation");
+    let full_qr = full.qr_text();
+    let verdict =
+        Verifier::new(trust.clone(), Policy::default()).verify(&full_qr, VERIFIED_AT, None);
+    assert!(
+        verdict.is_accepted(),
+        "fixture presentation must verify: {:?}",
+        verdict.failures
+    );
+
+    let raw_message: Vec<u8> = (0..RAW_MESSAGE_LEN).map(|i| (i * 7 + 3) as u8).collect();
+    let issuer_key = SecretKey::from_bytes(&[2; 32]);
+    let issuer_sig = issuer_key.sign(&raw_message);
+    let device_sig = device.sign(&raw_message);
+    let issuer_public = issuer_key.public_key();
+    let device_public = device.public_key();
+    assert!(
+        issuer_public.verify(&raw_message, &issuer_sig)
+            && device_public.verify(&raw_message, &device_sig)
+    );
+    Fixtures {
+        issuer,
+        trust,
+        device,
+        binding,
+        claims,
+        held,
+        full,
+        full_qr,
+        raw_message,
+        issuer_key,
+        issuer_public,
+        device_public,
+        issuer_sig,
+        device_sig,
+    }
+}
+
+/// Every benchmark routine, in run order.
+fn routines(f: &Fixtures) -> Vec<(&'static str, Routine<'_>)> {
+    let msg = f.raw_message.as_slice();
+    let device_key_bytes = *f.device_public.as_bytes();
+    vec![
+        // Baselines: hawiya's own Ed25519 wrappers on a ~300-byte message.
+        (
+            SIGN,
+            Box::new(move |iters| time_loop(iters, || f.issuer_key.sign(black_box(msg)))),
+        ),
+        (
+            VERIFY_1,
+            Box::new(move |iters| {
+                time_loop(iters, || {
+                    f.issuer_public.verify(black_box(msg), &f.issuer_sig)
+                })
+            }),
+        ),
+        (
+            VERIFY_2,
+            Box::new(move |iters| {
+                time_loop(iters, || {
+                    f.issuer_public.verify(black_box(msg), &f.issuer_sig)
+                        & f.device_public.verify(black_box(msg), &f.device_sig)
+                })
+            }),
+        ),
+        // 1. Verify. A verifier remembers accepted presentations and rejects
+        //    the same text again as Replayed (a cheaper path), so every
+        //    iteration gets a fresh verifier, built before the clock starts
+        //    and dropped after it stops.
+        (
+            VERIFY_PRESENTATION,
+            Box::new(move |iters| {
+                let mut verifiers: Vec<Verifier> = (0..iters)
+                    .map(|_| Verifier::new(f.trust.clone(), Policy::default()))
+                    .collect();
+                let start = Instant::now();
+                for verifier in &mut verifiers {
+                    black_box(verifier.verify(black_box(&f.full_qr), VERIFIED_AT, None));
+                }
+                let elapsed = start.elapsed();
+                drop(verifiers);
+                elapsed
+            }),
+        ),
+        // Part of verify: Base45 + CBOR parsing, rebuilding the device-signed
+        // bytes, and the device key's curve-point check.
+        (
+            PARSE,
+            Box::new(move |iters| {
+                time_loop(iters, || {
+                    hawiya_core::internal::parse_presentation(black_box(&f.full_qr))
+                })
+            }),
+        ),
+        // The curve-point check alone (point decompression + small-order test).
+        (
+            KEY_CHECK,
+            Box::new(move |iters| {
+                time_loop(iters, || {
+                    PublicKey::from_bytes(black_box(&device_key_bytes))
+                })
+            }),
+        ),
+        // 2. Make a device-bound presentation (no QR text).
+        (
+            MAKE_PRESENTATION,
+            Box::new(move |iters| {
+                time_loop(iters, || {
+                    Presentation::device_bound(
+                        black_box(&f.held),
+                        &Disclosure::Full,
+                        &f.device,
+                        PRESENTED_AT,
+                        None,
+                    )
+                })
+            }),
+        ),
+        // 3. Issue one credential to an already checked device binding:
+        //    verification), claims check, commitment, one signature.
+        (
+            ISSUE,
+            Box::new(move |iters| {
+                time_loop(iters, || {
+                    f.issuer.issue(
+                        black_box(&f.claims),
+                        &f.binding,
+                        STATUS_INDEX,
+                        ISSUED_AT,
+                        &mut OsRng,
+                    )
+                })
+            }),
+        ),
+        // 4. QR: the Base45 text, and the module matrix at ECC level M.
+        (
+            QR_TEXT,
+            Box::new(move |iters| time_loop(iters, || black_box(&f.full).qr_text())),
+        ),
+        (
+            QR_ENCODE,
+            Box::new(move |iters| {
+                time_loop(iters, || {
+                    QrMatrix::encode(black_box(&f.full_qr), EccLevel::M)
+                })
+            }),
+        ),
+    ]
+}
+
+/// Runs one routine as a criterion benchmark, recording its samples.
+fn bench(c: &mut Criterion, id: &'static str, timed: &mut Routine<'_>) {
+    c.bench_function(id, |b| {
+        b.iter_custom(|iters| {
+            let elapsed = timed(iters);
+            record(id, iters, elapsed);
+            elapsed
+        })
+    });
+}
+
+/// Per-iteration time in ns of a batch of `iters`.
+fn per_iter_ns(routine: &mut Routine<'_>, iters: u64) -> f64 {
+    routine(iters).as_secs_f64() * 1e9 / iters as f64
+}
+
+/// Iterations that take about `PAIRED_BATCH`.
+fn batch_iters(routine: &mut Routine<'_>) -> u64 {
+    let once = (0..3)
+        .map(|_| per_iter_ns(routine, 1))
+        .fold(f64::INFINITY, f64::min);
+    let rough = (PAIRED_BATCH.as_secs_f64() * 1e9 / once.max(1.0)).clamp(1.0, 1e6) as u64;
+    // Refine with a full batch, now that code and data are warm.
+    let per = (0..3)
+        .map(|_| per_iter_ns(routine, rough))
+        .fold(f64::INFINITY, f64::min);
+    (PAIRED_BATCH.as_secs_f64() * 1e9 / per.max(1.0)).clamp(1.0, 1e6) as u64
+}
+
+/// An interleaved ratio: median and quartiles of the per-round ratios.
+struct Paired {
+    median: f64,
+    q1: f64,
+    q3: f64,
+}
+
+/// Measures every ratio whose benchmarks ran, interleaving numerator and
+/// denominator batches so both see the same machine load.
+fn paired_ratios(
+    routines: &mut [(&'static str, Routine<'_>)],
+    ran: &BTreeMap<&'static str, Stats>,
+) -> BTreeMap<(&'static str, &'static str), Paired> {
+    let index = |routines: &[(&'static str, Routine<'_>)], id: &str| {
+        routines.iter().position(|(rid, _)| *rid == id)
+    };
+    let mut iters: BTreeMap<&'static str, u64> = BTreeMap::new();
+    let mut out = BTreeMap::new();
+    for spec in &RATIOS {
+        let ids: Vec<&'static str> = std::iter::once(spec.num)
+            .chain(spec.den.iter().copied())
+            .collect();
+        if ids.iter().any(|id| !ran.contains_key(id)) {
+            continue;
+        }
+        let Some(idx) = ids
+            .iter()
+            .map(|id| index(routines, id))
+            .collect::<Option<Vec<usize>>>()
+        else {
+            continue;
+        };
+        for (id, i) in ids.iter().zip(&idx) {
+            if !iters.contains_key(id) {
+                let n = batch_iters(&mut routines[*i].1);
+                iters.insert(id, n);
+            }
+        }
+        let mut ratios = Vec::with_capacity(PAIRED_ROUNDS);
+        for round in 0..PAIRED_ROUNDS {
+            let mut time = |k: usize| {
+                let n = iters.get(ids[k]).copied().unwrap_or(1);
+                (0..PAIRED_BATCHES)
+                    .map(|_| per_iter_ns(&mut routines[idx[k]].1, n))
+                    .fold(f64::INFINITY, f64::min)
+            };
+            // Alternate which side runs first, so drift cancels.
+            let (num, den) = if round % 2 == 0 {
+                let num = time(0);
+                (num, (1..ids.len()).map(&mut time).sum::<f64>())
+            } else {
+                let den = (1..ids.len()).map(&mut time).sum::<f64>();
+                (time(0), den)
+            };
+            ratios.push(num / den);
+        }
+        let m = median(&mut ratios);
+        let quartile = |q: f64| ratios[((ratios.len() - 1) as f64 * q).round() as usize];
+        out.insert(
+            (spec.num, spec.den_label),
+            Paired {
+                median: m,
+                q1: quartile(0.25),
+                q3: quartile(0.75),
+            },
+        );
+    }
+    out
+}
+
+fn fmt_time(ns: f64) -> String {
+    if ns >= 1e6 {
+        format!("{:.3} ms", ns / 1e6)
+    } else if ns >= 1e3 {
+        format!("{:.2} µs", ns / 1e3)
+    } else {
+        format!("{ns:.0} ns")
+    }
+}
+
+/// Bytes of each disclosed claim's CBOR key and value, summed.
+fn disclosed_claim_bytes(held: &HeldCredential, presentation: &Presentation) -> usize {
+    presentation
+        .disclosed()
+        .iter()
+        .filter_map(|k| {
+            held.claim(*k).map(|v| {
+                CborValue::Unsigned(k.code()).to_bytes().len() + v.to_cbor().to_bytes().len()
+            })
+        })
+        .sum()
+}
+
+fn print_sizes(f: &Fixtures) {
+    println!();
+    println!("== presentation sizes (national ID, device-bound, no verifier nonce) ==");
+    println!(
+        "{:<10} {:>8} {:>8} {:>6} {:>7} {:>15}",
+        "disclosure", "payload", "QR text", "QR v", "floor", "payload/floor"
+    );
+    for (name, disclosure) in [
+        ("full", Disclosure::Full),
+        ("identity", Disclosure::Identity),
+        ("age>=18", Disclosure::AgeOver18),
+    ] {
+        let p =
+            match Presentation::device_bound(&f.held, &disclosure, &f.device, PRESENTED_AT, None) {
+                Ok(p) => p,
+                Err(e) => {
+                    println!("{name:<10} cannot present: {e}");
+                    continue;
+                }
+            };
+        let text = p.qr_text();
+        let version = QrMatrix::encode(&text, EccLevel::M)
+            .map(|m| m.version().to_string())
+            .unwrap_or_else(|e| format!("({e})"));
+        // Two signatures, the device key, and the disclosed claims.
+        let floor = 64 + 64 + 32 + disclosed_claim_bytes(&f.held, &p);
+        println!(
+            "{:<10} {:>6} B {:>6} c {:>6} {:>5} B {:>15.2}",
+            name,
+            p.bytes().len(),
+            text.len(),
+            version,
+            floor,
+            p.bytes().len() as f64 / floor as f64
+        );
+    }
+    println!("(QR v = QR version at ECC level M; floor = 64 + 64 + 32 + CBOR key+value of each disclosed claim)");
+}
+
+fn print_report(
+    f: &Fixtures,
+    s: &BTreeMap<&'static str, Stats>,
+    paired: &BTreeMap<(&'static str, &'static str), Paired>,
+) {
+    let mean = |id: &str| s.get(id).map(|x| x.mean_ns);
+
+    println!();
+    println!(
+        "== hawiya-core benchmark summary (this run; criterion's {SAMPLE_SIZE} samples per bench) =="
+    );
+    println!("{:<24} {:>12} {:>12}", "benchmark", "mean", "median");
+    for id in [
+        SIGN,
+        VERIFY_1,
+        VERIFY_2,
+        VERIFY_PRESENTATION,
+        PARSE,
+        KEY_CHECK,
+        MAKE_PRESENTATION,
+        ISSUE,
+        QR_TEXT,
+        QR_ENCODE,
+    ] {
+        match s.get(id) {
+            Some(x) => println!(
+                "{:<24} {:>12} {:>12}",
+                id,
+                fmt_time(x.mean_ns),
+                fmt_time(x.median_ns)
+            ),
+            None => println!("{id:<24} {:>12} {:>12}", "not run", "-"),
+        }
+    }
+
+    println!();
+    println!(
+        "== ratios: median of {PAIRED_ROUNDS} interleaved rounds, each side's fastest of {PAIRED_BATCHES} batches [quartiles; ratio of criterion means] =="
+    );
+    for spec in &RATIOS {
+        let (num, label) = (spec.num, spec.den_label);
+        let den_mean: Option<f64> = spec.den.iter().map(|id| mean(id)).sum();
+        let means = mean(num).zip(den_mean).map(|(a, b)| a / b);
+        let (Some(p), Some(means)) = (paired.get(&(num, label)), means) else {
+            println!("ratio {num} / {label} = n/a (not measured in this run)");
+            continue;
+        };
+        let goal = match spec.goal {
+            Some(g) if p.median <= g => format!(" (goal <= {g}) MET"),
+            Some(g) => format!(" (goal <= {g}) NOT MET"),
+            None => String::new(),
+        };
+        println!(
+            "ratio {num} / {label} = {:.2}{goal} [{:.2}-{:.2}; means {means:.2}]",
+            p.median, p.q1, p.q3
+        );
+    }
+    if let (Some(v), Some(v2)) = (mean(VERIFY_PRESENTATION), mean(VERIFY_2)) {
+        let part = |id: &str| mean(id).map_or_else(|| "n/a".to_owned(), fmt_time);
+        println!(
+            "verify_presentation - 2x ed25519_verify (means) = {}; parse_presentation alone = {}, \
+             of which the device key's point check (public_key_from_bytes) = {}",
+            fmt_time(v - v2),
+            part(PARSE),
+            part(KEY_CHECK)
+        );
+    }
+    if let (Some(q), Some(t)) = (mean(QR_ENCODE), mean(QR_TEXT)) {
+        println!(
+            "absolute: qr_encode_matrix = {}, qr_text_base45 = {}",
+            fmt_time(q),
+            fmt_time(t)
+        );
+    }
+    print_sizes(f);
+}
+
+fn main() {
+    let f = fixtures();
+    let mut c = Criterion::default()
+        .sample_size(SAMPLE_SIZE)
+        .warm_up_time(WARM_UP)
+        .measurement_time(MEASUREMENT)
+        .configure_from_args();
+    let mut routines = routines(&f);
+    for (id, routine) in &mut routines {
+        bench(&mut c, id, routine);
+    }
+    c.final_summary();
+    let s = stats();
+    // `cargo test --benches` runs each benchmark once as a smoke test; skip
+    // the interleaved timing there.
+    let smoke_test = std::env::args().any(|a| a == "--test" || a == "--list");
+    if smoke_test {
+        println!("smoke test: every benchmark ran once; no timings or ratios reported");
+        print_sizes(&f);
+        return;
+    }
+    let paired = paired_ratios(&mut routines, &s);
+    print_report(&f, &s, &paired);
+}

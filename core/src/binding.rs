@@ -93,11 +93,12 @@ impl BindingRequest {
         })
     }
 
-    /// Checks the request answers `expected_nonce` and proves possession.
+    /// Checks the request answers `expected_nonce` and proves possession of
+    /// the device key; the result is what [`crate::Issuer::issue`] takes.
     ///
     /// # Errors
     /// [`IssueError::NonceMismatch`] or [`IssueError::BindingSignature`].
-    pub fn check(&self, expected_nonce: &[u8]) -> Result<PublicKey, IssueError> {
+    pub fn check(&self, expected_nonce: &[u8]) -> Result<DeviceBinding, IssueError> {
         if self.nonce.len() != expected_nonce.len() || !bool::from(self.nonce.ct_eq(expected_nonce))
         {
             return Err(IssueError::NonceMismatch);
@@ -108,6 +109,23 @@ impl BindingRequest {
         ) {
             return Err(IssueError::BindingSignature);
         }
-        Ok(self.device_key)
+        Ok(DeviceBinding {
+            device_key: self.device_key,
+        })
+    }
+}
+
+/// A device key whose holder proved possession over a fresh issuer nonce.
+/// Only [`BindingRequest::check`] makes one, so an issuer cannot bind a
+/// credential to an unchecked key by mistake.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DeviceBinding {
+    device_key: PublicKey,
+}
+
+impl DeviceBinding {
+    /// The checked device key, which goes into the credential's `cnf`.
+    pub fn device_key(&self) -> PublicKey {
+        self.device_key
     }
 }

@@ -169,6 +169,16 @@ impl Value {
         encode_into(self, &mut out);
         out
     }
+
+    /// Appends the deterministic encoding of this value to `out`.
+    pub fn encode_into(&self, out: &mut Vec<u8>) {
+        encode_into(self, out);
+    }
+}
+
+/// Appends the head of an array of `len` items.
+pub(crate) fn array_head(len: usize, out: &mut Vec<u8>) {
+    head(4, len as u64, out);
 }
 
 /// Appends a head (major type + argument) in its shortest form.

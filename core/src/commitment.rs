@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 use rand_core::CryptoRngCore;
 use sha2::{Digest, Sha256};
-use zeroize::{Zeroize, ZeroizeOnDrop};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::cbor::Value;
 use crate::claims::{ClaimKey, DocumentType};
@@ -183,69 +183,109 @@ pub(crate) fn contains(tree: &Tree, key: ClaimKey) -> bool {
 /// Encoded claim values by key, as committed.
 pub(crate) type EncodedClaims = BTreeMap<ClaimKey, Vec<u8>>;
 
-struct Prover<'a> {
-    values: &'a EncodedClaims,
-    seeds: &'a Seeds,
-    disclosed: &'a dyn Fn(ClaimKey) -> bool,
-    proof: Vec<u8>,
-}
-
-impl Prover<'_> {
-    /// Returns the subtree digest; when `emit`, appends what the verifier
-    /// will need for this subtree, in pre-order.
-    fn walk(&mut self, tree: &Tree, seed: &Chunk, known: bool, emit: bool) -> Chunk {
-        if emit && !any_disclosed(tree, self.disclosed) {
-            let digest = self.walk(tree, seed, known, false);
-            self.proof.extend_from_slice(&digest);
-            return digest;
-        }
-        match tree {
-            Sealed(i, inner) => {
-                let sealed = self.seeds.sealed.get(*i).copied().unwrap_or_default();
-                self.walk(inner, &sealed, false, emit)
-            }
-            Leaf(k) => {
-                if emit && !known {
-                    self.proof.extend_from_slice(seed);
-                }
-                let value = self.values.get(k).map(Vec::as_slice).unwrap_or(&[0xf6]);
-                leaf_digest(seed, *k, value)
-            }
-            Node(l, r) => {
-                let mut known = known;
-                if emit && !known && reveals_seed(tree, self.disclosed) {
-                    self.proof.extend_from_slice(seed);
-                    known = true;
-                }
-                let dl = self.walk(l, &child_seed(seed, 0), known, emit);
-                let dr = self.walk(r, &child_seed(seed, 1), known, emit);
-                node_digest(&dl, &dr)
-            }
-        }
+/// Number of nodes in a tree, sealed wrappers included (pre-order indexing).
+fn size(tree: &Tree) -> usize {
+    match tree {
+        Leaf(_) => 1,
+        Sealed(_, inner) => 1 + size(inner),
+        Node(l, r) => 1 + size(l) + size(r),
     }
 }
 
-/// The root digest the issuer signs.
-pub(crate) fn root(tree: &Tree, values: &EncodedClaims, seeds: &Seeds) -> Chunk {
-    prove(tree, values, seeds, &|_| false).0
+/// The digest and seed of every node of one credential's tree, in pre-order.
+/// Built once per held credential, so making a proof only looks chunks up.
+/// The seeds are secret and wiped on drop.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct TreeCache {
+    digests: Vec<Chunk>,
+    seeds: Zeroizing<Vec<Chunk>>,
 }
 
-/// The root digest and the proof for disclosing the claims `disclosed` says.
-pub(crate) fn prove(
-    tree: &Tree,
-    values: &EncodedClaims,
-    seeds: &Seeds,
-    disclosed: &dyn Fn(ClaimKey) -> bool,
-) -> (Chunk, Vec<u8>) {
-    let mut prover = Prover {
-        values,
-        seeds,
-        disclosed,
-        proof: Vec::new(),
-    };
-    let root_seed = seeds.root;
-    let digest = prover.walk(tree, &root_seed, false, true);
-    (digest, prover.proof)
+impl TreeCache {
+    /// Computes every node's seed and digest from the claim values and seeds.
+    pub(crate) fn build(tree: &Tree, values: &EncodedClaims, seeds: &Seeds) -> TreeCache {
+        let n = size(tree);
+        let mut cache = TreeCache {
+            digests: Vec::with_capacity(n),
+            seeds: Zeroizing::new(Vec::with_capacity(n)),
+        };
+        cache.fill(tree, seeds.root, values, seeds);
+        cache
+    }
+
+    fn fill(&mut self, tree: &Tree, seed: Chunk, values: &EncodedClaims, seeds: &Seeds) -> Chunk {
+        let at = self.digests.len();
+        let seed = match tree {
+            Sealed(i, _) => seeds.sealed.get(*i).copied().unwrap_or_default(),
+            _ => seed,
+        };
+        self.digests.push([0; CHUNK_LEN]);
+        self.seeds.push(seed);
+        let digest = match tree {
+            Sealed(_, inner) => self.fill(inner, seed, values, seeds),
+            Leaf(k) => {
+                let value = values.get(k).map(Vec::as_slice).unwrap_or(&[0xf6]);
+                leaf_digest(&seed, *k, value)
+            }
+            Node(l, r) => {
+                let dl = self.fill(l, child_seed(&seed, 0), values, seeds);
+                let dr = self.fill(r, child_seed(&seed, 1), values, seeds);
+                node_digest(&dl, &dr)
+            }
+        };
+        if let Some(slot) = self.digests.get_mut(at) {
+            *slot = digest;
+        }
+        digest
+    }
+
+    /// The root digest the issuer signs.
+    pub(crate) fn root(&self) -> Chunk {
+        self.digests.first().copied().unwrap_or_default()
+    }
+
+    /// The proof for disclosing the claims `disclosed` says (§4.2 of FORMAT.md).
+    pub(crate) fn prove(&self, tree: &Tree, disclosed: &dyn Fn(ClaimKey) -> bool) -> Vec<u8> {
+        let mut proof = Vec::with_capacity(4 * CHUNK_LEN);
+        let mut at = 0;
+        self.walk(tree, &mut at, false, disclosed, &mut proof);
+        proof
+    }
+
+    fn walk(
+        &self,
+        tree: &Tree,
+        at: &mut usize,
+        known: bool,
+        disclosed: &dyn Fn(ClaimKey) -> bool,
+        out: &mut Vec<u8>,
+    ) {
+        let here = *at;
+        let chunk = |chunks: &[Chunk]| chunks.get(here).copied().unwrap_or_default();
+        if !any_disclosed(tree, disclosed) {
+            out.extend_from_slice(&chunk(&self.digests));
+            *at += size(tree);
+            return;
+        }
+        *at += 1;
+        match tree {
+            Sealed(_, inner) => self.walk(inner, at, false, disclosed, out),
+            Leaf(_) => {
+                if !known {
+                    out.extend_from_slice(&chunk(&self.seeds));
+                }
+            }
+            Node(l, r) => {
+                let mut known = known;
+                if !known && reveals_seed(tree, disclosed) {
+                    out.extend_from_slice(&chunk(&self.seeds));
+                    known = true;
+                }
+                self.walk(l, at, known, disclosed, out);
+                self.walk(r, at, known, disclosed, out);
+            }
+        }
+    }
 }
 
 /// Why a proof does not fit the disclosed claims.
@@ -356,7 +396,8 @@ mod tests {
             let tree = tree_for(doc);
             let values = encoded(doc);
             let seeds = Seeds::generate(&mut OsRng);
-            let expected = root(tree, &values, &seeds);
+            let cache = TreeCache::build(tree, &values, &seeds);
+            let expected = cache.root();
             let keys: Vec<ClaimKey> = doc.claim_keys().to_vec();
             assert!(keys.len() <= 14);
             for mask in 0u32..(1 << keys.len()) {
@@ -366,8 +407,7 @@ mod tests {
                     .filter(|(i, _)| mask & (1 << i) != 0)
                     .map(|(_, k)| *k)
                     .collect();
-                let (r, proof) = prove(tree, &values, &seeds, &|k| chosen.contains(&k));
-                assert_eq!(r, expected);
+                let proof = cache.prove(tree, &|k| chosen.contains(&k));
                 let shown = subset(&values, &chosen);
                 assert_eq!(
                     reconstruct(tree, &shown, &proof),
@@ -389,7 +429,8 @@ mod tests {
         let tree = tree_for(DocumentType::NationalId);
         let values = encoded(DocumentType::NationalId);
         let seeds = Seeds::generate(&mut OsRng);
-        let cost = |keys: &[ClaimKey]| prove(tree, &values, &seeds, &|k| keys.contains(&k)).1.len();
+        let cache = TreeCache::build(tree, &values, &seeds);
+        let cost = |keys: &[ClaimKey]| cache.prove(tree, &|k| keys.contains(&k)).len();
         let full: Vec<ClaimKey> = DocumentType::NationalId
             .claim_keys()
             .iter()
@@ -420,8 +461,9 @@ mod tests {
         }
         let mut salts = Vec::new();
         leaf_salts(tree, seeds.root, &seeds, &mut salts);
+        let cache = TreeCache::build(tree, &values, &seeds);
         for (shown, _) in &salts {
-            let (_, proof) = prove(tree, &values, &seeds, &|k| k == *shown);
+            let proof = cache.prove(tree, &|k| k == *shown);
             for (other, salt) in &salts {
                 if other != shown {
                     assert!(
@@ -439,7 +481,8 @@ mod tests {
         let tree = tree_for(DocumentType::NationalId);
         let values = encoded(DocumentType::NationalId);
         let seeds = Seeds::generate(&mut OsRng);
-        let (r, proof) = prove(tree, &values, &seeds, &|k| k == AgeOver18);
+        let cache = TreeCache::build(tree, &values, &seeds);
+        let (r, proof) = (cache.root(), cache.prove(tree, &|k| k == AgeOver18));
         let mut forged = subset(&values, &[AgeOver18]);
         forged.insert(AgeOver18, Value::Bool(false).to_bytes());
         assert_ne!(reconstruct(tree, &forged, &proof), Ok(r));

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use crate::cbor::{self, Value};
 use crate::claims::{ClaimKey, ClaimValue, DocumentType};
-use crate::commitment::{self, Chunk, Seeds, CHUNK_LEN, SEALED_COUNT};
+use crate::commitment::{self, Chunk, Seeds, TreeCache, CHUNK_LEN, SEALED_COUNT};
 use crate::cose::{self, Sign1};
 use crate::date::{UnixTime, SECONDS_PER_DAY};
 use crate::error::FormatError;
@@ -30,6 +30,15 @@ pub(crate) const CWT_HAWIYA: i64 = -65537;
 
 /// Largest credential accepted, in bytes (the CWT has no claim values).
 const MAX_CREDENTIAL_BYTES: usize = 4096;
+
+/// The first second of a day count, saturating far outside any real date.
+fn day_start(day: u64) -> UnixTime {
+    UnixTime(
+        i64::try_from(day)
+            .unwrap_or(i64::MAX)
+            .saturating_mul(SECONDS_PER_DAY),
+    )
+}
 
 /// The public, issuer-signed facts of a credential.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,12 +68,12 @@ pub struct CredentialInfo {
 impl CredentialInfo {
     /// When the credential was issued (`iat`, also `nbf`).
     pub fn issued_at(&self) -> UnixTime {
-        UnixTime(self.issued_day as i64 * SECONDS_PER_DAY)
+        day_start(self.issued_day)
     }
 
     /// When the credential stops being valid (`exp`).
     pub fn expires_at(&self) -> UnixTime {
-        UnixTime(self.expiry_day as i64 * SECONDS_PER_DAY)
+        day_start(self.expiry_day)
     }
 
     /// The encoded protected header: `{1: -8, 4: kid}`.
@@ -277,6 +286,7 @@ pub struct HeldCredential {
     credential: Credential,
     claims: BTreeMap<ClaimKey, ClaimValue>,
     seeds: Seeds,
+    tree: TreeCache,
 }
 
 impl std::fmt::Debug for HeldCredential {
@@ -289,6 +299,14 @@ impl std::fmt::Debug for HeldCredential {
 }
 
 const HELD_STRUCTURE: &str = "held credential";
+
+/// The committed encoding of each claim value.
+pub(crate) fn encode_claims(claims: &BTreeMap<ClaimKey, ClaimValue>) -> commitment::EncodedClaims {
+    claims
+        .iter()
+        .map(|(k, v)| (*k, v.to_cbor().to_bytes()))
+        .collect()
+}
 
 impl HeldCredential {
     /// Assembles a held credential, checking the claims and seeds produce the
@@ -307,20 +325,31 @@ impl HeldCredential {
         if claims.keys().copied().ne(doc.claim_keys().iter().copied()) {
             return Err(bad("claims (not the set this document type carries)"));
         }
-        let held = HeldCredential {
+        let tree = TreeCache::build(commitment::tree_for(doc), &encode_claims(&claims), &seeds);
+        if tree.root() != credential.info().root {
+            return Err(bad("claims (do not match the signed commitment)"));
+        }
+        Ok(HeldCredential {
             credential,
             claims,
             seeds,
-        };
-        let root = commitment::root(
-            commitment::tree_for(doc),
-            &held.encoded_claims(),
-            &held.seeds,
-        );
-        if root != held.credential.info().root {
-            return Err(bad("claims (do not match the signed commitment)"));
+            tree,
+        })
+    }
+
+    /// Assembles a held credential the issuer just signed over `tree`'s root.
+    pub(crate) fn issued(
+        credential: Credential,
+        claims: BTreeMap<ClaimKey, ClaimValue>,
+        seeds: Seeds,
+        tree: TreeCache,
+    ) -> HeldCredential {
+        HeldCredential {
+            credential,
+            claims,
+            seeds,
+            tree,
         }
-        Ok(held)
     }
 
     /// The signed credential.
@@ -343,15 +372,9 @@ impl HeldCredential {
         self.claims.get(&key)
     }
 
-    pub(crate) fn seeds(&self) -> &Seeds {
-        &self.seeds
-    }
-
-    pub(crate) fn encoded_claims(&self) -> commitment::EncodedClaims {
-        self.claims
-            .iter()
-            .map(|(k, v)| (*k, v.to_cbor().to_bytes()))
-            .collect()
+    /// The cached commitment tree, for making proofs.
+    pub(crate) fn tree_cache(&self) -> &TreeCache {
+        &self.tree
     }
 
     /// The storage encoding: `[1, credential, {key: value}, root_seed, [sealed_seed]]`.

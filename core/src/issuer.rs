@@ -6,11 +6,11 @@ use std::collections::BTreeMap;
 use rand_core::CryptoRngCore;
 use thiserror::Error;
 
-use crate::binding::{BindingRequest, MIN_NONCE_LEN};
+use crate::binding::{DeviceBinding, MIN_NONCE_LEN};
 use crate::claims::{Claims, ClaimsError};
-use crate::commitment::{self, Seeds};
+use crate::commitment::{self, Seeds, TreeCache};
 use crate::cose::Sign1;
-use crate::credential::{Credential, CredentialInfo, HeldCredential};
+use crate::credential::{encode_claims, Credential, CredentialInfo, HeldCredential};
 use crate::date::{UnixTime, SECONDS_PER_DAY};
 use crate::keys::{PublicKey, SecretKey};
 use crate::status_list::SignedStatusList;
@@ -118,24 +118,22 @@ impl Issuer {
         nonce
     }
 
-    /// Issues a credential: validates the claims, checks the binding request
-    /// answers `expected_nonce`, commits to every claim with fresh salts and
-    /// signs. `issued_at` is rounded down to its UTC day; the credential is
-    /// valid through the document's expiry date.
+    /// Issues a credential to a checked device binding (see
+    /// [`crate::BindingRequest::check`]): validates the claims, commits to every
+    /// claim with fresh salts and signs once. `issued_at` is rounded down to
+    /// its UTC day; the credential is valid through the document's expiry date.
+    /// One binding can receive several documents and their renewals.
     ///
     /// # Errors
-    /// [`IssueError`] naming the invalid claim, a failed binding check, or an
-    /// expiry already past.
+    /// [`IssueError`] naming the invalid claim, or an expiry already past.
     pub fn issue(
         &self,
         claims: &Claims,
-        request: &BindingRequest,
-        expected_nonce: &[u8],
+        binding: &DeviceBinding,
         status_index: u64,
         issued_at: UnixTime,
         rng: &mut impl CryptoRngCore,
     ) -> Result<HeldCredential, IssueError> {
-        let device_key = request.check(expected_nonce)?;
         let entries = claims.to_entries(issued_at)?;
         let issued_day = u64::try_from(issued_at.0.div_euclid(SECONDS_PER_DAY))
             .map_err(|_| IssueError::TimeBeforeEpoch)?;
@@ -146,11 +144,11 @@ impl Issuer {
         }
         let values: BTreeMap<_, _> = entries.into_iter().collect();
         let seeds = Seeds::generate(rng);
-        let encoded = values
-            .iter()
-            .map(|(k, v)| (*k, v.to_cbor().to_bytes()))
-            .collect();
-        let root = commitment::root(commitment::tree_for(claims.document_type), &encoded, &seeds);
+        let tree = TreeCache::build(
+            commitment::tree_for(claims.document_type),
+            &encode_claims(&values),
+            &seeds,
+        );
         let info = CredentialInfo {
             kid: self.kid.clone(),
             issuer: self.name.clone(),
@@ -160,12 +158,16 @@ impl Issuer {
             status_uri: self.status_uri.clone(),
             document_type: claims.document_type,
             document_version: claims.document_version,
-            device_key,
-            root,
+            device_key: binding.device_key(),
+            root: tree.root(),
         };
         let sign1 = Sign1::sign(info.protected(), info.payload(), &self.key);
-        HeldCredential::new(Credential::new(sign1, info), values, seeds)
-            .map_err(|_| IssueError::Config("internal: commitment mismatch"))
+        Ok(HeldCredential::issued(
+            Credential::new(sign1, info),
+            values,
+            seeds,
+            tree,
+        ))
     }
 
     /// Signs a status list for publication.

@@ -15,9 +15,10 @@ pub const PUBLIC_KEY_LEN: usize = 32;
 /// Length of an Ed25519 signature.
 pub const SIGNATURE_LEN: usize = 64;
 
-/// An Ed25519 public key that is a valid curve point.
+/// An Ed25519 public key that is a valid, non-small-order curve point. Keeps
+/// the decompressed point, so verifying with it does not decode it again.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct PublicKey([u8; PUBLIC_KEY_LEN]);
+pub struct PublicKey(VerifyingKey);
 
 impl PublicKey {
     /// Reads a public key, refusing bytes that are not a curve point.
@@ -30,17 +31,17 @@ impl PublicKey {
         if key.is_weak() {
             return Err(KeyError::InvalidPublicKey);
         }
-        Ok(PublicKey(raw))
+        Ok(PublicKey(key))
     }
 
     /// The 32 key bytes.
     pub fn as_bytes(&self) -> &[u8; PUBLIC_KEY_LEN] {
-        &self.0
+        self.0.as_bytes()
     }
 
     /// A short fingerprint for humans: the first 8 bytes of SHA-256, in hex.
     pub fn fingerprint(&self) -> String {
-        Sha256::digest(self.0)[..8]
+        Sha256::digest(self.0.as_bytes())[..8]
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect()
@@ -52,10 +53,8 @@ impl PublicKey {
         let Ok(sig) = <[u8; SIGNATURE_LEN]>::try_from(signature) else {
             return false;
         };
-        let Ok(key) = VerifyingKey::from_bytes(&self.0) else {
-            return false;
-        };
-        key.verify_strict(message, &Signature::from_bytes(&sig))
+        self.0
+            .verify_strict(message, &Signature::from_bytes(&sig))
             .is_ok()
     }
 }
@@ -89,7 +88,7 @@ impl SecretKey {
 
     /// The matching public key.
     pub fn public_key(&self) -> PublicKey {
-        PublicKey(self.0.verifying_key().to_bytes())
+        PublicKey(self.0.verifying_key())
     }
 
     /// Signs a message.

@@ -33,7 +33,7 @@ mod trust_list;
 mod verifier;
 
 pub use base45::Base45Error;
-pub use binding::{BindingRequest, MAX_NONCE_LEN, MIN_NONCE_LEN};
+pub use binding::{BindingRequest, DeviceBinding, MAX_NONCE_LEN, MIN_NONCE_LEN};
 pub use cbor::CborError;
 pub use claims::{
     ClaimKey, ClaimValue, Claims, ClaimsError, DocumentType, Sex, MAX_PORTRAIT_BYTES,
@@ -63,18 +63,5 @@ pub mod internal {
     /// Parses presentation QR text without verifying anything.
     pub fn parse_presentation(text: &str) -> Result<(), crate::FormatError> {
         crate::presentation::parse_qr_text(text).map(|_| ())
-    }
-
-    /// Issues a credential with fixed seeds, for reproducible test vectors.
-    pub fn issue_with_rng(
-        issuer: &crate::Issuer,
-        claims: &crate::Claims,
-        request: &crate::BindingRequest,
-        nonce: &[u8],
-        status_index: u64,
-        at: crate::UnixTime,
-        rng: &mut impl rand_core::CryptoRngCore,
-    ) -> Result<crate::HeldCredential, crate::IssueError> {
-        issuer.issue(claims, request, nonce, status_index, at, rng)
     }
 }

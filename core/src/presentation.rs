@@ -146,17 +146,27 @@ impl Presentation {
             return Err(PresentError::NonceLength);
         }
         let ts = u64::try_from(at.0).map_err(|_| PresentError::TimeBeforeEpoch)?;
-        let (mut fields, disclosed, disclosed_len) = base_fields(held, disclosure)?;
+        let (fields, disclosed, disclosed_len) = base_fields(held, disclosure)?;
+        // Encode the common prefix once: the array head (12 items) and the
+        // 11 base fields; the device part follows.
+        let mut bytes = Vec::with_capacity(512);
+        cbor::array_head(BASE_FIELDS + 1, &mut bytes);
+        for field in &fields {
+            field.encode_into(&mut bytes);
+        }
+        let prefix_len = bytes.len();
         let nonce_value = nonce.map_or(Value::Null, Value::bytes);
-        let signed = device_signed_bytes(&fields, ts, &nonce_value);
+        let signed = device_signed_bytes(&bytes, ts, &nonce_value);
         let signature = signer.sign(&signed)?;
-        fields.push(Value::Array(vec![
+        bytes.truncate(prefix_len);
+        Value::Array(vec![
             Value::Unsigned(ts),
             nonce_value,
             Value::bytes(&signature),
-        ]));
+        ])
+        .encode_into(&mut bytes);
         Ok(Presentation {
-            bytes: Value::Array(fields).to_bytes(),
+            bytes,
             mode: Mode::DeviceBound,
             disclosed,
             disclosed_len,
@@ -231,9 +241,7 @@ fn base_fields(held: &HeldCredential, disclosure: &Disclosure) -> Result<BaseFie
             document: doc.name_en(),
         });
     }
-    let (_, proof) = commitment::prove(tree, &held.encoded_claims(), held.seeds(), &|k| {
-        keys.contains(&k)
-    });
+    let proof = held.tree_cache().prove(tree, &|k| keys.contains(&k));
     let claims: Vec<(Value, Value)> = keys
         .iter()
         .filter_map(|k| {
@@ -263,10 +271,11 @@ fn base_fields(held: &HeldCredential, disclosure: &Disclosure) -> Result<BaseFie
 
 /// What the device signs: a COSE Sig_structure (protected `{1: -8}`) whose
 /// payload is the presentation array with the device part `[ts, nonce]`.
-fn device_signed_bytes(base: &[Value], ts: u64, nonce: &Value) -> Vec<u8> {
-    let mut fields = base.to_vec();
-    fields.push(Value::Array(vec![Value::Unsigned(ts), nonce.clone()]));
-    let payload = Value::Array(fields).to_bytes();
+/// `prefix` is the encoded array head and base fields.
+fn device_signed_bytes(prefix: &[u8], ts: u64, nonce: &Value) -> Vec<u8> {
+    let mut payload = Vec::with_capacity(prefix.len() + 48);
+    payload.extend_from_slice(prefix);
+    Value::Array(vec![Value::Unsigned(ts), nonce.clone()]).encode_into(&mut payload);
     cose::sig_structure(&cose::protected_header(None, None), &payload)
 }
 
@@ -396,7 +405,15 @@ pub(crate) fn parse_bytes(bytes: &[u8]) -> Result<ParsedPresentation, FormatErro
                     .as_bytes()
                     .and_then(|s| s.try_into().ok())
                     .ok_or(bad("device signature"))?,
-                signed_bytes: device_signed_bytes(base, ts_value, nonce),
+                // Decoding was canonical, so the received bytes up to the
+                // device part are exactly the signed prefix.
+                signed_bytes: device_signed_bytes(
+                    bytes
+                        .get(..bytes.len().saturating_sub(part.to_bytes().len()))
+                        .ok_or(bad("device part"))?,
+                    ts_value,
+                    nonce,
+                ),
             })
         }
     };

@@ -32,7 +32,10 @@ pub struct FixedRng {
 impl FixedRng {
     /// A source seeded by a label.
     pub fn new(label: &str) -> FixedRng {
-        FixedRng { label: label.as_bytes().to_vec(), counter: 0 }
+        FixedRng {
+            label: label.as_bytes().to_vec(),
+            counter: 0,
+        }
     }
 }
 
@@ -49,7 +52,10 @@ impl RngCore for FixedRng {
     }
     fn fill_bytes(&mut self, dest: &mut [u8]) {
         for chunk in dest.chunks_mut(32) {
-            let block = Sha256::new().chain_update(&self.label).chain_update(self.counter.to_be_bytes()).finalize();
+            let block = Sha256::new()
+                .chain_update(&self.label)
+                .chain_update(self.counter.to_be_bytes())
+                .finalize();
             self.counter += 1;
             chunk.copy_from_slice(&block[..chunk.len()]);
         }
@@ -69,7 +75,12 @@ pub fn root_key() -> SecretKey {
 
 /// The fixture issuer.
 pub fn issuer() -> Issuer {
-    match Issuer::new(SecretKey::from_bytes(&[2; 32]), KID, ISSUER_NAME, STATUS_URI) {
+    match Issuer::new(
+        SecretKey::from_bytes(&[2; 32]),
+        KID,
+        ISSUER_NAME,
+        STATUS_URI,
+    ) {
         Ok(i) => i,
         Err(e) => panic!("fixture issuer: {e}"),
     }
@@ -139,10 +150,11 @@ pub fn resident_permit() -> Claims {
 /// The smallest valid PNG (1×1 grey), as a stand-in portrait.
 pub fn tiny_png() -> Vec<u8> {
     const PNG: [u8; 67] = [
-        0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00,
-        0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x00, 0x00, 0x00, 0x00, 0x3a, 0x7e, 0x9b, 0x55, 0x00, 0x00, 0x00,
-        0x0a, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x68, 0x00, 0x00, 0x00, 0x82, 0x00, 0x81, 0x4c, 0x17, 0xd7,
-        0xdf, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+        0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44,
+        0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x00, 0x00, 0x00, 0x00, 0x3a,
+        0x7e, 0x9b, 0x55, 0x00, 0x00, 0x00, 0x0a, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x68,
+        0x00, 0x00, 0x00, 0x82, 0x00, 0x81, 0x4c, 0x17, 0xd7, 0xdf, 0x00, 0x00, 0x00, 0x00, 0x49,
+        0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
     ];
     PNG.to_vec()
 }
@@ -154,7 +166,11 @@ pub fn issue(claims: &Claims, status_index: u64) -> HeldCredential {
         Err(e) => panic!("binding: {e}"),
     };
     let mut rng = FixedRng::new("hawiya test vectors");
-    match issuer().issue(claims, &request, &NONCE, status_index, ISSUED_AT, &mut rng) {
+    let binding = match request.check(&NONCE) {
+        Ok(b) => b,
+        Err(e) => panic!("binding check: {e}"),
+    };
+    match issuer().issue(claims, &binding, status_index, ISSUED_AT, &mut rng) {
         Ok(held) => held,
         Err(e) => panic!("issue: {e}"),
     }

@@ -4,9 +4,9 @@
 
 use hawiya_core::internal::base45_encode;
 use hawiya_core::{
-    BindingRequest, ClaimKey, ClaimValue, Disclosure, DocumentType, Failure, FormatError, HeldCredential,
-    IssueError, Mode, Policy, PresentError, Presentation, SecretKey, SignedStatusList, StatusList, TrustList,
-    TrustListError, UnixTime, Verdict, Verifier, Warning,
+    BindingRequest, ClaimKey, ClaimValue, Disclosure, DocumentType, Failure, FormatError,
+    HeldCredential, IssueError, Mode, Policy, PresentError, Presentation, SecretKey,
+    SignedStatusList, StatusList, TrustList, TrustListError, UnixTime, Verdict, Verifier, Warning,
 };
 use hawiya_tests::*;
 
@@ -28,9 +28,18 @@ fn every_disclosure_shape_round_trips_for_both_document_types() {
     for claims in [national_id(), resident_permit()] {
         let held = issue(&claims, 5);
         let doc = held.info().document_type;
-        let mut shapes = vec![Disclosure::Full, Disclosure::Identity, Disclosure::AgeOver18, Disclosure::AgeOver21];
+        let mut shapes = vec![
+            Disclosure::Full,
+            Disclosure::Identity,
+            Disclosure::AgeOver18,
+            Disclosure::AgeOver21,
+        ];
         shapes.extend(doc.claim_keys().iter().map(|k| Disclosure::Only(vec![*k])));
-        shapes.push(Disclosure::Only(vec![ClaimKey::NameEn, ClaimKey::BirthDate, ClaimKey::Portrait]));
+        shapes.push(Disclosure::Only(vec![
+            ClaimKey::NameEn,
+            ClaimKey::BirthDate,
+            ClaimKey::Portrait,
+        ]));
         for shape in shapes {
             for mode in [Mode::DeviceBound, Mode::Static] {
                 let p = match mode {
@@ -38,11 +47,21 @@ fn every_disclosure_shape_round_trips_for_both_document_types() {
                     Mode::Static => Presentation::static_form(&held, &shape).unwrap(),
                 };
                 let verdict = verifier().verify(&p.qr_text(), PRESENTED_AT, None);
-                assert!(verdict.is_accepted(), "{doc:?} {shape:?} {mode:?}: {:?}", verdict.failures);
+                assert!(
+                    verdict.is_accepted(),
+                    "{doc:?} {shape:?} {mode:?}: {:?}",
+                    verdict.failures
+                );
                 assert_eq!(verdict.mode, Some(mode));
-                let expected: Vec<(ClaimKey, ClaimValue)> =
-                    shape.keys(doc).iter().map(|k| (*k, held.claim(*k).unwrap().clone())).collect();
-                assert_eq!(verdict.claims, expected, "only the disclosed claims come out");
+                let expected: Vec<(ClaimKey, ClaimValue)> = shape
+                    .keys(doc)
+                    .iter()
+                    .map(|k| (*k, held.claim(*k).unwrap().clone()))
+                    .collect();
+                assert_eq!(
+                    verdict.claims, expected,
+                    "only the disclosed claims come out"
+                );
                 assert_eq!(verdict.document_type, Some(doc));
                 assert_eq!(verdict.issuer.as_deref(), Some(ISSUER_NAME));
                 let static_warned = verdict.warnings.contains(&Warning::StaticLowerAssurance);
@@ -55,9 +74,16 @@ fn every_disclosure_shape_round_trips_for_both_document_types() {
 #[test]
 fn permit_holder_under_21_shows_false_predicate() {
     let held = issue(&resident_permit(), 9);
-    let verdict = verifier().verify(&present(&held, &Disclosure::AgeOver21).qr_text(), PRESENTED_AT, None);
+    let verdict = verifier().verify(
+        &present(&held, &Disclosure::AgeOver21).qr_text(),
+        PRESENTED_AT,
+        None,
+    );
     assert!(verdict.is_accepted());
-    assert_eq!(verdict.claims, vec![(ClaimKey::AgeOver21, ClaimValue::Bool(false))]);
+    assert_eq!(
+        verdict.claims,
+        vec![(ClaimKey::AgeOver21, ClaimValue::Bool(false))]
+    );
 }
 
 /// Every single-byte change of the CBOR bytes, to every other value, is rejected.
@@ -72,8 +98,15 @@ fn assert_every_byte_change_rejected(p: &Presentation) {
             }
             let mut forged = bytes.clone();
             forged[i] = value;
-            let verdict = v.verify(&format!("HW1:{}", base45_encode(&forged)), PRESENTED_AT, None);
-            assert!(!verdict.is_accepted(), "byte {i} set to {value:#04x} was accepted");
+            let verdict = v.verify(
+                &format!("HW1:{}", base45_encode(&forged)),
+                PRESENTED_AT,
+                None,
+            );
+            assert!(
+                !verdict.is_accepted(),
+                "byte {i} set to {value:#04x} was accepted"
+            );
             assert!(verdict.claims.is_empty());
             checked += 1;
         }
@@ -91,7 +124,9 @@ fn every_single_byte_change_of_a_device_bound_presentation_is_rejected() {
 #[test]
 fn every_single_byte_change_of_a_static_presentation_is_rejected() {
     let held = issue(&national_id(), 5);
-    assert_every_byte_change_rejected(&Presentation::static_form(&held, &Disclosure::AgeOver18).unwrap());
+    assert_every_byte_change_rejected(
+        &Presentation::static_form(&held, &Disclosure::AgeOver18).unwrap(),
+    );
 }
 
 #[test]
@@ -110,7 +145,10 @@ fn every_single_character_change_of_the_qr_text_is_rejected() {
             forged.push_str(&text[..i]);
             forged.push(c);
             forged.push_str(&text[i + original.len_utf8()..]);
-            assert!(!v.verify(&forged, PRESENTED_AT, None).is_accepted(), "char {i} -> {c:?} accepted");
+            assert!(
+                !v.verify(&forged, PRESENTED_AT, None).is_accepted(),
+                "char {i} -> {c:?} accepted"
+            );
             checked += 1;
         }
     }
@@ -123,7 +161,10 @@ fn malformed_input_is_rejected_with_a_reason() {
     let mut v = verifier();
     for text in ["", "HELLO", "HW1", "HW1:", "HW1:A", "HW1:::::", "hw1:00"] {
         let verdict = v.verify(text, PRESENTED_AT, None);
-        assert!(matches!(only_failure(&verdict), Failure::Malformed(_)), "{text:?}");
+        assert!(
+            matches!(only_failure(&verdict), Failure::Malformed(_)),
+            "{text:?}"
+        );
     }
     let long = format!("HW1:{}", "0".repeat(5000));
     assert!(matches!(
@@ -137,13 +178,23 @@ fn unsupported_version_is_named() {
     let p = present(&issue(&national_id(), 5), &Disclosure::AgeOver18);
     let text = p.qr_text().replacen("HW1:", "HW2:", 1);
     let verdict = verifier().verify(&text, PRESENTED_AT, None);
-    assert_eq!(only_failure(&verdict), &Failure::UnsupportedVersion { found: 2 });
+    assert_eq!(
+        only_failure(&verdict),
+        &Failure::UnsupportedVersion { found: 2 }
+    );
     // A version inside the structure is checked too.
     let mut bytes = p.bytes().to_vec();
     assert_eq!(bytes[1], 0x01);
     bytes[1] = 0x02;
-    let verdict = verifier().verify(&format!("HW1:{}", base45_encode(&bytes)), PRESENTED_AT, None);
-    assert_eq!(only_failure(&verdict), &Failure::UnsupportedVersion { found: 2 });
+    let verdict = verifier().verify(
+        &format!("HW1:{}", base45_encode(&bytes)),
+        PRESENTED_AT,
+        None,
+    );
+    assert_eq!(
+        only_failure(&verdict),
+        &Failure::UnsupportedVersion { found: 2 }
+    );
 }
 
 #[test]
@@ -162,16 +213,38 @@ fn issuer_key_outside_its_validity_is_rejected() {
     let mut trust = trust_list();
     trust.issuers[0].not_after = UnixTime(ISSUED_AT.0 - 1);
     let verdict = Verifier::new(trust, Policy::default()).verify(&p.qr_text(), PRESENTED_AT, None);
-    assert!(matches!(only_failure(&verdict), Failure::IssuerKeyNotValid { .. }));
+    assert!(matches!(
+        only_failure(&verdict),
+        Failure::IssuerKeyNotValid { .. }
+    ));
 }
 
 #[test]
 fn forged_issuer_signature_is_rejected() {
     // A look-alike issuer with the same kid, name and address but its own key.
-    let forger = hawiya_core::Issuer::new(SecretKey::from_bytes(&[9; 32]), KID, ISSUER_NAME, STATUS_URI).unwrap();
+    let forger = hawiya_core::Issuer::new(
+        SecretKey::from_bytes(&[9; 32]),
+        KID,
+        ISSUER_NAME,
+        STATUS_URI,
+    )
+    .unwrap();
     let request = BindingRequest::new(&device_key(), &NONCE).unwrap();
-    let forged = forger.issue(&national_id(), &request, &NONCE, 5, ISSUED_AT, &mut FixedRng::new("x")).unwrap();
-    let verdict = verifier().verify(&present(&forged, &Disclosure::Full).qr_text(), PRESENTED_AT, None);
+    let binding = request.check(&NONCE).unwrap();
+    let forged = forger
+        .issue(
+            &national_id(),
+            &binding,
+            5,
+            ISSUED_AT,
+            &mut FixedRng::new("x"),
+        )
+        .unwrap();
+    let verdict = verifier().verify(
+        &present(&forged, &Disclosure::Full).qr_text(),
+        PRESENTED_AT,
+        None,
+    );
     assert_eq!(only_failure(&verdict), &Failure::BadIssuerSignature);
 }
 
@@ -179,16 +252,30 @@ fn forged_issuer_signature_is_rejected() {
 fn expired_and_not_yet_valid_credentials_are_rejected() {
     let held = issue(&national_id(), 5);
     let expires = held.info().expires_at();
-    let p = Presentation::device_bound(&held, &Disclosure::Full, &device_key(), expires, None).unwrap();
+    let p =
+        Presentation::device_bound(&held, &Disclosure::Full, &device_key(), expires, None).unwrap();
     let verdict = verifier().verify(&p.qr_text(), UnixTime(expires.0 + 31), None);
-    assert_eq!(only_failure(&verdict), &Failure::CredentialExpired { expired_at: expires });
+    assert_eq!(
+        only_failure(&verdict),
+        &Failure::CredentialExpired {
+            expired_at: expires
+        }
+    );
     // Within the clock skew it is still fine.
-    assert!(verifier().verify(&p.qr_text(), UnixTime(expires.0 + 29), None).is_accepted());
+    assert!(verifier()
+        .verify(&p.qr_text(), UnixTime(expires.0 + 29), None)
+        .is_accepted());
 
     let early = UnixTime(ISSUED_AT.0 - 3600);
-    let p = Presentation::device_bound(&held, &Disclosure::Full, &device_key(), early, None).unwrap();
+    let p =
+        Presentation::device_bound(&held, &Disclosure::Full, &device_key(), early, None).unwrap();
     let verdict = verifier().verify(&p.qr_text(), early, None);
-    assert_eq!(only_failure(&verdict), &Failure::CredentialNotYetValid { valid_from: ISSUED_AT });
+    assert_eq!(
+        only_failure(&verdict),
+        &Failure::CredentialNotYetValid {
+            valid_from: ISSUED_AT
+        }
+    );
 }
 
 fn status_list(revoked: &[u64], issued_at: UnixTime, ttl: u64) -> SignedStatusList {
@@ -196,7 +283,12 @@ fn status_list(revoked: &[u64], issued_at: UnixTime, ttl: u64) -> SignedStatusLi
     for i in revoked {
         list.set_invalid(*i).unwrap();
     }
-    let signed = issuer().sign_status_list(&SignedStatusList { uri: STATUS_URI.into(), issued_at, ttl, list });
+    let signed = issuer().sign_status_list(&SignedStatusList {
+        uri: STATUS_URI.into(),
+        issued_at,
+        ttl,
+        list,
+    });
     SignedStatusList::from_signed(&signed, &trust_list()).unwrap()
 }
 
@@ -205,11 +297,17 @@ fn revoked_or_superseded_credentials_are_rejected() {
     let text = present(&issue(&national_id(), 5), &Disclosure::Identity).qr_text();
     let mut v = verifier();
     v.add_status_list(status_list(&[5], ISSUED_AT, 86_400));
-    assert_eq!(only_failure(&v.verify(&text, PRESENTED_AT, None)), &Failure::Revoked);
+    assert_eq!(
+        only_failure(&v.verify(&text, PRESENTED_AT, None)),
+        &Failure::Revoked
+    );
     let mut v = verifier();
     v.add_status_list(status_list(&[4, 6], ISSUED_AT, 86_400));
     let verdict = v.verify(&text, PRESENTED_AT, None);
-    assert!(verdict.is_accepted() && verdict.warnings.is_empty(), "{verdict:?}");
+    assert!(
+        verdict.is_accepted() && verdict.warnings.is_empty(),
+        "{verdict:?}"
+    );
 }
 
 #[test]
@@ -220,12 +318,21 @@ fn stale_or_unknown_status_warns_or_rejects_by_policy() {
     v.add_status_list(stale.clone());
     let verdict = v.verify(&text, PRESENTED_AT, None);
     assert!(verdict.is_accepted());
-    assert_eq!(verdict.warnings, vec![Warning::StatusStale { age_secs: 7200 }]);
+    assert_eq!(
+        verdict.warnings,
+        vec![Warning::StatusStale { age_secs: 7200 }]
+    );
 
-    let strict = Policy { require_fresh_status: true, ..Policy::default() };
+    let strict = Policy {
+        require_fresh_status: true,
+        ..Policy::default()
+    };
     let mut v = Verifier::new(trust_list(), strict);
     v.add_status_list(stale);
-    assert_eq!(only_failure(&v.verify(&text, PRESENTED_AT, None)), &Failure::StatusStale { age_secs: 7200 });
+    assert_eq!(
+        only_failure(&v.verify(&text, PRESENTED_AT, None)),
+        &Failure::StatusStale { age_secs: 7200 }
+    );
 
     let verdict = verifier().verify(&text, PRESENTED_AT, None);
     assert_eq!(verdict.warnings, vec![Warning::StatusUnknown]);
@@ -239,7 +346,10 @@ fn an_older_status_list_never_replaces_a_newer_one() {
     let mut v = verifier();
     v.add_status_list(status_list(&[5], ISSUED_AT, 86_400));
     v.add_status_list(status_list(&[], UnixTime(ISSUED_AT.0 - 10), 86_400));
-    assert_eq!(only_failure(&v.verify(&text, PRESENTED_AT, None)), &Failure::Revoked);
+    assert_eq!(
+        only_failure(&v.verify(&text, PRESENTED_AT, None)),
+        &Failure::Revoked
+    );
 }
 
 #[test]
@@ -257,7 +367,11 @@ fn another_devices_signature_is_rejected() {
     let sig_at = bytes.len() - 64;
     let resigned = thief.sign(&bytes[..sig_at]);
     bytes[sig_at..].copy_from_slice(&resigned);
-    let verdict = verifier().verify(&format!("HW1:{}", base45_encode(&bytes)), PRESENTED_AT, None);
+    let verdict = verifier().verify(
+        &format!("HW1:{}", base45_encode(&bytes)),
+        PRESENTED_AT,
+        None,
+    );
     assert_eq!(only_failure(&verdict), &Failure::BadDeviceSignature);
 }
 
@@ -265,8 +379,13 @@ fn another_devices_signature_is_rejected() {
 fn stale_and_future_presentations_are_rejected() {
     let text = present(&issue(&national_id(), 5), &Disclosure::Full).qr_text();
     let later = UnixTime(PRESENTED_AT.0 + 120 + 30 + 1);
-    assert_eq!(only_failure(&verifier().verify(&text, later, None)), &Failure::PresentationStale { age_secs: 151 });
-    assert!(verifier().verify(&text, UnixTime(PRESENTED_AT.0 + 150), None).is_accepted());
+    assert_eq!(
+        only_failure(&verifier().verify(&text, later, None)),
+        &Failure::PresentationStale { age_secs: 151 }
+    );
+    assert!(verifier()
+        .verify(&text, UnixTime(PRESENTED_AT.0 + 150), None)
+        .is_accepted());
     let earlier = UnixTime(PRESENTED_AT.0 - 31);
     assert_eq!(
         only_failure(&verifier().verify(&text, earlier, None)),
@@ -279,10 +398,15 @@ fn a_replayed_presentation_is_rejected_inside_the_window() {
     let text = present(&issue(&national_id(), 5), &Disclosure::Full).qr_text();
     let mut v = verifier();
     assert!(v.verify(&text, PRESENTED_AT, None).is_accepted());
-    assert_eq!(only_failure(&v.verify(&text, UnixTime(PRESENTED_AT.0 + 5), None)), &Failure::Replayed);
+    assert_eq!(
+        only_failure(&v.verify(&text, UnixTime(PRESENTED_AT.0 + 5), None)),
+        &Failure::Replayed
+    );
     // Static presentations are not device-bound, so not replay-tracked.
     let held = issue(&national_id(), 5);
-    let printed = Presentation::static_form(&held, &Disclosure::Full).unwrap().qr_text();
+    let printed = Presentation::static_form(&held, &Disclosure::Full)
+        .unwrap()
+        .qr_text();
     assert!(v.verify(&printed, PRESENTED_AT, None).is_accepted());
     assert!(v.verify(&printed, PRESENTED_AT, None).is_accepted());
 }
@@ -290,17 +414,34 @@ fn a_replayed_presentation_is_rejected_inside_the_window() {
 #[test]
 fn verifier_nonce_binds_the_presentation() {
     let held = issue(&national_id(), 5);
-    let p = Presentation::device_bound(&held, &Disclosure::AgeOver18, &device_key(), PRESENTED_AT, Some(b"n-123"))
-        .unwrap();
-    assert!(verifier().verify(&p.qr_text(), PRESENTED_AT, Some(b"n-123")).is_accepted());
-    assert_eq!(only_failure(&verifier().verify(&p.qr_text(), PRESENTED_AT, Some(b"n-999"))), &Failure::NonceMismatch);
+    let p = Presentation::device_bound(
+        &held,
+        &Disclosure::AgeOver18,
+        &device_key(),
+        PRESENTED_AT,
+        Some(b"n-123"),
+    )
+    .unwrap();
+    assert!(verifier()
+        .verify(&p.qr_text(), PRESENTED_AT, Some(b"n-123"))
+        .is_accepted());
+    assert_eq!(
+        only_failure(&verifier().verify(&p.qr_text(), PRESENTED_AT, Some(b"n-999"))),
+        &Failure::NonceMismatch
+    );
     let no_nonce = present(&held, &Disclosure::AgeOver18);
     assert_eq!(
         only_failure(&verifier().verify(&no_nonce.qr_text(), PRESENTED_AT, Some(b"n-123"))),
         &Failure::NonceMismatch
     );
     assert!(matches!(
-        Presentation::device_bound(&held, &Disclosure::AgeOver18, &device_key(), PRESENTED_AT, Some(&[0; 33])),
+        Presentation::device_bound(
+            &held,
+            &Disclosure::AgeOver18,
+            &device_key(),
+            PRESENTED_AT,
+            Some(&[0; 33])
+        ),
         Err(PresentError::NonceLength)
     ));
 }
@@ -308,8 +449,13 @@ fn verifier_nonce_binds_the_presentation() {
 #[test]
 fn static_presentations_can_be_refused_by_policy() {
     let held = issue(&national_id(), 5);
-    let printed = Presentation::static_form(&held, &Disclosure::Full).unwrap().qr_text();
-    let policy = Policy { accept_static: false, ..Policy::default() };
+    let printed = Presentation::static_form(&held, &Disclosure::Full)
+        .unwrap()
+        .qr_text();
+    let policy = Policy {
+        accept_static: false,
+        ..Policy::default()
+    };
     let verdict = Verifier::new(trust_list(), policy).verify(&printed, PRESENTED_AT, None);
     assert_eq!(only_failure(&verdict), &Failure::StaticNotAccepted);
 }
@@ -323,7 +469,10 @@ fn several_failures_are_all_reported() {
     let far = UnixTime(held.info().expires_at().0 + 1000);
     let verdict = v.verify(&text, far, None);
     let codes: Vec<&str> = verdict.failures.iter().map(Failure::code).collect();
-    assert_eq!(codes, ["revoked", "credential_expired", "presentation_stale"]);
+    assert_eq!(
+        codes,
+        ["revoked", "credential_expired", "presentation_stale"]
+    );
 }
 
 #[test]
@@ -333,29 +482,62 @@ fn trust_list_is_root_signed_and_never_rolls_back() {
     let list = TrustList::from_signed(&signed, &root.public_key()).unwrap();
     assert_eq!(list, trust_list());
     let other_root = SecretKey::from_bytes(&[7; 32]);
-    assert_eq!(TrustList::from_signed(&signed, &other_root.public_key()), Err(TrustListError::Signature));
+    assert_eq!(
+        TrustList::from_signed(&signed, &other_root.public_key()),
+        Err(TrustListError::Signature)
+    );
     let mut tampered = signed.clone();
     let n = tampered.len();
     tampered[n - 100] ^= 1;
     assert!(TrustList::from_signed(&tampered, &root.public_key()).is_err());
 
-    let mut v = Verifier::new(TrustList { version: 5, ..trust_list() }, Policy::default());
-    assert_eq!(v.update_trust_list(trust_list()), Err(TrustListError::Rollback { offered: 1, seen: 5 }));
-    assert!(v.update_trust_list(TrustList { version: 6, ..trust_list() }).is_ok());
+    let mut v = Verifier::new(
+        TrustList {
+            version: 5,
+            ..trust_list()
+        },
+        Policy::default(),
+    );
+    assert_eq!(
+        v.update_trust_list(trust_list()),
+        Err(TrustListError::Rollback {
+            offered: 1,
+            seen: 5
+        })
+    );
+    assert!(v
+        .update_trust_list(TrustList {
+            version: 6,
+            ..trust_list()
+        })
+        .is_ok());
     let mut dup = trust_list();
     dup.issuers.push(dup.issuers[0].clone());
-    assert!(matches!(dup.sign(&root), Err(TrustListError::DuplicateKid { .. })));
+    assert!(matches!(
+        dup.sign(&root),
+        Err(TrustListError::DuplicateKid { .. })
+    ));
 }
 
 #[test]
 fn status_list_from_an_untrusted_key_or_wrong_address_is_refused() {
-    let list = SignedStatusList { uri: STATUS_URI.into(), issued_at: ISSUED_AT, ttl: 60, list: StatusList::new(8) };
-    let stranger = hawiya_core::Issuer::new(SecretKey::from_bytes(&[9; 32]), b"\x09", "X", STATUS_URI).unwrap();
+    let list = SignedStatusList {
+        uri: STATUS_URI.into(),
+        issued_at: ISSUED_AT,
+        ttl: 60,
+        list: StatusList::new(8),
+    };
+    let stranger =
+        hawiya_core::Issuer::new(SecretKey::from_bytes(&[9; 32]), b"\x09", "X", STATUS_URI)
+            .unwrap();
     assert!(matches!(
         SignedStatusList::from_signed(&stranger.sign_status_list(&list), &trust_list()),
         Err(hawiya_core::StatusListError::UnknownIssuerKey)
     ));
-    let wrong = SignedStatusList { uri: "https://elsewhere.example".into(), ..list };
+    let wrong = SignedStatusList {
+        uri: "https://elsewhere.example".into(),
+        ..list
+    };
     assert!(matches!(
         SignedStatusList::from_signed(&issuer().sign_status_list(&wrong), &trust_list()),
         Err(hawiya_core::StatusListError::WrongAddress)
@@ -367,7 +549,11 @@ fn issuance_checks_the_binding_request_and_claims() {
     let request = BindingRequest::new(&device_key(), &NONCE).unwrap();
     let mut rng = FixedRng::new("t");
     assert!(matches!(
-        issuer().issue(&national_id(), &request, &[5; 16], 1, ISSUED_AT, &mut rng),
+        request.check(&[5; 16]),
+        Err(IssueError::NonceMismatch)
+    ));
+    assert!(matches!(
+        request.check(&NONCE[..8]),
         Err(IssueError::NonceMismatch)
     ));
     let mut bytes = request.to_bytes();
@@ -375,18 +561,22 @@ fn issuance_checks_the_binding_request_and_claims() {
     bytes[n - 1] ^= 1;
     let tampered = BindingRequest::from_bytes(&bytes).unwrap();
     assert!(matches!(
-        issuer().issue(&national_id(), &tampered, &NONCE, 1, ISSUED_AT, &mut rng),
+        tampered.check(&NONCE),
         Err(IssueError::BindingSignature)
     ));
+    let binding = request.check(&NONCE).unwrap();
+    assert_eq!(binding.device_key(), device_key().public_key());
     let mut bad = national_id();
     bad.document_number = 2_234_567_890;
-    let err = issuer().issue(&bad, &request, &NONCE, 1, ISSUED_AT, &mut rng).unwrap_err();
+    let err = issuer()
+        .issue(&bad, &binding, 1, ISSUED_AT, &mut rng)
+        .unwrap_err();
     assert!(err.to_string().contains("document_number"), "{err}");
     let mut expired = national_id();
     expired.expiry_date = "2024-01-09".parse().unwrap();
     expired.issue_date = "2014-01-10".parse().unwrap();
     assert!(matches!(
-        issuer().issue(&expired, &request, &NONCE, 1, ISSUED_AT, &mut rng),
+        issuer().issue(&expired, &binding, 1, ISSUED_AT, &mut rng),
         Err(IssueError::AlreadyExpired)
     ));
 }
@@ -399,11 +589,17 @@ fn held_credential_round_trips_and_detects_tampering() {
     assert!(held.credential().is_signed_by_trusted_issuer(&trust_list()));
     // Changing a stored claim breaks the link to the signed root.
     let needle = "Riyadh".as_bytes();
-    let at = bytes.windows(needle.len()).position(|w| w == needle).unwrap();
+    let at = bytes
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .unwrap();
     let mut tampered = bytes.clone();
     tampered[at] = b'J';
     assert!(HeldCredential::from_bytes(&tampered).is_err());
-    assert!(!format!("{held:?}").contains("Riyadh"), "Debug must not print claims");
+    assert!(
+        !format!("{held:?}").contains("Riyadh"),
+        "Debug must not print claims"
+    );
 }
 
 #[test]
@@ -415,7 +611,10 @@ fn empty_or_foreign_disclosures_are_refused() {
     ));
     assert!(matches!(
         Presentation::static_form(&held, &Disclosure::Only(vec![ClaimKey::Employer])),
-        Err(PresentError::ClaimNotInDocument { key: ClaimKey::Employer, .. })
+        Err(PresentError::ClaimNotInDocument {
+            key: ClaimKey::Employer,
+            ..
+        })
     ));
     assert_eq!(DocumentType::NationalId.claim_keys().len(), 12);
 }
