@@ -16,7 +16,9 @@ fn vectors_path() -> PathBuf {
 }
 
 fn cose_parts(bytes: &[u8]) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
-    let CborValue::Tag(18, inner) = cbor_decode(bytes).unwrap() else { panic!("not COSE_Sign1") };
+    let CborValue::Tag(18, inner) = cbor_decode(bytes).unwrap() else {
+        panic!("not COSE_Sign1")
+    };
     let items = inner.as_array().unwrap();
     (
         items[0].as_bytes().unwrap().to_vec(),
@@ -32,7 +34,12 @@ fn generate() -> Value {
 
     let mut bits = StatusList::new(64);
     bits.set_invalid(7).unwrap();
-    let status = SignedStatusList { uri: STATUS_URI.into(), issued_at: ISSUED_AT, ttl: 86_400, list: bits };
+    let status = SignedStatusList {
+        uri: STATUS_URI.into(),
+        issued_at: ISSUED_AT,
+        ttl: 86_400,
+        list: bits,
+    };
     let status_bytes = issuer.sign_status_list(&status);
 
     let held = issue(&national_id(), 5);
@@ -51,20 +58,37 @@ fn generate() -> Value {
         .as_map()
         .unwrap()
         .iter()
-        .map(|(k, v)| (k.as_u64().unwrap().to_string(), json!(hex::encode(v.to_bytes()))))
+        .map(|(k, v)| {
+            (
+                k.as_u64().unwrap().to_string(),
+                json!(hex::encode(v.to_bytes())),
+            )
+        })
         .collect();
 
     let shapes = [
         ("full", Disclosure::Full, Some(PRESENTED_AT), None),
         ("identity", Disclosure::Identity, Some(PRESENTED_AT), None),
-        ("age_over_18", Disclosure::AgeOver18, Some(PRESENTED_AT), None),
-        ("age_over_18_with_nonce", Disclosure::AgeOver18, Some(PRESENTED_AT), Some(&b"verifier-nonce-1"[..])),
+        (
+            "age_over_18",
+            Disclosure::AgeOver18,
+            Some(PRESENTED_AT),
+            None,
+        ),
+        (
+            "age_over_18_with_nonce",
+            Disclosure::AgeOver18,
+            Some(PRESENTED_AT),
+            Some(&b"verifier-nonce-1"[..]),
+        ),
         ("static_full", Disclosure::Full, None, None),
     ];
     let mut presentations = Vec::new();
     for (name, disclosure, at, nonce) in shapes {
         let p = match at {
-            Some(at) => Presentation::device_bound(&held, &disclosure, &device_key(), at, nonce).unwrap(),
+            Some(at) => {
+                Presentation::device_bound(&held, &disclosure, &device_key(), at, nonce).unwrap()
+            }
             None => Presentation::static_form(&held, &disclosure).unwrap(),
         };
         let fields = cbor_decode(p.bytes()).unwrap();
@@ -126,23 +150,50 @@ fn test_vectors_match_docs() {
     if std::env::var_os("HAWIYA_UPDATE_VECTORS").is_some() {
         std::fs::write(&path, &generated).unwrap();
     }
-    let committed = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e}; run with HAWIYA_UPDATE_VECTORS=1 to create it", path.display()));
+    let committed = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}; run with HAWIYA_UPDATE_VECTORS=1 to create it",
+            path.display()
+        )
+    });
     assert!(committed == generated, "docs/test-vectors.json is out of date with the code; if the format change is deliberate, rerun with HAWIYA_UPDATE_VECTORS=1 and update docs/FORMAT.md");
 }
 
 #[test]
 fn committed_vectors_verify() {
-    let vectors: Value = serde_json::from_str(&std::fs::read_to_string(vectors_path()).unwrap()).unwrap();
-    let root = hawiya_core::PublicKey::from_bytes(&hex::decode(vectors["keys"]["root_public"].as_str().unwrap()).unwrap()).unwrap();
-    let trust = hawiya_core::TrustList::from_signed(&hex::decode(vectors["trust_list"].as_str().unwrap()).unwrap(), &root).unwrap();
-    let status = SignedStatusList::from_signed(&hex::decode(vectors["status_list"]["token"].as_str().unwrap()).unwrap(), &trust).unwrap();
+    let vectors: Value =
+        serde_json::from_str(&std::fs::read_to_string(vectors_path()).unwrap()).unwrap();
+    let root = hawiya_core::PublicKey::from_bytes(
+        &hex::decode(vectors["keys"]["root_public"].as_str().unwrap()).unwrap(),
+    )
+    .unwrap();
+    let trust = hawiya_core::TrustList::from_signed(
+        &hex::decode(vectors["trust_list"].as_str().unwrap()).unwrap(),
+        &root,
+    )
+    .unwrap();
+    let status = SignedStatusList::from_signed(
+        &hex::decode(vectors["status_list"]["token"].as_str().unwrap()).unwrap(),
+        &trust,
+    )
+    .unwrap();
     assert!(status.list.is_invalid(7).unwrap());
     for p in vectors["presentations"].as_array().unwrap() {
         let mut verifier = Verifier::new(trust.clone(), Policy::default());
         verifier.add_status_list(status.clone());
-        let nonce = p["verifier_nonce"].as_str().map(|n| hex::decode(n).unwrap());
-        let verdict = verifier.verify(p["qr_text"].as_str().unwrap(), UnixTime(p["verify_at"].as_i64().unwrap()), nonce.as_deref());
-        assert!(verdict.is_accepted(), "{}: {:?}", p["name"], verdict.failures);
+        let nonce = p["verifier_nonce"]
+            .as_str()
+            .map(|n| hex::decode(n).unwrap());
+        let verdict = verifier.verify(
+            p["qr_text"].as_str().unwrap(),
+            UnixTime(p["verify_at"].as_i64().unwrap()),
+            nonce.as_deref(),
+        );
+        assert!(
+            verdict.is_accepted(),
+            "{}: {:?}",
+            p["name"],
+            verdict.failures
+        );
     }
 }
