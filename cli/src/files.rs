@@ -111,24 +111,36 @@ pub fn write_key_pair(
     )
 }
 
+fn parse_key_file<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    raw: &[u8],
+    which: &str,
+) -> Result<T, CliError> {
+    serde_json::from_slice(raw).map_err(|_| {
+        CliError::Input(format!(
+            "{} is not a hawiya {which} key file",
+            path.display()
+        ))
+    })
+}
+
+fn check_kind(path: &Path, found: &str, wanted: &str) -> Result<(), CliError> {
+    if found == wanted {
+        return Ok(());
+    }
+    Err(CliError::Input(format!(
+        "{} holds a {found} key; a {wanted} key is needed",
+        path.display()
+    )))
+}
+
 fn read_secret_file(
     path: &Path,
     kind: &str,
 ) -> Result<(SecretKey, Option<IssuerProfile>), CliError> {
     let raw = Zeroizing::new(read(path)?);
-    let file: SecretKeyFile = serde_json::from_slice(&raw).map_err(|_| {
-        CliError::Input(format!(
-            "{} is not a hawiya secret key file",
-            path.display()
-        ))
-    })?;
-    if file.kind != kind {
-        return Err(CliError::Input(format!(
-            "{} holds a {} key; a {kind} key is needed",
-            path.display(),
-            file.kind
-        )));
-    }
+    let file: SecretKeyFile = parse_key_file(path, &raw, "secret")?;
+    check_kind(path, &file.kind, kind)?;
     let bytes = Zeroizing::new(hex::decode(&file.secret_key).unwrap_or_default());
     let secret: [u8; 32] = bytes.as_slice().try_into().map_err(|_| {
         CliError::Input(format!(
@@ -164,19 +176,8 @@ pub fn read_public_key(
     path: &Path,
     kind: &str,
 ) -> Result<(PublicKey, Option<IssuerProfile>), CliError> {
-    let file: PublicKeyFile = serde_json::from_slice(&read(path)?).map_err(|_| {
-        CliError::Input(format!(
-            "{} is not a hawiya public key file",
-            path.display()
-        ))
-    })?;
-    if file.kind != kind {
-        return Err(CliError::Input(format!(
-            "{} holds a {} key; a {kind} key is needed",
-            path.display(),
-            file.kind
-        )));
-    }
+    let file: PublicKeyFile = parse_key_file(path, &read(path)?, "public")?;
+    check_kind(path, &file.kind, kind)?;
     let key = hex::decode(&file.public_key)
         .ok()
         .and_then(|b| PublicKey::from_bytes(&b).ok())

@@ -106,9 +106,14 @@ impl Seeds {
             root: [0; CHUNK_LEN],
             sealed: [[0; CHUNK_LEN]; SEALED_COUNT],
         };
-        rng.fill_bytes(&mut seeds.root);
-        for s in &mut seeds.sealed {
-            rng.fill_bytes(s);
+        // One draw from the random source for all seeds.
+        let mut all = Zeroizing::new([0u8; CHUNK_LEN * (1 + SEALED_COUNT)]);
+        rng.fill_bytes(all.as_mut_slice());
+        let mut chunks = all.chunks_exact(CHUNK_LEN);
+        for slot in std::iter::once(&mut seeds.root).chain(seeds.sealed.iter_mut()) {
+            if let Some(chunk) = chunks.next() {
+                slot.copy_from_slice(chunk);
+            }
         }
         seeds
     }
@@ -138,8 +143,17 @@ fn node_digest(left: &Chunk, right: &Chunk) -> Chunk {
     hash(&[&[NODE_TAG], left, right])
 }
 
-fn child_seed(seed: &Chunk, side: u8) -> Chunk {
-    hash(&[&[SEED_TAG], seed, &[side]])
+/// The seeds of both children: the two halves of `SHA-256(0x02 ‖ seed)`.
+fn child_seeds(seed: &Chunk) -> (Chunk, Chunk) {
+    let full = Sha256::new()
+        .chain_update([SEED_TAG])
+        .chain_update(seed)
+        .finalize();
+    let mut left = [0u8; CHUNK_LEN];
+    let mut right = [0u8; CHUNK_LEN];
+    left.copy_from_slice(&full[..CHUNK_LEN]);
+    right.copy_from_slice(&full[CHUNK_LEN..]);
+    (left, right)
 }
 
 /// Whether any claim under `tree`, sealed or not, is disclosed. A subtree
@@ -228,8 +242,9 @@ impl TreeCache {
                 leaf_digest(&seed, *k, value)
             }
             Node(l, r) => {
-                let dl = self.fill(l, child_seed(&seed, 0), values, seeds);
-                let dr = self.fill(r, child_seed(&seed, 1), values, seeds);
+                let (sl, sr) = child_seeds(&seed);
+                let dl = self.fill(l, sl, values, seeds);
+                let dr = self.fill(r, sr, values, seeds);
                 node_digest(&dl, &dr)
             }
         };
@@ -329,8 +344,9 @@ impl Reconstructor<'_> {
                     None if reveals_seed(tree, &disclosed) => Some(self.next()?),
                     other => other,
                 };
-                let dl = self.walk(l, seed.map(|s| child_seed(&s, 0)))?;
-                let dr = self.walk(r, seed.map(|s| child_seed(&s, 1)))?;
+                let children = seed.map(|s| child_seeds(&s));
+                let dl = self.walk(l, children.map(|c| c.0))?;
+                let dr = self.walk(r, children.map(|c| c.1))?;
                 Ok(node_digest(&dl, &dr))
             }
         }
@@ -454,8 +470,9 @@ mod tests {
                 Leaf(k) => out.push((*k, seed)),
                 Sealed(i, inner) => leaf_salts(inner, seeds.sealed[*i], seeds, out),
                 Node(l, r) => {
-                    leaf_salts(l, child_seed(&seed, 0), seeds, out);
-                    leaf_salts(r, child_seed(&seed, 1), seeds, out);
+                    let (sl, sr) = child_seeds(&seed);
+                    leaf_salts(l, sl, seeds, out);
+                    leaf_salts(r, sr, seeds, out);
                 }
             }
         }

@@ -171,7 +171,8 @@ def node_digest(left, right):
 
 
 def child_seed(seed, side):
-    return H(b"\x02" + seed + bytes([side]))
+    full = hashlib.sha256(b"\x02" + seed).digest()
+    return full[16 * side:16 * side + 16]
 
 
 class Leaf:
