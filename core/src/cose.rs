@@ -94,8 +94,10 @@ impl Sign1 {
             .as_bytes()
             .ok_or(bad("protected header"))?
             .to_vec();
-        if unprotected.as_map().is_none() {
-            return Err(bad("unprotected header"));
+        // hawiya puts every header in the protected bucket; an unprotected
+        // entry would give the same message a second encoding.
+        if unprotected.as_map().is_none_or(|m| !m.is_empty()) {
+            return Err(bad("unprotected header (must be empty)"));
         }
         let payload = payload.as_bytes().ok_or(bad("payload"))?.to_vec();
         let signature: [u8; SIGNATURE_LEN] = signature
@@ -151,6 +153,12 @@ mod tests {
         assert!(back.verify(&key.public_key()));
         assert_eq!(back.kid(), Some(b"k1".to_vec()));
         assert!(Sign1::from_bytes(&bytes, "test", Some("y")).is_err());
+        // A non-empty unprotected header is refused: one message, one encoding.
+        let mut with_header = bytes.clone();
+        let at = with_header.iter().position(|b| *b == 0xa0).unwrap();
+        with_header.splice(at..=at, [0xa1, 0x04, 0x41, 0x7a]);
+        let err = Sign1::from_bytes(&with_header, "test", Some("x")).unwrap_err();
+        assert!(err.to_string().contains("unprotected header"), "{err}");
         let other = SecretKey::from_bytes(&[2u8; 32]);
         assert!(!back.verify(&other.public_key()));
     }

@@ -241,7 +241,10 @@ impl Credential {
             });
         }
         let sign1 = Sign1::from_bytes(bytes, "credential", None)?;
-        let kid = sign1.kid().ok_or(FormatError::field("credential", "kid"))?;
+        let kid = sign1
+            .kid()
+            .filter(|k| !k.is_empty() && k.len() <= crate::issuer::MAX_KID_LEN)
+            .ok_or(FormatError::field("credential", "kid (1 to 16 bytes)"))?;
         let info = CredentialInfo::from_payload(kid, &sign1.payload)?;
         if sign1.protected != info.protected() {
             return Err(FormatError::field(
