@@ -22,21 +22,16 @@ use hawiya_core::internal::{
     base45_decode, base45_encode, cbor_decode, parse_presentation, CborValue,
 };
 use hawiya_core::{
-    decode_png, BindingRequest, Claims, Credential, Date, Disclosure, DocumentType, EccLevel,
-    HeldCredential, Issuer, Policy, Presentation, PublicKey, QrMatrix, SecretKey, SignedStatusList,
-    StatusList, TrustList, TrustedIssuer, UnixTime, Verifier, MIN_PNG_MODULE_PX, STATUS_LIST_TYP,
-    TRUST_LIST_TYP,
+    decode_png, BindingRequest, Credential, Disclosure, EccLevel, HeldCredential, Issuer, Policy,
+    Presentation, PublicKey, QrMatrix, SecretKey, SignedStatusList, StatusList, TrustList,
+    TrustedIssuer, UnixTime, Verifier, MIN_PNG_MODULE_PX, STATUS_LIST_TYP, TRUST_LIST_TYP,
 };
+use hawiya_tests::{issuer, national_id, ISSUED_AT, KID, NONCE, PRESENTED_AT, STATUS_URI};
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::TestCaseError;
 
-const ISSUED_AT: UnixTime = UnixTime(1_704_844_800);
-const PRESENTED_AT: UnixTime = UnixTime(1_704_844_900);
-const STATUS_URI: &str = "https://status.example/1";
-const NONCE: [u8; 16] = [4; 16];
-const KID: &[u8] = b"\x01";
 /// The QR alphanumeric set, which is also the Base45 alphabet.
 const BASE45_ALPHABET: &[u8; 45] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
 /// Bytes that start interesting CBOR heads: length-argument boundaries,
@@ -74,43 +69,9 @@ struct Fixtures {
     qr_png_text: String,
 }
 
-fn date(s: &str) -> Date {
-    s.parse()
-        .unwrap_or_else(|e| panic!("fixture date {s}: {e:?}"))
-}
-
-fn national_id() -> Claims {
-    Claims {
-        document_type: DocumentType::NationalId,
-        document_number: 1_234_567_890,
-        document_version: 1,
-        name_ar: "محمد عبدالله الأحمد".to_owned(),
-        name_en: "Mohammed Abdullah Alahmad".to_owned(),
-        birth_date: date("1990-05-17"),
-        sex: hawiya_core::Sex::Male,
-        nationality: "SAU".to_owned(),
-        place_of_birth: "Riyadh".to_owned(),
-        occupation: None,
-        employer: None,
-        issue_date: date("2024-01-10"),
-        expiry_date: date("2034-01-09"),
-        portrait: None,
-    }
-}
-
-fn new_issuer() -> Issuer {
-    Issuer::new(
-        SecretKey::from_bytes(&[2; 32]),
-        KID,
-        "Test Issuer",
-        STATUS_URI,
-    )
-    .expect("fixture issuer")
-}
-
 static FIX: LazyLock<Fixtures> = LazyLock::new(|| {
     let root = SecretKey::from_bytes(&[1; 32]);
-    let issuer = new_issuer();
+    let issuer = issuer();
     let trust = TrustList {
         version: 1,
         issued_at: UnixTime(0),
