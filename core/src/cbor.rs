@@ -176,6 +176,18 @@ impl Value {
     }
 }
 
+/// Appends a text string (head and content).
+pub(crate) fn text_into(text: &str, out: &mut Vec<u8>) {
+    head(3, text.len() as u64, out);
+    out.extend_from_slice(text.as_bytes());
+}
+
+/// Appends a byte string (head and content).
+pub(crate) fn bytes_into(bytes: &[u8], out: &mut Vec<u8>) {
+    head(2, bytes.len() as u64, out);
+    out.extend_from_slice(bytes);
+}
+
 /// Appends the head of an array of `len` items.
 pub(crate) fn array_head(len: usize, out: &mut Vec<u8>) {
     head(4, len as u64, out);
@@ -224,16 +236,16 @@ fn encode_into(value: &Value, out: &mut Vec<u8>) {
             }
         }
         Value::Map(entries) => {
-            let mut encoded: Vec<(Vec<u8>, Vec<u8>)> = entries
-                .iter()
-                .map(|(k, v)| (k.to_bytes(), v.to_bytes()))
-                .collect();
-            encoded.sort_by(|a, b| a.0.cmp(&b.0));
-            encoded.dedup_by(|a, b| a.0 == b.0);
-            head(5, encoded.len() as u64, out);
-            for (k, v) in encoded {
+            // Sort by encoded key (RFC 8949 §4.2.1); only keys need encoding
+            // up front, values are written in place.
+            let mut keyed: Vec<(Vec<u8>, &Value)> =
+                entries.iter().map(|(k, v)| (k.to_bytes(), v)).collect();
+            keyed.sort_by(|a, b| a.0.cmp(&b.0));
+            keyed.dedup_by(|a, b| a.0 == b.0);
+            head(5, keyed.len() as u64, out);
+            for (k, v) in keyed {
                 out.extend_from_slice(&k);
-                out.extend_from_slice(&v);
+                encode_into(v, out);
             }
         }
         Value::Tag(tag, inner) => {

@@ -303,6 +303,16 @@ impl ClaimValue {
         }
     }
 
+    /// Appends the wire form to `out` without building a [`Value`]: the same
+    /// bytes as `to_cbor().to_bytes()`, on the issuance and proof hot path.
+    pub(crate) fn encode_into(&self, out: &mut Vec<u8>) {
+        match self {
+            ClaimValue::Bytes(b) => crate::cbor::bytes_into(b, out),
+            ClaimValue::Text(t) => crate::cbor::text_into(t, out),
+            other => other.to_cbor().encode_into(out),
+        }
+    }
+
     /// Reads a claim's wire value, checking its type against the claim.
     pub fn from_cbor(key: ClaimKey, value: &Value) -> Option<ClaimValue> {
         use ClaimKey::*;
@@ -713,6 +723,9 @@ pub(crate) mod tests {
     fn wire_values_round_trip_and_types_are_checked() {
         let entries = national_id().to_entries(at("2024-01-10")).unwrap();
         for (key, value) in entries {
+            let mut direct = Vec::new();
+            value.encode_into(&mut direct);
+            assert_eq!(direct, value.to_cbor().to_bytes());
             assert_eq!(ClaimValue::from_cbor(key, &value.to_cbor()), Some(value));
         }
         assert_eq!(

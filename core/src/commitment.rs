@@ -17,8 +17,7 @@ use rand_core::CryptoRngCore;
 use sha2::{Digest, Sha256};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-use crate::cbor::Value;
-use crate::claims::{ClaimKey, DocumentType};
+use crate::claims::{ClaimKey, ClaimValue, DocumentType};
 
 /// Length of digests, salts and seeds in the tree.
 pub const CHUNK_LEN: usize = 16;
@@ -131,12 +130,9 @@ fn hash(parts: &[&[u8]]) -> Chunk {
 }
 
 fn leaf_digest(salt: &Chunk, key: ClaimKey, value: &[u8]) -> Chunk {
-    hash(&[
-        &[LEAF_TAG],
-        salt,
-        &Value::Unsigned(key.code()).to_bytes(),
-        value,
-    ])
+    // Every claim key is below 24, so its CBOR encoding is the key itself as
+    // one byte (checked by `claim_keys_encode_as_one_byte`).
+    hash(&[&[LEAF_TAG], salt, &[key.code() as u8], value])
 }
 
 fn node_digest(left: &Chunk, right: &Chunk) -> Chunk {
@@ -217,17 +213,29 @@ pub(crate) struct TreeCache {
 
 impl TreeCache {
     /// Computes every node's seed and digest from the claim values and seeds.
-    pub(crate) fn build(tree: &Tree, values: &EncodedClaims, seeds: &Seeds) -> TreeCache {
+    pub(crate) fn build(
+        tree: &Tree,
+        values: &BTreeMap<ClaimKey, ClaimValue>,
+        seeds: &Seeds,
+    ) -> TreeCache {
         let n = size(tree);
         let mut cache = TreeCache {
             digests: Vec::with_capacity(n),
             seeds: Zeroizing::new(Vec::with_capacity(n)),
         };
-        cache.fill(tree, seeds.root, values, seeds);
+        let mut scratch = Zeroizing::new(Vec::with_capacity(256));
+        cache.fill(tree, seeds.root, values, seeds, &mut scratch);
         cache
     }
 
-    fn fill(&mut self, tree: &Tree, seed: Chunk, values: &EncodedClaims, seeds: &Seeds) -> Chunk {
+    fn fill(
+        &mut self,
+        tree: &Tree,
+        seed: Chunk,
+        values: &BTreeMap<ClaimKey, ClaimValue>,
+        seeds: &Seeds,
+        scratch: &mut Vec<u8>,
+    ) -> Chunk {
         let at = self.digests.len();
         let seed = match tree {
             Sealed(i, _) => seeds.sealed.get(*i).copied().unwrap_or_default(),
@@ -236,15 +244,19 @@ impl TreeCache {
         self.digests.push([0; CHUNK_LEN]);
         self.seeds.push(seed);
         let digest = match tree {
-            Sealed(_, inner) => self.fill(inner, seed, values, seeds),
+            Sealed(_, inner) => self.fill(inner, seed, values, seeds, scratch),
             Leaf(k) => {
-                let value = values.get(k).map(Vec::as_slice).unwrap_or(&[0xf6]);
-                leaf_digest(&seed, *k, value)
+                scratch.clear();
+                values
+                    .get(k)
+                    .unwrap_or(&ClaimValue::Absent)
+                    .encode_into(scratch);
+                leaf_digest(&seed, *k, scratch)
             }
             Node(l, r) => {
                 let (sl, sr) = child_seeds(&seed);
-                let dl = self.fill(l, sl, values, seeds);
-                let dr = self.fill(r, sr, values, seeds);
+                let dl = self.fill(l, sl, values, seeds, scratch);
+                let dr = self.fill(r, sr, values, seeds, scratch);
                 node_digest(&dl, &dr)
             }
         };
@@ -378,11 +390,12 @@ pub(crate) fn reconstruct(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cbor::Value;
     use crate::claims::tests::national_id;
     use crate::date::UnixTime;
     use rand_core::OsRng;
 
-    fn encoded(doc: DocumentType) -> EncodedClaims {
+    fn encoded(doc: DocumentType) -> BTreeMap<ClaimKey, ClaimValue> {
         let mut claims = national_id();
         if doc == DocumentType::ResidentPermit {
             claims.document_type = doc;
@@ -394,15 +407,15 @@ mod tests {
             .to_entries(UnixTime::start_of(claims.issue_date))
             .unwrap()
             .into_iter()
-            .map(|(k, v)| (k, v.to_cbor().to_bytes()))
             .collect()
     }
 
-    fn subset(values: &EncodedClaims, keys: &[ClaimKey]) -> EncodedClaims {
+    /// The disclosed claims as a verifier receives them: encoded values.
+    fn subset(values: &BTreeMap<ClaimKey, ClaimValue>, keys: &[ClaimKey]) -> EncodedClaims {
         values
             .iter()
             .filter(|(k, _)| keys.contains(k))
-            .map(|(k, v)| (*k, v.clone()))
+            .map(|(k, v)| (*k, v.to_cbor().to_bytes()))
             .collect()
     }
 
@@ -490,6 +503,16 @@ mod tests {
                 }
             }
             assert!(!proof.chunks(16).any(|c| c == seeds.root));
+        }
+    }
+
+    #[test]
+    fn claim_keys_encode_as_one_byte() {
+        for key in ClaimKey::ALL {
+            assert_eq!(
+                Value::Unsigned(key.code()).to_bytes(),
+                vec![key.code() as u8]
+            );
         }
     }
 

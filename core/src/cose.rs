@@ -28,13 +28,13 @@ pub(crate) fn protected_header(kid: Option<&[u8]>, typ: Option<&str>) -> Vec<u8>
 
 /// The bytes an Ed25519 key signs: `["Signature1", protected, h'', payload]`.
 pub(crate) fn sig_structure(protected: &[u8], payload: &[u8]) -> Vec<u8> {
-    Value::Array(vec![
-        Value::text("Signature1"),
-        Value::bytes(protected),
-        Value::bytes(&[]),
-        Value::bytes(payload),
-    ])
-    .to_bytes()
+    let mut out = Vec::with_capacity(payload.len() + protected.len() + 24);
+    cbor::array_head(4, &mut out);
+    Value::text("Signature1").encode_into(&mut out);
+    cbor::bytes_into(protected, &mut out);
+    cbor::bytes_into(&[], &mut out);
+    cbor::bytes_into(payload, &mut out);
+    out
 }
 
 /// A parsed COSE_Sign1 message.

@@ -303,14 +303,6 @@ impl std::fmt::Debug for HeldCredential {
 
 const HELD_STRUCTURE: &str = "held credential";
 
-/// The committed encoding of each claim value.
-pub(crate) fn encode_claims(claims: &BTreeMap<ClaimKey, ClaimValue>) -> commitment::EncodedClaims {
-    claims
-        .iter()
-        .map(|(k, v)| (*k, v.to_cbor().to_bytes()))
-        .collect()
-}
-
 impl HeldCredential {
     /// Assembles a held credential, checking the claims and seeds produce the
     /// signed commitment root.
@@ -328,7 +320,7 @@ impl HeldCredential {
         if claims.keys().copied().ne(doc.claim_keys().iter().copied()) {
             return Err(bad("claims (not the set this document type carries)"));
         }
-        let tree = TreeCache::build(commitment::tree_for(doc), &encode_claims(&claims), &seeds);
+        let tree = TreeCache::build(commitment::tree_for(doc), &claims, &seeds);
         if tree.root() != credential.info().root {
             return Err(bad("claims (do not match the signed commitment)"));
         }

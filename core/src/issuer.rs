@@ -10,7 +10,7 @@ use crate::binding::{DeviceBinding, MIN_NONCE_LEN};
 use crate::claims::{Claims, ClaimsError};
 use crate::commitment::{self, Seeds, TreeCache};
 use crate::cose::Sign1;
-use crate::credential::{encode_claims, Credential, CredentialInfo, HeldCredential};
+use crate::credential::{Credential, CredentialInfo, HeldCredential};
 use crate::date::{UnixTime, SECONDS_PER_DAY};
 use crate::keys::{PublicKey, SecretKey};
 use crate::status_list::SignedStatusList;
@@ -144,11 +144,7 @@ impl Issuer {
         }
         let values: BTreeMap<_, _> = entries.into_iter().collect();
         let seeds = Seeds::generate(rng);
-        let tree = TreeCache::build(
-            commitment::tree_for(claims.document_type),
-            &encode_claims(&values),
-            &seeds,
-        );
+        let tree = TreeCache::build(commitment::tree_for(claims.document_type), &values, &seeds);
         let info = CredentialInfo {
             kid: self.kid.clone(),
             issuer: self.name.clone(),
