@@ -351,18 +351,13 @@ impl Verifier {
                 .map(UnixTime),
             claims: Vec::new(),
         };
-        let (Ok(issued_day), Ok(expiry_day)) =
-            (i64::try_from(p.issued_day), i64::try_from(p.expiry_day))
-        else {
-            verdict.failures.push(Failure::Malformed(FormatError::field(
-                "presentation",
-                "validity days",
-            )));
-            return verdict;
+        let first_second = |day: u64| {
+            i64::try_from(day)
+                .ok()
+                .and_then(|d| d.checked_mul(crate::date::SECONDS_PER_DAY))
         };
-        let day = crate::date::SECONDS_PER_DAY;
         let (Some(issued_at), Some(expires_at)) =
-            (issued_day.checked_mul(day), expiry_day.checked_mul(day))
+            (first_second(p.issued_day), first_second(p.expiry_day))
         else {
             verdict.failures.push(Failure::Malformed(FormatError::field(
                 "presentation",
