@@ -5,7 +5,7 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use hawiya_core::{Claims, Date, DocumentType, Issuer, PublicKey, SecretKey, Sex};
+use hawiya_core::{Claims, Date, DocumentType, Issuer, PublicKey, SecretKey, Sex, VerifierMemory};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
@@ -188,6 +188,56 @@ pub fn read_public_key(
             ))
         })?;
     Ok((key, file.issuer))
+}
+
+/// The verifier memory file: `{"trust_list_version": N, "recent": [[hex, unix_seconds], ...]}`.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MemoryFile {
+    trust_list_version: u64,
+    recent: Vec<(String, i64)>,
+}
+
+/// Reads a verifier memory file; a missing file is a fresh verifier.
+pub fn read_verifier_memory(path: &Path) -> Result<VerifierMemory, CliError> {
+    if !path.exists() {
+        return Ok(VerifierMemory::default());
+    }
+    let bad = || {
+        CliError::Input(format!(
+            "{} is not a hawiya verifier state file; move it away to start afresh",
+            path.display()
+        ))
+    };
+    let file: MemoryFile = serde_json::from_slice(&read(path)?).map_err(|_| bad())?;
+    let mut recent = Vec::with_capacity(file.recent.len());
+    for (hash, time) in file.recent {
+        let hash: [u8; 32] = hex::decode(hash)
+            .ok()
+            .and_then(|h| h.try_into().ok())
+            .ok_or_else(bad)?;
+        recent.push((hash, time));
+    }
+    Ok(VerifierMemory {
+        trust_list_version: file.trust_list_version,
+        recent,
+    })
+}
+
+/// Writes the verifier memory file atomically.
+pub fn write_verifier_memory(path: &Path, memory: &VerifierMemory) -> Result<(), CliError> {
+    let file = MemoryFile {
+        trust_list_version: memory.trust_list_version,
+        recent: memory
+            .recent
+            .iter()
+            .map(|(h, t)| (hex::encode(h), *t))
+            .collect(),
+    };
+    write_secret(
+        path,
+        &serde_json::to_vec_pretty(&file).map_err(CliError::json)?,
+    )
 }
 
 /// Claims as an issuer operator writes them in JSON.

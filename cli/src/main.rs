@@ -109,6 +109,10 @@ struct VerifyArgs {
     /// Reject static (printed) presentations.
     #[arg(long)]
     reject_static: bool,
+    /// Verifier memory kept between runs (created if missing): refuses a trust
+    /// list older than one seen before and catches codes scanned twice.
+    #[arg(long)]
+    state: Option<PathBuf>,
     /// Print the verdict as JSON.
     #[arg(long)]
     json: bool,
@@ -340,7 +344,14 @@ fn verify(args: &VerifyArgs) -> Result<ExitCode, CliError> {
         accept_static: !args.reject_static,
         ..Policy::default()
     };
-    let mut verifier = Verifier::new(trust, policy);
+    let memory = args
+        .state
+        .as_deref()
+        .map(files::read_verifier_memory)
+        .transpose()?
+        .unwrap_or_default();
+    let mut verifier = Verifier::with_memory(trust, policy, &memory)
+        .map_err(|e| CliError::Input(format!("{}: {e}", args.trust_list.display())))?;
     if let Some(path) = &args.status_list {
         let list = SignedStatusList::from_signed(&files::read(path)?, verifier.trust_list())
             .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
@@ -358,6 +369,9 @@ fn verify(args: &VerifyArgs) -> Result<ExitCode, CliError> {
         .map(|n| files::hex_arg("--nonce", n))
         .transpose()?;
     let verdict = verifier.verify(&text, now_or(args.at), nonce.as_deref());
+    if let Some(path) = &args.state {
+        files::write_verifier_memory(path, &verifier.memory())?;
+    }
     if args.json {
         println!("{}", report::verdict_json(&verdict));
     } else {

@@ -278,6 +278,46 @@ fn every_step_has_a_subcommand() {
         1
     );
 
+    // With a state file, a second scan of the same code is a replay, and a
+    // trust list older than one seen before is refused.
+    let state = p("verifier-state.json");
+    let fresh = ok(&[
+        "holder",
+        "present",
+        "--credential",
+        s(&p("permit.hwy")),
+        "--key",
+        s(&p("device.key")),
+        "--profile",
+        "identity",
+        "--at",
+        when,
+    ]);
+    assert_eq!(
+        code(&verify(&["--text", fresh.trim(), "--state", s(&state)])),
+        0
+    );
+    let again = verify(&["--text", fresh.trim(), "--state", s(&state), "--json"]);
+    assert_eq!(code(&again), 1);
+    assert!(
+        stdout(&again).contains("\"replayed\""),
+        "{}",
+        stdout(&again)
+    );
+    std::fs::write(&state, r#"{"trust_list_version": 9, "recent": []}"#).expect("state");
+    let rolled_back = verify(&["--text", fresh.trim(), "--state", s(&state)]);
+    assert_eq!(code(&rolled_back), 2);
+    assert!(
+        stderr(&rolled_back).contains("roll back"),
+        "{}",
+        stderr(&rolled_back)
+    );
+    std::fs::write(&state, "not json").expect("state");
+    assert_eq!(
+        code(&verify(&["--text", fresh.trim(), "--state", s(&state)])),
+        2
+    );
+
     // Static for print, and a policy that refuses it.
     let printed = ok(&[
         "holder",

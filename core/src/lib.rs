@@ -52,7 +52,7 @@ pub use presentation::{
 pub use qr::{decode_png, EccLevel, QrError, QrMatrix, MIN_PNG_MODULE_PX, QUIET_ZONE_MODULES};
 pub use status_list::{SignedStatusList, StatusList, StatusListError, STATUS_LIST_TYP};
 pub use trust_list::{TrustList, TrustListError, TrustedIssuer, TRUST_LIST_TYP};
-pub use verifier::{Failure, Policy, Verdict, Verifier, Warning};
+pub use verifier::{Failure, Policy, Verdict, Verifier, VerifierMemory, Warning};
 
 /// Low-level pieces for fuzzing and the format's test vectors. Not a stable API.
 #[doc(hidden)]

@@ -256,6 +256,18 @@ impl Verdict {
     }
 }
 
+/// What a verifier carries from one run to the next, so a restart neither
+/// forgets recent scans (replays) nor accepts an older trust list.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct VerifierMemory {
+    /// Version of the newest trust list accepted.
+    pub trust_list_version: u64,
+    /// Accepted device-bound presentations: SHA-256 of the device signature
+    /// and the presentation time. Entries older than the freshness window
+    /// are dropped at the next verification.
+    pub recent: Vec<([u8; 32], i64)>,
+}
+
 /// Verifies presentations offline and remembers recent ones to stop replays.
 #[derive(Debug)]
 pub struct Verifier {
@@ -275,6 +287,34 @@ impl Verifier {
             status: BTreeMap::new(),
             policy,
             seen: HashMap::new(),
+        }
+    }
+
+    /// Resumes a verifier with what it remembered in an earlier run (see
+    /// [`Verifier::memory`]): replays of codes it accepted are still caught,
+    /// and a trust list older than the newest it accepted is refused.
+    ///
+    /// # Errors
+    /// [`TrustListError::Rollback`] if `trust` is older than the remembered version.
+    pub fn with_memory(
+        trust: TrustList,
+        policy: Policy,
+        memory: &VerifierMemory,
+    ) -> Result<Verifier, TrustListError> {
+        trust.check_not_older_than(memory.trust_list_version)?;
+        let mut verifier = Verifier::new(trust, policy);
+        verifier.seen = memory.recent.iter().copied().collect();
+        Ok(verifier)
+    }
+
+    /// What this verifier must remember across restarts: the trust-list
+    /// version in use and the recently accepted device-bound presentations.
+    pub fn memory(&self) -> VerifierMemory {
+        let mut recent: Vec<([u8; 32], i64)> = self.seen.iter().map(|(k, t)| (*k, *t)).collect();
+        recent.sort_unstable();
+        VerifierMemory {
+            trust_list_version: self.trust.version,
+            recent,
         }
     }
 

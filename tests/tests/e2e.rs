@@ -412,6 +412,51 @@ fn a_replayed_presentation_is_rejected_inside_the_window() {
 }
 
 #[test]
+fn a_restarted_verifier_remembers_replays_and_the_trust_list_version() {
+    let text = present(&issue(&national_id(), 5), &Disclosure::Full).qr_text();
+    let mut v = Verifier::new(
+        TrustList {
+            version: 4,
+            ..trust_list()
+        },
+        Policy::default(),
+    );
+    assert!(v.verify(&text, PRESENTED_AT, None).is_accepted());
+    let memory = v.memory();
+    assert_eq!(memory.trust_list_version, 4);
+    assert_eq!(memory.recent.len(), 1);
+    drop(v);
+
+    let mut resumed = Verifier::with_memory(
+        TrustList {
+            version: 4,
+            ..trust_list()
+        },
+        Policy::default(),
+        &memory,
+    )
+    .unwrap();
+    assert_eq!(
+        only_failure(&resumed.verify(&text, UnixTime(PRESENTED_AT.0 + 10), None)),
+        &Failure::Replayed
+    );
+    assert_eq!(
+        Verifier::with_memory(trust_list(), Policy::default(), &memory).unwrap_err(),
+        TrustListError::Rollback {
+            offered: 1,
+            seen: 4
+        }
+    );
+    // Once the window has passed, the entry is dropped (the code is stale anyway).
+    let later = UnixTime(PRESENTED_AT.0 + 1000);
+    assert!(matches!(
+        only_failure(&resumed.verify(&text, later, None)),
+        Failure::PresentationStale { .. }
+    ));
+    assert!(resumed.memory().recent.is_empty());
+}
+
+#[test]
 fn verifier_nonce_binds_the_presentation() {
     let held = issue(&national_id(), 5);
     let p = Presentation::device_bound(
