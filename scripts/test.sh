@@ -22,6 +22,9 @@ cargo fmt --all --check
 step "cargo clippy (warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "cargo doc (broken links are errors)"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
+
 step "cargo test (unit, property, integration, end-to-end, CLI, vectors)"
 cargo test --workspace --locked 2>&1 | tee target/test-rust.log
 read -r rust_passed rust_failed < <(grep -Eo 'test result: [a-zA-Z]+\. [0-9]+ passed; [0-9]+ failed' target/test-rust.log \

@@ -49,7 +49,10 @@ pub use presentation::{
     Disclosure, Mode, PresentError, Presentation, MAX_QR_TEXT_LEN, MAX_VERIFIER_NONCE_LEN,
     QR_PREFIX,
 };
-pub use qr::{decode_png, EccLevel, QrError, QrMatrix, MIN_PNG_MODULE_PX, QUIET_ZONE_MODULES};
+pub use qr::{
+    decode_png, EccLevel, QrError, QrMatrix, MAX_IMAGE_PIXELS, MIN_PNG_MODULE_PX,
+    QUIET_ZONE_MODULES,
+};
 pub use status_list::{SignedStatusList, StatusList, StatusListError, STATUS_LIST_TYP};
 pub use trust_list::{TrustList, TrustListError, TrustedIssuer, TRUST_LIST_TYP};
 pub use verifier::{Failure, Policy, Verdict, Verifier, VerifierMemory, Warning};
