@@ -491,6 +491,30 @@ fn verifier_nonce_binds_the_presentation() {
     ));
 }
 
+/// A captured device-bound code stripped of its device part is a valid
+/// static code: the verdict must say so (lower assurance), and a policy that
+/// refuses static codes rejects it. Known limit, see docs/SECURITY.md.
+#[test]
+fn a_stripped_device_bound_code_is_only_ever_static() {
+    let p = present(&issue(&national_id(), 5), &Disclosure::Identity);
+    let mut bytes = p.bytes().to_vec();
+    assert_eq!(bytes[0], 0x8c, "12-item array");
+    let device_part_len = 1 + 5 + 1 + 2 + 64; // [ts, null, sig]
+    bytes.truncate(bytes.len() - device_part_len);
+    bytes[0] = 0x8b;
+    let stripped = format!("HW1:{}", base45_encode(&bytes));
+    let verdict = verifier().verify(&stripped, UnixTime(PRESENTED_AT.0 + 86_400), None);
+    assert!(verdict.is_accepted());
+    assert_eq!(verdict.mode, Some(Mode::Static));
+    assert!(verdict.warnings.contains(&Warning::StaticLowerAssurance));
+    let strict = Policy {
+        accept_static: false,
+        ..Policy::default()
+    };
+    let verdict = Verifier::new(trust_list(), strict).verify(&stripped, PRESENTED_AT, None);
+    assert_eq!(only_failure(&verdict), &Failure::StaticNotAccepted);
+}
+
 #[test]
 fn static_presentations_can_be_refused_by_policy() {
     let held = issue(&national_id(), 5);
