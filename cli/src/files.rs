@@ -11,22 +11,39 @@ use zeroize::Zeroizing;
 
 use crate::CliError;
 
-/// Writes a file readable by anyone (public data).
+/// Writes a file readable by anyone (public data), atomically.
 pub fn write_public(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    fs::write(path, bytes).map_err(|e| CliError::io(path, e))
+    write_atomic(path, bytes, 0o644)
 }
 
-/// Writes a file only the owner can read or write (secrets), replacing it
-/// atomically so a crash never leaves half a key.
+/// Writes a file only the owner can read or write (secrets), atomically.
 pub fn write_secret(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    let tmp = path.with_extension("tmp");
+    write_atomic(path, bytes, 0o600)
+}
+
+/// Writes beside the target, syncs, then renames over it, so a crash leaves
+/// either the old file or the new one, never half of either. The temporary
+/// file is always created fresh, so it never inherits a stale file's mode.
+fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> Result<(), CliError> {
+    let mut name = path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    name.push(".partial");
+    let tmp = path.with_file_name(name);
+    match fs::remove_file(&tmp) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(CliError::io(&tmp, e)),
+        _ => {}
+    }
     let mut options = fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
+    options.write(true).create_new(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
+        options.mode(mode);
     }
+    #[cfg(not(unix))]
+    let _ = mode;
     let mut file = options.open(&tmp).map_err(|e| CliError::io(&tmp, e))?;
     file.write_all(bytes)
         .and_then(|()| file.sync_all())

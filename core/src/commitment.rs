@@ -373,7 +373,7 @@ pub(crate) fn reconstruct(
     disclosed: &EncodedClaims,
     proof: &[u8],
 ) -> Result<Chunk, ProofError> {
-    if proof.len() % CHUNK_LEN != 0 {
+    if !proof.len().is_multiple_of(CHUNK_LEN) {
         return Err(ProofError::Length);
     }
     let mut r = Reconstructor {
