@@ -12,6 +12,10 @@ use thiserror::Error;
 /// Nesting deeper than this is refused (hawiya structures nest at most 5 deep).
 const MAX_DEPTH: usize = 16;
 
+/// Most array or map slots reserved up front, whatever length a head claims:
+/// a hostile head must not make the decoder reserve memory it never fills.
+const PREALLOCATE_MAX: usize = 64;
+
 /// A decoded CBOR data item restricted to what hawiya structures use.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Value {
@@ -360,7 +364,7 @@ impl Reader<'_> {
             }
             4 => {
                 let n = self.length(info, offset)?;
-                let mut items = Vec::with_capacity(n);
+                let mut items = Vec::with_capacity(n.min(PREALLOCATE_MAX));
                 for _ in 0..n {
                     items.push(self.item(depth + 1)?);
                 }
@@ -368,7 +372,7 @@ impl Reader<'_> {
             }
             5 => {
                 let n = self.length(info, offset)?;
-                let mut entries = Vec::with_capacity(n);
+                let mut entries = Vec::with_capacity(n.min(PREALLOCATE_MAX));
                 let mut previous: Option<&[u8]> = None;
                 for _ in 0..n {
                     let key_start = self.pos;
@@ -478,6 +482,20 @@ mod tests {
         let deep = [vec![0x81u8; 40], vec![0]].concat();
         assert!(matches!(decode(&deep), Err(CborError::TooDeep { .. })));
         assert!(matches!(decode(&[]), Err(CborError::Truncated { .. })));
+    }
+
+    #[test]
+    fn claimed_lengths_never_reserve_memory_up_front() {
+        // Fifteen nested maps each claiming 2^32 - 1 entries inside a 1 MiB
+        // input: must fail, not try to reserve gigabytes first.
+        let mut hostile = vec![0xd2];
+        for _ in 0..15 {
+            hostile.extend_from_slice(&[0xba, 0xff, 0xff, 0xff, 0xff, 0x00]);
+        }
+        hostile.resize(1 << 20, 0);
+        assert!(decode(&hostile).is_err());
+        let huge_array = [vec![0x9a, 0x00, 0x0f, 0xff, 0xff], vec![0; 1 << 20]].concat();
+        assert!(decode(&huge_array).is_err());
     }
 
     fn arb_value() -> impl Strategy<Value = Value> {

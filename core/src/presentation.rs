@@ -309,6 +309,10 @@ pub(crate) struct ParsedPresentation {
 fn split_prefix(text: &str) -> Result<&str, FormatError> {
     let rest = text.strip_prefix("HW").ok_or(FormatError::Prefix)?;
     let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if rest.starts_with('0') {
+        // One spelling per version: no leading zeros.
+        return Err(FormatError::Prefix);
+    }
     let version: u64 = rest[..digits].parse().map_err(|_| FormatError::Prefix)?;
     let body = rest[digits..]
         .strip_prefix(':')

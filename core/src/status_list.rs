@@ -48,6 +48,11 @@ pub enum StatusListError {
     /// Signed by a key the trust list does not have.
     #[error("status list is signed by a key not in the trust list")]
     UnknownIssuerKey,
+    /// Signed at a time outside the signing key's validity in the trust list.
+    #[error(
+        "status list was signed outside its key's validity period in the trust list; refusing it"
+    )]
+    KeyNotValid,
     /// The signature does not verify.
     #[error("status list signature does not verify; fetch it again from the issuer")]
     Signature,
@@ -196,6 +201,26 @@ impl SignedStatusList {
         if uri != issuer.status_uri {
             return Err(StatusListError::WrongAddress);
         }
+        let issued_at = map
+            .map_get(CWT_IAT)
+            .and_then(Value::as_i64)
+            .map(UnixTime)
+            .ok_or(bad("iat"))?;
+        let ttl = map
+            .map_get(CWT_TTL)
+            .and_then(Value::as_u64)
+            .ok_or(bad("ttl"))?;
+        let expected_exp = i64::try_from(ttl)
+            .ok()
+            .and_then(|t| issued_at.0.checked_add(t));
+        if map.map_get(CWT_EXP).and_then(Value::as_i64) != expected_exp {
+            return Err(bad("exp (must be iat + ttl)"));
+        }
+        // A retired or not-yet-valid key must not speak for the issuer: it
+        // could otherwise publish a newer list that clears revocations.
+        if issued_at < issuer.not_before || issued_at > issuer.not_after {
+            return Err(StatusListError::KeyNotValid);
+        }
         let inner = map.map_get(CWT_STATUS_LIST).ok_or(bad("status_list"))?;
         let field = |name: &str| {
             inner.as_map().and_then(|m| {
@@ -212,15 +237,8 @@ impl SignedStatusList {
             .map_err(|_| bad("lst (zlib)"))?;
         Ok(SignedStatusList {
             uri,
-            issued_at: map
-                .map_get(CWT_IAT)
-                .and_then(Value::as_i64)
-                .map(UnixTime)
-                .ok_or(bad("iat"))?,
-            ttl: map
-                .map_get(CWT_TTL)
-                .and_then(Value::as_u64)
-                .ok_or(bad("ttl"))?,
+            issued_at,
+            ttl,
             list: StatusList { bits },
         })
     }

@@ -480,6 +480,11 @@ impl Verifier {
                 } else {
                     failures.push(Failure::StaticNotAccepted);
                 }
+                // A verifier that showed a nonce is waiting for a phone: a
+                // static code (printed, or a stripped screenshot) cannot answer it.
+                if expected_nonce.is_some() {
+                    failures.push(Failure::NonceMismatch);
+                }
             }
             Some(device) => {
                 if !p.device_key.verify(&device.signed_bytes, &device.signature) {

@@ -153,13 +153,40 @@ fn every_single_character_change_of_the_qr_text_is_rejected() {
         }
     }
     assert!(checked > 40 * 300);
+    // Deleting any one character, or inserting one anywhere, is rejected too.
+    for i in 0..text.len() {
+        let deleted = format!("{}{}", &text[..i], &text[i + 1..]);
+        assert!(
+            !v.verify(&deleted, PRESENTED_AT, None).is_accepted(),
+            "deleting char {i} accepted"
+        );
+        for c in ['0', 'A', ':', ' '] {
+            let inserted = format!("{}{c}{}", &text[..i], &text[i..]);
+            assert!(
+                !v.verify(&inserted, PRESENTED_AT, None).is_accepted(),
+                "inserting {c:?} at {i} accepted"
+            );
+        }
+    }
     assert!(v.verify(&text, PRESENTED_AT, None).is_accepted());
 }
 
 #[test]
 fn malformed_input_is_rejected_with_a_reason() {
     let mut v = verifier();
-    for text in ["", "HELLO", "HW1", "HW1:", "HW1:A", "HW1:::::", "hw1:00"] {
+    let valid = present(&issue(&national_id(), 5), &Disclosure::AgeOver18).qr_text();
+    let zero_padded = valid.replacen("HW1:", "HW01:", 1);
+    for text in [
+        "",
+        "HELLO",
+        "HW1",
+        "HW1:",
+        "HW1:A",
+        "HW1:::::",
+        "hw1:00",
+        "HW:00",
+        zero_padded.as_str(),
+    ] {
         let verdict = v.verify(text, PRESENTED_AT, None);
         assert!(
             matches!(only_failure(&verdict), Failure::Malformed(_)),
@@ -686,4 +713,80 @@ fn empty_or_foreign_disclosures_are_refused() {
         })
     ));
     assert_eq!(DocumentType::NationalId.claim_keys().len(), 12);
+}
+
+#[test]
+fn every_single_byte_change_of_a_full_permit_presentation_is_rejected() {
+    assert_every_byte_change_rejected(&present(&issue(&resident_permit(), 9), &Disclosure::Full));
+}
+
+#[test]
+fn issuer_key_not_yet_valid_when_signing_is_rejected() {
+    let p = present(&issue(&national_id(), 5), &Disclosure::Full);
+    let mut trust = trust_list();
+    trust.issuers[0].not_before = UnixTime(ISSUED_AT.0 + 1);
+    let verdict = Verifier::new(trust, Policy::default()).verify(&p.qr_text(), PRESENTED_AT, None);
+    assert!(matches!(
+        only_failure(&verdict),
+        Failure::IssuerKeyNotValid { .. }
+    ));
+}
+
+#[test]
+fn a_static_code_cannot_answer_a_verifier_nonce() {
+    // A printed code, or a screenshot stripped of its device part, is static:
+    // a verifier that showed a nonce is waiting for a phone.
+    let held = issue(&national_id(), 5);
+    let printed = Presentation::static_form(&held, &Disclosure::AgeOver18).unwrap();
+    let verdict = verifier().verify(&printed.qr_text(), PRESENTED_AT, Some(b"n-123"));
+    assert_eq!(only_failure(&verdict), &Failure::NonceMismatch);
+    assert!(verdict.claims.is_empty());
+}
+
+#[test]
+fn status_beyond_the_list_future_dated_or_older_than_policy_is_flagged() {
+    let text = present(&issue(&national_id(), 5), &Disclosure::Identity).qr_text();
+    // A credential whose index is beyond the loaded list (1024 entries).
+    let far = present(&issue(&national_id(), 2000), &Disclosure::Identity).qr_text();
+    let mut v = verifier();
+    v.add_status_list(status_list(&[], ISSUED_AT, 86_400));
+    assert_eq!(
+        v.verify(&far, PRESENTED_AT, None).warnings,
+        vec![Warning::StatusUnknown]
+    );
+    // A list dated an hour ahead of the verifier's clock is not taken as fresh.
+    let mut v = verifier();
+    v.add_status_list(status_list(&[], UnixTime(PRESENTED_AT.0 + 3600), 86_400));
+    assert_eq!(
+        v.verify(&text, PRESENTED_AT, None).warnings,
+        vec![Warning::StatusStale { age_secs: 3600 }]
+    );
+    // The policy's maximum age applies even when the list's own TTL is longer.
+    let policy = Policy {
+        max_status_age_secs: 600,
+        ..Policy::default()
+    };
+    let mut v = Verifier::new(trust_list(), policy);
+    v.add_status_list(status_list(&[], UnixTime(PRESENTED_AT.0 - 601), 86_400));
+    assert_eq!(
+        v.verify(&text, PRESENTED_AT, None).warnings,
+        vec![Warning::StatusStale { age_secs: 601 }]
+    );
+}
+
+#[test]
+fn a_status_list_signed_outside_its_keys_validity_is_refused() {
+    // A retired key (window ended) must not publish an all-clear list.
+    let mut trust = trust_list();
+    trust.issuers[0].not_after = UnixTime(ISSUED_AT.0 + 10);
+    let list = SignedStatusList {
+        uri: STATUS_URI.into(),
+        issued_at: UnixTime(ISSUED_AT.0 + 3600),
+        ttl: 60,
+        list: StatusList::new(8),
+    };
+    assert!(matches!(
+        SignedStatusList::from_signed(&issuer().sign_status_list(&list), &trust),
+        Err(hawiya_core::StatusListError::KeyNotValid)
+    ));
 }
