@@ -98,7 +98,7 @@ struct VerifyArgs {
     #[arg(long)]
     image: Option<PathBuf>,
     /// Verify as of this time (Unix seconds) instead of now.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     at: Option<i64>,
     /// The nonce this verifier showed the holder, hex.
     #[arg(long)]
@@ -152,7 +152,7 @@ enum IssuerCommand {
         /// List version; must grow with every new list.
         #[arg(long)]
         version: u64,
-        /// Start of the keys' validity, Unix seconds (default now).
+        /// Start of the keys' validity, Unix seconds (default: start of today, UTC).
         #[arg(long)]
         not_before: Option<i64>,
         /// End of the keys' validity, Unix seconds (default 10 years from now).
@@ -333,6 +333,15 @@ pub fn load_trust_list(path: &Path, root: Option<&Path>) -> Result<TrustList, Cl
         )));
     }
     let (root_key, _) = files::read_public_key(root_path, "root")?;
+    if root.is_none() {
+        // Say where trust came from: a root key beside the list only protects
+        // if that folder is as trusted as a pinned key.
+        eprintln!(
+            "hawiya: trust list checked with root key {} from {} (pin it with --root-key)",
+            root_key.fingerprint(),
+            root_path.display()
+        );
+    }
     TrustList::from_signed(&files::read(path)?, &root_key)
         .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))
 }
@@ -432,7 +441,10 @@ fn issuer(cmd: IssuerCommand) -> Result<(), CliError> {
         } => {
             let root = files::read_secret_key(&root_key, "root")?;
             let now = SystemClock.now();
-            let nb = UnixTime(not_before.unwrap_or(now.0));
+            // Credentials are signed at day granularity (iat = start of the
+            // UTC day), so a key valid "from now" starts at today's midnight.
+            let today = now.0 - now.0.rem_euclid(hawiya_core::SECONDS_PER_DAY);
+            let nb = UnixTime(not_before.unwrap_or(today));
             let na = UnixTime(not_after.unwrap_or(now.0 + 10 * 365 * 86_400));
             let mut entries = Vec::new();
             for path in &issuers {

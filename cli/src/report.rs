@@ -88,7 +88,11 @@ pub fn verdict_json(v: &Verdict) -> Value {
         "accepted": v.is_accepted(),
         "verdict": if v.is_accepted() { "accepted" } else { "rejected" },
         "mode": v.mode.map(mode_name),
-        "assurance": v.mode.map(|m| if m == Mode::DeviceBound { "high" } else { "lower" }),
+        "assurance": if v.is_accepted() {
+            v.mode.map(|m| if m == Mode::DeviceBound { "high" } else { "lower" })
+        } else {
+            None
+        },
         "failures": v.failures.iter().map(|f| json!({"code": f.code(), "message": f.explain()})).collect::<Vec<_>>(),
         "warnings": v.warnings.iter().map(|w| json!({"code": w.code(), "message": w.explain()})).collect::<Vec<_>>(),
         "document_type": v.document_type.map(doc_name),
@@ -117,6 +121,9 @@ pub fn verdict_text(v: &Verdict) -> String {
     }
     for w in &v.warnings {
         out.push_str(&format!("  ! {}  [{}]\n", w.explain(), w.code()));
+    }
+    if !v.is_accepted() && v.document_type.is_some() {
+        out.push_str("  what the code claims (not verified):\n");
     }
     if let Some(doc) = v.document_type {
         out.push_str(&format!(

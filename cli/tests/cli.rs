@@ -466,3 +466,115 @@ fn usage_and_input_errors_exit_2_and_say_what_to_do() {
     let _ = std::fs::remove_dir_all(&d);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_documented_flow_works_with_default_times() {
+    // The README's commands as written: no --not-before, no --at anywhere.
+    let d = scratch("readme-flow");
+    let p = |f: &str| d.join(f);
+    let ok = |args: &[&str]| {
+        let out = hawiya(args);
+        assert_eq!(code(&out), 0, "{args:?}: {}", stderr(&out));
+        stdout(&out)
+    };
+    ok(&["issuer", "root-key", "--out", s(&p("root.key"))]);
+    ok(&[
+        "issuer",
+        "key",
+        "--out",
+        s(&p("issuer.key")),
+        "--kid",
+        "01",
+        "--name",
+        "ID Authority",
+        "--status-uri",
+        "https://status.example/1",
+    ]);
+    ok(&[
+        "issuer",
+        "trust-list",
+        "--root-key",
+        s(&p("root.key")),
+        "--issuer",
+        s(&p("issuer.pub")),
+        "--version",
+        "1",
+        "--out",
+        s(&p("trust-list.cbor")),
+    ]);
+    let nonce = ok(&["issuer", "nonce"]);
+    ok(&["holder", "key", "--out", s(&p("device.key"))]);
+    ok(&[
+        "holder",
+        "bind",
+        "--key",
+        s(&p("device.key")),
+        "--nonce",
+        nonce.trim(),
+        "--out",
+        s(&p("request.cbor")),
+    ]);
+    std::fs::write(
+        p("claims.json"),
+        r#"{"document_type":"national_id","document_number":"1123456789","document_version":1,
+            "name_ar":"سارة خالد","name_en":"Sara Khalid","birth_date":"2001-09-30","sex":"female",
+            "nationality":"SAU","place_of_birth":"Jeddah","issue_date":"2025-01-01","expiry_date":"2035-01-01"}"#,
+    )
+    .expect("claims");
+    ok(&[
+        "issuer",
+        "issue",
+        "--key",
+        s(&p("issuer.key")),
+        "--claims",
+        s(&p("claims.json")),
+        "--request",
+        s(&p("request.cbor")),
+        "--nonce",
+        nonce.trim(),
+        "--status-index",
+        "7",
+        "--out",
+        s(&p("id.hwy")),
+    ]);
+    let text = ok(&[
+        "holder",
+        "present",
+        "--credential",
+        s(&p("id.hwy")),
+        "--key",
+        s(&p("device.key")),
+        "--profile",
+        "identity",
+    ]);
+    let out = hawiya(&[
+        "verify",
+        "--trust-list",
+        s(&p("trust-list.cbor")),
+        "--text",
+        text.trim(),
+        "--json",
+    ]);
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    // Without --root-key, the CLI says which root key it trusted.
+    assert!(
+        stderr(&out).contains("pin it with --root-key"),
+        "{}",
+        stderr(&out)
+    );
+    // A rejected verdict never claims an assurance level.
+    let out = hawiya(&[
+        "verify",
+        "--trust-list",
+        s(&p("trust-list.cbor")),
+        "--text",
+        text.trim(),
+        "--at",
+        "-5",
+        "--json",
+    ]);
+    assert_eq!(code(&out), 1);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    assert!(v["assurance"].is_null(), "{v}");
+    let _ = std::fs::remove_dir_all(&d);
+}
