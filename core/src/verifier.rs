@@ -213,6 +213,11 @@ impl Warning {
 }
 
 /// The outcome of verifying one presentation.
+///
+/// When the presentation is rejected, `mode`, `document_type`,
+/// `document_version`, `expires_at` and `presented_at` are what the code
+/// *claims* (useful to explain the rejection, e.g. "expired national ID"), not
+/// verified facts, and `claims` is empty. Only an accepted verdict is evidence.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Verdict {
     /// Every failed check; empty means accepted.
