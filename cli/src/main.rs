@@ -309,7 +309,15 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Demo { out } => demo::run(&out).map(|()| ExitCode::SUCCESS),
-        Command::Verify(args) => verify(&args),
+        Command::Verify(args) => verify(&args).inspect_err(|e| {
+            if args.json {
+                // Scripts reading --json get an object even when verification could not run.
+                println!(
+                    "{}",
+                    serde_json::json!({"accepted": false, "error": e.to_string()})
+                );
+            }
+        }),
         Command::Issuer(cmd) => issuer(cmd).map(|()| ExitCode::SUCCESS),
         Command::Holder(cmd) => holder(cmd).map(|()| ExitCode::SUCCESS),
     };

@@ -349,6 +349,20 @@ fn usage_and_input_errors_exit_2_and_say_what_to_do() {
         "HW1:00",
     ]);
     assert_eq!(code(&out), 2);
+    // With --json, the error is also a JSON object on stdout.
+    let out = hawiya(&[
+        "verify",
+        "--trust-list",
+        s(&p("none.cbor")),
+        "--text",
+        "HW1:00",
+        "--json",
+    ]);
+    assert_eq!(code(&out), 2);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json error");
+    assert_eq!(v["accepted"], false);
+    let error = v["error"].as_str().expect("error message");
+    assert!(!error.is_empty() && stderr(&out).contains(error), "{v}");
     // Neither --text nor --image.
     assert_eq!(
         code(&hawiya(&["verify", "--trust-list", s(&p("none.cbor"))])),
