@@ -541,37 +541,35 @@ impl Verifier {
         failures: &mut Vec<Failure>,
         warnings: &mut Vec<Warning>,
     ) {
-        let require = self.policy.require_fresh_status;
-        let Some(list) = self.status.get(uri) else {
-            if require {
-                failures.push(Failure::StatusUnknown);
-            } else {
-                warnings.push(Warning::StatusUnknown);
-            }
-            return;
+        let (revoked, problem) = match self.status.get(uri) {
+            None => (false, Some(Warning::StatusUnknown)),
+            Some(list) => match list.list.is_invalid(index) {
+                Err(_) => (false, Some(Warning::StatusUnknown)),
+                Ok(revoked) => (revoked, self.staleness(list, now)),
+            },
         };
-        match list.list.is_invalid(index) {
-            Ok(true) => failures.push(Failure::Revoked),
-            Ok(false) => {}
-            Err(_) => {
-                if require {
-                    failures.push(Failure::StatusUnknown);
-                } else {
-                    warnings.push(Warning::StatusUnknown);
-                }
-                return;
-            }
+        if revoked {
+            failures.push(Failure::Revoked);
         }
+        // Unknown or stale status warns, or rejects under a strict policy.
+        match problem {
+            Some(Warning::StatusStale { age_secs }) if self.policy.require_fresh_status => {
+                failures.push(Failure::StatusStale { age_secs });
+            }
+            Some(_) if self.policy.require_fresh_status => failures.push(Failure::StatusUnknown),
+            Some(warning) => warnings.push(warning),
+            None => {}
+        }
+    }
+
+    /// A stale-status warning if the list is older than its time to live or
+    /// the policy's maximum age, or dated beyond the clock skew ahead of `now`.
+    fn staleness(&self, list: &SignedStatusList, now: UnixTime) -> Option<Warning> {
         let age = now.0.saturating_sub(list.issued_at.0);
         let limit = list.ttl.min(self.policy.max_status_age_secs);
         let skew = i64::from(self.policy.clock_skew_secs);
-        if age < -skew || (age > 0 && age.unsigned_abs() > limit) {
-            let age_secs = age.unsigned_abs();
-            if require {
-                failures.push(Failure::StatusStale { age_secs });
-            } else {
-                warnings.push(Warning::StatusStale { age_secs });
-            }
-        }
+        (age < -skew || (age > 0 && age.unsigned_abs() > limit)).then_some(Warning::StatusStale {
+            age_secs: age.unsigned_abs(),
+        })
     }
 }
