@@ -3,8 +3,8 @@
 //! reproducible byte for byte.
 
 use hawiya_core::{
-    BindingRequest, Claims, Date, DocumentType, HeldCredential, Issuer, SecretKey, Sex, TrustList,
-    UnixTime,
+    BindingRequest, Claims, Date, DocumentType, HeldCredential, Issuer, SecretKey, Sex,
+    SignedStatusList, StatusList, TrustList, UnixTime,
 };
 use rand_core::{CryptoRng, RngCore};
 use sha2::{Digest, Sha256};
@@ -174,4 +174,26 @@ pub fn issue(claims: &Claims, status_index: u64) -> HeldCredential {
         Ok(held) => held,
         Err(e) => panic!("issue: {e}"),
     }
+}
+
+/// A status list of `capacity` entries with `revoked` marked invalid, for the
+/// fixture issuer's address, signed by the fixture issuer.
+pub fn signed_status_list(
+    capacity: u64,
+    revoked: &[u64],
+    issued_at: UnixTime,
+    ttl: u64,
+) -> Vec<u8> {
+    let mut list = StatusList::new(capacity);
+    for index in revoked {
+        if let Err(e) = list.set_invalid(*index) {
+            panic!("fixture status index: {e}");
+        }
+    }
+    issuer().sign_status_list(&SignedStatusList {
+        uri: STATUS_URI.into(),
+        issued_at,
+        ttl,
+        list,
+    })
 }

@@ -26,7 +26,9 @@ use hawiya_core::{
     Presentation, PublicKey, QrMatrix, SecretKey, SignedStatusList, StatusList, TrustList,
     TrustedIssuer, UnixTime, Verifier, MIN_PNG_MODULE_PX, STATUS_LIST_TYP, TRUST_LIST_TYP,
 };
-use hawiya_tests::{issuer, national_id, ISSUED_AT, KID, NONCE, PRESENTED_AT, STATUS_URI};
+use hawiya_tests::{
+    issuer, national_id, signed_status_list, ISSUED_AT, KID, NONCE, PRESENTED_AT, STATUS_URI,
+};
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -79,15 +81,7 @@ static FIX: LazyLock<Fixtures> = LazyLock::new(|| {
     };
     let trust_bytes = trust.sign(&root).expect("sign trust list");
 
-    let mut bits = StatusList::new(1024);
-    bits.set_invalid(7).expect("index in range");
-    let status = SignedStatusList {
-        uri: STATUS_URI.to_owned(),
-        issued_at: ISSUED_AT,
-        ttl: 86_400,
-        list: bits,
-    };
-    let status_bytes = issuer.sign_status_list(&status);
+    let status_bytes = signed_status_list(1024, &[7], ISSUED_AT, 86_400);
     let status = SignedStatusList::from_signed(&status_bytes, &trust).expect("fixture status");
 
     let device_key = SecretKey::from_bytes(&[3; 32]);

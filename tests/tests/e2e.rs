@@ -306,16 +306,7 @@ fn expired_and_not_yet_valid_credentials_are_rejected() {
 }
 
 fn status_list(revoked: &[u64], issued_at: UnixTime, ttl: u64) -> SignedStatusList {
-    let mut list = StatusList::new(1024);
-    for i in revoked {
-        list.set_invalid(*i).unwrap();
-    }
-    let signed = issuer().sign_status_list(&SignedStatusList {
-        uri: STATUS_URI.into(),
-        issued_at,
-        ttl,
-        list,
-    });
+    let signed = signed_status_list(1024, revoked, issued_at, ttl);
     SignedStatusList::from_signed(&signed, &trust_list()).unwrap()
 }
 

@@ -5,9 +5,7 @@
 use std::path::PathBuf;
 
 use hawiya_core::internal::{cbor_decode, CborValue};
-use hawiya_core::{
-    Disclosure, Policy, Presentation, SignedStatusList, StatusList, UnixTime, Verifier,
-};
+use hawiya_core::{Disclosure, Policy, Presentation, SignedStatusList, UnixTime, Verifier};
 use hawiya_tests::*;
 use serde_json::{json, Value};
 
@@ -32,15 +30,7 @@ fn generate() -> Value {
     let trust = trust_list();
     let trust_bytes = trust.sign(&root_key()).unwrap();
 
-    let mut bits = StatusList::new(64);
-    bits.set_invalid(7).unwrap();
-    let status = SignedStatusList {
-        uri: STATUS_URI.into(),
-        issued_at: ISSUED_AT,
-        ttl: 86_400,
-        list: bits,
-    };
-    let status_bytes = issuer.sign_status_list(&status);
+    let status_bytes = signed_status_list(64, &[7], ISSUED_AT, 86_400);
 
     let held = issue(&national_id(), 5);
     let cose = held.credential().to_bytes();
