@@ -67,6 +67,12 @@ impl DocumentType {
         }
     }
 
+    /// Whether `number` is a document number of this type: 10 digits
+    /// starting with [`DocumentType::number_prefix`].
+    pub(crate) fn accepts_number(self, number: u64) -> bool {
+        is_ten_digits(number) && number / 1_000_000_000 == self.number_prefix()
+    }
+
     /// The claims a document of this type carries, in key order.
     pub fn claim_keys(self) -> &'static [ClaimKey] {
         use ClaimKey::*;
@@ -358,6 +364,16 @@ fn is_ten_digits(n: u64) -> bool {
     (1_000_000_000..=9_999_999_999).contains(&n)
 }
 
+/// Whether `number` is a valid document number of some document type: the
+/// check [`Claims`] applies to `document_number`, with either leading digit,
+/// since a guardian may be a citizen or a resident. The one rule for a
+/// guardian's number, wherever it is issued or read.
+pub(crate) fn is_document_number(number: u64) -> bool {
+    [DocumentType::NationalId, DocumentType::ResidentPermit]
+        .into_iter()
+        .any(|doc| doc.accepts_number(number))
+}
+
 /// Why issuer input is not a valid document. Each variant names the field.
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
 #[non_exhaustive]
@@ -498,10 +514,9 @@ impl Claims {
     fn validate(&self) -> Result<(), ClaimsError> {
         let doc_type = self.document_type;
         let doc = doc_type.name_en();
-        let prefix = doc_type.number_prefix();
-        if !is_ten_digits(self.document_number) || self.document_number / 1_000_000_000 != prefix {
+        if !doc_type.accepts_number(self.document_number) {
             return Err(ClaimsError::DocumentNumber {
-                expected_prefix: prefix,
+                expected_prefix: doc_type.number_prefix(),
                 document: doc,
             });
         }
@@ -743,6 +758,25 @@ pub(crate) mod tests {
         for key in ClaimKey::ALL {
             assert_eq!(ClaimKey::from_code(key.code()), Some(key));
             assert_eq!(ClaimKey::from_name(key.name()), Some(key));
+        }
+    }
+
+    #[test]
+    fn document_numbers_of_either_type_are_accepted_strictly() {
+        for good in [1_000_000_000, 1_234_567_890, 2_345_678_901, 2_999_999_999] {
+            assert!(is_document_number(good), "{good}");
+        }
+        for bad in [
+            0,
+            123_456_789,
+            999_999_999,
+            3_000_000_000,
+            3_234_567_890,
+            9_999_999_999,
+            12_345_678_901,
+            u64::MAX,
+        ] {
+            assert!(!is_document_number(bad), "{bad}");
         }
     }
 }

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use crate::cbor::{self, Value};
-use crate::claims::{ClaimKey, ClaimValue, DocumentType};
+use crate::claims::{self, ClaimKey, ClaimValue, DocumentType};
 use crate::commitment::{self, Chunk, Seeds, TreeCache, CHUNK_LEN, SEALED_COUNT};
 use crate::cose::{self, Sign1};
 use crate::date::{UnixTime, SECONDS_PER_DAY};
@@ -63,6 +63,13 @@ pub struct CredentialInfo {
     pub device_key: PublicKey,
     /// Root of the salted claim commitment.
     pub root: [u8; CHUNK_LEN],
+    /// For a dependent's credential (e.g. a child's ID), the document number
+    /// of the guardian whose device key is [`CredentialInfo::device_key`]:
+    /// the guardian holds and presents it. `None` for an ordinary credential,
+    /// bound to the subject's own device. Signed in the clear, so every
+    /// verifier of the credential sees it. A valid document number of either
+    /// type, like the `document_number` claim.
+    pub guardian: Option<u64>,
 }
 
 impl CredentialInfo {
@@ -95,12 +102,17 @@ impl CredentialInfo {
                 (Value::text("uri"), Value::text(&self.status_uri)),
             ]),
         )]);
-        let hawiya = Value::Array(vec![
+        let mut hawiya = vec![
             Value::Unsigned(FORMAT_VERSION),
             Value::Unsigned(self.document_type.code()),
             Value::Unsigned(u64::from(self.document_version)),
             Value::bytes(&self.root),
-        ]);
+        ];
+        // Optional 5th element; absent for an ordinary credential, so those
+        // encode exactly as before guardians existed.
+        if let Some(guardian) = self.guardian {
+            hawiya.push(Value::Unsigned(guardian));
+        }
         let iat = Value::int(self.issued_at().0);
         Value::Map(vec![
             (Value::int(CWT_ISS), Value::text(&self.issuer)),
@@ -112,7 +124,7 @@ impl CredentialInfo {
                 Value::Map(vec![(Value::int(1), cose_key)]),
             ),
             (Value::int(CWT_STATUS), status),
-            (Value::int(CWT_HAWIYA), hawiya),
+            (Value::int(CWT_HAWIYA), Value::Array(hawiya)),
         ])
         .to_bytes()
     }
@@ -180,8 +192,12 @@ impl CredentialInfo {
             .map_get(CWT_HAWIYA)
             .and_then(Value::as_array)
             .ok_or(bad("hawiya claim"))?;
-        let [version, doc_type, doc_version, root] = hawiya else {
-            return Err(bad("hawiya claim"));
+        let (version, doc_type, doc_version, root, guardian) = match hawiya {
+            [version, doc_type, doc_version, root] => (version, doc_type, doc_version, root, None),
+            [version, doc_type, doc_version, root, guardian] => {
+                (version, doc_type, doc_version, root, Some(guardian))
+            }
+            _ => return Err(bad("hawiya claim")),
         };
         let version = version.as_u64().ok_or(bad("format version"))?;
         if version != FORMAT_VERSION {
@@ -212,9 +228,22 @@ impl CredentialInfo {
                 .as_bytes()
                 .and_then(|r| r.try_into().ok())
                 .ok_or(bad("commitment root"))?,
+            guardian: guardian
+                .map(|g| guardian_from_cbor(g).ok_or(bad(GUARDIAN_FIELD)))
+                .transpose()?,
         };
         Ok(info)
     }
+}
+
+/// How a decoder names a bad guardian element.
+pub(crate) const GUARDIAN_FIELD: &str =
+    "guardian (the guardian's 10-digit document number as an unsigned integer)";
+
+/// Reads a guardian element: an unsigned integer that is a valid document
+/// number (the same check as the `document_number` claim's).
+pub(crate) fn guardian_from_cbor(value: &Value) -> Option<u64> {
+    value.as_u64().filter(|&n| claims::is_document_number(n))
 }
 
 /// An issuer-signed credential as it travels: COSE_Sign1 bytes and what they say.
@@ -438,5 +467,143 @@ impl HeldCredential {
             *slot = chunk(v).ok_or(bad("sealed seed"))?;
         }
         HeldCredential::new(credential, values, seeds)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keys::SecretKey;
+
+    fn info(guardian: Option<u64>) -> CredentialInfo {
+        CredentialInfo {
+            kid: vec![1],
+            issuer: "Test National ID Authority".into(),
+            issued_day: 19_732,
+            expiry_day: 23_384,
+            status_index: 5,
+            status_uri: "https://status.example/1".into(),
+            document_type: DocumentType::NationalId,
+            document_version: 1,
+            device_key: SecretKey::from_bytes(&[3; 32]).public_key(),
+            root: [7; CHUNK_LEN],
+            guardian,
+        }
+    }
+
+    fn signed(protected: Vec<u8>, payload: Vec<u8>) -> Vec<u8> {
+        Sign1::sign(protected, payload, &SecretKey::from_bytes(&[2; 32])).to_bytes()
+    }
+
+    /// The payload of `info` with the hawiya claim's array replaced by `elements`.
+    fn with_hawiya(info: &CredentialInfo, elements: &[Value]) -> Vec<u8> {
+        let Ok(Value::Map(entries)) = cbor::decode(&info.payload()) else {
+            panic!("payload is not a map")
+        };
+        Value::Map(
+            entries
+                .into_iter()
+                .map(|(k, v)| {
+                    if k == Value::int(CWT_HAWIYA) {
+                        (k, Value::Array(elements.to_vec()))
+                    } else {
+                        (k, v)
+                    }
+                })
+                .collect(),
+        )
+        .to_bytes()
+    }
+
+    fn four_elements() -> Vec<Value> {
+        vec![
+            Value::Unsigned(FORMAT_VERSION),
+            Value::Unsigned(1),
+            Value::Unsigned(1),
+            Value::bytes(&[7; CHUNK_LEN]),
+        ]
+    }
+
+    #[test]
+    fn round_trips_with_and_without_a_guardian() {
+        for guardian in [None, Some(1_234_567_890), Some(2_345_678_901)] {
+            let info = info(guardian);
+            let bytes = signed(info.protected(), info.payload());
+            let credential = Credential::from_bytes(&bytes).unwrap();
+            assert_eq!(credential.info(), &info);
+            assert_eq!(credential.to_bytes(), bytes);
+        }
+    }
+
+    #[test]
+    fn the_guardian_is_an_optional_fifth_element_of_the_hawiya_claim() {
+        let plain = info(None).payload();
+        let dependent = info(Some(1_234_567_890)).payload();
+        // Without a guardian: array(4), exactly as before guardians existed.
+        let four = [&[0x84, 0x01, 0x01, 0x01, 0x50][..], &[7; CHUNK_LEN]].concat();
+        assert!(plain.ends_with(&four));
+        assert_eq!(with_hawiya(&info(None), &four_elements()), plain);
+        // With one: array(5), the number as a 4-byte unsigned integer
+        // (1234567890 = 0x499602d2), as the `document_number` claim encodes.
+        let five = [
+            &[0x85, 0x01, 0x01, 0x01, 0x50][..],
+            &[7; CHUNK_LEN],
+            &[0x1a, 0x49, 0x96, 0x02, 0xd2],
+        ]
+        .concat();
+        assert!(dependent.ends_with(&five));
+        assert_eq!(dependent.len(), plain.len() + 5);
+        assert_eq!(
+            &five[five.len() - 5..],
+            ClaimValue::Number(1_234_567_890).to_cbor().to_bytes()
+        );
+    }
+
+    #[test]
+    fn a_bad_guardian_element_is_refused() {
+        let base = info(None);
+        let bad_guardians = [
+            Value::Unsigned(0),
+            Value::Unsigned(123_456_789),
+            Value::Unsigned(12_345_678_901),
+            Value::Unsigned(3_234_567_890),
+            Value::Unsigned(u64::MAX),
+            Value::int(-1_234_567_890),
+            Value::text("1234567890"),
+            Value::bytes(b"1234567890"),
+            Value::Null,
+            Value::Array(vec![Value::Unsigned(1_234_567_890)]),
+        ];
+        for guardian in bad_guardians {
+            let mut elements = four_elements();
+            elements.push(guardian.clone());
+            let bytes = signed(base.protected(), with_hawiya(&base, &elements));
+            assert_eq!(
+                Credential::from_bytes(&bytes),
+                Err(FormatError::field("credential", GUARDIAN_FIELD)),
+                "{guardian:?}"
+            );
+        }
+        // Exactly 4 or 5 elements.
+        let mut six = four_elements();
+        six.extend([
+            Value::Unsigned(1_234_567_890),
+            Value::Unsigned(2_345_678_901),
+        ]);
+        for elements in [&four_elements()[..3], &six[..]] {
+            let bytes = signed(base.protected(), with_hawiya(&base, elements));
+            assert_eq!(
+                Credential::from_bytes(&bytes),
+                Err(FormatError::field("credential", "hawiya claim")),
+                "{} elements",
+                elements.len()
+            );
+        }
+        // The same construction with a valid number is accepted.
+        let mut five = four_elements();
+        five.push(Value::Unsigned(2_345_678_901));
+        let bytes = signed(base.protected(), with_hawiya(&base, &five));
+        let read = Credential::from_bytes(&bytes).unwrap();
+        assert_eq!(read.info().guardian, Some(2_345_678_901));
     }
 }

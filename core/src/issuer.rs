@@ -7,7 +7,7 @@ use rand_core::CryptoRngCore;
 use thiserror::Error;
 
 use crate::binding::{DeviceBinding, MIN_NONCE_LEN};
-use crate::claims::{Claims, ClaimsError};
+use crate::claims::{self, Claims, ClaimsError};
 use crate::commitment::{self, Seeds, TreeCache};
 use crate::cose::Sign1;
 use crate::credential::{Credential, CredentialInfo, HeldCredential};
@@ -37,6 +37,12 @@ pub enum IssueError {
     /// Key id empty or too long, or issuer name or status address empty.
     #[error("issuer configuration: {0}")]
     Config(&'static str),
+    /// The guardian's document number is the dependent's own.
+    #[error("the guardian's document number is the dependent's own: give the guardian's own ID or iqama number, or issue without a guardian to bind the credential to the holder's own device")]
+    GuardianIsDependent,
+    /// The guardian's document number is not a valid document number.
+    #[error("guardian document number must be the guardian's 10-digit ID or iqama number (starting with 1 or 2)")]
+    GuardianNumber,
     /// The binding request answers a different nonce.
     #[error("binding request answers a different nonce; ask the holder to bind again with the current nonce")]
     NonceMismatch,
@@ -134,7 +140,62 @@ impl Issuer {
         issued_at: UnixTime,
         rng: &mut impl CryptoRngCore,
     ) -> Result<HeldCredential, IssueError> {
+        self.sign_credential(claims, binding, None, status_index, issued_at, rng)
+    }
+
+    /// Issues a dependent's credential (e.g. a child's national ID) to the
+    /// checked device binding of the guardian whose document number is
+    /// `guardian_document_number`, as [`Issuer::issue`] does otherwise. The
+    /// guardian's wallet holds it and the guardian's device key presents it;
+    /// the credential states the guardian's number in the clear, so a verifier
+    /// learns the presenter is that guardian, not the subject
+    /// ([`crate::Verdict::guardian`]). Checking that this person is the
+    /// dependent's guardian and that the binding is the guardian's device is
+    /// the issuing authority's enrolment process, outside this call.
+    ///
+    /// # Errors
+    /// As [`Issuer::issue`], and [`IssueError::GuardianNumber`] for a guardian
+    /// number that is not a valid document number, or
+    /// [`IssueError::GuardianIsDependent`] when it is the dependent's own.
+    pub fn issue_to_guardian(
+        &self,
+        claims: &Claims,
+        guardian_binding: &DeviceBinding,
+        guardian_document_number: u64,
+        status_index: u64,
+        issued_at: UnixTime,
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<HeldCredential, IssueError> {
+        self.sign_credential(
+            claims,
+            guardian_binding,
+            Some(guardian_document_number),
+            status_index,
+            issued_at,
+            rng,
+        )
+    }
+
+    /// Validates, commits and signs: the one path behind [`Issuer::issue`] and
+    /// [`Issuer::issue_to_guardian`].
+    fn sign_credential(
+        &self,
+        claims: &Claims,
+        binding: &DeviceBinding,
+        guardian: Option<u64>,
+        status_index: u64,
+        issued_at: UnixTime,
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<HeldCredential, IssueError> {
         let entries = claims.to_entries(issued_at)?;
+        if let Some(number) = guardian {
+            if !claims::is_document_number(number) {
+                return Err(IssueError::GuardianNumber);
+            }
+            if number == claims.document_number {
+                return Err(IssueError::GuardianIsDependent);
+            }
+        }
         let issued_day = u64::try_from(issued_at.0.div_euclid(SECONDS_PER_DAY))
             .map_err(|_| IssueError::TimeBeforeEpoch)?;
         let expiry_day = u64::try_from(claims.expiry_date.days_since_epoch() + 1)
@@ -156,6 +217,7 @@ impl Issuer {
             document_version: claims.document_version,
             device_key: binding.device_key(),
             root: tree.root(),
+            guardian,
         };
         let sign1 = Sign1::sign(info.protected(), info.payload(), &self.key);
         Ok(HeldCredential::issued(

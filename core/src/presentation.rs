@@ -6,7 +6,9 @@
 //! The wire form carries a *compressed* credential: fields the verifier can
 //! derive (issuer name and status address from the trust list, `nbf` = `iat`,
 //! the COSE_Key frame, the commitment root) are left out and rebuilt, byte for
-//! byte, before the issuer signature is checked (docs/FORMAT.md §5).
+//! byte, before the issuer signature is checked (docs/FORMAT.md §6.3). A
+//! dependent's credential adds the guardian's document number as an optional
+//! field after the issuer signature.
 
 use std::collections::BTreeMap;
 
@@ -17,7 +19,7 @@ use crate::cbor::{self, Value};
 use crate::claims::{ClaimKey, ClaimValue, DocumentType};
 use crate::commitment::{self, EncodedClaims};
 use crate::cose;
-use crate::credential::{HeldCredential, FORMAT_VERSION};
+use crate::credential::{self, HeldCredential, FORMAT_VERSION};
 use crate::date::UnixTime;
 use crate::error::FormatError;
 use crate::keys::{DeviceSigner, KeyError, PublicKey, SIGNATURE_LEN};
@@ -29,7 +31,7 @@ pub const MAX_QR_TEXT_LEN: usize = 4296;
 /// Longest verifier nonce a presentation may carry.
 pub const MAX_VERIFIER_NONCE_LEN: usize = 32;
 const S: &str = "presentation";
-/// Number of fields before the optional device part.
+/// Number of fields before the optional guardian and device part.
 const BASE_FIELDS: usize = 11;
 
 /// Which claims to show.
@@ -147,10 +149,10 @@ impl Presentation {
         }
         let ts = u64::try_from(at.0).map_err(|_| PresentError::TimeBeforeEpoch)?;
         let (fields, disclosed, disclosed_len) = base_fields(held, disclosure)?;
-        // Encode the common prefix once: the array head (12 items) and the
-        // 11 base fields; the device part follows.
+        // Encode the common prefix once: the array head (12 items, 13 with a
+        // guardian) and the fields before the device part, which follows.
         let mut bytes = Vec::with_capacity(512);
-        cbor::array_head(BASE_FIELDS + 1, &mut bytes);
+        cbor::array_head(fields.len() + 1, &mut bytes);
         for field in &fields {
             field.encode_into(&mut bytes);
         }
@@ -207,8 +209,9 @@ impl Presentation {
 
     /// The floor no encoding of this presentation can go below: its
     /// signatures (two if device-bound, one if static), the device key, and
-    /// each disclosed claim's encoded key and value. `bytes().len()` divided by
-    /// this is the format's overhead ratio.
+    /// each disclosed claim's encoded key and value. A dependent's guardian
+    /// number is disclosed data too, so its encoded integer counts like a claim.
+    /// `bytes().len()` divided by this is the format's overhead ratio.
     pub fn floor_len(&self) -> usize {
         let signatures = match self.mode {
             Mode::DeviceBound => 2,
@@ -223,8 +226,8 @@ impl Presentation {
     }
 }
 
-/// The presentation fields before the device part, the disclosed keys, and
-/// the encoded size of the disclosed claims.
+/// The presentation fields before the device part (the guardian last, if
+/// any), the disclosed keys, and the encoded size of the disclosed data.
 type BaseFields = (Vec<Value>, Vec<ClaimKey>, usize);
 
 fn base_fields(held: &HeldCredential, disclosure: &Disclosure) -> Result<BaseFields, PresentError> {
@@ -249,11 +252,13 @@ fn base_fields(held: &HeldCredential, disclosure: &Disclosure) -> Result<BaseFie
                 .map(|v| (Value::Unsigned(k.code()), v.to_cbor()))
         })
         .collect();
+    let guardian = info.guardian.map(Value::Unsigned);
     let disclosed_len = claims
         .iter()
         .map(|(k, v)| k.to_bytes().len() + v.to_bytes().len())
+        .chain(guardian.iter().map(|g| g.to_bytes().len()))
         .sum();
-    let fields = vec![
+    let mut fields = vec![
         Value::Unsigned(FORMAT_VERSION),
         Value::bytes(&info.kid),
         Value::Unsigned(info.issued_day),
@@ -266,6 +271,7 @@ fn base_fields(held: &HeldCredential, disclosure: &Disclosure) -> Result<BaseFie
         Value::Bytes(proof),
         Value::bytes(held.credential().signature()),
     ];
+    fields.extend(guardian);
     Ok((fields, keys, disclosed_len))
 }
 
@@ -302,6 +308,7 @@ pub(crate) struct ParsedPresentation {
     pub encoded_claims: EncodedClaims,
     pub proof: Vec<u8>,
     pub issuer_signature: [u8; SIGNATURE_LEN],
+    pub guardian: Option<u64>,
     pub device: Option<DevicePart>,
 }
 
@@ -355,11 +362,21 @@ pub(crate) fn parse_bytes(bytes: &[u8]) -> Result<ParsedPresentation, FormatErro
             supported: FORMAT_VERSION,
         });
     }
-    let (base, device) = match fields.len() {
-        BASE_FIELDS => (fields, None),
-        n if n == BASE_FIELDS + 1 => (&fields[..BASE_FIELDS], fields.last()),
+    let (base, rest) = fields
+        .split_at_checked(BASE_FIELDS)
+        .ok_or(bad("array length"))?;
+    // After the base fields: an optional guardian (uint), then an optional
+    // device part (array). The types tell a lone guardian from a device part.
+    let (guardian, device) = match rest {
+        [] => (None, None),
+        [device @ Value::Array(_)] => (None, Some(device)),
+        [guardian] => (Some(guardian), None),
+        [guardian, device] => (Some(guardian), Some(device)),
         _ => return Err(bad("array length")),
     };
+    let guardian = guardian
+        .map(|g| credential::guardian_from_cbor(g).ok_or(bad(credential::GUARDIAN_FIELD)))
+        .transpose()?;
     let [_, kid, iat, exp, status, doc_type, doc_version, device_key, claims, proof, issuer_sig] =
         base
     else {
@@ -447,6 +464,136 @@ pub(crate) fn parse_bytes(bytes: &[u8]) -> Result<ParsedPresentation, FormatErro
             .as_bytes()
             .and_then(|s| s.try_into().ok())
             .ok_or(bad("issuer signature"))?,
+        guardian,
         device,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::binding::BindingRequest;
+    use crate::claims::tests::national_id;
+    use crate::issuer::Issuer;
+    use crate::keys::SecretKey;
+
+    const GUARDIAN: u64 = 1_987_654_321;
+
+    fn device() -> SecretKey {
+        SecretKey::from_bytes(&[3; 32])
+    }
+
+    /// An ordinary credential and a dependent's, both bound to `device()`.
+    fn held() -> (HeldCredential, HeldCredential) {
+        let issuer = Issuer::new(SecretKey::from_bytes(&[2; 32]), b"\x01", "T", "u").unwrap();
+        let nonce = [4; 16];
+        let binding = BindingRequest::new(&device(), &nonce)
+            .unwrap()
+            .check(&nonce)
+            .unwrap();
+        let at = UnixTime(1_704_844_800);
+        let mut rng = rand_core::OsRng;
+        let claims = national_id();
+        let plain = issuer.issue(&claims, &binding, 5, at, &mut rng).unwrap();
+        let dependent = issuer
+            .issue_to_guardian(&claims, &binding, GUARDIAN, 6, at, &mut rng)
+            .unwrap();
+        (plain, dependent)
+    }
+
+    fn fields(p: &Presentation) -> Vec<Value> {
+        cbor::decode(p.bytes())
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .to_vec()
+    }
+
+    #[test]
+    fn the_guardian_follows_the_issuer_signature_and_is_read_back() {
+        let (plain, dependent) = held();
+        let at = UnixTime(1_704_844_900);
+        for (held, guardian) in [(&plain, None), (&dependent, Some(GUARDIAN))] {
+            let extra = usize::from(guardian.is_some());
+            let printed = Presentation::static_form(held, &Disclosure::Full).unwrap();
+            let bound =
+                Presentation::device_bound(held, &Disclosure::Full, &device(), at, None).unwrap();
+            assert_eq!(fields(&printed).len(), BASE_FIELDS + extra);
+            assert_eq!(fields(&bound).len(), BASE_FIELDS + extra + 1);
+            if let Some(g) = guardian {
+                assert_eq!(fields(&printed)[BASE_FIELDS], Value::Unsigned(g));
+                assert_eq!(fields(&bound)[BASE_FIELDS], Value::Unsigned(g));
+            }
+            for p in [&printed, &bound] {
+                let parsed = parse_bytes(p.bytes()).unwrap();
+                assert_eq!(parsed.guardian, guardian);
+                assert_eq!(parsed.device.is_some(), p.mode() == Mode::DeviceBound);
+            }
+            // The device signature covers the guardian: it signs every byte
+            // before the device part.
+            let parsed = parse_bytes(bound.bytes()).unwrap();
+            let device_part = parsed.device.unwrap();
+            assert!(device()
+                .public_key()
+                .verify(&device_part.signed_bytes, &device_part.signature));
+        }
+        // The guardian's number (a 5-byte uint) counts in the floor as
+        // disclosed data.
+        let floor = |h| Presentation::static_form(h, &Disclosure::AgeOver18).unwrap();
+        assert_eq!(floor(&dependent).floor_len(), floor(&plain).floor_len() + 5);
+    }
+
+    #[test]
+    fn a_bad_guardian_field_or_order_is_refused() {
+        let (_, dependent) = held();
+        let printed =
+            fields(&Presentation::static_form(&dependent, &Disclosure::AgeOver18).unwrap());
+        let bound = fields(
+            &Presentation::device_bound(
+                &dependent,
+                &Disclosure::AgeOver18,
+                &device(),
+                UnixTime(1_704_844_900),
+                None,
+            )
+            .unwrap(),
+        );
+        let base = &printed[..BASE_FIELDS];
+        let with = |rest: &[Value]| Value::Array([base, rest].concat()).to_bytes();
+        let guardian_error = Err(FormatError::field(S, credential::GUARDIAN_FIELD));
+        for bad in [
+            Value::Unsigned(0),
+            Value::Unsigned(123_456_789),
+            Value::Unsigned(3_234_567_890),
+            Value::Unsigned(19_876_543_210),
+            Value::int(-1_987_654_321),
+            Value::text("1987654321"),
+            Value::bytes(b"1987654321"),
+            Value::Null,
+        ] {
+            assert_eq!(
+                parse_bytes(&with(std::slice::from_ref(&bad))),
+                guardian_error,
+                "{bad:?}"
+            );
+            assert_eq!(
+                parse_bytes(&with(&[bad.clone(), bound[BASE_FIELDS + 1].clone()])),
+                guardian_error,
+                "{bad:?} before a device part"
+            );
+        }
+        let guardian = printed[BASE_FIELDS].clone();
+        let device_part = bound[BASE_FIELDS + 1].clone();
+        // Device part before the guardian: not the layout.
+        assert!(parse_bytes(&with(&[device_part.clone(), guardian.clone()])).is_err());
+        // Two guardians, or a 14th element.
+        assert!(parse_bytes(&with(&[guardian.clone(), guardian.clone()])).is_err());
+        assert_eq!(
+            parse_bytes(&with(&[guardian.clone(), device_part.clone(), Value::Null])),
+            Err(FormatError::field(S, "array length"))
+        );
+        // The well-formed layouts parse.
+        assert!(parse_bytes(&with(std::slice::from_ref(&guardian))).is_ok());
+        assert!(parse_bytes(&with(&[guardian, device_part])).is_ok());
+    }
 }

@@ -215,9 +215,10 @@ impl Warning {
 /// The outcome of verifying one presentation.
 ///
 /// When the presentation is rejected, `mode`, `document_type`,
-/// `document_version`, `expires_at` and `presented_at` are what the code
-/// *claims* (useful to explain the rejection, e.g. "expired national ID"), not
-/// verified facts, and `claims` is empty. Only an accepted verdict is evidence.
+/// `document_version`, `guardian`, `expires_at` and `presented_at` are what
+/// the code *claims* (useful to explain the rejection, e.g. "expired national
+/// ID"), not verified facts, and `claims` is empty. Only an accepted verdict
+/// is evidence.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Verdict {
     /// Every failed check; empty means accepted.
@@ -230,6 +231,12 @@ pub struct Verdict {
     pub document_type: Option<DocumentType>,
     /// Document version, once the structure was readable.
     pub document_version: Option<u32>,
+    /// For a dependent's credential, once the structure was readable: the
+    /// document number of its guardian. The presenter holds the device key of
+    /// this guardian, not of the subject whose claims are shown: a verifier
+    /// that needs the presenter's identity asks for the guardian's own ID.
+    /// `None` for an ordinary credential.
+    pub guardian: Option<u64>,
     /// Issuer name from the trust list, when the key is known.
     pub issuer: Option<String>,
     /// When the credential expires, once readable.
@@ -253,6 +260,7 @@ impl Verdict {
             mode: None,
             document_type: None,
             document_version: None,
+            guardian: None,
             issuer: None,
             expires_at: None,
             presented_at: None,
@@ -387,6 +395,7 @@ impl Verifier {
             mode: Some(mode),
             document_type: Some(p.document_type),
             document_version: Some(p.document_version),
+            guardian: p.guardian,
             issuer: None,
             expires_at: None,
             presented_at: p
@@ -443,6 +452,7 @@ impl Verifier {
                             document_version: p.document_version,
                             device_key: p.device_key,
                             root,
+                            guardian: p.guardian,
                         };
                         let sign1 = Sign1 {
                             protected: info.protected(),

@@ -70,6 +70,18 @@ def b45decode(text):
     return bytes(out)
 
 
+def b45encode(data):
+    out = []
+    for i in range(0, len(data), 2):
+        chunk = data[i:i + 2]
+        n = int.from_bytes(chunk, "big")
+        digits = 3 if len(chunk) == 2 else 2
+        for _ in range(digits):
+            out.append(B45_ALPHABET[n % 45])
+            n //= 45
+    return "".join(out)
+
+
 # --------------------------------------------------------------------------
 # Deterministic CBOR (RFC 8949 §4.2.1, FORMAT.md §1).
 #
@@ -362,6 +374,25 @@ class Malformed(ValueError):
     pass
 
 
+def is_guardian(x):
+    """§5.1: an unsigned integer whose decimal form is 10 digits, the first
+    1 or 2 (the §3 document_number rule, either document type)."""
+    return (isinstance(x, int) and not isinstance(x, bool) and x >= 0
+            and len(str(x)) == 10 and str(x)[0] in "12")
+
+
+def tail(arr):
+    """§6.2: (guardian or None, device part or None) after the 11 base fields.
+    In a 12-element array an array is the device part, anything else the
+    guardian."""
+    rest = arr[11:]
+    if not rest:
+        return None, None
+    if len(rest) == 1:
+        return (None, rest[0]) if isinstance(rest[0], list) else (rest[0], None)
+    return rest[0], rest[1]
+
+
 def parse_qr(text):
     """§6.1 and §6.2: QR text -> (presentation bytes, presentation array)."""
     if not text.startswith("HW") or ":" not in text:
@@ -374,8 +405,8 @@ def parse_qr(text):
         arr = dcbor_decode(data)
     except Exception as e:  # cbor2 errors, non-deterministic encodings
         raise Malformed(f"CBOR: {e}") from e
-    if not isinstance(arr, list) or len(arr) not in (11, 12):
-        raise Malformed("presentation is not an array of 11 or 12 elements")
+    if not isinstance(arr, list) or len(arr) not in (11, 12, 13):
+        raise Malformed("presentation is not an array of 11 to 13 elements")
     (ver, kid, iat_day, exp_day, status_idx, doc_type, doc_version,
      device_key, claims, proof, issuer_sig) = arr[:11]
 
@@ -389,8 +420,11 @@ def parse_qr(text):
           and all(uint(k) for k in claims)
           and isinstance(proof, bytes)
           and isinstance(issuer_sig, bytes) and len(issuer_sig) == 64)
-    if len(arr) == 12:
-        dev = arr[11]
+    rest = arr[11:]
+    if len(rest) == 2 or (len(rest) == 1 and not isinstance(rest[0], list)):
+        ok = ok and is_guardian(rest[0])        # §6.2: a guardian, checked per §5.1
+    _, dev = tail(arr)
+    if dev is not None:
         ok = ok and (isinstance(dev, list) and len(dev) == 3 and uint(dev[0])
                      and (dev[1] is None or (isinstance(dev[1], bytes)
                                              and 1 <= len(dev[1]) <= 32))
@@ -414,6 +448,10 @@ def rebuild_credential(arr, issuer):
     (_, kid, iat_day, exp_day, status_idx, doc_type, doc_version,
      device_key, claims, proof, _) = arr[:11]
     root = recompute_root(doc_type, claims, proof)
+    guardian, _ = tail(arr)
+    hawiya = [1, doc_type, doc_version, root]
+    if guardian is not None:            # §5.1: the optional 5th element
+        hawiya.append(guardian)
     protected = dcbor({1: -8, 4: kid})
     payload = dcbor({
         1: issuer[3],
@@ -422,7 +460,7 @@ def rebuild_credential(arr, issuer):
         6: iat_day * 86400,
         8: {1: {1: 1, -1: 6, -2: device_key}},
         65535: {"status_list": {"idx": status_idx, "uri": issuer[4]}},
-        -65537: [1, doc_type, doc_version, root],
+        -65537: hawiya,
     })
     return protected, payload, root
 
@@ -438,14 +476,14 @@ DEVICE_PROTECTED = bytes.fromhex("a10127")
 
 def device_signed_bytes(arr):
     """§6.4: P = the presentation with the device element as [ts, nonce]."""
-    ts, nonce, _ = arr[11]
-    return dcbor(arr[:11] + [[ts, nonce]])
+    ts, nonce, _ = arr[-1]
+    return dcbor(arr[:-1] + [[ts, nonce]])
 
 
 def verify_device_signature(arr):
     cose_key = CoseKey.from_dict({1: 1, -1: 6, -2: arr[7]})  # the cnf COSE_Key
     return pycose_verify_parts(DEVICE_PROTECTED, device_signed_bytes(arr),
-                               arr[11][2], cose_key)
+                               arr[-1][2], cose_key)
 
 
 # --------------------------------------------------------------------------
@@ -453,17 +491,29 @@ def verify_device_signature(arr):
 
 KEYS = {k: unhex(v) for k, v in V["keys"].items()}
 CRED = V["credential"]
-HOLDER_VALUES = {int(k): cbor2.loads(unhex(v))
-                 for k, v in V["holder"]["claims_by_key"].items()}
+
+
+def holder_values(holder):
+    return {int(k): cbor2.loads(unhex(v)) for k, v in holder["claims_by_key"].items()}
+
+
+HOLDER_VALUES = holder_values(V["holder"])
 ROOT_SEED = unhex(V["holder"]["root_seed"])
 SEALED_SEEDS = [unhex(s) for s in V["holder"]["sealed_seeds"]]
 PRESENTATIONS = {p["name"]: p for p in V["presentations"]}
 DOC_TYPES = {"national_id": 1, "resident_permit": 2}
 
+# §5.1 and §10: the dependent's credential, held by the guardian.
+DEP = V["dependent"]
+DEP_CRED = DEP["credential"]
+DEP_VALUES = holder_values(DEP["holder"])
+DEP_PRESENTATIONS = {p["name"]: p for p in DEP["presentations"]}
+
 # FORMAT.md §10 table: presentation -> (bytes, QR chars)
 SIZE_TABLE = {
     "full": (325, 492), "identity": (314, 475), "age_over_18": (223, 339),
     "age_over_18_with_nonce": (239, 363), "static_full": (252, 382),
+    "dependent_full": (319, 483), "dependent_static_full": (246, 373),
 }
 
 
@@ -665,15 +715,17 @@ class TestPresentations(unittest.TestCase):
     """(c) every presentation, verified from its qr_text alone (plus the
     trust list), then compared with the other fields of the vector."""
 
-    def check(self, p):
+    def check(self, p, cred=CRED, values=HOLDER_VALUES):
         entries, _ = trust_list()
         data, arr = parse_qr(p["qr_text"])
+        guardian, device = tail(arr)
+        self.assertEqual(guardian, cred.get("guardian"))
         issuer = entries[arr[1]]
         ok, protected, payload, root = verify_issuer_signature(arr, issuer)
         self.assertTrue(ok, "rebuilt issuer signature does not verify")
-        self.assertEqual(root, unhex(CRED["commitment_root"]))
-        self.assertEqual(protected, unhex(CRED["protected"]))
-        self.assertEqual(payload, unhex(CRED["payload"]))
+        self.assertEqual(root, unhex(cred["commitment_root"]))
+        self.assertEqual(protected, unhex(cred["protected"]))
+        self.assertEqual(payload, unhex(cred["payload"]))
         self.assertEqual(issuer[2], KEYS["issuer_public"])
         self.assertTrue(issuer[5] <= arr[2] * 86400 <= issuer[6])
         # the rest of the vector agrees with what was parsed
@@ -682,17 +734,19 @@ class TestPresentations(unittest.TestCase):
         self.assertEqual(arr[9].hex(), p["proof"])
         self.assertEqual(sorted(arr[8]), sorted(CLAIM_KEYS[n] for n in p["disclosed"]))
         for k, v in arr[8].items():
-            self.assertEqual(v, HOLDER_VALUES[k], CLAIM_NAMES[k])
+            self.assertEqual(v, values[k], CLAIM_NAMES[k])
         self.assertEqual((len(data), len(p["qr_text"])), SIZE_TABLE[p["name"]])
         # §9 times, at verify_at (default policy: skew 30 s, freshness 120 s)
         now = p["verify_at"]
         self.assertLessEqual(arr[2] * 86400, now + 30)
         self.assertLess(now - 30, arr[3] * 86400)
+        base_len = 11 if guardian is None else 12
         if p["presented_at"] is None:
-            self.assertEqual(len(arr), 11)
+            self.assertEqual(len(arr), base_len)
+            self.assertIsNone(device)
         else:
-            self.assertEqual(len(arr), 12)
-            ts, nonce, device_sig = arr[11]
+            self.assertEqual(len(arr), base_len + 1)
+            ts, nonce, device_sig = device
             self.assertTrue(verify_device_signature(arr),
                             "device signature does not verify")
             self.assertEqual(ts, p["presented_at"])
@@ -700,22 +754,103 @@ class TestPresentations(unittest.TestCase):
             self.assertLessEqual(now - ts, 120 + 30)
             expected_nonce = p["verifier_nonce"]
             self.assertEqual(nonce, None if expected_nonce is None else unhex(expected_nonce))
-            # the device signature covers the issuer signature and the claims
-            forged = [*arr[:10], bytes(64), arr[11]]
+            # the device signature covers the issuer signature, the claims
+            # and the guardian
+            forged = [*arr[:10], bytes(64), *arr[11:]]
             self.assertFalse(verify_device_signature(forged))
-            forged = [*arr[:11], [ts + 1, nonce, device_sig]]
+            forged = [*arr[:-1], [ts + 1, nonce, device_sig]]
             self.assertFalse(verify_device_signature(forged))
+            if guardian is not None:
+                forged = [*arr[:11], 2345678901, device]
+                self.assertFalse(verify_device_signature(forged))
 
 
-def _presentation_test(name):
+def _presentation_test(p, *args):
     def test(self):
-        self.check(PRESENTATIONS[name])
-    test.__doc__ = f"presentation {name!r}: from qr_text, rebuild and verify"
+        self.check(p, *args)
+    test.__doc__ = f"presentation {p['name']!r}: from qr_text, rebuild and verify"
     return test
 
 
-for _name in PRESENTATIONS:
-    setattr(TestPresentations, f"test_presentation_{_name}", _presentation_test(_name))
+for _name, _p in PRESENTATIONS.items():
+    setattr(TestPresentations, f"test_presentation_{_name}", _presentation_test(_p))
+for _name, _p in DEP_PRESENTATIONS.items():
+    setattr(TestPresentations, f"test_presentation_{_name}",
+            _presentation_test(_p, DEP_CRED, DEP_VALUES))
+
+
+class TestDependent(unittest.TestCase):
+    """§5.1: the dependent's credential carries its guardian as the fifth
+    element of the hawiya claim; presentations carry it after issuer_sig."""
+
+    def setUp(self):
+        self.issuer = trust_list()[0][KEYS["issuer_kid"]]
+
+    def test_credential_verifies_and_names_the_guardian(self):
+        cose = unhex(DEP_CRED["cose_sign1"])
+        ok, msg = pycose_verify_sign1(cose, ed25519_key(KEYS["issuer_public"]))
+        self.assertTrue(ok)
+        self.assertEqual(msg.payload, unhex(DEP_CRED["payload"]))
+        self.assertEqual(sig_structure(unhex(DEP_CRED["protected"]),
+                                       unhex(DEP_CRED["payload"])),
+                         unhex(DEP_CRED["sig_structure"]))
+        claims = dcbor_decode(msg.payload)
+        self.assertEqual(set(claims), {1, 4, 5, 6, 8, 65535, -65537})
+        # cnf is the guardian's device key: the fixture device
+        self.assertEqual(claims[8], {1: {1: 1, -1: 6, -2: KEYS["device_public"]}})
+        version, doc_type, doc_version, root, guardian = claims[-65537]
+        self.assertEqual((version, doc_type), (1, DOC_TYPES[DEP_CRED["document"]]))
+        self.assertEqual(root, unhex(DEP_CRED["commitment_root"]))
+        self.assertEqual(guardian, DEP_CRED["guardian"])
+        self.assertTrue(is_guardian(guardian))
+        # a uint with a 4-byte argument, the last item of the payload (the
+        # hawiya claim's key -65537 sorts last), encoded as document_number is
+        self.assertEqual(dcbor(guardian), bytes.fromhex("1a499602d2"))
+        self.assertTrue(msg.payload.endswith(dcbor(guardian)))
+        # the guardian is the fixture holder, not the dependent
+        self.assertEqual(guardian, HOLDER_VALUES[CLAIM_KEYS["document_number"]])
+        self.assertNotEqual(guardian, DEP_VALUES[CLAIM_KEYS["document_number"]])
+        # the ordinary credential's hawiya array has exactly four elements
+        self.assertEqual(len(dcbor_decode(unhex(CRED["payload"]))[-65537]), 4)
+
+    def test_root_from_holder_seeds(self):
+        held = HeldTree(DOC_TYPES[DEP_CRED["document"]], DEP_VALUES,
+                        unhex(DEP["holder"]["root_seed"]),
+                        [unhex(s) for s in DEP["holder"]["sealed_seeds"]])
+        self.assertEqual(held.root, unhex(DEP_CRED["commitment_root"]))
+        for p in DEP["presentations"]:
+            keys = [CLAIM_KEYS[n] for n in p["disclosed"]]
+            self.assertEqual(held.proof(keys).hex(), p["proof"], p["name"])
+
+    def test_changing_adding_or_dropping_the_guardian_fails(self):
+        for p in DEP["presentations"]:
+            _, arr = parse_qr(p["qr_text"])
+            self.assertTrue(verify_issuer_signature(arr, self.issuer)[0])
+            _, device = tail(arr)
+            rest = [] if device is None else [device]
+            for forged in ([*arr[:11], 2345678901, *rest],     # another guardian
+                           [*arr[:11], *rest]):                 # guardian dropped
+                self.assertFalse(verify_issuer_signature(forged, self.issuer)[0],
+                                 p["name"])
+        # a guardian added to an ordinary presentation
+        for p in V["presentations"]:
+            _, arr = parse_qr(p["qr_text"])
+            _, device = tail(arr)
+            rest = [] if device is None else [device]
+            forged = [*arr[:11], DEP_CRED["guardian"], *rest]
+            self.assertFalse(verify_issuer_signature(forged, self.issuer)[0], p["name"])
+
+    def test_bad_guardians_are_malformed(self):
+        _, arr = parse_qr(DEP_PRESENTATIONS["dependent_static_full"]["qr_text"])
+        self.assertEqual(len(arr), 12)
+        qr_text = DEP_PRESENTATIONS["dependent_static_full"]["qr_text"]
+        self.assertEqual("HW1:" + b45encode(dcbor(arr)), qr_text)   # the encoder is faithful
+        for bad in [0, 123456789, 999999999, 12345678901, 3234567890, 2**64 - 1,
+                    -1234567890, "1234567890", b"1234567890", True, None]:
+            data = dcbor([*arr[:11], bad])
+            text = "HW1:" + b45encode(data)
+            with self.assertRaises(Malformed, msg=repr(bad)):
+                parse_qr(text)
 
 
 class TestNegative(unittest.TestCase):

@@ -27,7 +27,8 @@ use hawiya_core::{
     TrustedIssuer, UnixTime, Verifier, MIN_PNG_MODULE_PX, STATUS_LIST_TYP, TRUST_LIST_TYP,
 };
 use hawiya_tests::{
-    issuer, national_id, signed_status_list, ISSUED_AT, KID, NONCE, PRESENTED_AT, STATUS_URI,
+    dependent, issuer, national_id, signed_status_list, GUARDIAN, ISSUED_AT, KID, NONCE,
+    PRESENTED_AT, STATUS_URI,
 };
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -69,6 +70,14 @@ struct Fixtures {
     /// PNG of a small (age-over-18) presentation's QR code, and its text.
     qr_png: Vec<u8>,
     qr_png_text: String,
+    /// A dependent's credential (with a guardian), held by the guardian.
+    dependent_credential_bytes: Vec<u8>,
+    dependent_held_bytes: Vec<u8>,
+    /// Its device-bound (13 fields) and static (12 fields) presentations.
+    dependent_bytes: Vec<u8>,
+    dependent_qr_text: String,
+    dependent_static_bytes: Vec<u8>,
+    dependent_static_qr_text: String,
 }
 
 static FIX: LazyLock<Fixtures> = LazyLock::new(|| {
@@ -86,15 +95,36 @@ static FIX: LazyLock<Fixtures> = LazyLock::new(|| {
 
     let device_key = SecretKey::from_bytes(&[3; 32]);
     let request = BindingRequest::new(&device_key, &NONCE).expect("binding request");
+    let binding = request.check(&NONCE).expect("binding check");
     let held = issuer
         .issue(
             &national_id(),
-            &request.check(&NONCE).expect("binding check"),
+            &binding,
             5,
             ISSUED_AT,
             &mut rand_core::OsRng,
         )
         .expect("issue");
+    let dependent = issuer
+        .issue_to_guardian(
+            &dependent(),
+            &binding,
+            GUARDIAN,
+            6,
+            ISSUED_AT,
+            &mut rand_core::OsRng,
+        )
+        .expect("issue to guardian");
+    let dependent_presentation = Presentation::device_bound(
+        &dependent,
+        &Disclosure::Identity,
+        &device_key,
+        PRESENTED_AT,
+        None,
+    )
+    .expect("present dependent");
+    let dependent_static =
+        Presentation::static_form(&dependent, &Disclosure::AgeOver18).expect("static dependent");
     let presentation =
         Presentation::device_bound(&held, &Disclosure::Full, &device_key, PRESENTED_AT, None)
             .expect("present");
@@ -131,6 +161,12 @@ static FIX: LazyLock<Fixtures> = LazyLock::new(|| {
         static_qr_text: static_form.qr_text(),
         qr_png,
         qr_png_text,
+        dependent_credential_bytes: dependent.credential().to_bytes(),
+        dependent_held_bytes: dependent.to_bytes(),
+        dependent_bytes: dependent_presentation.bytes().to_vec(),
+        dependent_qr_text: dependent_presentation.qr_text(),
+        dependent_static_bytes: dependent_static.bytes().to_vec(),
+        dependent_static_qr_text: dependent_static.qr_text(),
     }
 });
 
@@ -289,9 +325,15 @@ fn check_verify(text: &str, now: UnixTime) -> Result<(), TestCaseError> {
     })?;
     if verdict.is_accepted() {
         prop_assert!(
-            [&FIX.qr_text, &FIX.static_qr_text, &FIX.qr_png_text]
-                .iter()
-                .any(|valid| valid.as_str() == text),
+            [
+                &FIX.qr_text,
+                &FIX.static_qr_text,
+                &FIX.qr_png_text,
+                &FIX.dependent_qr_text,
+                &FIX.dependent_static_qr_text,
+            ]
+            .iter()
+            .any(|valid| valid.as_str() == text),
             "verifier accepted a text that is not a fixture: {:?}",
             text
         );
@@ -490,6 +532,23 @@ fn count_nodes(v: &CborValue) -> usize {
         CborValue::Tag(_, inner) => count_nodes(inner),
         CborValue::Bytes(b) => nested(b).map_or(0, |n| count_nodes(&n)),
         _ => 0,
+    }
+}
+
+/// The pre-order index (as [`replace_nth`] counts) of the first node equal to `target`.
+fn position_of(v: &CborValue, target: &CborValue, n: &mut usize) -> Option<usize> {
+    if v == target {
+        return Some(*n);
+    }
+    *n += 1;
+    match v {
+        CborValue::Array(items) => items.iter().find_map(|i| position_of(i, target, n)),
+        CborValue::Map(entries) => entries
+            .iter()
+            .find_map(|(k, v)| position_of(k, target, n).or_else(|| position_of(v, target, n))),
+        CborValue::Tag(_, inner) => position_of(inner, target, n),
+        CborValue::Bytes(b) => nested(b).and_then(|inner| position_of(&inner, target, n)),
+        _ => None,
     }
 }
 
@@ -738,10 +797,14 @@ enum Base {
     Held,
     Presentation,
     StaticPresentation,
+    DependentCredential,
+    DependentHeld,
+    DependentPresentation,
+    DependentStaticPresentation,
 }
 
 impl Base {
-    const ALL: [Base; 7] = [
+    const ALL: [Base; 11] = [
         Base::TrustList,
         Base::StatusList,
         Base::BindingRequest,
@@ -749,6 +812,10 @@ impl Base {
         Base::Held,
         Base::Presentation,
         Base::StaticPresentation,
+        Base::DependentCredential,
+        Base::DependentHeld,
+        Base::DependentPresentation,
+        Base::DependentStaticPresentation,
     ];
 
     fn bytes(self) -> &'static [u8] {
@@ -760,6 +827,10 @@ impl Base {
             Base::Held => &FIX.held_bytes,
             Base::Presentation => &FIX.presentation_bytes,
             Base::StaticPresentation => &FIX.static_bytes,
+            Base::DependentCredential => &FIX.dependent_credential_bytes,
+            Base::DependentHeld => &FIX.dependent_held_bytes,
+            Base::DependentPresentation => &FIX.dependent_bytes,
+            Base::DependentStaticPresentation => &FIX.dependent_static_bytes,
         }
     }
 
@@ -770,14 +841,27 @@ impl Base {
             Base::TrustList => check_trust_list(bytes),
             Base::StatusList => check_status_list(bytes),
             Base::BindingRequest => check_binding(bytes),
-            Base::Credential => check_credential(bytes),
-            Base::Held => check_held(bytes),
-            Base::Presentation | Base::StaticPresentation => {
+            Base::Credential | Base::DependentCredential => check_credential(bytes),
+            Base::Held | Base::DependentHeld => check_held(bytes),
+            Base::Presentation
+            | Base::StaticPresentation
+            | Base::DependentPresentation
+            | Base::DependentStaticPresentation => {
                 let text = qr(bytes);
                 check_presentation_text(&text)?;
                 check_verify(&text, PRESENTED_AT)
             }
         }
+    }
+}
+
+/// One of the valid presentation texts: ordinary or dependent's, device-bound or static.
+fn presentation_text(which: usize) -> &'static String {
+    match which % 4 {
+        0 => &FIX.qr_text,
+        1 => &FIX.static_qr_text,
+        2 => &FIX.dependent_qr_text,
+        _ => &FIX.dependent_static_qr_text,
     }
 }
 
@@ -828,11 +912,26 @@ fn fixtures_are_accepted_by_their_decoders() {
         HeldCredential::from_bytes(&f.held_bytes).map(|h| h.to_bytes()),
         Ok(f.held_bytes.clone())
     );
-    assert_eq!(parse_presentation(&f.qr_text), Ok(()));
-    assert_eq!(parse_presentation(&f.static_qr_text), Ok(()));
-    for text in [&f.qr_text, &f.static_qr_text] {
+    assert_eq!(
+        Credential::from_bytes(&f.dependent_credential_bytes).map(|c| c.to_bytes()),
+        Ok(f.dependent_credential_bytes.clone())
+    );
+    assert_eq!(
+        HeldCredential::from_bytes(&f.dependent_held_bytes).map(|h| h.to_bytes()),
+        Ok(f.dependent_held_bytes.clone())
+    );
+    let texts = [
+        &f.qr_text,
+        &f.static_qr_text,
+        &f.dependent_qr_text,
+        &f.dependent_static_qr_text,
+    ];
+    for text in texts {
+        assert_eq!(parse_presentation(text), Ok(()));
         let verdict = verifier().verify(text, PRESENTED_AT, None);
         assert!(verdict.is_accepted(), "{:?}", verdict.failures);
+        let is_dependent = [&f.dependent_qr_text, &f.dependent_static_qr_text].contains(&text);
+        assert_eq!(verdict.guardian.is_some(), is_dependent);
     }
     assert_eq!(decode_png(&f.qr_png).ok().as_ref(), Some(&f.qr_png_text));
     // The helpers used by the mutation strategies are faithful.
@@ -1034,9 +1133,8 @@ proptest! {
     #![proptest_config(config(1024))]
 
     #[test]
-    fn mutated_qr_text_never_panics(device_bound in any::<bool>(), edits in text_edits()) {
-        let base = if device_bound { &FIX.qr_text } else { &FIX.static_qr_text };
-        check_all_text(&apply_text(base, &edits))?;
+    fn mutated_qr_text_never_panics(which in 0..4usize, edits in text_edits()) {
+        check_all_text(&apply_text(presentation_text(which), &edits))?;
     }
 
     #[test]
@@ -1052,12 +1150,86 @@ proptest! {
             Just(i64::MAX),
             (-200i64..200).prop_map(|d| PRESENTED_AT.0 + d),
         ],
-        device_bound in any::<bool>(),
+        which in 0..4usize,
         edits in proptest::option::of(text_edits()),
     ) {
-        let base = if device_bound { &FIX.qr_text } else { &FIX.static_qr_text };
+        let base = presentation_text(which);
         let text = edits.map_or_else(|| base.clone(), |e| apply_text(base, &e));
         check_verify(&text, UnixTime(now))?;
+    }
+}
+
+proptest! {
+    // Each case issues a credential: fewer cases.
+    #![proptest_config(config(256))]
+
+    /// The issuer writes a guardian exactly when it is a valid document
+    /// number other than the dependent's own, and the decoder reads the 5th
+    /// element of the hawiya claim by the same rule: an unsigned integer,
+    /// never its text spelling.
+    #[test]
+    fn guardians_are_issued_and_read_exactly_when_valid(
+        guardian in prop_oneof![
+            1_000_000_000u64..=2_999_999_999,
+            0u64..=12_000_000_000,
+            Just(dependent().document_number),
+            prop_oneof![
+                Just(0u64),
+                Just(999_999_999),
+                Just(1_000_000_000),
+                Just(2_999_999_999),
+                Just(3_000_000_000),
+                Just(u64::from(u32::MAX)),
+                Just(u64::MAX),
+            ],
+            any::<u64>(),
+        ],
+    ) {
+        // The rule, stated on the decimal spelling: 10 digits, 1 or 2 first.
+        let digits = guardian.to_string();
+        let number_ok = digits.len() == 10 && matches!(digits.as_bytes()[0], b'1' | b'2');
+        let own_number = guardian == dependent().document_number;
+        let device_key = SecretKey::from_bytes(&[3; 32]);
+        let request = BindingRequest::new(&device_key, &NONCE)
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let binding = request
+            .check(&NONCE)
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let issued = run("Issuer::issue_to_guardian", || digits.clone(), || {
+            FIX.issuer.issue_to_guardian(
+                &dependent(),
+                &binding,
+                guardian,
+                6,
+                ISSUED_AT,
+                &mut rand_core::OsRng,
+            )
+        })?;
+        prop_assert_eq!(issued.is_ok(), number_ok && !own_number, "{:?}", issued.err());
+        if let Ok(held) = issued {
+            prop_assert_eq!(held.info().guardian, Some(guardian));
+            let text = Presentation::static_form(&held, &Disclosure::AgeOver18)
+                .map_err(|e| TestCaseError::fail(e.to_string()))?
+                .qr_text();
+            let verdict = verifier().verify(&text, PRESENTED_AT, None);
+            prop_assert!(verdict.is_accepted(), "{:?}", verdict.failures);
+            prop_assert_eq!(verdict.guardian, Some(guardian));
+        }
+        // The same number in place of the dependent fixture's guardian, as
+        // an unsigned integer (read exactly when valid) and as text (never).
+        let tree = cbor_decode(&FIX.dependent_credential_bytes)
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let at = position_of(&tree, &CborValue::Unsigned(GUARDIAN), &mut 0);
+        prop_assert!(at.is_some(), "fixture has no guardian");
+        for (with, readable) in [
+            (CborValue::Unsigned(guardian), number_ok),
+            (CborValue::Text(digits.clone()), false),
+        ] {
+            let bytes = replace_nth(&tree, &mut at.clone(), &with).to_bytes();
+            let read = on_bytes("Credential::from_bytes", &bytes, Credential::from_bytes)?;
+            prop_assert_eq!(read.is_ok(), readable, "{:?}: {:?}", with, read.err());
+            check_credential(&bytes)?;
+        }
     }
 }
 

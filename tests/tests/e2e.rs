@@ -2,10 +2,10 @@
 //! both document types and every disclosure shape, and one test per reason a
 //! verifier rejects.
 
-use hawiya_core::internal::base45_encode;
+use hawiya_core::internal::{base45_encode, cbor_decode, CborValue};
 use hawiya_core::{
-    BindingRequest, ClaimKey, ClaimValue, Disclosure, DocumentType, Failure, FormatError,
-    HeldCredential, IssueError, Mode, Policy, PresentError, Presentation, SecretKey,
+    BindingRequest, ClaimKey, ClaimValue, Disclosure, DocumentType, EccLevel, Failure, FormatError,
+    HeldCredential, IssueError, Mode, Policy, PresentError, Presentation, QrMatrix, SecretKey,
     SignedStatusList, StatusList, TrustList, TrustListError, UnixTime, Verdict, Verifier, Warning,
 };
 use hawiya_tests::*;
@@ -780,4 +780,244 @@ fn a_status_list_signed_outside_its_keys_validity_is_refused() {
         SignedStatusList::from_signed(&issuer().sign_status_list(&list), &trust),
         Err(hawiya_core::StatusListError::KeyNotValid)
     ));
+}
+
+/// The presentation bytes with field `at` of its array replaced (or removed
+/// with `None`, or inserted when `at` is the length), the device part (if
+/// any) signed again with `device`, so only the issuer signature can object.
+fn edited(p: &Presentation, at: usize, with: Option<CborValue>, device: &SecretKey) -> String {
+    let mut fields = cbor_decode(p.bytes()).unwrap().as_array().unwrap().to_vec();
+    let device_part = match fields.last() {
+        Some(CborValue::Array(part)) => {
+            let part = part.clone();
+            fields.pop();
+            Some(part)
+        }
+        _ => None,
+    };
+    match with {
+        Some(v) if at == fields.len() => fields.push(v),
+        Some(v) => fields[at] = v,
+        None => {
+            fields.remove(at);
+        }
+    }
+    if let Some(part) = device_part {
+        let (ts, nonce) = (part[0].clone(), part[1].clone());
+        let mut signed = fields.clone();
+        signed.push(CborValue::Array(vec![ts.clone(), nonce.clone()]));
+        let sig_structure = CborValue::Array(vec![
+            CborValue::text("Signature1"),
+            CborValue::bytes(&[0xa1, 0x01, 0x27]),
+            CborValue::bytes(&[]),
+            CborValue::Bytes(CborValue::Array(signed).to_bytes()),
+        ])
+        .to_bytes();
+        let sig = device.sign(&sig_structure);
+        fields.push(CborValue::Array(vec![ts, nonce, CborValue::bytes(&sig)]));
+    }
+    format!(
+        "HW1:{}",
+        base45_encode(&CborValue::Array(fields).to_bytes())
+    )
+}
+
+#[test]
+fn a_dependents_credential_is_presented_with_the_guardians_device_key() {
+    let held = issue_to_guardian(&dependent(), 6);
+    assert_eq!(held.info().guardian, Some(GUARDIAN));
+    assert_eq!(held.info().device_key, device_key().public_key());
+    assert_eq!(
+        held.claim(ClaimKey::DocumentNumber),
+        Some(&ClaimValue::Number(1_098_765_432))
+    );
+    // Stored and read back by the guardian's wallet, guardian included.
+    assert_eq!(HeldCredential::from_bytes(&held.to_bytes()).unwrap(), held);
+    for shape in [
+        Disclosure::Full,
+        Disclosure::Identity,
+        Disclosure::AgeOver18,
+    ] {
+        for mode in [Mode::DeviceBound, Mode::Static] {
+            let p = match mode {
+                Mode::DeviceBound => present(&held, &shape),
+                Mode::Static => Presentation::static_form(&held, &shape).unwrap(),
+            };
+            let verdict = verifier().verify(&p.qr_text(), PRESENTED_AT, None);
+            assert!(
+                verdict.is_accepted(),
+                "{shape:?} {mode:?}: {:?}",
+                verdict.failures
+            );
+            assert_eq!(verdict.mode, Some(mode));
+            assert_eq!(verdict.guardian, Some(GUARDIAN));
+            assert_eq!(
+                verdict.claims.len(),
+                shape.keys(DocumentType::NationalId).len()
+            );
+        }
+    }
+    // Only the guardian's device can present it (e.g. not the child's own phone).
+    let childs_phone = SecretKey::from_bytes(&[9; 32]);
+    assert!(matches!(
+        Presentation::device_bound(&held, &Disclosure::Full, &childs_phone, PRESENTED_AT, None),
+        Err(PresentError::DeviceKeyMismatch)
+    ));
+    // An ordinary credential names no guardian, in either mode.
+    let own = issue(&national_id(), 5);
+    for p in [
+        present(&own, &Disclosure::Full),
+        Presentation::static_form(&own, &Disclosure::Full).unwrap(),
+    ] {
+        let verdict = verifier().verify(&p.qr_text(), PRESENTED_AT, None);
+        assert!(verdict.is_accepted());
+        assert_eq!(verdict.guardian, None);
+    }
+}
+
+#[test]
+fn altering_the_guardian_fails_the_issuer_signature() {
+    let held = issue_to_guardian(&dependent(), 6);
+    const GUARDIAN_AT: usize = 11;
+    for p in [
+        present(&held, &Disclosure::Identity),
+        Presentation::static_form(&held, &Disclosure::Identity).unwrap(),
+    ] {
+        // Unchanged, the re-encoding helper is faithful.
+        let same = edited(
+            &p,
+            GUARDIAN_AT,
+            Some(CborValue::Unsigned(GUARDIAN)),
+            &device_key(),
+        );
+        assert_eq!(same, p.qr_text());
+        // Another guardian (a valid number), re-signed by the guardian's own
+        // device: only the issuer signature objects.
+        let other = edited(
+            &p,
+            GUARDIAN_AT,
+            Some(CborValue::Unsigned(2_345_678_901)),
+            &device_key(),
+        );
+        let verdict = verifier().verify(&other, PRESENTED_AT, None);
+        assert_eq!(only_failure(&verdict), &Failure::BadIssuerSignature);
+        assert_eq!(verdict.guardian, Some(2_345_678_901), "what it claims");
+        assert!(verdict.claims.is_empty());
+        // Dropping the guardian, to pass as the subject's own code, fails too.
+        let dropped = edited(&p, GUARDIAN_AT, None, &device_key());
+        let verdict = verifier().verify(&dropped, PRESENTED_AT, None);
+        assert_eq!(only_failure(&verdict), &Failure::BadIssuerSignature);
+        assert_eq!(verdict.guardian, None);
+        // The same number as a text string is not a guardian: malformed.
+        let as_text = edited(
+            &p,
+            GUARDIAN_AT,
+            Some(CborValue::text(&GUARDIAN.to_string())),
+            &device_key(),
+        );
+        let verdict = verifier().verify(&as_text, PRESENTED_AT, None);
+        assert!(
+            matches!(only_failure(&verdict), Failure::Malformed(_)),
+            "{:?}",
+            verdict.failures
+        );
+    }
+    // Adding a guardian to an ordinary credential's code fails the same way.
+    let own = issue(&national_id(), 5);
+    for p in [
+        present(&own, &Disclosure::Identity),
+        Presentation::static_form(&own, &Disclosure::Identity).unwrap(),
+    ] {
+        let added = edited(
+            &p,
+            GUARDIAN_AT,
+            Some(CborValue::Unsigned(1_098_765_432)),
+            &device_key(),
+        );
+        let verdict = verifier().verify(&added, PRESENTED_AT, None);
+        assert_eq!(only_failure(&verdict), &Failure::BadIssuerSignature);
+    }
+}
+
+#[test]
+fn every_single_byte_change_of_a_dependents_presentation_is_rejected() {
+    let held = issue_to_guardian(&dependent(), 6);
+    assert_every_byte_change_rejected(&present(&held, &Disclosure::AgeOver18));
+    assert_every_byte_change_rejected(
+        &Presentation::static_form(&held, &Disclosure::AgeOver18).unwrap(),
+    );
+}
+
+#[test]
+fn issuance_to_a_guardian_checks_the_guardian_number() {
+    let binding = BindingRequest::new(&device_key(), &NONCE)
+        .unwrap()
+        .check(&NONCE)
+        .unwrap();
+    let mut rng = FixedRng::new("t");
+    let child = dependent();
+    let issue_with = |guardian: u64, rng: &mut FixedRng| {
+        issuer().issue_to_guardian(&child, &binding, guardian, 6, ISSUED_AT, rng)
+    };
+    for bad in [
+        0,
+        123_456_789,
+        999_999_999,
+        12_345_678_901,
+        3_234_567_890,
+        9_999_999_999,
+        u64::MAX,
+    ] {
+        let err = issue_with(bad, &mut rng).unwrap_err();
+        assert!(matches!(err, IssueError::GuardianNumber), "{bad:?}: {err}");
+        assert!(err.to_string().contains("guardian"), "{err}");
+    }
+    let err = issue_with(1_098_765_432, &mut rng).unwrap_err();
+    assert!(matches!(err, IssueError::GuardianIsDependent), "{err}");
+    assert!(err.to_string().contains("guardian's own ID"), "{err}");
+    // Invalid claims are still named first.
+    let mut bad = dependent();
+    bad.nationality = "sa".into();
+    assert!(matches!(
+        issuer().issue_to_guardian(&bad, &binding, GUARDIAN, 6, ISSUED_AT, &mut rng),
+        Err(IssueError::Claims(_))
+    ));
+    // A resident may be the guardian of a citizen child.
+    let held = issue_with(2_345_678_901, &mut rng).unwrap();
+    assert_eq!(held.info().guardian, Some(2_345_678_901));
+}
+
+#[test]
+fn a_guardian_adds_five_bytes_to_a_presentation() {
+    let ordinary = issue(&dependent(), 6);
+    let with_guardian = issue_to_guardian(&dependent(), 6);
+    for shape in [
+        Disclosure::Full,
+        Disclosure::Identity,
+        Disclosure::AgeOver18,
+    ] {
+        for mode in [Mode::DeviceBound, Mode::Static] {
+            let make = |held: &HeldCredential| match mode {
+                Mode::DeviceBound => present(held, &shape),
+                Mode::Static => Presentation::static_form(held, &shape).unwrap(),
+            };
+            let (a, b) = (make(&ordinary), make(&with_guardian));
+            // A 10-digit number starting with 1 or 2 is below 2^32: a uint
+            // with a 4-byte argument, as the document_number claim encodes.
+            assert_eq!(b.bytes().len(), a.bytes().len() + 5, "{shape:?} {mode:?}");
+            assert_eq!(b.floor_len(), a.floor_len() + 5, "{shape:?} {mode:?}");
+            let version = |p: &Presentation| {
+                QrMatrix::encode(&p.qr_text(), EccLevel::M)
+                    .unwrap()
+                    .version()
+            };
+            println!(
+                "{shape:?} {mode:?}: ordinary {} bytes (QR {}), with guardian {} bytes (QR {})",
+                a.bytes().len(),
+                version(&a),
+                b.bytes().len(),
+                version(&b)
+            );
+        }
+    }
 }

@@ -5,7 +5,10 @@
 use std::path::PathBuf;
 
 use hawiya_core::internal::{cbor_decode, CborValue};
-use hawiya_core::{Disclosure, Policy, Presentation, SignedStatusList, UnixTime, Verifier};
+use hawiya_core::{
+    Disclosure, DocumentType, HeldCredential, Policy, Presentation, SignedStatusList, UnixTime,
+    Verifier,
+};
 use hawiya_tests::*;
 use serde_json::{json, Value};
 
@@ -25,14 +28,9 @@ fn cose_parts(bytes: &[u8]) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
     )
 }
 
-fn generate() -> Value {
-    let issuer = issuer();
-    let trust = trust_list();
-    let trust_bytes = trust.sign(&root_key()).unwrap();
-
-    let status_bytes = signed_status_list(64, &[7], ISSUED_AT, 86_400);
-
-    let held = issue(&national_id(), 5);
+/// The credential of a held credential: COSE_Sign1 and its parts, and the
+/// guardian's number for a dependent's credential.
+fn credential_json(held: &HeldCredential) -> Value {
     let cose = held.credential().to_bytes();
     let (protected, payload, signature) = cose_parts(&cose);
     let sig_structure = CborValue::Array(vec![
@@ -42,6 +40,27 @@ fn generate() -> Value {
         CborValue::Bytes(payload.clone()),
     ])
     .to_bytes();
+    let mut credential = json!({
+        "document": match held.info().document_type {
+            DocumentType::ResidentPermit => "resident_permit",
+            _ => "national_id",
+        },
+        "status_index": held.info().status_index,
+        "cose_sign1": hex::encode(&cose),
+        "protected": hex::encode(&protected),
+        "payload": hex::encode(&payload),
+        "sig_structure": hex::encode(&sig_structure),
+        "signature": hex::encode(&signature),
+        "commitment_root": hex::encode(held.info().root),
+    });
+    if let Some(guardian) = held.info().guardian {
+        credential["guardian"] = json!(guardian);
+    }
+    credential
+}
+
+/// The holder's claims and seeds.
+fn holder_json(held: &HeldCredential) -> Value {
     let stored = cbor_decode(&held.to_bytes()).unwrap();
     let stored = stored.as_array().unwrap();
     let claims: serde_json::Map<String, Value> = stored[2]
@@ -55,31 +74,23 @@ fn generate() -> Value {
             )
         })
         .collect();
+    json!({
+        "claims_by_key": claims,
+        "root_seed": hex::encode(stored[3].as_bytes().unwrap()),
+        "sealed_seeds": stored[4].as_array().unwrap().iter().map(|s| hex::encode(s.as_bytes().unwrap())).collect::<Vec<_>>(),
+    })
+}
 
-    let shapes = [
-        ("full", Disclosure::Full, Some(PRESENTED_AT), None),
-        ("identity", Disclosure::Identity, Some(PRESENTED_AT), None),
-        (
-            "age_over_18",
-            Disclosure::AgeOver18,
-            Some(PRESENTED_AT),
-            None,
-        ),
-        (
-            "age_over_18_with_nonce",
-            Disclosure::AgeOver18,
-            Some(PRESENTED_AT),
-            Some(&b"verifier-nonce-1"[..]),
-        ),
-        ("static_full", Disclosure::Full, None, None),
-    ];
+type Shape<'a> = (&'a str, Disclosure, Option<UnixTime>, Option<&'a [u8]>);
+
+fn presentations_json(held: &HeldCredential, shapes: Vec<Shape>) -> Vec<Value> {
     let mut presentations = Vec::new();
     for (name, disclosure, at, nonce) in shapes {
         let p = match at {
             Some(at) => {
-                Presentation::device_bound(&held, &disclosure, &device_key(), at, nonce).unwrap()
+                Presentation::device_bound(held, &disclosure, &device_key(), at, nonce).unwrap()
             }
-            None => Presentation::static_form(&held, &disclosure).unwrap(),
+            None => Presentation::static_form(held, &disclosure).unwrap(),
         };
         let fields = cbor_decode(p.bytes()).unwrap();
         let proof = fields.as_array().unwrap()[9].as_bytes().unwrap().to_vec();
@@ -96,6 +107,40 @@ fn generate() -> Value {
             "expected": "accepted",
         }));
     }
+    presentations
+}
+
+fn generate() -> Value {
+    let issuer = issuer();
+    let trust = trust_list();
+    let trust_bytes = trust.sign(&root_key()).unwrap();
+
+    let status_bytes = signed_status_list(64, &[7], ISSUED_AT, 86_400);
+
+    let held = issue(&national_id(), 5);
+    let dependent = issue_to_guardian(&hawiya_tests::dependent(), 6);
+
+    let shapes = vec![
+        ("full", Disclosure::Full, Some(PRESENTED_AT), None),
+        ("identity", Disclosure::Identity, Some(PRESENTED_AT), None),
+        (
+            "age_over_18",
+            Disclosure::AgeOver18,
+            Some(PRESENTED_AT),
+            None,
+        ),
+        (
+            "age_over_18_with_nonce",
+            Disclosure::AgeOver18,
+            Some(PRESENTED_AT),
+            Some(&b"verifier-nonce-1"[..]),
+        ),
+        ("static_full", Disclosure::Full, None, None),
+    ];
+    let dependent_shapes = vec![
+        ("dependent_full", Disclosure::Full, Some(PRESENTED_AT), None),
+        ("dependent_static_full", Disclosure::Full, None, None),
+    ];
 
     json!({
         "about": "hawiya format version 1 test vectors; see docs/FORMAT.md §9. All hex is lowercase. \
@@ -114,22 +159,17 @@ fn generate() -> Value {
         "issued_at": ISSUED_AT.0,
         "trust_list": hex::encode(&trust_bytes),
         "status_list": { "revoked_index": 7, "issued_at": ISSUED_AT.0, "ttl": 86_400, "token": hex::encode(&status_bytes) },
-        "credential": {
-            "document": "national_id",
-            "status_index": 5,
-            "cose_sign1": hex::encode(&cose),
-            "protected": hex::encode(&protected),
-            "payload": hex::encode(&payload),
-            "sig_structure": hex::encode(&sig_structure),
-            "signature": hex::encode(&signature),
-            "commitment_root": hex::encode(held.info().root),
+        "credential": credential_json(&held),
+        "holder": holder_json(&held),
+        "presentations": presentations_json(&held, shapes),
+        "dependent": {
+            "about": "A dependent's credential: a child's national ID issued to the guardian's \
+                      device (the fixture device key) with the guardian's document number, \
+                      presented with the guardian's device key. See docs/FORMAT.md §5 and §6.2.",
+            "credential": credential_json(&dependent),
+            "holder": holder_json(&dependent),
+            "presentations": presentations_json(&dependent, dependent_shapes),
         },
-        "holder": {
-            "claims_by_key": claims,
-            "root_seed": hex::encode(stored[3].as_bytes().unwrap()),
-            "sealed_seeds": stored[4].as_array().unwrap().iter().map(|s| hex::encode(s.as_bytes().unwrap())).collect::<Vec<_>>(),
-        },
-        "presentations": presentations,
     })
 }
 
@@ -168,7 +208,16 @@ fn committed_vectors_verify() {
     )
     .unwrap();
     assert!(status.list.is_invalid(7).unwrap());
-    for p in vectors["presentations"].as_array().unwrap() {
+    let guardian = vectors["dependent"]["credential"]["guardian"].as_u64();
+    assert_eq!(guardian, Some(GUARDIAN));
+    let ordinary = vectors["presentations"].as_array().unwrap();
+    let dependents = vectors["dependent"]["presentations"].as_array().unwrap();
+    assert_eq!(dependents.len(), 2);
+    let all = ordinary
+        .iter()
+        .map(|p| (p, None))
+        .chain(dependents.iter().map(|p| (p, guardian)));
+    for (p, guardian) in all {
         let mut verifier = Verifier::new(trust.clone(), Policy::default());
         verifier.add_status_list(status.clone());
         let nonce = p["verifier_nonce"]
@@ -185,5 +234,6 @@ fn committed_vectors_verify() {
             p["name"],
             verdict.failures
         );
+        assert_eq!(verdict.guardian, guardian, "{}", p["name"]);
     }
 }
