@@ -31,6 +31,7 @@ mod qr;
 mod status_list;
 mod trust_list;
 mod verifier;
+mod wallet;
 
 pub use base45::Base45Error;
 pub use binding::{BindingRequest, DeviceBinding, MAX_NONCE_LEN, MIN_NONCE_LEN};
@@ -56,12 +57,63 @@ pub use qr::{
 pub use status_list::{SignedStatusList, StatusList, StatusListError, STATUS_LIST_TYP};
 pub use trust_list::{TrustList, TrustListError, TrustedIssuer, TRUST_LIST_TYP};
 pub use verifier::{Failure, Policy, Verdict, Verifier, VerifierMemory, Warning};
+pub use wallet::{
+    AttemptState, DeviceKeyInfo, DocumentSummary, ImportOutcome, KdfParams, KeySource,
+    KeySourceError, LogEntry, PasscodeRules, Person, Protection, RestoreReport, UnlockBlocked,
+    UnlockOutcome, UnlockPolicy, Wallet, WalletError, WalletOptions, WeakPasscode, BACKUP_MAGIC,
+    SCHEMA_VERSION,
+};
 
 /// Low-level pieces for fuzzing and the format's test vectors. Not a stable API.
 #[doc(hidden)]
 pub mod internal {
     pub use crate::base45::{decode as base45_decode, encode as base45_encode};
     pub use crate::cbor::{decode as cbor_decode, Value as CborValue};
+
+    /// Runs every wallet record decoder on `bytes`. Returns how many
+    /// accepted, or the name of a decoder that accepted bytes it would not
+    /// write itself (non-canonical input).
+    pub fn wallet_records(bytes: &[u8]) -> Result<usize, &'static str> {
+        use crate::wallet::records::{self, DocumentRecord, KeyRecord, LogEntry, Marks};
+        let decoded: [(&'static str, Option<Vec<u8>>); 6] = [
+            ("key", KeyRecord::decode(bytes).map(|r| r.encode().to_vec())),
+            (
+                "document",
+                DocumentRecord::decode(bytes).map(|r| r.encode().to_vec()),
+            ),
+            (
+                "log entry",
+                LogEntry::decode(0, bytes).map(|r| r.encode().to_vec()),
+            ),
+            ("marks", Marks::decode(bytes).map(|r| r.encode())),
+            (
+                "attempts",
+                records::decode_attempts(bytes).map(|r| records::encode_attempts(&r)),
+            ),
+            (
+                "policy",
+                records::decode_policy(bytes).map(|r| records::encode_policy(&r)),
+            ),
+        ];
+        let mut accepted = 0;
+        for (name, again) in decoded {
+            match again {
+                Some(again) if again != bytes => return Err(name),
+                Some(_) => accepted += 1,
+                None => {}
+            }
+        }
+        Ok(accepted)
+    }
+
+    /// Parses a wallet backup's clear header and, separately, `payload` as
+    /// a decrypted backup payload. Neither needs a key.
+    pub fn wallet_backup(file: &[u8], payload: &[u8]) -> (bool, bool) {
+        (
+            crate::wallet::backup::parse_outer(file).is_ok(),
+            crate::wallet::backup::decode_payload(payload).is_ok(),
+        )
+    }
 
     /// Parses presentation QR text without verifying anything.
     pub fn parse_presentation(text: &str) -> Result<(), crate::FormatError> {

@@ -21,6 +21,9 @@ pub const ISSUER_NAME: &str = "Test National ID Authority";
 pub const STATUS_URI: &str = "https://status.example/1";
 /// Issuer nonce of the fixtures.
 pub const NONCE: [u8; 16] = [4; 16];
+/// Guardian of the [`dependent`] fixture: the [`national_id`] holder, whose
+/// device is the fixture device.
+pub const GUARDIAN: u64 = 1_234_567_890;
 
 /// A deterministic random source for test vectors only: SHA-256 of a label
 /// and a counter. Never use it for real keys.
@@ -127,6 +130,27 @@ pub fn national_id() -> Claims {
     }
 }
 
+/// A child's national ID, the dependent of the [`national_id`] holder
+/// ([`GUARDIAN`]); issue it with [`issue_to_guardian`].
+pub fn dependent() -> Claims {
+    Claims {
+        document_type: DocumentType::NationalId,
+        document_number: 1_098_765_432,
+        document_version: 1,
+        name_ar: "سارة محمد الأحمد".to_owned(),
+        name_en: "Sara Mohammed Alahmad".to_owned(),
+        birth_date: date("2016-09-03"),
+        sex: Sex::Female,
+        nationality: "SAU".to_owned(),
+        place_of_birth: "Riyadh".to_owned(),
+        occupation: None,
+        employer: None,
+        issue_date: date("2024-01-10"),
+        expiry_date: date("2029-01-09"),
+        portrait: Some(tiny_png()),
+    }
+}
+
 /// A resident's permit (iqama).
 pub fn resident_permit() -> Claims {
     Claims {
@@ -161,16 +185,35 @@ pub fn tiny_png() -> Vec<u8> {
 
 /// Issues `claims` to the fixture device with deterministic seeds.
 pub fn issue(claims: &Claims, status_index: u64) -> HeldCredential {
+    issue_with(claims, None, status_index)
+}
+
+/// Issues a dependent's `claims` with [`GUARDIAN`] as guardian to the fixture
+/// device (the guardian's), with deterministic seeds of their own.
+pub fn issue_to_guardian(claims: &Claims, status_index: u64) -> HeldCredential {
+    issue_with(claims, Some(GUARDIAN), status_index)
+}
+
+fn issue_with(claims: &Claims, guardian: Option<u64>, status_index: u64) -> HeldCredential {
     let request = match BindingRequest::new(&device_key(), &NONCE) {
         Ok(r) => r,
         Err(e) => panic!("binding: {e}"),
     };
-    let mut rng = FixedRng::new("hawiya test vectors");
     let binding = match request.check(&NONCE) {
         Ok(b) => b,
         Err(e) => panic!("binding check: {e}"),
     };
-    match issuer().issue(claims, &binding, status_index, ISSUED_AT, &mut rng) {
+    let issued = match guardian {
+        None => {
+            let mut rng = FixedRng::new("hawiya test vectors");
+            issuer().issue(claims, &binding, status_index, ISSUED_AT, &mut rng)
+        }
+        Some(number) => {
+            let mut rng = FixedRng::new("hawiya test vectors: dependent");
+            issuer().issue_to_guardian(claims, &binding, number, status_index, ISSUED_AT, &mut rng)
+        }
+    };
+    match issued {
         Ok(held) => held,
         Err(e) => panic!("issue: {e}"),
     }
@@ -196,4 +239,86 @@ pub fn signed_status_list(
         ttl,
         list,
     })
+}
+
+/// A strong passphrase for fixture wallets.
+pub const PASSPHRASE: &str = "olive-harbour-lantern-42";
+
+/// Issues `claims` to a device key held inside a wallet: the wallet signs
+/// the binding request over [`NONCE`], the fixture issuer checks it and
+/// issues with fresh seeds. Returns the credential bytes the wallet imports.
+pub fn issue_to_wallet(
+    wallet: &hawiya_core::Wallet,
+    device_key: &hawiya_core::PublicKey,
+    claims: &Claims,
+    guardian: Option<u64>,
+) -> Vec<u8> {
+    let request = match wallet.binding_request(device_key, &NONCE) {
+        Ok(r) => r,
+        Err(e) => panic!("wallet binding request: {e}"),
+    };
+    let binding = match request.check(&NONCE) {
+        Ok(b) => b,
+        Err(e) => panic!("binding check: {e}"),
+    };
+    let mut rng = rand_core::OsRng;
+    let issued = match guardian {
+        None => issuer().issue(claims, &binding, 7, ISSUED_AT, &mut rng),
+        Some(g) => issuer().issue_to_guardian(claims, &binding, g, 8, ISSUED_AT, &mut rng),
+    };
+    match issued {
+        Ok(held) => held.to_bytes(),
+        Err(e) => panic!("issue: {e}"),
+    }
+}
+
+/// A stand-in for a platform key store (Android Keystore, iOS Keychain):
+/// wraps the data key by XOR with a fixed pad and a check tag. It can be told
+/// to refuse, as a user failing biometrics would. Tests only.
+pub struct TestKeySource {
+    pad: [u8; 32],
+    /// When set, every unwrap is refused (user failed to authenticate).
+    pub refuse: std::sync::atomic::AtomicBool,
+    /// When set, every unwrap fails as if the platform key were invalidated.
+    pub unavailable: std::sync::atomic::AtomicBool,
+}
+
+impl TestKeySource {
+    /// A key source with a pad derived from `label`.
+    pub fn new(label: &str) -> TestKeySource {
+        let pad: [u8; 32] = Sha256::digest(label.as_bytes()).into();
+        TestKeySource {
+            pad,
+            refuse: std::sync::atomic::AtomicBool::new(false),
+            unavailable: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+}
+
+impl hawiya_core::KeySource for TestKeySource {
+    fn wrap(&self, data_key: &[u8]) -> Result<Vec<u8>, hawiya_core::KeySourceError> {
+        let mut out: Vec<u8> = data_key.iter().zip(self.pad).map(|(k, p)| k ^ p).collect();
+        out.extend_from_slice(&Sha256::digest([&self.pad[..], data_key].concat())[..8]);
+        Ok(out)
+    }
+
+    fn unwrap(&self, wrapped: &[u8]) -> Result<Vec<u8>, hawiya_core::KeySourceError> {
+        if self.unavailable.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(hawiya_core::KeySourceError::Unavailable(
+                "key permanently invalidated".into(),
+            ));
+        }
+        if self.refuse.load(std::sync::atomic::Ordering::SeqCst) || wrapped.len() != 40 {
+            return Err(hawiya_core::KeySourceError::Rejected);
+        }
+        let key: Vec<u8> = wrapped[..32]
+            .iter()
+            .zip(self.pad)
+            .map(|(k, p)| k ^ p)
+            .collect();
+        if Sha256::digest([&self.pad[..], &key].concat())[..8] != wrapped[32..] {
+            return Err(hawiya_core::KeySourceError::Rejected);
+        }
+        Ok(key)
+    }
 }

@@ -1,0 +1,315 @@
+//! The plaintext inside sealed rows and the clear settings rows, each a small
+//! deterministic CBOR array starting with its record version.
+
+use std::collections::BTreeMap;
+
+use zeroize::Zeroizing;
+
+use crate::cbor::{self, Value};
+use crate::claims::{ClaimKey, DocumentType};
+use crate::date::UnixTime;
+use crate::presentation::Mode;
+
+use super::passcode::{AttemptState, UnlockPolicy};
+use super::seal::{INDEX_LEN, KEY_LEN};
+
+const RECORD_VERSION: u64 = 1;
+
+fn versioned(fields: Vec<Value>) -> Vec<u8> {
+    let mut all = Vec::with_capacity(fields.len() + 1);
+    all.push(Value::Unsigned(RECORD_VERSION));
+    all.extend(fields);
+    Value::Array(all).to_bytes()
+}
+
+/// Decodes a record and returns its fields after the version.
+fn fields(bytes: &[u8]) -> Option<Vec<Value>> {
+    let value = cbor::decode(bytes).ok()?;
+    let Value::Array(mut items) = value else {
+        return None;
+    };
+    if items.is_empty() || items[0].as_u64() != Some(RECORD_VERSION) {
+        return None;
+    }
+    items.remove(0);
+    Some(items)
+}
+
+fn time(v: &Value) -> Option<UnixTime> {
+    v.as_i64().map(UnixTime)
+}
+
+/// A device key held by the wallet.
+pub(crate) struct KeyRecord {
+    /// The Ed25519 public key.
+    pub public: [u8; 32],
+    /// The secret key, or `None` for a platform (hardware) key the app signs with.
+    pub secret: Option<Zeroizing<[u8; KEY_LEN]>>,
+}
+
+impl KeyRecord {
+    pub(crate) fn encode(&self) -> Zeroizing<Vec<u8>> {
+        Zeroizing::new(versioned(vec![
+            Value::bytes(&self.public),
+            self.secret
+                .as_ref()
+                .map_or(Value::Null, |s| Value::bytes(s.as_ref())),
+        ]))
+    }
+
+    pub(crate) fn decode(bytes: &[u8]) -> Option<KeyRecord> {
+        let mut items = fields(bytes)?;
+        let record = KeyRecord::from_fields(&items);
+        // The decoded CBOR held a copy of the secret: wipe it.
+        if let Some(Value::Bytes(secret)) = items.get_mut(1) {
+            zeroize::Zeroize::zeroize(secret);
+        }
+        record
+    }
+
+    fn from_fields(items: &[Value]) -> Option<KeyRecord> {
+        let [public, secret] = items else {
+            return None;
+        };
+        let public = public.as_bytes()?.try_into().ok()?;
+        let secret = match secret {
+            Value::Null => None,
+            other => {
+                let mut key = Zeroizing::new([0u8; KEY_LEN]);
+                key.copy_from_slice(other.as_bytes().filter(|b| b.len() == KEY_LEN)?);
+                Some(key)
+            }
+        };
+        Some(KeyRecord { public, secret })
+    }
+}
+
+/// A stored document: the holder's credential copy and when it was imported.
+pub(crate) struct DocumentRecord {
+    /// `HeldCredential::to_bytes`.
+    pub held: Zeroizing<Vec<u8>>,
+    /// When it was imported.
+    pub imported_at: UnixTime,
+}
+
+impl DocumentRecord {
+    pub(crate) fn encode(&self) -> Zeroizing<Vec<u8>> {
+        Zeroizing::new(versioned(vec![
+            Value::bytes(&self.held),
+            Value::int(self.imported_at.0),
+        ]))
+    }
+
+    pub(crate) fn decode(bytes: &[u8]) -> Option<DocumentRecord> {
+        let items = fields(bytes)?;
+        let [held, imported_at] = items.as_slice() else {
+            return None;
+        };
+        Some(DocumentRecord {
+            held: Zeroizing::new(held.as_bytes()?.to_vec()),
+            imported_at: time(imported_at)?,
+        })
+    }
+}
+
+/// One recorded presentation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogEntry {
+    /// Position in the log (increasing).
+    pub id: i64,
+    /// The presented document's number.
+    pub document_number: u64,
+    /// Its type.
+    pub document_type: DocumentType,
+    /// The claims shown.
+    pub disclosed: Vec<ClaimKey>,
+    /// When it was made.
+    pub at: UnixTime,
+    /// Device-bound or static.
+    pub mode: Mode,
+}
+
+impl LogEntry {
+    pub(crate) fn encode(&self) -> Zeroizing<Vec<u8>> {
+        Zeroizing::new(versioned(vec![
+            Value::Unsigned(self.document_number),
+            Value::Unsigned(self.document_type.code()),
+            Value::Array(
+                self.disclosed
+                    .iter()
+                    .map(|k| Value::Unsigned(k.code()))
+                    .collect(),
+            ),
+            Value::int(self.at.0),
+            Value::Unsigned(match self.mode {
+                Mode::DeviceBound => 0,
+                Mode::Static => 1,
+            }),
+        ]))
+    }
+
+    pub(crate) fn decode(id: i64, bytes: &[u8]) -> Option<LogEntry> {
+        let items = fields(bytes)?;
+        let [number, doc, disclosed, at, mode] = items.as_slice() else {
+            return None;
+        };
+        let disclosed = disclosed
+            .as_array()?
+            .iter()
+            .map(|v| v.as_u64().and_then(ClaimKey::from_code))
+            .collect::<Option<Vec<_>>>()?;
+        Some(LogEntry {
+            id,
+            document_number: number.as_u64()?,
+            document_type: doc.as_u64().and_then(DocumentType::from_code)?,
+            disclosed,
+            at: time(at)?,
+            mode: match mode.as_u64()? {
+                0 => Mode::DeviceBound,
+                1 => Mode::Static,
+                _ => return None,
+            },
+        })
+    }
+}
+
+/// The highest version ever stored for each document (by blind index), sealed
+/// in `meta`: a row rolled back to an older version no longer matches.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Marks(pub BTreeMap<[u8; INDEX_LEN], u64>);
+
+impl Marks {
+    pub(crate) fn encode(&self) -> Vec<u8> {
+        versioned(vec![Value::Map(
+            self.0
+                .iter()
+                .map(|(id, v)| (Value::bytes(id), Value::Unsigned(*v)))
+                .collect(),
+        )])
+    }
+
+    pub(crate) fn decode(bytes: &[u8]) -> Option<Marks> {
+        let items = fields(bytes)?;
+        let [map] = items.as_slice() else {
+            return None;
+        };
+        let mut marks = BTreeMap::new();
+        for (k, v) in map.as_map()? {
+            marks.insert(k.as_bytes()?.try_into().ok()?, v.as_u64()?);
+        }
+        Some(Marks(marks))
+    }
+}
+
+/// Failed unlock attempts, kept in clear so they count before unlocking.
+pub(crate) fn encode_attempts(state: &AttemptState) -> Vec<u8> {
+    versioned(vec![
+        Value::Unsigned(u64::from(state.failures)),
+        state.last_failure.map_or(Value::Null, |t| Value::int(t.0)),
+    ])
+}
+
+pub(crate) fn decode_attempts(bytes: &[u8]) -> Option<AttemptState> {
+    let items = fields(bytes)?;
+    let [failures, last] = items.as_slice() else {
+        return None;
+    };
+    Some(AttemptState {
+        failures: u32::try_from(failures.as_u64()?).ok()?,
+        last_failure: match last {
+            Value::Null => None,
+            other => Some(time(other)?),
+        },
+    })
+}
+
+/// The app's unlock throttling settings.
+pub(crate) fn encode_policy(policy: &UnlockPolicy) -> Vec<u8> {
+    versioned(vec![
+        Value::Unsigned(u64::from(policy.free_attempts)),
+        Value::Unsigned(policy.base_delay_secs),
+        Value::Unsigned(policy.max_delay_secs),
+        Value::Unsigned(u64::from(policy.max_attempts)),
+    ])
+}
+
+pub(crate) fn decode_policy(bytes: &[u8]) -> Option<UnlockPolicy> {
+    let items = fields(bytes)?;
+    let [free, base, max_delay, max_attempts] = items.as_slice() else {
+        return None;
+    };
+    let policy = UnlockPolicy {
+        free_attempts: u32::try_from(free.as_u64()?).ok()?,
+        base_delay_secs: base.as_u64()?,
+        max_delay_secs: max_delay.as_u64()?,
+        max_attempts: u32::try_from(max_attempts.as_u64()?).ok()?,
+    };
+    policy.validate().ok()?;
+    Some(policy)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn log_entries_round_trip(number in any::<u64>(), at in any::<i64>(), codes in proptest::collection::btree_set(1u64..=14, 0..14), stat in any::<bool>()) {
+            let entry = LogEntry {
+                id: 7,
+                document_number: number,
+                document_type: DocumentType::ResidentPermit,
+                disclosed: codes.into_iter().filter_map(ClaimKey::from_code).collect(),
+                at: UnixTime(at),
+                mode: if stat { Mode::Static } else { Mode::DeviceBound },
+            };
+            prop_assert_eq!(LogEntry::decode(7, &entry.encode()), Some(entry));
+        }
+
+        #[test]
+        fn marks_round_trip(marks in proptest::collection::btree_map(any::<[u8; 16]>(), any::<u64>(), 0..20)) {
+            let marks = Marks(marks);
+            prop_assert_eq!(Marks::decode(&marks.encode()), Some(marks));
+        }
+
+        #[test]
+        fn attempts_round_trip(failures in any::<u32>(), last in proptest::option::of(any::<i64>())) {
+            let state = AttemptState { failures, last_failure: last.map(UnixTime) };
+            prop_assert_eq!(decode_attempts(&encode_attempts(&state)), Some(state));
+        }
+
+        #[test]
+        fn documents_and_keys_round_trip(held in proptest::collection::vec(any::<u8>(), 0..300), at in any::<i64>(), public in any::<[u8; 32]>(), secret in proptest::option::of(any::<[u8; 32]>())) {
+            let doc = DocumentRecord { held: Zeroizing::new(held.clone()), imported_at: UnixTime(at) };
+            let back = DocumentRecord::decode(&doc.encode()).unwrap();
+            prop_assert_eq!(back.held.as_slice(), held.as_slice());
+            prop_assert_eq!(back.imported_at, UnixTime(at));
+            let key = KeyRecord { public, secret: secret.map(Zeroizing::new) };
+            let back = KeyRecord::decode(&key.encode()).unwrap();
+            prop_assert_eq!(back.public, public);
+            prop_assert_eq!(back.secret.map(|s| *s), secret);
+        }
+
+        #[test]
+        fn decoders_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..64)) {
+            let _ = KeyRecord::decode(&bytes);
+            let _ = DocumentRecord::decode(&bytes);
+            let _ = LogEntry::decode(0, &bytes);
+            let _ = Marks::decode(&bytes);
+            let _ = decode_attempts(&bytes);
+            let _ = decode_policy(&bytes);
+        }
+    }
+
+    #[test]
+    fn policy_round_trip_and_invalid_policy_refused() {
+        let policy = UnlockPolicy::default();
+        assert_eq!(decode_policy(&encode_policy(&policy)), Some(policy));
+        let bad = UnlockPolicy {
+            max_attempts: 0,
+            ..policy
+        };
+        assert_eq!(decode_policy(&encode_policy(&bad)), None);
+    }
+}

@@ -1,0 +1,450 @@
+//! Documents, presentations and the presentation log of an unlocked wallet.
+
+use super::*;
+
+/// The time a credential's issuer key had to be trusted at.
+fn check_trusted(
+    held: &HeldCredential,
+    trust: &TrustList,
+    now: UnixTime,
+) -> Result<(), WalletError> {
+    let info = held.info();
+    if !held.credential().is_signed_by_trusted_issuer(trust) {
+        return Err(WalletError::NotTrusted);
+    }
+    let entry = trust.issuer(&info.kid).ok_or(WalletError::NotTrusted)?;
+    let issued = info.issued_at();
+    if issued < entry.not_before || issued > entry.not_after {
+        return Err(WalletError::IssuerKeyNotValid);
+    }
+    if info.expires_at() <= now {
+        return Err(WalletError::Expired);
+    }
+    Ok(())
+}
+
+fn summary(
+    held: &HeldCredential,
+    imported_at: UnixTime,
+    keys: &[KeyRecord],
+) -> Result<DocumentSummary, WalletError> {
+    let info = held.info();
+    Ok(DocumentSummary {
+        number: document_number(held)?,
+        document_type: info.document_type,
+        version: info.document_version,
+        name_ar: text_claim(held, ClaimKey::NameAr),
+        name_en: text_claim(held, ClaimKey::NameEn),
+        birth_date: birth_date(held),
+        expires_at: info.expires_at(),
+        guardian: guardian_of(held),
+        needs_rebinding: !keys.iter().any(|k| k.public == *info.device_key.as_bytes()),
+        imported_at,
+    })
+}
+
+/// The guardian document number a dependent's credential names.
+pub(super) fn guardian_of(held: &HeldCredential) -> Option<u64> {
+    held.info().guardian
+}
+
+impl Wallet {
+    /// Imports a credential the issuer delivered (`HeldCredential` bytes):
+    /// verifies it against the trust list, requires it to be bound to one of
+    /// this wallet's device keys, and stores it sealed. A higher version of a
+    /// stored document replaces and purges the old one in one transaction.
+    ///
+    /// # Errors
+    /// [`WalletError::Format`], [`WalletError::NotTrusted`],
+    /// [`WalletError::IssuerKeyNotValid`], [`WalletError::Expired`],
+    /// [`WalletError::NotBoundToWallet`], [`WalletError::GuardianNotInWallet`],
+    /// [`WalletError::AlreadyStored`], [`WalletError::OlderVersion`],
+    /// [`WalletError::Locked`], storage errors.
+    pub fn import(
+        &self,
+        credential: &[u8],
+        trust: &TrustList,
+        now: UnixTime,
+    ) -> Result<ImportOutcome, WalletError> {
+        let held = HeldCredential::from_bytes(credential)?;
+        check_trusted(&held, trust, now)?;
+        let mut inner = self.lock_inner();
+        let Inner { conn, session, .. } = &mut *inner;
+        let session = session.as_ref().ok_or(WalletError::Locked)?;
+        let keys = load_keys(conn, &session.sealer)?;
+        if !keys
+            .iter()
+            .any(|k| k.public == *held.info().device_key.as_bytes())
+        {
+            return Err(WalletError::NotBoundToWallet);
+        }
+        store(conn, &session.sealer, &held, &keys, now, true)
+    }
+
+    /// Every stored document, the holder's and dependents', newest first
+    /// within each type.
+    ///
+    /// # Errors
+    /// [`WalletError::Locked`], [`WalletError::Tampered`], storage errors.
+    pub fn documents(&self) -> Result<Vec<DocumentSummary>, WalletError> {
+        let inner = self.lock_inner();
+        let session = inner.session.as_ref().ok_or(WalletError::Locked)?;
+        let keys = load_keys(&inner.conn, &session.sealer)?;
+        let mut out = load_documents(&inner.conn, &session.sealer)?
+            .iter()
+            .map(|(_, held, at)| summary(held, *at, &keys))
+            .collect::<Result<Vec<_>, _>>()?;
+        out.sort_by(|a, b| {
+            (a.guardian.is_some(), &a.name_en, a.number).cmp(&(
+                b.guardian.is_some(),
+                &b.name_en,
+                b.number,
+            ))
+        });
+        Ok(out)
+    }
+
+    /// The documents grouped per person: the holder first, then each
+    /// dependent (grouped by name and date of birth).
+    ///
+    /// # Errors
+    /// As [`Wallet::documents`].
+    pub fn people(&self) -> Result<Vec<Person>, WalletError> {
+        let mut people: Vec<Person> = Vec::new();
+        for doc in self.documents()? {
+            let is_dependent = doc.guardian.is_some();
+            let same = |p: &Person| {
+                p.is_dependent == is_dependent
+                    && (!is_dependent
+                        || (p.name_en == doc.name_en && p.birth_date == doc.birth_date))
+            };
+            match people.iter_mut().find(|p| same(p)) {
+                Some(person) => person.documents.push(doc),
+                None => people.push(Person {
+                    name_en: doc.name_en.clone(),
+                    name_ar: doc.name_ar.clone(),
+                    birth_date: doc.birth_date,
+                    is_dependent,
+                    documents: vec![doc],
+                }),
+            }
+        }
+        Ok(people)
+    }
+
+    /// The dependents: people whose documents are held under this wallet's key.
+    ///
+    /// # Errors
+    /// As [`Wallet::documents`].
+    pub fn dependents(&self) -> Result<Vec<Person>, WalletError> {
+        Ok(self
+            .people()?
+            .into_iter()
+            .filter(|p| p.is_dependent)
+            .collect())
+    }
+
+    /// One stored document with every claim, for the card screen. It holds
+    /// secrets: show it, do not store it.
+    ///
+    /// # Errors
+    /// [`WalletError::NoSuchDocument`], [`WalletError::Locked`], [`WalletError::Tampered`].
+    pub fn document(&self, number: u64) -> Result<HeldCredential, WalletError> {
+        let inner = self.lock_inner();
+        let session = inner.session.as_ref().ok_or(WalletError::Locked)?;
+        find_document(&inner.conn, &session.sealer, number).map(|(held, _)| held)
+    }
+
+    /// Deletes a document and purges it from the file.
+    ///
+    /// # Errors
+    /// [`WalletError::NoSuchDocument`], [`WalletError::Locked`], storage errors.
+    pub fn delete(&self, number: u64) -> Result<(), WalletError> {
+        let mut inner = self.lock_inner();
+        let Inner { conn, session, .. } = &mut *inner;
+        let session = session.as_ref().ok_or(WalletError::Locked)?;
+        let id = session
+            .sealer
+            .blind_index(DOCUMENT_INDEX, &number.to_be_bytes());
+        let tx = immediate(conn)?;
+        let deleted = tx
+            .execute("DELETE FROM documents WHERE id = ?1", [&id[..]])
+            .map_err(storage_error)?;
+        if deleted == 0 {
+            return Err(WalletError::NoSuchDocument(number));
+        }
+        tx.commit().map_err(storage_error)?;
+        checkpoint(conn);
+        Ok(())
+    }
+
+    /// Makes a device-bound presentation of a stored document, signed with
+    /// the device key it is bound to (the guardian's for a dependent), and
+    /// records it in the presentation log.
+    ///
+    /// # Errors
+    /// [`WalletError::NoSuchDocument`], [`WalletError::NeedsRebinding`],
+    /// [`WalletError::Present`], [`WalletError::Locked`], storage errors.
+    pub fn present(
+        &self,
+        number: u64,
+        disclosure: &Disclosure,
+        verifier_nonce: Option<&[u8]>,
+        now: UnixTime,
+    ) -> Result<Presentation, WalletError> {
+        self.present_in(number, disclosure, Some(verifier_nonce), now)
+    }
+
+    /// Makes a static (issuer-signed only) presentation, e.g. to print, and
+    /// records it. Works for documents awaiting re-binding too.
+    ///
+    /// # Errors
+    /// As [`Wallet::present`], without the device-key cases.
+    pub fn present_static(
+        &self,
+        number: u64,
+        disclosure: &Disclosure,
+        now: UnixTime,
+    ) -> Result<Presentation, WalletError> {
+        self.present_in(number, disclosure, None, now)
+    }
+
+    /// `device`: `Some(nonce)` for device-bound, `None` for static.
+    fn present_in(
+        &self,
+        number: u64,
+        disclosure: &Disclosure,
+        device: Option<Option<&[u8]>>,
+        now: UnixTime,
+    ) -> Result<Presentation, WalletError> {
+        let mut inner = self.lock_inner();
+        let Inner {
+            conn,
+            session,
+            signers,
+        } = &mut *inner;
+        let session = session.as_ref().ok_or(WalletError::Locked)?;
+        let (held, _) = find_document(conn, &session.sealer, number)?;
+        let presentation = match device {
+            None => Presentation::static_form(&held, disclosure)?,
+            Some(nonce) => {
+                let public = held.info().device_key;
+                let signer: Arc<dyn DeviceSigner> = match signers.get(public.as_bytes()) {
+                    Some(signer) => Arc::clone(signer),
+                    None => {
+                        let record = load_keys(conn, &session.sealer)?
+                            .into_iter()
+                            .find(|k| k.public == *public.as_bytes())
+                            .ok_or(WalletError::NeedsRebinding(number))?;
+                        match record.secret {
+                            Some(secret) => Arc::new(SecretKey::from_bytes(&secret)),
+                            None => {
+                                return Err(WalletError::UnknownDeviceKey(public.fingerprint()))
+                            }
+                        }
+                    }
+                };
+                Presentation::device_bound(&held, disclosure, signer.as_ref(), now, nonce)?
+            }
+        };
+        let entry = LogEntry {
+            id: 0,
+            document_number: number,
+            document_type: held.info().document_type,
+            disclosed: presentation.disclosed().to_vec(),
+            at: now,
+            mode: presentation.mode(),
+        };
+        append_log(conn, &session.sealer, &entry)?;
+        Ok(presentation)
+    }
+
+    /// The presentation log, oldest first.
+    ///
+    /// # Errors
+    /// [`WalletError::Locked`], [`WalletError::Tampered`], storage errors.
+    pub fn presentation_log(&self) -> Result<Vec<LogEntry>, WalletError> {
+        let inner = self.lock_inner();
+        let session = inner.session.as_ref().ok_or(WalletError::Locked)?;
+        let mut stmt = inner
+            .conn
+            .prepare_cached("SELECT id, sealed FROM presentation_log ORDER BY id")
+            .map_err(storage_error)?;
+        let rows = stmt
+            .query_map([], |row| {
+                Ok((row.get::<_, i64>(0)?, row.get::<_, Vec<u8>>(1)?))
+            })
+            .map_err(storage_error)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, sealed) = row.map_err(storage_error)?;
+            let plain = session
+                .sealer
+                .open(log_row(&id.to_be_bytes()), &sealed)
+                .ok_or(WalletError::Tampered("presentation log"))?;
+            out.push(
+                LogEntry::decode(id, &plain)
+                    .ok_or(WalletError::Tampered("presentation log entry"))?,
+            );
+        }
+        Ok(out)
+    }
+
+    /// Deletes the whole presentation log and purges it from the file;
+    /// returns how many entries were removed.
+    ///
+    /// # Errors
+    /// [`WalletError::Locked`], storage errors.
+    pub fn clear_presentation_log(&self) -> Result<usize, WalletError> {
+        let mut inner = self.lock_inner();
+        let Inner { conn, session, .. } = &mut *inner;
+        if session.is_none() {
+            return Err(WalletError::Locked);
+        }
+        let removed = conn
+            .execute("DELETE FROM presentation_log", [])
+            .map_err(storage_error)?;
+        checkpoint(conn);
+        Ok(removed)
+    }
+}
+
+pub(super) fn append_log(
+    conn: &Connection,
+    sealer: &Sealer,
+    entry: &LogEntry,
+) -> Result<(), WalletError> {
+    // AUTOINCREMENT ids are never reused, so a sealed entry cannot be
+    // replayed into the slot of a cleared one.
+    // IMMEDIATE: take the write lock first, so the busy timeout applies
+    // (a deferred read-then-write transaction gets SQLITE_BUSY at once).
+    let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)
+        .map_err(storage_error)?;
+    let id: i64 = tx
+        .query_row(
+            "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'presentation_log'), 0) + 1",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(storage_error)?;
+    let sealed = sealer.seal(log_row(&id.to_be_bytes()), &entry.encode(), &mut OsRng);
+    tx.prepare_cached("INSERT INTO presentation_log (id, sealed) VALUES (?1, ?2)")
+        .and_then(|mut stmt| stmt.execute(params![id, sealed]))
+        .map_err(storage_error)?;
+    tx.commit().map_err(storage_error)
+}
+
+/// Finds a document by number through its blind index.
+pub(super) fn find_document(
+    conn: &Connection,
+    sealer: &Sealer,
+    number: u64,
+) -> Result<(HeldCredential, UnixTime), WalletError> {
+    read_snapshot(conn, |conn| find_document_in(conn, sealer, number))
+}
+
+fn find_document_in(
+    conn: &Connection,
+    sealer: &Sealer,
+    number: u64,
+) -> Result<(HeldCredential, UnixTime), WalletError> {
+    let id = sealer.blind_index(DOCUMENT_INDEX, &number.to_be_bytes());
+    let row: Option<(i64, Vec<u8>)> = conn
+        .prepare_cached("SELECT version, sealed FROM documents WHERE id = ?1")
+        .and_then(|mut stmt| {
+            stmt.query_row([&id[..]], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()
+        })
+        .map_err(storage_error)?;
+    let (version, sealed) = row.ok_or(WalletError::NoSuchDocument(number))?;
+    let version = u64::try_from(version).map_err(|_| WalletError::Tampered("document version"))?;
+    let marks = read_marks(conn, sealer)?;
+    open_document(sealer, &marks, &id, version, &sealed)
+}
+
+/// Stores a checked credential: add, or renew (replace and purge) in one
+/// transaction. `check_guardian` requires a dependent's guardian document to
+/// be in the wallet (restores skip it: the guardian may come later in the file).
+pub(super) fn store(
+    conn: &mut Connection,
+    sealer: &Sealer,
+    held: &HeldCredential,
+    keys: &[KeyRecord],
+    now: UnixTime,
+    check_guardian: bool,
+) -> Result<ImportOutcome, WalletError> {
+    let number = document_number(held)?;
+    let version = held.info().document_version;
+    let id = sealer.blind_index(DOCUMENT_INDEX, &number.to_be_bytes());
+    let tx = immediate(conn)?;
+    if let (Some(guardian), true) = (guardian_of(held), check_guardian) {
+        let own = load_documents(&tx, sealer)?.iter().any(|(_, doc, _)| {
+            guardian_of(doc).is_none() && document_number(doc).ok() == Some(guardian)
+        });
+        if !own {
+            return Err(WalletError::GuardianNotInWallet(guardian));
+        }
+    }
+    let mut marks = Marks::clone(read_marks(&tx, sealer)?.as_ref());
+    let existing: Option<i64> = tx
+        .query_row(
+            "SELECT version FROM documents WHERE id = ?1",
+            [&id[..]],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(storage_error)?;
+    let mark = marks.0.get(&id).copied();
+    let offered = u64::from(version);
+    match (existing, mark) {
+        (Some(_), Some(stored)) if offered == stored => {
+            return Err(WalletError::AlreadyStored { number, version })
+        }
+        (_, Some(stored)) if offered < stored => {
+            return Err(WalletError::OlderVersion {
+                number,
+                stored,
+                offered: version,
+            })
+        }
+        (Some(_), None) => return Err(WalletError::Tampered("a document without a version mark")),
+        _ => {}
+    }
+    let replaced = match existing {
+        Some(old) => {
+            // The old row must be genuine before it is replaced.
+            let old = u64::try_from(old).map_err(|_| WalletError::Tampered("document version"))?;
+            if Some(old) != mark {
+                return Err(WalletError::Tampered("a document was rolled back"));
+            }
+            tx.execute("DELETE FROM documents WHERE id = ?1", [&id[..]])
+                .map_err(storage_error)?;
+            Some(u32::try_from(old).map_err(|_| WalletError::Tampered("document version"))?)
+        }
+        None => None,
+    };
+    let record = DocumentRecord {
+        held: Zeroizing::new(held.to_bytes()),
+        imported_at: now,
+    };
+    let sealed = sealer.seal(document_row(&id, offered), &record.encode(), &mut OsRng);
+    tx.execute(
+        "INSERT INTO documents (id, version, sealed) VALUES (?1, ?2, ?3)",
+        params![&id[..], offered as i64, sealed],
+    )
+    .map_err(storage_error)?;
+    marks.0.insert(id, offered);
+    write_marks(&tx, sealer, &marks)?;
+    tx.commit().map_err(storage_error)?;
+    let document = summary(held, now, keys)?;
+    Ok(match replaced {
+        Some(replaced_version) => {
+            checkpoint(conn);
+            ImportOutcome::Renewed {
+                document,
+                replaced_version,
+            }
+        }
+        None => ImportOutcome::Added(document),
+    })
+}
