@@ -1,25 +1,37 @@
 //! `hawiya demo`: the whole flow, offline, in one folder: keys, trust list,
-//! status list, a national ID and a resident permit issued to one device,
-//! presentations rendered as QR images, read back from the images and
-//! verified, and the attacks a verifier must catch.
+//! status list, a national ID, a resident permit and a dependent's ID issued
+//! to the device key of the holder's encrypted wallet (`wallet.db`) and
+//! imported into it, a renewal, presentations made by the wallet, rendered as
+//! QR images, read back from the images and verified, the attacks a verifier
+//! must catch, and a backup restored into a second wallet.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
 use hawiya_core::{
     decode_png, BindingRequest, Claims, Clock, Date, Disclosure, DocumentType, EccLevel,
-    HeldCredential, Issuer, Policy, Presentation, QrMatrix, SecretKey, Sex, SignedStatusList,
-    StatusList, SystemClock, TrustList, UnixTime, Verifier, SECONDS_PER_DAY,
+    ImportOutcome, Issuer, Policy, Presentation, Protection, QrMatrix, SecretKey, Sex,
+    SignedStatusList, StatusList, SystemClock, TrustList, UnixTime, Verifier, Wallet,
+    WalletOptions, SECONDS_PER_DAY,
 };
 use rand_core::OsRng;
 use serde_json::json;
+use zeroize::Zeroizing;
 
 use crate::report::{self, Sizes};
-use crate::{files, CliError};
+use crate::{files, wallet_cmd, CliError};
 
 const ISSUER_NAME: &str = "National Identity Authority (demo)";
 const STATUS_URI: &str = "https://id.example/status/1";
 const PNG_MODULE_PX: u32 = 6;
+/// The holder's wallet (the embedded default).
+const WALLET_FILE: &str = "wallet.db";
+/// The wallet a backup is restored into.
+const RESTORED_WALLET_FILE: &str = "restored-wallet.db";
+/// The encrypted backup of the wallet.
+const BACKUP_FILE: &str = "wallet.backup";
+/// The generated passphrase, when HAWIYA_PASSPHRASE is not set.
+const PASSPHRASE_FILE: &str = "wallet-passphrase.txt";
 
 /// One presentation the demo makes and checks.
 struct Shown {
@@ -41,7 +53,19 @@ fn years_after(d: Date, years: i32) -> Result<Date, CliError> {
     Date::new(d.year() + years, d.month(), day).map_err(input)
 }
 
-fn sample_documents(today: Date) -> Result<(Claims, Claims, Claims), CliError> {
+/// The demo's documents.
+struct Samples {
+    /// The holder's national ID, version 2 (the renewal).
+    national_id: Claims,
+    /// Version 1 of the same ID, superseded by the renewal.
+    previous_version: Claims,
+    /// A resident permit.
+    permit: Claims,
+    /// The holder's child's national ID, held under the holder's key.
+    child: Claims,
+}
+
+fn sample_documents(today: Date) -> Result<Samples, CliError> {
     let portrait = placeholder_portrait().map_err(input)?;
     let national_id = Claims {
         document_type: DocumentType::NationalId,
@@ -81,7 +105,28 @@ fn sample_documents(today: Date) -> Result<(Claims, Claims, Claims), CliError> {
         expiry_date: years_after(today, 2)?,
         portrait: None,
     };
-    Ok((national_id, previous_version, permit))
+    let child = Claims {
+        document_type: DocumentType::NationalId,
+        document_number: 1_122_334_455,
+        document_version: 1,
+        name_ar: "ليان محمد الأحمد".into(),
+        name_en: "Layan Mohammed Alahmad".into(),
+        birth_date: Date::new(2016, 9, 3).map_err(input)?,
+        sex: Sex::Female,
+        nationality: "SAU".into(),
+        place_of_birth: "Jeddah".into(),
+        occupation: None,
+        employer: None,
+        issue_date: today,
+        expiry_date: years_after(today, 5)?,
+        portrait: None,
+    };
+    Ok(Samples {
+        national_id,
+        previous_version,
+        permit,
+        child,
+    })
 }
 
 /// Runs the demo, writing into `out`.
@@ -99,11 +144,15 @@ pub fn run(out: &Path) -> Result<(), CliError> {
         "hawiya demo — offline ID issue, present, verify — {today}, output in {}",
         out.display()
     ));
+    let wallet_path = out.join(WALLET_FILE);
+    let restored_path = out.join(RESTORED_WALLET_FILE);
+    remove_holder_files(out, &wallet_path, &restored_path)?;
+    let (passphrase, passphrase_from) = demo_passphrase(out)?;
 
-    // 1. Keys: root (signs trust lists), issuer (signs credentials), device (holder's phone).
+    // 1. Keys: root (signs trust lists), issuer (signs credentials); the
+    // device key is made inside the holder's wallet and never leaves it.
     let root = SecretKey::generate(&mut OsRng);
     let issuer_key = SecretKey::generate(&mut OsRng);
-    let device = SecretKey::generate(&mut OsRng);
     let profile = files::IssuerProfile {
         kid: "01".into(),
         name: ISSUER_NAME.into(),
@@ -116,13 +165,16 @@ pub fn run(out: &Path) -> Result<(), CliError> {
         &issuer_key,
         Some(profile),
     )?;
-    files::write_key_pair(&out.join("device.key"), "device", &device, None)?;
     let issuer = Issuer::new(issuer_key, b"\x01", ISSUER_NAME, STATUS_URI).map_err(input)?;
+    let wallet = wallet_cmd::create_wallet(&wallet_path, &passphrase)?;
+    let device = wallet.create_device_key().map_err(input)?;
     say(format!(
-        "\n1. keys: root {}, issuer {} (kid 01), device {} — secret files written 0600",
+        "\n1. keys: root {}, issuer {} (kid 01) — secret files written 0600\n   \
+         holder wallet {WALLET_FILE} (encrypted, 0600; passphrase {passphrase_from}) \
+         with device key {} generated inside it",
         root.public_key().fingerprint(),
         issuer.public_key().fingerprint(),
-        device.public_key().fingerprint()
+        device.fingerprint()
     ));
 
     // 2. Trust list, signed by the root.
@@ -138,42 +190,99 @@ pub fn run(out: &Path) -> Result<(), CliError> {
         "2. trust-list.cbor: version 1, 1 issuer key, {} bytes, signed by the root",
         trust_bytes.len()
     ));
+    let root_pub = root.public_key();
+    let trust = TrustList::from_signed(&trust_bytes, &root_pub).map_err(input)?;
 
-    // 3. Issuance: nonce → binding request (proof of possession) → credentials.
-    let (national_id, old_version, permit) = sample_documents(today)?;
-    let issue = |claims: &Claims, index: u64, at: UnixTime| -> Result<HeldCredential, CliError> {
+    // 3. Issuance into the wallet: issuer nonce → the wallet's binding request
+    // (proof of possession of its device key) → credential → wallet import,
+    // which verifies it against the trust list and stores it encrypted.
+    let docs = sample_documents(today)?;
+    let issue = |claims: &Claims,
+                 index: u64,
+                 guardian: Option<u64>|
+     -> Result<Zeroizing<Vec<u8>>, CliError> {
         let nonce = Issuer::binding_nonce(&mut OsRng);
-        let request = BindingRequest::new(&device, &nonce).map_err(input)?;
-        issuer
-            .issue(
-                claims,
-                &request.check(&nonce).map_err(input)?,
-                index,
-                at,
-                &mut OsRng,
-            )
-            .map_err(input)
+        let request = wallet.binding_request(&device, &nonce).map_err(input)?;
+        // What the issuer receives is the request's bytes.
+        let received = BindingRequest::from_bytes(&request.to_bytes()).map_err(input)?;
+        let binding = received.check(&nonce).map_err(input)?;
+        let held = match guardian {
+            None => issuer.issue(claims, &binding, index, now, &mut OsRng),
+            Some(g) => issuer.issue_to_guardian(claims, &binding, g, index, now, &mut OsRng),
+        }
+        .map_err(input)?;
+        Ok(Zeroizing::new(held.to_bytes()))
     };
-    let superseded = issue(&old_version, 0, now)?;
-    let nid = issue(&national_id, 1, now)?;
-    let iqama = issue(&permit, 2, now)?;
-    files::write_secret(&out.join("national-id.hwy"), &nid.to_bytes())?;
-    files::write_secret(&out.join("resident-permit.hwy"), &iqama.to_bytes())?;
+    let import = |bytes: &[u8]| wallet.import(bytes, &trust, now).map_err(input);
+    let nid_number = docs.national_id.document_number;
+    let guardian = nid_number;
+    let old_version = issue(&docs.previous_version, 0, None)?;
+    let mut imports = vec![import(&old_version)?];
+    imports.push(import(&issue(&docs.permit, 2, None)?)?);
+    imports.push(import(&issue(&docs.child, 3, Some(guardian))?)?);
     files::write_public(
         &out.join("national-id.json"),
-        &serde_json::to_vec_pretty(&files::claims_json(&national_id)).map_err(CliError::json)?,
+        &serde_json::to_vec_pretty(&files::claims_json(&docs.national_id))
+            .map_err(CliError::json)?,
     )?;
     files::write_public(
         &out.join("portrait.png"),
-        national_id.portrait.as_deref().unwrap_or_default(),
+        docs.national_id.portrait.as_deref().unwrap_or_default(),
     )?;
     say(format!(
-        "3. issued to the device: national ID v2 (status index 1, {} bytes signed), resident permit (index 2); \
-         national ID v1 (index 0) is superseded by v2",
-        nid.credential().to_bytes().len()
+        "3. issued to the wallet's device key and imported into {WALLET_FILE} (each checked against the trust list):"
+    ));
+    for outcome in &imports {
+        say(format!("   {}", wallet_cmd::outcome_text(outcome)));
+    }
+    say(format!(
+        "   (national ID v1 has status index 0, the permit 2, the dependent's ID 3, issued to guardian {guardian})"
     ));
 
-    // 4. Status list: v1 superseded on renewal.
+    // 4. Renewal: version 2 replaces version 1 in the wallet. The holder
+    // showed version 1 once before (kept for the attack check in step 7).
+    let old = wallet
+        .present(nid_number, &Disclosure::Identity, None, now)
+        .map_err(input)?;
+    let renewed = import(&issue(&docs.national_id, 1, None)?)?;
+    let ImportOutcome::Renewed {
+        replaced_version: 1,
+        ..
+    } = renewed
+    else {
+        return Err(CliError::Input(format!(
+            "the renewal was not recorded as one: {renewed:?}"
+        )));
+    };
+    let stored: Vec<u32> = wallet
+        .documents()
+        .map_err(input)?
+        .iter()
+        .filter(|d| d.number == nid_number)
+        .map(|d| d.version)
+        .collect();
+    if stored != [2] {
+        return Err(CliError::Input(format!(
+            "after renewal the wallet holds versions {stored:?} of the national ID"
+        )));
+    }
+    let again = match wallet.import(&old_version, &trust, now) {
+        Ok(outcome) => {
+            return Err(CliError::Input(format!(
+                "the wallet took back the old version: {outcome:?}"
+            )))
+        }
+        Err(e) => e.to_string(),
+    };
+    drop(old_version);
+    say(format!(
+        "4. renewal through the wallet: {}\n   \
+         the wallet now holds only version 2 of {nid_number} (versions stored: {stored:?}); \
+         importing version 1 again: refused — {again}",
+        wallet_cmd::outcome_text(&renewed)
+    ));
+
+    // 5. Status list: v1 superseded on renewal.
     let mut bits = StatusList::new(1 << 20);
     bits.set_invalid(0).map_err(input)?;
     let status = SignedStatusList {
@@ -185,49 +294,57 @@ pub fn run(out: &Path) -> Result<(), CliError> {
     let status_bytes = issuer.sign_status_list(&status);
     files::write_public(&out.join("status-list.cbor"), &status_bytes)?;
     say(format!(
-        "4. status-list.cbor: {} entries, index 0 set (superseded), {} bytes compressed, time to live 1 day",
+        "5. status-list.cbor: {} entries, index 0 set (superseded), {} bytes compressed, time to live 1 day",
         status.list.capacity(),
         status_bytes.len()
     ));
 
-    // 5. Presentations.
-    let device_bound = |held: &HeldCredential, d: Disclosure| {
-        Presentation::device_bound(held, &d, &device, now, None).map_err(input)
-    };
+    // 6. Presentations, every one made by the wallet from its store.
+    let device_bound =
+        |number: u64, d: Disclosure| wallet.present(number, &d, None, now).map_err(input);
+    let permit_number = docs.permit.document_number;
+    let child_number = docs.child.document_number;
     let shown = vec![
         Shown {
             file: "presentation",
             title: "national ID, full, device-bound",
-            presentation: device_bound(&nid, Disclosure::Full)?,
+            presentation: device_bound(nid_number, Disclosure::Full)?,
         },
         Shown {
             file: "presentation-minimal",
             title: "national ID, name + number + expiry, device-bound",
-            presentation: device_bound(&nid, Disclosure::Identity)?,
+            presentation: device_bound(nid_number, Disclosure::Identity)?,
         },
         Shown {
             file: "presentation-age",
             title: "national ID, 18 or over only, device-bound",
-            presentation: device_bound(&nid, Disclosure::AgeOver18)?,
+            presentation: device_bound(nid_number, Disclosure::AgeOver18)?,
         },
         Shown {
             file: "presentation-static",
             title: "national ID, full, static (for print)",
-            presentation: Presentation::static_form(&nid, &Disclosure::Full).map_err(input)?,
+            presentation: wallet
+                .present_static(nid_number, &Disclosure::Full, now)
+                .map_err(input)?,
         },
         Shown {
             file: "presentation-permit",
             title: "resident permit, full, device-bound",
-            presentation: device_bound(&iqama, Disclosure::Full)?,
+            presentation: device_bound(permit_number, Disclosure::Full)?,
+        },
+        Shown {
+            file: "presentation-dependent",
+            title: "dependent's national ID, name + number + expiry, device-bound by the guardian",
+            presentation: device_bound(child_number, Disclosure::Identity)?,
         },
     ];
 
-    // 6. Verification, from the PNG images, as a scanner would.
-    let root_pub = root.public_key();
-    let trust = TrustList::from_signed(&trust_bytes, &root_pub).map_err(input)?;
+    // 7. Verification, from the PNG images, as a scanner would.
     let mut verifier = Verifier::new(trust.clone(), Policy::default());
     verifier.add_status_list(SignedStatusList::from_signed(&status_bytes, &trust).map_err(input)?);
-    say("\n5. presentations, written as QR (PNG, ECC M) and read back from the image by the verifier:".into());
+    say(format!(
+        "\n6. presentations made by the wallet from {WALLET_FILE}, written as QR (PNG, ECC M) and read back from the image by the verifier:"
+    ));
     let mut table = Vec::new();
     for s in &shown {
         let text = s.presentation.qr_text();
@@ -277,8 +394,8 @@ pub fn run(out: &Path) -> Result<(), CliError> {
         }));
     }
 
-    // 7. What must fail.
-    say("\n6. attacks the verifier must catch:".into());
+    // 8. What must fail.
+    say("\n7. attacks the verifier must catch:".into());
     let full = &shown[0].presentation;
     let mut forged = full.bytes().to_vec();
     let name = "Mohammed".as_bytes();
@@ -289,8 +406,6 @@ pub fn run(out: &Path) -> Result<(), CliError> {
     let mut attacks = Vec::new();
     let mut fresh = Verifier::new(trust.clone(), Policy::default());
     fresh.add_status_list(SignedStatusList::from_signed(&status_bytes, &trust).map_err(input)?);
-    let old = Presentation::device_bound(&superseded, &Disclosure::Identity, &device, now, None)
-        .map_err(input)?;
     // The holder's honest scan comes first, so the replay below has
     // something to replay; every attack must then fail on its first scan.
     let honest = fresh.verify(&full.qr_text(), now, None);
@@ -315,7 +430,11 @@ pub fn run(out: &Path) -> Result<(), CliError> {
             full.qr_text(),
             UnixTime(now.0 + 600),
         ),
-        ("the superseded version 1 of the ID", old.qr_text(), now),
+        (
+            "the superseded version 1 of the ID (shown before the renewal)",
+            old.qr_text(),
+            now,
+        ),
     ];
     for (what, text, at) in cases {
         let verdict = fresh.verify(&text, at, None);
@@ -326,23 +445,195 @@ pub fn run(out: &Path) -> Result<(), CliError> {
         }
     }
 
+    // 9. The wallet: what it holds, its log, a backup and a restore.
+    let people = wallet.people().map_err(input)?;
+    let documents = wallet.documents().map_err(input)?;
+    let log_entries = wallet.presentation_log().map_err(input)?.len();
+    say(format!(
+        "\n8. the wallet {WALLET_FILE}: {} document(s), {log_entries} presentations in its encrypted log; \
+         no holder secret is written anywhere else in {}",
+        documents.len(),
+        out.display()
+    ));
+    for line in wallet_cmd::people_text(&people).lines() {
+        say(format!("   {line}"));
+    }
+    let backup_passphrase =
+        match wallet_cmd::passphrase_from_env(wallet_cmd::BACKUP_PASSPHRASE_ENV)? {
+            Some(p) => p,
+            None => passphrase.clone(),
+        };
+    let backup_from = if std::env::var_os(wallet_cmd::BACKUP_PASSPHRASE_ENV).is_some() {
+        wallet_cmd::BACKUP_PASSPHRASE_ENV
+    } else {
+        "the wallet passphrase"
+    };
+    let backup = wallet
+        .export_backup(&backup_passphrase, &WalletOptions::default(), now)
+        .map_err(input)?;
+    files::write_secret(&out.join(BACKUP_FILE), &backup)?;
+    drop(wallet);
+    let (restored, restore_report) = Wallet::restore(
+        &restored_path,
+        &backup,
+        &backup_passphrase,
+        Protection::Passphrase(&passphrase),
+        &WalletOptions::default(),
+        now,
+    )
+    .map_err(input)?;
+    wallet_cmd::restrict_wallet_files(&restored_path)?;
+    let restored_docs = restored.documents().map_err(input)?;
+    let refused = match restored.present(nid_number, &Disclosure::Identity, None, now) {
+        Ok(_) => {
+            return Err(CliError::Input(
+                "a restored wallet made a device-bound code without its device key".into(),
+            ))
+        }
+        Err(e) => e.to_string(),
+    };
+    drop(restored);
+    say(format!(
+        "9. backup: {BACKUP_FILE} ({} bytes, sealed with {backup_from}; device keys are never in a backup)\n   \
+         restored into {RESTORED_WALLET_FILE}: {} document(s), {} log entries, {} need re-binding:",
+        backup.len(),
+        restore_report.documents,
+        restore_report.log_entries,
+        restore_report.needs_rebinding
+    ));
+    for d in &restored_docs {
+        say(format!("   {}", wallet_cmd::document_line(d)));
+    }
+    say(format!(
+        "   a device-bound code from the restored wallet: refused — {refused}"
+    ));
+    if restored_docs.iter().any(|d| !d.needs_rebinding) {
+        return Err(CliError::Input(
+            "a restored document did not need re-binding".into(),
+        ));
+    }
+
     say(format!(
         "\nfiles in {}: trust-list.cbor, status-list.cbor, root.pub, presentation*.txt/.png, \
-         national-id.hwy, resident-permit.hwy (holder copies, 0600), *.key (0600), report.txt, report.json",
-        out.display()
+         {WALLET_FILE} (the holder's encrypted wallet, 0600){}, {BACKUP_FILE} (encrypted backup, 0600), \
+         {RESTORED_WALLET_FILE} (0600), root.key/issuer.key (0600), national-id.json, portrait.png, report.txt, report.json",
+        out.display(),
+        if passphrase_from == PASSPHRASE_FILE_NOTE {
+            format!(", {PASSPHRASE_FILE} (its passphrase, 0600)")
+        } else {
+            String::new()
+        }
     ));
     say(format!(
         "try: hawiya verify --trust-list {0}/trust-list.cbor --status-list {0}/status-list.cbor --image {0}/presentation-static.png",
         out.display()
     ));
     say("     (device-bound codes are fresh for 2 minutes; after that verify rejects them as stale, as a scanner should)".into());
+    say(if passphrase_from == PASSPHRASE_FILE_NOTE {
+        format!(
+            "     HAWIYA_PASSPHRASE=\"$(cat {0}/{PASSPHRASE_FILE})\" hawiya wallet list --wallet {0}/{WALLET_FILE}",
+            out.display()
+        )
+    } else {
+        format!(
+            "     hawiya wallet list --wallet {}/{WALLET_FILE}   (with HAWIYA_PASSPHRASE set as for this run)",
+            out.display()
+        )
+    });
 
     files::write_public(&out.join("report.txt"), log.as_bytes())?;
-    let report = json!({"date": today.to_string(), "presentations": table, "attacks": attacks});
+    let report = json!({
+        "date": today.to_string(),
+        "presentations": table,
+        "attacks": attacks,
+        "wallet": {
+            "file": WALLET_FILE,
+            "passphrase": passphrase_from,
+            "device_key": device.fingerprint(),
+            "imports": imports.iter().map(wallet_cmd::outcome_text).collect::<Vec<_>>(),
+            "renewal": {
+                "document_number": nid_number.to_string(),
+                "outcome": wallet_cmd::outcome_text(&renewed),
+                "versions_stored": stored,
+                "old_version_reimport": again,
+            },
+            "documents": documents.iter().map(wallet_cmd::document_line).collect::<Vec<_>>(),
+            "log_entries": log_entries,
+            "backup": {"file": BACKUP_FILE, "bytes": backup.len(), "passphrase": backup_from},
+            "restore": {
+                "file": RESTORED_WALLET_FILE,
+                "documents": restore_report.documents,
+                "log_entries": restore_report.log_entries,
+                "needs_rebinding": restore_report.needs_rebinding,
+                "device_bound_presentation": refused,
+            },
+        },
+    });
     files::write_public(
         &out.join("report.json"),
         &serde_json::to_vec_pretty(&report).map_err(CliError::json)?,
     )?;
+    Ok(())
+}
+
+/// Where the demo's wallet passphrase came from, as the report says it.
+const PASSPHRASE_FILE_NOTE: &str = "in wallet-passphrase.txt (0600)";
+
+/// The wallet passphrase: `HAWIYA_PASSPHRASE` if set, else a random one
+/// written to `wallet-passphrase.txt` (0600). Returns it and where it is,
+/// never to be printed itself.
+fn demo_passphrase(out: &Path) -> Result<(Zeroizing<String>, &'static str), CliError> {
+    if let Some(p) = wallet_cmd::passphrase_from_env(wallet_cmd::PASSPHRASE_ENV)? {
+        return Ok((p, "from HAWIYA_PASSPHRASE"));
+    }
+    let mut bytes = Zeroizing::new([0u8; 16]);
+    rand_core::RngCore::fill_bytes(&mut OsRng, bytes.as_mut());
+    let hex = Zeroizing::new(hex::encode(bytes.as_ref()));
+    // Five groups of four hex digits are easy to type: 80 bits.
+    let passphrase = Zeroizing::new(
+        hex.as_bytes()[..20]
+            .chunks(4)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect::<Vec<_>>()
+            .join("-"),
+    );
+    let mut line = Zeroizing::new(passphrase.to_string());
+    line.push('\n');
+    files::write_secret(&out.join(PASSPHRASE_FILE), line.as_bytes())?;
+    Ok((passphrase, PASSPHRASE_FILE_NOTE))
+}
+
+/// Clears what an earlier run left of the holder side: the wallets (made
+/// fresh each run) and the clear-text holder files older demos wrote.
+fn remove_holder_files(out: &Path, wallet: &Path, restored: &Path) -> Result<(), CliError> {
+    wallet_cmd::remove_wallet_files(wallet);
+    wallet_cmd::remove_wallet_files(restored);
+    let mut restoring = restored.as_os_str().to_owned();
+    restoring.push(".restoring");
+    wallet_cmd::remove_wallet_files(Path::new(&restoring));
+    for old in [
+        "device.key",
+        "device.pub",
+        "national-id.hwy",
+        "resident-permit.hwy",
+        PASSPHRASE_FILE,
+    ] {
+        let path = out.join(old);
+        match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(CliError::io(&path, e))
+            }
+            _ => {}
+        }
+    }
+    for path in [wallet, restored] {
+        if path.exists() {
+            return Err(CliError::Input(format!(
+                "{} could not be removed to start afresh",
+                path.display()
+            )));
+        }
+    }
     Ok(())
 }
 

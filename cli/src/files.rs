@@ -61,6 +61,21 @@ pub fn hex_arg(flag: &'static str, text: &str) -> Result<Vec<u8>, CliError> {
     hex::decode(text.trim()).map_err(|_| CliError::Usage(format!("{flag} must be hexadecimal")))
 }
 
+/// Parses a document number given as a flag: decimal digits only (no sign,
+/// inner spaces or leading zero, so each number has one spelling), naming the
+/// flag on error. Whether it is a valid document number (10 digits starting
+/// with 1 or 2) is the core's check.
+pub fn document_number_arg(flag: &'static str, text: &str) -> Result<u64, CliError> {
+    let text = text.trim();
+    let digits_only = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    match text.parse() {
+        Ok(number) if digits_only && !text.starts_with('0') => Ok(number),
+        _ => Err(CliError::Usage(format!(
+            "{flag} must be a 10-digit ID or iqama number, in digits only (0-9)"
+        ))),
+    }
+}
+
 /// A secret-key file: `{"kind": ..., "secret_key": hex, ...issuer profile}`.
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

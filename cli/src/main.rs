@@ -10,6 +10,7 @@
 mod demo;
 mod files;
 mod report;
+mod wallet_cmd;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -78,6 +79,9 @@ enum Command {
     /// Holder commands: device key, binding request, presentations.
     #[command(subcommand)]
     Holder(HolderCommand),
+    /// Encrypted wallet: keep credentials in one passphrase-protected file and present from it.
+    #[command(subcommand)]
+    Wallet(wallet_cmd::WalletCommand),
 }
 
 #[derive(Args)]
@@ -184,6 +188,10 @@ enum IssuerCommand {
         /// This credential's index in the status list.
         #[arg(long)]
         status_index: u64,
+        /// Issue a dependent's credential (e.g. a child's ID) to the guardian
+        /// with this document number; --request is then the guardian's.
+        #[arg(long, value_name = "NUMBER")]
+        guardian: Option<String>,
         /// Issuance time, Unix seconds (default now).
         #[arg(long)]
         at: Option<i64>,
@@ -320,6 +328,7 @@ fn main() -> ExitCode {
         }),
         Command::Issuer(cmd) => issuer(cmd).map(|()| ExitCode::SUCCESS),
         Command::Holder(cmd) => holder(cmd).map(|()| ExitCode::SUCCESS),
+        Command::Wallet(cmd) => wallet_cmd::run(cmd).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,
@@ -494,9 +503,13 @@ fn issuer(cmd: IssuerCommand) -> Result<(), CliError> {
             request,
             nonce,
             status_index,
+            guardian,
             at,
             out,
         } => {
+            let guardian = guardian
+                .map(|g| files::document_number_arg("--guardian", &g))
+                .transpose()?;
             let issuer = files::read_issuer(&key)?;
             let claims = files::read_claims(&claims, portrait.as_deref())?;
             let request = BindingRequest::from_bytes(&files::read(&request)?)
@@ -505,12 +518,25 @@ fn issuer(cmd: IssuerCommand) -> Result<(), CliError> {
             let binding = request
                 .check(&nonce)
                 .map_err(|e| CliError::Input(format!("binding request: {e}")))?;
-            let held = issuer
-                .issue(&claims, &binding, status_index, now_or(at), &mut OsRng)
-                .map_err(|e| CliError::Input(e.to_string()))?;
+            let issued = match guardian {
+                None => issuer.issue(&claims, &binding, status_index, now_or(at), &mut OsRng),
+                Some(number) => issuer.issue_to_guardian(
+                    &claims,
+                    &binding,
+                    number,
+                    status_index,
+                    now_or(at),
+                    &mut OsRng,
+                ),
+            };
+            let held = issued.map_err(|e| CliError::Input(e.to_string()))?;
             files::write_secret(&out, &held.to_bytes())?;
+            let to = match &held.info().guardian {
+                None => String::new(),
+                Some(number) => format!("guardian {number}'s "),
+            };
             println!(
-                "issued {} version {} (status index {status_index}) to device {}; written to {}",
+                "issued {} version {} (status index {status_index}) to {to}device {}; written to {}",
                 claims.document_type.name_en(),
                 claims.document_version,
                 request.device_key().fingerprint(),
@@ -636,6 +662,9 @@ fn holder(cmd: HolderCommand) -> Result<(), CliError> {
                     .unwrap_or_default()
             );
             println!("  device key:    {}", info.device_key.fingerprint());
+            if let Some(guardian) = &info.guardian {
+                println!("  guardian:      {guardian} (the device key is the guardian's)");
+            }
             for (key, value) in held.claims() {
                 println!("  {:<14} {}", format!("{}:", key.name()), value.display());
             }

@@ -36,21 +36,24 @@ impl Sizes {
     }
 }
 
-fn doc_name(d: DocumentType) -> &'static str {
+/// The snake_case name of a document type, as JSON output spells it.
+pub fn doc_name(d: DocumentType) -> &'static str {
     match d {
         DocumentType::ResidentPermit => "resident_permit",
         _ => "national_id",
     }
 }
 
-fn mode_name(m: Mode) -> &'static str {
+/// The snake_case name of a presentation mode, as JSON output spells it.
+pub fn mode_name(m: Mode) -> &'static str {
     match m {
         Mode::DeviceBound => "device_bound",
         Mode::Static => "static",
     }
 }
 
-fn time_text(t: UnixTime) -> String {
+/// A time as `YYYY-MM-DD HH:MM:SS UTC`.
+pub fn time_text(t: UnixTime) -> String {
     match hawiya_core::Date::from_unix(t) {
         Ok(d) => {
             let secs = t.0.rem_euclid(86_400);
@@ -97,6 +100,7 @@ pub fn verdict_json(v: &Verdict) -> Value {
         "warnings": v.warnings.iter().map(|w| json!({"code": w.code(), "message": w.explain()})).collect::<Vec<_>>(),
         "document_type": v.document_type.map(doc_name),
         "document_version": v.document_version,
+        "guardian": v.guardian,
         "issuer": v.issuer,
         "expires_at": v.expires_at.map(|t| t.0),
         "presented_at": v.presented_at.map(|t| t.0),
@@ -139,6 +143,12 @@ pub fn verdict_text(v: &Verdict) -> String {
     if let Some(issuer) = &v.issuer {
         out.push_str(&format!("  issuer:   {issuer}\n"));
     }
+    if let Some(guardian) = &v.guardian {
+        // The presenter holds the guardian's device key, not the subject's.
+        out.push_str(&format!(
+            "  presented by guardian: holder of document {guardian}\n"
+        ));
+    }
     if let Some(t) = v.presented_at {
         out.push_str(&format!("  shown at: {}\n", time_text(t)));
     }
@@ -155,4 +165,12 @@ pub fn verdict_text(v: &Verdict) -> String {
 /// The disclosed claim names, comma separated.
 pub fn claim_list(keys: &[ClaimKey]) -> String {
     keys.iter().map(|k| k.name()).collect::<Vec<_>>().join(", ")
+}
+
+/// The last valid day of a credential expiring at `expires_at` (the first
+/// second no longer valid), as `YYYY-MM-DD`.
+pub fn valid_until(expires_at: UnixTime) -> String {
+    hawiya_core::Date::from_unix(UnixTime(expires_at.0.saturating_sub(1)))
+        .map(|d| d.to_string())
+        .unwrap_or_else(|_| expires_at.0.to_string())
 }

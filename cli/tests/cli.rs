@@ -5,8 +5,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn hawiya(args: &[&str]) -> Output {
+    // The demo's wallet passphrase is generated when HAWIYA_PASSPHRASE is unset.
     Command::new(env!("CARGO_BIN_EXE_hawiya"))
         .args(args)
+        .env_remove("HAWIYA_PASSPHRASE")
+        .env_remove("HAWIYA_BACKUP_PASSPHRASE")
         .output()
         .expect("run hawiya")
 }
@@ -52,16 +55,37 @@ fn demo_writes_its_files_and_they_verify() {
         "presentation.png",
         "presentation-minimal.txt",
         "presentation-minimal.png",
+        "presentation-dependent.png",
+        "wallet.db",
+        "wallet-passphrase.txt",
+        "wallet.backup",
+        "restored-wallet.db",
         "report.txt",
         "report.json",
     ] {
         assert!(dir.join(f).is_file(), "{f} missing");
     }
+    // The holder's secrets live only in the encrypted wallet.
+    for gone in [
+        "device.key",
+        "device.pub",
+        "national-id.hwy",
+        "resident-permit.hwy",
+    ] {
+        assert!(!dir.join(gone).exists(), "{gone} written in clear");
+    }
     let report = stdout(&out);
     assert!(report.contains("QR version"), "{report}");
     assert!(report.contains("[bad_issuer_signature]") && report.contains("[presentation_stale]"));
     #[cfg(unix)]
-    for secret in ["root.key", "issuer.key", "device.key", "national-id.hwy"] {
+    for secret in [
+        "root.key",
+        "issuer.key",
+        "wallet.db",
+        "wallet-passphrase.txt",
+        "wallet.backup",
+        "restored-wallet.db",
+    ] {
         assert_eq!(mode(&dir.join(secret)), 0o600, "{secret}");
     }
     let tl = dir.join("trust-list.cbor");
@@ -467,11 +491,12 @@ fn usage_and_input_errors_exit_2_and_say_what_to_do() {
     );
     // Unknown claim names list the valid ones.
     let out = hawiya(&[
-        "holder",
+        "wallet",
         "present",
-        "--credential",
-        s(&dir.join("national-id.hwy")),
-        "--static",
+        "--wallet",
+        s(&dir.join("wallet.db")),
+        "--document",
+        "1087654321",
         "--disclose",
         "shoe_size",
     ]);
@@ -590,5 +615,197 @@ fn the_documented_flow_works_with_default_times() {
     assert_eq!(code(&out), 1);
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
     assert!(v["assurance"].is_null(), "{v}");
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn a_dependents_credential_is_issued_to_the_guardian_and_verified_as_such() {
+    let d = scratch("dependents");
+    let p = |f: &str| d.join(f);
+    let ok = |args: &[&str]| {
+        let out = hawiya(args);
+        assert_eq!(code(&out), 0, "{args:?}: {}", stderr(&out));
+        stdout(&out)
+    };
+    ok(&["issuer", "root-key", "--out", s(&p("root.key"))]);
+    ok(&[
+        "issuer",
+        "key",
+        "--out",
+        s(&p("issuer.key")),
+        "--kid",
+        "01",
+        "--name",
+        "ID Authority",
+        "--status-uri",
+        "https://status.example/1",
+    ]);
+    ok(&[
+        "issuer",
+        "trust-list",
+        "--root-key",
+        s(&p("root.key")),
+        "--issuer",
+        s(&p("issuer.pub")),
+        "--version",
+        "1",
+        "--not-before",
+        "1600000000",
+        "--not-after",
+        "2200000000",
+        "--out",
+        s(&p("trust-list.cbor")),
+    ]);
+    let nonce = ok(&["issuer", "nonce"]);
+    let nonce = nonce.trim();
+    // The guardian's phone binds once; it receives the guardian's own ID and the child's.
+    ok(&["holder", "key", "--out", s(&p("guardian.key"))]);
+    ok(&[
+        "holder",
+        "bind",
+        "--key",
+        s(&p("guardian.key")),
+        "--nonce",
+        nonce,
+        "--out",
+        s(&p("request.cbor")),
+    ]);
+    std::fs::write(
+        p("guardian.json"),
+        r#"{"document_type":"national_id","document_number":"1234567890","document_version":1,
+            "name_ar":"محمد عبدالله","name_en":"Mohammed Abdullah","birth_date":"1990-05-17","sex":"male",
+            "nationality":"SAU","place_of_birth":"Riyadh","issue_date":"2024-01-10","expiry_date":"2034-01-09"}"#,
+    )
+    .expect("claims");
+    std::fs::write(
+        p("child.json"),
+        r#"{"document_type":"national_id","document_number":"1098765432","document_version":1,
+            "name_ar":"سارة محمد","name_en":"Sara Mohammed","birth_date":"2016-09-03","sex":"female",
+            "nationality":"SAU","place_of_birth":"Riyadh","issue_date":"2024-01-10","expiry_date":"2029-01-09"}"#,
+    )
+    .expect("claims");
+    let at = "1704844800";
+    let issue = |claims: &str, index: &str, out: &str, guardian: Option<&str>| {
+        let (claims, out) = (p(claims), p(out));
+        let mut args = vec![
+            "issuer",
+            "issue",
+            "--key",
+            s(&p("issuer.key")),
+            "--claims",
+            s(&claims),
+            "--request",
+            s(&p("request.cbor")),
+            "--nonce",
+            nonce,
+            "--status-index",
+            index,
+            "--at",
+            at,
+            "--out",
+            s(&out),
+        ]
+        .into_iter()
+        .map(str::to_owned)
+        .collect::<Vec<_>>();
+        if let Some(g) = guardian {
+            args.extend(["--guardian".to_owned(), g.to_owned()]);
+        }
+        hawiya(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let own = issue("guardian.json", "1", "own.hwy", None);
+    assert_eq!(code(&own), 0, "{}", stderr(&own));
+    assert!(!stdout(&own).contains("guardian"), "{}", stdout(&own));
+    let child = issue("child.json", "2", "child.hwy", Some("1234567890"));
+    assert_eq!(code(&child), 0, "{}", stderr(&child));
+    assert!(
+        stdout(&child).contains("to guardian 1234567890's device"),
+        "{}",
+        stdout(&child)
+    );
+    // A bad guardian number, or the child's own, is refused with what to do.
+    for (guardian, says) in [
+        ("12345", "10-digit ID or iqama number"),
+        ("3234567890", "10-digit ID or iqama number"),
+        ("12345678901", "10-digit ID or iqama number"),
+        (
+            "123456789a",
+            "--guardian must be a 10-digit ID or iqama number, in digits only",
+        ),
+        ("+123456789", "in digits only"),
+        ("1234 56789", "in digits only"),
+        ("01234567890", "in digits only"),
+        ("", "in digits only"),
+        ("1098765432", "the dependent's own"),
+    ] {
+        let out = issue("child.json", "3", "refused.hwy", Some(guardian));
+        assert_eq!(code(&out), 2, "{guardian}");
+        assert!(stderr(&out).contains(says), "{guardian}: {}", stderr(&out));
+        assert!(!p("refused.hwy").exists());
+    }
+    let shown = ok(&["holder", "show", "--credential", s(&p("child.hwy"))]);
+    assert!(shown.contains("guardian:      1234567890"), "{shown}");
+    assert!(shown.contains("Sara Mohammed"), "{shown}");
+    let shown = ok(&["holder", "show", "--credential", s(&p("own.hwy"))]);
+    assert!(!shown.contains("guardian"), "{shown}");
+
+    // Presented with the guardian's device key, device-bound and static.
+    let when = "1704844900";
+    let present = |credential: &str, extra: &[&str]| {
+        let credential = p(credential);
+        let key = p("guardian.key");
+        let mut args = vec![
+            "holder",
+            "present",
+            "--credential",
+            s(&credential),
+            "--profile",
+            "identity",
+            "--at",
+            when,
+        ];
+        if extra.is_empty() {
+            args.extend(["--key", s(&key)]);
+        }
+        args.extend_from_slice(extra);
+        ok(&args).trim().to_owned()
+    };
+    let verify = |text: &str, json: bool| {
+        let tl = p("trust-list.cbor");
+        let mut args = vec![
+            "verify",
+            "--trust-list",
+            s(&tl),
+            "--at",
+            when,
+            "--text",
+            text,
+        ];
+        if json {
+            args.push("--json");
+        }
+        let out = hawiya(&args);
+        assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+        stdout(&out)
+    };
+    for text in [
+        present("child.hwy", &[]),
+        present("child.hwy", &["--static"]),
+    ] {
+        let shown = verify(&text, false);
+        assert!(
+            shown.contains("presented by guardian: holder of document 1234567890"),
+            "{shown}"
+        );
+        let v: serde_json::Value = serde_json::from_str(&verify(&text, true)).expect("json");
+        assert_eq!(v["guardian"], 1_234_567_890u64, "a number: {v}");
+        assert_eq!(v["claims"]["document_number"], "1098765432");
+    }
+    // The guardian's own ID names no guardian.
+    let text = present("own.hwy", &[]);
+    assert!(!verify(&text, false).contains("guardian"));
+    let v: serde_json::Value = serde_json::from_str(&verify(&text, true)).expect("json");
+    assert!(v["guardian"].is_null(), "{v}");
+    assert_eq!(v["claims"]["document_number"], "1234567890");
     let _ = std::fs::remove_dir_all(&d);
 }

@@ -1,0 +1,923 @@
+//! `hawiya wallet`: the holder's encrypted wallet file from the command line.
+//!
+//! Every command names the file with `--wallet FILE`. The passphrase comes
+//! from `HAWIYA_PASSPHRASE` (scripts) or a prompt on the terminal without
+//! echo; with neither, the command fails at once instead of waiting for
+//! input. Backups use `HAWIYA_BACKUP_PASSPHRASE` or a prompt the same way.
+//! No passphrase is ever printed.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Subcommand, ValueEnum};
+use hawiya_core::{
+    ClaimKey, ClaimValue, Clock, Disclosure, DocumentSummary, EccLevel, HeldCredential,
+    ImportOutcome, LogEntry, Mode, Person, Protection, QrMatrix, SystemClock, Wallet, WalletError,
+    WalletOptions,
+};
+use serde_json::{json, Value};
+use zeroize::Zeroizing;
+
+use crate::report;
+use crate::{files, now_or, CliError, Profile};
+
+/// The environment variable scripts set to the wallet passphrase.
+pub const PASSPHRASE_ENV: &str = "HAWIYA_PASSPHRASE";
+/// The environment variable scripts set to the backup passphrase.
+pub const BACKUP_PASSPHRASE_ENV: &str = "HAWIYA_BACKUP_PASSPHRASE";
+/// Pixels per QR module in the PNGs `wallet present --png` writes (as `holder present`).
+const PNG_MODULE_PX: u32 = 8;
+
+/// The wallet file every command works on.
+#[derive(Args)]
+pub struct WalletFile {
+    /// The wallet file (SQLite, every secret row encrypted).
+    #[arg(long = "wallet", value_name = "FILE")]
+    path: PathBuf,
+}
+
+/// A credential to import and the trust list it must verify against.
+#[derive(Args)]
+pub struct CredentialArgs {
+    /// The credential file `hawiya issuer issue` wrote for this wallet.
+    #[arg(long, value_name = "FILE")]
+    credential: PathBuf,
+    /// Signed trust list (trust-list.cbor) the issuer must be in.
+    #[arg(long, value_name = "FILE")]
+    trust_list: PathBuf,
+    /// Pinned root public key; defaults to root.pub beside the trust list.
+    #[arg(long, value_name = "FILE")]
+    root_key: Option<PathBuf>,
+    /// Import as of this time (Unix seconds) instead of now.
+    #[arg(long, allow_negative_numbers = true)]
+    at: Option<i64>,
+    /// Print the outcome as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// `hawiya wallet ...`
+#[derive(Subcommand)]
+pub enum WalletCommand {
+    /// Create a new encrypted wallet file with a device key (asks for the passphrase twice).
+    Init {
+        #[command(flatten)]
+        file: WalletFile,
+    },
+    /// Answer an issuer nonce with a binding request signed by the wallet's device key.
+    Bind {
+        #[command(flatten)]
+        file: WalletFile,
+        /// The issuer's nonce, hex.
+        #[arg(long)]
+        nonce: String,
+        /// Output file for the issuer (`hawiya issuer issue --request FILE`).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Verify a credential against the trust list and store it (a higher version renews).
+    Import {
+        #[command(flatten)]
+        file: WalletFile,
+        #[command(flatten)]
+        credential: CredentialArgs,
+    },
+    /// The people and documents in the wallet.
+    List {
+        #[command(flatten)]
+        file: WalletFile,
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every claim of one document.
+    Show {
+        #[command(flatten)]
+        file: WalletFile,
+        /// The document number.
+        #[arg(long, value_name = "NUMBER")]
+        document: u64,
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Make a presentation QR of a stored document; prints the QR text.
+    Present {
+        #[command(flatten)]
+        file: WalletFile,
+        /// The document number.
+        #[arg(long, value_name = "NUMBER")]
+        document: u64,
+        /// full, identity, age18, age21, or claim names separated by commas
+        /// (e.g. name_en,document_number).
+        #[arg(long, default_value = "full", value_name = "WHAT")]
+        disclose: String,
+        /// Issuer-signed only, for print (lower assurance).
+        #[arg(long = "static")]
+        static_form: bool,
+        /// Verifier nonce to bind to, hex.
+        #[arg(long)]
+        nonce: Option<String>,
+        /// Write a PNG of the QR code here.
+        #[arg(long, value_name = "FILE")]
+        png: Option<PathBuf>,
+        /// Presentation time, Unix seconds (default now).
+        #[arg(long, allow_negative_numbers = true)]
+        at: Option<i64>,
+        /// Print the QR text and its figures as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import a newer version of a stored document; refuses anything else.
+    Renew {
+        #[command(flatten)]
+        file: WalletFile,
+        #[command(flatten)]
+        credential: CredentialArgs,
+    },
+    /// The dependents whose documents this wallet holds as their guardian.
+    Dependents {
+        #[command(flatten)]
+        file: WalletFile,
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The presentation log: what was shown, when.
+    Log {
+        #[command(flatten)]
+        file: WalletFile,
+        /// Delete the whole log.
+        #[arg(long)]
+        clear: bool,
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete a document and purge it from the file.
+    Delete {
+        #[command(flatten)]
+        file: WalletFile,
+        /// The document number.
+        #[arg(long, value_name = "NUMBER")]
+        document: u64,
+    },
+    /// Write a backup sealed with a backup passphrase (device keys are never included).
+    Export {
+        #[command(flatten)]
+        file: WalletFile,
+        /// Backup file to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Restore a backup into a new wallet file; its documents then need re-binding.
+    Restore {
+        /// The backup file.
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        #[command(flatten)]
+        file: WalletFile,
+    },
+}
+
+impl WalletCommand {
+    fn wants_json(&self) -> bool {
+        match self {
+            WalletCommand::Import { credential, .. } | WalletCommand::Renew { credential, .. } => {
+                credential.json
+            }
+            WalletCommand::List { json, .. }
+            | WalletCommand::Show { json, .. }
+            | WalletCommand::Present { json, .. }
+            | WalletCommand::Dependents { json, .. }
+            | WalletCommand::Log { json, .. } => *json,
+            _ => false,
+        }
+    }
+}
+
+/// Runs one wallet command. With `--json`, an error is also printed as
+/// `{"error": "..."}` on stdout, as `verify --json` does.
+pub fn run(cmd: WalletCommand) -> Result<(), CliError> {
+    let json = cmd.wants_json();
+    dispatch(cmd).inspect_err(|e| {
+        if json {
+            println!("{}", json!({"error": e.to_string()}));
+        }
+    })
+}
+
+fn dispatch(cmd: WalletCommand) -> Result<(), CliError> {
+    match cmd {
+        WalletCommand::Init { file } => init(&file.path),
+        WalletCommand::Bind { file, nonce, out } => bind(&file.path, &nonce, &out),
+        WalletCommand::Import { file, credential } => import(&file.path, &credential, false),
+        WalletCommand::Renew { file, credential } => import(&file.path, &credential, true),
+        WalletCommand::List { file, json } => list(&file.path, json),
+        WalletCommand::Show {
+            file,
+            document,
+            json,
+        } => show(&file.path, document, json),
+        WalletCommand::Present {
+            file,
+            document,
+            disclose,
+            static_form,
+            nonce,
+            png,
+            at,
+            json,
+        } => {
+            let disclosure = parse_disclosure(&disclose)?;
+            if static_form && nonce.is_some() {
+                return Err(CliError::Usage(
+                    "--nonce needs a device-bound presentation; drop --static".into(),
+                ));
+            }
+            let nonce = nonce
+                .as_deref()
+                .map(|n| files::hex_arg("--nonce", n))
+                .transpose()?;
+            let request = PresentRequest {
+                document,
+                disclosure,
+                static_form,
+                nonce,
+                at: now_or(at),
+            };
+            present(&file.path, &request, png.as_deref(), json)
+        }
+        WalletCommand::Dependents { file, json } => dependents(&file.path, json),
+        WalletCommand::Log { file, clear, json } => log(&file.path, clear, json),
+        WalletCommand::Delete { file, document } => {
+            let wallet = open(&file.path)?;
+            wallet.delete(document).map_err(wallet_error)?;
+            println!("deleted document {document} and purged it from the wallet file");
+            Ok(())
+        }
+        WalletCommand::Export { file, out } => export(&file.path, &out),
+        WalletCommand::Restore { from, file } => restore(&from, &file.path),
+    }
+}
+
+// ------------------------------------------------------------ passphrases
+
+/// A passphrase from `env` if it is set. An empty or non-UTF-8 value is an
+/// error rather than "unset", so a script's mistake is not a silent prompt.
+pub fn passphrase_from_env(env: &str) -> Result<Option<Zeroizing<String>>, CliError> {
+    match std::env::var(env) {
+        Ok(value) if value.is_empty() => Err(CliError::Usage(format!(
+            "{env} is set but empty; set it to the passphrase or unset it to be asked"
+        ))),
+        Ok(value) => Ok(Some(Zeroizing::new(value))),
+        Err(std::env::VarError::NotUnicode(_)) => {
+            Err(CliError::Usage(format!("{env} is not valid UTF-8")))
+        }
+        Err(std::env::VarError::NotPresent) => Ok(None),
+    }
+}
+
+/// The passphrase from `env`, or else asked on the terminal without echo
+/// (twice when `confirm`). Without a terminal it fails at once.
+fn passphrase(env: &str, prompt: &str, confirm: bool) -> Result<Zeroizing<String>, CliError> {
+    if let Some(value) = passphrase_from_env(env)? {
+        return Ok(value);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(CliError::Usage(format!(
+            "no {prompt}: set {env} (for scripts) or run this command in a terminal to be asked"
+        )));
+    }
+    let ask = |text: &str| {
+        rpassword::prompt_password(text)
+            .map(Zeroizing::new)
+            .map_err(|e| {
+                CliError::Input(format!(
+                    "could not read the {prompt} from the terminal ({e}); set {env} instead"
+                ))
+            })
+    };
+    let first = ask(&format!("{prompt}: "))?;
+    if confirm {
+        let again = ask(&format!("{prompt} again: "))?;
+        if *first != *again {
+            return Err(CliError::Usage(format!(
+                "the two entries of the {prompt} differ; nothing was changed"
+            )));
+        }
+    }
+    Ok(first)
+}
+
+// ---------------------------------------------------------------- files
+
+/// A wallet error as the CLI reports it, with the CLI's next step where the
+/// core's message names an app action.
+fn wallet_error(e: WalletError) -> CliError {
+    match e {
+        WalletError::NotFound(path) => CliError::Input(format!(
+            "no wallet at {0}; create one with `hawiya wallet init --wallet {0}`",
+            path.display()
+        )),
+        WalletError::NeedsRebinding(number) => CliError::Input(format!(
+            "{}; with this CLI: `hawiya wallet bind`, then `hawiya wallet renew` with the reissued credential; until then only --static codes can be made",
+            WalletError::NeedsRebinding(number)
+        )),
+        WalletError::WeakPasscode(weak) => {
+            CliError::Input(format!("passphrase refused: {weak}"))
+        }
+        other => CliError::Input(other.to_string()),
+    }
+}
+
+fn options() -> WalletOptions {
+    WalletOptions::default()
+}
+
+/// Creates a new wallet file readable by the owner only (its write-ahead log
+/// and index files inherit that mode), protected by `passphrase`.
+///
+/// # Errors
+/// The file exists, or the wallet refuses the passphrase ([`WalletError::WeakPasscode`]).
+pub fn create_wallet(path: &Path, passphrase: &str) -> Result<Wallet, CliError> {
+    let mut file = std::fs::OpenOptions::new();
+    file.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        file.mode(0o600);
+    }
+    file.open(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            CliError::Usage(format!(
+                "{} already exists; open it, or choose another path",
+                path.display()
+            ))
+        } else {
+            CliError::io(path, e)
+        }
+    })?;
+    Wallet::create(path, Protection::Passphrase(passphrase), &options()).map_err(|e| {
+        // Nothing was written but the empty file made above (or a partial
+        // wallet that could not finish): leave nothing behind.
+        remove_wallet_files(path);
+        wallet_error(e)
+    })
+}
+
+/// Removes a wallet file and its SQLite companions, ignoring missing ones.
+pub fn remove_wallet_files(path: &Path) {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(name));
+    }
+}
+
+/// Makes a wallet file (and companions present now) readable by the owner only.
+pub fn restrict_wallet_files(path: &Path) -> Result<(), CliError> {
+    #[cfg(unix)]
+    for suffix in ["", "-wal", "-shm"] {
+        use std::os::unix::fs::PermissionsExt;
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        let file = PathBuf::from(name);
+        if file.exists() {
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))
+                .map_err(|e| CliError::io(&file, e))?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
+/// Opens and unlocks a wallet with the passphrase from the environment or the terminal.
+fn open(path: &Path) -> Result<Wallet, CliError> {
+    let wallet = Wallet::open(path, &options()).map_err(wallet_error)?;
+    let passphrase = passphrase(PASSPHRASE_ENV, "wallet passphrase", false)?;
+    let outcome = wallet
+        .unlock(Protection::Passphrase(&passphrase), SystemClock.now())
+        .map_err(wallet_error)?;
+    if let Some(weak) = outcome.weak_passcode {
+        eprintln!("hawiya: warning: the wallet passphrase is weak: {weak}");
+    }
+    Ok(wallet)
+}
+
+// ------------------------------------------------------------- commands
+
+fn init(path: &Path) -> Result<(), CliError> {
+    if path.exists() {
+        return Err(CliError::Usage(format!(
+            "{} already exists; open it, or choose another path",
+            path.display()
+        )));
+    }
+    let passphrase = passphrase(PASSPHRASE_ENV, "new wallet passphrase", true)?;
+    let wallet = create_wallet(path, &passphrase)?;
+    let key = wallet.create_device_key().map_err(wallet_error)?;
+    println!(
+        "wallet created at {} with device key {} (kept encrypted in the wallet)",
+        path.display(),
+        key.fingerprint()
+    );
+    println!(
+        "next: get a nonce from the issuer and run `hawiya wallet bind --wallet {} --nonce HEX --out request.cbor`",
+        path.display()
+    );
+    Ok(())
+}
+
+fn bind(path: &Path, nonce: &str, out: &Path) -> Result<(), CliError> {
+    let nonce = files::hex_arg("--nonce", nonce)?;
+    if !(hawiya_core::MIN_NONCE_LEN..=hawiya_core::MAX_NONCE_LEN).contains(&nonce.len()) {
+        return Err(CliError::Usage("--nonce must be 16 to 64 bytes".into()));
+    }
+    let wallet = open(path)?;
+    let keys = wallet.device_keys().map_err(wallet_error)?;
+    let key = match keys.first() {
+        Some(key) => key.public_key,
+        None => {
+            // A restored wallet has no device key yet: make one here.
+            let key = wallet.create_device_key().map_err(wallet_error)?;
+            eprintln!(
+                "hawiya: made a new device key {} in the wallet",
+                key.fingerprint()
+            );
+            key
+        }
+    };
+    let request = wallet.binding_request(&key, &nonce).map_err(wallet_error)?;
+    files::write_public(out, &request.to_bytes())?;
+    println!(
+        "binding request from device key {} written to {}",
+        key.fingerprint(),
+        out.display()
+    );
+    Ok(())
+}
+
+fn document_number(held: &HeldCredential) -> Option<u64> {
+    match held.claim(ClaimKey::DocumentNumber) {
+        Some(ClaimValue::Number(n)) => Some(*n),
+        _ => None,
+    }
+}
+
+fn import(path: &Path, args: &CredentialArgs, renewal: bool) -> Result<(), CliError> {
+    let bytes = Zeroizing::new(files::read(&args.credential)?);
+    let held = HeldCredential::from_bytes(&bytes).map_err(|e| {
+        CliError::Input(format!(
+            "{}: not a held credential: {e}",
+            args.credential.display()
+        ))
+    })?;
+    let number = document_number(&held).ok_or_else(|| {
+        CliError::Input(format!("{}: no document number", args.credential.display()))
+    })?;
+    let offered = held.info().document_version;
+    let trust = crate::load_trust_list(&args.trust_list, args.root_key.as_deref())?;
+    let wallet = open(path)?;
+    if renewal {
+        let stored = wallet.documents().map_err(wallet_error)?;
+        match stored.iter().find(|d| d.number == number) {
+            None => {
+                return Err(CliError::Input(format!(
+                    "not a renewal: the wallet holds no older version of document {number}; \
+                     add a new document with `hawiya wallet import`"
+                )))
+            }
+            Some(old) if old.version >= offered => {
+                return Err(CliError::Input(format!(
+                    "not a renewal: the wallet holds document {number} version {}, and this credential is version {offered}",
+                    old.version
+                )))
+            }
+            Some(_) => {}
+        }
+    }
+    let outcome = wallet
+        .import(&bytes, &trust, now_or(args.at))
+        .map_err(wallet_error)?;
+    if args.json {
+        let (document, replaced) = match &outcome {
+            ImportOutcome::Added(d) => (d, None),
+            ImportOutcome::Renewed {
+                document,
+                replaced_version,
+            } => (document, Some(*replaced_version)),
+        };
+        println!(
+            "{}",
+            json!({
+                "outcome": if replaced.is_some() { "renewed" } else { "added" },
+                "replaced_version": replaced,
+                "document": summary_json(document),
+            })
+        );
+    } else {
+        println!("{}", outcome_text(&outcome));
+        println!(
+            "the wallet keeps its own encrypted copy: {} can be deleted",
+            args.credential.display()
+        );
+    }
+    Ok(())
+}
+
+/// "Added ..." or "Renewed ...", one line.
+pub fn outcome_text(outcome: &ImportOutcome) -> String {
+    match outcome {
+        ImportOutcome::Added(d) => format!(
+            "Added {} {} version {} ({}){}",
+            d.document_type.name_en(),
+            d.number,
+            d.version,
+            d.name_en,
+            d.guardian
+                .map(|g| format!(", a dependent's document held under guardian {g}"))
+                .unwrap_or_default()
+        ),
+        ImportOutcome::Renewed {
+            document: d,
+            replaced_version,
+        } => format!(
+            "Renewed {} {}: version {} replaced version {replaced_version} (purged from the wallet)",
+            d.document_type.name_en(),
+            d.number,
+            d.version
+        ),
+    }
+}
+
+fn list(path: &Path, json: bool) -> Result<(), CliError> {
+    let wallet = open(path)?;
+    let people = wallet.people().map_err(wallet_error)?;
+    let keys = wallet.device_keys().map_err(wallet_error)?;
+    if json {
+        println!(
+            "{}",
+            json!({
+                "device_keys": keys.iter().map(|k| k.public_key.fingerprint()).collect::<Vec<_>>(),
+                "people": people.iter().map(person_json).collect::<Vec<_>>(),
+            })
+        );
+        return Ok(());
+    }
+    if people.is_empty() {
+        println!("no documents yet; add one with `hawiya wallet import`");
+    }
+    print!("{}", people_text(&people));
+    match keys.as_slice() {
+        [] => println!("no device key: `hawiya wallet bind` makes one"),
+        keys => println!(
+            "device key{}: {}",
+            if keys.len() > 1 { "s" } else { "" },
+            keys.iter()
+                .map(|k| k.public_key.fingerprint())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+    Ok(())
+}
+
+/// People and their documents as text, one line per document. The holder's
+/// documents are all those bound to this wallet's own keys (each line names
+/// its subject); each dependent is named with their documents.
+pub fn people_text(people: &[Person]) -> String {
+    let mut out = String::new();
+    for person in people {
+        if person.is_dependent {
+            let born = person
+                .birth_date
+                .map(|d| format!(", born {d}"))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "dependent: {} / {}{born}\n",
+                person.name_en, person.name_ar
+            ));
+        } else {
+            out.push_str("holder's documents:\n");
+        }
+        for d in &person.documents {
+            out.push_str(&format!("  {}\n", document_line(d)));
+        }
+    }
+    out
+}
+
+/// One document: number, type, version, expiry, guardian, re-binding.
+pub fn document_line(d: &DocumentSummary) -> String {
+    let mut line = format!(
+        "{} {}  {}  version {}  valid until {}",
+        d.document_type.name_en(),
+        d.number,
+        d.name_en,
+        d.version,
+        report::valid_until(d.expires_at)
+    );
+    if let Some(g) = d.guardian {
+        line.push_str(&format!("  dependent, guardian {g}"));
+    }
+    if d.needs_rebinding {
+        line.push_str("  needs re-binding (static codes only until reissued to this wallet)");
+    }
+    line
+}
+
+fn summary_json(d: &DocumentSummary) -> Value {
+    json!({
+        "number": d.number.to_string(),
+        "document_type": report::doc_name(d.document_type),
+        "version": d.version,
+        "name_en": d.name_en,
+        "name_ar": d.name_ar,
+        "birth_date": d.birth_date.map(|b| b.to_string()),
+        "expires_at": d.expires_at.0,
+        "valid_until": report::valid_until(d.expires_at),
+        "dependent": d.guardian.is_some(),
+        "guardian": d.guardian,
+        "needs_rebinding": d.needs_rebinding,
+        "imported_at": d.imported_at.0,
+    })
+}
+
+fn person_json(p: &Person) -> Value {
+    json!({
+        "name_en": p.name_en,
+        "name_ar": p.name_ar,
+        "birth_date": p.birth_date.map(|b| b.to_string()),
+        "dependent": p.is_dependent,
+        "documents": p.documents.iter().map(summary_json).collect::<Vec<_>>(),
+    })
+}
+
+fn show(path: &Path, number: u64, json: bool) -> Result<(), CliError> {
+    let wallet = open(path)?;
+    let held = wallet.document(number).map_err(wallet_error)?;
+    let needs_rebinding = wallet
+        .documents()
+        .map_err(wallet_error)?
+        .iter()
+        .any(|d| d.number == number && d.needs_rebinding);
+    let info = held.info();
+    let value_json = |value: &ClaimValue| match value {
+        ClaimValue::Bytes(b) => json!({"image_bytes": b.len()}),
+        other => report::claim_json(other),
+    };
+    if json {
+        println!(
+            "{}",
+            json!({
+                "number": number.to_string(),
+                "document_type": report::doc_name(info.document_type),
+                "version": info.document_version,
+                "issuer": info.issuer,
+                "kid": hex::encode(&info.kid),
+                "expires_at": info.expires_at().0,
+                "valid_until": report::valid_until(info.expires_at()),
+                "device_key": info.device_key.fingerprint(),
+                "guardian": info.guardian,
+                "needs_rebinding": needs_rebinding,
+                "claims": held.claims().iter().map(|(k, v)| (k.name().to_owned(), value_json(v))).collect::<serde_json::Map<_, _>>(),
+            })
+        );
+        return Ok(());
+    }
+    println!(
+        "{} / {}  {number}",
+        info.document_type.name_en(),
+        info.document_type.name_ar()
+    );
+    println!(
+        "  issuer:           {} (key {})",
+        info.issuer,
+        hex::encode(&info.kid)
+    );
+    println!("  version:          {}", info.document_version);
+    println!(
+        "  valid until:      {}",
+        report::valid_until(info.expires_at())
+    );
+    println!("  device key:       {}", info.device_key.fingerprint());
+    if let Some(g) = &info.guardian {
+        println!(
+            "  guardian:         {g} (a dependent's document, presented with the guardian's key)"
+        );
+    }
+    if needs_rebinding {
+        println!("  needs re-binding: this wallet lacks the device key; static codes only until reissued");
+    }
+    for (key, value) in held.claims() {
+        println!(
+            "  {:<17} {}   ({})",
+            format!("{}:", key.label_en()),
+            value.display(),
+            key.label_ar()
+        );
+    }
+    Ok(())
+}
+
+/// `full`, `identity`, `age18`, `age21`, or claim names separated by commas.
+fn parse_disclosure(text: &str) -> Result<Disclosure, CliError> {
+    match Profile::from_str(text.trim(), true) {
+        Ok(profile) => crate::disclosure(Some(profile), &[]),
+        Err(_) => {
+            let names: Vec<String> = text
+                .split(',')
+                .map(str::to_owned)
+                .filter(|n| !n.trim().is_empty())
+                .collect();
+            crate::disclosure(None, &names)
+        }
+    }
+}
+
+struct PresentRequest {
+    document: u64,
+    disclosure: Disclosure,
+    static_form: bool,
+    nonce: Option<Vec<u8>>,
+    at: hawiya_core::UnixTime,
+}
+
+fn present(
+    path: &Path,
+    request: &PresentRequest,
+    png: Option<&Path>,
+    json: bool,
+) -> Result<(), CliError> {
+    let wallet = open(path)?;
+    let presentation = if request.static_form {
+        wallet.present_static(request.document, &request.disclosure, request.at)
+    } else {
+        wallet.present(
+            request.document,
+            &request.disclosure,
+            request.nonce.as_deref(),
+            request.at,
+        )
+    }
+    .map_err(wallet_error)?;
+    let text = presentation.qr_text();
+    let qr = QrMatrix::encode(&text, EccLevel::M).map_err(|e| CliError::Input(e.to_string()))?;
+    if let Some(path) = png {
+        files::write_public(
+            path,
+            &qr.to_png(PNG_MODULE_PX)
+                .map_err(|e| CliError::Input(e.to_string()))?,
+        )?;
+    }
+    if json {
+        println!(
+            "{}",
+            json!({
+                "qr_text": text,
+                "mode": report::mode_name(presentation.mode()),
+                "disclosed": presentation.disclosed().iter().map(|k| k.name()).collect::<Vec<_>>(),
+                "bytes": presentation.bytes().len(),
+                "qr_version": qr.version(),
+                "presented_at": request.at.0,
+            })
+        );
+    } else {
+        println!("{text}");
+        eprintln!(
+            "disclosed: {}; {} bytes, QR version {} (ECC M)",
+            report::claim_list(presentation.disclosed()),
+            presentation.bytes().len(),
+            qr.version()
+        );
+    }
+    Ok(())
+}
+
+fn dependents(path: &Path, json: bool) -> Result<(), CliError> {
+    let wallet = open(path)?;
+    let people = wallet.dependents().map_err(wallet_error)?;
+    if json {
+        println!(
+            "{}",
+            json!({"dependents": people.iter().map(person_json).collect::<Vec<_>>()})
+        );
+    } else if people.is_empty() {
+        println!("no dependents in this wallet");
+    } else {
+        print!("{}", people_text(&people));
+    }
+    Ok(())
+}
+
+fn log_json(e: &LogEntry) -> Value {
+    json!({
+        "id": e.id,
+        "at": e.at.0,
+        "document_number": e.document_number.to_string(),
+        "document_type": report::doc_name(e.document_type),
+        "mode": report::mode_name(e.mode),
+        "disclosed": e.disclosed.iter().map(|k| k.name()).collect::<Vec<_>>(),
+    })
+}
+
+fn log(path: &Path, clear: bool, json: bool) -> Result<(), CliError> {
+    let wallet = open(path)?;
+    if clear {
+        let removed = wallet.clear_presentation_log().map_err(wallet_error)?;
+        if json {
+            println!("{}", json!({ "cleared": removed }));
+        } else {
+            println!("presentation log cleared: {removed} entries removed and purged");
+        }
+        return Ok(());
+    }
+    let entries = wallet.presentation_log().map_err(wallet_error)?;
+    if json {
+        println!(
+            "{}",
+            json!({"entries": entries.iter().map(log_json).collect::<Vec<_>>()})
+        );
+        return Ok(());
+    }
+    if entries.is_empty() {
+        println!("no presentations recorded");
+    }
+    for e in &entries {
+        println!(
+            "{:>4}  {}  {} {}  {}  {}",
+            e.id,
+            report::time_text(e.at),
+            e.document_type.name_en(),
+            e.document_number,
+            match e.mode {
+                Mode::DeviceBound => "device-bound",
+                Mode::Static => "static",
+            },
+            report::claim_list(&e.disclosed)
+        );
+    }
+    Ok(())
+}
+
+fn export(path: &Path, out: &Path) -> Result<(), CliError> {
+    let wallet = open(path)?;
+    let documents = wallet.documents().map_err(wallet_error)?.len();
+    let passphrase = passphrase(BACKUP_PASSPHRASE_ENV, "backup passphrase", true)?;
+    let backup = wallet
+        .export_backup(&passphrase, &options(), SystemClock.now())
+        .map_err(wallet_error)?;
+    files::write_secret(out, &backup)?;
+    println!(
+        "backup of {documents} document(s) and the presentation log written to {} ({} bytes, sealed with the backup passphrase)",
+        out.display(),
+        backup.len()
+    );
+    println!("device keys are never in a backup: restored documents need re-binding");
+    Ok(())
+}
+
+fn restore(from: &Path, path: &Path) -> Result<(), CliError> {
+    if path.exists() {
+        return Err(CliError::Usage(format!(
+            "{} already exists; restore into a new file",
+            path.display()
+        )));
+    }
+    let backup = files::read(from)?;
+    let backup_passphrase = passphrase(BACKUP_PASSPHRASE_ENV, "backup passphrase", false)?;
+    let passphrase = passphrase(PASSPHRASE_ENV, "new wallet passphrase", true)?;
+    let (wallet, restored) = Wallet::restore(
+        path,
+        &backup,
+        &backup_passphrase,
+        Protection::Passphrase(&passphrase),
+        &options(),
+        SystemClock.now(),
+    )
+    .map_err(wallet_error)?;
+    // Restore builds the file through SQLite, which gives it the default
+    // mode; the log and index files exist now, while the wallet is open.
+    restrict_wallet_files(path)?;
+    drop(wallet);
+    println!(
+        "restored {} document(s) and {} log entries into {}",
+        restored.documents,
+        restored.log_entries,
+        path.display()
+    );
+    println!(
+        "{} document(s) need re-binding: a backup never holds device keys, so until each is reissued to this wallet it can only be shown as a static code (--static)",
+        restored.needs_rebinding
+    );
+    println!(
+        "to re-bind: `hawiya wallet bind --wallet {} --nonce HEX --out request.cbor` with the issuer's nonce, \
+         ask the issuer to reissue each document (a new version) for that request, \
+         then `hawiya wallet renew --wallet {} --credential FILE --trust-list FILE`",
+        path.display(),
+        path.display()
+    );
+    Ok(())
+}
