@@ -304,6 +304,36 @@ fn renewal_replaces_purges_and_older_versions_are_refused() {
     ));
 }
 
+#[test]
+fn renew_refuses_a_document_not_yet_stored_and_renews_a_stored_one() {
+    let dir = temp_dir("renew-only");
+    let (wallet, key) = new_wallet(&dir);
+    let v1 = issue_to_wallet(&wallet, &key, &national_id_version(1), None);
+    let v2 = issue_to_wallet(&wallet, &key, &national_id_version(2), None);
+    let err = wallet.renew(&v2, &trust_list(), NOW).unwrap_err();
+    assert!(
+        matches!(err, WalletError::NotARenewal(1_234_567_890)),
+        "{err}"
+    );
+    assert!(wallet.documents().unwrap().is_empty(), "nothing was added");
+    wallet.import(&v1, &trust_list(), NOW).unwrap();
+    assert!(matches!(
+        wallet.renew(&v1, &trust_list(), NOW),
+        Err(WalletError::AlreadyStored { version: 1, .. })
+    ));
+    match wallet.renew(&v2, &trust_list(), NOW).unwrap() {
+        ImportOutcome::Renewed {
+            document,
+            replaced_version,
+        } => assert_eq!((document.version, replaced_version), (2, 1)),
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        wallet.renew(&v1, &trust_list(), NOW),
+        Err(WalletError::OlderVersion { .. })
+    ));
+}
+
 fn wallet_files(db: &Path) -> Vec<PathBuf> {
     ["", "-wal", "-shm"]
         .iter()

@@ -131,7 +131,7 @@ impl Wallet {
             let Inner { conn, session, .. } = &mut *inner;
             let session = session.as_ref().ok_or(WalletError::Locked)?;
             for held in &documents {
-                store::store(conn, &session.sealer, held, &[], now, false)?;
+                store::store(conn, &session.sealer, held, &[], now, false, false)?;
             }
             for entry in &log {
                 store::append_log(conn, &session.sealer, entry)?;

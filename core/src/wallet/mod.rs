@@ -163,6 +163,11 @@ pub enum WalletError {
         /// Version offered.
         offered: u32,
     },
+    /// [`Wallet::renew`] was given a document the wallet does not hold yet.
+    #[error(
+        "not a renewal: the wallet holds no version of document {0}; import it as a new document"
+    )]
+    NotARenewal(u64),
     /// No document with that number.
     #[error("no document {0} in the wallet")]
     NoSuchDocument(u64),

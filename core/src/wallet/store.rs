@@ -78,7 +78,35 @@ impl Wallet {
         {
             return Err(WalletError::NotBoundToWallet);
         }
-        store(conn, &session.sealer, &held, &keys, now, true)
+        store(conn, &session.sealer, &held, &keys, now, true, false)
+    }
+
+    /// Imports a renewal: as [`Wallet::import`], but refuses a document the
+    /// wallet does not hold yet, so a renewal screen cannot add a stranger's
+    /// document by mistake. The check and the replacement are one transaction.
+    ///
+    /// # Errors
+    /// [`WalletError::NotARenewal`] when no version of the document is
+    /// stored, and the errors of [`Wallet::import`].
+    pub fn renew(
+        &self,
+        credential: &[u8],
+        trust: &TrustList,
+        now: UnixTime,
+    ) -> Result<ImportOutcome, WalletError> {
+        let held = HeldCredential::from_bytes(credential)?;
+        check_trusted(&held, trust, now)?;
+        let mut inner = self.lock_inner();
+        let Inner { conn, session, .. } = &mut *inner;
+        let session = session.as_ref().ok_or(WalletError::Locked)?;
+        let keys = load_keys(conn, &session.sealer)?;
+        if !keys
+            .iter()
+            .any(|k| k.public == *held.info().device_key.as_bytes())
+        {
+            return Err(WalletError::NotBoundToWallet);
+        }
+        store(conn, &session.sealer, &held, &keys, now, true, true)
     }
 
     /// Every stored document, the holder's and dependents', newest first
@@ -365,6 +393,7 @@ fn find_document_in(
 /// Stores a checked credential: add, or renew (replace and purge) in one
 /// transaction. `check_guardian` requires a dependent's guardian document to
 /// be in the wallet (restores skip it: the guardian may come later in the file).
+/// `renewal_only` refuses a document with no stored version.
 pub(super) fn store(
     conn: &mut Connection,
     sealer: &Sealer,
@@ -372,6 +401,7 @@ pub(super) fn store(
     keys: &[KeyRecord],
     now: UnixTime,
     check_guardian: bool,
+    renewal_only: bool,
 ) -> Result<ImportOutcome, WalletError> {
     let number = document_number(held)?;
     let version = held.info().document_version;
@@ -408,6 +438,7 @@ pub(super) fn store(
             })
         }
         (Some(_), None) => return Err(WalletError::Tampered("a document without a version mark")),
+        (None, _) if renewal_only => return Err(WalletError::NotARenewal(number)),
         _ => {}
     }
     let replaced = match existing {

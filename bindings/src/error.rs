@@ -1,0 +1,494 @@
+//! Typed errors, one enum per concern, as Kotlin exceptions
+//! (`WalletException`, `VerifyException`, …) and Swift `Error`s.
+//!
+//! Messages say what went wrong and what to do next. They never contain a
+//! passphrase, a key, a document number, a name or a file path, so an app may
+//! log them; the few numbers they carry (attempts left, seconds to wait,
+//! versions) are not personal data.
+
+use hawiya_core as core;
+
+/// Why a wallet operation failed.
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+#[non_exhaustive]
+pub enum WalletError {
+    /// There is no wallet file at the path.
+    #[error("no wallet at that path; create one first")]
+    NotFound,
+    /// `create` or `restore` was asked to overwrite an existing file.
+    #[error("a file already exists at that path; open it, or choose another path")]
+    AlreadyExists,
+    /// The file is not a hawiya wallet (or its creation was interrupted).
+    #[error("this file is not a hawiya wallet (or its creation was interrupted); choose the right file or create a new wallet")]
+    NotAWallet,
+    /// The file was written by a newer version of the app.
+    #[error("the wallet uses schema {found}, newer than this app's {supported}; update the app")]
+    NewerSchema {
+        /// Schema version in the file.
+        found: u32,
+        /// Newest schema this build knows.
+        supported: u32,
+    },
+    /// The database is damaged.
+    #[error("the wallet file is damaged; restore it from a backup")]
+    Corrupt,
+    /// Another process or handle kept the wallet busy past the timeout.
+    #[error("the wallet is busy in another process or thread; try again")]
+    Busy,
+    /// Any other storage failure (disk full, permissions, I/O).
+    #[error("the wallet file could not be read or written ({reason})")]
+    Storage {
+        /// What the storage layer reported (no path, no data).
+        reason: String,
+    },
+    /// A sealed row failed to open or was rolled back: someone altered the file.
+    #[error("the wallet file was altered ({what}); restore it from a backup")]
+    Tampered {
+        /// Which part of the file.
+        what: String,
+    },
+    /// The wallet is locked; unlock it first.
+    #[error("the wallet is locked; unlock it first")]
+    Locked,
+    /// The passphrase or PIN is wrong. Nothing changed except the failure count.
+    #[error("wrong passphrase; {remaining} attempts left before the wallet locks")]
+    WrongPassphrase {
+        /// Attempts left before lockout.
+        remaining: u32,
+    },
+    /// Too many recent failures: wait before the next attempt.
+    #[error("too many failed attempts: wait {seconds} seconds before trying again")]
+    RetryLater {
+        /// Seconds until an attempt is allowed.
+        seconds: u64,
+    },
+    /// Too many consecutive failures: the wallet stays locked.
+    #[error(
+        "locked after {failures} failed attempts: restore the wallet from a backup or reset it"
+    )]
+    LockedOut {
+        /// The consecutive failures recorded.
+        failures: u32,
+    },
+    /// The wallet is protected the other way (passphrase vs. key source).
+    #[error("this wallet is protected by {expected}; unlock it that way")]
+    WrongProtection {
+        /// "a passphrase" or "the device key store".
+        expected: String,
+    },
+    /// The app's key source refused: the user did not authenticate.
+    /// Counted as a failed unlock.
+    #[error("the device key store refused: authenticate and try again")]
+    KeySourceRejected,
+    /// The app's key source failed (key invalidated, hardware error, or the
+    /// app's implementation threw). Not counted as a failed unlock.
+    #[error("the device key store is unavailable ({reason}); restore the wallet from a backup if the key was invalidated")]
+    KeySourceUnavailable {
+        /// What the key source reported.
+        reason: String,
+    },
+    /// The new PIN or passphrase is too easy to guess.
+    #[error("{reason}")]
+    WeakPasscode {
+        /// Which rule it broke.
+        kind: WeakPasscodeKind,
+        /// A sentence to show the holder (never contains the passcode).
+        reason: String,
+    },
+    /// Argon2id settings below OWASP's minimum or beyond sane limits.
+    #[error("key derivation settings are below OWASP's Argon2id minimum or too large")]
+    WeakKdf,
+    /// Invalid options.
+    #[error("invalid wallet options: {reason}")]
+    InvalidOptions {
+        /// What is wrong.
+        reason: String,
+    },
+    /// The bytes are not a readable hawiya credential.
+    #[error("not a hawiya credential ({reason})")]
+    InvalidCredential {
+        /// What is wrong with the format.
+        reason: String,
+    },
+    /// The issuer is not in the trust list, or the signature does not verify.
+    #[error("the credential is not signed by an issuer in the trust list; update the trust list or ask the issuer again")]
+    NotTrusted,
+    /// The issuer key was not valid when the credential was issued.
+    #[error("the issuer's key was not valid when this credential was issued")]
+    IssuerKeyNotValid,
+    /// The credential has expired.
+    #[error("the credential expired; ask the issuer for a renewal")]
+    Expired,
+    /// The credential is bound to a device key this wallet does not hold.
+    #[error("the credential is bound to another device's key; bind this wallet (binding request) and ask the issuer again")]
+    NotBoundToWallet,
+    /// A dependent's credential names a guardian whose document is not here.
+    #[error("this dependent's credential names a guardian document that is not in this wallet; import your own document first")]
+    GuardianNotInWallet,
+    /// The same version of this document is already stored.
+    #[error("version {version} of this document is already in the wallet")]
+    AlreadyStored {
+        /// Its version.
+        version: u32,
+    },
+    /// The offered version is older than (or equal to a purged) stored one.
+    #[error("this credential is version {offered}, older than the stored version {stored}; only renewals can replace a document")]
+    OlderVersion {
+        /// Version in the wallet.
+        stored: u64,
+        /// Version offered.
+        offered: u32,
+    },
+    /// `renew` was given a document the wallet does not hold yet.
+    #[error(
+        "not a renewal: the wallet holds no older version of this document; import it instead"
+    )]
+    NotARenewal,
+    /// No document with that number.
+    #[error("no such document in the wallet")]
+    NoSuchDocument,
+    /// The document is bound to a key this wallet no longer holds (restored
+    /// from backup): show it in static form until it is re-bound.
+    #[error("this document needs re-binding on this device: make a binding request and ask the issuer to reissue it")]
+    NeedsRebinding,
+    /// No device key with that public key, or its platform signer is not attached.
+    #[error("this wallet has no usable device key {fingerprint}; attach the platform signer or create a key")]
+    UnknownDeviceKey {
+        /// The key's short fingerprint (public data).
+        fingerprint: String,
+    },
+    /// The presentation request is not valid (empty or foreign disclosure,
+    /// bad nonce length).
+    #[error("cannot make this presentation: {reason}")]
+    InvalidPresentation {
+        /// What is wrong with the request.
+        reason: String,
+    },
+    /// A device signer (in the wallet, or the app's hardware signer) failed.
+    #[error("the device signer failed; unlock the device key and try again")]
+    SignerFailed,
+    /// A public key given by the app is not an Ed25519 key.
+    #[error("not a valid Ed25519 public key (32 bytes of a curve point)")]
+    InvalidPublicKey,
+    /// The backup file is not a hawiya backup, or was altered.
+    #[error("not a hawiya wallet backup, or the file was altered")]
+    NotABackup,
+    /// Wrong backup passphrase.
+    #[error("wrong backup passphrase")]
+    WrongBackupPassphrase,
+    /// The app's clock failed (its implementation threw).
+    #[error("the clock is unavailable ({reason})")]
+    ClockUnavailable {
+        /// What the clock reported.
+        reason: String,
+    },
+    /// A failure this version of the bindings does not know how to name.
+    #[error("unexpected wallet failure: {reason}")]
+    Other {
+        /// A description without personal data.
+        reason: String,
+    },
+}
+
+/// Which passcode rule a new PIN or passphrase broke.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
+pub enum WeakPasscodeKind {
+    /// A birth date of someone in the wallet.
+    BirthDate,
+    /// One of the most used PINs and passwords.
+    Common,
+    /// One character repeated.
+    RepeatedCharacter,
+    /// A short block repeated.
+    RepeatingPattern,
+    /// Consecutive digits, letters or keyboard keys.
+    Sequence,
+    /// Shorter than the minimum.
+    TooShort,
+    /// A rule this version of the bindings does not know.
+    Other,
+}
+
+impl From<core::WeakPasscode> for WeakPasscodeKind {
+    fn from(weak: core::WeakPasscode) -> Self {
+        match weak {
+            core::WeakPasscode::BirthDate => WeakPasscodeKind::BirthDate,
+            core::WeakPasscode::Common => WeakPasscodeKind::Common,
+            core::WeakPasscode::RepeatedCharacter => WeakPasscodeKind::RepeatedCharacter,
+            core::WeakPasscode::RepeatingPattern => WeakPasscodeKind::RepeatingPattern,
+            core::WeakPasscode::Sequence => WeakPasscodeKind::Sequence,
+            core::WeakPasscode::TooShort { .. } => WeakPasscodeKind::TooShort,
+            _ => WeakPasscodeKind::Other,
+        }
+    }
+}
+
+impl From<core::WalletError> for WalletError {
+    fn from(error: core::WalletError) -> Self {
+        use core::WalletError as E;
+        match error {
+            E::NotFound(_) => WalletError::NotFound,
+            E::AlreadyExists(_) => WalletError::AlreadyExists,
+            E::NotAWallet => WalletError::NotAWallet,
+            E::NewerSchema { found, supported } => WalletError::NewerSchema { found, supported },
+            E::Corrupt(_) => WalletError::Corrupt,
+            E::Busy => WalletError::Busy,
+            E::Storage(reason) => WalletError::Storage { reason },
+            E::Tampered(what) => WalletError::Tampered { what: what.into() },
+            E::Locked => WalletError::Locked,
+            E::WrongPassphrase { remaining } => WalletError::WrongPassphrase { remaining },
+            E::Blocked(core::UnlockBlocked::RetryAfter { seconds }) => {
+                WalletError::RetryLater { seconds }
+            }
+            E::Blocked(core::UnlockBlocked::LockedOut { failures }) => {
+                WalletError::LockedOut { failures }
+            }
+            E::Blocked(other) => WalletError::Other {
+                reason: other.to_string(),
+            },
+            E::WrongProtection { expected } => WalletError::WrongProtection {
+                expected: expected.into(),
+            },
+            E::KeySource(core::KeySourceError::Rejected) => WalletError::KeySourceRejected,
+            E::KeySource(core::KeySourceError::Unavailable(reason)) => {
+                WalletError::KeySourceUnavailable { reason }
+            }
+            E::KeySource(other) => WalletError::KeySourceUnavailable {
+                reason: other.to_string(),
+            },
+            E::WeakPasscode(weak) => WalletError::WeakPasscode {
+                kind: weak.into(),
+                reason: weak.to_string(),
+            },
+            E::WeakKdf => WalletError::WeakKdf,
+            E::InvalidOptions(reason) => WalletError::InvalidOptions {
+                reason: reason.into(),
+            },
+            E::Format(format) => WalletError::InvalidCredential {
+                reason: format.to_string(),
+            },
+            E::NotTrusted => WalletError::NotTrusted,
+            E::IssuerKeyNotValid => WalletError::IssuerKeyNotValid,
+            E::Expired => WalletError::Expired,
+            E::NotBoundToWallet => WalletError::NotBoundToWallet,
+            E::GuardianNotInWallet(_) => WalletError::GuardianNotInWallet,
+            E::AlreadyStored { version, .. } => WalletError::AlreadyStored { version },
+            E::OlderVersion {
+                stored, offered, ..
+            } => WalletError::OlderVersion { stored, offered },
+            E::NotARenewal(_) => WalletError::NotARenewal,
+            E::NoSuchDocument(_) => WalletError::NoSuchDocument,
+            E::NeedsRebinding(_) => WalletError::NeedsRebinding,
+            E::UnknownDeviceKey(fingerprint) => WalletError::UnknownDeviceKey { fingerprint },
+            E::Present(present) => present_error(present),
+            E::Key(core::KeyError::InvalidPublicKey) => WalletError::InvalidPublicKey,
+            E::Key(_) => WalletError::SignerFailed,
+            E::NotABackup => WalletError::NotABackup,
+            E::WrongBackupPassphrase => WalletError::WrongBackupPassphrase,
+            other => WalletError::Other {
+                reason: other.to_string(),
+            },
+        }
+    }
+}
+
+fn present_error(error: core::PresentError) -> WalletError {
+    match error {
+        core::PresentError::Signer(core::KeyError::InvalidPublicKey) => {
+            WalletError::InvalidPublicKey
+        }
+        core::PresentError::Signer(_) => WalletError::SignerFailed,
+        other => WalletError::InvalidPresentation {
+            reason: other.to_string(),
+        },
+    }
+}
+
+/// Why a trust list or status list was refused, or a verifier could not run.
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+#[non_exhaustive]
+pub enum VerifyError {
+    /// The bytes are not a trust list or status list.
+    #[error("not a hawiya trust list or status list ({reason})")]
+    Malformed {
+        /// What is wrong with the format.
+        reason: String,
+    },
+    /// The root (trust list) or issuer (status list) signature does not verify.
+    #[error(
+        "the signature does not verify with the pinned key; get the list from your issuer again"
+    )]
+    BadSignature,
+    /// The trust list is older than one already accepted.
+    #[error("trust list version {offered} is older than version {seen} already in use; refusing to roll back")]
+    Rollback {
+        /// The version offered.
+        offered: u64,
+        /// The newest version seen.
+        seen: u64,
+    },
+    /// The trust list names one key id twice.
+    #[error("the trust list names a key id twice")]
+    DuplicateKeyId,
+    /// The status list is signed by a key the trust list does not have.
+    #[error("the status list is signed by a key not in the trust list")]
+    UnknownIssuerKey,
+    /// The status list was signed outside its key's validity period.
+    #[error("the status list was signed outside its key's validity period; refusing it")]
+    KeyNotValid,
+    /// The status list's address is not its issuer's.
+    #[error("the status list address does not match the trust list entry of its signing key")]
+    WrongAddress,
+    /// A public key given by the app is not an Ed25519 key.
+    #[error("not a valid Ed25519 public key (32 bytes of a curve point)")]
+    InvalidPublicKey,
+    /// The app's clock failed (its implementation threw).
+    #[error("the clock is unavailable ({reason})")]
+    ClockUnavailable {
+        /// What the clock reported.
+        reason: String,
+    },
+    /// A failure this version of the bindings does not know how to name.
+    #[error("unexpected verifier failure: {reason}")]
+    Other {
+        /// A description without personal data.
+        reason: String,
+    },
+}
+
+impl From<core::TrustListError> for VerifyError {
+    fn from(error: core::TrustListError) -> Self {
+        use core::TrustListError as E;
+        match error {
+            E::DuplicateKid { .. } => VerifyError::DuplicateKeyId,
+            E::Format(format) => VerifyError::Malformed {
+                reason: format.to_string(),
+            },
+            E::Rollback { offered, seen } => VerifyError::Rollback { offered, seen },
+            E::Signature => VerifyError::BadSignature,
+            other => VerifyError::Other {
+                reason: other.to_string(),
+            },
+        }
+    }
+}
+
+impl From<core::StatusListError> for VerifyError {
+    fn from(error: core::StatusListError) -> Self {
+        use core::StatusListError as E;
+        match error {
+            E::Format(format) => VerifyError::Malformed {
+                reason: format.to_string(),
+            },
+            E::UnknownIssuerKey => VerifyError::UnknownIssuerKey,
+            E::KeyNotValid => VerifyError::KeyNotValid,
+            E::Signature => VerifyError::BadSignature,
+            E::WrongAddress => VerifyError::WrongAddress,
+            other => VerifyError::Other {
+                reason: other.to_string(),
+            },
+        }
+    }
+}
+
+/// Why the test issuer could not issue or sign.
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+#[non_exhaustive]
+pub enum IssueError {
+    /// The binding request is not readable.
+    #[error("not a binding request ({reason})")]
+    MalformedBindingRequest {
+        /// What is wrong with the format.
+        reason: String,
+    },
+    /// The binding request's signature does not verify with its key.
+    #[error(
+        "binding request signature does not verify: the device did not prove it holds the key"
+    )]
+    BindingSignature,
+    /// The binding request answers a different nonce.
+    #[error("binding request answers a different nonce; bind again with the current nonce")]
+    NonceMismatch,
+    /// The claims are not a valid document.
+    #[error("invalid claims: {reason}")]
+    InvalidClaims {
+        /// Which field is wrong and why (field names only, never values).
+        reason: String,
+    },
+    /// The document's expiry date is already past at issuance.
+    #[error("the document's expiry date is already past at issuance")]
+    AlreadyExpired,
+    /// The guardian's document number is not valid, or is the dependent's own.
+    #[error("the guardian's document number is not a valid guardian for this document")]
+    InvalidGuardian,
+    /// Issuer settings, a status index or a time value are out of range.
+    #[error("invalid issuer input: {reason}")]
+    InvalidInput {
+        /// What is wrong.
+        reason: String,
+    },
+    /// A failure this version of the bindings does not know how to name.
+    #[error("unexpected issuer failure: {reason}")]
+    Other {
+        /// A description without personal data.
+        reason: String,
+    },
+}
+
+impl From<core::IssueError> for IssueError {
+    fn from(error: core::IssueError) -> Self {
+        use core::IssueError as E;
+        match error {
+            E::BindingSignature => IssueError::BindingSignature,
+            E::Claims(claims) => IssueError::InvalidClaims {
+                reason: claims.to_string(),
+            },
+            E::AlreadyExpired => IssueError::AlreadyExpired,
+            E::Config(reason) => IssueError::InvalidInput {
+                reason: reason.into(),
+            },
+            E::GuardianIsDependent | E::GuardianNumber => IssueError::InvalidGuardian,
+            E::NonceMismatch => IssueError::NonceMismatch,
+            E::TimeBeforeEpoch => IssueError::InvalidInput {
+                reason: "issuance time is before 1970-01-01".into(),
+            },
+            other => IssueError::Other {
+                reason: other.to_string(),
+            },
+        }
+    }
+}
+
+impl From<core::StatusListError> for IssueError {
+    fn from(error: core::StatusListError) -> Self {
+        IssueError::InvalidInput {
+            reason: error.to_string(),
+        }
+    }
+}
+
+impl From<core::TrustListError> for IssueError {
+    fn from(error: core::TrustListError) -> Self {
+        IssueError::InvalidInput {
+            reason: error.to_string(),
+        }
+    }
+}
+
+/// Why a QR code could not be rendered or read.
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+#[non_exhaustive]
+pub enum QrError {
+    /// The text does not fit a QR code, or is not QR alphanumeric text.
+    #[error("cannot encode this text as a QR code ({reason})")]
+    Encode {
+        /// What is wrong.
+        reason: String,
+    },
+    /// The image is not a PNG, holds no QR code, or the code is unreadable.
+    #[error("no readable QR code in this image ({reason})")]
+    Decode {
+        /// What went wrong.
+        reason: String,
+    },
+}

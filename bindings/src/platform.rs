@@ -1,0 +1,197 @@
+//! What the platform owns, implemented by the app in Kotlin or Swift: the key
+//! store that protects the wallet's data key ([`KeySource`]), an optional
+//! hardware-backed device signer ([`DeviceSigner`]), and the clock
+//! ([`Clock`]).
+//!
+//! Every method returns a typed error. If the app's implementation throws
+//! anything else, uniffi hands Rust an `UnexpectedUniFFICallbackError`, which
+//! becomes the "unavailable" variant here: a failed call, never a crash.
+
+use std::sync::Arc;
+
+use hawiya_core as core;
+use uniffi::UnexpectedUniFFICallbackError;
+use zeroize::Zeroizing;
+
+/// Why the app's key source could not wrap or unwrap the data key.
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+pub enum KeySourceError {
+    /// The user did not authenticate (wrong biometrics or passcode,
+    /// cancelled). Counted as a failed unlock.
+    #[error("the device key store refused: authenticate and try again")]
+    Rejected,
+    /// The platform key is missing, invalidated or the hardware failed. Not
+    /// counted as a failed unlock.
+    #[error("the device key store is unavailable ({reason})")]
+    Unavailable {
+        /// What failed (no key material).
+        reason: String,
+    },
+}
+
+impl From<UnexpectedUniFFICallbackError> for KeySourceError {
+    fn from(error: UnexpectedUniFFICallbackError) -> Self {
+        KeySourceError::Unavailable {
+            reason: format!("the key source threw: {}", error.reason),
+        }
+    }
+}
+
+/// A platform key store (Android Keystore, iOS Keychain / Secure Enclave)
+/// that wraps and unwraps the wallet's 32-byte data key, typically with a key
+/// that needs biometrics or the device passcode for each use. The wallet
+/// stores only what `wrap` returns.
+#[uniffi::export(foreign)]
+pub trait KeySource: Send + Sync {
+    /// Encrypts the data key with a key that never leaves the platform.
+    fn wrap(&self, data_key: Vec<u8>) -> Result<Vec<u8>, KeySourceError>;
+    /// Decrypts a data key this source wrapped. Return `Rejected` when the
+    /// user failed to authenticate, `Unavailable` when the key is gone.
+    fn unwrap(&self, wrapped: Vec<u8>) -> Result<Vec<u8>, KeySourceError>;
+}
+
+/// Adapts the app's key source to the core's trait.
+pub(crate) struct KeySourceAdapter(pub(crate) Arc<dyn KeySource>);
+
+impl core::KeySource for KeySourceAdapter {
+    fn wrap(&self, data_key: &[u8]) -> Result<Vec<u8>, core::KeySourceError> {
+        self.0.wrap(data_key.to_vec()).map_err(to_core)
+    }
+
+    fn unwrap(&self, wrapped: &[u8]) -> Result<Vec<u8>, core::KeySourceError> {
+        // The core zeroizes what this returns once it has used it.
+        self.0.unwrap(wrapped.to_vec()).map_err(to_core)
+    }
+}
+
+fn to_core(error: KeySourceError) -> core::KeySourceError {
+    match error {
+        KeySourceError::Rejected => core::KeySourceError::Rejected,
+        KeySourceError::Unavailable { reason } => core::KeySourceError::Unavailable(reason),
+    }
+}
+
+/// Why the app's device signer could not sign.
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+pub enum SignerError {
+    /// The user cancelled or failed authentication for the key.
+    #[error("the device signer refused: authenticate and try again")]
+    Rejected,
+    /// The key is gone or the hardware failed.
+    #[error("the device signer is unavailable ({reason})")]
+    Unavailable {
+        /// What failed (no key material).
+        reason: String,
+    },
+}
+
+impl From<UnexpectedUniFFICallbackError> for SignerError {
+    fn from(error: UnexpectedUniFFICallbackError) -> Self {
+        SignerError::Unavailable {
+            reason: format!("the device signer threw: {}", error.reason),
+        }
+    }
+}
+
+/// A hardware-backed Ed25519 device key the app holds (e.g. Android
+/// StrongBox or a Secure Enclave-backed key). Optional: by default the wallet
+/// keeps its own device key sealed in the database.
+#[uniffi::export(foreign)]
+pub trait DeviceSigner: Send + Sync {
+    /// The 32-byte Ed25519 public key.
+    fn public_key(&self) -> Result<Vec<u8>, SignerError>;
+    /// A 64-byte Ed25519 signature over `message`.
+    fn sign(&self, message: Vec<u8>) -> Result<Vec<u8>, SignerError>;
+}
+
+/// Adapts the app's signer to the core's trait; the public key is read once.
+pub(crate) struct SignerAdapter {
+    signer: Arc<dyn DeviceSigner>,
+    public: core::PublicKey,
+}
+
+impl SignerAdapter {
+    /// Reads the signer's public key; `None` if the signer fails or returns
+    /// something that is not an Ed25519 key.
+    pub(crate) fn new(signer: Arc<dyn DeviceSigner>) -> Result<SignerAdapter, core::KeyError> {
+        let bytes = signer
+            .public_key()
+            .map_err(|_| core::KeyError::SignerFailed)?;
+        let public = core::PublicKey::from_bytes(&bytes)?;
+        Ok(SignerAdapter { signer, public })
+    }
+}
+
+impl core::DeviceSigner for SignerAdapter {
+    fn public_key(&self) -> core::PublicKey {
+        self.public
+    }
+
+    fn sign(&self, message: &[u8]) -> Result<[u8; core::SIGNATURE_LEN], core::KeyError> {
+        let signature = self
+            .signer
+            .sign(message.to_vec())
+            .map_err(|_| core::KeyError::SignerFailed)?;
+        signature
+            .as_slice()
+            .try_into()
+            .map_err(|_| core::KeyError::SignerFailed)
+    }
+}
+
+/// Why the app's clock could not tell the time.
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+pub enum ClockError {
+    /// The clock failed.
+    #[error("the clock is unavailable ({reason})")]
+    Unavailable {
+        /// What failed.
+        reason: String,
+    },
+}
+
+impl From<UnexpectedUniFFICallbackError> for ClockError {
+    fn from(error: UnexpectedUniFFICallbackError) -> Self {
+        ClockError::Unavailable {
+            reason: format!("the clock threw: {}", error.reason),
+        }
+    }
+}
+
+/// Where "now" comes from, when the app wants to decide (tests, a trusted
+/// network time). Without one, the operating system's clock is used.
+#[uniffi::export(foreign)]
+pub trait Clock: Send + Sync {
+    /// Seconds since 1970-01-01T00:00:00Z.
+    fn now_unix_seconds(&self) -> Result<i64, ClockError>;
+}
+
+/// The clock a wallet or verifier uses: the app's or the system's.
+#[derive(Clone)]
+pub(crate) enum TimeSource {
+    /// The operating system's clock.
+    System,
+    /// The app's clock.
+    App(Arc<dyn Clock>),
+}
+
+impl TimeSource {
+    pub(crate) fn from_option(clock: Option<Arc<dyn Clock>>) -> TimeSource {
+        clock.map_or(TimeSource::System, TimeSource::App)
+    }
+
+    /// The current time, or the clock's failure reason.
+    pub(crate) fn now(&self) -> Result<core::UnixTime, String> {
+        use core::Clock as _;
+        match self {
+            TimeSource::System => Ok(core::SystemClock.now()),
+            TimeSource::App(clock) => clock
+                .now_unix_seconds()
+                .map(core::UnixTime)
+                .map_err(|e| e.to_string()),
+        }
+    }
+}
+
+/// A passphrase the host passed in, zeroized when dropped.
+pub(crate) type Secret = Zeroizing<String>;

@@ -1,0 +1,103 @@
+//! A presentation ready to show: its QR text, the QR module matrix to draw,
+//! an SVG, and how long verifiers will accept it.
+
+use hawiya_core as core;
+
+use crate::error::QrError;
+use crate::model::{ClaimKey, Mode, QrCode};
+
+/// Pixels per module in [`Presentation::svg`].
+const SVG_MODULE_PX: u32 = 8;
+
+/// A presentation made by the wallet. Plain data: keep it as long as it is
+/// on screen, and make a new one before `expires_at`.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct Presentation {
+    /// The QR text (`HW1:` + Base45), for the app's own QR renderer.
+    pub qr_text: String,
+    /// The QR code (error correction M) as a module matrix.
+    pub qr: QrCode,
+    /// The same QR code as an SVG document (8 px per module, with quiet zone).
+    pub svg: String,
+    /// Device-bound or static.
+    pub mode: Mode,
+    /// The claims it shows.
+    pub disclosed: Vec<ClaimKey>,
+    /// When it was made (seconds since 1970).
+    pub created_at: i64,
+    /// When a verifier with the default policy stops accepting it (seconds
+    /// since 1970): `created_at` plus the default freshness window for a
+    /// device-bound code, the credential's expiry for a static one.
+    pub expires_at: i64,
+    /// Its size in bytes before Base45 (what the QR version depends on).
+    pub size_bytes: u32,
+}
+
+impl Presentation {
+    /// Renders a core presentation made at `created_at`. `static_expiry` is
+    /// the credential's expiry, for a static presentation.
+    pub(crate) fn new(
+        made: &core::Presentation,
+        created_at: core::UnixTime,
+        static_expiry: Option<core::UnixTime>,
+    ) -> Result<Presentation, QrError> {
+        let qr_text = made.qr_text();
+        let matrix = encode(&qr_text)?;
+        let expires_at = match (made.mode(), static_expiry) {
+            (core::Mode::Static, Some(expiry)) => expiry.0,
+            _ => created_at
+                .0
+                .saturating_add(i64::from(core::Policy::default().freshness_secs)),
+        };
+        Ok(Presentation {
+            svg: matrix.to_svg(SVG_MODULE_PX),
+            qr: qr_code(&matrix),
+            qr_text,
+            mode: made.mode().into(),
+            disclosed: made
+                .disclosed()
+                .iter()
+                .filter_map(|k| ClaimKey::from_core(*k))
+                .collect(),
+            created_at: created_at.0,
+            expires_at,
+            size_bytes: u32::try_from(made.bytes().len()).unwrap_or(u32::MAX),
+        })
+    }
+}
+
+fn encode(text: &str) -> Result<core::QrMatrix, QrError> {
+    core::QrMatrix::encode(text, core::EccLevel::M).map_err(|e| QrError::Encode {
+        reason: e.to_string(),
+    })
+}
+
+fn qr_code(matrix: &core::QrMatrix) -> QrCode {
+    QrCode {
+        version: matrix.version(),
+        size: u32::try_from(matrix.width()).unwrap_or(u32::MAX),
+        modules: matrix.rows().into_iter().flatten().collect(),
+    }
+}
+
+/// The QR code (error correction M) for any hawiya QR text, e.g. to redraw a
+/// presentation at another size.
+#[uniffi::export]
+pub fn qr_code_for_text(text: String) -> Result<QrCode, QrError> {
+    Ok(qr_code(&encode(&text)?))
+}
+
+/// An SVG document of the QR code for `text`, `module_px` pixels per module.
+#[uniffi::export]
+pub fn qr_svg_for_text(text: String, module_px: u32) -> Result<String, QrError> {
+    Ok(encode(&text)?.to_svg(module_px.max(1)))
+}
+
+/// Reads the QR text from a PNG image (a screenshot or a camera frame saved
+/// as PNG), for verifiers without a platform barcode scanner.
+#[uniffi::export]
+pub fn read_qr_png(png: Vec<u8>) -> Result<String, QrError> {
+    core::decode_png(&png).map_err(|e| QrError::Decode {
+        reason: e.to_string(),
+    })
+}

@@ -1,0 +1,137 @@
+//! The verifier side: a root-signed trust list, status lists, and the
+//! verifier that turns QR text into a verdict.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use hawiya_core as core;
+
+use crate::error::VerifyError;
+use crate::model::{Policy, TrustedIssuer, Verdict};
+use crate::platform::{Clock, TimeSource};
+
+/// A trust list whose root signature was checked against the pinned root
+/// key. Immutable; share it freely between wallets and verifiers.
+#[derive(Debug, uniffi::Object)]
+pub struct TrustList {
+    inner: core::TrustList,
+}
+
+impl TrustList {
+    pub(crate) fn core(&self) -> &core::TrustList {
+        &self.inner
+    }
+
+    pub(crate) fn from_core(inner: core::TrustList) -> Arc<TrustList> {
+        Arc::new(TrustList { inner })
+    }
+}
+
+#[uniffi::export]
+impl TrustList {
+    /// Reads a signed trust list and checks its signature with the root
+    /// public key the app pins (32 bytes).
+    #[uniffi::constructor]
+    pub fn from_signed(
+        signed: Vec<u8>,
+        root_public_key: Vec<u8>,
+    ) -> Result<Arc<TrustList>, VerifyError> {
+        let root = core::PublicKey::from_bytes(&root_public_key)
+            .map_err(|_| VerifyError::InvalidPublicKey)?;
+        Ok(TrustList::from_core(core::TrustList::from_signed(
+            &signed, &root,
+        )?))
+    }
+
+    /// The list's version (a verifier refuses an older one).
+    pub fn version(&self) -> u64 {
+        self.inner.version
+    }
+
+    /// When it was issued (seconds since 1970).
+    pub fn issued_at(&self) -> i64 {
+        self.inner.issued_at.0
+    }
+
+    /// The issuer keys it names.
+    pub fn issuers(&self) -> Vec<TrustedIssuer> {
+        self.inner.issuers.iter().map(TrustedIssuer::from).collect()
+    }
+}
+
+/// Verifies presentations offline and remembers recent ones to stop
+/// replays. Safe to call from any thread (calls run one at a time).
+#[derive(uniffi::Object)]
+pub struct Verifier {
+    inner: Mutex<core::Verifier>,
+    time: TimeSource,
+}
+
+impl Verifier {
+    fn lock(&self) -> MutexGuard<'_, core::Verifier> {
+        // Verification leaves no half-made state behind: carry on after a
+        // panic elsewhere.
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn now(&self) -> Result<core::UnixTime, VerifyError> {
+        self.time
+            .now()
+            .map_err(|reason| VerifyError::ClockUnavailable { reason })
+    }
+}
+
+#[uniffi::export]
+impl Verifier {
+    /// A verifier over a checked trust list with a policy (`defaultPolicy()`
+    /// suits a clerk scanning a phone). `clock`: `null`/`nil` for the system clock.
+    #[uniffi::constructor]
+    pub fn new(
+        trust_list: Arc<TrustList>,
+        policy: Policy,
+        clock: Option<Arc<dyn Clock>>,
+    ) -> Arc<Verifier> {
+        Arc::new(Verifier {
+            inner: Mutex::new(core::Verifier::new(
+                trust_list.inner.clone(),
+                policy.to_core(),
+            )),
+            time: TimeSource::from_option(clock),
+        })
+    }
+
+    /// Replaces the trust list with a newer one; an older version is refused.
+    pub fn update_trust_list(&self, trust_list: Arc<TrustList>) -> Result<(), VerifyError> {
+        Ok(self.lock().update_trust_list(trust_list.inner.clone())?)
+    }
+
+    /// The version of the trust list in use.
+    pub fn trust_list_version(&self) -> u64 {
+        self.lock().trust_list().version
+    }
+
+    /// Adds a signed status list (revocations) after checking it against the
+    /// trust list; an older list for the same address never replaces a newer one.
+    pub fn add_status_list(&self, signed: Vec<u8>) -> Result<(), VerifyError> {
+        let mut verifier = self.lock();
+        let list = core::SignedStatusList::from_signed(&signed, verifier.trust_list())?;
+        verifier.add_status_list(list);
+        Ok(())
+    }
+
+    /// Verifies QR text now (by the verifier's clock). When the verifier
+    /// showed the holder a nonce, pass it so the code must answer it.
+    /// Never throws for a bad code: the verdict says what failed.
+    pub fn verify(
+        &self,
+        qr_text: String,
+        expected_nonce: Option<Vec<u8>>,
+    ) -> Result<Verdict, VerifyError> {
+        let now = self.now()?;
+        Ok(self
+            .lock()
+            .verify(&qr_text, now, expected_nonce.as_deref())
+            .into())
+    }
+}

@@ -1,0 +1,458 @@
+//! The holder's encrypted wallet, as one object the app keeps for as long as
+//! the wallet screen lives.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use hawiya_core as core;
+
+use crate::error::{QrError, WalletError};
+use crate::model::{
+    AttemptState, Claim, DeviceKeyInfo, DocumentDetails, DocumentSummary, ImportOutcome, LogEntry,
+    Person, RestoredWallet, UnlockOutcome, WalletOptions,
+};
+use crate::platform::{
+    Clock, DeviceSigner, KeySource, KeySourceAdapter, Secret, SignerAdapter, TimeSource,
+};
+use crate::presentation::Presentation;
+use crate::trust::TrustList;
+
+/// An open wallet file. Safe to call from any thread: each call takes the
+/// wallet's internal lock (calls run one at a time), and other processes are
+/// coordinated by SQLite. Close it (Kotlin `close()`/`use {}`, Swift: drop
+/// the last reference) to release the file; locking it forgets the data key.
+#[derive(uniffi::Object)]
+pub struct Wallet {
+    inner: core::Wallet,
+    options: core::WalletOptions,
+    time: TimeSource,
+}
+
+fn clock_error(reason: String) -> WalletError {
+    WalletError::ClockUnavailable { reason }
+}
+
+impl Wallet {
+    fn wrap(inner: core::Wallet, options: core::WalletOptions, time: TimeSource) -> Arc<Wallet> {
+        Arc::new(Wallet {
+            inner,
+            options,
+            time,
+        })
+    }
+
+    fn now(&self) -> Result<core::UnixTime, WalletError> {
+        self.time.now().map_err(clock_error)
+    }
+
+    fn summaries(docs: Vec<core::DocumentSummary>) -> impl Iterator<Item = DocumentSummary> {
+        docs.into_iter().filter_map(DocumentSummary::from_core)
+    }
+
+    fn outcome(outcome: core::ImportOutcome) -> Result<ImportOutcome, WalletError> {
+        let unknown = || WalletError::Other {
+            reason: "a document type this version of the bindings does not know".into(),
+        };
+        Ok(match outcome {
+            core::ImportOutcome::Added(doc) => ImportOutcome::Added {
+                document: DocumentSummary::from_core(doc).ok_or_else(unknown)?,
+            },
+            core::ImportOutcome::Renewed {
+                document,
+                replaced_version,
+            } => ImportOutcome::Renewed {
+                document: DocumentSummary::from_core(document).ok_or_else(unknown)?,
+                replaced_version,
+            },
+        })
+    }
+}
+
+/// Reads a public key the app passes in.
+fn public_key(bytes: &[u8]) -> Result<core::PublicKey, WalletError> {
+    core::PublicKey::from_bytes(bytes).map_err(|_| WalletError::InvalidPublicKey)
+}
+
+#[uniffi::export]
+impl Wallet {
+    /// Creates a new wallet file protected by a PIN or passphrase (Argon2id),
+    /// unlocked. Trivial passcodes are refused (`WeakPasscode`). The
+    /// passphrase is zeroized in Rust memory after use. `clock`: `null`/`nil`
+    /// for the system clock.
+    #[uniffi::constructor]
+    pub fn create_with_passphrase(
+        path: String,
+        passphrase: String,
+        options: WalletOptions,
+        clock: Option<Arc<dyn Clock>>,
+    ) -> Result<Arc<Wallet>, WalletError> {
+        let passphrase = Secret::new(passphrase);
+        let options = options.to_core();
+        let inner = core::Wallet::create(
+            &PathBuf::from(path),
+            core::Protection::Passphrase(&passphrase),
+            &options,
+        )?;
+        Ok(Wallet::wrap(inner, options, TimeSource::from_option(clock)))
+    }
+
+    /// Creates a new wallet file whose data key is wrapped by the app's key
+    /// source (Android Keystore, iOS Keychain), unlocked.
+    #[uniffi::constructor]
+    pub fn create_with_key_source(
+        path: String,
+        key_source: Arc<dyn KeySource>,
+        options: WalletOptions,
+        clock: Option<Arc<dyn Clock>>,
+    ) -> Result<Arc<Wallet>, WalletError> {
+        let options = options.to_core();
+        let source = KeySourceAdapter(key_source);
+        let inner = core::Wallet::create(
+            &PathBuf::from(path),
+            core::Protection::KeySource(&source),
+            &options,
+        )?;
+        Ok(Wallet::wrap(inner, options, TimeSource::from_option(clock)))
+    }
+
+    /// Opens an existing wallet file, locked.
+    #[uniffi::constructor]
+    pub fn open(
+        path: String,
+        options: WalletOptions,
+        clock: Option<Arc<dyn Clock>>,
+    ) -> Result<Arc<Wallet>, WalletError> {
+        let options = options.to_core();
+        let inner = core::Wallet::open(&PathBuf::from(path), &options)?;
+        Ok(Wallet::wrap(inner, options, TimeSource::from_option(clock)))
+    }
+
+    /// Whether the wallet is unlocked.
+    pub fn is_unlocked(&self) -> bool {
+        self.inner.is_unlocked()
+    }
+
+    /// Forgets the data key until the next unlock (call when the app goes to
+    /// the background).
+    pub fn lock(&self) {
+        self.inner.lock();
+    }
+
+    /// Unlocks with the PIN or passphrase. A wrong one is counted in the
+    /// file (surviving restarts); further attempts are throttled
+    /// (`RetryLater`) and finally refused (`LockedOut`).
+    pub fn unlock_with_passphrase(&self, passphrase: String) -> Result<UnlockOutcome, WalletError> {
+        let passphrase = Secret::new(passphrase);
+        let outcome = self
+            .inner
+            .unlock(core::Protection::Passphrase(&passphrase), self.now()?)?;
+        Ok(UnlockOutcome {
+            weak_passcode: outcome.weak_passcode.map(Into::into),
+        })
+    }
+
+    /// Unlocks with the app's key source. A `Rejected` answer counts as a
+    /// failed attempt; `Unavailable` (or a throwing implementation) does not.
+    pub fn unlock_with_key_source(
+        &self,
+        key_source: Arc<dyn KeySource>,
+    ) -> Result<UnlockOutcome, WalletError> {
+        let source = KeySourceAdapter(key_source);
+        let outcome = self
+            .inner
+            .unlock(core::Protection::KeySource(&source), self.now()?)?;
+        Ok(UnlockOutcome {
+            weak_passcode: outcome.weak_passcode.map(Into::into),
+        })
+    }
+
+    /// Failed unlock attempts so far.
+    pub fn failed_attempts(&self) -> Result<AttemptState, WalletError> {
+        let state = self.inner.failed_attempts()?;
+        Ok(AttemptState {
+            failures: state.failures,
+            last_failure: state.last_failure.map(|t| t.0),
+        })
+    }
+
+    /// Replaces the protection with a new PIN or passphrase (trivial ones and
+    /// birth dates of anyone in the wallet are refused). Needs an unlocked wallet.
+    pub fn change_passphrase(&self, new_passphrase: String) -> Result<(), WalletError> {
+        let passphrase = Secret::new(new_passphrase);
+        Ok(self
+            .inner
+            .change_protection(core::Protection::Passphrase(&passphrase), &self.options)?)
+    }
+
+    /// Moves the wallet's protection to the app's key source. Needs an
+    /// unlocked wallet.
+    pub fn change_to_key_source(&self, key_source: Arc<dyn KeySource>) -> Result<(), WalletError> {
+        let source = KeySourceAdapter(key_source);
+        Ok(self
+            .inner
+            .change_protection(core::Protection::KeySource(&source), &self.options)?)
+    }
+
+    /// Generates a device key inside the wallet; returns its 32-byte public
+    /// key (what the issuer binds credentials to).
+    pub fn create_device_key(&self) -> Result<Vec<u8>, WalletError> {
+        Ok(self.inner.create_device_key()?.as_bytes().to_vec())
+    }
+
+    /// Registers the app's hardware-backed signer; returns its public key.
+    /// Attach it again with `attachPlatformSigner` after reopening.
+    pub fn add_platform_signer(
+        &self,
+        signer: Arc<dyn DeviceSigner>,
+    ) -> Result<Vec<u8>, WalletError> {
+        let signer = SignerAdapter::new(signer).map_err(core::WalletError::from)?;
+        Ok(self
+            .inner
+            .add_platform_signer(Arc::new(signer))?
+            .as_bytes()
+            .to_vec())
+    }
+
+    /// Attaches a platform signer registered earlier, for this session.
+    pub fn attach_platform_signer(&self, signer: Arc<dyn DeviceSigner>) -> Result<(), WalletError> {
+        let signer = SignerAdapter::new(signer).map_err(core::WalletError::from)?;
+        Ok(self.inner.attach_platform_signer(Arc::new(signer))?)
+    }
+
+    /// The device keys credentials can be bound to.
+    pub fn device_keys(&self) -> Result<Vec<DeviceKeyInfo>, WalletError> {
+        Ok(self
+            .inner
+            .device_keys()?
+            .into_iter()
+            .map(|k| DeviceKeyInfo {
+                public_key: k.public_key.as_bytes().to_vec(),
+                fingerprint: k.public_key.fingerprint(),
+                platform: k.platform,
+            })
+            .collect())
+    }
+
+    /// A binding request for the issuer: proof, signed inside the wallet with
+    /// `device_key`, that this wallet holds the key, over the issuer's nonce.
+    pub fn binding_request(
+        &self,
+        device_key: Vec<u8>,
+        nonce: Vec<u8>,
+    ) -> Result<Vec<u8>, WalletError> {
+        let key = public_key(&device_key)?;
+        Ok(self.inner.binding_request(&key, &nonce)?.to_bytes())
+    }
+
+    /// Imports a credential the issuer delivered: checked against the trust
+    /// list and this wallet's device keys, stored sealed. A higher version of
+    /// a stored document replaces and purges the old one in one transaction.
+    pub fn import_credential(
+        &self,
+        credential: Vec<u8>,
+        trust_list: Arc<TrustList>,
+    ) -> Result<ImportOutcome, WalletError> {
+        let credential = zeroize::Zeroizing::new(credential);
+        let outcome = self
+            .inner
+            .import(&credential, trust_list.core(), self.now()?)?;
+        Wallet::outcome(outcome)
+    }
+
+    /// Imports a renewal of a stored document (new version replaces and
+    /// purges the old); refuses a document the wallet does not hold (`NotARenewal`).
+    pub fn renew(
+        &self,
+        credential: Vec<u8>,
+        trust_list: Arc<TrustList>,
+    ) -> Result<ImportOutcome, WalletError> {
+        let credential = zeroize::Zeroizing::new(credential);
+        let outcome = self
+            .inner
+            .renew(&credential, trust_list.core(), self.now()?)?;
+        Wallet::outcome(outcome)
+    }
+
+    /// Every stored document, the holder's first, then dependents'.
+    pub fn documents(&self) -> Result<Vec<DocumentSummary>, WalletError> {
+        Ok(Wallet::summaries(self.inner.documents()?).collect())
+    }
+
+    /// The documents grouped per person: the holder first, then each dependent.
+    pub fn people(&self) -> Result<Vec<Person>, WalletError> {
+        Ok(self.inner.people()?.into_iter().map(Person::from).collect())
+    }
+
+    /// The dependents: people whose documents are held under this wallet's key.
+    pub fn dependents(&self) -> Result<Vec<Person>, WalletError> {
+        Ok(self
+            .inner
+            .dependents()?
+            .into_iter()
+            .map(Person::from)
+            .collect())
+    }
+
+    /// One document with all its claims, to show on screen.
+    pub fn show(&self, number: u64) -> Result<DocumentDetails, WalletError> {
+        let held = self.inner.document(number)?;
+        let summary = self
+            .inner
+            .documents()?
+            .into_iter()
+            .find(|d| d.number == number)
+            .and_then(DocumentSummary::from_core)
+            .ok_or(WalletError::NoSuchDocument)?;
+        let info = held.info();
+        Ok(DocumentDetails {
+            summary,
+            issuer: info.issuer.clone(),
+            issued_at: info.issued_at().0,
+            claims: held
+                .claims()
+                .iter()
+                .filter_map(|(k, v)| Claim::from_core(*k, v))
+                .collect(),
+        })
+    }
+
+    /// Deletes a document and purges it from the file.
+    pub fn delete(&self, number: u64) -> Result<(), WalletError> {
+        Ok(self.inner.delete(number)?)
+    }
+
+    /// Makes a device-bound presentation of a stored document now (by the
+    /// wallet's clock), answering the verifier's nonce when it showed one,
+    /// and records it in the log. Make a new one when `expiresAt` nears.
+    pub fn present(
+        &self,
+        number: u64,
+        disclosure: crate::model::Disclosure,
+        verifier_nonce: Option<Vec<u8>>,
+    ) -> Result<Presentation, WalletError> {
+        let now = self.now()?;
+        let made = self.inner.present(
+            number,
+            &disclosure.to_core(),
+            verifier_nonce.as_deref(),
+            now,
+        )?;
+        Presentation::new(&made, now, None).map_err(qr_to_wallet)
+    }
+
+    /// Makes a static (issuer-signed only) presentation, e.g. to print, and
+    /// records it. Works for documents awaiting re-binding too. Verifiers
+    /// treat it as lower assurance.
+    pub fn present_static(
+        &self,
+        number: u64,
+        disclosure: crate::model::Disclosure,
+    ) -> Result<Presentation, WalletError> {
+        let now = self.now()?;
+        let made = self
+            .inner
+            .present_static(number, &disclosure.to_core(), now)?;
+        let held = self.inner.document(number)?;
+        Presentation::new(&made, now, Some(held.info().expires_at())).map_err(qr_to_wallet)
+    }
+
+    /// The presentation log, oldest first.
+    pub fn presentation_log(&self) -> Result<Vec<LogEntry>, WalletError> {
+        Ok(self
+            .inner
+            .presentation_log()?
+            .into_iter()
+            .filter_map(LogEntry::from_core)
+            .collect())
+    }
+
+    /// Deletes the whole presentation log; returns how many entries went.
+    pub fn clear_presentation_log(&self) -> Result<u64, WalletError> {
+        Ok(self.inner.clear_presentation_log()? as u64)
+    }
+
+    /// Exports documents and log into one file sealed with `passphrase`
+    /// (device keys stay behind). Returns the file's bytes.
+    pub fn export_backup(&self, passphrase: String) -> Result<Vec<u8>, WalletError> {
+        let passphrase = Secret::new(passphrase);
+        Ok(self
+            .inner
+            .export_backup(&passphrase, &self.options, self.now()?)?)
+    }
+}
+
+fn qr_to_wallet(error: QrError) -> WalletError {
+    WalletError::InvalidPresentation {
+        reason: error.to_string(),
+    }
+}
+
+/// Restores a backup into a new wallet at `path`, protected by a new
+/// passphrase; the wallet comes back unlocked, its documents awaiting
+/// re-binding. Both passphrases are zeroized in Rust memory after use.
+#[uniffi::export]
+pub fn restore_backup_with_passphrase(
+    path: String,
+    backup: Vec<u8>,
+    backup_passphrase: String,
+    new_passphrase: String,
+    options: WalletOptions,
+    clock: Option<Arc<dyn Clock>>,
+) -> Result<RestoredWallet, WalletError> {
+    let backup_passphrase = Secret::new(backup_passphrase);
+    let new_passphrase = Secret::new(new_passphrase);
+    let time = TimeSource::from_option(clock);
+    let now = time.now().map_err(clock_error)?;
+    let options = options.to_core();
+    let (inner, report) = core::Wallet::restore(
+        &PathBuf::from(path),
+        &backup,
+        &backup_passphrase,
+        core::Protection::Passphrase(&new_passphrase),
+        &options,
+        now,
+    )?;
+    Ok(restored(inner, report, options, time))
+}
+
+/// Restores a backup into a new wallet at `path`, protected by the app's key
+/// source; the wallet comes back unlocked, its documents awaiting re-binding.
+#[uniffi::export]
+pub fn restore_backup_with_key_source(
+    path: String,
+    backup: Vec<u8>,
+    backup_passphrase: String,
+    key_source: Arc<dyn KeySource>,
+    options: WalletOptions,
+    clock: Option<Arc<dyn Clock>>,
+) -> Result<RestoredWallet, WalletError> {
+    let backup_passphrase = Secret::new(backup_passphrase);
+    let time = TimeSource::from_option(clock);
+    let now = time.now().map_err(clock_error)?;
+    let options = options.to_core();
+    let source = KeySourceAdapter(key_source);
+    let (inner, report) = core::Wallet::restore(
+        &PathBuf::from(path),
+        &backup,
+        &backup_passphrase,
+        core::Protection::KeySource(&source),
+        &options,
+        now,
+    )?;
+    Ok(restored(inner, report, options, time))
+}
+
+fn restored(
+    inner: core::Wallet,
+    report: core::RestoreReport,
+    options: core::WalletOptions,
+    time: TimeSource,
+) -> RestoredWallet {
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    RestoredWallet {
+        wallet: Wallet::wrap(inner, options, time),
+        documents: count(report.documents),
+        log_entries: count(report.log_entries),
+        needs_rebinding: count(report.needs_rebinding),
+    }
+}
