@@ -492,3 +492,28 @@ pub enum QrError {
         reason: String,
     },
 }
+
+/// The sentence for a wallet error, for screens and logs (Kotlin's generated
+/// `message` lists only the fields).
+#[uniffi::export]
+pub fn describe_wallet_error(error: WalletError) -> String {
+    error.to_string()
+}
+
+/// The sentence for a verifier error.
+#[uniffi::export]
+pub fn describe_verify_error(error: VerifyError) -> String {
+    error.to_string()
+}
+
+/// The sentence for a test issuer error.
+#[uniffi::export]
+pub fn describe_issue_error(error: IssueError) -> String {
+    error.to_string()
+}
+
+/// The sentence for a QR error.
+#[uniffi::export]
+pub fn describe_qr_error(error: QrError) -> String {
+    error.to_string()
+}

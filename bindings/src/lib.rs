@@ -27,7 +27,10 @@ mod trust;
 mod wallet;
 
 pub use bench::{rust_presentation_benchmark, BenchResult};
-pub use error::{IssueError, QrError, VerifyError, WalletError, WeakPasscodeKind};
+pub use error::{
+    describe_issue_error, describe_qr_error, describe_verify_error, describe_wallet_error,
+    IssueError, QrError, VerifyError, WalletError, WeakPasscodeKind,
+};
 pub use issuer::TestIssuer;
 pub use model::{
     default_policy, default_wallet_options, AttemptState, Claim, ClaimKey, ClaimValue, Date,

@@ -9,6 +9,20 @@
 
 use std::sync::Arc;
 
+/// Longest reason kept from a foreign exception.
+const MAX_THROWN_REASON: usize = 160;
+
+/// The first line of what a foreign implementation threw (Kotlin sends the
+/// whole stack trace), shortened: enough to name the exception, without
+/// filling logs.
+fn thrown(error: &UnexpectedUniFFICallbackError) -> String {
+    let first = error.reason.lines().next().unwrap_or("").trim();
+    match first.char_indices().nth(MAX_THROWN_REASON) {
+        Some((cut, _)) => format!("{}…", &first[..cut]),
+        None => first.to_owned(),
+    }
+}
+
 use hawiya_core as core;
 use uniffi::UnexpectedUniFFICallbackError;
 use zeroize::Zeroizing;
@@ -32,7 +46,7 @@ pub enum KeySourceError {
 impl From<UnexpectedUniFFICallbackError> for KeySourceError {
     fn from(error: UnexpectedUniFFICallbackError) -> Self {
         KeySourceError::Unavailable {
-            reason: format!("the key source threw: {}", error.reason),
+            reason: format!("the key source threw {}", thrown(&error)),
         }
     }
 }
@@ -88,7 +102,7 @@ pub enum SignerError {
 impl From<UnexpectedUniFFICallbackError> for SignerError {
     fn from(error: UnexpectedUniFFICallbackError) -> Self {
         SignerError::Unavailable {
-            reason: format!("the device signer threw: {}", error.reason),
+            reason: format!("the device signer threw {}", thrown(&error)),
         }
     }
 }
@@ -153,7 +167,7 @@ pub enum ClockError {
 impl From<UnexpectedUniFFICallbackError> for ClockError {
     fn from(error: UnexpectedUniFFICallbackError) -> Self {
         ClockError::Unavailable {
-            reason: format!("the clock threw: {}", error.reason),
+            reason: format!("the clock threw {}", thrown(&error)),
         }
     }
 }

@@ -1,0 +1,504 @@
+//! The exported API exercised from Rust exactly as Kotlin and Swift call it:
+//! the whole flow, the error mapping, foreign traits that fail or "throw",
+//! and one wallet shared by ten threads.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, Ordering};
+use std::sync::Arc;
+
+use hawiya_ffi::*;
+use uniffi::UnexpectedUniFFICallbackError;
+
+/// 2024-06-10, inside every validity window below.
+const NOW: i64 = 1_718_000_000;
+const NUMBER: u64 = 1_234_567_890;
+
+struct TestClock(AtomicI64);
+
+impl Clock for TestClock {
+    fn now_unix_seconds(&self) -> Result<i64, ClockError> {
+        Ok(self.0.load(Ordering::SeqCst))
+    }
+}
+
+fn clock() -> Arc<TestClock> {
+    Arc::new(TestClock(AtomicI64::new(NOW)))
+}
+
+/// A key source as an app would write one, with a switch for each failure.
+#[derive(Default)]
+struct PadKeySource {
+    reject: AtomicBool,
+    /// Behaves like an implementation that throws an undeclared exception.
+    throw: AtomicBool,
+    unwraps: AtomicU32,
+}
+
+const PAD: u8 = 0x5a;
+
+impl KeySource for PadKeySource {
+    fn wrap(&self, data_key: Vec<u8>) -> Result<Vec<u8>, KeySourceError> {
+        Ok(data_key.iter().map(|b| b ^ PAD).collect())
+    }
+
+    fn unwrap(&self, wrapped: Vec<u8>) -> Result<Vec<u8>, KeySourceError> {
+        self.unwraps.fetch_add(1, Ordering::SeqCst);
+        if self.throw.load(Ordering::SeqCst) {
+            // What uniffi hands Rust when a Kotlin implementation throws
+            // something other than KeySourceException: the stack trace.
+            return Err(UnexpectedUniFFICallbackError::new(
+                "java.lang.IllegalStateException: keystore exploded\n\tat App.unwrap(App.kt:12)",
+            )
+            .into());
+        }
+        if self.reject.load(Ordering::SeqCst) {
+            return Err(KeySourceError::Rejected);
+        }
+        Ok(wrapped.iter().map(|b| b ^ PAD).collect())
+    }
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = tempfile::Builder::new()
+        .prefix(&format!("hawiya-ffi-{name}-"))
+        .tempdir()
+        .unwrap()
+        .keep();
+    dir
+}
+
+fn path(dir: &std::path::Path) -> String {
+    dir.join("wallet.db").to_string_lossy().into_owned()
+}
+
+fn issuer() -> Arc<TestIssuer> {
+    TestIssuer::new(
+        "Test Civil Registry".into(),
+        "test-1".into(),
+        "https://status.example/1".into(),
+        1_700_000_000,
+        2_000_000_000,
+    )
+    .unwrap()
+}
+
+fn national_id(version: u32) -> DocumentClaims {
+    DocumentClaims {
+        document_type: DocumentType::NationalId,
+        document_number: NUMBER,
+        document_version: version,
+        name_ar: "محمد عبدالله الأحمد".into(),
+        name_en: "Mohammed Abdullah Alahmad".into(),
+        birth_date: Date {
+            year: 1990,
+            month: 5,
+            day: 17,
+        },
+        sex: Sex::Male,
+        nationality: "SAU".into(),
+        place_of_birth: "Riyadh".into(),
+        occupation: None,
+        employer: None,
+        issue_date: Date {
+            year: 2024,
+            month: 1,
+            day: 10,
+        },
+        expiry_date: Date {
+            year: 2034,
+            month: 1,
+            day: 9,
+        },
+        portrait: None,
+    }
+}
+
+/// Binds the wallet's (new) device key and issues `claims` to it.
+fn issue_to(wallet: &Wallet, issuer: &TestIssuer, claims: DocumentClaims) -> Vec<u8> {
+    let key = wallet.create_device_key().unwrap();
+    let nonce = issuer.binding_nonce();
+    let request = wallet.binding_request(key, nonce.clone()).unwrap();
+    issuer.issue(claims, request, nonce, 7, NOW).unwrap()
+}
+
+fn key_source_wallet(dir: &std::path::Path, source: Arc<PadKeySource>) -> Arc<Wallet> {
+    Wallet::create_with_key_source(path(dir), source, default_wallet_options(), Some(clock()))
+        .unwrap()
+}
+
+#[test]
+fn whole_flow_issue_import_unlock_present_verify() {
+    let dir = temp_dir("flow");
+    let issuer = issuer();
+    let trust = issuer.trust_list(1, NOW).unwrap();
+    let wallet = Wallet::create_with_passphrase(
+        path(&dir),
+        "correct horse battery".into(),
+        default_wallet_options(),
+        Some(clock()),
+    )
+    .unwrap();
+    let credential = issue_to(&wallet, &issuer, national_id(1));
+    match wallet
+        .import_credential(credential, Arc::clone(&trust))
+        .unwrap()
+    {
+        ImportOutcome::Added { document } => {
+            assert_eq!((document.number, document.version), (NUMBER, 1));
+        }
+        other => panic!("{other:?}"),
+    }
+    wallet.lock();
+    assert!(matches!(wallet.documents(), Err(WalletError::Locked)));
+    drop(wallet);
+
+    let wallet = Wallet::open(path(&dir), default_wallet_options(), Some(clock())).unwrap();
+    wallet
+        .unlock_with_passphrase("correct horse battery".into())
+        .unwrap();
+    let details = wallet.show(NUMBER).unwrap();
+    assert_eq!(details.issuer, "Test Civil Registry");
+    assert!(details
+        .claims
+        .iter()
+        .any(|c| c.key == ClaimKey::NameEn && c.display == "Mohammed Abdullah Alahmad"));
+
+    let presentation = wallet.present(NUMBER, Disclosure::Identity, None).unwrap();
+    assert!(presentation.qr_text.starts_with("HW1:"));
+    assert_eq!(
+        presentation.qr.modules.len(),
+        (presentation.qr.size * presentation.qr.size) as usize
+    );
+    assert!(presentation.svg.starts_with("<svg") || presentation.svg.starts_with("<?xml"));
+    assert_eq!(presentation.mode, Mode::DeviceBound);
+    assert_eq!(presentation.created_at, NOW);
+    assert_eq!(
+        presentation.expires_at,
+        NOW + i64::from(default_policy().freshness_secs)
+    );
+    assert_eq!(
+        qr_code_for_text(presentation.qr_text.clone()).unwrap(),
+        presentation.qr
+    );
+
+    let verifier = Verifier::new(trust, default_policy(), Some(clock()));
+    verifier
+        .add_status_list(issuer.signed_status_list(NOW, 86_400))
+        .unwrap();
+    let verdict = verifier.verify(presentation.qr_text.clone(), None).unwrap();
+    assert!(verdict.accepted, "{:?}", verdict.failures);
+    assert_eq!(verdict.issuer.as_deref(), Some("Test Civil Registry"));
+    let shown: Vec<ClaimKey> = verdict.claims.iter().map(|c| c.key).collect();
+    assert!(shown.contains(&ClaimKey::NameAr) && shown.contains(&ClaimKey::DocumentNumber));
+    assert!(!shown.contains(&ClaimKey::BirthDate), "not disclosed");
+
+    // The same code again is a replay.
+    let again = verifier.verify(presentation.qr_text, None).unwrap();
+    assert!(!again.accepted);
+    assert_eq!(again.failures[0].code, "replayed");
+
+    let log = wallet.presentation_log().unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].document_number, NUMBER);
+    assert_eq!(wallet.clear_presentation_log().unwrap(), 1);
+}
+
+#[test]
+fn wrong_passphrase_trivial_pin_and_lockout_are_typed() {
+    let dir = temp_dir("unlock");
+    let err = Wallet::create_with_passphrase(
+        path(&dir),
+        "123456".into(),
+        default_wallet_options(),
+        Some(clock()),
+    )
+    .err()
+    .unwrap();
+    assert!(
+        matches!(
+            err,
+            WalletError::WeakPasscode {
+                kind: WeakPasscodeKind::Sequence | WeakPasscodeKind::Common,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(!describe_wallet_error(err).contains("123456"));
+
+    let mut options = default_wallet_options();
+    options.unlock_policy = UnlockPolicy {
+        free_attempts: 1,
+        base_delay_secs: 30,
+        max_delay_secs: 60,
+        max_attempts: 3,
+    };
+    let time = clock();
+    let created = Wallet::create_with_passphrase(
+        path(&dir),
+        "a long enough phrase".into(),
+        options.clone(),
+        Some(time.clone()),
+    )
+    .unwrap();
+    drop(created);
+    let wallet = Wallet::open(path(&dir), options, Some(time.clone())).unwrap();
+    let err = wallet
+        .unlock_with_passphrase("wrong guess here".into())
+        .unwrap_err();
+    assert!(
+        matches!(err, WalletError::WrongPassphrase { remaining: 2 }),
+        "{err:?}"
+    );
+    let err = wallet
+        .unlock_with_passphrase("wrong guess here".into())
+        .unwrap_err();
+    assert!(matches!(err, WalletError::RetryLater { .. }), "{err:?}");
+    assert_eq!(
+        wallet.failed_attempts().unwrap().failures,
+        1,
+        "a refused attempt is not counted"
+    );
+    time.0.fetch_add(3_600, Ordering::SeqCst);
+    let err = wallet
+        .unlock_with_passphrase("wrong again".into())
+        .unwrap_err();
+    assert!(
+        matches!(err, WalletError::WrongPassphrase { remaining: 1 }),
+        "{err:?}"
+    );
+    time.0.fetch_add(3_600, Ordering::SeqCst);
+    let err = wallet
+        .unlock_with_passphrase("still wrong".into())
+        .unwrap_err();
+    assert!(
+        matches!(err, WalletError::LockedOut { failures: 3 }),
+        "{err:?}"
+    );
+    time.0.fetch_add(3_600, Ordering::SeqCst);
+    let err = wallet
+        .unlock_with_passphrase("a long enough phrase".into())
+        .unwrap_err();
+    assert!(
+        matches!(err, WalletError::LockedOut { failures: 3 }),
+        "{err:?}"
+    );
+    assert_eq!(wallet.failed_attempts().unwrap().failures, 3);
+}
+
+#[test]
+fn key_source_rejects_and_throws_become_typed_errors() {
+    let dir = temp_dir("keysource");
+    let source = Arc::new(PadKeySource::default());
+    let wallet = key_source_wallet(&dir, Arc::clone(&source));
+    wallet.lock();
+
+    source.throw.store(true, Ordering::SeqCst);
+    match wallet.unlock_with_key_source(source.clone()).unwrap_err() {
+        WalletError::KeySourceUnavailable { reason } => {
+            assert!(reason.contains("IllegalStateException"), "{reason}");
+            assert!(!reason.contains("App.kt"), "only the first line: {reason}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        wallet.failed_attempts().unwrap().failures,
+        0,
+        "a platform failure is not a wrong guess"
+    );
+
+    source.throw.store(false, Ordering::SeqCst);
+    source.reject.store(true, Ordering::SeqCst);
+    assert!(matches!(
+        wallet.unlock_with_key_source(source.clone()),
+        Err(WalletError::KeySourceRejected)
+    ));
+    assert_eq!(wallet.failed_attempts().unwrap().failures, 1);
+
+    source.reject.store(false, Ordering::SeqCst);
+    wallet.unlock_with_key_source(source.clone()).unwrap();
+    assert!(wallet.is_unlocked());
+    assert!(matches!(
+        wallet.unlock_with_passphrase("a long enough phrase".into()),
+        Err(WalletError::WrongProtection { .. })
+    ));
+    assert!(source.unwraps.load(Ordering::SeqCst) >= 3);
+}
+
+#[test]
+fn failing_clock_and_signer_are_errors_not_panics() {
+    struct BrokenClock;
+    impl Clock for BrokenClock {
+        fn now_unix_seconds(&self) -> Result<i64, ClockError> {
+            Err(UnexpectedUniFFICallbackError::new("java.lang.RuntimeException: no time").into())
+        }
+    }
+    struct BrokenSigner;
+    impl DeviceSigner for BrokenSigner {
+        fn public_key(&self) -> Result<Vec<u8>, SignerError> {
+            Ok(vec![0; 5])
+        }
+        fn sign(&self, _: Vec<u8>) -> Result<Vec<u8>, SignerError> {
+            Err(SignerError::Rejected)
+        }
+    }
+    let dir = temp_dir("broken");
+    let source = Arc::new(PadKeySource::default());
+    let wallet = Wallet::create_with_key_source(
+        path(&dir),
+        source,
+        default_wallet_options(),
+        Some(Arc::new(BrokenClock)),
+    )
+    .unwrap();
+    assert!(matches!(
+        wallet.present(NUMBER, Disclosure::Full, None),
+        Err(WalletError::ClockUnavailable { .. })
+    ));
+    assert!(matches!(
+        wallet.add_platform_signer(Arc::new(BrokenSigner)),
+        Err(WalletError::InvalidPublicKey)
+    ));
+    let issuer = issuer();
+    let verifier = Verifier::new(
+        issuer.trust_list(1, NOW).unwrap(),
+        default_policy(),
+        Some(Arc::new(BrokenClock)),
+    );
+    assert!(matches!(
+        verifier.verify("HW1:anything".into(), None),
+        Err(VerifyError::ClockUnavailable { .. })
+    ));
+}
+
+#[test]
+fn foreign_device_key_tampered_code_and_stale_code_are_refused() {
+    let issuer = issuer();
+    let trust = issuer.trust_list(1, NOW).unwrap();
+    let ours = key_source_wallet(&temp_dir("ours"), Arc::new(PadKeySource::default()));
+    let theirs = key_source_wallet(&temp_dir("theirs"), Arc::new(PadKeySource::default()));
+    let foreign = issue_to(&theirs, &issuer, national_id(1));
+    assert!(matches!(
+        ours.import_credential(foreign, Arc::clone(&trust)),
+        Err(WalletError::NotBoundToWallet)
+    ));
+    assert!(matches!(
+        ours.renew(issue_to(&ours, &issuer, national_id(2)), Arc::clone(&trust)),
+        Err(WalletError::NotARenewal)
+    ));
+    ours.import_credential(issue_to(&ours, &issuer, national_id(1)), Arc::clone(&trust))
+        .unwrap();
+
+    let time = clock();
+    let verifier = Verifier::new(trust, default_policy(), Some(time.clone()));
+    let code = ours.present(NUMBER, Disclosure::AgeOver18, None).unwrap();
+    let mut tampered: Vec<char> = code.qr_text.chars().collect();
+    let middle = tampered.len() / 2;
+    tampered[middle] = if tampered[middle] == 'A' { 'B' } else { 'A' };
+    let verdict = verifier
+        .verify(tampered.into_iter().collect(), None)
+        .unwrap();
+    assert!(!verdict.accepted);
+    assert!(verdict.claims.is_empty());
+
+    time.0.fetch_add(3_600, Ordering::SeqCst);
+    let verdict = verifier.verify(code.qr_text, None).unwrap();
+    assert!(!verdict.accepted);
+    assert!(
+        verdict
+            .failures
+            .iter()
+            .any(|f| f.code == "presentation_stale"),
+        "{:?}",
+        verdict.failures
+    );
+}
+
+#[test]
+fn ten_threads_share_one_wallet_and_one_verifier() {
+    let issuer = issuer();
+    let trust = issuer.trust_list(1, NOW).unwrap();
+    let wallet = key_source_wallet(&temp_dir("threads"), Arc::new(PadKeySource::default()));
+    wallet
+        .import_credential(
+            issue_to(&wallet, &issuer, national_id(1)),
+            Arc::clone(&trust),
+        )
+        .unwrap();
+    let verifier = Verifier::new(trust, default_policy(), Some(clock()));
+    let handles: Vec<_> = (0..10)
+        .map(|i| {
+            let wallet = Arc::clone(&wallet);
+            let verifier = Arc::clone(&verifier);
+            std::thread::spawn(move || {
+                let nonce = vec![i as u8 + 1; 8];
+                let code = wallet
+                    .present(NUMBER, Disclosure::Identity, Some(nonce.clone()))
+                    .unwrap();
+                let docs = wallet.documents().unwrap();
+                assert_eq!(docs.len(), 1);
+                verifier.verify(code.qr_text, Some(nonce)).unwrap().accepted
+            })
+        })
+        .collect();
+    let accepted = handles
+        .into_iter()
+        .map(|h| h.join().unwrap())
+        .filter(|a| *a)
+        .count();
+    assert_eq!(accepted, 10);
+    assert_eq!(wallet.presentation_log().unwrap().len(), 10);
+}
+
+#[test]
+fn backup_restores_and_static_codes_still_verify() {
+    let issuer = issuer();
+    let trust = issuer.trust_list(1, NOW).unwrap();
+    let wallet = key_source_wallet(&temp_dir("backup"), Arc::new(PadKeySource::default()));
+    wallet
+        .import_credential(
+            issue_to(&wallet, &issuer, national_id(1)),
+            Arc::clone(&trust),
+        )
+        .unwrap();
+    let backup = wallet
+        .export_backup("backup phrase for tests".into())
+        .unwrap();
+    let target = temp_dir("restored");
+    assert!(matches!(
+        restore_backup_with_key_source(
+            path(&target),
+            backup.clone(),
+            "not the phrase".into(),
+            Arc::new(PadKeySource::default()),
+            default_wallet_options(),
+            Some(clock()),
+        ),
+        Err(WalletError::WrongBackupPassphrase)
+    ));
+    let restored = restore_backup_with_key_source(
+        path(&target),
+        backup,
+        "backup phrase for tests".into(),
+        Arc::new(PadKeySource::default()),
+        default_wallet_options(),
+        Some(clock()),
+    )
+    .unwrap();
+    assert_eq!((restored.documents, restored.needs_rebinding), (1, 1));
+    let wallet = restored.wallet;
+    assert!(matches!(
+        wallet.present(NUMBER, Disclosure::Full, None),
+        Err(WalletError::NeedsRebinding)
+    ));
+    let printed = wallet.present_static(NUMBER, Disclosure::Full).unwrap();
+    assert_eq!(printed.mode, Mode::Static);
+    let verdict = Verifier::new(trust, default_policy(), Some(clock()))
+        .verify(printed.qr_text, None)
+        .unwrap();
+    assert!(verdict.accepted);
+    assert!(verdict
+        .warnings
+        .iter()
+        .any(|w| w.code == "static_lower_assurance"));
+}
