@@ -1,0 +1,104 @@
+package org.hawiya.demo
+
+import android.app.Application
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.setValue
+import androidx.lifecycle.AndroidViewModel
+import java.io.File
+import java.util.TimeZone
+import org.hawiya.demo.logic.DemoData
+import org.hawiya.demo.logic.DisclosureChoice
+import org.hawiya.demo.logic.Notice
+import org.hawiya.demo.logic.Tone
+import org.hawiya.demo.logic.ExecutorScheduler
+import org.hawiya.demo.logic.SystemClock
+import org.hawiya.demo.logic.VerdictView
+import org.hawiya.demo.logic.VerifierController
+import org.hawiya.demo.logic.WalletController
+import org.hawiya.demo.logic.WalletState
+import org.hawiya.demo.logic.WrappedKeySource
+import org.hawiya.demo.logic.DataKeyWrapper
+import org.hawiya.demo.platform.DelegatingAuthenticator
+import org.hawiya.demo.platform.KeystoreWrappingKey
+import org.hawiya.demo.ui.WalletActions
+
+/**
+ * Holds the wallet and the verifier for the life of the app process and
+ * turns their state into Compose state. Every wallet call runs on one
+ * background thread ([walletThread]): unlocking waits for the biometric
+ * prompt, which must not block the UI thread.
+ */
+class HawiyaViewModel(application: Application) : AndroidViewModel(application), WalletActions {
+    /** The activity on screen plugs its BiometricPrompt in here. */
+    val authenticator = DelegatingAuthenticator()
+
+    private val walletThread = ExecutorScheduler()
+    private val wrappingKey = KeystoreWrappingKey()
+    private val keySource = WrappedKeySource(DataKeyWrapper(wrappingKey, authenticator))
+    private val folder: File = application.filesDir
+
+    /** The wallet screen's state. */
+    var walletState: WalletState by mutableStateOf(WalletState.Locked(notice = null, busy = true))
+        private set
+
+    /** The verifier screen's verdict, null while scanning. */
+    var verdict: VerdictView? by mutableStateOf(null)
+        private set
+
+    private var wallet: WalletController? = null
+    private var verifier: VerifierController? = null
+
+    init {
+        walletThread.run { setUp() }
+    }
+
+    /**
+     * Opens the demo wallet, or on first start makes it (one biometric prompt
+     * to wrap its data key) with a national ID and a dependent's ID from a
+     * test issuer, and the verifier's trust list. Runs on the wallet thread.
+     */
+    private fun setUp() {
+        val demo = try {
+            DemoData.openOrCreate(folder, keySource, SystemClock)
+        } catch (e: Exception) {
+            walletState = WalletState.Locked(Notice(Tone.BAD, WalletController.explain(e)), busy = false)
+            return
+        }
+        val controller = WalletController(
+            wallet = demo.wallet,
+            keySource = keySource,
+            clock = SystemClock,
+            scheduler = walletThread,
+            timeZone = TimeZone.getDefault(),
+        )
+        controller.onChange = { walletState = it }
+        wallet = controller
+        walletState = controller.state
+        verifier = VerifierController(demo.verifier(), SystemClock, TimeZone.getDefault()).also { v ->
+            v.onChange = { verdict = it }
+        }
+    }
+
+    override fun unlock() = walletThread.run { wallet?.unlock() ?: setUp() }
+    override fun lock() = onWallet { it.lock() }
+    override fun select(documentNumber: Long) = onWallet { it.select(documentNumber) }
+    override fun choose(choice: DisclosureChoice) = onWallet { it.choose(choice) }
+    override fun startQr() = onWallet { it.startQr() }
+    override fun stopQr() = onWallet { it.stopQr() }
+    override fun clearLog() = onWallet { it.clearLog() }
+    override fun secondsUntilNewCode(): Long = wallet?.secondsUntilNewCode() ?: 0
+
+    /** A QR text from the camera; repeated and foreign codes are ignored there. */
+    fun scanned(text: String) = walletThread.run { verifier?.scan(text) }
+
+    /** Back to the camera. */
+    fun scanAgain() = walletThread.run { verifier?.reset() }
+
+    private fun onWallet(action: (WalletController) -> Unit) = walletThread.run { wallet?.let(action) }
+
+    override fun onCleared() {
+        walletThread.run { wallet?.close() }
+        walletThread.shutdown()
+    }
+}

@@ -1,0 +1,172 @@
+package org.hawiya.demo.logic
+
+import java.io.File
+import java.time.LocalDate
+import java.util.TimeZone
+import hawiya.ffi.Clock
+import hawiya.ffi.Date
+import hawiya.ffi.DocumentClaims
+import hawiya.ffi.DocumentType
+import hawiya.ffi.KeySource
+import hawiya.ffi.Sex
+import hawiya.ffi.TestIssuer
+import hawiya.ffi.TrustList
+import hawiya.ffi.Verifier
+import hawiya.ffi.Wallet
+import hawiya.ffi.defaultPolicy
+import hawiya.ffi.defaultWalletOptions
+
+/**
+ * The demo's data on the phone: the wallet file, and what a verifier needs
+ * (the root key it pins, the signed trust list, a signed status list).
+ *
+ * On first start there is no issuing authority to ask, so the demo plays
+ * one: a test issuer (fresh keys, in memory, gone afterwards) issues the
+ * holder's national ID and a dependent child's ID to the wallet's binding
+ * requests, exactly as a real issuer would, and publishes its trust list.
+ * A real app gets its credentials from the authority and pins the
+ * authority's root key instead.
+ */
+class DemoData private constructor(
+    /** The wallet (unlocked right after creation, locked after [open]). */
+    val wallet: Wallet,
+    private val folder: File,
+    private val clock: AppClock,
+) {
+    /** A verifier over the demo authority's trust list and status list. */
+    fun verifier(): Verifier {
+        val trust = TrustList.fromSigned(read(TRUST_LIST), read(ROOT_KEY))
+        val verifier = Verifier(trust, defaultPolicy(), clock.asBindingClock())
+        verifier.addStatusList(read(STATUS_LIST))
+        return verifier
+    }
+
+    private fun read(name: String) = File(folder, name).readBytes()
+
+    companion object {
+        /** The wallet file's name in the app's private folder. */
+        const val WALLET_FILE = "wallet.db"
+        private const val TRUST_LIST = "trust-list.cbor"
+        private const val STATUS_LIST = "status-list.cbor"
+        private const val ROOT_KEY = "root.pub"
+
+        /** The demo holder's national ID number. */
+        const val HOLDER_NUMBER = 1_098_765_432L
+
+        /** The demo dependent's national ID number. */
+        const val CHILD_NUMBER = 1_123_456_789L
+
+        private const val DAY = 86_400L
+        private const val YEAR = 365 * DAY
+
+        /**
+         * Opens the demo wallet in [folder] (locked), or creates it with its
+         * documents (unlocked; [keySource] wraps the new data key).
+         */
+        fun openOrCreate(folder: File, keySource: KeySource, clock: AppClock): DemoData {
+            val walletFile = File(folder, WALLET_FILE)
+            val ready = listOf(TRUST_LIST, STATUS_LIST, ROOT_KEY).all { File(folder, it).isFile }
+            if (walletFile.isFile && ready) {
+                val wallet = Wallet.open(walletFile.path, defaultWalletOptions(), clock.asBindingClock())
+                return DemoData(wallet, folder, clock)
+            }
+            // A half-made demo (killed during the first start) starts over.
+            deleteAll(folder)
+            folder.mkdirs()
+            var wallet: Wallet? = null
+            try {
+                wallet = Wallet.createWithKeySource(walletFile.path, keySource, defaultWalletOptions(), clock.asBindingClock())
+                issueDemoDocuments(wallet, folder, clock)
+                return DemoData(wallet, folder, clock)
+            } catch (e: Exception) {
+                wallet?.close()
+                deleteAll(folder)
+                throw e
+            }
+        }
+
+        private fun deleteAll(folder: File) {
+            listOf(WALLET_FILE, "$WALLET_FILE-wal", "$WALLET_FILE-shm", TRUST_LIST, STATUS_LIST, ROOT_KEY)
+                .forEach { File(folder, it).delete() }
+        }
+
+        private fun issueDemoDocuments(wallet: Wallet, folder: File, clock: AppClock) {
+            val now = clock.now()
+            TestIssuer("هيئة الهوية (تجريبي) / ID Authority (demo)", "demo-1", "hawiya-demo:status/1", now - DAY, now + 10 * YEAR)
+                .use { issuer ->
+                    val trust = issuer.trustList(1uL, now)
+                    val deviceKey = wallet.createDeviceKey()
+                    val today = Formatting.day(now, TimeZone.getTimeZone("UTC"))
+
+                    var nonce = issuer.bindingNonce()
+                    val holder = issuer.issue(
+                        holderClaims(today),
+                        wallet.bindingRequest(deviceKey, nonce),
+                        nonce,
+                        1uL,
+                        now,
+                    )
+                    wallet.importCredential(holder, trust)
+
+                    nonce = issuer.bindingNonce()
+                    val child = issuer.issueToGuardian(
+                        childClaims(today),
+                        wallet.bindingRequest(deviceKey, nonce),
+                        nonce,
+                        HOLDER_NUMBER.toULong(),
+                        2uL,
+                        now,
+                    )
+                    wallet.importCredential(child, trust)
+
+                    File(folder, ROOT_KEY).writeBytes(issuer.rootPublicKey())
+                    File(folder, TRUST_LIST).writeBytes(issuer.signedTrustList(1uL, now))
+                    File(folder, STATUS_LIST).writeBytes(issuer.signedStatusList(now, (30 * DAY).toULong()))
+                }
+        }
+
+        private fun date(d: LocalDate) = Date(d.year, d.monthValue.toUInt(), d.dayOfMonth.toUInt())
+
+        private fun holderClaims(today: LocalDate) = DocumentClaims(
+            documentType = DocumentType.NATIONAL_ID,
+            documentNumber = HOLDER_NUMBER.toULong(),
+            documentVersion = 1u,
+            nameAr = "محمد عبدالله القحطاني",
+            nameEn = "Mohammed Abdullah Alqahtani",
+            birthDate = Date(1988, 3u, 14u),
+            sex = Sex.MALE,
+            nationality = "SAU",
+            placeOfBirth = "الرياض",
+            occupation = null,
+            employer = null,
+            issueDate = date(today.minusYears(1)),
+            expiryDate = date(today.plusYears(4)),
+            portrait = null,
+        )
+
+        private fun childClaims(today: LocalDate) = DocumentClaims(
+            documentType = DocumentType.NATIONAL_ID,
+            documentNumber = CHILD_NUMBER.toULong(),
+            documentVersion = 1u,
+            nameAr = "سارة محمد القحطاني",
+            nameEn = "Sara Mohammed Alqahtani",
+            birthDate = Date(2015, 9u, 2u),
+            sex = Sex.FEMALE,
+            nationality = "SAU",
+            placeOfBirth = "جدة",
+            occupation = null,
+            employer = null,
+            issueDate = date(today.minusMonths(6)),
+            expiryDate = date(today.plusYears(5)),
+            portrait = null,
+        )
+    }
+}
+
+/** This clock as the library's [Clock], so wallet and verifier agree with the screen's timer. */
+fun AppClock.asBindingClock(): Clock {
+    val source = this
+    return object : Clock {
+        override fun nowUnixSeconds(): Long = source.now()
+    }
+}

@@ -1,0 +1,266 @@
+package org.hawiya.demo.logic
+
+import java.util.TimeZone
+import hawiya.ffi.DocumentSummary
+import hawiya.ffi.KeySource
+import hawiya.ffi.Mode
+import hawiya.ffi.Presentation
+import hawiya.ffi.Wallet
+import hawiya.ffi.WalletException
+
+/** What the wallet screen shows. */
+sealed interface WalletState {
+    /** The wallet is locked: an unlock button and why the last try failed. */
+    data class Locked(val notice: Notice?, val busy: Boolean) : WalletState
+
+    /** The wallet is open. */
+    data class Open(
+        /** The holder and dependents with their documents. */
+        val people: PeopleView,
+        /** The document on the card and in the QR (its number), or null when there is none. */
+        val selected: Long?,
+        /** The selected document's card. */
+        val card: CardView?,
+        /** What the holder chose to share. */
+        val disclosure: DisclosureChoice,
+        /** The code on screen, or null while the screen is away or it failed. */
+        val qr: QrView?,
+        /** Why there is no code, or a note about it. */
+        val qrNotice: Notice?,
+        /** The presentation log, newest first. */
+        val log: List<LogRow>,
+        /** A message for the holder, or null. */
+        val notice: Notice?,
+    ) : WalletState
+}
+
+/** A code the wallet made, as shown on screen. */
+data class ShownCode(val presentation: Presentation, val view: QrView)
+
+/**
+ * Everything the wallet screen does, without Android: unlocking with the
+ * key source, choosing a document and what to share, keeping the QR fresh,
+ * the dependents list and the log. The app calls it from one background
+ * thread (unlocking blocks on the biometric prompt) and draws [state].
+ *
+ * Errors never escape: each becomes a [Notice] in the state, in both languages.
+ */
+class WalletController(
+    private val wallet: Wallet,
+    private val keySource: KeySource,
+    private val clock: AppClock,
+    private val scheduler: Scheduler,
+    private val timeZone: TimeZone,
+) : AutoCloseable {
+    private val cards = CardFormatter(timeZone)
+    private val grouping = PeopleGrouping(cards)
+    private val logs = LogFormatter(timeZone)
+
+    /** Called with every new state (on the calling thread). */
+    var onChange: ((WalletState) -> Unit)? = null
+
+    /** The state now. */
+    var state: WalletState = if (wallet.isUnlocked()) openState(null) else WalletState.Locked(null, busy = false)
+        private set
+
+    private val refresher = QrRefresher(
+        clock = clock,
+        scheduler = scheduler,
+        make = { makeCode() },
+        expiresAt = { it.presentation.expiresAt },
+        onCode = { code -> update { open -> open.copy(qr = code.view, qrNotice = qrNote(code), log = log()) } },
+        onError = { e -> update { open -> open.copy(qr = null, qrNotice = Notice(Tone.BAD, explain(e))) } },
+    )
+
+    /** Unlocks the wallet through the key source (blocks while the holder authenticates). */
+    fun unlock() {
+        if (state is WalletState.Open) return
+        set(WalletState.Locked(null, busy = true))
+        try {
+            wallet.unlockWithKeySource(keySource)
+            set(openState(null))
+        } catch (e: WalletException) {
+            set(WalletState.Locked(Notice(Tone.BAD, explain(e)), busy = false))
+        }
+    }
+
+    /** Locks the wallet (forgets the data key) and stops the QR. */
+    fun lock() {
+        refresher.stop()
+        wallet.lock()
+        set(WalletState.Locked(null, busy = false))
+    }
+
+    /** Puts document [number] on the card and in the QR. */
+    fun select(number: Long) = whenOpen { open ->
+        val doc = summaries().firstOrNull { it.number.toLong() == number }
+        if (doc == null) {
+            set(open.copy(notice = Notice(Tone.BAD, Words("لا توجد هذه الوثيقة", "No such document"))))
+            return@whenOpen
+        }
+        set(open(open, doc, open.disclosure.forDocument(doc.documentType)))
+        refresher.refreshNow()
+    }
+
+    /** Applies the holder's choice from the sheet; an empty choice is refused with a notice. */
+    fun choose(choice: DisclosureChoice) = whenOpen { open ->
+        if (choice.problem != null) {
+            set(open.copy(disclosure = choice, notice = Notice(Tone.CAUTION, choice.problem!!)))
+            return@whenOpen
+        }
+        set(open.copy(disclosure = choice, notice = null))
+        refresher.refreshNow()
+    }
+
+    /** The screen is on display: make a code now and every 30 seconds. */
+    fun startQr() = whenOpen { refresher.start() }
+
+    /** The screen went away: no more codes (none are logged while hidden). */
+    fun stopQr() {
+        refresher.stop()
+        whenOpen { open -> set(open.copy(qr = null, qrNotice = null)) }
+    }
+
+    /** Whole seconds until the next code, for the countdown. */
+    fun secondsUntilNewCode(): Long = refresher.secondsLeft()
+
+    /** Deletes the presentation log. */
+    fun clearLog() = whenOpen { open ->
+        try {
+            wallet.clearPresentationLog()
+            set(open.copy(log = log(), notice = null))
+        } catch (e: WalletException) {
+            set(open.copy(notice = Notice(Tone.BAD, explain(e))))
+        }
+    }
+
+    /** Stops the QR and closes the wallet file. */
+    override fun close() {
+        refresher.stop()
+        wallet.close()
+    }
+
+    private fun makeCode(): ShownCode {
+        val open = state as? WalletState.Open ?: throw IllegalStateException("the wallet is locked")
+        val number = open.selected ?: throw IllegalStateException("no document")
+        val doc = summaries().firstOrNull { it.number.toLong() == number } ?: throw IllegalStateException("no document")
+        val disclosure = open.disclosure.toDisclosure()
+        // A restored document cannot sign on this phone until re-bound:
+        // show its printable code meanwhile.
+        val presentation = if (doc.needsRebinding) {
+            wallet.presentStatic(doc.number, disclosure)
+        } else {
+            wallet.present(doc.number, disclosure, null)
+        }
+        return ShownCode(presentation, qrView(presentation))
+    }
+
+    private fun qrView(p: Presentation) = QrView(
+        text = p.qrText,
+        size = p.qr.size.toInt(),
+        dark = p.qr.modules,
+        shows = Texts.claims(p.disclosed),
+        expiresAt = if (p.mode == Mode.DEVICE_BOUND) p.expiresAt else null,
+    )
+
+    private fun qrNote(code: ShownCode): Notice? = when (code.presentation.mode) {
+        Mode.STATIC -> Notice(
+            Tone.CAUTION,
+            Words("رمز مطبوع: أقل ضماناً، قد يُطلب منك إثبات آخر", "Printed code: lower assurance, you may be asked for more proof"),
+        )
+        Mode.DEVICE_BOUND -> null
+    }
+
+    private fun openState(notice: Notice?): WalletState {
+        return try {
+            val docs = summaries()
+            val first = docs.firstOrNull()
+            val choice = DisclosureChoice.initial(first?.documentType ?: hawiya.ffi.DocumentType.NATIONAL_ID)
+            val base = WalletState.Open(
+                people = grouping.group(wallet.people(), clock.now()),
+                selected = null,
+                card = null,
+                disclosure = choice,
+                qr = null,
+                qrNotice = null,
+                log = log(),
+                notice = notice,
+            )
+            if (first == null) base else open(base, first, choice)
+        } catch (e: WalletException) {
+            WalletState.Locked(Notice(Tone.BAD, explain(e)), busy = false)
+        }
+    }
+
+    private fun open(base: WalletState.Open, doc: DocumentSummary, choice: DisclosureChoice): WalletState.Open =
+        base.copy(
+            selected = doc.number.toLong(),
+            card = cards.card(wallet.show(doc.number), clock.now()),
+            disclosure = choice,
+            notice = null,
+        )
+
+    private fun summaries(): List<DocumentSummary> = wallet.documents()
+
+    private fun log(): List<LogRow> = logs.rows(wallet.presentationLog())
+
+    private inline fun whenOpen(action: (WalletState.Open) -> Unit) {
+        val open = state as? WalletState.Open ?: return
+        try {
+            action(open)
+        } catch (e: WalletException) {
+            (state as? WalletState.Open)?.let { set(it.copy(notice = Notice(Tone.BAD, explain(e)))) }
+        }
+    }
+
+    private fun update(change: (WalletState.Open) -> WalletState.Open) {
+        val open = state as? WalletState.Open ?: return
+        set(
+            try {
+                change(open)
+            } catch (e: WalletException) {
+                open.copy(notice = Notice(Tone.BAD, explain(e)))
+            },
+        )
+    }
+
+    private fun set(next: WalletState) {
+        state = next
+        onChange?.invoke(next)
+    }
+
+    companion object {
+        /** A wallet error (or any failure making a code) in words for the holder. */
+        fun explain(e: Throwable): Words = when (e) {
+            is WalletException.KeySourceRejected -> Words(
+                "لم يتم التعرف عليك. حاول مرة أخرى.",
+                "Not recognised. Try again.",
+            )
+            is WalletException.KeySourceUnavailable -> Words(
+                "مفتاح الهاتف غير متاح (ربما تغيّرت البصمات). استعد المحفظة من نسخة احتياطية.",
+                "The phone's key is unavailable (fingerprints changed?). Restore the wallet from a backup.",
+            )
+            is WalletException.RetryLater -> Words(
+                "محاولات كثيرة. انتظر ${e.seconds} ثانية ثم حاول.",
+                "Too many tries. Wait ${e.seconds} seconds, then try again.",
+            )
+            is WalletException.LockedOut -> Words(
+                "أُقفلت المحفظة بعد ${e.failures} محاولات فاشلة. استعدها من نسخة احتياطية.",
+                "The wallet locked after ${e.failures} failed tries. Restore it from a backup.",
+            )
+            is WalletException.Locked -> Words("المحفظة مقفلة. افتحها أولاً.", "The wallet is locked. Unlock it first.")
+            is WalletException.NeedsRebinding -> Words(
+                "هذه الوثيقة تحتاج إلى ربطها بهذا الهاتف من جديد.",
+                "This document must be bound to this phone again.",
+            )
+            is WalletException.NoSuchDocument -> Words("لا توجد هذه الوثيقة", "No such document")
+            is WalletException.Tampered, is WalletException.Corrupt -> Words(
+                "ملف المحفظة تالف أو معدّل. استعده من نسخة احتياطية.",
+                "The wallet file is damaged or was altered. Restore it from a backup.",
+            )
+            is WalletException.Busy -> Words("المحفظة مشغولة. حاول بعد قليل.", "The wallet is busy. Try again shortly.")
+            is WalletException -> Words("تعذّرت العملية.", e.message ?: e.javaClass.simpleName)
+            else -> Words("تعذّر إنشاء الرمز.", "Could not make the code (${e.message ?: e.javaClass.simpleName}).")
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package org.hawiya.demo.logic
+
+import java.io.File
+import java.nio.file.Files
+import javax.crypto.Cipher
+import javax.crypto.KeyGenerator
+import javax.crypto.SecretKey
+import kotlin.system.exitProcess
+
+/**
+ * A small test runner (kotlin-test assertions, no JUnit): each suite
+ * registers named tests; [main] runs them all, prints one line per test and
+ * ends with `android-logic: N passed, M failed`. Exit status 1 on any failure.
+ */
+abstract class Suite {
+    val tests = mutableListOf<Pair<String, () -> Unit>>()
+
+    fun test(name: String, body: () -> Unit) {
+        tests += name to body
+    }
+}
+
+fun main(args: Array<String>) {
+    val suites = listOf(
+        QrRefresherTests(),
+        KeySourceTests(),
+        DisclosureTests(),
+        FormattingTests(),
+        LogFormatterTests(),
+        VerdictWordsTests(),
+        WalletControllerTests(),
+        VerifierControllerTests(),
+        DemoDataTests(),
+    )
+    val filter = args.firstOrNull()
+    var passed = 0
+    var failed = 0
+    for (suite in suites) {
+        for ((name, body) in suite.tests) {
+            val full = "${suite.javaClass.simpleName}: $name"
+            if (filter != null && !full.contains(filter)) continue
+            try {
+                body()
+                passed++
+                println("ok      $full")
+            } catch (e: Throwable) {
+                failed++
+                println("FAILED  $full\n        $e")
+                e.stackTrace.take(6).forEach { println("          at $it") }
+            }
+        }
+    }
+    println("android-logic: $passed passed, $failed failed")
+    exitProcess(if (failed == 0) 0 else 1)
+}
+
+/** A clock the test moves by hand. */
+class ManualClock(var time: Long = 1_790_000_000L) : AppClock {
+    override fun now(): Long = time
+}
+
+/**
+ * A scheduler on virtual time: tasks run when [advance] passes their time,
+ * in time order, on the test's thread.
+ */
+class VirtualScheduler(private val clock: ManualClock) : Scheduler {
+    private data class Task(val at: Long, val seq: Long, val body: () -> Unit, var cancelled: Boolean = false)
+
+    private val queue = mutableListOf<Task>()
+    private var seq = 0L
+
+    override fun schedule(delaySeconds: Long, task: () -> Unit): Cancellable {
+        val t = Task(clock.time + delaySeconds, seq++, task)
+        queue += t
+        return Cancellable { t.cancelled = true }
+    }
+
+    /** Tasks waiting (not cancelled). */
+    val pending: Int get() = queue.count { !it.cancelled }
+
+    /** Moves time forward by [seconds], running every task that falls due. */
+    fun advance(seconds: Long) {
+        val end = clock.time + seconds
+        while (true) {
+            val next = queue.filter { !it.cancelled && it.at <= end }.minWithOrNull(compareBy({ it.at }, { it.seq })) ?: break
+            queue.remove(next)
+            clock.time = next.at
+            next.body()
+        }
+        queue.removeAll { it.cancelled }
+        clock.time = end
+    }
+}
+
+/** An AES key in memory standing in for the Android Keystore key. */
+class MemoryWrappingKey : WrappingKey {
+    private var key: SecretKey? = null
+    var deleted = false
+
+    override fun key(): SecretKey = key ?: KeyGenerator.getInstance("AES").apply { init(256) }.generateKey().also { key = it }
+
+    override fun delete() {
+        key = null
+        deleted = true
+    }
+}
+
+/** A biometric prompt that answers what the test says. */
+class ScriptedAuthenticator(var answer: Authorization = Authorization.Approved) : CipherAuthenticator {
+    var asked = 0
+    val uses = mutableListOf<KeyUse>()
+
+    override fun authorize(cipher: Cipher, purpose: KeyUse): Authorization {
+        asked++
+        uses += purpose
+        return answer
+    }
+}
+
+/** A fresh empty folder, deleted when the JVM exits. */
+fun tempFolder(): File = Files.createTempDirectory("hawiya-android-logic").toFile().also { dir ->
+    Runtime.getRuntime().addShutdownHook(Thread { dir.deleteRecursively() })
+}
+
+/** The demo wallet in a fresh folder, with a software key source, at [clock]. */
+class DemoFixture(val clock: ManualClock = ManualClock()) {
+    val folder = tempFolder()
+    val wrappingKey = MemoryWrappingKey()
+    val authenticator = ScriptedAuthenticator()
+    val keySource = WrappedKeySource(DataKeyWrapper(wrappingKey, authenticator))
+    val demo = DemoData.openOrCreate(folder, keySource, clock)
+    val scheduler = VirtualScheduler(clock)
+
+    fun controller() = WalletController(demo.wallet, keySource, clock, scheduler, Formatting.utc)
+}
+
+/** The repository's root (tests run from it, or below it). */
+fun repoFile(path: String): File {
+    var dir: File? = File("").absoluteFile
+    while (dir != null) {
+        val f = File(dir, path)
+        if (f.exists()) return f
+        dir = dir.parentFile
+    }
+    error("$path not found above ${File("").absolutePath}")
+}

@@ -1,0 +1,91 @@
+package org.hawiya.demo.logic
+
+import kotlin.test.assertEquals
+import kotlin.test.assertFalse
+import kotlin.test.assertNull
+import kotlin.test.assertTrue
+import hawiya.ffi.Disclosure
+
+class VerifierControllerTests : Suite() {
+    init {
+        test("a holder's code gives Valid ID; the camera reading it again changes nothing") {
+            val fx = DemoFixture()
+            val v = VerifierController(fx.demo.verifier(), fx.clock, Formatting.utc)
+            val seen = mutableListOf<VerdictView?>()
+            v.onChange = { seen += it }
+            val text = fx.demo.wallet.present(DemoData.HOLDER_NUMBER.toULong(), Disclosure.Identity, null).qrText
+            assertTrue(v.scan(text))
+            assertEquals("Valid ID", v.verdict?.headline?.en)
+            assertFalse(v.scan(text))
+            assertEquals(1, seen.size)
+        }
+
+        test("after 'scan again' the same code still in view is not scanned twice (no false replay)") {
+            val fx = DemoFixture()
+            val v = VerifierController(fx.demo.verifier(), fx.clock, Formatting.utc)
+            val text = fx.demo.wallet.present(DemoData.HOLDER_NUMBER.toULong(), Disclosure.Identity, null).qrText
+            v.scan(text)
+            v.reset()
+            assertNull(v.verdict)
+            assertFalse(v.scan(text))
+            assertNull(v.verdict)
+            val next = fx.demo.wallet.present(DemoData.CHILD_NUMBER.toULong(), Disclosure.AgeOver18, null).qrText
+            assertTrue(v.scan(next))
+            assertEquals(Tone.GOOD, v.verdict?.tone)
+        }
+
+        test("a replayed code is rejected when it comes back after another") {
+            val fx = DemoFixture()
+            val v = VerifierController(fx.demo.verifier(), fx.clock, Formatting.utc)
+            val a = fx.demo.wallet.present(DemoData.HOLDER_NUMBER.toULong(), Disclosure.Identity, null).qrText
+            val b = fx.demo.wallet.present(DemoData.CHILD_NUMBER.toULong(), Disclosure.Identity, null).qrText
+            v.scan(a); v.reset(); v.scan(b); v.reset()
+            assertTrue(v.scan(a))
+            assertEquals(Tone.BAD, v.verdict?.tone)
+            assertEquals("This exact code was already scanned. Ask for a fresh code.", v.verdict?.reasons?.single()?.en)
+        }
+
+        test("a QR that is not an ID code says so") {
+            val fx = DemoFixture()
+            val v = VerifierController(fx.demo.verifier(), fx.clock, Formatting.utc)
+            assertTrue(v.scan("WIFI:S:cafe;T:WPA;P:secret;;"))
+            assertEquals(Words("ليس رمز هوية", "Not an ID code"), v.verdict?.headline)
+        }
+
+        test("garbage after the prefix is a readable rejection, not a crash") {
+            val fx = DemoFixture()
+            val v = VerifierController(fx.demo.verifier(), fx.clock, Formatting.utc)
+            assertTrue(v.scan("HW1:%%%%"))
+            assertEquals(Tone.BAD, v.verdict?.tone)
+            assertEquals("This is not a readable ID code.", v.verdict?.reasons?.single()?.en)
+        }
+
+        test("a revoked ID is refused") {
+            // A second issuer run: the demo keeps no issuer, so build the
+            // verifier from a fresh one that revokes the credential.
+            val clock = ManualClock()
+            val folder = tempFolder()
+            val source = WrappedKeySource(DataKeyWrapper(MemoryWrappingKey(), ScriptedAuthenticator()))
+            val wallet = hawiya.ffi.Wallet.createWithKeySource(
+                java.io.File(folder, "w.db").path, source, hawiya.ffi.defaultWalletOptions(), clock.asBindingClock(),
+            )
+            val issuer = hawiya.ffi.TestIssuer("Authority", "k1", "hawiya-test:status", clock.now() - 4 * 365 * 86_400L, clock.now() + 4 * 365 * 86_400L)
+            val key = wallet.createDeviceKey()
+            val nonce = issuer.bindingNonce()
+            val claims = hawiya.ffi.DocumentClaims(
+                hawiya.ffi.DocumentType.RESIDENT_PERMIT, 2_000_000_001uL, 1u, "أحمد", "Ahmed",
+                hawiya.ffi.Date(1990, 1u, 1u), hawiya.ffi.Sex.MALE, "EGY", "Cairo", "Engineer", "Example Co",
+                hawiya.ffi.Date(2025, 1u, 1u), hawiya.ffi.Date(2030, 1u, 1u), null,
+            )
+            val trust = issuer.trustList(1uL, clock.now())
+            wallet.importCredential(issuer.issue(claims, wallet.bindingRequest(key, nonce), nonce, 7uL, clock.now()), trust)
+            issuer.revoke(7uL)
+            val verifier = hawiya.ffi.Verifier(trust, hawiya.ffi.defaultPolicy(), clock.asBindingClock())
+            verifier.addStatusList(issuer.signedStatusList(clock.now(), 86_400uL))
+            val v = VerifierController(verifier, clock, Formatting.utc)
+            v.scan(wallet.present(2_000_000_001uL, Disclosure.Identity, null).qrText)
+            assertEquals("This ID was cancelled or replaced by a newer version.", v.verdict?.reasons?.single()?.en)
+            wallet.close()
+        }
+    }
+}

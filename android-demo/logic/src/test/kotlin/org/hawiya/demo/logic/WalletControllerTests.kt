@@ -1,0 +1,195 @@
+package org.hawiya.demo.logic
+
+import kotlin.test.assertEquals
+import kotlin.test.assertFalse
+import kotlin.test.assertNotEquals
+import kotlin.test.assertNotNull
+import kotlin.test.assertNull
+import kotlin.test.assertTrue
+import hawiya.ffi.ClaimKey
+
+class WalletControllerTests : Suite() {
+    private fun open(c: WalletController): WalletState.Open {
+        val s = c.state
+        assertTrue(s is WalletState.Open, "expected an open wallet, got $s")
+        return s
+    }
+
+    init {
+        test("a new demo wallet opens on the holder's card with the dependent listed and an empty log") {
+            val fx = DemoFixture()
+            val s = open(fx.controller())
+            assertEquals(DemoData.HOLDER_NUMBER, s.selected)
+            assertEquals("Mohammed Abdullah Alqahtani", s.card?.nameEn)
+            assertEquals(1, s.people.holders.size)
+            assertEquals(1, s.people.dependents.size)
+            assertTrue(s.log.isEmpty())
+            assertNull(s.qr)
+            assertEquals(Preset.IDENTITY, s.disclosure.preset)
+        }
+
+        test("showing the screen makes a code the verifier accepts, and logs it") {
+            val fx = DemoFixture()
+            val c = fx.controller()
+            c.startQr()
+            val s = open(c)
+            val qr = assertNotNull(s.qr)
+            assertEquals(qr.size * qr.size, qr.dark.size)
+            assertTrue(qr.text.startsWith("HW1:"))
+            assertEquals(fx.clock.now() + 120, qr.expiresAt)
+            assertEquals(1, s.log.size)
+            val verdict = fx.demo.verifier().verify(qr.text, null)
+            assertTrue(verdict.accepted, verdict.failures.toString())
+            assertEquals(30, c.secondsUntilNewCode())
+        }
+
+        test("the code is replaced every 30 seconds; the old one goes stale at the verifier") {
+            val fx = DemoFixture()
+            val c = fx.controller()
+            val states = mutableListOf<WalletState>()
+            c.onChange = { states += it }
+            c.startQr()
+            val first = assertNotNull(open(c).qr).text
+            fx.scheduler.advance(30)
+            val second = assertNotNull(open(c).qr).text
+            assertNotEquals(first, second)
+            fx.scheduler.advance(150)
+            assertEquals(7, fx.demo.wallet.presentationLog().size)
+            assertEquals("From this phone (live code) · 7 codes", open(c).log.single().mode.en)
+            assertEquals(listOf("presentation_stale"), fx.demo.verifier().verify(first, null).failures.map { it.code })
+            assertTrue(states.size >= 4, "each code reached the screen")
+        }
+
+        test("hiding the screen stops the codes") {
+            val fx = DemoFixture()
+            val c = fx.controller()
+            c.startQr()
+            c.stopQr()
+            fx.scheduler.advance(300)
+            assertNull(open(c).qr)
+            assertEquals(1, fx.demo.wallet.presentationLog().size)
+            assertEquals(0, c.secondsUntilNewCode())
+        }
+
+        test("choosing 'only 18 or over' gives a code with just that claim") {
+            val fx = DemoFixture()
+            val c = fx.controller()
+            c.startQr()
+            c.choose(open(c).disclosure.withPreset(Preset.AGE_18))
+            val s = open(c)
+            assertEquals(Words("العمر 18 فأكثر", "Age 18 or over"), s.qr?.shows)
+            val verdict = fx.demo.verifier().verify(s.qr!!.text, null)
+            assertEquals(listOf(ClaimKey.AGE_OVER18), verdict.claims.map { it.key })
+        }
+
+        test("an empty choice is refused and the code on screen stays") {
+            val fx = DemoFixture()
+            val c = fx.controller()
+            c.startQr()
+            val before = open(c).qr
+            val empty = open(c).disclosure.withPreset(Preset.AGE_18).toggled(ClaimKey.AGE_OVER18)
+            c.choose(empty)
+            val s = open(c)
+            assertEquals(Texts.chooseAtLeastOne, s.notice?.words)
+            assertEquals(before, s.qr)
+        }
+
+        test("selecting the dependent shows the child's card and a code the guardian signs") {
+            val fx = DemoFixture()
+            val c = fx.controller()
+            c.startQr()
+            c.select(DemoData.CHILD_NUMBER)
+            val s = open(c)
+            assertEquals("Sara Mohammed Alqahtani", s.card?.nameEn)
+            val verdict = fx.demo.verifier().verify(s.qr!!.text, null)
+            assertTrue(verdict.accepted)
+            assertEquals(DemoData.HOLDER_NUMBER.toULong(), verdict.guardian)
+        }
+
+        test("selecting an unknown document leaves the card and says so") {
+            val fx = DemoFixture()
+            val c = fx.controller()
+            c.select(42)
+            val s = open(c)
+            assertEquals(DemoData.HOLDER_NUMBER, s.selected)
+            assertEquals("No such document", s.notice?.words?.en)
+        }
+
+        test("locking stops the codes; unlocking with the key source reopens") {
+            val fx = DemoFixture()
+            val c = fx.controller()
+            c.startQr()
+            c.lock()
+            assertEquals(WalletState.Locked(null, busy = false), c.state)
+            assertFalse(fx.demo.wallet.isUnlocked())
+            fx.scheduler.advance(120)
+            assertEquals(0, fx.scheduler.pending, "nothing scheduled while locked")
+            c.unlock()
+            assertEquals(DemoData.HOLDER_NUMBER, open(c).selected)
+            assertEquals(1, fx.demo.wallet.presentationLog().size, "no codes were made while locked")
+        }
+
+        test("a refused fingerprint keeps the wallet locked with a plain message; a later success opens it") {
+            val fx = DemoFixture()
+            val c = fx.controller()
+            c.lock()
+            fx.authenticator.answer = Authorization.Refused("wrong finger")
+            c.unlock()
+            val locked = c.state as WalletState.Locked
+            assertEquals("Not recognised. Try again.", locked.notice?.words?.en)
+            assertFalse(locked.busy)
+            assertEquals(1u, fx.demo.wallet.failedAttempts().failures)
+            fx.authenticator.answer = Authorization.Approved
+            c.unlock()
+            open(c)
+        }
+
+        test("repeated refusals end in a wait, then a lockout, each explained") {
+            val fx = DemoFixture()
+            val c = fx.controller()
+            c.lock()
+            fx.authenticator.answer = Authorization.Refused("wrong finger")
+            val messages = mutableListOf<String>()
+            repeat(12) {
+                c.unlock()
+                messages += (c.state as WalletState.Locked).notice!!.words.en
+                fx.clock.time += 3_700 // past any throttling delay
+            }
+            assertTrue(messages.any { it.startsWith("The wallet locked after") }, messages.toString())
+            fx.authenticator.answer = Authorization.Approved
+            c.unlock()
+            assertTrue(c.state is WalletState.Locked, "locked out for good")
+        }
+
+        test("a wait after failures is stated in seconds") {
+            val fx = DemoFixture()
+            val c = fx.controller()
+            c.lock()
+            fx.authenticator.answer = Authorization.Refused("wrong finger")
+            val messages = (1..6).map {
+                c.unlock()
+                (c.state as WalletState.Locked).notice!!.words.en
+            }
+            assertTrue(messages.any { Regex("""Too many tries\. Wait \d+ seconds""").containsMatchIn(it) }, messages.toString())
+        }
+
+        test("clearing the log empties it") {
+            val fx = DemoFixture()
+            val c = fx.controller()
+            c.startQr()
+            c.clearLog()
+            assertTrue(open(c).log.isEmpty())
+            assertTrue(fx.demo.wallet.presentationLog().isEmpty())
+        }
+
+        test("a wallet error while making a code becomes a message, not a crash") {
+            val fx = DemoFixture()
+            val c = fx.controller()
+            fx.demo.wallet.lock() // locked behind the controller's back
+            c.startQr()
+            val s = open(c)
+            assertNull(s.qr)
+            assertEquals("The wallet is locked. Unlock it first.", s.qrNotice?.words?.en)
+        }
+    }
+}
