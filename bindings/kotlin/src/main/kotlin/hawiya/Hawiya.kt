@@ -1,0 +1,149 @@
+// Idiomatic Kotlin on top of the generated bindings (package hawiya.ffi).
+// Thin on purpose: files instead of path strings, default arguments,
+// java.time conversions, lambdas for the platform traits, a scoped unlock,
+// and the human sentence for every error. Everything else is the generated
+// API, which apps use directly.
+@file:JvmName("Hawiya")
+
+package hawiya
+
+import hawiya.ffi.Clock
+import hawiya.ffi.ClockException
+import hawiya.ffi.Date
+import hawiya.ffi.IssueException
+import hawiya.ffi.KeySource
+import hawiya.ffi.Presentation
+import hawiya.ffi.QrCode
+import hawiya.ffi.QrException
+import hawiya.ffi.TrustList
+import hawiya.ffi.Verifier
+import hawiya.ffi.VerifyException
+import hawiya.ffi.Wallet
+import hawiya.ffi.WalletException
+import hawiya.ffi.WalletOptions
+import hawiya.ffi.defaultPolicy
+import hawiya.ffi.defaultWalletOptions
+import hawiya.ffi.describeIssueError
+import hawiya.ffi.describeQrError
+import hawiya.ffi.describeVerifyError
+import hawiya.ffi.describeWalletError
+import hawiya.ffi.Policy
+import java.io.File
+import java.time.Instant
+import java.time.LocalDate
+
+// ---------------------------------------------------------------- wallets
+
+/** Creates a wallet file protected by a PIN or passphrase, unlocked. */
+@Throws(WalletException::class)
+fun Wallet.Companion.create(
+    file: File,
+    passphrase: String,
+    options: WalletOptions = defaultWalletOptions(),
+    clock: Clock? = null,
+): Wallet = createWithPassphrase(file.path, passphrase, options, clock)
+
+/** Creates a wallet file whose data key the platform key store wraps, unlocked. */
+@Throws(WalletException::class)
+fun Wallet.Companion.create(
+    file: File,
+    keySource: KeySource,
+    options: WalletOptions = defaultWalletOptions(),
+    clock: Clock? = null,
+): Wallet = createWithKeySource(file.path, keySource, options, clock)
+
+/** Opens an existing wallet file, locked. */
+@Throws(WalletException::class)
+fun Wallet.Companion.open(
+    file: File,
+    options: WalletOptions = defaultWalletOptions(),
+    clock: Clock? = null,
+): Wallet = open(file.path, options, clock)
+
+/**
+ * Unlocks with [passphrase], runs [block], and locks again however [block]
+ * ends, so the data key is held only while needed.
+ */
+@Throws(WalletException::class)
+inline fun <T> Wallet.unlocked(passphrase: String, block: (Wallet) -> T): T {
+    unlockWithPassphrase(passphrase)
+    try {
+        return block(this)
+    } finally {
+        lock()
+    }
+}
+
+/** As [unlocked], with the platform key store. */
+@Throws(WalletException::class)
+inline fun <T> Wallet.unlocked(keySource: KeySource, block: (Wallet) -> T): T {
+    unlockWithKeySource(keySource)
+    try {
+        return block(this)
+    } finally {
+        lock()
+    }
+}
+
+// --------------------------------------------------------------- verifier
+
+/** A verifier with the default policy (a clerk scanning a phone). */
+fun verifier(trustList: TrustList, policy: Policy = defaultPolicy(), clock: Clock? = null): Verifier =
+    Verifier(trustList, policy, clock)
+
+// ---------------------------------------------------------- platform traits
+
+/** A [Clock] from a function returning seconds since 1970 (tests, trusted time). */
+fun clock(nowUnixSeconds: () -> Long): Clock = object : Clock {
+    override fun nowUnixSeconds(): Long = nowUnixSeconds()
+}
+
+/** A [Clock] on a [java.time.Clock]. */
+fun java.time.Clock.asHawiyaClock(): Clock = clock { instant().epochSecond }
+
+/**
+ * A [KeySource] from two functions. Throw [hawiya.ffi.KeySourceException.Rejected]
+ * when the user did not authenticate and [hawiya.ffi.KeySourceException.Unavailable]
+ * when the key is gone; any other exception is reported as unavailable too.
+ */
+fun keySource(wrap: (ByteArray) -> ByteArray, unwrap: (ByteArray) -> ByteArray): KeySource =
+    object : KeySource {
+        override fun wrap(dataKey: ByteArray): ByteArray = wrap(dataKey)
+        override fun unwrap(wrapped: ByteArray): ByteArray = unwrap(wrapped)
+    }
+
+// ------------------------------------------------------------ dates, times
+
+/** This date as a [LocalDate]. */
+fun Date.toLocalDate(): LocalDate = LocalDate.of(year, month.toInt(), day.toInt())
+
+/** A [LocalDate] as a hawiya [Date]. */
+fun LocalDate.toHawiyaDate(): Date = Date(year, monthValue.toUInt(), dayOfMonth.toUInt())
+
+/** When this presentation was made. */
+val Presentation.createdInstant: Instant get() = Instant.ofEpochSecond(createdAt)
+
+/** When verifiers with the default policy stop accepting it: refresh before. */
+val Presentation.expiresInstant: Instant get() = Instant.ofEpochSecond(expiresAt)
+
+// ---------------------------------------------------------------- QR codes
+
+/** Whether the module at column [x], row [y] is dark (0-based, no quiet zone). */
+fun QrCode.isDark(x: Int, y: Int): Boolean = modules[y * size.toInt() + x]
+
+// ------------------------------------------------------------------ errors
+
+/**
+ * The sentence for this error, to show or log. The generated `message` of a
+ * hawiya exception lists only its fields; this is the full explanation. It
+ * never contains a passphrase, key, name or document number.
+ */
+val Throwable.explanation: String
+    get() = when (this) {
+        is WalletException -> describeWalletError(this)
+        is VerifyException -> describeVerifyError(this)
+        is IssueException -> describeIssueError(this)
+        is QrException -> describeQrError(this)
+        is ClockException.Unavailable -> "the clock is unavailable (${reason})"
+        else -> message ?: javaClass.simpleName
+    }

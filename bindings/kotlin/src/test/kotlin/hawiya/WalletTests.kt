@@ -1,0 +1,469 @@
+// The Kotlin bindings on the JVM through JNA, as an Android app calls them.
+package hawiya
+
+import hawiya.ffi.ClaimKey
+import hawiya.ffi.ClockException
+import hawiya.ffi.Disclosure
+import hawiya.ffi.ImportOutcome
+import hawiya.ffi.Mode
+import hawiya.ffi.TestIssuer
+import hawiya.ffi.UnlockPolicy
+import hawiya.ffi.Verifier
+import hawiya.ffi.VerifyException
+import hawiya.ffi.Wallet
+import hawiya.ffi.WalletException
+import hawiya.ffi.WeakPasscodeKind
+import hawiya.ffi.defaultPolicy
+import hawiya.ffi.defaultWalletOptions
+import hawiya.ffi.libraryVersion
+import hawiya.ffi.qrCodeForText
+import hawiya.ffi.readQrPng
+import hawiya.ffi.restoreBackupWithKeySource
+import hawiya.ffi.QrException
+import java.util.concurrent.CountDownLatch
+import java.util.concurrent.Executors
+import java.util.concurrent.TimeUnit
+import kotlin.test.assertContains
+import kotlin.test.assertEquals
+import kotlin.test.assertFailsWith
+import kotlin.test.assertFalse
+import kotlin.test.assertIs
+import kotlin.test.assertNotNull
+import kotlin.test.assertTrue
+
+const val PASSPHRASE = "correct horse battery"
+
+val walletTests: List<Pair<String, () -> Any?>> = listOf(
+    "whole flow: issue, import, lock, reopen, unlock, show, present, verify" to ::wholeFlow,
+    "wrong passphrase is a typed error with attempts left" to ::wrongPassphrase,
+    "trivial PIN is refused with its rule, never echoed" to ::trivialPin,
+    "lockout after repeated failures, throttling in between" to ::lockout,
+    "tampered QR text is rejected with reasons and no claims" to ::tamperedQr,
+    "stale presentation is rejected after the freshness window" to ::stalePresentation,
+    "replayed presentation is rejected" to ::replay,
+    "verifier nonce must be answered" to ::verifierNonce,
+    "credential bound to another device's key is refused" to ::foreignDeviceKey,
+    "key source written in Kotlin (AES-GCM) wraps and unwraps the data key" to ::kotlinKeySource,
+    "key source that refuses counts as a failed unlock" to ::rejectingKeySource,
+    "key source that throws becomes KeySourceUnavailable, not a crash" to ::throwingKeySource,
+    "hardware-style device signer in Kotlin presents, and its failure is typed" to ::platformSigner,
+    "clock that throws becomes ClockUnavailable" to ::throwingClock,
+    "renewal replaces the old version; renew refuses a new document" to ::renewal,
+    "dependents are issued to the guardian and listed" to ::dependents,
+    "presentation log lists and clears" to ::presentationLog,
+    "backup restores elsewhere; static code verifies with a warning" to ::backupRestore,
+    "status list revocation is reported" to ::revocation,
+    "QR matrix, SVG and text agree" to ::qrRendering,
+    "many threads present and verify on one wallet at once" to ::concurrentCalls,
+    "closed objects refuse calls; use {} closes" to ::lifetimes,
+    "errors carry an explanation without secrets" to ::explanations,
+)
+
+fun wholeFlow() {
+    val issuer = testIssuer()
+    val trust = issuer.trustList(1UL, NOW)
+    val clock = TestClock()
+    val file = tempWalletFile("flow")
+    Wallet.create(file, PASSPHRASE, clock = clock).use { wallet ->
+        val outcome = wallet.importCredential(issueTo(wallet, issuer), trust)
+        assertIs<ImportOutcome.Added>(outcome)
+        assertEquals(NUMBER, outcome.document.number)
+        wallet.lock()
+        assertFailsWith<WalletException.Locked> { wallet.documents() }
+    }
+    Wallet.open(file, clock = clock).use { wallet ->
+        assertFalse(wallet.isUnlocked())
+        val code = wallet.unlocked(PASSPHRASE) {
+            val details = it.show(NUMBER)
+            assertEquals("Test Civil Registry", details.issuer)
+            assertTrue(details.claims.any { c -> c.key == ClaimKey.NAME_EN && c.display == "Mohammed Abdullah Alahmad" })
+            assertTrue(details.claims.any { c -> c.key == ClaimKey.NAME_AR && c.labelAr.isNotEmpty() })
+            it.present(NUMBER, Disclosure.Identity, null)
+        }
+        assertFalse(wallet.isUnlocked(), "unlocked {} locks again")
+        assertTrue(code.qrText.startsWith("HW1:"))
+        assertEquals(Mode.DEVICE_BOUND, code.mode)
+        assertEquals(NOW, code.createdAt)
+        assertEquals(NOW + defaultPolicy().freshnessSecs.toLong(), code.expiresAt)
+        assertEquals(code.expiresInstant.epochSecond, code.expiresAt)
+
+        verifier(trust, clock = clock).use { verifier ->
+            val verdict = verifier.verify(code.qrText, null)
+            assertTrue(verdict.accepted, verdict.failures.toString())
+            assertEquals("Test Civil Registry", verdict.issuer)
+            val shown = verdict.claims.map { it.key }.toSet()
+            assertEquals(setOf(ClaimKey.DOCUMENT_NUMBER, ClaimKey.NAME_AR, ClaimKey.NAME_EN, ClaimKey.EXPIRY_DATE), shown)
+            assertEquals(NOW, verdict.presentedAt)
+        }
+    }
+}
+
+fun wrongPassphrase() {
+    val file = tempWalletFile("wrong")
+    Wallet.create(file, PASSPHRASE).close()
+    Wallet.open(file).use { wallet ->
+        val error = assertFailsWith<WalletException.WrongPassphrase> { wallet.unlockWithPassphrase("not the phrase at all") }
+        assertEquals(defaultWalletOptions().unlockPolicy.maxAttempts - 1u, error.remaining)
+        assertEquals(1u, wallet.failedAttempts().failures)
+        wallet.unlockWithPassphrase(PASSPHRASE)
+        assertEquals(0u, wallet.failedAttempts().failures)
+    }
+}
+
+fun trivialPin() {
+    for (pin in listOf("123456", "000000", "111111")) {
+        val error = assertFailsWith<WalletException.WeakPasscode> { Wallet.create(tempWalletFile("pin"), pin) }
+        assertTrue(error.kind in setOf(WeakPasscodeKind.SEQUENCE, WeakPasscodeKind.COMMON, WeakPasscodeKind.REPEATED_CHARACTER), "$pin: ${error.kind}")
+        assertFalse(error.explanation.contains(pin))
+    }
+    // A birth date of someone in the wallet cannot become the new passphrase.
+    val issuer = testIssuer()
+    keySourceWallet("birth").use { wallet ->
+        wallet.importCredential(issueTo(wallet, issuer), issuer.trustList(1UL, NOW))
+        val error = assertFailsWith<WalletException.WeakPasscode> { wallet.changePassphrase("17051990") }
+        assertEquals(WeakPasscodeKind.BIRTH_DATE, error.kind)
+    }
+}
+
+fun lockout() {
+    val clock = TestClock()
+    val options = defaultWalletOptions().copy(
+        unlockPolicy = UnlockPolicy(freeAttempts = 1u, baseDelaySecs = 30UL, maxDelaySecs = 60UL, maxAttempts = 3u),
+    )
+    val file = tempWalletFile("lockout")
+    Wallet.create(file, PASSPHRASE, options, clock).close()
+    Wallet.open(file, options, clock).use { wallet ->
+        assertFailsWith<WalletException.WrongPassphrase> { wallet.unlockWithPassphrase("guess number one") }
+        val wait = assertFailsWith<WalletException.RetryLater> { wallet.unlockWithPassphrase("guess number two") }
+        assertTrue(wait.seconds in 1UL..30UL, "${wait.seconds}")
+        clock.advance(3_600)
+        assertFailsWith<WalletException.WrongPassphrase> { wallet.unlockWithPassphrase("guess number three") }
+        clock.advance(3_600)
+        assertFailsWith<WalletException.LockedOut> { wallet.unlockWithPassphrase("guess number four") }
+        clock.advance(3_600)
+        val locked = assertFailsWith<WalletException.LockedOut> { wallet.unlockWithPassphrase(PASSPHRASE) }
+        assertEquals(3u, locked.failures)
+    }
+    // It survives reopening the file.
+    Wallet.open(file, options, clock).use { wallet ->
+        assertFailsWith<WalletException.LockedOut> { wallet.unlockWithPassphrase(PASSPHRASE) }
+    }
+}
+
+/** A wallet holding the sample ID, its trust list and the shared clock. */
+private class Fixture(name: String) : AutoCloseable {
+    val issuer: TestIssuer = testIssuer()
+    val trust = issuer.trustList(1UL, NOW)
+    val clock = TestClock()
+    val wallet: Wallet = keySourceWallet(name, clock = clock)
+    init { wallet.importCredential(issueTo(wallet, issuer), trust) }
+    fun verifier(): Verifier = verifier(trust, clock = clock)
+    override fun close() { wallet.close(); trust.close(); issuer.close() }
+}
+
+fun tamperedQr() = Fixture("tamper").use { f ->
+    val code = f.wallet.present(NUMBER, Disclosure.AgeOver18, null)
+    val chars = code.qrText.toCharArray()
+    for (at in listOf(chars.size / 2, chars.size - 3, 10)) {
+        val tampered = chars.copyOf().also { it[at] = if (it[at] == 'A') 'B' else 'A' }
+        val verdict = f.verifier().use { it.verify(String(tampered), null) }
+        assertFalse(verdict.accepted, "tampered at $at")
+        assertTrue(verdict.failures.isNotEmpty())
+        assertTrue(verdict.claims.isEmpty())
+        assertTrue(verdict.failures.all { it.code.isNotEmpty() && it.message.isNotEmpty() })
+    }
+    val garbage = f.verifier().use { it.verify("HW1:not a code", null) }
+    assertEquals("malformed", garbage.failures.single().code)
+}
+
+fun stalePresentation() = Fixture("stale").use { f ->
+    val code = f.wallet.present(NUMBER, Disclosure.Full, null)
+    f.clock.advance(defaultPolicy().freshnessSecs.toLong() + defaultPolicy().clockSkewSecs.toLong() + 1)
+    val verdict = f.verifier().use { it.verify(code.qrText, null) }
+    assertFalse(verdict.accepted)
+    assertContains(verdict.failures.map { it.code }, "presentation_stale")
+    // A fresh one made now passes.
+    val fresh = f.wallet.present(NUMBER, Disclosure.Full, null)
+    assertTrue(f.verifier().use { it.verify(fresh.qrText, null) }.accepted)
+}
+
+fun replay() = Fixture("replay").use { f ->
+    val code = f.wallet.present(NUMBER, Disclosure.Identity, null)
+    f.verifier().use { verifier ->
+        assertTrue(verifier.verify(code.qrText, null).accepted)
+        val again = verifier.verify(code.qrText, null)
+        assertEquals(listOf("replayed"), again.failures.map { it.code })
+    }
+}
+
+fun verifierNonce() = Fixture("nonce").use { f ->
+    val nonce = byteArrayOf(1, 2, 3, 4, 5, 6, 7, 8)
+    val code = f.wallet.present(NUMBER, Disclosure.Identity, nonce)
+    f.verifier().use { verifier ->
+        assertContains(verifier.verify(code.qrText, byteArrayOf(9, 9, 9, 9)).failures.map { it.code }, "nonce_mismatch")
+    }
+    f.verifier().use { verifier -> assertTrue(verifier.verify(code.qrText, nonce).accepted) }
+    assertFailsWith<WalletException.InvalidPresentation> { f.wallet.present(NUMBER, Disclosure.Identity, ByteArray(40)) }
+}
+
+fun foreignDeviceKey() {
+    val issuer = testIssuer()
+    val trust = issuer.trustList(1UL, NOW)
+    keySourceWallet("ours").use { ours ->
+        keySourceWallet("theirs").use { theirs ->
+            val theirsCredential = issueTo(theirs, issuer)
+            assertFailsWith<WalletException.NotBoundToWallet> { ours.importCredential(theirsCredential, trust) }
+        }
+        // A credential from an issuer outside the trust list.
+        val stranger = testIssuer()
+        assertFailsWith<WalletException.NotTrusted> { ours.importCredential(issueTo(ours, stranger), trust) }
+        assertFailsWith<WalletException.InvalidCredential> { ours.importCredential(byteArrayOf(1, 2, 3), trust) }
+        assertTrue(ours.documents().isEmpty())
+    }
+}
+
+fun kotlinKeySource() {
+    val source = AesKeySource()
+    val file = tempWalletFile("aes")
+    Wallet.create(file, source).use { wallet ->
+        val issuer = testIssuer()
+        wallet.importCredential(issueTo(wallet, issuer), issuer.trustList(1UL, NOW))
+    }
+    Wallet.open(file).use { wallet ->
+        wallet.unlocked(source) { assertEquals(1, it.documents().size) }
+        assertFailsWith<WalletException.WrongProtection> { wallet.unlockWithPassphrase(PASSPHRASE) }
+        // Another key store's key cannot open it, and that is not the user's fault.
+        assertFailsWith<WalletException.KeySourceUnavailable> { wallet.unlockWithKeySource(AesKeySource()) }
+        assertEquals(0u, wallet.failedAttempts().failures)
+        assertTrue(source.unwraps.get() >= 1)
+    }
+    // The key-source lambdas helper works the same way.
+    val pad = 0x42.toByte()
+    val xor = keySource(wrap = { k -> ByteArray(k.size) { (k[it].toInt() xor pad.toInt()).toByte() } },
+        unwrap = { w -> ByteArray(w.size) { (w[it].toInt() xor pad.toInt()).toByte() } })
+    Wallet.create(tempWalletFile("lambda"), xor).use { it.lock(); it.unlockWithKeySource(xor); assertTrue(it.isUnlocked()) }
+}
+
+fun rejectingKeySource() {
+    val source = AesKeySource()
+    keySourceWallet("reject", source).use { wallet ->
+        wallet.lock()
+        source.reject = true
+        assertFailsWith<WalletException.KeySourceRejected> { wallet.unlockWithKeySource(source) }
+        assertEquals(1u, wallet.failedAttempts().failures)
+        source.reject = false
+        wallet.unlockWithKeySource(source)
+        assertTrue(wallet.isUnlocked())
+    }
+}
+
+fun throwingKeySource() {
+    val source = AesKeySource()
+    keySourceWallet("throw", source).use { wallet ->
+        wallet.lock()
+        source.explode = true
+        val error = assertFailsWith<WalletException.KeySourceUnavailable> { wallet.unlockWithKeySource(source) }
+        assertContains(error.reason, "IllegalStateException")
+        assertFalse(error.reason.contains("\n"), "one line, no stack trace")
+        assertEquals(0u, wallet.failedAttempts().failures, "a crash in the app is not a wrong guess")
+        source.explode = false
+        wallet.unlockWithKeySource(source)
+        assertTrue(wallet.isUnlocked())
+    }
+}
+
+fun platformSigner() {
+    val issuer = testIssuer()
+    val trust = issuer.trustList(1UL, NOW)
+    val clock = TestClock()
+    val signer = JcaSigner()
+    val source = AesKeySource()
+    val file = tempWalletFile("signer")
+    Wallet.create(file, source, clock = clock).use { wallet ->
+        val key = wallet.addPlatformSigner(signer)
+        assertTrue(key.contentEquals(signer.publicKey()))
+        assertTrue(wallet.deviceKeys().single().platform)
+        val nonce = issuer.bindingNonce()
+        val credential = issuer.issue(nationalId(), wallet.bindingRequest(key, nonce), nonce, 1UL, NOW)
+        wallet.importCredential(credential, trust)
+        val code = wallet.present(NUMBER, Disclosure.AgeOver18, null)
+        assertTrue(verifier(trust, clock = clock).use { it.verify(code.qrText, null) }.accepted)
+        signer.refuse = true
+        assertFailsWith<WalletException.SignerFailed> { wallet.present(NUMBER, Disclosure.AgeOver18, null) }
+    }
+    // After reopening, the signer must be attached again.
+    Wallet.open(file, clock = clock).use { wallet ->
+        wallet.unlockWithKeySource(source)
+        assertFailsWith<WalletException.UnknownDeviceKey> { wallet.present(NUMBER, Disclosure.AgeOver18, null) }
+        signer.refuse = false
+        wallet.attachPlatformSigner(signer)
+        wallet.present(NUMBER, Disclosure.AgeOver18, null)
+        assertFailsWith<WalletException.UnknownDeviceKey> { wallet.attachPlatformSigner(JcaSigner()) }
+    }
+}
+
+fun throwingClock() {
+    val broken = clock { throw ClockException.Unavailable("no time source") }
+    keySourceWallet("clock", clock = broken).use { wallet ->
+        val error = assertFailsWith<WalletException.ClockUnavailable> { wallet.present(NUMBER, Disclosure.Full, null) }
+        assertContains(error.reason, "no time source")
+    }
+    val undeclared = clock { throw ArithmeticException("overflow") }
+    val issuer = testIssuer()
+    Verifier(issuer.trustList(1UL, NOW), defaultPolicy(), undeclared).use { verifier ->
+        val error = assertFailsWith<VerifyException.ClockUnavailable> { verifier.verify("HW1:x", null) }
+        assertContains(error.reason, "ArithmeticException")
+    }
+}
+
+fun renewal() = Fixture("renew").use { f ->
+    val v2 = issueTo(f.wallet, f.issuer, nationalId(2u))
+    val outcome = f.wallet.renew(v2, f.trust)
+    assertIs<ImportOutcome.Renewed>(outcome)
+    assertEquals(1u, outcome.replacedVersion)
+    assertEquals(listOf(2u), f.wallet.documents().map { it.version })
+    val older = issueTo(f.wallet, f.issuer, nationalId(1u))
+    assertFailsWith<WalletException.OlderVersion> { f.wallet.importCredential(older, f.trust) }
+    val another = nationalId().copy(documentNumber = 1_111_111_112UL)
+    assertFailsWith<WalletException.NotARenewal> { f.wallet.renew(issueTo(f.wallet, f.issuer, another), f.trust) }
+}
+
+fun dependents() = Fixture("dependents").use { f ->
+    val key = f.wallet.deviceKeys().first().publicKey
+    val nonce = f.issuer.bindingNonce()
+    val child = f.issuer.issueToGuardian(childId(), f.wallet.bindingRequest(key, nonce), nonce, NUMBER, 8UL, NOW)
+    f.wallet.importCredential(child, f.trust)
+    val dependents = f.wallet.dependents()
+    assertEquals(listOf("Sara Mohammed Alahmad"), dependents.map { it.nameEn })
+    assertTrue(dependents.single().isDependent)
+    assertEquals(2, f.wallet.people().size)
+    val code = f.wallet.present(CHILD_NUMBER, Disclosure.Identity, null)
+    val verdict = f.verifier().use { it.verify(code.qrText, null) }
+    assertTrue(verdict.accepted)
+    assertEquals(NUMBER, verdict.guardian)
+}
+
+fun presentationLog() = Fixture("log").use { f ->
+    f.wallet.present(NUMBER, Disclosure.AgeOver18, null)
+    f.wallet.presentStatic(NUMBER, Disclosure.Identity)
+    val log = f.wallet.presentationLog()
+    assertEquals(listOf(Mode.DEVICE_BOUND, Mode.STATIC), log.map { it.mode })
+    assertEquals(listOf(ClaimKey.AGE_OVER18), log[0].disclosed)
+    assertEquals(2UL, f.wallet.clearPresentationLog())
+    assertTrue(f.wallet.presentationLog().isEmpty())
+}
+
+fun backupRestore() = Fixture("backup").use { f ->
+    val backup = f.wallet.exportBackup("backup phrase for tests")
+    assertFailsWith<WalletException.WeakPasscode> { f.wallet.exportBackup("password") }
+    val target = tempWalletFile("restored")
+    assertFailsWith<WalletException.WrongBackupPassphrase> {
+        restoreBackupWithKeySource(target.path, backup, "another phrase", AesKeySource(), defaultWalletOptions(), f.clock)
+    }
+    assertFailsWith<WalletException.NotABackup> {
+        restoreBackupWithKeySource(target.path, byteArrayOf(1, 2, 3), "backup phrase for tests", AesKeySource(), defaultWalletOptions(), f.clock)
+    }
+    val restored = restoreBackupWithKeySource(target.path, backup, "backup phrase for tests", AesKeySource(), defaultWalletOptions(), f.clock)
+    assertEquals(1u, restored.documents)
+    restored.wallet.use { wallet ->
+        assertTrue(wallet.documents().single().needsRebinding)
+        assertFailsWith<WalletException.NeedsRebinding> { wallet.present(NUMBER, Disclosure.Full, null) }
+        val printed = wallet.presentStatic(NUMBER, Disclosure.Full)
+        assertEquals(Mode.STATIC, printed.mode)
+        val verdict = f.verifier().use { it.verify(printed.qrText, null) }
+        assertTrue(verdict.accepted)
+        assertContains(verdict.warnings.map { it.code }, "static_lower_assurance")
+    }
+    assertFailsWith<WalletException.AlreadyExists> {
+        restoreBackupWithKeySource(target.path, backup, "backup phrase for tests", AesKeySource(), defaultWalletOptions(), f.clock)
+    }
+}
+
+fun revocation() = Fixture("revoke").use { f ->
+    f.issuer.revoke(7UL)
+    f.verifier().use { verifier ->
+        verifier.addStatusList(f.issuer.signedStatusList(NOW, 86_400UL))
+        val verdict = verifier.verify(f.wallet.present(NUMBER, Disclosure.Identity, null).qrText, null)
+        assertContains(verdict.failures.map { it.code }, "revoked")
+        assertFailsWith<VerifyException.Malformed> { verifier.addStatusList(byteArrayOf(0x42)) }
+        val stranger = TestIssuer("Other Registry", "other-1", "https://status.example/2", 1_700_000_000L, 2_000_000_000L)
+        assertFailsWith<VerifyException.UnknownIssuerKey> { verifier.addStatusList(stranger.signedStatusList(NOW, 60UL)) }
+    }
+    // A trust list signed by another root is refused, as is an older version.
+    assertFailsWith<VerifyException.BadSignature> {
+        hawiya.ffi.TrustList.fromSigned(f.issuer.signedTrustList(2UL, NOW), testIssuer().rootPublicKey())
+    }
+    f.verifier().use { verifier ->
+        verifier.updateTrustList(f.issuer.trustList(3UL, NOW))
+        val rollback = assertFailsWith<VerifyException.Rollback> { verifier.updateTrustList(f.issuer.trustList(2UL, NOW)) }
+        assertEquals(3UL, rollback.seen)
+    }
+}
+
+fun qrRendering() = Fixture("qr").use { f ->
+    val code = f.wallet.present(NUMBER, Disclosure.Full, null)
+    val size = code.qr.size.toInt()
+    assertEquals(size * size, code.qr.modules.size)
+    assertEquals(17 + 4 * code.qr.version.toInt(), size)
+    // Finder pattern corners are dark.
+    assertTrue(code.qr.isDark(0, 0) && code.qr.isDark(size - 1, 0) && code.qr.isDark(0, size - 1))
+    assertEquals(code.qr, qrCodeForText(code.qrText))
+    assertTrue(code.svg.contains("<svg"))
+    assertEquals(code.sizeBytes > 0u, true)
+    assertFailsWith<QrException.Decode> { readQrPng(byteArrayOf(1, 2, 3)) }
+    assertFailsWith<QrException.Encode> { qrCodeForText("x".repeat(5000)) }
+    assertTrue(libraryVersion().isNotEmpty())
+}
+
+fun concurrentCalls() = Fixture("threads").use { f ->
+    val threads = 8
+    val perThread = 5
+    val pool = Executors.newFixedThreadPool(threads)
+    val start = CountDownLatch(1)
+    f.verifier().use { verifier ->
+        val futures = (0 until threads).map { t ->
+            pool.submit<Int> {
+                start.await()
+                var accepted = 0
+                repeat(perThread) { i ->
+                    val nonce = byteArrayOf(t.toByte(), i.toByte(), 1, 2, 3, 4, 5, 6)
+                    val code = f.wallet.present(NUMBER, Disclosure.Identity, nonce)
+                    assertEquals(1, f.wallet.documents().size)
+                    if (verifier.verify(code.qrText, nonce).accepted) accepted++
+                }
+                accepted
+            }
+        }
+        start.countDown()
+        val accepted = futures.sumOf { it.get(120, TimeUnit.SECONDS) }
+        assertEquals(threads * perThread, accepted)
+    }
+    pool.shutdown()
+    assertEquals(threads * perThread, f.wallet.presentationLog().size)
+}
+
+fun lifetimes() {
+    val issuer = testIssuer()
+    val wallet = keySourceWallet("close")
+    wallet.use { assertTrue(it.isUnlocked()) }
+    assertFailsWith<IllegalStateException> { wallet.documents() }
+    wallet.close() // a second close is harmless
+    issuer.close()
+    assertFailsWith<IllegalStateException> { issuer.bindingNonce() }
+}
+
+fun explanations() {
+    val file = tempWalletFile("explain")
+    Wallet.create(file, PASSPHRASE).close()
+    Wallet.open(file).use { wallet ->
+        val error = assertFailsWith<WalletException.WrongPassphrase> { wallet.unlockWithPassphrase("my secret guess") }
+        assertContains(error.explanation, "wrong passphrase")
+        assertFalse(error.explanation.contains("my secret guess"))
+        assertFalse(error.explanation.contains(file.path))
+    }
+    val missing = assertFailsWith<WalletException.NotFound> { Wallet.open(tempWalletFile("missing")) }
+    assertNotNull(missing.explanation)
+    assertFalse(missing.explanation.contains("/"), missing.explanation)
+    val noDoc = keySourceWallet("nodoc").use { w -> assertFailsWith<WalletException.NoSuchDocument> { w.show(NUMBER) } }
+    assertFalse(noDoc.explanation.contains(NUMBER.toString()))
+}
