@@ -46,8 +46,8 @@ class HawiyaViewModel(application: Application) : AndroidViewModel(application),
     var verdict: VerdictView? by mutableStateOf(null)
         private set
 
-    private var wallet: WalletController? = null
-    private var verifier: VerifierController? = null
+    @Volatile private var wallet: WalletController? = null
+    @Volatile private var verifier: VerifierController? = null
 
     init {
         walletThread.run { setUp() }
@@ -87,7 +87,7 @@ class HawiyaViewModel(application: Application) : AndroidViewModel(application),
     override fun startQr() = onWallet { it.startQr() }
     override fun stopQr() = onWallet { it.stopQr() }
     override fun clearLog() = onWallet { it.clearLog() }
-    override fun secondsUntilNewCode(): Long = wallet?.secondsUntilNewCode() ?: 0
+    override fun secondsUntilNewCode(): Long = wallet?.secondsUntilNewCode() ?: 0L
 
     /** A QR text from the camera; repeated and foreign codes are ignored there. */
     fun scanned(text: String) = walletThread.run { verifier?.scan(text) }

@@ -25,8 +25,10 @@ class KeystoreWrappingKey(private val alias: String = DEFAULT_ALIAS) : WrappingK
         keyStore.getKey(alias, null) ?: generate()
     }
 
-    override fun delete() = synchronized(this) {
-        if (keyStore.containsAlias(alias)) keyStore.deleteEntry(alias)
+    override fun delete() {
+        synchronized(this) {
+            if (keyStore.containsAlias(alias)) keyStore.deleteEntry(alias)
+        }
     }
 
     private fun generate(): Key = try {
