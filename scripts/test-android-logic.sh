@@ -6,11 +6,13 @@
 # not compiled here (android-demo/README.md says how to build it).
 #
 # Installs what it needs, idempotently and without prompts (CI=true works):
-# the Kotlin compiler from npm (into target/), JNA from apt. Builds
-# libhawiya_ffi and uniffi-bindgen with cargo, generates the Kotlin bindings
-# (library mode), compiles with kotlinc (skipped when the sources did not
-# change since the last run), runs the tests, and ends with one line:
-# "android-logic: N passed, M failed".
+# a JDK and JNA from apt, the Kotlin compiler from npm (into target/tools,
+# shared with scripts/test-kotlin.sh). Builds libhawiya_ffi and generates the
+# Kotlin sources (scripts/bindings-generate.sh), compiles them with the
+# Kotlin wrapper (bindings/kotlin/src/main) and android-demo/logic with
+# kotlinc (skipped when the sources did not change), runs the tests, and ends
+# with one line: "android-logic: N passed, M failed"; the exit status is
+# non-zero on any failure.
 #
 #   scripts/test-android-logic.sh            run every test
 #   scripts/test-android-logic.sh WORDS      run the tests whose name contains WORDS
@@ -19,69 +21,88 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export CARGO_TERM_COLOR=never
 
 KOTLIN_VERSION=2.4.20
-OUT=target/android-logic
-KOTLIN_HOME=target/kotlin-compiler/node_modules/kotlin-compiler
+# The same tool places as scripts/test-kotlin.sh, so either script installs for both.
+KOTLIN_HOME=target/tools/kotlin/node_modules/kotlin-compiler
 JNA_JAR=/usr/share/java/jna.jar
-step() { printf '==> %s\n' "$*" >&2; }
+OUT=target/android-logic
+say() { printf '==> %s\n' "$*" >&2; }
+# Every early failure still ends with the counting line.
+fail() { echo "test-android-logic.sh: $*" >&2; echo "android-logic: 0 passed, 1 failed"; exit 1; }
 
-# --- tools ------------------------------------------------------------------
-command -v java >/dev/null || { echo "test-android-logic: java not found (a JDK 17 or newer is needed)" >&2; exit 2; }
-if [ ! -x "$KOTLIN_HOME/bin/kotlinc" ] || ! grep -qx "$KOTLIN_VERSION" "$KOTLIN_HOME/build.txt" 2>/dev/null; then
-  command -v npm >/dev/null || { echo "test-android-logic: npm not found; it installs the Kotlin compiler" >&2; exit 2; }
-  step "installing the Kotlin compiler $KOTLIN_VERSION (npm package kotlin-compiler)"
-  npm install --silent --no-audit --no-fund --prefix target/kotlin-compiler "kotlin-compiler@$KOTLIN_VERSION" >&2
-fi
-if [ ! -f "$JNA_JAR" ]; then
-  step "installing JNA (apt package libjna-java)"
+apt_install() {
+  command -v apt-get >/dev/null || fail "apt-get not found; install $* by hand"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -q libjna-java >&2 || { apt-get update -q >&2 && apt-get install -y -q libjna-java >&2; }
+  apt-get install -y -q "$@" >&2 || { apt-get update -q >&2 && apt-get install -y -q "$@" >&2; } \
+    || fail "could not install $*"
+}
+
+# ---- tools, installed once
+command -v java >/dev/null || { say "installing a JDK"; apt_install default-jdk-headless; }
+[[ -f "$JNA_JAR" ]] || { say "installing JNA"; apt_install libjna-java; }
+command -v npm >/dev/null || { say "installing npm"; apt_install npm; }
+if [[ ! -x "$KOTLIN_HOME/bin/kotlinc" ]] || ! grep -q "\"version\": \"$KOTLIN_VERSION\"" "$KOTLIN_HOME/package.json" 2>/dev/null; then
+  say "installing kotlin-compiler $KOTLIN_VERSION"
+  mkdir -p target/tools/kotlin
+  npm install --prefix target/tools/kotlin --no-audit --no-fund --no-save --loglevel=error "kotlin-compiler@$KOTLIN_VERSION" >&2 \
+    || fail "npm could not install kotlin-compiler"
 fi
 KOTLINC="$KOTLIN_HOME/bin/kotlinc"
 STDLIB="$KOTLIN_HOME/lib/kotlin-stdlib.jar"
 KTEST="$KOTLIN_HOME/lib/kotlin-test.jar"
 
-# --- the Rust library and its generated Kotlin bindings ---------------------
-step "building libhawiya_ffi and uniffi-bindgen"
-cargo build -p hawiya-ffi --lib --locked --quiet
-cargo build -p hawiya-ffi --features bindgen --bin uniffi-bindgen --locked --quiet
-LIB_DIR=target/debug
+# ---- the library and its generated Kotlin sources (package hawiya.ffi)
+say "building libhawiya_ffi and generating the Kotlin sources"
+lib=$(scripts/bindings-generate.sh | tail -n1) || fail "building the library or generating the bindings failed"
 mkdir -p "$OUT"
-rm -rf "$OUT/generated"
-# Library mode reads the package name from bindings/uniffi.toml through this
-# global config's [crate-roots] entry.
-printf '[crate-roots]\nhawiya_ffi = "%s/bindings"\n' "$PWD" >"$OUT/uniffi-global.toml"
-target/debug/uniffi-bindgen generate --library "$LIB_DIR/libhawiya_ffi.so" --language kotlin \
-  --config "$OUT/uniffi-global.toml" --no-format --out-dir "$OUT/generated" >/dev/null
-[ -f "$OUT/generated/hawiya/ffi/hawiya_ffi.kt" ] || { echo "test-android-logic: bindings not generated in package hawiya.ffi" >&2; exit 1; }
 
-# Compiles sources into a jar unless the same sources (and classpath) built it last time.
-compile() { # name classpath sources...
-  local name=$1 classpath=$2; shift 2
-  local stamp
-  stamp=$(cat "$@" <(echo "$classpath") <(sha256sum ${classpath//:/ } 2>/dev/null) | sha256sum | cut -c1-16)
-  if [ -f "$OUT/$name.jar" ] && [ "$(cat "$OUT/$name.stamp" 2>/dev/null)" = "$stamp" ]; then
-    step "$name: unchanged, not recompiled"
-    return
+# ---- the bindings: generated code + the idiomatic wrapper (bindings/kotlin/src/main).
+# When scripts/test-kotlin.sh has just compiled exactly these sources (its jar
+# also holds its own tests, which do no harm here), use its jar; otherwise
+# compile them here. Either way nothing is compiled twice for the same sources.
+bindings_sources=$(find target/bindings/kotlin bindings/kotlin/src/main -name '*.kt' | sort)
+kotlin_tests_sources=$(find target/bindings/kotlin bindings/kotlin/src/main bindings/kotlin/src/test -name '*.kt' | sort)
+# shellcheck disable=SC2086
+kotlin_tests_stamp=$( { echo "$KOTLIN_VERSION"; cat $kotlin_tests_sources; } | sha256sum | cut -d' ' -f1)
+if [[ -f target/kotlin/hawiya-kotlin-tests.jar && "$(cat target/kotlin/stamp 2>/dev/null)" == "$kotlin_tests_stamp" ]]; then
+  say "bindings: using the jar scripts/test-kotlin.sh compiled from the same sources"
+  bindings_jar=target/kotlin/hawiya-kotlin-tests.jar
+else
+  bindings_jar="$OUT/bindings.jar"
+  # shellcheck disable=SC2086
+  stamp=$( { echo "$KOTLIN_VERSION"; cat $bindings_sources; } | sha256sum | cut -d' ' -f1)
+  if [[ ! -f "$bindings_jar" || "$(cat "$OUT/bindings.stamp" 2>/dev/null)" != "$stamp" ]]; then
+    say "compiling the bindings ($(echo "$bindings_sources" | wc -l) files) with kotlinc $KOTLIN_VERSION"
+    rm -f "$bindings_jar" "$OUT/bindings.stamp"
+    # shellcheck disable=SC2086
+    "$KOTLINC" -nowarn -jvm-target 17 -cp "$JNA_JAR" -d "$bindings_jar" $bindings_sources >&2 || fail "kotlinc failed on the bindings"
+    echo "$stamp" >"$OUT/bindings.stamp"
   fi
-  step "compiling $name ($# files)"
-  rm -f "$OUT/$name.stamp" "$OUT/$name.jar"
-  "$KOTLINC" -nowarn -jvm-target 17 -cp "$classpath" -d "$OUT/$name.jar" "$@" 2>&1 | grep -v '^OpenJDK' >&2 || true
-  [ -f "$OUT/$name.jar" ] || { echo "test-android-logic: compiling $name failed" >&2; exit 1; }
-  echo "$stamp" >"$OUT/$name.stamp"
-}
+fi
 
-mapfile -t generated < <(find "$OUT/generated" -name '*.kt' | sort)
-compile bindings "$JNA_JAR" "${generated[@]}"
-mapfile -t logic < <(find android-demo/logic/src/main/kotlin android-demo/logic/src/test/kotlin -name '*.kt' | sort)
-compile logic "$JNA_JAR:$OUT/bindings.jar:$KTEST" "${logic[@]}"
+# ---- the demo's logic and its tests
+logic_jar="$OUT/logic.jar"
+logic_sources=$(find android-demo/logic/src/main/kotlin android-demo/logic/src/test/kotlin -name '*.kt' | sort)
+# shellcheck disable=SC2086
+stamp=$( { echo "$KOTLIN_VERSION"; cat $logic_sources $bindings_sources; } | sha256sum | cut -d' ' -f1)
+if [[ ! -f "$logic_jar" || "$(cat "$OUT/logic.stamp" 2>/dev/null)" != "$stamp" ]]; then
+  say "compiling android-demo/logic ($(echo "$logic_sources" | wc -l) files) with kotlinc $KOTLIN_VERSION"
+  rm -f "$logic_jar" "$OUT/logic.stamp"
+  # shellcheck disable=SC2086
+  "$KOTLINC" -nowarn -jvm-target 17 -cp "$JNA_JAR:$bindings_jar:$KTEST" -d "$logic_jar" $logic_sources >&2 \
+    || fail "kotlinc failed on android-demo/logic"
+  echo "$stamp" >"$OUT/logic.stamp"
+fi
 
-# --- run ----------------------------------------------------------------------
-step "running the Android logic tests on the JVM"
+# ---- run
+say "running the Android logic tests on the JVM"
+log="$OUT/test.log"
 set +e
-java -Djna.library.path="$LIB_DIR" \
-  -cp "$OUT/logic.jar:$OUT/bindings.jar:$JNA_JAR:$STDLIB:$KTEST" \
-  org.hawiya.demo.logic.HarnessKt "$@" 2>&1 | tee "$OUT/test.log"
+# The runner's own counting line is printed once, last, below.
+java -Djna.library.path="$PWD/$(dirname "$lib")" -cp "$logic_jar:$bindings_jar:$JNA_JAR:$STDLIB:$KTEST" \
+  org.hawiya.demo.logic.HarnessKt "$@" 2>&1 | tee "$log" | grep -v '^android-logic: '
 status=${PIPESTATUS[0]}
 set -e
-grep -Eq '^android-logic: [0-9]+ passed, [0-9]+ failed$' "$OUT/test.log" || echo "android-logic: 0 passed, 1 failed"
-exit "$status"
+summary=$(grep -E '^android-logic: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -n1 || true)
+[[ -n "$summary" ]] || fail "the JVM stopped before the tests finished (exit $status)"
+echo "$summary"
+[[ $status == 0 ]] || exit 1

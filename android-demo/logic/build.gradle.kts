@@ -1,7 +1,8 @@
 // :logic — everything behind the screens, in plain Kotlin (no android.*):
 // wallet session, disclosure choices, QR refresh timing, verdict and log
 // wording, dependents, the AES-GCM key source. It also compiles the Kotlin
-// bindings generated from the Rust library, so the app gets them from here.
+// bindings generated from the Rust library and their wrapper
+// (bindings/kotlin/src/main), so the app gets them from here.
 //
 // The same sources are compiled with kotlinc and tested on the JVM by
 // scripts/test-android-logic.sh (no Gradle needed); `./gradlew :logic:check`
@@ -63,7 +64,9 @@ val generateBindings by tasks.registering(Exec::class) {
 
 sourceSets {
     main {
+        // The generated API (hawiya.ffi) and its idiomatic wrapper (hawiya).
         kotlin.srcDir(generatedKotlin)
+        kotlin.srcDir(rustWorkspace.resolve("bindings/kotlin/src/main/kotlin"))
     }
 }
 

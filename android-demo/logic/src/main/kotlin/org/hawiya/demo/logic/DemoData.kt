@@ -14,7 +14,10 @@ import hawiya.ffi.TrustList
 import hawiya.ffi.Verifier
 import hawiya.ffi.Wallet
 import hawiya.ffi.defaultPolicy
-import hawiya.ffi.defaultWalletOptions
+import hawiya.clock
+import hawiya.create
+import hawiya.open
+import hawiya.toHawiyaDate
 
 /**
  * The demo's data on the phone: the wallet file, and what a verifier needs
@@ -67,7 +70,7 @@ class DemoData private constructor(
             val walletFile = File(folder, WALLET_FILE)
             val ready = listOf(TRUST_LIST, STATUS_LIST, ROOT_KEY).all { File(folder, it).isFile }
             if (walletFile.isFile && ready) {
-                val wallet = Wallet.open(walletFile.path, defaultWalletOptions(), clock.asBindingClock())
+                val wallet = Wallet.open(walletFile, clock = clock.asBindingClock())
                 return DemoData(wallet, folder, clock)
             }
             // A half-made demo (killed during the first start) starts over.
@@ -75,7 +78,7 @@ class DemoData private constructor(
             folder.mkdirs()
             var wallet: Wallet? = null
             try {
-                wallet = Wallet.createWithKeySource(walletFile.path, keySource, defaultWalletOptions(), clock.asBindingClock())
+                wallet = Wallet.create(walletFile, keySource, clock = clock.asBindingClock())
                 issueDemoDocuments(wallet, folder, clock)
                 return DemoData(wallet, folder, clock)
             } catch (e: Exception) {
@@ -125,7 +128,7 @@ class DemoData private constructor(
                 }
         }
 
-        private fun date(d: LocalDate) = Date(d.year, d.monthValue.toUInt(), d.dayOfMonth.toUInt())
+        private fun date(d: LocalDate) = d.toHawiyaDate()
 
         private fun holderClaims(today: LocalDate) = DocumentClaims(
             documentType = DocumentType.NATIONAL_ID,
@@ -164,9 +167,4 @@ class DemoData private constructor(
 }
 
 /** This clock as the library's [Clock], so wallet and verifier agree with the screen's timer. */
-fun AppClock.asBindingClock(): Clock {
-    val source = this
-    return object : Clock {
-        override fun nowUnixSeconds(): Long = source.now()
-    }
-}
+fun AppClock.asBindingClock(): Clock = clock(::now)

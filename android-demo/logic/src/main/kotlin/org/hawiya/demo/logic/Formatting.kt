@@ -10,6 +10,7 @@ import java.time.temporal.ChronoField
 import java.util.Locale
 import java.util.TimeZone
 import hawiya.ffi.Date
+import hawiya.toLocalDate
 
 /**
  * Dates and times as the screens show them: ISO digits (the same in both
@@ -44,7 +45,7 @@ object Formatting {
 
     /** A binding date as a [LocalDate], or null if it is not a calendar date. */
     fun local(date: Date): LocalDate? = try {
-        LocalDate.of(date.year, date.month.toInt(), date.day.toInt())
+        date.toLocalDate()
     } catch (e: DateTimeException) {
         null
     }

@@ -1,6 +1,7 @@
 package org.hawiya.demo.logic
 
 import java.util.TimeZone
+import hawiya.explanation
 import hawiya.ffi.DocumentSummary
 import hawiya.ffi.KeySource
 import hawiya.ffi.Mode
@@ -259,8 +260,9 @@ class WalletController(
                 "The wallet file is damaged or was altered. Restore it from a backup.",
             )
             is WalletException.Busy -> Words("المحفظة مشغولة. حاول بعد قليل.", "The wallet is busy. Try again shortly.")
-            is WalletException -> Words("تعذّرت العملية.", e.message ?: e.javaClass.simpleName)
-            else -> Words("تعذّر إنشاء الرمز.", "Could not make the code (${e.message ?: e.javaClass.simpleName}).")
+            // The library's own sentence (never holds personal data or secrets).
+            is WalletException -> Words("تعذّرت العملية.", e.explanation)
+            else -> Words("تعذّر إنشاء الرمز.", "Could not make the code (${e.explanation}).")
         }
     }
 }
