@@ -70,7 +70,13 @@ class MainActivity : FragmentActivity() {
     }
 
     override fun onStop() {
-        model.authenticator.current = null
+        // Leaving the app forgets the wallet's data key: the next look needs
+        // the fingerprint again. Not on rotation, and not while the system's
+        // PIN screen (part of the prompt) covers the app.
+        if (!isChangingConfigurations && !model.authenticator.prompting) {
+            model.lock()
+            model.authenticator.current = null
+        }
         super.onStop()
     }
 }

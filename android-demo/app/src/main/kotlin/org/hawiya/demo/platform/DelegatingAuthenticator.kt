@@ -15,6 +15,22 @@ class DelegatingAuthenticator : CipherAuthenticator {
     @Volatile
     var current: CipherAuthenticator? = null
 
-    override fun authorize(cipher: Cipher, purpose: KeyUse): Authorization =
-        current?.authorize(cipher, purpose) ?: Authorization.Impossible("the app is not on screen")
+    /**
+     * True while a prompt is up. Confirming with the device PIN opens the
+     * system's own screen, which stops this activity: the app must not lock
+     * the wallet then.
+     */
+    @Volatile
+    var prompting: Boolean = false
+        private set
+
+    override fun authorize(cipher: Cipher, purpose: KeyUse): Authorization {
+        val authenticator = current ?: return Authorization.Impossible("the app is not on screen")
+        prompting = true
+        try {
+            return authenticator.authorize(cipher, purpose)
+        } finally {
+            prompting = false
+        }
+    }
 }

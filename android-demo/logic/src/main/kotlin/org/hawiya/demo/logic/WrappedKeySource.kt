@@ -10,11 +10,17 @@ import hawiya.ffi.KeySourceException
  * `Rejected` (the holder did not authenticate: counted as a failed unlock)
  * and `Unavailable` (not counted).
  *
- * The unwrapped key is returned to Rust, which zeroizes its copy; the copy
- * made here is overwritten before returning.
+ * [wrap] wipes the data key it was handed once it is wrapped. The key that
+ * [unwrap] returns goes straight back to Rust, which copies and later
+ * zeroizes it; the JVM array it leaves behind is out of this code's reach
+ * (keep the app's process memory in mind, as docs/BINDINGS.md says).
  */
 class WrappedKeySource(private val wrapper: DataKeyWrapper) : KeySource {
-    override fun wrap(dataKey: ByteArray): ByteArray = translate { wrapper.wrap(dataKey) }
+    override fun wrap(dataKey: ByteArray): ByteArray = try {
+        translate { wrapper.wrap(dataKey) }
+    } finally {
+        dataKey.fill(0)
+    }
 
     override fun unwrap(wrapped: ByteArray): ByteArray = translate { wrapper.unwrap(wrapped) }
 

@@ -57,6 +57,14 @@ class KeySourceTests : Suite() {
             assertFailsWith<KeySourceException.Unavailable> { otherKey.unwrap(wrapped) }
         }
 
+        test("the data key handed to wrap is wiped once wrapped, and still unwraps") {
+            val source = WrappedKeySource(wrapper())
+            val dataKey = ByteArray(32) { (it + 1).toByte() }
+            val wrapped = source.wrap(dataKey)
+            assertTrue(dataKey.all { it == 0.toByte() })
+            assertContentEquals(ByteArray(32) { (it + 1).toByte() }, source.unwrap(wrapped))
+        }
+
         test("a missing platform key is Unavailable") {
             val gone = object : WrappingKey {
                 override fun key() = throw java.security.KeyStoreException("invalidated")
