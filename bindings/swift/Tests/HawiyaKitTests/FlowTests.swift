@@ -1,0 +1,174 @@
+import Foundation
+import XCTest
+import HawiyaKit
+
+/// The whole flow from Swift: issue with a test issuer, import, lock and
+/// unlock, present with each disclosure, verify.
+final class FlowTests: XCTestCase {
+    func testIssueImportUnlockPresentVerify() throws {
+        let world = try World()
+        let wallet = try world.passphraseWallet()
+        XCTAssertTrue(wallet.isUnlocked())
+
+        let credential = try world.issue(World.nationalID(), to: wallet)
+        guard case .added(let summary) = try wallet.importCredential(credential: credential, trustList: world.trustList) else {
+            return XCTFail("a first import adds the document")
+        }
+        XCTAssertEqual(summary.number, World.holderNumber)
+        XCTAssertEqual(summary.nameEn, "Sara Al-Harbi")
+        XCTAssertEqual(summary.documentType, .nationalId)
+        XCTAssertFalse(summary.needsRebinding)
+
+        wallet.lock()
+        XCTAssertFalse(wallet.isUnlocked())
+        XCTAssertWalletError(try wallet.documents()) { $0 == .Locked }
+        XCTAssertNil(try wallet.unlockWithPassphrase(passphrase: World.passphrase).weakPasscode)
+        XCTAssertEqual(try wallet.documents().map(\.number), [World.holderNumber])
+
+        let presentation = try wallet.present(number: World.holderNumber, disclosure: .full, verifierNonce: nil)
+        XCTAssertTrue(presentation.qrText.hasPrefix("HW1:"))
+        XCTAssertEqual(presentation.mode, .deviceBound)
+        XCTAssertEqual(presentation.createdAt, World.start)
+        XCTAssertGreaterThan(presentation.expiresAt, presentation.createdAt)
+        XCTAssertEqual(presentation.qr.modules.count, Int(presentation.qr.size * presentation.qr.size))
+        XCTAssertTrue(presentation.svg.contains("<svg"))
+
+        let verdict = try world.verifier().verify(qrText: presentation.qrText, expectedNonce: nil)
+        XCTAssertTrue(verdict.accepted, "\(verdict.failures)")
+        XCTAssertEqual(verdict.failures, [])
+        XCTAssertEqual(verdict.mode, .deviceBound)
+        XCTAssertEqual(verdict.issuer, "Test ID Authority")
+        XCTAssertEqual(verdict.presentedAt, World.start)
+        let shown = Dictionary(uniqueKeysWithValues: verdict.claims.map { ($0.key, $0.value) })
+        XCTAssertEqual(shown[.nameEn], .text(value: "Sara Al-Harbi"))
+        XCTAssertEqual(shown[.documentNumber], .number(value: World.holderNumber))
+        XCTAssertNil(shown[.portrait], "full disclosure leaves the portrait out")
+    }
+
+    func testDisclosuresShowOnlyWhatWasChosen() throws {
+        let world = try World()
+        let wallet = try world.holderWallet()
+        let verifier = world.verifier()
+
+        func shown(_ disclosure: Disclosure) throws -> Set<ClaimKey> {
+            world.clock.advance(by: 1) // each code is new (the verifier remembers codes it accepted)
+            let presentation = try wallet.present(number: World.holderNumber, disclosure: disclosure, verifierNonce: nil)
+            let verdict = try verifier.verify(qrText: presentation.qrText, expectedNonce: nil)
+            XCTAssertTrue(verdict.accepted, "\(disclosure): \(verdict.failures)")
+            XCTAssertEqual(Set(presentation.disclosed), Set(verdict.claims.map(\.key)))
+            return Set(verdict.claims.map(\.key))
+        }
+
+        XCTAssertEqual(try shown(.ageOver18), [.ageOver18])
+        XCTAssertEqual(try shown(.only(keys: [.nameEn, .expiryDate])), [.nameEn, .expiryDate])
+        let identity = try shown(.identity)
+        XCTAssertTrue(identity.isSuperset(of: [.nameAr, .nameEn, .documentNumber, .expiryDate]), "\(identity)")
+        XCTAssertFalse(identity.contains(.birthDate))
+        XCTAssertTrue(try shown(.full).contains(.birthDate))
+
+        world.clock.advance(by: 1)
+        let age = try verifier.verify(
+            qrText: wallet.present(number: World.holderNumber, disclosure: .ageOver21, verifierNonce: nil).qrText,
+            expectedNonce: nil
+        )
+        XCTAssertEqual(age.claims.first?.value, .bool(value: true))
+    }
+
+    func testVerifierNonceAndStaticCode() throws {
+        let world = try World()
+        let wallet = try world.holderWallet()
+        let nonce = Data((0 ..< 16).map { UInt8($0) })
+        let answered = try wallet.present(number: World.holderNumber, disclosure: .identity, verifierNonce: nonce)
+        XCTAssertTrue(try world.verifier().verify(qrText: answered.qrText, expectedNonce: nonce).accepted)
+        let other = try world.verifier().verify(qrText: answered.qrText, expectedNonce: Data(repeating: 7, count: 16))
+        XCTAssertEqual(codes(other), ["nonce_mismatch"])
+
+        let printed = try wallet.presentStatic(number: World.holderNumber, disclosure: .identity)
+        XCTAssertEqual(printed.mode, .static)
+        let verdict = try world.verifier().verify(qrText: printed.qrText, expectedNonce: nil)
+        XCTAssertTrue(verdict.accepted)
+        XCTAssertTrue(verdict.warnings.map(\.code).contains("static_lower_assurance"))
+        var strict = defaultPolicy()
+        strict.acceptStatic = false
+        XCTAssertEqual(codes(try world.verifier(policy: strict).verify(qrText: printed.qrText, expectedNonce: nil)), ["static_not_accepted"])
+    }
+
+    func testDependentRenewalLogAndDetails() throws {
+        let world = try World()
+        let wallet = try world.holderWallet()
+
+        let child = try world.issue(World.childID(), to: wallet, guardian: World.holderNumber, statusIndex: 2)
+        _ = try wallet.importCredential(credential: child, trustList: world.trustList)
+        let dependents = try wallet.dependents()
+        XCTAssertEqual(dependents.map(\.nameEn), ["Layan Al-Harbi"])
+        XCTAssertEqual(dependents.first?.isDependent, true)
+        XCTAssertEqual(dependents.first?.documents.first?.guardian, World.holderNumber)
+        XCTAssertEqual(try wallet.people().count, 2)
+        let childCode = try wallet.present(number: World.childNumber, disclosure: .identity, verifierNonce: nil)
+        let childVerdict = try world.verifier().verify(qrText: childCode.qrText, expectedNonce: nil)
+        XCTAssertTrue(childVerdict.accepted, "\(childVerdict.failures)")
+        XCTAssertEqual(childVerdict.guardian, World.holderNumber)
+
+        let renewal = try world.issue(World.nationalID(version: 2), to: wallet, statusIndex: 3)
+        guard case .renewed(let document, let replaced) = try wallet.renew(credential: renewal, trustList: world.trustList) else {
+            return XCTFail("a higher version renews")
+        }
+        XCTAssertEqual(document.version, 2)
+        XCTAssertEqual(replaced, 1)
+        let old = try world.issue(World.nationalID(version: 1), to: wallet, statusIndex: 4)
+        XCTAssertWalletError(try wallet.importCredential(credential: old, trustList: world.trustList)) {
+            if case .OlderVersion(stored: 2, offered: 1) = $0 { return true }
+            return false
+        }
+
+        let details = try wallet.show(number: World.holderNumber)
+        XCTAssertEqual(details.issuer, "Test ID Authority")
+        XCTAssertEqual(details.claims.first { $0.key == .nameEn }?.display, "Sara Al-Harbi")
+        XCTAssertFalse(details.claims.first { $0.key == .nameEn }?.labelAr.isEmpty ?? true)
+
+        let log = try wallet.presentationLog()
+        XCTAssertEqual(log.count, 1)
+        XCTAssertEqual(log.first?.documentNumber, World.childNumber)
+        XCTAssertEqual(log.first?.mode, .deviceBound)
+        XCTAssertEqual(try wallet.clearPresentationLog(), 1)
+        XCTAssertEqual(try wallet.presentationLog(), [])
+    }
+
+    func testBackupRestoresDocumentsThatNeedRebinding() throws {
+        let world = try World()
+        let wallet = try world.holderWallet()
+        let backup = try wallet.exportBackup(passphrase: "backup passphrase for the test")
+        let restored = try restoreBackupWithPassphrase(
+            path: world.walletPath("restored"), backup: backup, backupPassphrase: "backup passphrase for the test",
+            newPassphrase: "another long passphrase", options: defaultWalletOptions(), clock: world.clock
+        )
+        XCTAssertEqual(restored.documents, 1)
+        XCTAssertEqual(restored.needsRebinding, 1)
+        XCTAssertWalletError(try restored.wallet.present(number: World.holderNumber, disclosure: .full, verifierNonce: nil)) {
+            $0 == .NeedsRebinding
+        }
+        let printed = try restored.wallet.presentStatic(number: World.holderNumber, disclosure: .identity)
+        XCTAssertTrue(try world.verifier().verify(qrText: printed.qrText, expectedNonce: nil).accepted)
+        XCTAssertWalletError(try restoreBackupWithPassphrase(
+            path: world.walletPath("restored-again"), backup: backup, backupPassphrase: "not the backup passphrase",
+            newPassphrase: "another long passphrase", options: defaultWalletOptions(), clock: world.clock
+        )) { $0 == .WrongBackupPassphrase }
+    }
+
+    func testRevokedCredentialIsRejected() throws {
+        let world = try World()
+        let wallet = try world.holderWallet()
+        let verifier = world.verifier()
+        try verifier.addStatusList(signed: world.issuer.signedStatusList(issuedAt: World.start, ttlSecs: 86_400))
+        let code = try wallet.present(number: World.holderNumber, disclosure: .identity, verifierNonce: nil)
+        XCTAssertTrue(try verifier.verify(qrText: code.qrText, expectedNonce: nil).accepted)
+
+        try world.issuer.revoke(statusIndex: 1)
+        let revokedList = world.issuer.signedStatusList(issuedAt: World.start + 10, ttlSecs: 86_400)
+        let fresh = world.verifier()
+        try fresh.addStatusList(signed: revokedList)
+        world.clock.advance(by: 20)
+        let again = try wallet.present(number: World.holderNumber, disclosure: .identity, verifierNonce: nil)
+        XCTAssertEqual(codes(try fresh.verify(qrText: again.qrText, expectedNonce: nil)), ["revoked"])
+    }
+}

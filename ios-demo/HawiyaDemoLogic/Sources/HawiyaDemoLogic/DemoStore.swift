@@ -1,0 +1,114 @@
+import Foundation
+import HawiyaKit
+
+/// What the demo's verifier needs to trust the demo issuer: the signed trust
+/// list, the root key it is pinned to, and a signed status list. Stored next
+/// to the wallet, because the demo issuer lives only in memory.
+public struct DemoTrust: Codable, Equatable {
+    /// The root-signed trust list.
+    public let signedTrustList: Data
+    /// The root public key that signs it.
+    public let rootPublicKey: Data
+    /// The issuer-signed status list.
+    public let signedStatusList: Data
+
+    /// A verifier that trusts the demo issuer and knows its status list.
+    public func verifier(clock: Clock? = nil) throws -> Verifier {
+        let list = try TrustList.fromSigned(signed: signedTrustList, rootPublicKey: rootPublicKey)
+        let verifier = Verifier(trustList: list, policy: defaultPolicy(), clock: clock)
+        try verifier.addStatusList(signed: signedStatusList)
+        return verifier
+    }
+}
+
+/// The demo's files: the wallet and the demo trust. On first launch it
+/// creates the wallet behind the app's key source and fills it with a demo
+/// ID and a dependent child's ID from an in-memory test issuer (a real app
+/// gets credentials from the issuing authority instead).
+public struct DemoStore {
+    /// The folder holding the files (Application Support on iOS).
+    public let directory: URL
+    /// The clock the wallet and the issuer use (`nil`: the phone's).
+    public let clock: Clock?
+
+    /// A store in `directory`.
+    public init(directory: URL, clock: Clock? = nil) {
+        self.directory = directory
+        self.clock = clock
+    }
+
+    /// The wallet file.
+    public var walletURL: URL { directory.appendingPathComponent("wallet.db") }
+    /// The demo trust file.
+    public var trustURL: URL { directory.appendingPathComponent("demo-trust.json") }
+
+    /// Opens the wallet (locked), or on first launch creates it behind
+    /// `keySource` and fills it (unlocked).
+    public func openOrCreate(keySource: KeySource) throws -> (wallet: Wallet, trust: DemoTrust) {
+        if FileManager.default.fileExists(atPath: walletURL.path) {
+            let wallet = try Wallet.open(path: walletURL.path, options: defaultWalletOptions(), clock: clock)
+            let trust = try JSONDecoder().decode(DemoTrust.self, from: Data(contentsOf: trustURL))
+            return (wallet, trust)
+        }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let wallet = try Wallet.createWithKeySource(
+            path: walletURL.path, keySource: keySource, options: defaultWalletOptions(), clock: clock
+        )
+        do {
+            let trust = try DemoStore.fill(wallet, now: now())
+            try JSONEncoder().encode(trust).write(to: trustURL, options: .atomic)
+            return (wallet, trust)
+        } catch {
+            try? FileManager.default.removeItem(at: walletURL)
+            throw error
+        }
+    }
+
+    private func now() throws -> Int64 {
+        try (clock ?? SystemClock()).nowUnixSeconds()
+    }
+
+    /// Issues the demo holder's national ID and a child's ID (with the holder
+    /// as guardian) from a fresh test issuer into `wallet`.
+    public static func fill(_ wallet: Wallet, now: Int64) throws -> DemoTrust {
+        let day: Int64 = 86_400
+        let issuer = try TestIssuer(
+            name: "Demo ID Authority", keyId: "demo", statusUri: "https://id.example/status/demo",
+            notBefore: now - day, notAfter: now + 10 * 365 * day
+        )
+        let trustList = try issuer.trustList(version: 1, issuedAt: now)
+        let key = try wallet.deviceKeys().first?.publicKey ?? wallet.createDeviceKey()
+        let today = HawiyaKit.Date(Foundation.Date(timeIntervalSince1970: TimeInterval(now)))
+        let expiry = HawiyaKit.Date(year: today.year + 5, month: today.month, day: min(today.day, 28))
+        let holder = DocumentClaims(
+            documentType: .nationalId, documentNumber: 1_098_765_432, documentVersion: 1,
+            nameAr: "سارة الحربي", nameEn: "Sara Al-Harbi",
+            birthDate: HawiyaKit.Date(year: 1990, month: 4, day: 12), sex: .female,
+            nationality: "SAU", placeOfBirth: "Riyadh", occupation: nil, employer: nil,
+            issueDate: today, expiryDate: expiry, portrait: nil
+        )
+        let child = DocumentClaims(
+            documentType: .nationalId, documentNumber: 1_123_456_789, documentVersion: 1,
+            nameAr: "ليان الحربي", nameEn: "Layan Al-Harbi",
+            birthDate: HawiyaKit.Date(year: 2018, month: 9, day: 3), sex: .female,
+            nationality: "SAU", placeOfBirth: "Jeddah", occupation: nil, employer: nil,
+            issueDate: today, expiryDate: expiry, portrait: nil
+        )
+        for (index, claims) in [holder, child].enumerated() {
+            let nonce = issuer.bindingNonce()
+            let request = try wallet.bindingRequest(deviceKey: key, nonce: nonce)
+            let credential = index == 0
+                ? try issuer.issue(claims: claims, bindingRequest: request, nonce: nonce, statusIndex: 1, issuedAt: now)
+                : try issuer.issueToGuardian(
+                    claims: claims, bindingRequest: request, nonce: nonce,
+                    guardianDocumentNumber: holder.documentNumber, statusIndex: 2, issuedAt: now
+                )
+            _ = try wallet.importCredential(credential: credential, trustList: trustList)
+        }
+        return DemoTrust(
+            signedTrustList: try issuer.signedTrustList(version: 1, issuedAt: now),
+            rootPublicKey: issuer.rootPublicKey(),
+            signedStatusList: issuer.signedStatusList(issuedAt: now, ttlSecs: 30 * UInt64(day))
+        )
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+
+/// Decides what to do with each code the verifier's camera reads.
+///
+/// A camera reports the same QR code many times a second while it stays in
+/// view. Verifying each report would reject the second and later ones as
+/// replays and flash a false "do not accept". The gate lets one report of a
+/// code through, ignores repeats of it for a short window, and says plainly
+/// when a code is not an ID code at all (a web address, a payment code).
+public struct ScanGate: Sendable {
+    /// What the verifier screen should do with a camera report.
+    public enum Decision: Equatable, Sendable {
+        /// Verify this text.
+        case verify(String)
+        /// The same code was just handled: do nothing.
+        case ignoreRepeat
+        /// Not an ID code: tell the clerk, without verifying.
+        case notAnIDCode
+    }
+
+    /// Seconds during which the same code is not verified again.
+    public let repeatWindow: TimeInterval
+    /// The text every ID code starts with.
+    public let prefix: String
+    private var last: (text: String, at: Date)?
+
+    /// A gate for codes starting with `prefix` (the wallet's QR prefix).
+    public init(prefix: String, repeatWindow: TimeInterval = 3) {
+        self.prefix = prefix
+        self.repeatWindow = repeatWindow
+    }
+
+    /// Decides about one camera report at `now`.
+    public mutating func consider(_ payload: String, at now: Date) -> Decision {
+        let text = payload.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let last, last.text == text {
+            let age = now.timeIntervalSince(last.at)
+            if age >= 0 && age < repeatWindow {
+                return .ignoreRepeat
+            }
+        }
+        last = (text, now)
+        guard text.hasPrefix(prefix) else { return .notAnIDCode }
+        return .verify(text)
+    }
+
+    /// Lets the next report through whatever it is ("scan again").
+    public mutating func reset() {
+        last = nil
+    }
+}

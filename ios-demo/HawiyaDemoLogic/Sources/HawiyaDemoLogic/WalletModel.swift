@@ -1,0 +1,215 @@
+import Foundation
+import HawiyaKit
+
+/// The wallet screen's state and actions: unlock, the cards, the QR code that
+/// renews itself every 30 seconds, what it discloses, dependents and the log.
+///
+/// Plain Swift: the SwiftUI view observes it through `onChange` and draws
+/// what it says; every decision is here, tested on any platform.
+@MainActor
+public final class WalletModel {
+    /// Whether the wallet can be used.
+    public enum Phase: Equatable {
+        /// Locked: the screen offers "Unlock".
+        case locked
+        /// Waiting for the key store (Face ID) or the passphrase check.
+        case unlocking
+        /// Unlocked: cards and codes are shown.
+        case unlocked
+    }
+
+    /// Whether the wallet can be used.
+    public private(set) var phase: Phase
+    /// The holder's own documents.
+    public private(set) var cards: [DocumentSummary] = []
+    /// People whose documents the holder keeps as guardian.
+    public private(set) var dependents: [Person] = []
+    /// The presentation log, newest first.
+    public private(set) var log: [LogLine] = []
+    /// The document whose code is on screen.
+    public private(set) var selected: UInt64?
+    /// What the code on screen discloses.
+    public private(set) var choice = DisclosureChoice(available: ClaimKey.displayOrder)
+    /// The code on screen.
+    public private(set) var presentation: Presentation?
+    /// The last problem, in words for the holder; `nil` when all is well.
+    public private(set) var message: String?
+    /// Called after every change of state.
+    public var onChange: (() -> Void)?
+
+    private let wallet: Wallet
+    private let now: () -> Foundation.Date
+    private var schedule = QRRefreshSchedule()
+
+    /// A model over `wallet`; `now` is the clock the refresh schedule reads.
+    public init(wallet: Wallet, now: @escaping () -> Foundation.Date = { Foundation.Date() }) {
+        self.wallet = wallet
+        self.now = now
+        phase = wallet.isUnlocked() ? .unlocked : .locked
+        if phase == .unlocked { reload() }
+    }
+
+    // MARK: unlocking
+
+    /// Unlocks with the phone's key store (Face ID or passcode).
+    public func unlock(keySource: KeySource) async {
+        await unlock { try await self.wallet.unlock(keySource: keySource) }
+    }
+
+    /// Unlocks with a passphrase or PIN.
+    public func unlock(passphrase: String) async {
+        await unlock { try await self.wallet.unlock(passphrase: passphrase) }
+    }
+
+    private func unlock(_ attempt: () async throws -> UnlockOutcome) async {
+        guard phase == .locked else { return }
+        phase = .unlocking
+        message = nil
+        changed()
+        do {
+            let outcome = try await attempt()
+            phase = .unlocked
+            if outcome.weakPasscode != nil {
+                message = "Your PIN is easy to guess from what the wallet holds. Change it in Settings."
+            }
+            reload()
+        } catch {
+            phase = .locked
+            message = HolderMessages.text(for: error)
+        }
+        changed()
+    }
+
+    /// Locks the wallet and forgets everything shown.
+    public func lock() {
+        wallet.lock()
+        phase = .locked
+        cards = []
+        dependents = []
+        log = []
+        presentation = nil
+        schedule.reset()
+        changed()
+    }
+
+    // MARK: documents and codes
+
+    /// Reads documents, dependents and the log again, and makes a code for
+    /// the selected document (the first card if none is selected).
+    public func reload() {
+        guard phase == .unlocked else { return }
+        do {
+            let documents = try wallet.documents()
+            cards = documents.filter { $0.guardian == nil }
+            dependents = try wallet.dependents()
+            let held = cards + dependents.flatMap(\.documents)
+            if selected.map({ number in !held.contains { $0.number == number } }) ?? true {
+                selected = cards.first?.number ?? held.first?.number
+                choice = DisclosureChoice(available: availableClaims())
+            }
+            schedule.reset()
+            refresh()
+        } catch {
+            handle(error)
+        }
+    }
+
+    /// The selected document's summary.
+    public var selectedDocument: DocumentSummary? {
+        (cards + dependents.flatMap(\.documents)).first { $0.number == selected }
+    }
+
+    /// Shows `number`'s code (a card or a dependent's document), disclosing
+    /// name, number and expiry until the holder chooses otherwise.
+    public func select(_ number: UInt64) {
+        guard phase == .unlocked else { return }
+        selected = number
+        choice = DisclosureChoice(available: availableClaims())
+        schedule.reset()
+        refresh()
+    }
+
+    /// The choice the disclosure sheet starts from.
+    public func disclosureSheet() -> DisclosureChoice {
+        choice
+    }
+
+    /// Applies the sheet's choice and makes a new code at once.
+    public func apply(_ newChoice: DisclosureChoice) {
+        guard newChoice.canConfirm else { return }
+        choice = newChoice
+        schedule.reset()
+        refresh()
+    }
+
+    /// Called by the screen every second: makes a new code when 30 seconds
+    /// have passed.
+    public func tick() {
+        guard phase == .unlocked, selected != nil, schedule.isDue(at: now()) else { return }
+        refresh()
+    }
+
+    /// Seconds until the next code, for the countdown.
+    public var secondsToRefresh: Int { schedule.secondsLeft(at: now()) }
+
+    /// Share of the 30 seconds left, for the ring around the code.
+    public var refreshFraction: Double { schedule.fractionLeft(at: now()) }
+
+    /// Whether the code on screen is the printable kind (the document was
+    /// restored from a backup and is not yet bound to this phone).
+    public var showsPrintedCode: Bool { presentation?.mode == .static }
+
+    private func availableClaims() -> [ClaimKey] {
+        guard let number = selected, let details = try? wallet.show(number: number) else { return ClaimKey.displayOrder }
+        return details.claims.map(\.key)
+    }
+
+    private func refresh() {
+        guard phase == .unlocked, let number = selected else { return }
+        do {
+            if selectedDocument?.needsRebinding == true {
+                presentation = try wallet.presentStatic(number: number, disclosure: choice.disclosure)
+            } else {
+                presentation = try wallet.present(number: number, disclosure: choice.disclosure, verifierNonce: nil)
+            }
+            schedule.recordRefresh(at: now())
+            message = nil
+            reloadLog()
+        } catch {
+            presentation = nil
+            handle(error)
+        }
+        changed()
+    }
+
+    private func reloadLog() {
+        var names: [UInt64: String] = [:]
+        for document in cards + dependents.flatMap(\.documents) {
+            names[document.number] = document.nameEn
+        }
+        let entries = (try? wallet.presentationLog()) ?? []
+        log = entries.reversed().map { LogLine(entry: $0, names: names) }
+    }
+
+    /// Forgets the log on the phone.
+    public func clearLog() {
+        do {
+            _ = try wallet.clearPresentationLog()
+            log = []
+        } catch {
+            handle(error)
+        }
+        changed()
+    }
+
+    private func handle(_ error: Error) {
+        if case WalletError.Locked = error {
+            lock()
+        }
+        message = HolderMessages.text(for: error)
+    }
+
+    private func changed() {
+        onChange?()
+    }
+}

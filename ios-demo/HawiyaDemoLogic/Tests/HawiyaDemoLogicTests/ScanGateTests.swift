@@ -1,0 +1,34 @@
+import Foundation
+import XCTest
+@testable import HawiyaDemoLogic
+
+final class ScanGateTests: XCTestCase {
+    private let t0 = Foundation.Date(timeIntervalSince1970: 1_800_000_000)
+
+    func testOneReportOfACodeIsVerified() {
+        var gate = ScanGate(prefix: "HW1:")
+        XCTAssertEqual(gate.consider("HW1:ABC", at: t0), .verify("HW1:ABC"))
+        XCTAssertEqual(gate.consider("HW1:ABC", at: t0 + 0.1), .ignoreRepeat)
+        XCTAssertEqual(gate.consider("HW1:ABC", at: t0 + 2.9), .ignoreRepeat)
+        XCTAssertEqual(gate.consider("HW1:ABC", at: t0 + 6), .verify("HW1:ABC"))
+    }
+
+    func testAnotherCodeIsVerifiedAtOnce() {
+        var gate = ScanGate(prefix: "HW1:")
+        XCTAssertEqual(gate.consider("HW1:ABC", at: t0), .verify("HW1:ABC"))
+        XCTAssertEqual(gate.consider("HW1:DEF", at: t0 + 0.1), .verify("HW1:DEF"))
+    }
+
+    func testOtherCodesAreNamedAsSuch() {
+        var gate = ScanGate(prefix: "HW1:")
+        XCTAssertEqual(gate.consider("https://example.org", at: t0), .notAnIDCode)
+        XCTAssertEqual(gate.consider("https://example.org", at: t0 + 1), .ignoreRepeat)
+    }
+
+    func testWhitespaceAroundTheTextIsIgnoredAndResetLetsARepeatThrough() {
+        var gate = ScanGate(prefix: "HW1:")
+        XCTAssertEqual(gate.consider(" HW1:ABC\n", at: t0), .verify("HW1:ABC"))
+        gate.reset()
+        XCTAssertEqual(gate.consider("HW1:ABC", at: t0 + 0.1), .verify("HW1:ABC"))
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import HawiyaKit
+@testable import HawiyaDemoLogic
+
+/// Stands in for the Keychain key source: wraps with a pad held in memory,
+/// or refuses as the holder would by cancelling Face ID.
+final class TestKeySource: KeySource, @unchecked Sendable {
+    private let pad: [UInt8] = (0 ..< 32).map { _ in UInt8.random(in: .min ... .max) }
+    var refuse = false
+
+    func wrap(dataKey: Data) throws -> Data {
+        Data(zip(dataKey, pad).map { $0 ^ $1 })
+    }
+
+    func unwrap(wrapped: Data) throws -> Data {
+        if refuse { throw KeySourceError.Rejected }
+        return Data(zip(wrapped, pad).map { $0 ^ $1 })
+    }
+}
+
+/// A temporary folder with a demo wallet in it, on a fixed clock.
+final class DemoWorld {
+    static let start: Int64 = 1_800_000_000
+    let clock = FixedClock(unixSeconds: DemoWorld.start)
+    let keySource = TestKeySource()
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hawiya-demo-\(UUID().uuidString)")
+    lazy var store = DemoStore(directory: directory, clock: clock)
+
+    deinit {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// What the models read as "now".
+    var now: () -> Foundation.Date {
+        { [clock] in Foundation.Date(timeIntervalSince1970: TimeInterval((try? clock.nowUnixSeconds()) ?? 0)) }
+    }
+}

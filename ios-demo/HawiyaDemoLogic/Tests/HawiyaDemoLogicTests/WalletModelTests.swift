@@ -1,0 +1,112 @@
+import Foundation
+import XCTest
+import HawiyaKit
+@testable import HawiyaDemoLogic
+
+final class WalletModelTests: XCTestCase {
+    @MainActor func testFirstLaunchShowsTheCardAndAnIdentityCode() async throws {
+        let world = DemoWorld()
+        let (wallet, trust) = try world.store.openOrCreate(keySource: world.keySource)
+        let model = WalletModel(wallet: wallet, now: world.now)
+        var changes = 0
+        model.onChange = { changes += 1 }
+
+        XCTAssertEqual(model.phase, .unlocked)
+        XCTAssertEqual(model.cards.map(\.nameEn), ["Sara Al-Harbi"])
+        XCTAssertEqual(model.dependents.map(\.nameEn), ["Layan Al-Harbi"])
+        XCTAssertEqual(model.selected, model.cards.first?.number)
+        XCTAssertEqual(model.choice.preset, .identity)
+        let code = try XCTUnwrap(model.presentation)
+        XCTAssertEqual(model.secondsToRefresh, 30)
+
+        let verdict = try trust.verifier(clock: world.clock).verify(qrText: code.qrText, expectedNonce: nil)
+        XCTAssertTrue(verdict.accepted, "\(verdict.failures)")
+        XCTAssertFalse(verdict.claims.contains { $0.key == .birthDate }, "identity does not show the birth date")
+        XCTAssertEqual(model.log.count, 1)
+        XCTAssertTrue(model.log[0].detail.contains("ID number"), model.log[0].detail)
+
+        model.select(try XCTUnwrap(model.dependents.first?.documents.first?.number))
+        XCTAssertEqual(model.selectedDocument?.nameEn, "Layan Al-Harbi")
+        XCTAssertGreaterThan(changes, 0)
+    }
+
+    @MainActor func testTheCodeRenewsEveryThirtySeconds() async throws {
+        let world = DemoWorld()
+        let (wallet, _) = try world.store.openOrCreate(keySource: world.keySource)
+        let model = WalletModel(wallet: wallet, now: world.now)
+        let first = try XCTUnwrap(model.presentation)
+
+        world.clock.advance(by: 29)
+        model.tick()
+        XCTAssertEqual(model.presentation, first, "not yet due")
+        XCTAssertEqual(model.secondsToRefresh, 1)
+
+        world.clock.advance(by: 1)
+        model.tick()
+        let second = try XCTUnwrap(model.presentation)
+        XCTAssertNotEqual(second.qrText, first.qrText)
+        XCTAssertEqual(second.createdAt, DemoWorld.start + 30)
+        XCTAssertEqual(model.secondsToRefresh, 30)
+        XCTAssertEqual(model.log.count, 2)
+        XCTAssertEqual(model.log.first?.id, try wallet.presentationLog().last?.id, "newest first")
+    }
+
+    @MainActor func testChoosingWhatToDiscloseMakesANewCodeAtOnce() async throws {
+        let world = DemoWorld()
+        let (wallet, trust) = try world.store.openOrCreate(keySource: world.keySource)
+        let model = WalletModel(wallet: wallet, now: world.now)
+        var sheet = model.disclosureSheet()
+        sheet.preset = .ageOver18
+        world.clock.advance(by: 3)
+        model.apply(sheet)
+        let code = try XCTUnwrap(model.presentation)
+        XCTAssertEqual(code.disclosed, [.ageOver18])
+        XCTAssertEqual(code.createdAt, DemoWorld.start + 3)
+        let verdict = try trust.verifier(clock: world.clock).verify(qrText: code.qrText, expectedNonce: nil)
+        XCTAssertEqual(verdict.claims.map(\.key), [.ageOver18])
+
+        var empty = model.disclosureSheet()
+        empty.preset = .custom
+        XCTAssertFalse(empty.canConfirm)
+        model.apply(empty)
+        XCTAssertEqual(model.presentation, code, "an empty custom choice is not applied")
+    }
+
+    @MainActor func testLockAndUnlockWithTheKeySource() async throws {
+        let world = DemoWorld()
+        _ = try world.store.openOrCreate(keySource: world.keySource)
+        let (wallet, _) = try world.store.openOrCreate(keySource: world.keySource)
+        let model = WalletModel(wallet: wallet, now: world.now)
+        XCTAssertEqual(model.phase, .locked, "a reopened wallet starts locked")
+        XCTAssertNil(model.presentation)
+
+        world.keySource.refuse = true
+        await model.unlock(keySource: world.keySource)
+        XCTAssertEqual(model.phase, .locked)
+        XCTAssertEqual(model.message, "Face ID or the passcode was not accepted. Try again.")
+
+        world.keySource.refuse = false
+        await model.unlock(keySource: world.keySource)
+        XCTAssertEqual(model.phase, .unlocked)
+        XCTAssertNil(model.message)
+        XCTAssertNotNil(model.presentation)
+
+        model.lock()
+        XCTAssertEqual(model.phase, .locked)
+        XCTAssertNil(model.presentation)
+        XCTAssertEqual(model.cards, [])
+        XCTAssertFalse(wallet.isUnlocked())
+        model.tick()
+        XCTAssertNil(model.presentation, "a locked wallet makes no codes")
+    }
+
+    @MainActor func testClearingTheLog() async throws {
+        let world = DemoWorld()
+        let (wallet, _) = try world.store.openOrCreate(keySource: world.keySource)
+        let model = WalletModel(wallet: wallet, now: world.now)
+        XCTAssertFalse(model.log.isEmpty)
+        model.clearLog()
+        XCTAssertEqual(model.log, [])
+        XCTAssertEqual(try wallet.presentationLog(), [])
+    }
+}

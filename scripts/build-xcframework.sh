@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Builds bindings/swift/Frameworks/hawiya_ffiFFI.xcframework, the Rust library for
+# iOS apps, and the generated Swift sources HawiyaKit compiles with. Run on a Mac
+# with Xcode and rustup; afterwards an app adds bindings/swift as a Swift package
+# (see bindings/swift/README.md).
+#
+#   scripts/build-xcframework.sh            device + simulator slices (release)
+#   scripts/build-xcframework.sh --macos    also a macOS slice, so `swift test`
+#                                           runs the package tests on the Mac
+#
+# Slices: aarch64-apple-ios (devices); aarch64-apple-ios-sim + x86_64-apple-ios,
+# joined with lipo into one simulator library; optionally aarch64-apple-darwin +
+# x86_64-apple-darwin. Each slice is the static library (libhawiya_ffi.a) with the
+# generated C header and a module map naming the module hawiya_ffiFFI.
+#
+# This script needs macOS (xcodebuild, lipo); the Linux test machine does not run
+# it. Linux builds of HawiyaKit use the shared library instead (scripts/test-swift.sh).
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+LIB=libhawiya_ffi                       # [lib] name of bindings/Cargo.toml
+FFI_MODULE=hawiya_ffiFFI                    # the C module the generated Swift imports
+KIT=$ROOT/bindings/swift
+OUT=$KIT/Frameworks/$FFI_MODULE.xcframework
+WORK=$ROOT/target/xcframework
+PROFILE=release
+MACOS=0
+
+die() { printf 'build-xcframework: %s\n' "$*" >&2; exit 1; }
+for arg in "$@"; do
+  case "$arg" in
+    --macos) MACOS=1 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    *) die "unknown option $arg" ;;
+  esac
+done
+
+[ "$(uname -s)" = Darwin ] || die "run this on macOS with Xcode (xcodebuild and lipo are needed)"
+command -v xcodebuild >/dev/null || die "xcodebuild not found; install Xcode and run xcode-select"
+command -v rustup >/dev/null || die "rustup not found; install Rust with rustup"
+
+IOS_TARGETS=(aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios)
+MAC_TARGETS=(aarch64-apple-darwin x86_64-apple-darwin)
+TARGETS=("${IOS_TARGETS[@]}")
+[ "$MACOS" = 1 ] && TARGETS+=("${MAC_TARGETS[@]}")
+
+echo "==> rustup targets: ${TARGETS[*]}"
+rustup target add "${TARGETS[@]}"
+
+export IPHONEOS_DEPLOYMENT_TARGET=16.0
+export MACOSX_DEPLOYMENT_TARGET=13.0
+for target in "${TARGETS[@]}"; do
+  echo "==> cargo build --target $target"
+  cargo build -p hawiya-ffi --lib --locked --profile "$PROFILE" --target "$target"
+done
+
+# The Swift sources and C header, generated from the host library (library mode).
+echo "==> generating the Swift bindings"
+cargo build -p hawiya-ffi --lib --locked --profile "$PROFILE"
+cargo build -p hawiya-ffi --features bindgen --bin uniffi-bindgen --locked
+GEN=$WORK/generated
+rm -rf "$GEN"
+"$ROOT/target/debug/uniffi-bindgen" generate --library "$ROOT/target/$PROFILE/$LIB.dylib" \
+  --language swift --out-dir "$GEN"
+[ -f "$GEN/$FFI_MODULE.h" ] || die "the generator did not write $FFI_MODULE.h (module name changed?)"
+SWIFT_SOURCE=$(cd "$GEN" && ls -- *.swift | head -n1)
+mkdir -p "$KIT/Sources/HawiyaKit/Generated"
+cp "$GEN/$SWIFT_SOURCE" "$KIT/Sources/HawiyaKit/Generated/"
+
+# Headers for every slice: the generated header and a module map for a static library.
+HEADERS=$WORK/headers
+rm -rf "$HEADERS"
+mkdir -p "$HEADERS"
+# A Rust parameter named like a C keyword (`signed`) would make the header
+# invalid C; such names get a trailing underscore (names do not matter to the ABI).
+C_KEYWORDS='auto|bool|break|case|char|const|continue|default|do|double|else|enum|extern|float|for|goto|if|inline|int|long|register|restrict|return|short|signed|sizeof|static|struct|switch|typedef|union|unsigned|void|volatile|while'
+sed -E "s/([ (])(RustBuffer|u?int(8|16|32|64)_t|float|double) ($C_KEYWORDS)([,)])/\1\2 \4_\5/g" \
+  "$GEN/$FFI_MODULE.h" >"$HEADERS/$FFI_MODULE.h"
+cat >"$HEADERS/module.modulemap" <<MAP
+module $FFI_MODULE {
+    header "$FFI_MODULE.h"
+    export *
+}
+MAP
+
+static() { echo "$ROOT/target/$1/$PROFILE/$LIB.a"; }
+echo "==> lipo: one simulator library (arm64 + x86_64)"
+mkdir -p "$WORK/ios-simulator"
+lipo -create "$(static aarch64-apple-ios-sim)" "$(static x86_64-apple-ios)" \
+  -output "$WORK/ios-simulator/$LIB.a"
+ARGS=(-library "$(static aarch64-apple-ios)" -headers "$HEADERS"
+      -library "$WORK/ios-simulator/$LIB.a" -headers "$HEADERS")
+if [ "$MACOS" = 1 ]; then
+  mkdir -p "$WORK/macos"
+  lipo -create "$(static aarch64-apple-darwin)" "$(static x86_64-apple-darwin)" \
+    -output "$WORK/macos/$LIB.a"
+  ARGS+=(-library "$WORK/macos/$LIB.a" -headers "$HEADERS")
+fi
+
+echo "==> xcodebuild -create-xcframework"
+rm -rf "$OUT"
+mkdir -p "$(dirname "$OUT")"
+xcodebuild -create-xcframework "${ARGS[@]}" -output "$OUT"
+echo "built $OUT"

@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Builds the Rust library, generates its Swift bindings, and runs the Swift tests
+# on Linux: HawiyaKit's XCTests (bindings/swift) and the iOS demo's logic tests
+# (ios-demo/HawiyaDemoLogic). Ends with exactly one line
+#   swift: N passed, M failed
+# and exits non-zero if any test failed or a package did not build.
+#
+# Swift runs in a Debian trixie chroot that scripts/swift-toolchain.sh installs
+# (idempotently; needs root). Each run of Swift happens in a private mount
+# namespace, so the mounts it needs (/proc, /dev/pts, this repository at the same
+# path) disappear when it ends, even if it is killed. Generated code is build
+# output: target/bindings/swift, copied into the package's git-ignored
+# Generated/ folders. SwiftPM builds into target/swift/.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+export CARGO_TERM_COLOR=never
+
+KIT=$ROOT/bindings/swift
+DEMO=$ROOT/ios-demo/HawiyaDemoLogic
+LIB_NAME=hawiya_ffi                  # [lib] name of bindings/Cargo.toml
+GEN=$ROOT/target/bindings/swift      # where the generator writes
+
+step() { printf '\n==> %s\n' "$*"; }
+STARTED=$SECONDS
+TIMINGS=""
+# Notes how long the step that began at $2 took, for the timing line at the end.
+took() { TIMINGS="$TIMINGS $1 $((SECONDS - $2))s;"; }
+die() { printf 'test-swift: %s\n' "$*" >&2; echo "swift: 0 passed, 1 failed"; exit 1; }
+
+# ---- the toolchain -------------------------------------------------------------
+step "Swift toolchain (Debian trixie chroot)"
+t0=$SECONDS
+CHROOT=$(scripts/swift-toolchain.sh) || die "could not install the Swift toolchain"
+echo "$CHROOT"
+took toolchain "$t0"
+
+# Runs a command inside the chroot with this repository bind-mounted at its own path.
+in_chroot() {
+  unshare --mount --propagation private -- bash -euo pipefail -c '
+    C=$1; R=$2; shift 2
+    mount -t proc proc "$C/proc"
+    mount --bind /dev/pts "$C/dev/pts" 2>/dev/null || true
+    mkdir -p "$C$R"
+    mount --bind "$R" "$C$R"
+    exec chroot "$C" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb \
+      PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+      /bin/bash -euo pipefail -c "$1"
+  ' _ "$CHROOT" "$ROOT" "$1"
+}
+
+# ---- the Rust library and its Swift sources ------------------------------------
+step "build hawiya-ffi and generate its Swift sources (scripts/bindings-generate.sh)"
+TARGET_DIR=$(cargo metadata --format-version 1 --no-deps --locked \
+  | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
+case "$TARGET_DIR" in
+  "$ROOT"/*) ;;
+  *) die "the cargo target directory ($TARGET_DIR) must be inside $ROOT: only that tree is visible to Swift" ;;
+esac
+LIB_DIR=$TARGET_DIR/debug
+t0=$SECONDS
+# One cargo build for the library and the generator (same features, so a second
+# run rebuilds nothing), then the Swift sources in library mode.
+scripts/bindings-generate.sh >/dev/null || die "scripts/bindings-generate.sh failed"
+[ -f "$LIB_DIR/lib$LIB_NAME.so" ] || die "missing $LIB_DIR/lib$LIB_NAME.so"
+HEADER=$(cd "$GEN" && ls -- *FFI.h 2>/dev/null | head -n1)
+[ -n "$HEADER" ] || die "no generated C header in $GEN"
+FFI_MODULE=${HEADER%.h}
+SWIFT_SOURCE=$(cd "$GEN" && ls -- *.swift | head -n1)
+[ -d "$KIT/Sources/$FFI_MODULE" ] || die "bindings/swift has no system library target $FFI_MODULE (the generated module name changed?)"
+
+# Copies a generated file into the package only when it changed, so that SwiftPM's
+# incremental build sees an unchanged file as unchanged.
+place() {
+  mkdir -p "$(dirname "$2")"
+  cmp -s "$1" "$2" || cp "$1" "$2"
+}
+# uniffi writes Rust parameter names into the C header as they are; one named
+# like a C keyword (`signed`) makes the header invalid C. Names in a prototype do
+# not matter to the ABI, so such a name gets a trailing underscore.
+C_KEYWORDS='auto|bool|break|case|char|const|continue|default|do|double|else|enum|extern|float|for|goto|if|inline|int|long|register|restrict|return|short|signed|sizeof|static|struct|switch|typedef|union|unsigned|void|volatile|while'
+sed -E "s/([ (])(RustBuffer|u?int(8|16|32|64)_t|float|double) ($C_KEYWORDS)([,)])/\1\2 \4_\5/g" \
+  "$GEN/$HEADER" >"$GEN/$HEADER.c-safe"
+place "$GEN/$HEADER.c-safe" "$KIT/Sources/$FFI_MODULE/$HEADER"
+place "$GEN/$SWIFT_SOURCE" "$KIT/Sources/HawiyaKit/Generated/$SWIFT_SOURCE"
+find "$KIT/Sources/HawiyaKit/Generated" -name '*.swift' ! -name "$SWIFT_SOURCE" -delete
+took "rust+generate" "$t0"
+
+# ---- swift test ----------------------------------------------------------------
+passed=0
+failed=0
+# Runs `swift test` (XCTest) for the package in $1 and adds its results to the counts.
+# A package that does not build, or a test run that crashes before its summary,
+# counts as one failure.
+run_package() {
+  local dir=$1 name=$2 log=$ROOT/target/test-swift-$2.log rc=0 t0=$SECONDS
+  step "swift test: $name"
+  in_chroot "cd '$dir' && swift test --disable-swift-testing --scratch-path '$ROOT/target/swift/$name' \
+    -Xlinker -L'$LIB_DIR' -Xlinker -rpath -Xlinker '$LIB_DIR'" >"$log" 2>&1 || rc=$?
+  grep -v -E "^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Write|Wrapping|Linking|Build|Planning|Applying)" "$log" \
+    | grep -v -E "^Test Case '.*' started" || true
+  local summary
+  took "$name" "$t0"
+  summary=$(grep -Eo 'Executed [0-9]+ tests?, with ([0-9]+ tests? skipped and )?[0-9]+ failures?' "$log" | tail -n1 || true)
+  if [ -z "$summary" ]; then
+    echo "test-swift: $name produced no XCTest summary (exit $rc): counted as one failure" >&2
+    failed=$((failed + 1))
+    return
+  fi
+  local executed failures
+  executed=$(awk '{print $2}' <<<"$summary")
+  failures=$(grep -Eo '[0-9]+ failures?' <<<"$summary" | awk '{print $1}')
+  passed=$((passed + executed - failures))
+  if [ "$rc" -ne 0 ] && [ "$failures" -eq 0 ]; then
+    echo "test-swift: $name exited $rc although its tests passed: counted as one failure" >&2
+    failures=1
+  fi
+  failed=$((failed + failures))
+}
+
+mkdir -p "$ROOT/target/swift"
+run_package "$KIT" HawiyaKit
+run_package "$DEMO" HawiyaDemoLogic
+
+echo "timings:$TIMINGS total $((SECONDS - STARTED))s"
+echo "swift: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
