@@ -1,0 +1,233 @@
+import HawiyaDemoLogic
+import HawiyaKit
+import SwiftUI
+
+/// The holder's screen: unlock, the card, the live QR code (new every 30 s),
+/// what it shows, dependents and the log.
+struct WalletScreen: View {
+    @ObservedObject var store: Observed<WalletModel>
+    let keySource: KeySource
+    @State private var draft: DisclosureChoice?
+    @Environment(\.scenePhase) private var scenePhase
+    private let ticker = Timer.publish(every: 1, on: .main, in: .common).autoconnect()
+
+    var body: some View {
+        let model = store.model
+        NavigationStack {
+            Group {
+                if model.phase == .unlocked {
+                    unlocked(model)
+                } else {
+                    locked(model)
+                }
+            }
+            .navigationTitle("My ID")
+            .toolbar {
+                if model.phase == .unlocked {
+                    Button("Lock") { model.lock() }
+                }
+            }
+        }
+        .onReceive(ticker) { _ in model.tick() }
+        .onChange(of: scenePhase) { phase in
+            // Nothing stays on screen in the app switcher.
+            if phase == .background { model.lock() }
+        }
+        .sheet(isPresented: Binding(get: { draft != nil }, set: { if !$0 { draft = nil } })) {
+            if let draft {
+                DisclosureSheet(choice: draft) { chosen in
+                    if let chosen { model.apply(chosen) }
+                    self.draft = nil
+                }
+            }
+        }
+    }
+
+    private func locked(_ model: WalletModel) -> some View {
+        VStack(spacing: 20) {
+            Image(systemName: "lock.fill").font(.system(size: 48))
+            Text("Your wallet is locked").font(.title2)
+            if let message = model.message {
+                Text(message).foregroundStyle(.red).multilineTextAlignment(.center)
+            }
+            Button {
+                Task { await model.unlock(keySource: keySource) }
+            } label: {
+                Label("Unlock with Face ID", systemImage: "faceid")
+            }
+            .buttonStyle(.borderedProminent)
+            .disabled(model.phase == .unlocking)
+        }
+        .padding()
+    }
+
+    private func unlocked(_ model: WalletModel) -> some View {
+        List {
+            if let document = model.selectedDocument {
+                Section {
+                    CardView(document: document)
+                    if let code = model.presentation {
+                        VStack(spacing: 8) {
+                            QRCodeView(code: code.qr)
+                                .frame(maxWidth: 320)
+                            TimelineView(.periodic(from: .now, by: 1)) { _ in
+                                HStack {
+                                    ProgressView(value: model.refreshFraction).frame(width: 60)
+                                    Text(model.showsPrintedCode
+                                         ? "Printable code"
+                                         : "New code in \(model.secondsToRefresh) s")
+                                        .font(.footnote).monospacedDigit()
+                                }
+                            }
+                            Text(model.choice.summary).font(.footnote).foregroundStyle(.secondary)
+                        }
+                        .frame(maxWidth: .infinity)
+                    }
+                    Button("Choose what to show") { draft = model.disclosureSheet() }
+                }
+            }
+            if let message = model.message {
+                Section { Text(message).foregroundStyle(.red) }
+            }
+            if model.cards.count > 1 {
+                Section("My documents") {
+                    ForEach(model.cards, id: \.number) { card in
+                        Button(card.documentType.title) { model.select(card.number) }
+                    }
+                }
+            }
+            if !model.dependents.isEmpty {
+                Section("Dependents") {
+                    ForEach(model.dependents, id: \.nameEn) { person in
+                        ForEach(person.documents, id: \.number) { document in
+                            Button {
+                                model.select(document.number)
+                            } label: {
+                                VStack(alignment: .leading) {
+                                    Text(person.nameEn)
+                                    Text(document.documentType.title).font(.caption).foregroundStyle(.secondary)
+                                }
+                            }
+                        }
+                    }
+                    if let own = model.cards.first {
+                        Button("Back to my ID") { model.select(own.number) }
+                    }
+                }
+            }
+            Section("Shown recently") {
+                if model.log.isEmpty {
+                    Text("Nothing yet").foregroundStyle(.secondary)
+                }
+                ForEach(model.log.prefix(20)) { line in
+                    VStack(alignment: .leading, spacing: 2) {
+                        Text(line.title)
+                        Text(line.detail).font(.caption)
+                        Text(line.when).font(.caption2).foregroundStyle(.secondary)
+                    }
+                }
+                if !model.log.isEmpty {
+                    Button("Clear the log", role: .destructive) { model.clearLog() }
+                }
+            }
+        }
+    }
+}
+
+/// The document as a card: type, names, number, expiry.
+struct CardView: View {
+    let document: DocumentSummary
+
+    var body: some View {
+        VStack(alignment: .leading, spacing: 6) {
+            HStack {
+                Text(document.documentType.title).font(.headline)
+                Spacer()
+                if document.guardian != nil {
+                    Text("Dependent").font(.caption).padding(4).background(.yellow.opacity(0.3), in: Capsule())
+                }
+            }
+            Text(document.nameEn).font(.title3).bold()
+            Text(document.nameAr).font(.title3).environment(\.layoutDirection, .rightToLeft)
+            Text("ID \(String(document.number))").font(.body.monospaced())
+            Text("Valid until \(document.expiryDate.formatted(date: .long, time: .omitted))")
+                .font(.footnote).foregroundStyle(.secondary)
+            if document.needsRebinding {
+                Text("Restored from a backup: ask the issuer to re-issue it to this phone.")
+                    .font(.footnote).foregroundStyle(.orange)
+            }
+        }
+        .padding(.vertical, 4)
+    }
+}
+
+/// Draws a QR module matrix with its quiet zone, black on white.
+struct QRCodeView: View {
+    let code: QrCode
+
+    var body: some View {
+        Canvas { context, size in
+            let rows = code.rows
+            let quiet = QrCode.quietZoneModules
+            let count = rows.count + 2 * quiet
+            guard count > 2 * quiet else { return }
+            let module = min(size.width, size.height) / CGFloat(count)
+            context.fill(Path(CGRect(origin: .zero, size: size)), with: .color(.white))
+            for (y, row) in rows.enumerated() {
+                for (x, dark) in row.enumerated() where dark {
+                    let rect = CGRect(x: CGFloat(x + quiet) * module, y: CGFloat(y + quiet) * module,
+                                      width: module, height: module)
+                    context.fill(Path(rect), with: .color(.black))
+                }
+            }
+        }
+        .aspectRatio(1, contentMode: .fit)
+        .accessibilityLabel("ID code to scan")
+    }
+}
+
+/// The "what to show" sheet over a ``DisclosureChoice``.
+struct DisclosureSheet: View {
+    @State var choice: DisclosureChoice
+    let onDone: (DisclosureChoice?) -> Void
+
+    var body: some View {
+        NavigationStack {
+            Form {
+                Section("Show") {
+                    ForEach(DisclosureChoice.Preset.allCases, id: \.self) { preset in
+                        Button {
+                            choice.preset = preset
+                        } label: {
+                            HStack {
+                                Text(preset.title)
+                                Spacer()
+                                if choice.preset == preset { Image(systemName: "checkmark") }
+                            }
+                        }
+                    }
+                }
+                if choice.preset == .custom {
+                    Section("Details") {
+                        ForEach(choice.available, id: \.self) { key in
+                            Toggle(key.title, isOn: Binding(
+                                get: { choice.picked.contains(key) },
+                                set: { _ in choice.toggle(key) }
+                            ))
+                        }
+                    }
+                }
+                Section {
+                    Text(choice.summary).foregroundStyle(.secondary)
+                }
+            }
+            .navigationTitle("What to show")
+            .toolbar {
+                ToolbarItem(placement: .cancellationAction) { Button("Cancel") { onDone(nil) } }
+                ToolbarItem(placement: .confirmationAction) {
+                    Button("Show") { onDone(choice) }.disabled(!choice.canConfirm)
+                }
+            }
+        }
+    }
+}
