@@ -1,24 +1,26 @@
 package org.hawiya.demo
 
 import android.app.Application
+import android.os.Handler
+import android.os.Looper
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.setValue
 import androidx.lifecycle.AndroidViewModel
 import java.io.File
 import java.util.TimeZone
+import org.hawiya.demo.logic.DataKeyWrapper
 import org.hawiya.demo.logic.DemoData
 import org.hawiya.demo.logic.DisclosureChoice
-import org.hawiya.demo.logic.Notice
-import org.hawiya.demo.logic.Tone
 import org.hawiya.demo.logic.ExecutorScheduler
+import org.hawiya.demo.logic.Notice
 import org.hawiya.demo.logic.SystemClock
+import org.hawiya.demo.logic.Tone
 import org.hawiya.demo.logic.VerdictView
 import org.hawiya.demo.logic.VerifierController
 import org.hawiya.demo.logic.WalletController
 import org.hawiya.demo.logic.WalletState
 import org.hawiya.demo.logic.WrappedKeySource
-import org.hawiya.demo.logic.DataKeyWrapper
 import org.hawiya.demo.platform.DelegatingAuthenticator
 import org.hawiya.demo.platform.KeystoreWrappingKey
 import org.hawiya.demo.ui.WalletActions
@@ -27,13 +29,17 @@ import org.hawiya.demo.ui.WalletActions
  * Holds the wallet and the verifier for the life of the app process and
  * turns their state into Compose state. Every wallet call runs on one
  * background thread ([walletThread]): unlocking waits for the biometric
- * prompt, which must not block the UI thread.
+ * prompt, which must not block the UI thread. New states are posted to the
+ * main thread.
  */
 class HawiyaViewModel(application: Application) : AndroidViewModel(application), WalletActions {
     /** The activity on screen plugs its BiometricPrompt in here. */
     val authenticator = DelegatingAuthenticator()
 
     private val walletThread = ExecutorScheduler()
+
+    /** Compose state is written on the main thread only. */
+    private val main = Handler(Looper.getMainLooper())
     private val wrappingKey = KeystoreWrappingKey()
     private val keySource = WrappedKeySource(DataKeyWrapper(wrappingKey, authenticator))
     private val folder: File = application.filesDir
@@ -62,7 +68,8 @@ class HawiyaViewModel(application: Application) : AndroidViewModel(application),
         val demo = try {
             DemoData.openOrCreate(folder, keySource, SystemClock)
         } catch (e: Exception) {
-            walletState = WalletState.Locked(Notice(Tone.BAD, WalletController.explain(e)), busy = false)
+            val notice = Notice(Tone.BAD, WalletController.explain(e))
+            main.post { walletState = WalletState.Locked(notice, busy = false) }
             return
         }
         val controller = WalletController(
@@ -72,11 +79,12 @@ class HawiyaViewModel(application: Application) : AndroidViewModel(application),
             scheduler = walletThread,
             timeZone = TimeZone.getDefault(),
         )
-        controller.onChange = { walletState = it }
+        controller.onChange = { next -> main.post { walletState = next } }
         wallet = controller
-        walletState = controller.state
+        val first = controller.state
+        main.post { walletState = first }
         verifier = VerifierController(demo.verifier(), SystemClock, TimeZone.getDefault()).also { v ->
-            v.onChange = { verdict = it }
+            v.onChange = { next -> main.post { verdict = next } }
         }
     }
 

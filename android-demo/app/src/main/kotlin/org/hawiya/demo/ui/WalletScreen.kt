@@ -67,8 +67,9 @@ fun WalletScreen(state: WalletState, actions: WalletActions) {
     when (state) {
         is WalletState.Locked -> LockedWallet(state, actions)
         is WalletState.Open -> {
-            // The QR refreshes only while this screen is on display.
-            DisposableEffect(state.selected) {
+            // The QR refreshes only while this screen is on display (the
+            // controller itself renews it when another document is selected).
+            DisposableEffect(Unit) {
                 actions.startQr()
                 onDispose { actions.stopQr() }
             }

@@ -1,12 +1,12 @@
 package org.hawiya.demo.logic
 
-import java.util.TimeZone
 import hawiya.ffi.Claim
 import hawiya.ffi.ClaimKey
 import hawiya.ffi.ClaimValue
 import hawiya.ffi.DocumentDetails
 import hawiya.ffi.DocumentSummary
 import hawiya.ffi.Sex
+import java.util.TimeZone
 
 /** Turns the wallet's documents into the card and list rows the screens draw. */
 class CardFormatter(private val timeZone: TimeZone) {

@@ -1,8 +1,7 @@
 package org.hawiya.demo.logic
 
-import java.io.File
-import java.time.LocalDate
-import java.util.TimeZone
+import hawiya.clock
+import hawiya.create
 import hawiya.ffi.Clock
 import hawiya.ffi.Date
 import hawiya.ffi.DocumentClaims
@@ -14,10 +13,11 @@ import hawiya.ffi.TrustList
 import hawiya.ffi.Verifier
 import hawiya.ffi.Wallet
 import hawiya.ffi.defaultPolicy
-import hawiya.clock
-import hawiya.create
 import hawiya.open
 import hawiya.toHawiyaDate
+import java.io.File
+import java.time.LocalDate
+import java.util.TimeZone
 
 /**
  * The demo's data on the phone: the wallet file, and what a verifier needs

@@ -1,5 +1,7 @@
 package org.hawiya.demo.logic
 
+import hawiya.ffi.Date
+import hawiya.toLocalDate
 import java.time.DateTimeException
 import java.time.Instant
 import java.time.LocalDate
@@ -9,8 +11,6 @@ import java.time.format.DateTimeFormatter
 import java.time.temporal.ChronoField
 import java.util.Locale
 import java.util.TimeZone
-import hawiya.ffi.Date
-import hawiya.toLocalDate
 
 /**
  * Dates and times as the screens show them: ISO digits (the same in both

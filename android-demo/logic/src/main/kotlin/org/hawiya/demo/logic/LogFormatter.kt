@@ -1,7 +1,7 @@
 package org.hawiya.demo.logic
 
-import java.util.TimeZone
 import hawiya.ffi.LogEntry
+import java.util.TimeZone
 
 /**
  * The presentation log as the holder reads it: newest first, local time, the

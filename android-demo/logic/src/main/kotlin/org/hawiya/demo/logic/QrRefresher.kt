@@ -35,10 +35,12 @@ class QrRefresher<C : Any>(
     private var running = false
 
     /** The code on screen now, or null before the first one (or after an error). */
+    @Volatile
     var current: C? = null
         private set
 
     /** When the next code will be made (Unix seconds), or null when stopped. */
+    @Volatile
     var nextRefreshAt: Long? = null
         private set
 

@@ -1,9 +1,9 @@
 package org.hawiya.demo.logic
 
-import java.util.TimeZone
 import hawiya.ffi.Mode
 import hawiya.ffi.Reason
 import hawiya.ffi.Verdict
+import java.util.TimeZone
 
 /**
  * A verifier's verdict in plain words for the clerk, in Arabic and English:

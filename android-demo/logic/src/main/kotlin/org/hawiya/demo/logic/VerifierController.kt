@@ -1,8 +1,8 @@
 package org.hawiya.demo.logic
 
-import java.util.TimeZone
 import hawiya.ffi.Verifier
 import hawiya.ffi.VerifyException
+import java.util.TimeZone
 
 /**
  * The verifier screen without Android: takes each QR text the camera reads

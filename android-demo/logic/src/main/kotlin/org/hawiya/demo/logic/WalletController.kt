@@ -1,6 +1,5 @@
 package org.hawiya.demo.logic
 
-import java.util.TimeZone
 import hawiya.explanation
 import hawiya.ffi.DocumentSummary
 import hawiya.ffi.KeySource
@@ -8,6 +7,7 @@ import hawiya.ffi.Mode
 import hawiya.ffi.Presentation
 import hawiya.ffi.Wallet
 import hawiya.ffi.WalletException
+import java.util.TimeZone
 
 /** What the wallet screen shows. */
 sealed interface WalletState {

@@ -1,13 +1,13 @@
 package org.hawiya.demo.logic
 
+import hawiya.ffi.ClaimKey
+import hawiya.ffi.Disclosure
+import hawiya.ffi.DocumentType
 import kotlin.test.assertEquals
 import kotlin.test.assertFailsWith
 import kotlin.test.assertNotNull
 import kotlin.test.assertNull
 import kotlin.test.assertTrue
-import hawiya.ffi.ClaimKey
-import hawiya.ffi.Disclosure
-import hawiya.ffi.DocumentType
 
 class DisclosureTests : Suite() {
     init {

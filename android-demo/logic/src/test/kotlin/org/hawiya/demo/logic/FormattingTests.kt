@@ -1,11 +1,11 @@
 package org.hawiya.demo.logic
 
+import hawiya.ffi.Person
 import java.time.LocalDate
 import kotlin.test.assertEquals
 import kotlin.test.assertFalse
 import kotlin.test.assertNull
 import kotlin.test.assertTrue
-import hawiya.ffi.Person
 
 class FormattingTests : Suite() {
     init {

@@ -1,15 +1,15 @@
 package org.hawiya.demo.logic
 
+import hawiya.ffi.KeySourceException
+import hawiya.ffi.Wallet
+import hawiya.ffi.WalletException
+import hawiya.ffi.defaultWalletOptions
 import java.io.File
 import kotlin.test.assertContentEquals
 import kotlin.test.assertEquals
 import kotlin.test.assertFailsWith
 import kotlin.test.assertFalse
 import kotlin.test.assertTrue
-import hawiya.ffi.KeySourceException
-import hawiya.ffi.Wallet
-import hawiya.ffi.WalletException
-import hawiya.ffi.defaultWalletOptions
 
 class KeySourceTests : Suite() {
     private fun wrapper(key: WrappingKey = MemoryWrappingKey(), auth: CipherAuthenticator = ScriptedAuthenticator()) =

@@ -1,12 +1,12 @@
 package org.hawiya.demo.logic
 
-import kotlin.test.assertEquals
-import kotlin.test.assertTrue
 import hawiya.ffi.ClaimKey
 import hawiya.ffi.Disclosure
 import hawiya.ffi.DocumentType
 import hawiya.ffi.LogEntry
 import hawiya.ffi.Mode
+import kotlin.test.assertEquals
+import kotlin.test.assertTrue
 
 class LogFormatterTests : Suite() {
     private val identity = listOf(ClaimKey.DOCUMENT_NUMBER, ClaimKey.NAME_AR, ClaimKey.NAME_EN, ClaimKey.EXPIRY_DATE)

@@ -1,11 +1,11 @@
 package org.hawiya.demo.logic
 
-import kotlin.test.assertEquals
-import kotlin.test.assertFalse
-import kotlin.test.assertTrue
 import hawiya.ffi.ClaimKey
 import hawiya.ffi.Disclosure
 import hawiya.ffi.Reason
+import kotlin.test.assertEquals
+import kotlin.test.assertFalse
+import kotlin.test.assertTrue
 
 class VerdictWordsTests : Suite() {
     /** Every failure and warning code hawiya-core can give (core/src/verifier.rs). */

@@ -1,10 +1,10 @@
 package org.hawiya.demo.logic
 
+import hawiya.ffi.Disclosure
 import kotlin.test.assertEquals
 import kotlin.test.assertFalse
 import kotlin.test.assertNull
 import kotlin.test.assertTrue
-import hawiya.ffi.Disclosure
 
 class VerifierControllerTests : Suite() {
     init {

@@ -1,12 +1,12 @@
 package org.hawiya.demo.logic
 
+import hawiya.ffi.ClaimKey
 import kotlin.test.assertEquals
 import kotlin.test.assertFalse
 import kotlin.test.assertNotEquals
 import kotlin.test.assertNotNull
 import kotlin.test.assertNull
 import kotlin.test.assertTrue
-import hawiya.ffi.ClaimKey
 
 class WalletControllerTests : Suite() {
     private fun open(c: WalletController): WalletState.Open {
