@@ -13,8 +13,15 @@ plugins {
     alias(libs.plugins.kotlin.jvm)
 }
 
+// Bytecode for Java 17 (what the app targets), whatever JDK runs Gradle.
+java {
+    sourceCompatibility = JavaVersion.VERSION_17
+    targetCompatibility = JavaVersion.VERSION_17
+}
 kotlin {
-    jvmToolchain(17)
+    compilerOptions {
+        jvmTarget.set(org.jetbrains.kotlin.gradle.dsl.JvmTarget.JVM_17)
+    }
 }
 
 val rustWorkspace: File = rootProject.file(providers.gradleProperty("hawiya.rustWorkspace").getOrElse(".."))
