@@ -55,17 +55,15 @@ for target in "${TARGETS[@]}"; do
   cargo build -p hawiya-ffi --lib --locked --profile "$PROFILE" --target "$target"
 done
 
-# The Swift sources and C header, generated from the host library (library mode).
+# The Swift sources and C header, generated from the host library (library mode,
+# with bindings/uniffi.toml), exactly as the Linux tests generate them.
 echo "==> generating the Swift bindings"
-cargo build -p hawiya-ffi --lib --locked --profile "$PROFILE"
-cargo build -p hawiya-ffi --features bindgen --bin uniffi-bindgen --locked
-GEN=$WORK/generated
-rm -rf "$GEN"
-"$ROOT/target/debug/uniffi-bindgen" generate --library "$ROOT/target/$PROFILE/$LIB.dylib" \
-  --language swift --out-dir "$GEN"
+scripts/bindings-generate.sh --release >/dev/null
+GEN=$ROOT/target/bindings/swift
 [ -f "$GEN/$FFI_MODULE.h" ] || die "the generator did not write $FFI_MODULE.h (module name changed?)"
 SWIFT_SOURCE=$(cd "$GEN" && ls -- *.swift | head -n1)
 mkdir -p "$KIT/Sources/HawiyaKit/Generated"
+find "$KIT/Sources/HawiyaKit/Generated" -name '*.swift' -delete
 cp "$GEN/$SWIFT_SOURCE" "$KIT/Sources/HawiyaKit/Generated/"
 
 # Headers for every slice: the generated header and a module map for a static library.
