@@ -5,7 +5,8 @@ import Foundation
 /// A camera reports the same QR code many times a second while it stays in
 /// view. Verifying each report would reject the second and later ones as
 /// replays and flash a false "do not accept". The gate lets one report of a
-/// code through, ignores repeats of it for a short window, and says plainly
+/// code through, ignores repeats of it until it has been out of view for a
+/// short window, and says plainly
 /// when a code is not an ID code at all (a web address, a payment code).
 public struct ScanGate: Sendable {
     /// What the verifier screen should do with a camera report.
@@ -33,9 +34,12 @@ public struct ScanGate: Sendable {
     /// Decides about one camera report at `now`.
     public mutating func consider(_ payload: String, at now: Date) -> Decision {
         let text = payload.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let last, last.text == text {
-            let age = now.timeIntervalSince(last.at)
+        if let seen = last, seen.text == text {
+            let age = now.timeIntervalSince(seen.at)
             if age >= 0 && age < repeatWindow {
+                // Still in view: the window starts again from this report, so a
+                // code held in front of the camera is never checked twice.
+                last = (text, now)
                 return .ignoreRepeat
             }
         }

@@ -13,6 +13,15 @@ final class ScanGateTests: XCTestCase {
         XCTAssertEqual(gate.consider("HW1:ABC", at: t0 + 6), .verify("HW1:ABC"))
     }
 
+    func testACodeHeldInViewIsCheckedOnlyOnce() {
+        var gate = ScanGate(prefix: "HW1:", repeatWindow: 3)
+        XCTAssertEqual(gate.consider("HW1:ABC", at: t0), .verify("HW1:ABC"))
+        for second in 1 ... 20 {
+            XCTAssertEqual(gate.consider("HW1:ABC", at: t0 + Double(second)), .ignoreRepeat, "second \(second)")
+        }
+        XCTAssertEqual(gate.consider("HW1:ABC", at: t0 + 24), .verify("HW1:ABC"), "shown again after leaving the view")
+    }
+
     func testAnotherCodeIsVerifiedAtOnce() {
         var gate = ScanGate(prefix: "HW1:")
         XCTAssertEqual(gate.consider("HW1:ABC", at: t0), .verify("HW1:ABC"))
