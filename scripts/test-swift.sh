@@ -28,6 +28,8 @@ TIMINGS=""
 took() { TIMINGS="$TIMINGS $1 $((SECONDS - $2))s;"; }
 die() { printf 'test-swift: %s\n' "$*" >&2; echo "swift: 0 passed, 1 failed"; exit 1; }
 
+[ "$(id -u)" = 0 ] || die "must run as root (the Swift chroot needs chroot and mount namespaces)"
+
 # ---- the toolchain -------------------------------------------------------------
 step "Swift toolchain (Debian trixie chroot)"
 t0=$SECONDS
