@@ -36,7 +36,8 @@ pub use model::{
     default_policy, default_wallet_options, AttemptState, Claim, ClaimKey, ClaimValue, Date,
     DeviceKeyInfo, Disclosure, DocumentClaims, DocumentDetails, DocumentSummary, DocumentType,
     ImportOutcome, KdfParams, LogEntry, Mode, PasscodeRules, Person, Policy, QrCode, Reason,
-    RestoredWallet, Sex, TrustedIssuer, UnlockOutcome, UnlockPolicy, Verdict, WalletOptions,
+    RestoredWallet, SeenPresentation, Sex, TrustedIssuer, UnlockOutcome, UnlockPolicy, Verdict,
+    VerifierMemory, WalletOptions,
 };
 pub use platform::{Clock, ClockError, DeviceSigner, KeySource, KeySourceError, SignerError};
 pub use presentation::{qr_code_for_text, qr_svg_for_text, read_qr_png, Presentation};

@@ -802,3 +802,56 @@ impl DocumentClaims {
         })
     }
 }
+
+/// What a verifier must keep across restarts so that neither a replay of a
+/// recent code nor an older trust list gets through after the app restarts.
+/// Store it (it holds no personal data: hashes of signatures and times).
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct VerifierMemory {
+    /// Version of the newest trust list accepted.
+    pub trust_list_version: u64,
+    /// Recently accepted device-bound codes.
+    pub recent: Vec<SeenPresentation>,
+}
+
+/// One accepted device-bound code, as a verifier remembers it.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct SeenPresentation {
+    /// SHA-256 of its device signature (32 bytes).
+    pub signature_hash: Vec<u8>,
+    /// When it was presented (seconds since 1970).
+    pub presented_at: i64,
+}
+
+impl From<core::VerifierMemory> for VerifierMemory {
+    fn from(memory: core::VerifierMemory) -> Self {
+        VerifierMemory {
+            trust_list_version: memory.trust_list_version,
+            recent: memory
+                .recent
+                .into_iter()
+                .map(|(hash, at)| SeenPresentation {
+                    signature_hash: hash.to_vec(),
+                    presented_at: at,
+                })
+                .collect(),
+        }
+    }
+}
+
+impl VerifierMemory {
+    /// The core form; entries whose hash is not 32 bytes are dropped.
+    pub(crate) fn to_core(&self) -> core::VerifierMemory {
+        core::VerifierMemory {
+            trust_list_version: self.trust_list_version,
+            recent: self
+                .recent
+                .iter()
+                .filter_map(|seen| {
+                    let hash: [u8; 32] = seen.signature_hash.as_slice().try_into().ok()?;
+                    Some((hash, seen.presented_at))
+                })
+                .collect(),
+        }
+    }
+}

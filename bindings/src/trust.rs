@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use hawiya_core as core;
 
 use crate::error::VerifyError;
-use crate::model::{Policy, TrustedIssuer, Verdict};
+use crate::model::{Policy, TrustedIssuer, Verdict, VerifierMemory};
 use crate::platform::{Clock, TimeSource};
 
 /// A trust list whose root signature was checked against the pinned root
@@ -99,6 +99,32 @@ impl Verifier {
             )),
             time: TimeSource::from_option(clock),
         })
+    }
+
+    /// Resumes a verifier with what it remembered before a restart (see
+    /// `memory()`): replays of codes it accepted are still caught, and a trust
+    /// list older than the newest it accepted is refused (`Rollback`).
+    #[uniffi::constructor]
+    pub fn with_memory(
+        trust_list: Arc<TrustList>,
+        policy: Policy,
+        memory: VerifierMemory,
+        clock: Option<Arc<dyn Clock>>,
+    ) -> Result<Arc<Verifier>, VerifyError> {
+        let inner = core::Verifier::with_memory(
+            trust_list.inner.clone(),
+            policy.to_core(),
+            &memory.to_core(),
+        )?;
+        Ok(Arc::new(Verifier {
+            inner: Mutex::new(inner),
+            time: TimeSource::from_option(clock),
+        }))
+    }
+
+    /// What to store before the app stops, for `withMemory`.
+    pub fn memory(&self) -> VerifierMemory {
+        self.lock().memory().into()
     }
 
     /// Replaces the trust list with a newer one; an older version is refused.

@@ -39,6 +39,7 @@ fun main(args: Array<String>) {
         println("presentations: $rounds rounds x $perRound (Identity disclosure, QR matrix + SVG included)")
         println("kotlin: %.1f us per presentation".format(kotlinTotal / 1_000.0 / n))
         println("rust:   %.1f us per presentation".format(rustTotal / 1_000.0 / n))
+        println("difference: %.1f us per presentation".format((kotlinTotal - rustTotal) / 1_000.0 / n))
         println("overhead ratio kotlin/rust: %.3f (median of rounds: %.3f; rounds: %s)".format(
             kotlinTotal.toDouble() / rustTotal, median, ratios.joinToString { "%.3f".format(it) }))
     }

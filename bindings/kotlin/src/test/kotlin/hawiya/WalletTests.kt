@@ -41,6 +41,7 @@ val walletTests: List<Pair<String, () -> Any?>> = listOf(
     "tampered QR text is rejected with reasons and no claims" to ::tamperedQr,
     "stale presentation is rejected after the freshness window" to ::stalePresentation,
     "replayed presentation is rejected" to ::replay,
+    "verifier memory catches a replay and a trust-list rollback after a restart" to ::verifierRestart,
     "verifier nonce must be answered" to ::verifierNonce,
     "credential bound to another device's key is refused" to ::foreignDeviceKey,
     "key source written in Kotlin (AES-GCM) wraps and unwraps the data key" to ::kotlinKeySource,
@@ -194,6 +195,23 @@ fun replay() = Fixture("replay").use { f ->
         val again = verifier.verify(code.qrText, null)
         assertEquals(listOf("replayed"), again.failures.map { it.code })
     }
+}
+
+fun verifierRestart() = Fixture("restart").use { f ->
+    val code = f.wallet.present(NUMBER, Disclosure.Identity, null)
+    val newer = f.issuer.trustList(2UL, NOW)
+    val memory = f.verifier().use { verifier ->
+        verifier.updateTrustList(newer)
+        assertTrue(verifier.verify(code.qrText, null).accepted)
+        verifier.memory()
+    }
+    assertEquals(2UL, memory.trustListVersion)
+    assertEquals(32, memory.recent.single().signatureHash.size)
+    // The app restarted: the stored memory comes back.
+    Verifier.withMemory(newer, defaultPolicy(), memory, f.clock).use { verifier ->
+        assertEquals(listOf("replayed"), verifier.verify(code.qrText, null).failures.map { it.code })
+    }
+    assertFailsWith<VerifyException.Rollback> { Verifier.withMemory(f.trust, defaultPolicy(), memory, f.clock) }
 }
 
 fun verifierNonce() = Fixture("nonce").use { f ->
