@@ -83,7 +83,7 @@ class HawiyaViewModel(application: Application) : AndroidViewModel(application),
         wallet = controller
         val first = controller.state
         main.post { walletState = first }
-        verifier = VerifierController(demo.verifier(), SystemClock, TimeZone.getDefault()).also { v ->
+        verifier = VerifierController(demo.verifier(), SystemClock, TimeZone.getDefault(), demo.verifierMemory).also { v ->
             v.onChange = { next -> main.post { verdict = next } }
         }
     }

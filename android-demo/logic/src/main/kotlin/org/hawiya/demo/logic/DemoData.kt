@@ -36,10 +36,22 @@ class DemoData private constructor(
     private val folder: File,
     private val clock: AppClock,
 ) {
-    /** A verifier over the demo authority's trust list and status list. */
+    /** Where the demo verifier keeps its memory across restarts. */
+    val verifierMemory = VerifierMemoryFile(File(folder, VERIFIER_MEMORY))
+
+    /**
+     * A verifier over the demo authority's trust list and status list that
+     * resumes what it remembered before the app last stopped, so a code
+     * accepted then is still refused as a replay.
+     */
     fun verifier(): Verifier {
         val trust = TrustList.fromSigned(read(TRUST_LIST), read(ROOT_KEY))
-        val verifier = Verifier(trust, defaultPolicy(), clock.asBindingClock())
+        val remembered = verifierMemory.load()
+        val verifier = if (remembered == null) {
+            Verifier(trust, defaultPolicy(), clock.asBindingClock())
+        } else {
+            Verifier.withMemory(trust, defaultPolicy(), remembered, clock.asBindingClock())
+        }
         verifier.addStatusList(read(STATUS_LIST))
         return verifier
     }
@@ -52,6 +64,7 @@ class DemoData private constructor(
         private const val TRUST_LIST = "trust-list.cbor"
         private const val STATUS_LIST = "status-list.cbor"
         private const val ROOT_KEY = "root.pub"
+        private const val VERIFIER_MEMORY = "verifier-memory.txt"
 
         /** The demo holder's national ID number. */
         const val HOLDER_NUMBER = 1_098_765_432L
@@ -89,7 +102,7 @@ class DemoData private constructor(
         }
 
         private fun deleteAll(folder: File) {
-            listOf(WALLET_FILE, "$WALLET_FILE-wal", "$WALLET_FILE-shm", TRUST_LIST, STATUS_LIST, ROOT_KEY)
+            listOf(WALLET_FILE, "$WALLET_FILE-wal", "$WALLET_FILE-shm", TRUST_LIST, STATUS_LIST, ROOT_KEY, VERIFIER_MEMORY)
                 .forEach { File(folder, it).delete() }
         }
 

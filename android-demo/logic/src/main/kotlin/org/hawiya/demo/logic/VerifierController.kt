@@ -21,6 +21,8 @@ class VerifierController(
     private val verifier: Verifier,
     private val clock: AppClock,
     timeZone: TimeZone = TimeZone.getDefault(),
+    /** Where the verifier's memory is kept across restarts, if anywhere. */
+    private val memory: VerifierMemoryFile? = null,
 ) {
     private val words = VerdictWords(timeZone)
     private var lastText: String? = null
@@ -40,7 +42,9 @@ class VerifierController(
             notAnIdCode
         } else {
             try {
-                words.view(verifier.verify(text, null), clock.now())
+                val verdict = verifier.verify(text, null)
+                if (verdict.accepted) remember()
+                words.view(verdict, clock.now())
             } catch (e: VerifyException) {
                 // Only the verifier's own clock can fail here.
                 VerdictView(
@@ -55,6 +59,15 @@ class VerifierController(
         verdict = view
         onChange?.invoke(view)
         return true
+    }
+
+    /** Saves what the verifier remembers; a failed save costs only replay memory, never the verdict. */
+    private fun remember() {
+        try {
+            memory?.save(verifier.memory())
+        } catch (e: java.io.IOException) {
+            // The verdict stands; the next accepted code tries to save again.
+        }
     }
 
     /** Back to the camera. */

@@ -30,6 +30,7 @@ fun main(args: Array<String>) {
         VerdictWordsTests(),
         WalletControllerTests(),
         VerifierControllerTests(),
+        VerifierMemoryTests(),
         DemoDataTests(),
     )
     val filter = args.firstOrNull()
