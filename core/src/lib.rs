@@ -5,6 +5,9 @@
 //! ([`Presentation`]); a verifier checks that code offline ([`Verifier`])
 //! against a root-signed [`TrustList`] and an optional [`SignedStatusList`].
 //! Data flows one way: issuer → credential → presentation → QR text → verifier.
+//! A [`Card`] is a held document as people see it (bilingual fields,
+//! Gregorian and Umm al-Qura Hijri dates); with the `render` feature,
+//! `CardRenderer` draws it to SVG, PNG and a printable PDF.
 //!
 //! The wire format is specified in `docs/FORMAT.md`; the threat model in
 //! `docs/SECURITY.md`. Core logic never reads the clock: callers pass
@@ -17,6 +20,7 @@
 
 mod base45;
 mod binding;
+mod card;
 mod cbor;
 mod claims;
 mod commitment;
@@ -35,6 +39,12 @@ mod wallet;
 
 pub use base45::Base45Error;
 pub use binding::{BindingRequest, DeviceBinding, MAX_NONCE_LEN, MIN_NONCE_LEN};
+pub use card::{Card, CardField, CardStatus, HijriDate, TextDirection, HIJRI_MARK};
+#[cfg(feature = "render")]
+pub use card::{
+    CardRenderer, RenderError, CARD_HEIGHT_MM, CARD_WIDTH_MM, DEFAULT_PNG_DPI, MAX_PNG_DPI,
+    MIN_PNG_DPI,
+};
 pub use cbor::CborError;
 pub use claims::{
     ClaimKey, ClaimValue, Claims, ClaimsError, DocumentType, Sex, MAX_PORTRAIT_BYTES,
