@@ -39,6 +39,8 @@ android {
     buildTypes {
         release {
             isMinifyEnabled = false
+            // Needed once minification is switched on (JNA uses reflection).
+            proguardFiles(getDefaultProguardFile("proguard-android-optimize.txt"), "proguard-rules.pro")
             // A demo: signed with the debug key so `assembleRelease` installs.
             signingConfig = signingConfigs.getByName("debug")
         }
