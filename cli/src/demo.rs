@@ -2,15 +2,16 @@
 //! status list, a national ID, a resident permit and a dependent's ID issued
 //! to the device key of the holder's encrypted wallet (`wallet.db`) and
 //! imported into it, a renewal, presentations made by the wallet, rendered as
-//! QR images, read back from the images and verified, the attacks a verifier
+//! QR images, read back from the images and verified, the ID card drawn as
+//! SVG, PNG and a printable PDF, the attacks a verifier
 //! must catch, and a backup restored into a second wallet.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
 use hawiya_core::{
-    decode_png, BindingRequest, Claims, Clock, Date, Disclosure, DocumentType, EccLevel,
-    ImportOutcome, Issuer, Policy, Presentation, Protection, QrMatrix, SecretKey, Sex,
+    decode_png, BindingRequest, CardRenderer, Claims, Clock, Date, Disclosure, DocumentType,
+    EccLevel, ImportOutcome, Issuer, Policy, Presentation, Protection, QrMatrix, SecretKey, Sex,
     SignedStatusList, StatusList, SystemClock, TrustList, UnixTime, Verifier, Wallet,
     WalletOptions, SECONDS_PER_DAY,
 };
@@ -18,6 +19,7 @@ use rand_core::OsRng;
 use serde_json::json;
 use zeroize::Zeroizing;
 
+use crate::card_cmd::{self, CardFormat};
 use crate::report::{self, Sizes};
 use crate::{files, wallet_cmd, CliError};
 
@@ -394,6 +396,34 @@ pub fn run(out: &Path) -> Result<(), CliError> {
         }));
     }
 
+    // 7b. The ID card as the holder sees and prints it; its QR is a static
+    // presentation made by the wallet, read back from the PNG and verified.
+    let renderer = CardRenderer::new().map_err(input)?;
+    say("\n6b. the ID card (bilingual, Gregorian and Umm al-Qura Hijri dates), QR = a fresh static presentation:".into());
+    let mut cards = Vec::new();
+    for (file, number, format) in [
+        ("card.svg", nid_number, CardFormat::Svg),
+        ("card.png", nid_number, CardFormat::Png),
+        ("card.pdf", nid_number, CardFormat::Pdf),
+        ("card-permit.png", permit_number, CardFormat::Png),
+    ] {
+        let started = std::time::Instant::now();
+        let bytes = card_cmd::render(&wallet, &renderer, number, format, now)?;
+        let millis = started.elapsed().as_secs_f64() * 1000.0;
+        files::write_public(&out.join(file), &bytes)?;
+        let mut line = format!("   {file}: {} bytes, drawn in {millis:.0} ms", bytes.len());
+        if format == CardFormat::Png {
+            let scanned = decode_png(&bytes).map_err(input)?;
+            let verdict = verifier.verify(&scanned, now, None);
+            if !verdict.is_accepted() {
+                return Err(CliError::Input(format!("the QR on {file} was rejected")));
+            }
+            let _ = write!(line, "; its QR read from the image: {}", summary(&verdict));
+        }
+        say(line);
+        cards.push(json!({"file": file, "document_number": number.to_string(), "bytes": bytes.len(), "millis": millis}));
+    }
+
     // 8. What must fail.
     say("\n7. attacks the verifier must catch:".into());
     let full = &shown[0].presentation;
@@ -515,7 +545,7 @@ pub fn run(out: &Path) -> Result<(), CliError> {
 
     say(format!(
         "\nfiles in {}: trust-list.cbor, status-list.cbor, root.pub, presentation*.txt/.png, \
-         {WALLET_FILE} (the holder's encrypted wallet, 0600){}, {BACKUP_FILE} (encrypted backup, 0600), \
+         card.svg/.png/.pdf and card-permit.png (the ID cards), {WALLET_FILE} (the holder's encrypted wallet, 0600){}, {BACKUP_FILE} (encrypted backup, 0600), \
          {RESTORED_WALLET_FILE} (0600), root.key/issuer.key (0600), national-id.json, portrait.png, report.txt, report.json",
         out.display(),
         if passphrase_from == PASSPHRASE_FILE_NOTE {
@@ -546,6 +576,7 @@ pub fn run(out: &Path) -> Result<(), CliError> {
         "date": today.to_string(),
         "presentations": table,
         "attacks": attacks,
+        "cards": cards,
         "wallet": {
             "file": WALLET_FILE,
             "passphrase": passphrase_from,

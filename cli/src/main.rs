@@ -7,6 +7,7 @@
 #![deny(missing_docs)]
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
+mod card_cmd;
 mod demo;
 mod files;
 mod report;
@@ -82,6 +83,8 @@ enum Command {
     /// Encrypted wallet: keep credentials in one passphrase-protected file and present from it.
     #[command(subcommand)]
     Wallet(wallet_cmd::WalletCommand),
+    /// Draw a stored document as its ID card: SVG, PNG or a printable A4 PDF.
+    Card(card_cmd::CardArgs),
 }
 
 #[derive(Args)]
@@ -329,6 +332,7 @@ fn main() -> ExitCode {
         Command::Issuer(cmd) => issuer(cmd).map(|()| ExitCode::SUCCESS),
         Command::Holder(cmd) => holder(cmd).map(|()| ExitCode::SUCCESS),
         Command::Wallet(cmd) => wallet_cmd::run(cmd).map(|()| ExitCode::SUCCESS),
+        Command::Card(args) => card_cmd::run(&args).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

@@ -314,7 +314,7 @@ fn passphrase(env: &str, prompt: &str, confirm: bool) -> Result<Zeroizing<String
 
 /// A wallet error as the CLI reports it, with the CLI's next step where the
 /// core's message names an app action.
-fn wallet_error(e: WalletError) -> CliError {
+pub(crate) fn wallet_error(e: WalletError) -> CliError {
     match e {
         WalletError::NotFound(path) => CliError::Input(format!(
             "no wallet at {0}; create one with `hawiya wallet init --wallet {0}`",
@@ -394,7 +394,7 @@ pub fn restrict_wallet_files(path: &Path) -> Result<(), CliError> {
 }
 
 /// Opens and unlocks a wallet with the passphrase from the environment or the terminal.
-fn open(path: &Path) -> Result<Wallet, CliError> {
+pub(crate) fn open(path: &Path) -> Result<Wallet, CliError> {
     let wallet = Wallet::open(path, &options()).map_err(wallet_error)?;
     let passphrase = passphrase(PASSPHRASE_ENV, "wallet passphrase", false)?;
     let outcome = wallet
