@@ -287,4 +287,31 @@ mod tests {
             "{f:?}"
         );
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// Whatever the text and the box, every line fits the box's width,
+        /// the lines fit its height (unless the size hit its floor), and no
+        /// character is lost.
+        #[test]
+        fn any_text_fits_any_box(
+            text in "[a-zA-Z0-9 .'\\-\u{0621}-\u{064A}]{1,120}",
+            width in 60.0f32..600.0,
+            height in 18.0f32..80.0,
+            arabic_first in proptest::bool::ANY,
+            bold in proptest::bool::ANY,
+        ) {
+            let m = Measurer::new().unwrap();
+            let style = Style { bold, arabic_first };
+            let f = m.fit(&text, style, width, height, 20.0, 10.0);
+            for line in &f.lines {
+                proptest::prop_assert!(m.width(line, style) * f.size <= width * 1.0001, "{line:?} at {}", f.size);
+            }
+            let floor = 10.0 / 8.0;
+            proptest::prop_assert!(f.size <= floor * 1.0001 || fits(&f.lines, f.size, line_height(style, &text), height * 1.0001));
+            let squeeze = |s: &str| s.chars().filter(|c| *c != ' ').collect::<String>();
+            proptest::prop_assert_eq!(squeeze(&f.lines.concat()), squeeze(&text));
+        }
+    }
 }
