@@ -66,9 +66,9 @@ sealed class WrapFailure(message: String) : Exception(message) {
 /**
  * Wraps the wallet's 32-byte data key with AES-256-GCM under a [WrappingKey],
  * after the holder authorises each use through a [CipherAuthenticator]. The
- * wrapped form is `version (1) ‖ IV (12) ‖ ciphertext ‖ tag (16)`, with the
- * version and the purpose label as associated data, so a blob made for
- * another format version is refused rather than misread.
+ * wrapped form is `version (1) ‖ IV (12) ‖ ciphertext ‖ tag (16)`, with a
+ * label naming this format as associated data; a blob with another version
+ * byte is refused before any decryption is tried, rather than misread.
  *
  * The wallet stores only the wrapped bytes; the data key itself exists in
  * the clear only inside the Rust core while the wallet is unlocked.
@@ -114,7 +114,6 @@ class DataKeyWrapper(
             } else {
                 cipher.init(mode, wrappingKey.key(), GCMParameterSpec(TAG_LEN * 8, iv))
             }
-            cipher.updateAAD(AAD)
             return cipher
         } catch (e: GeneralSecurityException) {
             // On Android: KeyPermanentlyInvalidatedException when biometrics
@@ -131,13 +130,22 @@ class DataKeyWrapper(
         }
     }
 
+    /**
+     * Runs the authorised cipher. The associated data goes in only now: an
+     * Android Keystore operation on a key that needs authentication per use
+     * accepts no input before the prompt succeeded.
+     */
     private fun finish(cipher: Cipher, input: ByteArray): ByteArray = try {
+        cipher.updateAAD(AAD)
         cipher.doFinal(input)
     } catch (e: AEADBadTagException) {
         throw WrapFailure.Unavailable("the stored wrapped key does not open with this device key")
     } catch (e: GeneralSecurityException) {
         // UserNotAuthenticatedException lands here when the prompt was skipped.
         throw WrapFailure.Refused("not authorised (${e.javaClass.simpleName})")
+    } catch (e: java.security.ProviderException) {
+        // The Keystore reports hardware and key-state failures this way.
+        throw WrapFailure.Unavailable("the device key store failed (${e.javaClass.simpleName})")
     }
 
     companion object {
