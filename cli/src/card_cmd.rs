@@ -34,6 +34,15 @@ impl CardFormat {
     fn is_binary(self) -> bool {
         !matches!(self, CardFormat::Svg)
     }
+
+    /// The name as given to `--format`.
+    fn name(self) -> &'static str {
+        match self {
+            CardFormat::Svg => "svg",
+            CardFormat::Png => "png",
+            CardFormat::Pdf => "pdf",
+        }
+    }
 }
 
 /// `hawiya card ...`
@@ -65,8 +74,8 @@ pub fn run(args: &CardArgs) -> Result<(), CliError> {
         Some(out) => check_writable_dir(out)?,
         None if args.format.is_binary() && std::io::stdout().is_terminal() => {
             return Err(CliError::Usage(format!(
-                "a {:?} card is binary; give --out FILE or redirect standard output",
-                args.format
+                "a {} card is binary; give --out FILE or redirect standard output",
+                args.format.name()
             )));
         }
         None => {}
