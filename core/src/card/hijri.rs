@@ -5,6 +5,7 @@
 use std::fmt;
 
 use icu_calendar::cal::Hijri;
+use icu_calendar::types::RataDie;
 
 use crate::date::Date;
 
@@ -20,26 +21,19 @@ pub struct HijriDate {
     pub day: u8,
 }
 
+/// The day number of 1970-01-01 counted from 0001-01-01 as day 1
+/// (Rata Die), as ICU counts days.
+const RATA_DIE_OF_UNIX_EPOCH: i64 = 719_163;
+
 /// The marker written after a Hijri date in Arabic ("هـ", for hijri).
 pub const HIJRI_MARK: &str = "هـ";
 
 impl HijriDate {
     /// The Umm al-Qura day that is the Gregorian `date`.
     pub fn from_gregorian(date: Date) -> HijriDate {
-        // Every `Date` (years 1 to 9999, proleptic Gregorian) is a valid ISO
-        // date, which ICU accepts; the fallback is never reached.
-        let Ok(iso) = u8::try_from(date.month())
-            .and_then(|m| u8::try_from(date.day()).map(|d| (m, d)))
-            .map_err(|_| ())
-            .and_then(|(m, d)| icu_calendar::Date::try_new_iso(date.year(), m, d).map_err(|_| ()))
-        else {
-            return HijriDate {
-                year: 0,
-                month: 0,
-                day: 0,
-            };
-        };
-        let hijri = iso.to_calendar(Hijri::new_umm_al_qura());
+        // Through the day count, which every `Date` has: no fallible step.
+        let rd = RataDie::new(RATA_DIE_OF_UNIX_EPOCH + date.days_since_epoch());
+        let hijri = icu_calendar::Date::from_rata_die(rd, Hijri::new_umm_al_qura());
         HijriDate {
             year: hijri.era_year().year,
             month: hijri.month().ordinal,
@@ -109,6 +103,16 @@ mod tests {
             };
             assert!(follows, "{previous} then {next} on {day}");
             previous = next;
+        }
+    }
+
+    #[test]
+    fn the_day_count_matches_icu_gregorian() {
+        for (y, m, d) in [(1970, 1, 1), (1, 1, 1), (2024, 2, 29), (9999, 12, 31)] {
+            let date = Date::new(y, m, d).unwrap();
+            let rd = RataDie::new(RATA_DIE_OF_UNIX_EPOCH + date.days_since_epoch());
+            let iso = icu_calendar::Date::try_new_iso(y, m as u8, d as u8).unwrap();
+            assert_eq!(iso.to_rata_die(), rd, "{date}");
         }
     }
 
