@@ -18,6 +18,7 @@
 uniffi::setup_scaffolding!();
 
 mod bench;
+mod card;
 mod error;
 mod issuer;
 mod model;
@@ -27,6 +28,7 @@ mod trust;
 mod wallet;
 
 pub use bench::{rust_presentation_benchmark, BenchResult};
+pub use card::{hijri_date, Card, CardField, CardStatus, HijriDate, TextDirection};
 pub use error::{
     describe_issue_error, describe_qr_error, describe_verify_error, describe_wallet_error,
     IssueError, QrError, VerifyError, WalletError, WeakPasscodeKind,

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use hawiya_core as core;
 
+use crate::card::Card;
 use crate::error::{QrError, WalletError};
 use crate::model::{
     AttemptState, Claim, DeviceKeyInfo, DocumentDetails, DocumentSummary, ImportOutcome, LogEntry,
@@ -313,6 +314,20 @@ impl Wallet {
                 .iter()
                 .filter_map(|(k, v)| Claim::from_core(*k, v))
                 .collect(),
+        })
+    }
+
+    /// The card of a stored document, to draw: bilingual fields, Gregorian
+    /// and Hijri dates, text directions, and its validity today (by the
+    /// wallet's clock).
+    pub fn card(&self, number: u64) -> Result<Card, WalletError> {
+        let today =
+            core::Date::from_unix(self.now()?).map_err(|_| WalletError::ClockUnavailable {
+                reason: "the clock's time is outside the calendar's range".into(),
+            })?;
+        let held = self.inner.document(number)?;
+        Card::from_core(core::Card::from_held(&held, today)).ok_or_else(|| WalletError::Other {
+            reason: "a document type this version of the bindings does not know".into(),
         })
     }
 

@@ -502,3 +502,48 @@ fn backup_restores_and_static_codes_still_verify() {
         .iter()
         .any(|w| w.code == "static_lower_assurance"));
 }
+
+#[test]
+fn card_has_bilingual_fields_hijri_dates_and_validity() {
+    let issuer = issuer();
+    let wallet = key_source_wallet(&temp_dir("card"), Arc::new(PadKeySource::default()));
+    wallet
+        .import_credential(
+            issue_to(&wallet, &issuer, national_id(1)),
+            issuer.trust_list(1, NOW).unwrap(),
+        )
+        .unwrap();
+    let card = wallet.card(NUMBER).unwrap();
+    assert_eq!(card.status, CardStatus::Valid);
+    assert_eq!(card.document_number, NUMBER.to_string());
+    let name_ar = card
+        .fields
+        .iter()
+        .find(|f| f.key == ClaimKey::NameAr)
+        .unwrap();
+    assert_eq!(name_ar.direction, TextDirection::Rtl);
+    let birth = card
+        .fields
+        .iter()
+        .find(|f| f.key == ClaimKey::BirthDate)
+        .unwrap();
+    assert_eq!(birth.value, "1990-05-17");
+    let hijri = hijri_date(Date {
+        year: 1990,
+        month: 5,
+        day: 17,
+    })
+    .unwrap();
+    assert_eq!(
+        birth.value_hijri.as_deref(),
+        Some(hijri.display_ar.as_str())
+    );
+    assert_eq!(hijri.year, 1410);
+    assert!(hijri_date(Date {
+        year: 2024,
+        month: 2,
+        day: 30
+    })
+    .is_none());
+    assert!(matches!(wallet.card(42), Err(WalletError::NoSuchDocument)));
+}

@@ -1,6 +1,7 @@
 // The Kotlin bindings on the JVM through JNA, as an Android app calls them.
 package hawiya
 
+import hawiya.ffi.CardStatus
 import hawiya.ffi.ClaimKey
 import hawiya.ffi.ClockException
 import hawiya.ffi.Disclosure
@@ -20,6 +21,9 @@ import hawiya.ffi.qrCodeForText
 import hawiya.ffi.readQrPng
 import hawiya.ffi.restoreBackupWithKeySource
 import hawiya.ffi.QrException
+import hawiya.ffi.TextDirection
+import hawiya.ffi.hijriDate
+import java.time.LocalDate
 import java.util.concurrent.CountDownLatch
 import java.util.concurrent.Executors
 import java.util.concurrent.TimeUnit
@@ -51,6 +55,7 @@ val walletTests: List<Pair<String, () -> Any?>> = listOf(
     "clock that throws becomes ClockUnavailable" to ::throwingClock,
     "renewal replaces the old version; renew refuses a new document" to ::renewal,
     "dependents are issued to the guardian and listed" to ::dependents,
+    "card: bilingual fields, Hijri dates, directions, validity" to ::card,
     "presentation log lists and clears" to ::presentationLog,
     "backup restores elsewhere; static code verifies with a warning" to ::backupRestore,
     "status list revocation is reported" to ::revocation,
@@ -359,6 +364,25 @@ fun dependents() = Fixture("dependents").use { f ->
     val verdict = f.verifier().use { it.verify(code.qrText, null) }
     assertTrue(verdict.accepted)
     assertEquals(NUMBER, verdict.guardian)
+}
+
+fun card() = Fixture("card").use { f ->
+    val card = f.wallet.card(NUMBER)
+    assertEquals(CardStatus.VALID, card.status)
+    assertEquals(NUMBER.toString(), card.documentNumber)
+    assertTrue(card.titleAr.isNotEmpty() && card.titleEn.isNotEmpty())
+    val nameAr = card.fields.first { it.key == ClaimKey.NAME_AR }
+    assertEquals(TextDirection.RTL, nameAr.direction)
+    assertEquals(TextDirection.LTR, card.fields.first { it.key == ClaimKey.NAME_EN }.direction)
+    val birth = card.fields.first { it.key == ClaimKey.BIRTH_DATE }
+    assertEquals("1990-05-17", birth.value)
+    val hijri = assertNotNull(hijriDate(LocalDate.of(1990, 5, 17).toHawiyaDate()))
+    assertEquals(1410, hijri.year)
+    assertEquals(hijri.displayAr, birth.valueHijri)
+    assertNotNull(card.fields.first { it.key == ClaimKey.SEX }.valueAr)
+    // The same document shown ten years later is expired.
+    f.clock.advance(11L * 365 * 86_400)
+    assertEquals(CardStatus.EXPIRED, f.wallet.card(NUMBER).status)
 }
 
 fun presentationLog() = Fixture("log").use { f ->
