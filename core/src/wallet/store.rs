@@ -66,19 +66,7 @@ impl Wallet {
         trust: &TrustList,
         now: UnixTime,
     ) -> Result<ImportOutcome, WalletError> {
-        let held = HeldCredential::from_bytes(credential)?;
-        check_trusted(&held, trust, now)?;
-        let mut inner = self.lock_inner();
-        let Inner { conn, session, .. } = &mut *inner;
-        let session = session.as_ref().ok_or(WalletError::Locked)?;
-        let keys = load_keys(conn, &session.sealer)?;
-        if !keys
-            .iter()
-            .any(|k| k.public == *held.info().device_key.as_bytes())
-        {
-            return Err(WalletError::NotBoundToWallet);
-        }
-        store(conn, &session.sealer, &held, &keys, now, true, false)
+        self.import_checked(credential, trust, now, false)
     }
 
     /// Imports a renewal: as [`Wallet::import`], but refuses a document the
@@ -94,6 +82,19 @@ impl Wallet {
         trust: &TrustList,
         now: UnixTime,
     ) -> Result<ImportOutcome, WalletError> {
+        self.import_checked(credential, trust, now, true)
+    }
+
+    /// [`Wallet::import`] and [`Wallet::renew`]: checks the credential against
+    /// the trust list and this wallet's device keys, then stores it;
+    /// `renewal_only` refuses a document that is not stored yet.
+    fn import_checked(
+        &self,
+        credential: &[u8],
+        trust: &TrustList,
+        now: UnixTime,
+        renewal_only: bool,
+    ) -> Result<ImportOutcome, WalletError> {
         let held = HeldCredential::from_bytes(credential)?;
         check_trusted(&held, trust, now)?;
         let mut inner = self.lock_inner();
@@ -106,7 +107,7 @@ impl Wallet {
         {
             return Err(WalletError::NotBoundToWallet);
         }
-        store(conn, &session.sealer, &held, &keys, now, true, true)
+        store(conn, &session.sealer, &held, &keys, now, true, renewal_only)
     }
 
     /// Every stored document, the holder's and dependents', newest first
