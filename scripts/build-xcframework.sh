@@ -70,11 +70,7 @@ cp "$GEN/$SWIFT_SOURCE" "$KIT/Sources/HawiyaKit/Generated/"
 HEADERS=$WORK/headers
 rm -rf "$HEADERS"
 mkdir -p "$HEADERS"
-# A Rust parameter named like a C keyword (`signed`) would make the header
-# invalid C; such names get a trailing underscore (names do not matter to the ABI).
-C_KEYWORDS='auto|bool|break|case|char|const|continue|default|do|double|else|enum|extern|float|for|goto|if|inline|int|long|register|restrict|return|short|signed|sizeof|static|struct|switch|typedef|union|unsigned|void|volatile|while'
-sed -E "s/([ (])(RustBuffer|u?int(8|16|32|64)_t|float|double) ($C_KEYWORDS)([,)])/\1\2 \4_\5/g" \
-  "$GEN/$FFI_MODULE.h" >"$HEADERS/$FFI_MODULE.h"
+cp "$GEN/$FFI_MODULE.h" "$HEADERS/"
 cat >"$HEADERS/module.modulemap" <<MAP
 module $FFI_MODULE {
     header "$FFI_MODULE.h"

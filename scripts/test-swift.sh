@@ -77,13 +77,16 @@ place() {
   mkdir -p "$(dirname "$2")"
   cmp -s "$1" "$2" || cp "$1" "$2"
 }
-# uniffi writes Rust parameter names into the C header as they are; one named
-# like a C keyword (`signed`) makes the header invalid C. Names in a prototype do
-# not matter to the ABI, so such a name gets a trailing underscore.
-C_KEYWORDS='auto|bool|break|case|char|const|continue|default|do|double|else|enum|extern|float|for|goto|if|inline|int|long|register|restrict|return|short|signed|sizeof|static|struct|switch|typedef|union|unsigned|void|volatile|while'
-sed -E "s/([ (])(RustBuffer|u?int(8|16|32|64)_t|float|double) ($C_KEYWORDS)([,)])/\1\2 \4_\5/g" \
-  "$GEN/$HEADER" >"$GEN/$HEADER.c-safe"
-place "$GEN/$HEADER.c-safe" "$KIT/Sources/$FFI_MODULE/$HEADER"
+# The header goes to Swift (and into the xcframework) exactly as generated.
+# Check here that it is valid C, so that a Rust parameter named like a C
+# keyword (e.g. `signed`) fails this run, not an app's build. (gcc has no
+# clang nullability qualifiers: they are defined away for the check.)
+if command -v cc >/dev/null; then
+  printf '#include <stdbool.h>\n#include <stdint.h>\n#define _Nonnull\n#define _Nullable\n#include "%s"\n' "$GEN/$HEADER" \
+    | cc -std=c11 -fsyntax-only -x c - \
+    || die "the generated header $HEADER is not valid C (an exported parameter named like a C keyword?)"
+fi
+place "$GEN/$HEADER" "$KIT/Sources/$FFI_MODULE/$HEADER"
 place "$GEN/$SWIFT_SOURCE" "$KIT/Sources/HawiyaKit/Generated/$SWIFT_SOURCE"
 find "$KIT/Sources/HawiyaKit/Generated" -name '*.swift' ! -name "$SWIFT_SOURCE" -delete
 took "rust+generate" "$t0"

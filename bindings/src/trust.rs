@@ -28,17 +28,17 @@ impl TrustList {
 
 #[uniffi::export]
 impl TrustList {
-    /// Reads a signed trust list and checks its signature with the root
-    /// public key the app pins (32 bytes).
+    /// Reads a signed trust list (`bytes`, as the issuer published it) and
+    /// checks its signature with the root public key the app pins (32 bytes).
     #[uniffi::constructor]
     pub fn from_signed(
-        signed: Vec<u8>,
+        bytes: Vec<u8>,
         root_public_key: Vec<u8>,
     ) -> Result<Arc<TrustList>, VerifyError> {
         let root = core::PublicKey::from_bytes(&root_public_key)
             .map_err(|_| VerifyError::InvalidPublicKey)?;
         Ok(TrustList::from_core(core::TrustList::from_signed(
-            &signed, &root,
+            &bytes, &root,
         )?))
     }
 
@@ -137,11 +137,12 @@ impl Verifier {
         self.lock().trust_list().version
     }
 
-    /// Adds a signed status list (revocations) after checking it against the
-    /// trust list; an older list for the same address never replaces a newer one.
-    pub fn add_status_list(&self, signed: Vec<u8>) -> Result<(), VerifyError> {
+    /// Adds a signed status list (revocations; `bytes` as the issuer
+    /// published it) after checking it against the trust list; an older list
+    /// for the same address never replaces a newer one.
+    pub fn add_status_list(&self, bytes: Vec<u8>) -> Result<(), VerifyError> {
         let mut verifier = self.lock();
-        let list = core::SignedStatusList::from_signed(&signed, verifier.trust_list())?;
+        let list = core::SignedStatusList::from_signed(&bytes, verifier.trust_list())?;
         verifier.add_status_list(list);
         Ok(())
     }
