@@ -4,7 +4,7 @@
 
 use hawiya_core as core;
 
-use crate::model::{ClaimKey, Date, DocumentType};
+use crate::model::{CalendarDate, ClaimKey, DocumentType};
 
 /// Which way a piece of text runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
@@ -144,7 +144,7 @@ pub struct HijriDate {
 
 /// The Umm al-Qura Hijri date of a Gregorian date, as cards print it.
 #[uniffi::export]
-pub fn hijri_date(date: Date) -> Option<HijriDate> {
+pub fn hijri_date(date: CalendarDate) -> Option<HijriDate> {
     let hijri = core::HijriDate::from_gregorian(date.to_core().ok()?);
     Some(HijriDate {
         year: hijri.year,

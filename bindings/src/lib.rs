@@ -35,13 +35,16 @@ pub use error::{
 };
 pub use issuer::TestIssuer;
 pub use model::{
-    default_policy, default_wallet_options, AttemptState, Claim, ClaimKey, ClaimValue, Date,
-    DeviceKeyInfo, Disclosure, DocumentClaims, DocumentDetails, DocumentSummary, DocumentType,
-    ImportOutcome, KdfParams, LogEntry, Mode, PasscodeRules, Person, Policy, QrCode, Reason,
-    RestoredWallet, SeenPresentation, Sex, TrustedIssuer, UnlockOutcome, UnlockPolicy, Verdict,
-    VerifierMemory, WalletOptions,
+    default_policy, default_wallet_options, AttemptState, CalendarDate, Claim, ClaimKey,
+    ClaimValue, DeviceKeyInfo, Disclosure, DocumentClaims, DocumentDetails, DocumentSummary,
+    DocumentType, ImportOutcome, KdfParams, LogEntry, Mode, PasscodeRules, Person, Policy, QrCode,
+    Reason, RestoredWallet, SeenPresentation, Sex, TrustedIssuer, UnlockOutcome, UnlockPolicy,
+    Verdict, VerifierMemory, WalletOptions,
 };
-pub use platform::{Clock, ClockError, DeviceSigner, KeySource, KeySourceError, SignerError};
+pub use platform::{
+    describe_clock_error, describe_key_source_error, describe_signer_error, Clock, ClockError,
+    DeviceSigner, KeySource, KeySourceError, SignerError,
+};
 pub use presentation::{qr_code_for_text, qr_svg_for_text, read_qr_png, Presentation};
 pub use trust::{TrustList, Verifier};
 pub use wallet::{restore_backup_with_key_source, restore_backup_with_passphrase, Wallet};

@@ -6,9 +6,11 @@
 
 use hawiya_core as core;
 
-/// A calendar date (Gregorian).
+/// A calendar date (Gregorian): a day, with no time and no time zone. Named
+/// so that it does not clash with Swift's `Foundation.Date` or Java's
+/// `java.util.Date`, which are instants.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct Date {
+pub struct CalendarDate {
     /// Year, e.g. 1990.
     pub year: i32,
     /// Month, 1 to 12.
@@ -17,9 +19,9 @@ pub struct Date {
     pub day: u32,
 }
 
-impl From<core::Date> for Date {
+impl From<core::Date> for CalendarDate {
     fn from(date: core::Date) -> Self {
-        Date {
+        CalendarDate {
             year: date.year(),
             month: date.month(),
             day: date.day(),
@@ -27,7 +29,7 @@ impl From<core::Date> for Date {
     }
 }
 
-impl Date {
+impl CalendarDate {
     pub(crate) fn to_core(self) -> Result<core::Date, core::DateError> {
         core::Date::new(self.year, self.month, self.day)
     }
@@ -180,7 +182,7 @@ pub enum ClaimValue {
     /// A date.
     Date {
         /// The date.
-        value: Date,
+        value: CalendarDate,
     },
     /// A number (document number).
     Number {
@@ -312,7 +314,7 @@ pub struct DocumentSummary {
     /// Holder's name in English.
     pub name_en: String,
     /// Holder's date of birth.
-    pub birth_date: Option<Date>,
+    pub birth_date: Option<CalendarDate>,
     /// When the credential expires (seconds since 1970).
     pub expires_at: i64,
     /// The guardian's document number, for a dependent's document.
@@ -332,7 +334,7 @@ impl DocumentSummary {
             version: doc.version,
             name_ar: doc.name_ar,
             name_en: doc.name_en,
-            birth_date: doc.birth_date.map(Date::from),
+            birth_date: doc.birth_date.map(CalendarDate::from),
             expires_at: doc.expires_at.0,
             guardian: doc.guardian,
             needs_rebinding: doc.needs_rebinding,
@@ -349,7 +351,7 @@ pub struct Person {
     /// Name in Arabic.
     pub name_ar: String,
     /// Date of birth, if on the documents.
-    pub birth_date: Option<Date>,
+    pub birth_date: Option<CalendarDate>,
     /// Whether this is a dependent held under a guardian's key.
     pub is_dependent: bool,
     /// Their documents.
@@ -361,7 +363,7 @@ impl From<core::Person> for Person {
         Person {
             name_en: person.name_en,
             name_ar: person.name_ar,
-            birth_date: person.birth_date.map(Date::from),
+            birth_date: person.birth_date.map(CalendarDate::from),
             is_dependent: person.is_dependent,
             documents: person
                 .documents
@@ -763,7 +765,7 @@ pub struct DocumentClaims {
     /// Full name in Latin script.
     pub name_en: String,
     /// Date of birth.
-    pub birth_date: Date,
+    pub birth_date: CalendarDate,
     /// Sex.
     pub sex: Sex,
     /// Nationality, ISO 3166-1 alpha-3 (e.g. SAU).
@@ -775,9 +777,9 @@ pub struct DocumentClaims {
     /// Employer or sponsor (resident permit only).
     pub employer: Option<String>,
     /// Date of issue.
-    pub issue_date: Date,
+    pub issue_date: CalendarDate,
     /// Last valid day.
-    pub expiry_date: Date,
+    pub expiry_date: CalendarDate,
     /// Portrait image (JPEG, PNG or WebP).
     pub portrait: Option<Vec<u8>>,
 }

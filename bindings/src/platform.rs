@@ -172,6 +172,25 @@ impl From<UnexpectedUniFFICallbackError> for ClockError {
     }
 }
 
+/// The sentence for a key source error (as Kotlin's `explanation` and
+/// Swift's `localizedDescription` show it).
+#[uniffi::export]
+pub fn describe_key_source_error(error: KeySourceError) -> String {
+    error.to_string()
+}
+
+/// The sentence for a device signer error.
+#[uniffi::export]
+pub fn describe_signer_error(error: SignerError) -> String {
+    error.to_string()
+}
+
+/// The sentence for a clock error.
+#[uniffi::export]
+pub fn describe_clock_error(error: ClockError) -> String {
+    error.to_string()
+}
+
 /// Where "now" comes from, when the app wants to decide (tests, a trusted
 /// network time). Without one, the operating system's clock is used.
 #[uniffi::export(foreign)]

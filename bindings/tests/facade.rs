@@ -89,7 +89,7 @@ fn national_id(version: u32) -> DocumentClaims {
         document_version: version,
         name_ar: "محمد عبدالله الأحمد".into(),
         name_en: "Mohammed Abdullah Alahmad".into(),
-        birth_date: Date {
+        birth_date: CalendarDate {
             year: 1990,
             month: 5,
             day: 17,
@@ -99,12 +99,12 @@ fn national_id(version: u32) -> DocumentClaims {
         place_of_birth: "Riyadh".into(),
         occupation: None,
         employer: None,
-        issue_date: Date {
+        issue_date: CalendarDate {
             year: 2024,
             month: 1,
             day: 10,
         },
-        expiry_date: Date {
+        expiry_date: CalendarDate {
             year: 2034,
             month: 1,
             day: 9,
@@ -528,7 +528,7 @@ fn card_has_bilingual_fields_hijri_dates_and_validity() {
         .find(|f| f.key == ClaimKey::BirthDate)
         .unwrap();
     assert_eq!(birth.value, "1990-05-17");
-    let hijri = hijri_date(Date {
+    let hijri = hijri_date(CalendarDate {
         year: 1990,
         month: 5,
         day: 17,
@@ -539,11 +539,35 @@ fn card_has_bilingual_fields_hijri_dates_and_validity() {
         Some(hijri.display_ar.as_str())
     );
     assert_eq!(hijri.year, 1410);
-    assert!(hijri_date(Date {
+    assert!(hijri_date(CalendarDate {
         year: 2024,
         month: 2,
         day: 30
     })
     .is_none());
     assert!(matches!(wallet.card(42), Err(WalletError::NoSuchDocument)));
+}
+
+#[test]
+fn every_error_type_has_a_sentence_for_the_app() {
+    assert_eq!(
+        describe_key_source_error(KeySourceError::Rejected),
+        "the device key store refused: authenticate and try again"
+    );
+    assert_eq!(
+        describe_signer_error(SignerError::Unavailable {
+            reason: "key invalidated".into()
+        }),
+        "the device signer is unavailable (key invalidated)"
+    );
+    assert_eq!(
+        describe_clock_error(ClockError::Unavailable {
+            reason: "no network time".into()
+        }),
+        "the clock is unavailable (no network time)"
+    );
+    assert_eq!(
+        describe_wallet_error(WalletError::WrongPassphrase { remaining: 2 }),
+        "wrong passphrase; 2 attempts left before the wallet locks"
+    );
 }

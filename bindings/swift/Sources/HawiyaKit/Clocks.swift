@@ -9,7 +9,7 @@ public final class SystemClock: Clock {
 
     /// Seconds since 1970 now.
     public func nowUnixSeconds() throws -> Int64 {
-        Int64(Foundation.Date().timeIntervalSince1970.rounded(.down))
+        Int64(Date().timeIntervalSince1970.rounded(.down))
     }
 }
 

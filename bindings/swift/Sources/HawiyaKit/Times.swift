@@ -1,33 +1,33 @@
 import Foundation
 
 // The generated API gives times as seconds since 1970 (`Int64`), the same on
-// every platform. These read them as Foundation dates. (Inside this module
-// `Date` is hawiya's calendar date record; Foundation's is spelled out.)
+// every platform. These read them as Foundation dates. A day with no time
+// (birth, issue, expiry) is the record `CalendarDate`.
 
 extension Presentation {
     /// When the presentation was made.
-    public var createdDate: Foundation.Date { Foundation.Date(timeIntervalSince1970: TimeInterval(createdAt)) }
+    public var createdDate: Date { Date(timeIntervalSince1970: TimeInterval(createdAt)) }
 
     /// When a verifier with the default policy stops accepting it.
-    public var expiryDate: Foundation.Date { Foundation.Date(timeIntervalSince1970: TimeInterval(expiresAt)) }
+    public var expiryDate: Date { Date(timeIntervalSince1970: TimeInterval(expiresAt)) }
 
     /// Whole seconds until verifiers stop accepting it, `0` once they do.
-    public func secondsUntilExpiry(at now: Foundation.Date) -> Int {
+    public func secondsUntilExpiry(at now: Date) -> Int {
         max(0, Int((TimeInterval(expiresAt) - now.timeIntervalSince1970).rounded(.down)))
     }
 }
 
 extension DocumentSummary {
     /// When the credential expires.
-    public var expiryDate: Foundation.Date { Foundation.Date(timeIntervalSince1970: TimeInterval(expiresAt)) }
+    public var expiryDate: Date { Date(timeIntervalSince1970: TimeInterval(expiresAt)) }
 }
 
 extension LogEntry {
     /// When the presentation was made.
-    public var date: Foundation.Date { Foundation.Date(timeIntervalSince1970: TimeInterval(at)) }
+    public var date: Date { Date(timeIntervalSince1970: TimeInterval(at)) }
 }
 
-extension Date {
+extension CalendarDate {
     /// This calendar date as Gregorian date components (year, month, day).
     public var dateComponents: DateComponents {
         DateComponents(calendar: Calendar(identifier: .gregorian), year: Int(year), month: Int(month), day: Int(day))
@@ -35,7 +35,7 @@ extension Date {
 
     /// The calendar date of `date` in `timeZone` (Gregorian), e.g. today's
     /// date for a document's issue date.
-    public init(_ date: Foundation.Date, in timeZone: TimeZone = TimeZone(identifier: "UTC") ?? .current) {
+    public init(_ date: Date, in timeZone: TimeZone = TimeZone(identifier: "UTC") ?? .current) {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         let parts = calendar.dateComponents([.year, .month, .day], from: date)

@@ -26,19 +26,19 @@ final class ConvenienceTests: XCTestCase {
         let world = try World()
         let wallet = try world.holderWallet()
         let presentation = try wallet.present(number: World.holderNumber, disclosure: .identity, verifierNonce: nil)
-        XCTAssertEqual(presentation.createdDate, Foundation.Date(timeIntervalSince1970: TimeInterval(World.start)))
+        XCTAssertEqual(presentation.createdDate, Date(timeIntervalSince1970: TimeInterval(World.start)))
         XCTAssertEqual(presentation.secondsUntilExpiry(at: presentation.createdDate), Int(presentation.expiresAt - presentation.createdAt))
         XCTAssertEqual(presentation.secondsUntilExpiry(at: presentation.expiryDate.addingTimeInterval(5)), 0)
         let document = try XCTUnwrap(wallet.documents().first)
         XCTAssertGreaterThan(document.expiryDate, presentation.createdDate)
         XCTAssertEqual(try wallet.presentationLog().first?.date, presentation.createdDate)
 
-        let birth = HawiyaKit.Date(year: 1990, month: 4, day: 12)
+        let birth = CalendarDate(year: 1990, month: 4, day: 12)
         XCTAssertEqual(birth.dateComponents.year, 1990)
         XCTAssertEqual(birth.dateComponents.month, 4)
         XCTAssertEqual(birth.dateComponents.day, 12)
-        XCTAssertEqual(HawiyaKit.Date(Foundation.Date(timeIntervalSince1970: TimeInterval(World.start))),
-                       HawiyaKit.Date(year: 2027, month: 1, day: 15))
+        XCTAssertEqual(CalendarDate(Date(timeIntervalSince1970: TimeInterval(World.start))),
+                       CalendarDate(year: 2027, month: 1, day: 15))
     }
 
     func testFixedClockMovesOnlyWhenTold() throws {
@@ -49,6 +49,6 @@ final class ConvenienceTests: XCTestCase {
         clock.set(unixSeconds: 7)
         XCTAssertEqual(try clock.nowUnixSeconds(), 7)
         let system = try SystemClock().nowUnixSeconds()
-        XCTAssertLessThan(abs(system - Int64(Foundation.Date().timeIntervalSince1970)), 5)
+        XCTAssertLessThan(abs(system - Int64(Date().timeIntervalSince1970)), 5)
     }
 }

@@ -184,6 +184,38 @@ final class ErrorPathTests: XCTestCase {
         }
     }
 
+    func testErrorsReadAsSentencesFromRust() throws {
+        let world = try World()
+        let path = world.walletPath()
+        do {
+            let wallet = try world.holderWallet()
+            wallet.lock()
+        }
+        let wallet = try Wallet.open(path: path, options: defaultWalletOptions(), clock: world.clock)
+        let guess = "not the passphrase at all"
+        XCTAssertThrowsError(try wallet.unlockWithPassphrase(passphrase: guess)) { error in
+            guard case WalletError.WrongPassphrase(let remaining) = error else {
+                return XCTFail("expected WalletError.WrongPassphrase, got \(error)")
+            }
+            XCTAssertEqual(error.localizedDescription,
+                           "wrong passphrase; \(remaining) attempts left before the wallet locks")
+            XCTAssertFalse(error.localizedDescription.contains(guess))
+        }
+        XCTAssertThrowsError(try TrustList.fromSigned(bytes: Data([0x42]), rootPublicKey: world.issuer.rootPublicKey())) { error in
+            XCTAssertTrue(error is VerifyError, "\(error)")
+            XCTAssertTrue(error.localizedDescription.hasPrefix("not a hawiya trust list or status list ("),
+                          error.localizedDescription)
+        }
+        let appErrors: [(Error, String)] = [
+            (KeySourceError.Rejected, "the device key store refused: authenticate and try again"),
+            (SignerError.Unavailable(reason: "key invalidated"), "the device signer is unavailable (key invalidated)"),
+            (ClockError.Unavailable(reason: "no network time"), "the clock is unavailable (no network time)"),
+        ]
+        for (error, sentence) in appErrors {
+            XCTAssertEqual(error.localizedDescription, sentence)
+        }
+    }
+
     func testClockThatFailsIsATypedError() throws {
         let world = try World()
         let wallet = try world.holderWallet()

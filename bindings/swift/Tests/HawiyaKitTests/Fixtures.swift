@@ -47,9 +47,9 @@ final class World {
         DocumentClaims(
             documentType: .nationalId, documentNumber: number, documentVersion: version,
             nameAr: "سارة الحربي", nameEn: "Sara Al-Harbi",
-            birthDate: Date(year: 1990, month: 4, day: 12), sex: .female,
+            birthDate: CalendarDate(year: 1990, month: 4, day: 12), sex: .female,
             nationality: "SAU", placeOfBirth: "Riyadh", occupation: nil, employer: nil,
-            issueDate: Date(year: 2026, month: 6, day: 1), expiryDate: Date(year: 2031, month: 5, day: 31),
+            issueDate: CalendarDate(year: 2026, month: 6, day: 1), expiryDate: CalendarDate(year: 2031, month: 5, day: 31),
             portrait: nil
         )
     }
@@ -59,9 +59,9 @@ final class World {
         DocumentClaims(
             documentType: .nationalId, documentNumber: World.childNumber, documentVersion: 1,
             nameAr: "ليان الحربي", nameEn: "Layan Al-Harbi",
-            birthDate: Date(year: 2018, month: 9, day: 3), sex: .female,
+            birthDate: CalendarDate(year: 2018, month: 9, day: 3), sex: .female,
             nationality: "SAU", placeOfBirth: "Jeddah", occupation: nil, employer: nil,
-            issueDate: Date(year: 2026, month: 6, day: 1), expiryDate: Date(year: 2031, month: 5, day: 31),
+            issueDate: CalendarDate(year: 2026, month: 6, day: 1), expiryDate: CalendarDate(year: 2031, month: 5, day: 31),
             portrait: nil
         )
     }

@@ -14,9 +14,9 @@ public struct DemoTrust: Codable, Equatable {
 
     /// A verifier that trusts the demo issuer and knows its status list.
     public func verifier(clock: Clock? = nil) throws -> Verifier {
-        let list = try TrustList.fromSigned(signed: signedTrustList, rootPublicKey: rootPublicKey)
+        let list = try TrustList.fromSigned(bytes: signedTrustList, rootPublicKey: rootPublicKey)
         let verifier = Verifier(trustList: list, policy: defaultPolicy(), clock: clock)
-        try verifier.addStatusList(signed: signedStatusList)
+        try verifier.addStatusList(bytes: signedStatusList)
         return verifier
     }
 }
@@ -78,19 +78,19 @@ public struct DemoStore {
         )
         let trustList = try issuer.trustList(version: 1, issuedAt: now)
         let key = try wallet.deviceKeys().first?.publicKey ?? wallet.createDeviceKey()
-        let today = HawiyaKit.Date(Foundation.Date(timeIntervalSince1970: TimeInterval(now)))
-        let expiry = HawiyaKit.Date(year: today.year + 5, month: today.month, day: min(today.day, 28))
+        let today = CalendarDate(Date(timeIntervalSince1970: TimeInterval(now)))
+        let expiry = CalendarDate(year: today.year + 5, month: today.month, day: min(today.day, 28))
         let holder = DocumentClaims(
             documentType: .nationalId, documentNumber: 1_098_765_432, documentVersion: 1,
             nameAr: "سارة الحربي", nameEn: "Sara Al-Harbi",
-            birthDate: HawiyaKit.Date(year: 1990, month: 4, day: 12), sex: .female,
+            birthDate: CalendarDate(year: 1990, month: 4, day: 12), sex: .female,
             nationality: "SAU", placeOfBirth: "Riyadh", occupation: nil, employer: nil,
             issueDate: today, expiryDate: expiry, portrait: nil
         )
         let child = DocumentClaims(
             documentType: .nationalId, documentNumber: 1_123_456_789, documentVersion: 1,
             nameAr: "ليان الحربي", nameEn: "Layan Al-Harbi",
-            birthDate: HawiyaKit.Date(year: 2018, month: 9, day: 3), sex: .female,
+            birthDate: CalendarDate(year: 2018, month: 9, day: 3), sex: .female,
             nationality: "SAU", placeOfBirth: "Jeddah", occupation: nil, employer: nil,
             issueDate: today, expiryDate: expiry, portrait: nil
         )

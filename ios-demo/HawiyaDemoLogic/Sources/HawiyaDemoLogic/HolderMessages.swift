@@ -42,7 +42,7 @@ public enum HolderMessages {
         case .ClockUnavailable:
             return "The phone's clock is unavailable. Try again."
         default:
-            return "The wallet could not do this (\(error))."
+            return "The wallet could not do this (\(error.localizedDescription))."
         }
     }
 

@@ -62,7 +62,7 @@ public struct VerdictScreen: Equatable {
             rows.append(Row(label: "Shown by", value: "the guardian holding ID \(guardian)"))
         }
         if let expires = verdict.expiresAt, claims[.expiryDate] == nil {
-            rows.append(Row(label: "Valid until", value: formatter.string(from: Foundation.Date(timeIntervalSince1970: TimeInterval(expires)))))
+            rows.append(Row(label: "Valid until", value: formatter.string(from: Date(timeIntervalSince1970: TimeInterval(expires)))))
         }
         rows.append(Row(label: "Code", value: verdict.mode == .static ? "printed (not tied to a phone)" : "live, from the holder's phone"))
         self.rows = rows

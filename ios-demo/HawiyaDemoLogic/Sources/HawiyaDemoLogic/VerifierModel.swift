@@ -23,11 +23,11 @@ public final class VerifierModel {
     public var onChange: (() -> Void)?
 
     private let verifier: Verifier
-    private let now: () -> Foundation.Date
+    private let now: () -> Date
     private var gate = ScanGate(prefix: VerifierModel.codePrefix)
 
     /// A model checking codes with `verifier`; `now` times the camera's repeats.
-    public init(verifier: Verifier, now: @escaping () -> Foundation.Date = { Foundation.Date() }) {
+    public init(verifier: Verifier, now: @escaping () -> Date = { Date() }) {
         self.verifier = verifier
         self.now = now
     }

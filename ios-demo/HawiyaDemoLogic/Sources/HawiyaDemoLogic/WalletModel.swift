@@ -38,11 +38,11 @@ public final class WalletModel {
     public var onChange: (() -> Void)?
 
     private let wallet: Wallet
-    private let now: () -> Foundation.Date
+    private let now: () -> Date
     private var schedule = QRRefreshSchedule()
 
     /// A model over `wallet`; `now` is the clock the refresh schedule reads.
-    public init(wallet: Wallet, now: @escaping () -> Foundation.Date = { Foundation.Date() }) {
+    public init(wallet: Wallet, now: @escaping () -> Date = { Date() }) {
         self.wallet = wallet
         self.now = now
         phase = wallet.isUnlocked() ? .unlocked : .locked

@@ -3,7 +3,7 @@ import XCTest
 @testable import HawiyaDemoLogic
 
 final class ScanGateTests: XCTestCase {
-    private let t0 = Foundation.Date(timeIntervalSince1970: 1_800_000_000)
+    private let t0 = Date(timeIntervalSince1970: 1_800_000_000)
 
     func testOneReportOfACodeIsVerified() {
         var gate = ScanGate(prefix: "HW1:")

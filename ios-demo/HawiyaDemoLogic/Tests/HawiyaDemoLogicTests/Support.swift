@@ -31,7 +31,7 @@ final class DemoWorld {
     }
 
     /// What the models read as "now".
-    var now: () -> Foundation.Date {
-        { [clock] in Foundation.Date(timeIntervalSince1970: TimeInterval((try? clock.nowUnixSeconds()) ?? 0)) }
+    var now: () -> Date {
+        { [clock] in Date(timeIntervalSince1970: TimeInterval((try? clock.nowUnixSeconds()) ?? 0)) }
     }
 }

@@ -9,9 +9,10 @@ package hawiya
 
 import hawiya.ffi.Clock
 import hawiya.ffi.ClockException
-import hawiya.ffi.Date
+import hawiya.ffi.CalendarDate
 import hawiya.ffi.IssueException
 import hawiya.ffi.KeySource
+import hawiya.ffi.KeySourceException
 import hawiya.ffi.Presentation
 import hawiya.ffi.QrCode
 import hawiya.ffi.QrException
@@ -23,7 +24,11 @@ import hawiya.ffi.WalletException
 import hawiya.ffi.WalletOptions
 import hawiya.ffi.defaultPolicy
 import hawiya.ffi.defaultWalletOptions
+import hawiya.ffi.SignerException
+import hawiya.ffi.describeClockError
 import hawiya.ffi.describeIssueError
+import hawiya.ffi.describeKeySourceError
+import hawiya.ffi.describeSignerError
 import hawiya.ffi.describeQrError
 import hawiya.ffi.describeVerifyError
 import hawiya.ffi.describeWalletError
@@ -115,10 +120,10 @@ fun keySource(wrap: (ByteArray) -> ByteArray, unwrap: (ByteArray) -> ByteArray):
 // ------------------------------------------------------------ dates, times
 
 /** This date as a [LocalDate]. */
-fun Date.toLocalDate(): LocalDate = LocalDate.of(year, month.toInt(), day.toInt())
+fun CalendarDate.toLocalDate(): LocalDate = LocalDate.of(year, month.toInt(), day.toInt())
 
-/** A [LocalDate] as a hawiya [Date]. */
-fun LocalDate.toHawiyaDate(): Date = Date(year, monthValue.toUInt(), dayOfMonth.toUInt())
+/** A [LocalDate] as a hawiya [CalendarDate]. */
+fun LocalDate.toCalendarDate(): CalendarDate = CalendarDate(year, monthValue.toUInt(), dayOfMonth.toUInt())
 
 /** When this presentation was made. */
 val Presentation.createdInstant: Instant get() = Instant.ofEpochSecond(createdAt)
@@ -144,6 +149,8 @@ val Throwable.explanation: String
         is VerifyException -> describeVerifyError(this)
         is IssueException -> describeIssueError(this)
         is QrException -> describeQrError(this)
-        is ClockException.Unavailable -> "the clock is unavailable (${reason})"
+        is KeySourceException -> describeKeySourceError(this)
+        is SignerException -> describeSignerError(this)
+        is ClockException -> describeClockError(this)
         else -> message ?: javaClass.simpleName
     }

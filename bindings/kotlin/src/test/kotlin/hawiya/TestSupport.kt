@@ -100,14 +100,14 @@ fun nationalId(version: UInt = 1u) = DocumentClaims(
     documentVersion = version,
     nameAr = "محمد عبدالله الأحمد",
     nameEn = "Mohammed Abdullah Alahmad",
-    birthDate = LocalDate.of(1990, 5, 17).toHawiyaDate(),
+    birthDate = LocalDate.of(1990, 5, 17).toCalendarDate(),
     sex = Sex.MALE,
     nationality = "SAU",
     placeOfBirth = "Riyadh",
     occupation = null,
     employer = null,
-    issueDate = LocalDate.of(2024, 1, 10).toHawiyaDate(),
-    expiryDate = LocalDate.of(2034, 1, 9).toHawiyaDate(),
+    issueDate = LocalDate.of(2024, 1, 10).toCalendarDate(),
+    expiryDate = LocalDate.of(2034, 1, 9).toCalendarDate(),
     portrait = null,
 )
 
@@ -115,9 +115,9 @@ fun childId() = nationalId().copy(
     documentNumber = CHILD_NUMBER,
     nameAr = "سارة محمد الأحمد",
     nameEn = "Sara Mohammed Alahmad",
-    birthDate = LocalDate.of(2016, 9, 3).toHawiyaDate(),
+    birthDate = LocalDate.of(2016, 9, 3).toCalendarDate(),
     sex = Sex.FEMALE,
-    expiryDate = LocalDate.of(2029, 1, 9).toHawiyaDate(),
+    expiryDate = LocalDate.of(2029, 1, 9).toCalendarDate(),
 )
 
 /** Makes a device key, binds it over the issuer's nonce, issues [claims] to it. */

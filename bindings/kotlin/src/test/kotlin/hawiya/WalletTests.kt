@@ -6,6 +6,7 @@ import hawiya.ffi.ClaimKey
 import hawiya.ffi.ClockException
 import hawiya.ffi.Disclosure
 import hawiya.ffi.ImportOutcome
+import hawiya.ffi.KeySourceException
 import hawiya.ffi.Mode
 import hawiya.ffi.TestIssuer
 import hawiya.ffi.UnlockPolicy
@@ -21,6 +22,7 @@ import hawiya.ffi.qrCodeForText
 import hawiya.ffi.readQrPng
 import hawiya.ffi.restoreBackupWithKeySource
 import hawiya.ffi.QrException
+import hawiya.ffi.SignerException
 import hawiya.ffi.TextDirection
 import hawiya.ffi.hijriDate
 import java.time.LocalDate
@@ -376,7 +378,7 @@ fun card() = Fixture("card").use { f ->
     assertEquals(TextDirection.LTR, card.fields.first { it.key == ClaimKey.NAME_EN }.direction)
     val birth = card.fields.first { it.key == ClaimKey.BIRTH_DATE }
     assertEquals("1990-05-17", birth.value)
-    val hijri = assertNotNull(hijriDate(LocalDate.of(1990, 5, 17).toHawiyaDate()))
+    val hijri = assertNotNull(hijriDate(LocalDate.of(1990, 5, 17).toCalendarDate()))
     assertEquals(1410, hijri.year)
     assertEquals(hijri.displayAr, birth.valueHijri)
     assertNotNull(card.fields.first { it.key == ClaimKey.SEX }.valueAr)
@@ -508,4 +510,8 @@ fun explanations() {
     assertFalse(missing.explanation.contains("/"), missing.explanation)
     val noDoc = keySourceWallet("nodoc").use { w -> assertFailsWith<WalletException.NoSuchDocument> { w.show(NUMBER) } }
     assertFalse(noDoc.explanation.contains(NUMBER.toString()))
+    // The app's own errors (thrown from its key source, signer, clock) read as sentences too.
+    assertEquals("the device key store refused: authenticate and try again", KeySourceException.Rejected().explanation)
+    assertEquals("the device signer is unavailable (key invalidated)", SignerException.Unavailable("key invalidated").explanation)
+    assertEquals("the clock is unavailable (no network time)", ClockException.Unavailable("no network time").explanation)
 }

@@ -3,7 +3,7 @@ package org.hawiya.demo.logic
 import hawiya.clock
 import hawiya.create
 import hawiya.ffi.Clock
-import hawiya.ffi.Date
+import hawiya.ffi.CalendarDate
 import hawiya.ffi.DocumentClaims
 import hawiya.ffi.DocumentType
 import hawiya.ffi.KeySource
@@ -14,7 +14,7 @@ import hawiya.ffi.Verifier
 import hawiya.ffi.Wallet
 import hawiya.ffi.defaultPolicy
 import hawiya.open
-import hawiya.toHawiyaDate
+import hawiya.toCalendarDate
 import java.io.File
 import java.time.LocalDate
 import java.util.TimeZone
@@ -141,7 +141,7 @@ class DemoData private constructor(
                 }
         }
 
-        private fun date(d: LocalDate) = d.toHawiyaDate()
+        private fun date(d: LocalDate) = d.toCalendarDate()
 
         private fun holderClaims(today: LocalDate) = DocumentClaims(
             documentType = DocumentType.NATIONAL_ID,
@@ -149,7 +149,7 @@ class DemoData private constructor(
             documentVersion = 1u,
             nameAr = "محمد عبدالله القحطاني",
             nameEn = "Mohammed Abdullah Alqahtani",
-            birthDate = Date(1988, 3u, 14u),
+            birthDate = CalendarDate(1988, 3u, 14u),
             sex = Sex.MALE,
             nationality = "SAU",
             placeOfBirth = "الرياض",
@@ -166,7 +166,7 @@ class DemoData private constructor(
             documentVersion = 1u,
             nameAr = "سارة محمد القحطاني",
             nameEn = "Sara Mohammed Alqahtani",
-            birthDate = Date(2015, 9u, 2u),
+            birthDate = CalendarDate(2015, 9u, 2u),
             sex = Sex.FEMALE,
             nationality = "SAU",
             placeOfBirth = "جدة",

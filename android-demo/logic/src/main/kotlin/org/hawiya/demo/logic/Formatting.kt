@@ -1,6 +1,6 @@
 package org.hawiya.demo.logic
 
-import hawiya.ffi.Date
+import hawiya.ffi.CalendarDate
 import hawiya.toLocalDate
 import java.time.DateTimeException
 import java.time.Instant
@@ -44,7 +44,7 @@ object Formatting {
     }
 
     /** A binding date as a [LocalDate], or null if it is not a calendar date. */
-    fun local(date: Date): LocalDate? = try {
+    fun local(date: CalendarDate): LocalDate? = try {
         date.toLocalDate()
     } catch (e: DateTimeException) {
         null

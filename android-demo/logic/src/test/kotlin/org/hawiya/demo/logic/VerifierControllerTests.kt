@@ -74,8 +74,8 @@ class VerifierControllerTests : Suite() {
             val nonce = issuer.bindingNonce()
             val claims = hawiya.ffi.DocumentClaims(
                 hawiya.ffi.DocumentType.RESIDENT_PERMIT, 2_000_000_001uL, 1u, "أحمد", "Ahmed",
-                hawiya.ffi.Date(1990, 1u, 1u), hawiya.ffi.Sex.MALE, "EGY", "Cairo", "Engineer", "Example Co",
-                hawiya.ffi.Date(2025, 1u, 1u), hawiya.ffi.Date(2030, 1u, 1u), null,
+                hawiya.ffi.CalendarDate(1990, 1u, 1u), hawiya.ffi.Sex.MALE, "EGY", "Cairo", "Engineer", "Example Co",
+                hawiya.ffi.CalendarDate(2025, 1u, 1u), hawiya.ffi.CalendarDate(2030, 1u, 1u), null,
             )
             val trust = issuer.trustList(1uL, clock.now())
             wallet.importCredential(issuer.issue(claims, wallet.bindingRequest(key, nonce), nonce, 7uL, clock.now()), trust)

@@ -1,0 +1,44 @@
+import Foundation
+
+// Every hawiya error is a `LocalizedError` whose description is the sentence
+// the Rust library writes for it, so `error.localizedDescription` (what alerts
+// and logs show) reads "wrong passphrase; 2 attempts left before the wallet
+// locks" rather than the case and its fields. The sentences never contain a
+// passphrase, key, name or document number. (bindings/uniffi.toml turns off
+// the generated conformance, which described the case with
+// `String(reflecting:)`.)
+
+extension WalletError: LocalizedError {
+    /// The sentence for this error, to show or log.
+    public var errorDescription: String? { describeWalletError(error: self) }
+}
+
+extension VerifyError: LocalizedError {
+    /// The sentence for this error, to show or log.
+    public var errorDescription: String? { describeVerifyError(error: self) }
+}
+
+extension IssueError: LocalizedError {
+    /// The sentence for this error, to show or log.
+    public var errorDescription: String? { describeIssueError(error: self) }
+}
+
+extension QrError: LocalizedError {
+    /// The sentence for this error, to show or log.
+    public var errorDescription: String? { describeQrError(error: self) }
+}
+
+extension KeySourceError: LocalizedError {
+    /// The sentence for this error, to show or log.
+    public var errorDescription: String? { describeKeySourceError(error: self) }
+}
+
+extension SignerError: LocalizedError {
+    /// The sentence for this error, to show or log.
+    public var errorDescription: String? { describeSignerError(error: self) }
+}
+
+extension ClockError: LocalizedError {
+    /// The sentence for this error, to show or log.
+    public var errorDescription: String? { describeClockError(error: self) }
+}
