@@ -17,35 +17,14 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export CARGO_TERM_COLOR=never
 
-KOTLIN_VERSION=2.4.20
-TOOLS=target/tools/kotlin
-KOTLIN_HOME="$TOOLS/node_modules/kotlin-compiler"
 OUT=target/kotlin
-JNA_JAR=/usr/share/java/jna.jar
-
 say() { printf '==> %s\n' "$*" >&2; }
 # Every early failure still ends with the counting line.
 fail() { echo "test-kotlin.sh: $*" >&2; echo "kotlin: 0 passed, 1 failed"; exit 1; }
 
-apt_install() {
-  command -v apt-get >/dev/null || fail "apt-get not found; install $* by hand"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -q "$@" >&2 || { apt-get update -q >&2 && apt-get install -y -q "$@" >&2; } \
-    || fail "could not install $*"
-}
-
-# ---- tools, installed once
-command -v java >/dev/null || { say "installing a JDK"; apt_install default-jdk-headless; }
-[[ -f "$JNA_JAR" ]] || { say "installing JNA"; apt_install libjna-java; }
-command -v npm >/dev/null || { say "installing npm"; apt_install npm; }
-if [[ ! -x "$KOTLIN_HOME/bin/kotlinc" ]] || ! grep -q "\"version\": \"$KOTLIN_VERSION\"" "$KOTLIN_HOME/package.json" 2>/dev/null; then
-  say "installing kotlin-compiler $KOTLIN_VERSION"
-  mkdir -p "$TOOLS"
-  npm install --prefix "$TOOLS" --no-audit --no-fund --no-save --loglevel=error "kotlin-compiler@$KOTLIN_VERSION" >&2 \
-    || fail "npm could not install kotlin-compiler"
-fi
-STDLIB="$KOTLIN_HOME/lib/kotlin-stdlib.jar"
-KTEST="$KOTLIN_HOME/lib/kotlin-test.jar"
+# shellcheck source=scripts/lib/kotlin-tools.sh
+source scripts/lib/kotlin-tools.sh
+install_kotlin_tools
 
 # ---- library and generated sources
 bench=0
