@@ -9,6 +9,10 @@
 
 use std::sync::Arc;
 
+use hawiya_core as core;
+use uniffi::UnexpectedUniFFICallbackError;
+use zeroize::Zeroizing;
+
 /// Longest reason kept from a foreign exception.
 const MAX_THROWN_REASON: usize = 160;
 
@@ -22,10 +26,6 @@ fn thrown(error: &UnexpectedUniFFICallbackError) -> String {
         None => first.to_owned(),
     }
 }
-
-use hawiya_core as core;
-use uniffi::UnexpectedUniFFICallbackError;
-use zeroize::Zeroizing;
 
 /// Why the app's key source could not wrap or unwrap the data key.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
