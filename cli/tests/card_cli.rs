@@ -2,36 +2,22 @@
 //! standard output, the printed QR verifying with `hawiya verify`, and the
 //! errors (unknown document, bad format, unwritable output, no passphrase).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
+use std::process::Output;
 use std::sync::OnceLock;
 
 /// The demo's national ID and resident permit numbers.
 const NATIONAL_ID: &str = "1087654321";
 const PERMIT: &str = "2345678901";
 
+mod common;
+use common::{code, s, stderr};
+
 fn run(args: &[&str], passphrase: Option<&str>) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hawiya"));
-    cmd.args(args)
-        .env_remove("HAWIYA_PASSPHRASE")
-        .env_remove("HAWIYA_BACKUP_PASSPHRASE")
-        .stdin(std::process::Stdio::null());
-    if let Some(p) = passphrase {
-        cmd.env("HAWIYA_PASSPHRASE", p);
+    match passphrase {
+        Some(p) => common::run(args, &[("HAWIYA_PASSPHRASE", p)]),
+        None => common::run(args, &[]),
     }
-    cmd.output().expect("run hawiya")
-}
-
-fn code(out: &Output) -> i32 {
-    out.status.code().unwrap_or(-1)
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
 }
 
 /// One demo folder for every test: its wallet holds the demo's documents,

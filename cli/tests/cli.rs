@@ -1,46 +1,14 @@
 //! The `hawiya` command as scripts use it: files, exit codes (0 accepted,
 //! 1 rejected, 2 usage or I/O error), JSON output and key file permissions.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+mod common;
+use common::{code, mode, s, scratch, stderr, stdout};
 
 fn hawiya(args: &[&str]) -> Output {
     // The demo's wallet passphrase is generated when HAWIYA_PASSPHRASE is unset.
-    Command::new(env!("CARGO_BIN_EXE_hawiya"))
-        .args(args)
-        .env_remove("HAWIYA_PASSPHRASE")
-        .env_remove("HAWIYA_BACKUP_PASSPHRASE")
-        .output()
-        .expect("run hawiya")
-}
-
-fn code(out: &Output) -> i32 {
-    out.status.code().expect("exit code")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hawiya-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
-}
-
-#[cfg(unix)]
-fn mode(p: &Path) -> u32 {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(p).expect("metadata").permissions().mode() & 0o777
+    common::run(args, &[])
 }
 
 #[test]

@@ -9,38 +9,15 @@ use std::time::{Duration, Instant};
 
 use hawiya_core::{ClaimValue, Clock, Protection, SystemClock, Wallet, WalletOptions};
 
+mod common;
+use common::{code, mode, run, s, scratch, stderr, stdout};
+
 const PASSPHRASE: &str = "olive tree by the wadi 7";
 const BACKUP_PASSPHRASE: &str = "sealed copy for the new phone";
-
-/// Runs hawiya with no terminal (stdin null) and only the passphrase
-/// variables given here, whatever the caller's environment holds.
-fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hawiya"));
-    cmd.args(args)
-        .env_remove("HAWIYA_PASSPHRASE")
-        .env_remove("HAWIYA_BACKUP_PASSPHRASE")
-        .stdin(Stdio::null());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().expect("run hawiya")
-}
 
 /// Runs hawiya with the wallet passphrase set.
 fn with_pass(args: &[&str]) -> Output {
     run(args, &[("HAWIYA_PASSPHRASE", PASSPHRASE)])
-}
-
-fn code(out: &Output) -> i32 {
-    out.status.code().expect("exit code")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 fn ok(out: Output) -> String {
@@ -48,25 +25,8 @@ fn ok(out: Output) -> String {
     stdout(&out)
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hawiya-wallet-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
-}
-
 fn json(out: &str) -> serde_json::Value {
     serde_json::from_str(out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
-}
-
-#[cfg(unix)]
-fn mode(p: &Path) -> u32 {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(p).expect("metadata").permissions().mode() & 0o777
 }
 
 /// An issuer with a root-signed trust list in `d`.
