@@ -18,6 +18,7 @@ use hawiya_core::{
 use serde_json::{json, Value};
 use zeroize::Zeroizing;
 
+use crate::output::{self, Force, Outputs, Staged};
 use crate::report;
 use crate::{files, now_or, CliError, Profile};
 
@@ -60,9 +61,17 @@ pub struct CredentialArgs {
 #[derive(Subcommand)]
 pub enum WalletCommand {
     /// Create a new encrypted wallet file with a device key (asks for the passphrase twice).
+    ///
+    /// The file must not exist. With --force an existing regular file is
+    /// replaced, once the new wallet is complete; if it was a wallet, its
+    /// documents and device key are gone with it. A wallet that is open
+    /// elsewhere or was not closed cleanly (its -wal, -shm or -journal file
+    /// exists) is never replaced.
     Init {
         #[command(flatten)]
         file: WalletFile,
+        #[command(flatten)]
+        force: Force,
     },
     /// Answer an issuer nonce with a binding request signed by the wallet's device key.
     Bind {
@@ -71,9 +80,12 @@ pub enum WalletCommand {
         /// The issuer's nonce, hex.
         #[arg(long)]
         nonce: String,
-        /// Output file for the issuer (`hawiya issuer issue --request FILE`).
+        /// Output file for the issuer (`hawiya issuer issue --request FILE`);
+        /// must not exist unless --force is given.
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+        #[command(flatten)]
+        force: Force,
     },
     /// Verify a credential against the trust list and store it (a higher version renews).
     Import {
@@ -118,9 +130,11 @@ pub enum WalletCommand {
         /// Verifier nonce to bind to, hex.
         #[arg(long)]
         nonce: Option<String>,
-        /// Write a PNG of the QR code here.
+        /// Write a PNG of the QR code here (must not exist unless --force is given).
         #[arg(long, value_name = "FILE")]
         png: Option<PathBuf>,
+        #[command(flatten)]
+        force: Force,
         /// Presentation time, Unix seconds (default now).
         #[arg(long, allow_negative_numbers = true)]
         at: Option<i64>,
@@ -166,17 +180,25 @@ pub enum WalletCommand {
     Export {
         #[command(flatten)]
         file: WalletFile,
-        /// Backup file to write.
+        /// Backup file to write (must not exist unless --force is given;
+        /// never the wallet itself).
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+        #[command(flatten)]
+        force: Force,
     },
     /// Restore a backup into a new wallet file; its documents then need re-binding.
+    ///
+    /// The --wallet file must not exist. With --force an existing regular
+    /// file is replaced once the restored wallet is complete (as for init).
     Restore {
         /// The backup file.
         #[arg(long, value_name = "FILE")]
         from: PathBuf,
         #[command(flatten)]
         file: WalletFile,
+        #[command(flatten)]
+        force: Force,
     },
 }
 
@@ -209,8 +231,13 @@ pub fn run(cmd: WalletCommand) -> Result<(), CliError> {
 
 fn dispatch(cmd: WalletCommand) -> Result<(), CliError> {
     match cmd {
-        WalletCommand::Init { file } => init(&file.path),
-        WalletCommand::Bind { file, nonce, out } => bind(&file.path, &nonce, &out),
+        WalletCommand::Init { file, force } => init(&file.path, force),
+        WalletCommand::Bind {
+            file,
+            nonce,
+            out,
+            force,
+        } => bind(&file.path, &nonce, &out, force),
         WalletCommand::Import { file, credential } => import(&file.path, &credential, false),
         WalletCommand::Renew { file, credential } => import(&file.path, &credential, true),
         WalletCommand::List { file, json } => list(&file.path, json),
@@ -226,9 +253,14 @@ fn dispatch(cmd: WalletCommand) -> Result<(), CliError> {
             static_form,
             nonce,
             png,
+            force,
             at,
             json,
         } => {
+            let mut outputs = Outputs::new(force).opens_wallet(&file.path);
+            if let Some(png) = &png {
+                outputs.check("--png", png)?;
+            }
             let disclosure = parse_disclosure(&disclose)?;
             if static_form && nonce.is_some() {
                 return Err(CliError::Usage(
@@ -246,7 +278,7 @@ fn dispatch(cmd: WalletCommand) -> Result<(), CliError> {
                 nonce,
                 at: now_or(at),
             };
-            present(&file.path, &request, png.as_deref(), json)
+            present(&file.path, &request, png.as_deref(), &outputs, json)
         }
         WalletCommand::Dependents { file, json } => dependents(&file.path, json),
         WalletCommand::Log { file, clear, json } => log(&file.path, clear, json),
@@ -256,8 +288,8 @@ fn dispatch(cmd: WalletCommand) -> Result<(), CliError> {
             println!("deleted document {document} and purged it from the wallet file");
             Ok(())
         }
-        WalletCommand::Export { file, out } => export(&file.path, &out),
-        WalletCommand::Restore { from, file } => restore(&from, &file.path),
+        WalletCommand::Export { file, out, force } => export(&file.path, &out, force),
+        WalletCommand::Restore { from, file, force } => restore(&from, &file.path, force),
     }
 }
 
@@ -336,7 +368,9 @@ fn options() -> WalletOptions {
 }
 
 /// Creates a new wallet file readable by the owner only (its write-ahead log
-/// and index files inherit that mode), protected by `passphrase`.
+/// and index files inherit that mode), protected by `passphrase`. Callers
+/// have checked `path` under the rule for outputs (and `wallet init` builds
+/// it in a staging folder); on failure nothing of it is left.
 ///
 /// # Errors
 /// The file exists, or the wallet refuses the passphrase ([`WalletError::WeakPasscode`]).
@@ -368,10 +402,9 @@ pub fn create_wallet(path: &Path, passphrase: &str) -> Result<Wallet, CliError> 
 
 /// Removes a wallet file and its SQLite companions, ignoring missing ones.
 pub fn remove_wallet_files(path: &Path) {
-    for suffix in ["", "-wal", "-shm", "-journal"] {
-        let mut name = path.as_os_str().to_owned();
-        name.push(suffix);
-        let _ = std::fs::remove_file(PathBuf::from(name));
+    let _ = std::fs::remove_file(path);
+    for suffix in output::WALLET_COMPANIONS {
+        let _ = std::fs::remove_file(output::companion(path, suffix));
     }
 }
 
@@ -408,16 +441,15 @@ pub(crate) fn open(path: &Path) -> Result<Wallet, CliError> {
 
 // ------------------------------------------------------------- commands
 
-fn init(path: &Path) -> Result<(), CliError> {
-    if path.exists() {
-        return Err(CliError::Usage(format!(
-            "{} already exists; open it, or choose another path",
-            path.display()
-        )));
-    }
+fn init(path: &Path, force: Force) -> Result<(), CliError> {
+    let mut outputs = Outputs::new(force);
+    outputs.check_wallet("--wallet", path)?;
     let passphrase = passphrase(PASSPHRASE_ENV, "new wallet passphrase", true)?;
-    let wallet = create_wallet(path, &passphrase)?;
+    let staged = outputs.stage(path)?;
+    let wallet = create_wallet(staged.path(), &passphrase)?;
     let key = wallet.create_device_key().map_err(wallet_error)?;
+    drop(wallet);
+    outputs.commit_staged(staged, path)?;
     println!(
         "wallet created at {} with device key {} (kept encrypted in the wallet)",
         path.display(),
@@ -430,7 +462,9 @@ fn init(path: &Path) -> Result<(), CliError> {
     Ok(())
 }
 
-fn bind(path: &Path, nonce: &str, out: &Path) -> Result<(), CliError> {
+fn bind(path: &Path, nonce: &str, out: &Path, force: Force) -> Result<(), CliError> {
+    let mut outputs = Outputs::new(force).opens_wallet(path);
+    outputs.check("--out", out)?;
     let nonce = files::hex_arg("--nonce", nonce)?;
     if !(hawiya_core::MIN_NONCE_LEN..=hawiya_core::MAX_NONCE_LEN).contains(&nonce.len()) {
         return Err(CliError::Usage("--nonce must be 16 to 64 bytes".into()));
@@ -450,7 +484,7 @@ fn bind(path: &Path, nonce: &str, out: &Path) -> Result<(), CliError> {
         }
     };
     let request = wallet.binding_request(&key, &nonce).map_err(wallet_error)?;
-    files::write_public(out, &request.to_bytes())?;
+    outputs.write_public(out, &request.to_bytes())?;
     println!(
         "binding request from device key {} written to {}",
         key.fingerprint(),
@@ -749,6 +783,7 @@ fn present(
     path: &Path,
     request: &PresentRequest,
     png: Option<&Path>,
+    outputs: &Outputs,
     json: bool,
 ) -> Result<(), CliError> {
     let wallet = open(path)?;
@@ -766,7 +801,7 @@ fn present(
     let text = presentation.qr_text();
     let qr = QrMatrix::encode(&text, EccLevel::M).map_err(|e| CliError::Input(e.to_string()))?;
     if let Some(path) = png {
-        files::write_public(
+        outputs.write_public(
             path,
             &qr.to_png(PNG_MODULE_PX)
                 .map_err(|e| CliError::Input(e.to_string()))?,
@@ -862,14 +897,16 @@ fn log(path: &Path, clear: bool, json: bool) -> Result<(), CliError> {
     Ok(())
 }
 
-fn export(path: &Path, out: &Path) -> Result<(), CliError> {
+fn export(path: &Path, out: &Path, force: Force) -> Result<(), CliError> {
+    let mut outputs = Outputs::new(force).opens_wallet(path);
+    outputs.check("--out", out)?;
     let wallet = open(path)?;
     let documents = wallet.documents().map_err(wallet_error)?.len();
     let passphrase = passphrase(BACKUP_PASSPHRASE_ENV, "backup passphrase", true)?;
     let backup = wallet
         .export_backup(&passphrase, &options(), SystemClock.now())
         .map_err(wallet_error)?;
-    files::write_secret(out, &backup)?;
+    outputs.write_secret(out, &backup)?;
     println!(
         "backup of {documents} document(s) and the presentation log written to {} ({} bytes, sealed with the backup passphrase)",
         out.display(),
@@ -879,29 +916,46 @@ fn export(path: &Path, out: &Path) -> Result<(), CliError> {
     Ok(())
 }
 
-fn restore(from: &Path, path: &Path) -> Result<(), CliError> {
-    if path.exists() {
-        return Err(CliError::Usage(format!(
-            "{} already exists; restore into a new file",
-            path.display()
-        )));
-    }
-    let backup = files::read(from)?;
-    let backup_passphrase = passphrase(BACKUP_PASSPHRASE_ENV, "backup passphrase", false)?;
-    let passphrase = passphrase(PASSPHRASE_ENV, "new wallet passphrase", true)?;
-    let (wallet, restored) = Wallet::restore(
-        path,
-        &backup,
-        &backup_passphrase,
-        Protection::Passphrase(&passphrase),
+/// Restores `backup` into a staged wallet file (see [`Outputs::stage`]),
+/// readable by the owner only, and returns it open.
+pub fn restore_staged(
+    staged: &Staged,
+    backup: &[u8],
+    backup_passphrase: &str,
+    passphrase: &str,
+    now: hawiya_core::UnixTime,
+) -> Result<(Wallet, hawiya_core::RestoreReport), CliError> {
+    let restored = Wallet::restore(
+        staged.path(),
+        backup,
+        backup_passphrase,
+        Protection::Passphrase(passphrase),
         &options(),
-        SystemClock.now(),
+        now,
     )
     .map_err(wallet_error)?;
     // Restore builds the file through SQLite, which gives it the default
     // mode; the log and index files exist now, while the wallet is open.
-    restrict_wallet_files(path)?;
+    restrict_wallet_files(staged.path())?;
+    Ok(restored)
+}
+
+fn restore(from: &Path, path: &Path, force: Force) -> Result<(), CliError> {
+    let mut outputs = Outputs::new(force).reads("--from", from);
+    outputs.check_wallet("--wallet", path)?;
+    let backup = files::read(from)?;
+    let backup_passphrase = passphrase(BACKUP_PASSPHRASE_ENV, "backup passphrase", false)?;
+    let passphrase = passphrase(PASSPHRASE_ENV, "new wallet passphrase", true)?;
+    let staged = outputs.stage(path)?;
+    let (wallet, restored) = restore_staged(
+        &staged,
+        &backup,
+        &backup_passphrase,
+        &passphrase,
+        SystemClock.now(),
+    )?;
     drop(wallet);
+    outputs.commit_staged(staged, path)?;
     println!(
         "restored {} document(s) and {} log entries into {}",
         restored.documents,
