@@ -311,13 +311,15 @@ fn issuer_commands_never_write_onto_their_inputs() {
     #[cfg(unix)]
     attempts.push(d.join("alias/root.key"));
     for out in attempts {
-        let o = run_strings(trust_list(&out, true));
-        assert_eq!(code(&o), 2, "{out:?}");
-        assert!(
-            stderr(&o).contains("never writes onto a file the same command reads"),
-            "{out:?}: {}",
-            stderr(&o)
-        );
+        for force in [false, true] {
+            let o = run_strings(trust_list(&out, force));
+            assert_eq!(code(&o), 2, "{out:?}");
+            assert!(
+                stderr(&o).contains("never writes onto a file the same command reads"),
+                "{out:?}: {}",
+                stderr(&o)
+            );
+        }
     }
     assert_eq!(snapshot(&d), before, "an input changed");
     // The existing trust list: only with --force.
@@ -655,6 +657,25 @@ fn wallet_init_and_restore_replace_a_file_only_with_force() {
     };
     assert_eq!(documents(&w), 1);
 
+    // A file that happens to have the name restore once used for its work
+    // is the holder's: it stays.
+    let fresh = d.join("fresh.db");
+    let theirs = d.join("fresh.db.restoring");
+    std::fs::write(&theirs, b"not hawiya's").expect("theirs");
+    ok(
+        &[
+            "wallet",
+            "restore",
+            "--from",
+            s(&backup),
+            "--wallet",
+            s(&fresh),
+        ],
+        &BOTH,
+    );
+    assert_eq!(std::fs::read(&theirs).expect("kept"), b"not hawiya's");
+    std::fs::remove_file(&theirs).expect("remove");
+
     // init over an existing file: refused, then replaced with --force once
     // the new wallet is complete; a refused passphrase leaves the old file.
     let other = d.join("notes.txt");
@@ -717,25 +738,6 @@ fn wallet_init_and_restore_replace_a_file_only_with_force() {
     assert_eq!(documents(&other), 1);
     #[cfg(unix)]
     assert_eq!(common::mode(&other), 0o600);
-
-    // A file that happens to have the name restore once used for its work
-    // is the holder's: it stays.
-    let fresh = d.join("fresh.db");
-    let theirs = d.join("fresh.db.restoring");
-    std::fs::write(&theirs, b"not hawiya's").expect("theirs");
-    ok(
-        &[
-            "wallet",
-            "restore",
-            "--from",
-            s(&backup),
-            "--wallet",
-            s(&fresh),
-        ],
-        &BOTH,
-    );
-    assert_eq!(std::fs::read(&theirs).expect("kept"), b"not hawiya's");
-    std::fs::remove_file(&theirs).expect("remove");
 
     // A wallet left with its SQLite log beside it is never replaced, and a
     // stale log never gets a new wallet put beside it: even with --force.
@@ -805,9 +807,11 @@ fn holder_bind_and_present_never_write_onto_their_inputs() {
     std::fs::create_dir(d.join("sub")).expect("sub");
     let before = snapshot(&d);
     for out in [&key, &d.join("sub/../device.key")] {
-        let o = bind(out, true);
-        assert_eq!(code(&o), 2);
-        assert!(stderr(&o).contains("reads"), "{}", stderr(&o));
+        for force in [false, true] {
+            let o = bind(out, force);
+            assert_eq!(code(&o), 2);
+            assert!(stderr(&o).contains("reads"), "{}", stderr(&o));
+        }
     }
     assert_eq!(snapshot(&d), before, "a key file changed");
     assert_eq!(code(&bind(&request, false)), 0);
@@ -853,6 +857,7 @@ fn holder_bind_and_present_never_write_onto_their_inputs() {
     let before = snapshot(&d);
     let qr = d.join("qr.txt");
     for (extra, says) in [
+        (vec!["--out-png", s(&held)], "--credential"),
         (vec!["--out-png", s(&held), "--force"], "--credential"),
         (vec!["--out-svg", s(&key), "--force"], "--key"),
         (vec!["--out-text", s(&qr), "--out-svg", s(&qr)], "both name"),
@@ -1108,11 +1113,13 @@ fn a_failing_write_leaves_nothing_behind() {
     let (held, key) = presentable(&d);
     let out = d.join("out");
     std::fs::create_dir(&out).expect("out");
-    std::fs::write(out.join("qr.svg"), b"kept").expect("existing");
+    std::fs::write(out.join("old.svg"), b"kept").expect("existing");
     // A file size limit of 2 KiB (SIGXFSZ ignored, so the write fails with
-    // EFBIG instead of killing the command): the SVG does not fit.
-    let status = std::process::Command::new("sh")
-        .args([
+    // EFBIG instead of killing the command): the SVG does not fit, neither
+    // as a new file nor over an old one.
+    for (name, force) in [("new.svg", false), ("old.svg", true)] {
+        let target = out.join(name);
+        let mut args = vec![
             "-c",
             "trap '' XFSZ; ulimit -f 4; exec \"$0\" \"$@\"",
             env!("CARGO_BIN_EXE_hawiya"),
@@ -1125,21 +1132,27 @@ fn a_failing_write_leaves_nothing_behind() {
             "--profile",
             "full",
             "--out-svg",
-            s(&out.join("qr.svg")),
-            "--force",
-        ])
-        .env_remove("HAWIYA_PASSPHRASE")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("sh");
-    assert_eq!(code(&status), 2, "{}", stderr(&status));
-    assert!(
-        stderr(&status).contains("qr.svg: the file is larger than this system allows"),
-        "{}",
-        stderr(&status)
-    );
-    assert_eq!(std::fs::read(out.join("qr.svg")).expect("kept"), b"kept");
-    assert_eq!(snapshot(&out).len(), 1, "{:?}", snapshot(&out).keys());
+            s(&target),
+        ];
+        if force {
+            args.push("--force");
+        }
+        let status = std::process::Command::new("sh")
+            .args(args)
+            .env_remove("HAWIYA_PASSPHRASE")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("sh");
+        assert_eq!(code(&status), 2, "{}", stderr(&status));
+        let said = format!("{name}: the file is larger than this system allows");
+        assert!(stderr(&status).contains(&said), "{}", stderr(&status));
+        assert_eq!(std::fs::read(out.join("old.svg")).expect("kept"), b"kept");
+        assert_eq!(
+            snapshot(&out).into_keys().collect::<Vec<_>>(),
+            ["old.svg"],
+            "{name}"
+        );
+    }
     let _ = std::fs::remove_dir_all(&d);
 }
 
