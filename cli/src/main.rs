@@ -662,13 +662,14 @@ fn issuer(cmd: IssuerCommand) -> Result<(), CliError> {
                 .reads("--state", &state);
             outputs.check("--out", &out)?;
             let issuer = files::read_issuer(&key)?;
-            // Read under the lock, so a revocation being written is seen whole.
-            let list = status_state(
-                Outputs::new(output::Force::default())
-                    .lock_state("--state", &state)?
-                    .contents()?,
-                1 << 20,
-            )?;
+            // Revocations replace the state file whole, so a plain read sees
+            // one state or the next (an empty file is one not yet saved).
+            let raw = match std::fs::read(&state) {
+                Ok(raw) => Some(raw).filter(|r| !r.is_empty()),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                Err(e) => return Err(CliError::io(&state, e)),
+            };
+            let list = status_state(raw, 1 << 20)?;
             let uri = files::read_public_key(&public, "issuer")?
                 .1
                 .map(|p| p.status_uri)
