@@ -477,20 +477,7 @@ fn verify(args: &VerifyArgs) -> Result<ExitCode, CliError> {
 fn issuer(cmd: IssuerCommand) -> Result<(), CliError> {
     match cmd {
         IssuerCommand::RootKey { out, force } => {
-            let mut outputs = Outputs::new(force);
-            files::check_key_pair(&mut outputs, &out)?;
-            files::write_key_pair(
-                &outputs,
-                &out,
-                "root",
-                &SecretKey::generate(&mut OsRng),
-                None,
-            )?;
-            println!(
-                "root key written to {} (public: {})",
-                out.display(),
-                files::public_path(&out).display()
-            );
+            new_key_pair(&out, force, "root", &SecretKey::generate(&mut OsRng), None)?;
         }
         IssuerCommand::Key {
             out,
@@ -499,8 +486,6 @@ fn issuer(cmd: IssuerCommand) -> Result<(), CliError> {
             name,
             status_uri,
         } => {
-            let mut outputs = Outputs::new(force);
-            files::check_key_pair(&mut outputs, &out)?;
             let kid_bytes = files::hex_arg("--kid", &kid)?;
             let key = SecretKey::generate(&mut OsRng);
             // Validate the profile before writing anything.
@@ -516,12 +501,7 @@ fn issuer(cmd: IssuerCommand) -> Result<(), CliError> {
                 name,
                 status_uri,
             };
-            files::write_key_pair(&outputs, &out, "issuer", &key, Some(profile))?;
-            println!(
-                "issuer key written to {} (public: {})",
-                out.display(),
-                files::public_path(&out).display()
-            );
+            new_key_pair(&out, force, "issuer", &key, Some(profile))?;
         }
         IssuerCommand::TrustList {
             root_key,
@@ -693,6 +673,26 @@ fn issuer(cmd: IssuerCommand) -> Result<(), CliError> {
     Ok(())
 }
 
+/// Writes a new key pair of `kind` to `out` and `out`'s `.pub`, under the
+/// rule for outputs, and says where.
+fn new_key_pair(
+    out: &Path,
+    force: output::Force,
+    kind: &str,
+    key: &SecretKey,
+    profile: Option<files::IssuerProfile>,
+) -> Result<(), CliError> {
+    let mut outputs = Outputs::new(force);
+    files::check_key_pair(&mut outputs, out)?;
+    files::write_key_pair(&outputs, out, kind, key, profile)?;
+    println!(
+        "{kind} key written to {} (public: {})",
+        out.display(),
+        files::public_path(out).display()
+    );
+    Ok(())
+}
+
 /// The status state from its file's bytes; a missing or empty file is a
 /// new list of `capacity` entries.
 fn status_state(raw: Option<Vec<u8>>, capacity: u64) -> Result<StatusList, CliError> {
@@ -728,20 +728,13 @@ fn disclosure(profile: Option<Profile>, names: &[String]) -> Result<Disclosure, 
 fn holder(cmd: HolderCommand) -> Result<(), CliError> {
     match cmd {
         HolderCommand::Key { out, force } => {
-            let mut outputs = Outputs::new(force);
-            files::check_key_pair(&mut outputs, &out)?;
-            files::write_key_pair(
-                &outputs,
+            new_key_pair(
                 &out,
+                force,
                 "device",
                 &SecretKey::generate(&mut OsRng),
                 None,
             )?;
-            println!(
-                "device key written to {} (public: {})",
-                out.display(),
-                files::public_path(&out).display()
-            );
         }
         HolderCommand::Bind {
             key,

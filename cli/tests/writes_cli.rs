@@ -97,6 +97,16 @@ fn is_fifo(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_fifo())
 }
 
+/// Makes a named pipe at `path`, runs `attempt` on it, checks that the pipe
+/// is still there (not replaced by a file), and removes it.
+#[cfg(unix)]
+fn on_a_pipe(path: &Path, attempt: impl FnOnce(&Path)) {
+    mkfifo(path);
+    attempt(path);
+    assert!(is_fifo(path), "{path:?}: the pipe was replaced");
+    std::fs::remove_file(path).expect("remove the pipe");
+}
+
 /// The public key in a key pair's `.pub` file is the secret key's.
 fn pair_matches(secret: &Path) -> bool {
     let read = |p: &Path| -> serde_json::Value {
@@ -234,17 +244,13 @@ fn key_commands_never_overwrite_and_never_split_a_pair() {
     assert!(pair_matches(&key));
     // Not a regular file: never, even with --force.
     #[cfg(unix)]
-    {
-        let fifo = d.join("device.key");
-        mkfifo(&fifo);
+    on_a_pipe(&d.join("device.key"), |fifo| {
         refused(
-            &["holder", "key", "--out", s(&fifo), "--force"],
+            &["holder", "key", "--out", s(fifo), "--force"],
             &[],
             "named pipe, not a regular file",
         );
-        assert!(is_fifo(&fifo), "the pipe was replaced");
-        std::fs::remove_file(&fifo).expect("remove fifo");
-    }
+    });
 
     // Eight processes making the same new key at once: one wins, the others
     // are refused, and the pair on disk is one key's.
@@ -470,19 +476,15 @@ fn status_state_is_updated_in_turns_and_never_overwritten_by_the_list() {
     assert_eq!(code(&publish(true)), 0);
     // A state that is not a regular file is refused at once.
     #[cfg(unix)]
-    {
-        let fifo = d.join("fifo.bits");
-        mkfifo(&fifo);
+    on_a_pipe(&d.join("fifo.bits"), |fifo| {
         let o = run_with_limit(
-            &["issuer", "revoke", "--state", s(&fifo), "--index", "1"],
+            &["issuer", "revoke", "--state", s(fifo), "--index", "1"],
             &[],
             Duration::from_secs(30),
         );
         assert_eq!(code(&o), 2);
         assert!(stderr(&o).contains("not a regular file"), "{}", stderr(&o));
-        assert!(is_fifo(&fifo));
-        std::fs::remove_file(&fifo).expect("remove fifo");
-    }
+    });
     assert_no_temporaries(&d);
     let _ = std::fs::remove_dir_all(&d);
 }
@@ -765,17 +767,13 @@ fn wallet_init_and_restore_replace_a_file_only_with_force() {
     assert_eq!(std::fs::read(&wal).expect("wal"), b"last changes");
     std::fs::remove_file(&wal).expect("remove wal");
     #[cfg(unix)]
-    {
-        let fifo = d.join("pipe.db");
-        mkfifo(&fifo);
+    on_a_pipe(&d.join("pipe.db"), |fifo| {
         refused(
-            &["wallet", "init", "--wallet", s(&fifo), "--force"],
+            &["wallet", "init", "--wallet", s(fifo), "--force"],
             &PASS,
             "not a regular file",
         );
-        assert!(is_fifo(&fifo));
-        std::fs::remove_file(&fifo).expect("remove fifo");
-    }
+    });
     assert_no_temporaries(&d);
     let _ = std::fs::remove_dir_all(&d);
 }
@@ -786,7 +784,6 @@ fn holder_bind_and_present_never_write_onto_their_inputs() {
     let issuer = common::issuer(&d);
     let key = d.join("device.key");
     ok(&["holder", "key", "--out", s(&key)], &[]);
-    let nonce = "00112233445566778899aabbccddeeff";
     let request = d.join("request.cbor");
     let bind = |out: &Path, force: bool| {
         let mut args = vec![
@@ -795,7 +792,7 @@ fn holder_bind_and_present_never_write_onto_their_inputs() {
             "--key",
             s(&key),
             "--nonce",
-            nonce,
+            NONCE,
             "--out",
             s(out),
         ];
@@ -819,27 +816,7 @@ fn holder_bind_and_present_never_write_onto_their_inputs() {
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("already exists"), "{}", stderr(&o));
     assert_eq!(code(&bind(&request, true)), 0);
-    let id = claims(&d, "id.json", "national_id", "1123456789", 1);
-    let held = d.join("id.hwy");
-    ok(
-        &[
-            "issuer",
-            "issue",
-            "--key",
-            s(&issuer.issuer_key),
-            "--claims",
-            s(&id),
-            "--request",
-            s(&request),
-            "--nonce",
-            nonce,
-            "--status-index",
-            "1",
-            "--out",
-            s(&held),
-        ],
-        &[],
-    );
+    let held = issue_id(&d, &issuer, &request, None);
     let present = |extra: &[&str]| {
         let mut args = vec![
             "holder",
@@ -884,46 +861,8 @@ fn eight_verifiers_sharing_a_state_file_accept_a_code_once() {
         ..common::IssuerSetup::default()
     }
     .run(&d);
-    let key = d.join("device.key");
-    ok(&["holder", "key", "--out", s(&key)], &[]);
-    let nonce = "00112233445566778899aabbccddeeff";
-    let request = d.join("request.cbor");
-    ok(
-        &[
-            "holder",
-            "bind",
-            "--key",
-            s(&key),
-            "--nonce",
-            nonce,
-            "--out",
-            s(&request),
-        ],
-        &[],
-    );
-    let id = claims(&d, "id.json", "national_id", "1123456789", 1);
-    let held = d.join("id.hwy");
-    ok(
-        &[
-            "issuer",
-            "issue",
-            "--key",
-            s(&issuer.issuer_key),
-            "--claims",
-            s(&id),
-            "--request",
-            s(&request),
-            "--nonce",
-            nonce,
-            "--status-index",
-            "1",
-            "--at",
-            "1704844800",
-            "--out",
-            s(&held),
-        ],
-        &[],
-    );
+    let (key, request) = device_and_request(&d);
+    let held = issue_id(&d, &issuer, &request, Some("1704844800"));
     let state = d.join("verifier-state.json");
     // A shared state starts missing, then holds earlier codes.
     for round in 0..3 {
@@ -1044,12 +983,11 @@ fn the_demo_replaces_only_what_it_wrote() {
     {
         let png = d.join("presentation.png");
         std::fs::remove_file(&png).expect("remove");
-        mkfifo(&png);
-        let o = demo(true);
-        assert_eq!(code(&o), 2);
-        assert!(stderr(&o).contains("presentation.png"), "{}", stderr(&o));
-        assert!(is_fifo(&png));
-        std::fs::remove_file(&png).expect("remove fifo");
+        on_a_pipe(&png, |_| {
+            let o = demo(true);
+            assert_eq!(code(&o), 2);
+            assert!(stderr(&o).contains("presentation.png"), "{}", stderr(&o));
+        });
     }
     let o = demo(true);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
@@ -1062,12 +1000,13 @@ fn the_demo_replaces_only_what_it_wrote() {
     let _ = std::fs::remove_dir_all(&d);
 }
 
-/// A holder's credential and key in `d`, to present from.
-fn presentable(d: &Path) -> (PathBuf, PathBuf) {
-    let issuer = common::issuer(d);
+/// The nonce every binding request in these tests answers.
+const NONCE: &str = "00112233445566778899aabbccddeeff";
+
+/// A device key `d/device.key` and its binding request `d/request.cbor`.
+fn device_and_request(d: &Path) -> (PathBuf, PathBuf) {
     let key = d.join("device.key");
     ok(&["holder", "key", "--out", s(&key)], &[]);
-    let nonce = "00112233445566778899aabbccddeeff";
     let request = d.join("request.cbor");
     ok(
         &[
@@ -1076,34 +1015,48 @@ fn presentable(d: &Path) -> (PathBuf, PathBuf) {
             "--key",
             s(&key),
             "--nonce",
-            nonce,
+            NONCE,
             "--out",
             s(&request),
         ],
         &[],
     );
+    (key, request)
+}
+
+/// The issuer of `d` issues a national ID for `request` as `d/id.hwy`
+/// (at Unix time `at`, or now).
+fn issue_id(d: &Path, issuer: &common::IssuerFiles, request: &Path, at: Option<&str>) -> PathBuf {
     let id = claims(d, "id.json", "national_id", "1123456789", 1);
     let held = d.join("id.hwy");
-    ok(
-        &[
-            "issuer",
-            "issue",
-            "--key",
-            s(&issuer.issuer_key),
-            "--claims",
-            s(&id),
-            "--request",
-            s(&request),
-            "--nonce",
-            nonce,
-            "--status-index",
-            "1",
-            "--out",
-            s(&held),
-        ],
-        &[],
-    );
-    (held, key)
+    let mut args = vec![
+        "issuer",
+        "issue",
+        "--key",
+        s(&issuer.issuer_key),
+        "--claims",
+        s(&id),
+        "--request",
+        s(request),
+        "--nonce",
+        NONCE,
+        "--status-index",
+        "1",
+        "--out",
+        s(&held),
+    ];
+    if let Some(at) = at {
+        args.extend(["--at", at]);
+    }
+    ok(&args, &[]);
+    held
+}
+
+/// A holder's credential and key in `d`, to present from.
+fn presentable(d: &Path) -> (PathBuf, PathBuf) {
+    let issuer = common::issuer(d);
+    let (key, request) = device_and_request(d);
+    (issue_id(d, &issuer, &request, None), key)
 }
 
 #[cfg(unix)]
