@@ -232,6 +232,16 @@ impl Outputs {
     /// # Errors
     /// As [`Outputs::check`], and a companion file that exists.
     pub fn check_wallet(&mut self, flag: &str, path: &Path) -> Result<(), CliError> {
+        let replacing = fs::symlink_metadata(path).is_ok_and(|m| m.is_file());
+        let is_input = Location::of(path)
+            .is_some_and(|here| self.inputs.iter().any(|i| i.location.same(&here)));
+        if replacing && !self.force && !is_input {
+            return Err(CliError::Usage(format!(
+                "{} already exists; choose another path, or give --force to replace it \
+                 (if it is a wallet, its documents and device key are lost)",
+                path.display()
+            )));
+        }
         self.check(flag, path)?;
         companions_absent(path)
     }

@@ -685,7 +685,7 @@ fn wallet_init_and_restore_replace_a_file_only_with_force() {
     refused(
         &["wallet", "init", "--wallet", s(&other)],
         &PASS,
-        "already exists; give --force",
+        "already exists; choose another path, or give --force",
     );
     refused(
         &["wallet", "init", "--wallet", s(&other), "--force"],
@@ -710,7 +710,7 @@ fn wallet_init_and_restore_replace_a_file_only_with_force() {
             s(&other),
         ],
         &BOTH,
-        "already exists; give --force",
+        "already exists; choose another path, or give --force",
     );
     refused(
         &[
