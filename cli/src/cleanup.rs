@@ -109,11 +109,26 @@ fn remove(entry: &Entry) {
         }
         Kind::Placeholder(identity) => {
             let still_ours = std::fs::symlink_metadata(&entry.path)
-                .is_ok_and(|m| m.len() == 0 && crate::output::file_id(&m) == identity);
+                .is_ok_and(|m| m.len() == 0 && file_id(&m) == identity);
             if still_ours {
                 let _ = std::fs::remove_file(&entry.path);
             }
         }
+    }
+}
+
+/// A file's device and inode, where the platform has them: how a placeholder
+/// here, and the rule for outputs, tell one file from another.
+pub fn file_id(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((meta.dev(), meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        None
     }
 }
 

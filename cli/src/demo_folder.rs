@@ -49,7 +49,7 @@ impl Stamp {
     /// The stamp of the regular file at `path`, as recorded for its kind.
     fn of(path: &Path, in_place: bool) -> Option<Stamp> {
         let meta = fs::symlink_metadata(path).ok().filter(|m| m.is_file())?;
-        let (device, inode) = output::file_id(&meta).unwrap_or((0, 0));
+        let (device, inode) = crate::cleanup::file_id(&meta).unwrap_or((0, 0));
         let modified = meta
             .modified()
             .ok()

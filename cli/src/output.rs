@@ -31,7 +31,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use rand_core::{OsRng, RngCore};
 
-use crate::cleanup::{self, Kind, Registration};
+use crate::cleanup::{self, file_id, Kind, Registration};
 use crate::CliError;
 
 /// `--force`, as every writing command takes it.
@@ -72,20 +72,6 @@ pub fn companion(wallet: &Path, suffix: &str) -> PathBuf {
     let mut name = wallet.as_os_str().to_owned();
     name.push(suffix);
     PathBuf::from(name)
-}
-
-/// A file's device and inode, where the platform has them.
-pub fn file_id(meta: &fs::Metadata) -> Option<(u64, u64)> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        Some((meta.dev(), meta.ino()))
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = meta;
-        None
-    }
 }
 
 /// Where a path leads: its canonical path (symbolic links followed; for a
