@@ -966,7 +966,12 @@ fn the_demo_replaces_only_what_it_wrote() {
         std::fs::read(d.join("device.key")).expect("key"),
         b"the holder's real key"
     );
-    // Again on the same folder: it replaces its own files.
+    // Using the demo's wallet changes it in place; again on the same
+    // folder, the demo still replaces its own files.
+    ok(
+        &["wallet", "list", "--wallet", s(&d.join("wallet.db"))],
+        &PASS,
+    );
     let o = demo(false);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     // A file edited since is the holder's now.
