@@ -51,8 +51,10 @@ rustup target add "${TARGETS[@]}"
 export IPHONEOS_DEPLOYMENT_TARGET=16.0
 export MACOSX_DEPLOYMENT_TARGET=13.0
 for target in "${TARGETS[@]}"; do
-  echo "==> cargo build --target $target"
-  cargo build -p hawiya-ffi --lib --locked --profile "$PROFILE" --target "$target"
+  # The staticlib is asked for here only: hawiya-ffi's Cargo.toml lists lib
+  # and cdylib, so that other builds do not write a static archive too.
+  echo "==> cargo rustc --crate-type staticlib --target $target"
+  cargo rustc -p hawiya-ffi --lib --crate-type staticlib --locked --profile "$PROFILE" --target "$target"
 done
 
 # The Swift sources and C header, generated from the host library (library mode,

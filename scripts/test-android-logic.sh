@@ -77,7 +77,7 @@ say "running the Android logic tests on the JVM"
 log="$OUT/test.log"
 set +e
 # The runner's own counting line is printed once, last, below.
-java -Djna.library.path="$PWD/$(dirname "$lib")" -cp "$logic_jar:$bindings_jar:$JNA_JAR:$STDLIB:$KTEST" \
+java -Djna.library.path="$(dirname "$lib")" -cp "$logic_jar:$bindings_jar:$JNA_JAR:$STDLIB:$KTEST" \
   org.hawiya.demo.logic.HarnessKt "$@" 2>&1 | tee "$log" | grep -v '^android-logic: '
 status=${PIPESTATUS[0]}
 set -e

@@ -54,7 +54,8 @@ classpath="$jar:$STDLIB:$KTEST:$JNA_JAR"
 # ---- run
 if [[ $bench == 1 ]]; then
   say "building the release library for the benchmark"
-  cargo build --locked --release -p hawiya-ffi --features bindgen --lib >&2
+  # The generated sources above fit it: the API does not depend on the profile.
+  cargo build --locked --release -p hawiya-ffi --lib >&2 || fail "building the release library failed"
   # The wallet file goes to $TMPDIR: TMPDIR=/dev/shm leaves out the disk's
   # fsync, which otherwise dominates each presentation (its log entry is durable).
   exec java -Djava.io.tmpdir="${TMPDIR:-/tmp}" -Djna.library.path="$PWD/target/release" \
@@ -63,7 +64,7 @@ fi
 log="$OUT/test.log"
 set +e
 # The runner's own counting line is printed once, last, below.
-java -Djna.library.path="$PWD/$(dirname "$lib")" -cp "$classpath" hawiya.KotlinTestMain "$@" 2>&1 \
+java -Djna.library.path="$(dirname "$lib")" -cp "$classpath" hawiya.KotlinTestMain "$@" 2>&1 \
   | tee "$log" | grep -v '^kotlin: '
 status=${PIPESTATUS[0]}
 set -e

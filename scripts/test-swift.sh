@@ -18,7 +18,6 @@ export CARGO_TERM_COLOR=never
 
 KIT=$ROOT/bindings/swift
 DEMO=$ROOT/ios-demo/HawiyaDemoLogic
-LIB_NAME=hawiya_ffi                  # [lib] name of bindings/Cargo.toml
 GEN=$ROOT/target/bindings/swift      # where the generator writes
 
 step() { printf '\n==> %s\n' "$*"; }
@@ -53,18 +52,16 @@ in_chroot() {
 
 # ---- the Rust library and its Swift sources ------------------------------------
 step "build hawiya-ffi and generate its Swift sources (scripts/bindings-generate.sh)"
-TARGET_DIR=$(cargo metadata --format-version 1 --no-deps --locked \
-  | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
-case "$TARGET_DIR" in
-  "$ROOT"/*) ;;
-  *) die "the cargo target directory ($TARGET_DIR) must be inside $ROOT: only that tree is visible to Swift" ;;
-esac
-LIB_DIR=$TARGET_DIR/debug
 t0=$SECONDS
-# One cargo build for the library and the generator (same features, so a second
-# run rebuilds nothing), then the Swift sources in library mode.
-scripts/bindings-generate.sh >/dev/null || die "scripts/bindings-generate.sh failed"
-[ -f "$LIB_DIR/lib$LIB_NAME.so" ] || die "missing $LIB_DIR/lib$LIB_NAME.so"
+# The library and the generator come from the workspace's test build, the one
+# the Rust tests of the façade ran in (nothing is compiled again after them).
+LIB=$(scripts/bindings-generate.sh | tail -n1) || die "scripts/bindings-generate.sh failed"
+[ -f "$LIB" ] || die "missing $LIB"
+LIB_DIR=$(dirname "$LIB")
+case "$LIB_DIR" in
+  "$ROOT"/*) ;;
+  *) die "the library ($LIB) must be inside $ROOT (the cargo target directory): only that tree is visible to Swift" ;;
+esac
 HEADER=$(cd "$GEN" && ls -- *FFI.h 2>/dev/null | head -n1)
 [ -n "$HEADER" ] || die "no generated C header in $GEN"
 FFI_MODULE=${HEADER%.h}

@@ -41,7 +41,7 @@ val cargoBuildHost by tasks.registering(Exec::class) {
     group = "rust"
     description = "Builds libhawiya_ffi and uniffi-bindgen for this computer."
     workingDir = rustWorkspace
-    commandLine("cargo", "build", "-p", "hawiya-ffi", "--features", "bindgen", "--locked")
+    commandLine("cargo", "build", "-p", "hawiya-ffi", "-p", "hawiya-uniffi-bindgen", "--locked")
     outputs.upToDateWhen { false }
 }
 

@@ -1,30 +1,28 @@
 //! Benchmarks of hawiya's operations against raw Ed25519 baselines, with the
 //! ratios computed from the same run.
 //!
-//! Criterion measures and reports each benchmark as usual. Every benchmark
-//! goes through `iter_custom`, which also records its samples, so after the
-//! last benchmark this prints a summary (mean and median per benchmark, from
-//! criterion's measurement samples only: the last `SAMPLE_SIZE` calls of each
-//! benchmark, after its warm-up) and the ratios operation / baseline.
-//!
-//! Criterion runs benchmarks one after the other, so on a shared machine a
-//! load change between two benchmarks skews their ratio. The ratio lines
-//! therefore come from an extra *interleaved* measurement of the same
-//! routines: in each round the operation and its baseline each run
-//! `PAIRED_BATCHES` short batches (~0.5 ms; the order of the two sides
-//! alternates between rounds), each side's fastest batch counts (preemption
-//! only ever adds time), the ratio is taken per round, and the median over
-//! the rounds is printed. The ratio of criterion's means is printed next to
-//! it.
+//! Criterion measures and reports each benchmark as usual; after the last
+//! one this prints a summary (mean and median per benchmark, from criterion's
+//! measurement samples only) and the ratios operation / baseline, each from
+//! an extra *interleaved* measurement of the same routines: per round each
+//! side runs `PAIRED_BATCHES` short batches (~0.5 ms), the fastest counts,
+//! and the median over `PAIRED_ROUNDS` rounds is printed, with the ratio of
+//! criterion's means next to it. The harness (`benches/harness`) is shared
+//! with the wallet bench.
 //!
 //! Run: `cargo bench -p hawiya-core --bench core`
 
+mod harness;
+
 use std::collections::BTreeMap;
 use std::hint::black_box;
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use criterion::Criterion;
+use harness::fixtures::national_id;
+use harness::{
+    fmt_time, time_loop, BatchSizes, Bench, Interleave, Paired, Routine, Samples, Stats,
+};
 use hawiya_core::internal::CborValue;
 use hawiya_core::{
     BindingRequest, Claims, Date, DeviceBinding, Disclosure, DocumentType, EccLevel,
@@ -111,76 +109,8 @@ const RATIOS: [RatioSpec; 6] = [
     },
 ];
 
-/// Every `iter_custom` call: (benchmark id, iterations, elapsed).
-static SAMPLES: Mutex<Vec<(&'static str, u64, Duration)>> = Mutex::new(Vec::new());
-
-fn record(id: &'static str, iters: u64, elapsed: Duration) {
-    if let Ok(mut samples) = SAMPLES.lock() {
-        samples.push((id, iters, elapsed));
-    }
-}
-
-fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    let mid = values.len() / 2;
-    match values.len() {
-        0 => f64::NAN,
-        n if n % 2 == 0 => (values[mid - 1] + values[mid]) / 2.0,
-        _ => values[mid],
-    }
-}
-
-/// Mean and median time per iteration of one benchmark, in nanoseconds.
-#[derive(Clone, Copy)]
-struct Stats {
-    mean_ns: f64,
-    median_ns: f64,
-}
-
-fn stats() -> BTreeMap<&'static str, Stats> {
-    let samples = SAMPLES.lock().map(|s| s.clone()).unwrap_or_default();
-    let mut by_id: BTreeMap<&'static str, Vec<(u64, Duration)>> = BTreeMap::new();
-    for (id, iters, elapsed) in samples {
-        by_id.entry(id).or_default().push((iters, elapsed));
-    }
-    by_id
-        .into_iter()
-        .filter_map(|(id, all)| {
-            // Criterion's measurement phase is the last SAMPLE_SIZE calls;
-            // the ones before are its warm-up.
-            let measured = &all[all.len().saturating_sub(SAMPLE_SIZE)..];
-            let iters: u64 = measured.iter().map(|(n, _)| n).sum();
-            if iters == 0 {
-                return None;
-            }
-            let total: f64 = measured.iter().map(|(_, d)| d.as_secs_f64() * 1e9).sum();
-            let mut per_iter: Vec<f64> = measured
-                .iter()
-                .map(|(n, d)| d.as_secs_f64() * 1e9 / (*n).max(1) as f64)
-                .collect();
-            Some((
-                id,
-                Stats {
-                    mean_ns: total / iters as f64,
-                    median_ns: median(&mut per_iter),
-                },
-            ))
-        })
-        .collect()
-}
-
-/// A benchmark routine: runs the operation `iters` times and returns the
-/// time of just those runs (setup excluded).
-type Routine<'a> = Box<dyn FnMut(u64) -> Duration + 'a>;
-
-/// Times `iters` calls of `op`.
-fn time_loop<T>(iters: u64, mut op: impl FnMut() -> T) -> Duration {
-    let start = Instant::now();
-    for _ in 0..iters {
-        black_box(op());
-    }
-    start.elapsed()
-}
+/// Every `iter_custom` call of this run.
+static SAMPLES: Samples<&'static str> = Samples::new();
 
 /// One raw Ed25519 verification from key bytes (RFC 8032 §5.1.7 with
 /// ed25519-dalek's strict checks): what any verifier pays per signature
@@ -209,30 +139,6 @@ struct Fixtures {
     device_public: PublicKey,
     issuer_sig: [u8; SIGNATURE_LEN],
     device_sig: [u8; SIGNATURE_LEN],
-}
-
-fn date(text: &str) -> Date {
-    text.parse()
-        .unwrap_or_else(|e| panic!("fixture date {text}: {e:?}"))
-}
-
-fn national_id() -> Claims {
-    Claims {
-        document_type: DocumentType::NationalId,
-        document_number: 1_234_567_890,
-        document_version: 1,
-        name_ar: "محمد عبدالله الأحمد".to_owned(),
-        name_en: "Mohammed Abdullah Alahmad".to_owned(),
-        birth_date: date("1990-05-17"),
-        sex: Sex::Male,
-        nationality: "SAU".to_owned(),
-        place_of_birth: "Riyadh".to_owned(),
-        occupation: None,
-        employer: None,
-        issue_date: date("2024-01-10"),
-        expiry_date: date("2034-01-09"),
-        portrait: None,
-    }
 }
 
 fn fixtures() -> Fixtures {
@@ -415,51 +321,23 @@ fn routines(f: &Fixtures) -> Vec<(&'static str, Routine<'_>)> {
 }
 
 /// Runs one routine as a criterion benchmark, recording its samples.
-fn bench(c: &mut Criterion, id: &'static str, timed: &mut Routine<'_>) {
-    c.bench_function(id, |b| {
-        b.iter_custom(|iters| {
-            let elapsed = timed(iters);
-            record(id, iters, elapsed);
-            elapsed
-        })
-    });
-}
-
-/// Per-iteration time in ns of a batch of `iters`.
-fn per_iter_ns(routine: &mut Routine<'_>, iters: u64) -> f64 {
-    routine(iters).as_secs_f64() * 1e9 / iters as f64
-}
-
-/// Iterations that take about `PAIRED_BATCH`.
-fn batch_iters(routine: &mut Routine<'_>) -> u64 {
-    let once = (0..3)
-        .map(|_| per_iter_ns(routine, 1))
-        .fold(f64::INFINITY, f64::min);
-    let rough = (PAIRED_BATCH.as_secs_f64() * 1e9 / once.max(1.0)).clamp(1.0, 1e6) as u64;
-    // Refine with a full batch, now that code and data are warm.
-    let per = (0..3)
-        .map(|_| per_iter_ns(routine, rough))
-        .fold(f64::INFINITY, f64::min);
-    (PAIRED_BATCH.as_secs_f64() * 1e9 / per.max(1.0)).clamp(1.0, 1e6) as u64
-}
-
-/// An interleaved ratio: median and quartiles of the per-round ratios.
-struct Paired {
-    median: f64,
-    q1: f64,
-    q3: f64,
+fn bench(c: &mut Criterion, b: &mut Bench<'_, &'static str>) {
+    let id = b.id;
+    let routine = &mut b.routine;
+    c.bench_function(id, |bencher| SAMPLES.bench(bencher, id, routine));
 }
 
 /// Measures every ratio whose benchmarks ran, interleaving numerator and
 /// denominator batches so both see the same machine load.
 fn paired_ratios(
-    routines: &mut [(&'static str, Routine<'_>)],
+    benches: &mut [Bench<'_, &'static str>],
     ran: &BTreeMap<&'static str, Stats>,
 ) -> BTreeMap<(&'static str, &'static str), Paired> {
-    let index = |routines: &[(&'static str, Routine<'_>)], id: &str| {
-        routines.iter().position(|(rid, _)| *rid == id)
+    let mut sizes = BatchSizes::new(PAIRED_BATCH);
+    let how = Interleave {
+        rounds: PAIRED_ROUNDS,
+        batches: PAIRED_BATCHES,
     };
-    let mut iters: BTreeMap<&'static str, u64> = BTreeMap::new();
     let mut out = BTreeMap::new();
     for spec in &RATIOS {
         let ids: Vec<&'static str> = std::iter::once(spec.num)
@@ -468,59 +346,11 @@ fn paired_ratios(
         if ids.iter().any(|id| !ran.contains_key(id)) {
             continue;
         }
-        let Some(idx) = ids
-            .iter()
-            .map(|id| index(routines, id))
-            .collect::<Option<Vec<usize>>>()
-        else {
-            continue;
-        };
-        for (id, i) in ids.iter().zip(&idx) {
-            if !iters.contains_key(id) {
-                let n = batch_iters(&mut routines[*i].1);
-                iters.insert(id, n);
-            }
+        if let Some(paired) = sizes.paired(benches, &ids, how) {
+            out.insert((spec.num, spec.den_label), paired);
         }
-        let mut ratios = Vec::with_capacity(PAIRED_ROUNDS);
-        for round in 0..PAIRED_ROUNDS {
-            let mut time = |k: usize| {
-                let n = iters.get(ids[k]).copied().unwrap_or(1);
-                (0..PAIRED_BATCHES)
-                    .map(|_| per_iter_ns(&mut routines[idx[k]].1, n))
-                    .fold(f64::INFINITY, f64::min)
-            };
-            // Alternate which side runs first, so drift cancels.
-            let (num, den) = if round % 2 == 0 {
-                let num = time(0);
-                (num, (1..ids.len()).map(&mut time).sum::<f64>())
-            } else {
-                let den = (1..ids.len()).map(&mut time).sum::<f64>();
-                (time(0), den)
-            };
-            ratios.push(num / den);
-        }
-        let m = median(&mut ratios);
-        let quartile = |q: f64| ratios[((ratios.len() - 1) as f64 * q).round() as usize];
-        out.insert(
-            (spec.num, spec.den_label),
-            Paired {
-                median: m,
-                q1: quartile(0.25),
-                q3: quartile(0.75),
-            },
-        );
     }
     out
-}
-
-fn fmt_time(ns: f64) -> String {
-    if ns >= 1e6 {
-        format!("{:.3} ms", ns / 1e6)
-    } else if ns >= 1e3 {
-        format!("{:.2} µs", ns / 1e3)
-    } else {
-        format!("{ns:.0} ns")
-    }
 }
 
 /// Bytes of each disclosed claim's CBOR key and value, summed.
@@ -659,12 +489,19 @@ fn main() {
         .warm_up_time(WARM_UP)
         .measurement_time(MEASUREMENT)
         .configure_from_args();
-    let mut routines = routines(&f);
-    for (id, routine) in &mut routines {
-        bench(&mut c, id, routine);
+    let mut benches: Vec<Bench<'_, &'static str>> = routines(&f)
+        .into_iter()
+        .map(|(id, routine)| Bench {
+            id,
+            slow: false,
+            routine,
+        })
+        .collect();
+    for b in &mut benches {
+        bench(&mut c, b);
     }
     c.final_summary();
-    let s = stats();
+    let s = SAMPLES.stats(SAMPLE_SIZE);
     // `cargo test --benches` runs each benchmark once as a smoke test; skip
     // the interleaved timing there.
     let smoke_test = std::env::args().any(|a| a == "--test" || a == "--list");
@@ -673,6 +510,6 @@ fn main() {
         print_sizes(&f);
         return;
     }
-    let paired = paired_ratios(&mut routines, &s);
+    let paired = paired_ratios(&mut benches, &s);
     print_report(&f, &s, &paired);
 }

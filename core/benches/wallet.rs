@@ -18,25 +18,28 @@
 //! wallet commit is durable (WAL, `synchronous = FULL`) and `fsync` costs
 //! differ widely between them.
 //!
-//! As in `core.rs`, every benchmark goes through `iter_custom`, which also
-//! records its samples; after the last benchmark this prints a summary (mean
-//! and median per benchmark, from criterion's measurement samples only) and
-//! ratios from an extra *interleaved* measurement: per round each side runs a
-//! few short batches (the order alternating between rounds), each side's
-//! fastest batch counts, and the median over the rounds is printed next to the
-//! ratio of criterion's means. The present path is also broken down into parts
-//! measured from outside the wallet; the log append is the remainder.
+//! With the harness it shares with `core.rs` (`benches/harness`), every
+//! benchmark records its samples; after the last benchmark this prints a
+//! summary (mean and median per benchmark, from criterion's measurement
+//! samples only) and ratios from an extra *interleaved* measurement: per
+//! round each side runs a few short batches (the order alternating between
+//! rounds), each side's fastest batch counts, and the median over the rounds
+//! is printed next to the ratio of criterion's means. The present path is
+//! also broken down into parts measured from outside the wallet; the log
+//! append is the remainder.
 //!
 //! Run: `cargo bench -p hawiya-core --bench wallet` (about two minutes).
+
+mod harness;
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, SamplingMode};
+use harness::{fmt_time, time_loop, BatchSizes, Interleave, Paired, Samples, Stats};
 use hawiya_core::{
     Claims, Date, DeviceBinding, Disclosure, DocumentType, HeldCredential, ImportOutcome, Issuer,
     KdfParams, KeySource, KeySourceError, Policy, Presentation, Protection, SecretKey, Sex,
@@ -169,84 +172,11 @@ const RATIOS: [RatioSpec; 6] = [
     },
 ];
 
-/// Every `iter_custom` call: (benchmark, iterations, elapsed).
-static SAMPLES: Mutex<Vec<(Id, u64, Duration)>> = Mutex::new(Vec::new());
+/// Every `iter_custom` call of this run.
+static SAMPLES: Samples<Id> = Samples::new();
 
-fn record(id: Id, iters: u64, elapsed: Duration) {
-    if let Ok(mut samples) = SAMPLES.lock() {
-        samples.push((id, iters, elapsed));
-    }
-}
-
-fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    let mid = values.len() / 2;
-    match values.len() {
-        0 => f64::NAN,
-        n if n % 2 == 0 => (values[mid - 1] + values[mid]) / 2.0,
-        _ => values[mid],
-    }
-}
-
-/// Mean and median time per iteration of one benchmark, in nanoseconds.
-#[derive(Clone, Copy)]
-struct Stats {
-    mean_ns: f64,
-    median_ns: f64,
-}
-
-fn stats() -> BTreeMap<Id, Stats> {
-    let samples = SAMPLES.lock().map(|s| s.clone()).unwrap_or_default();
-    let mut by_id: BTreeMap<Id, Vec<(u64, Duration)>> = BTreeMap::new();
-    for (id, iters, elapsed) in samples {
-        by_id.entry(id).or_default().push((iters, elapsed));
-    }
-    by_id
-        .into_iter()
-        .filter_map(|(id, all)| {
-            // Criterion's measurement phase is the last SAMPLE_SIZE calls;
-            // the ones before are its warm-up.
-            let measured = &all[all.len().saturating_sub(SAMPLE_SIZE)..];
-            let iters: u64 = measured.iter().map(|(n, _)| n).sum();
-            if iters == 0 {
-                return None;
-            }
-            let total: f64 = measured.iter().map(|(_, d)| d.as_secs_f64() * 1e9).sum();
-            let mut per_iter: Vec<f64> = measured
-                .iter()
-                .map(|(n, d)| d.as_secs_f64() * 1e9 / (*n).max(1) as f64)
-                .collect();
-            Some((
-                id,
-                Stats {
-                    mean_ns: total / iters as f64,
-                    median_ns: median(&mut per_iter),
-                },
-            ))
-        })
-        .collect()
-}
-
-/// A benchmark routine: runs the operation `iters` times and returns the
-/// time of just those runs (setup excluded).
-type Routine<'a> = Box<dyn FnMut(u64) -> Duration + 'a>;
-
-struct Bench<'a> {
-    id: Id,
-    /// Millisecond-scale calls: criterion's flat sampling, so a sample can be
-    /// a single call.
-    slow: bool,
-    routine: Routine<'a>,
-}
-
-/// Times `iters` calls of `op`.
-fn time_loop<T>(iters: u64, mut op: impl FnMut() -> T) -> Duration {
-    let start = Instant::now();
-    for _ in 0..iters {
-        black_box(op());
-    }
-    start.elapsed()
-}
+/// A wallet benchmark.
+type Bench<'a> = harness::Bench<'a, Id>;
 
 /// A platform key store stand-in: XOR with a constant. Only here so an unlock
 /// can be timed without the passphrase KDF.
@@ -262,38 +192,14 @@ impl KeySource for XorKeySource {
     }
 }
 
-fn date(text: &str) -> Date {
-    text.parse()
-        .unwrap_or_else(|e| panic!("fixture date {text}: {e:?}"))
-}
-
-/// The smallest valid PNG (1×1 grey), as in the test fixtures' portrait.
-const TINY_PNG: [u8; 67] = [
-    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
-    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x00, 0x00, 0x00, 0x00, 0x3a, 0x7e, 0x9b,
-    0x55, 0x00, 0x00, 0x00, 0x0a, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x68, 0x00, 0x00, 0x00,
-    0x82, 0x00, 0x81, 0x4c, 0x17, 0xd7, 0xdf, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae,
-    0x42, 0x60, 0x82,
-];
-
-/// A citizen's national ID, as the test fixtures' `national_id`, with the
-/// given number and version.
+/// A citizen's national ID, the benches' fixture with the given number and
+/// version and the tiny PNG portrait.
 fn national_id(number: u64, version: u32) -> Claims {
     Claims {
-        document_type: DocumentType::NationalId,
         document_number: number,
         document_version: version,
-        name_ar: "محمد عبدالله الأحمد".to_owned(),
-        name_en: "Mohammed Abdullah Alahmad".to_owned(),
-        birth_date: date("1990-05-17"),
-        sex: Sex::Male,
-        nationality: "SAU".to_owned(),
-        place_of_birth: "Riyadh".to_owned(),
-        occupation: None,
-        employer: None,
-        issue_date: date("2024-01-10"),
-        expiry_date: date("2034-01-09"),
-        portrait: Some(TINY_PNG.to_vec()),
+        portrait: Some(harness::fixtures::tiny_png()),
+        ..harness::fixtures::national_id()
     }
 }
 
@@ -755,44 +661,8 @@ fn bench(c: &mut Criterion, b: &mut Bench<'_>) {
         });
     let id = b.id;
     let routine = &mut b.routine;
-    g.bench_function(name, |bencher| {
-        bencher.iter_custom(|iters| {
-            let elapsed = routine(iters);
-            record(id, iters, elapsed);
-            elapsed
-        })
-    });
+    g.bench_function(name, |bencher| SAMPLES.bench(bencher, id, routine));
     g.finish();
-}
-
-/// Per-iteration time in ns of a batch of `iters`.
-fn per_iter_ns(routine: &mut Routine<'_>, iters: u64) -> f64 {
-    routine(iters).as_secs_f64() * 1e9 / iters as f64
-}
-
-/// Iterations that take about `PAIRED_BATCH` (at least one).
-fn batch_iters(routine: &mut Routine<'_>) -> u64 {
-    let once = (0..3)
-        .map(|_| per_iter_ns(routine, 1))
-        .fold(f64::INFINITY, f64::min);
-    let rough = (PAIRED_BATCH.as_secs_f64() * 1e9 / once.max(1.0)).clamp(1.0, 1e6) as u64;
-    if rough == 1 {
-        return 1;
-    }
-    // Refine with a full batch, now that code and data are warm.
-    let per = (0..3)
-        .map(|_| per_iter_ns(routine, rough))
-        .fold(f64::INFINITY, f64::min);
-    (PAIRED_BATCH.as_secs_f64() * 1e9 / per.max(1.0)).clamp(1.0, 1e6) as u64
-}
-
-/// An interleaved ratio: median and quartiles of the per-round ratios, and
-/// the median per-round difference `num - sum(den)` in ns.
-struct Paired {
-    median: f64,
-    q1: f64,
-    q3: f64,
-    diff_ns: f64,
 }
 
 /// The benchmark a ratio name means for a location group.
@@ -811,7 +681,7 @@ fn paired_ratios(
     groups: &[&'static str],
     ran: &BTreeMap<Id, Stats>,
 ) -> BTreeMap<(&'static str, usize), Paired> {
-    let mut iters: BTreeMap<Id, u64> = BTreeMap::new();
+    let mut sizes = BatchSizes::new(PAIRED_BATCH);
     let mut out = BTreeMap::new();
     for &group in groups {
         for (spec_index, spec) in RATIOS.iter().enumerate() {
@@ -822,68 +692,23 @@ fn paired_ratios(
             if ids.iter().any(|id| !ran.contains_key(id)) {
                 continue;
             }
-            let Some(idx) = ids
-                .iter()
-                .map(|id| benches.iter().position(|b| b.id == *id))
-                .collect::<Option<Vec<usize>>>()
-            else {
-                continue;
-            };
-            for (id, i) in ids.iter().zip(&idx) {
-                if !iters.contains_key(id) {
-                    let n = batch_iters(&mut benches[*i].routine);
-                    iters.insert(*id, n);
+            let how = if spec.slow {
+                Interleave {
+                    rounds: SLOW_PAIRED_ROUNDS,
+                    batches: SLOW_PAIRED_BATCHES,
                 }
-            }
-            let (rounds, batches) = if spec.slow {
-                (SLOW_PAIRED_ROUNDS, SLOW_PAIRED_BATCHES)
             } else {
-                (PAIRED_ROUNDS, PAIRED_BATCHES)
+                Interleave {
+                    rounds: PAIRED_ROUNDS,
+                    batches: PAIRED_BATCHES,
+                }
             };
-            let mut ratios = Vec::with_capacity(rounds);
-            let mut diffs = Vec::with_capacity(rounds);
-            for round in 0..rounds {
-                let mut time = |k: usize| {
-                    let n = iters.get(&ids[k]).copied().unwrap_or(1);
-                    (0..batches)
-                        .map(|_| per_iter_ns(&mut benches[idx[k]].routine, n))
-                        .fold(f64::INFINITY, f64::min)
-                };
-                // Alternate which side runs first, so drift cancels.
-                let (num, den) = if round % 2 == 0 {
-                    let num = time(0);
-                    (num, (1..ids.len()).map(&mut time).sum::<f64>())
-                } else {
-                    let den = (1..ids.len()).map(&mut time).sum::<f64>();
-                    (time(0), den)
-                };
-                ratios.push(num / den);
-                diffs.push(num - den);
+            if let Some(paired) = sizes.paired(benches, &ids, how) {
+                out.insert((group, spec_index), paired);
             }
-            let m = median(&mut ratios);
-            let quartile = |q: f64| ratios[((ratios.len() - 1) as f64 * q).round() as usize];
-            out.insert(
-                (group, spec_index),
-                Paired {
-                    median: m,
-                    q1: quartile(0.25),
-                    q3: quartile(0.75),
-                    diff_ns: median(&mut diffs),
-                },
-            );
         }
     }
     out
-}
-
-fn fmt_time(ns: f64) -> String {
-    if ns.abs() >= 1e6 {
-        format!("{:.3} ms", ns / 1e6)
-    } else if ns.abs() >= 1e3 {
-        format!("{:.2} µs", ns / 1e3)
-    } else {
-        format!("{ns:.0} ns")
-    }
 }
 
 /// The file system type of the mount holding `path`, from `/proc/mounts`.
@@ -1091,7 +916,7 @@ fn main() {
         println!("smoke test: every benchmark ran once; no timings or ratios reported");
         return;
     }
-    let s = stats();
+    let s = SAMPLES.stats(SAMPLE_SIZE);
     let groups: Vec<&'static str> = locations.iter().map(|l| l.group).collect();
     let paired = paired_ratios(&mut benches, &groups, &s);
     drop(benches);

@@ -633,24 +633,8 @@ fn is_image(bytes: &[u8]) -> bool {
 pub(crate) mod tests {
     use super::*;
 
-    pub(crate) fn national_id() -> Claims {
-        Claims {
-            document_type: DocumentType::NationalId,
-            document_number: 1_234_567_890,
-            document_version: 1,
-            name_ar: "محمد عبدالله الأحمد".to_owned(),
-            name_en: "Mohammed Abdullah Alahmad".to_owned(),
-            birth_date: Date::new(1990, 5, 17).unwrap(),
-            sex: Sex::Male,
-            nationality: "SAU".to_owned(),
-            place_of_birth: "Riyadh".to_owned(),
-            occupation: None,
-            employer: None,
-            issue_date: Date::new(2024, 1, 10).unwrap(),
-            expiry_date: Date::new(2034, 1, 9).unwrap(),
-            portrait: None,
-        }
-    }
+    /// The shared fixture (`crate::fixtures`), for the other modules' tests.
+    pub(crate) use crate::fixtures::national_id;
 
     fn at(date: &str) -> UnixTime {
         UnixTime::start_of(date.parse().unwrap())

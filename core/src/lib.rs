@@ -28,6 +28,8 @@ mod cose;
 mod credential;
 mod date;
 mod error;
+#[cfg(test)]
+mod fixtures;
 mod issuer;
 mod keys;
 mod presentation;

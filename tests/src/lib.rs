@@ -110,23 +110,15 @@ fn date(s: &str) -> Date {
     }
 }
 
-/// A citizen's national ID.
+#[path = "../../core/src/fixtures.rs"]
+mod fixtures;
+
+/// A citizen's national ID (the fixture every crate's tests share), with the
+/// [`tiny_png`] portrait.
 pub fn national_id() -> Claims {
     Claims {
-        document_type: DocumentType::NationalId,
-        document_number: 1_234_567_890,
-        document_version: 1,
-        name_ar: "محمد عبدالله الأحمد".to_owned(),
-        name_en: "Mohammed Abdullah Alahmad".to_owned(),
-        birth_date: date("1990-05-17"),
-        sex: Sex::Male,
-        nationality: "SAU".to_owned(),
-        place_of_birth: "Riyadh".to_owned(),
-        occupation: None,
-        employer: None,
-        issue_date: date("2024-01-10"),
-        expiry_date: date("2034-01-09"),
         portrait: Some(tiny_png()),
+        ..fixtures::national_id()
     }
 }
 
@@ -171,17 +163,7 @@ pub fn resident_permit() -> Claims {
     }
 }
 
-/// The smallest valid PNG (1×1 grey), as a stand-in portrait.
-pub fn tiny_png() -> Vec<u8> {
-    const PNG: [u8; 67] = [
-        0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44,
-        0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x00, 0x00, 0x00, 0x00, 0x3a,
-        0x7e, 0x9b, 0x55, 0x00, 0x00, 0x00, 0x0a, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x68,
-        0x00, 0x00, 0x00, 0x82, 0x00, 0x81, 0x4c, 0x17, 0xd7, 0xdf, 0x00, 0x00, 0x00, 0x00, 0x49,
-        0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
-    ];
-    PNG.to_vec()
-}
+pub use fixtures::tiny_png;
 
 /// Issues `claims` to the fixture device with deterministic seeds.
 pub fn issue(claims: &Claims, status_index: u64) -> HeldCredential {

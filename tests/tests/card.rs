@@ -145,34 +145,43 @@ fn the_png_card_is_true_size_and_its_qr_verifies_as_static() {
     }
 }
 
-/// Rasterises page 1 of `pdf` at `dpi` with an independent PDF renderer and
-/// returns the card's area (where the page layout puts it) as a grey PNG,
-/// plus the page size in points.
-fn rasterise_card_from_pdf(pdf: &[u8], dpi: f32) -> (Vec<u8>, (f32, f32)) {
-    use hayro::hayro_interpret::InterpreterSettings;
-    use hayro::hayro_syntax::Pdf;
-    let doc = Pdf::new(pdf.to_vec()).expect("the PDF parses");
-    let pages = doc.pages();
-    assert_eq!(pages.len(), 1);
-    let page = &pages[0];
-    let size = page.render_dimensions();
-    let scale = dpi / 72.0;
-    let pixmap = hayro::render(
-        page,
-        &hayro::RenderCache::new(),
-        &InterpreterSettings::default(),
-        &hayro::RenderSettings {
-            x_scale: scale,
-            y_scale: scale,
-            bg_color: hayro::vello_cpu::color::palette::css::WHITE,
-            ..Default::default()
-        },
+/// Rasterises page 1 of `pdf` at `dpi` with an independent PDF renderer,
+/// poppler's `pdftoppm` (Debian's poppler-utils, which `scripts/setup.sh
+/// rust` installs), and returns the card's area (where the page layout puts
+/// it) as a black-and-white PNG, plus the page size in pixels.
+fn rasterise_card_from_pdf(pdf: &[u8], dpi: u32) -> (Vec<u8>, (usize, usize)) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = match Command::new("pdftoppm")
+        .args(["-gray", "-singlefile", "-f", "1", "-l", "1", "-r"])
+        .arg(dpi.to_string())
+        .arg("-")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+    {
+        Ok(child) => child,
+        Err(e) => panic!(
+            "cannot run pdftoppm ({e}): the printed card's QR check needs poppler-utils; \
+             run scripts/setup.sh rust (or apt-get install poppler-utils)"
+        ),
+    };
+    let mut stdin = child.stdin.take().unwrap();
+    let input = pdf.to_vec();
+    // Write from another thread: pdftoppm may fill its output pipe first.
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
+    assert!(
+        out.status.success(),
+        "pdftoppm could not read the PDF: {}",
+        String::from_utf8_lossy(&out.stderr)
     );
-    let (pw, ph) = (usize::from(pixmap.width()), usize::from(pixmap.height()));
-    let rgba = pixmap.data_as_u8_slice();
+    let (pw, ph, grey_page) = parse_pgm(&out.stdout);
     // The page puts the card 62.2 mm from the left and 40 mm from the top;
     // take a margin of 3 mm around it.
-    let px = |mm: f32| (mm / 25.4 * dpi).round() as usize;
+    let px = |mm: f32| (mm / 25.4 * dpi as f32).round() as usize;
     let (x0, y0) = (px(62.2 - 3.0), px(40.0 - 3.0));
     let (x1, y1) = (
         px(62.2 + CARD_WIDTH_MM + 3.0).min(pw),
@@ -181,11 +190,8 @@ fn rasterise_card_from_pdf(pdf: &[u8], dpi: f32) -> (Vec<u8>, (f32, f32)) {
     let mut grey = Vec::with_capacity((x1 - x0) * (y1 - y0));
     for y in y0..y1 {
         for x in x0..x1 {
-            let i = 4 * (y * pw + x);
-            let (r, g, b) = (rgba[i] as u32, rgba[i + 1] as u32, rgba[i + 2] as u32);
             // Black or white, as a scanner thresholds.
-            let luma = (r * 299 + g * 587 + b * 114) / 1000;
-            grey.push(if luma < 128 { 0 } else { 255 });
+            grey.push(if grey_page[y * pw + x] < 128 { 0 } else { 255 });
         }
     }
     let mut out = Vec::new();
@@ -196,7 +202,32 @@ fn rasterise_card_from_pdf(pdf: &[u8], dpi: f32) -> (Vec<u8>, (f32, f32)) {
         let mut writer = encoder.write_header().unwrap();
         writer.write_image_data(&grey).unwrap();
     }
-    (out, size)
+    (out, (pw, ph))
+}
+
+/// Width, height and pixels of a binary 8-bit greymap (PGM `P5`), as
+/// `pdftoppm -gray` writes it.
+fn parse_pgm(bytes: &[u8]) -> (usize, usize, &[u8]) {
+    // Header: "P5", width, height, maxval, each after whitespace; then one
+    // whitespace byte and the pixels.
+    let mut fields = Vec::new();
+    let mut i = 0;
+    while fields.len() < 4 {
+        while bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let start = i;
+        while !bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        fields.push(std::str::from_utf8(&bytes[start..i]).unwrap());
+    }
+    assert_eq!(fields[0], "P5", "not a binary greymap");
+    assert_eq!(fields[3], "255", "not 8 bits per pixel");
+    let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+    let pixels = &bytes[i + 1..];
+    assert_eq!(pixels.len(), w * h, "greymap truncated");
+    (w, h, pixels)
 }
 
 #[test]
@@ -206,11 +237,13 @@ fn the_pdf_is_a4_and_its_rasterised_qr_verifies_as_static() {
     let (card, qr) = card_and_qr(&claims);
     let pdf = renderer.pdf(&card, &qr).unwrap();
     assert!(pdf.starts_with(b"%PDF-"));
-    let (png, (w, h)) = rasterise_card_from_pdf(&pdf, 400.0);
-    // A4 is 595.28 × 841.89 points.
+    let dpi = 400;
+    let (png, (w, h)) = rasterise_card_from_pdf(&pdf, dpi);
+    // A4 is 595.28 × 841.89 points: at 400 dpi, 3307 × 4677 pixels.
+    let pixels = |points: f64| (points / 72.0 * f64::from(dpi)).round() as i64;
     assert!(
-        (w - 595.28).abs() < 0.5 && (h - 841.89).abs() < 0.5,
-        "{w} x {h}"
+        (w as i64 - pixels(595.28)).abs() <= 1 && (h as i64 - pixels(841.89)).abs() <= 1,
+        "{w} x {h} pixels at {dpi} dpi"
     );
     verify_static_qr(&png, &claims);
 }
@@ -283,5 +316,5 @@ fn long_and_mixed_script_values_still_draw_and_verify() {
     }
     verify_static_qr(&renderer.png(&card, &qr, DEFAULT_PNG_DPI).unwrap(), &claims);
     let pdf = renderer.pdf(&card, &qr).unwrap();
-    verify_static_qr(&rasterise_card_from_pdf(&pdf, 400.0).0, &claims);
+    verify_static_qr(&rasterise_card_from_pdf(&pdf, 400).0, &claims);
 }
