@@ -209,7 +209,8 @@ fn unsupported_version_is_named() {
         only_failure(&verdict),
         &Failure::UnsupportedVersion { found: 2 }
     );
-    // A version inside the structure is checked too.
+    // The prefix names the version; an array whose first element says
+    // otherwise is not the structure the prefix announced: malformed.
     let mut bytes = p.bytes().to_vec();
     assert_eq!(bytes[1], 0x01);
     bytes[1] = 0x02;
@@ -218,10 +219,21 @@ fn unsupported_version_is_named() {
         PRESENTED_AT,
         None,
     );
-    assert_eq!(
-        only_failure(&verdict),
-        &Failure::UnsupportedVersion { found: 2 }
-    );
+    assert_eq!(verdict.failures.len(), 1);
+    assert_eq!(verdict.failures[0].code(), "malformed");
+    // Version 0, a leading zero and a version of more than 9 digits are
+    // malformed too; any other well-formed version is unsupported.
+    let body = p.qr_text().replacen("HW1:", "", 1);
+    for (prefix, code) in [
+        ("HW0:", "malformed"),
+        ("HW01:", "malformed"),
+        ("HW1000000000:", "malformed"),
+        ("HW999999999:", "unsupported_version"),
+    ] {
+        let verdict = verifier().verify(&format!("{prefix}{body}"), PRESENTED_AT, None);
+        assert_eq!(verdict.failures.len(), 1, "{prefix}");
+        assert_eq!(verdict.failures[0].code(), code, "{prefix}");
+    }
 }
 
 #[test]
