@@ -18,9 +18,9 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use hawiya_core::{
-    decode_png, BindingRequest, ClaimKey, Clock, Disclosure, EccLevel, HeldCredential, Issuer,
-    Policy, Presentation, QrMatrix, SecretKey, SignedStatusList, StatusList, SystemClock,
-    TrustList, UnixTime, Verifier,
+    decode_png_with, qr_text_from_input, BindingRequest, ClaimKey, Clock, Disclosure, EccLevel,
+    HeldCredential, Issuer, Policy, Presentation, QrMatrix, ScanLimits, SecretKey,
+    SignedStatusList, StatusList, SystemClock, TrustList, UnixTime, Verifier,
 };
 use rand_core::OsRng;
 
@@ -353,7 +353,7 @@ pub fn load_trust_list(path: &Path, root: Option<&Path>) -> Result<TrustList, Cl
             root_path.display()
         )));
     }
-    let (root_key, _) = files::read_public_key(root_path, "root")?;
+    let root_key = files::read_root_public_key(root_path)?;
     if root.is_none() {
         // Say where trust came from: a root key beside the list only protects
         // if that folder is as trusted as a pinned key.
@@ -363,7 +363,7 @@ pub fn load_trust_list(path: &Path, root: Option<&Path>) -> Result<TrustList, Cl
             root_path.display()
         );
     }
-    TrustList::from_signed(&files::read(path)?, &root_key)
+    TrustList::from_signed(&files::read(path, files::limit::TRUST_LIST)?, &root_key)
         .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))
 }
 
@@ -383,14 +383,24 @@ fn verify(args: &VerifyArgs) -> Result<ExitCode, CliError> {
     let mut verifier = Verifier::with_memory(trust, policy, &memory)
         .map_err(|e| CliError::Input(format!("{}: {e}", args.trust_list.display())))?;
     if let Some(path) = &args.status_list {
-        let list = SignedStatusList::from_signed(&files::read(path)?, verifier.trust_list())
+        let bytes = files::read(path, files::limit::STATUS_LIST)?;
+        let list = SignedStatusList::from_signed(&bytes, verifier.trust_list())
             .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
         verifier.add_status_list(list);
     }
     let text = match (&args.text, &args.image) {
-        (Some(t), _) => t.trim().to_owned(),
-        (None, Some(img)) => decode_png(&files::read(img)?)
-            .map_err(|e| CliError::Input(format!("{}: no readable QR code: {e}", img.display())))?,
+        // Exactly the QR text, less one line ending a scanner or a shell
+        // may add (docs/FORMAT.md §6.1); any other space makes it malformed.
+        (Some(t), _) => qr_text_from_input(t).to_owned(),
+        (None, Some(img)) => {
+            let limits = ScanLimits {
+                max_pixels: files::MAX_CLI_IMAGE_PIXELS,
+                ..ScanLimits::default()
+            };
+            decode_png_with(&files::read(img, files::limit::IMAGE)?, &limits).map_err(|e| {
+                CliError::Input(format!("{}: no readable QR code: {e}", img.display()))
+            })?
+        }
         (None, None) => return Err(CliError::Usage("give --text or --image".into())),
     };
     let nonce = args
@@ -516,8 +526,9 @@ fn issuer(cmd: IssuerCommand) -> Result<(), CliError> {
                 .transpose()?;
             let issuer = files::read_issuer(&key)?;
             let claims = files::read_claims(&claims, portrait.as_deref())?;
-            let request = BindingRequest::from_bytes(&files::read(&request)?)
-                .map_err(|e| CliError::Input(format!("{}: {e}", request.display())))?;
+            let request =
+                BindingRequest::from_bytes(&files::read(&request, files::limit::BINDING_REQUEST)?)
+                    .map_err(|e| CliError::Input(format!("{}: {e}", request.display())))?;
             let nonce = files::hex_arg("--nonce", &nonce)?;
             let binding = request
                 .check(&nonce)
@@ -595,7 +606,8 @@ fn issuer(cmd: IssuerCommand) -> Result<(), CliError> {
 
 fn read_status_state(path: &Path, capacity: u64) -> Result<StatusList, CliError> {
     if path.exists() {
-        StatusList::from_raw(files::read(path)?).map_err(|e| CliError::Input(e.to_string()))
+        StatusList::from_raw(files::read(path, files::limit::STATUS_STATE)?)
+            .map_err(|e| CliError::Input(e.to_string()))
     } else {
         Ok(StatusList::new(capacity))
     }
@@ -738,6 +750,6 @@ fn holder(cmd: HolderCommand) -> Result<(), CliError> {
 }
 
 fn read_held(path: &Path) -> Result<HeldCredential, CliError> {
-    HeldCredential::from_bytes(&files::read(path)?)
+    HeldCredential::from_bytes(&files::read(path, files::limit::HELD_CREDENTIAL)?)
         .map_err(|e| CliError::Input(format!("{}: not a held credential: {e}", path.display())))
 }

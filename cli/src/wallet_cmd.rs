@@ -467,7 +467,10 @@ fn document_number(held: &HeldCredential) -> Option<u64> {
 }
 
 fn import(path: &Path, args: &CredentialArgs, renewal: bool) -> Result<(), CliError> {
-    let bytes = Zeroizing::new(files::read(&args.credential)?);
+    let bytes = Zeroizing::new(files::read(
+        &args.credential,
+        files::limit::HELD_CREDENTIAL,
+    )?);
     let held = HeldCredential::from_bytes(&bytes).map_err(|e| {
         CliError::Input(format!(
             "{}: not a held credential: {e}",
@@ -886,7 +889,7 @@ fn restore(from: &Path, path: &Path) -> Result<(), CliError> {
             path.display()
         )));
     }
-    let backup = files::read(from)?;
+    let backup = files::read(from, files::limit::WALLET_BACKUP)?;
     let backup_passphrase = passphrase(BACKUP_PASSPHRASE_ENV, "backup passphrase", false)?;
     let passphrase = passphrase(PASSPHRASE_ENV, "new wallet passphrase", true)?;
     let (wallet, restored) = Wallet::restore(

@@ -61,7 +61,8 @@ pub use presentation::{
     MAX_VERIFIER_NONCE_LEN, QR_PREFIX,
 };
 pub use qr::{
-    decode_png, EccLevel, QrError, QrMatrix, MAX_IMAGE_PIXELS, MIN_PNG_MODULE_PX,
+    decode_png, decode_png_with, EccLevel, QrError, QrMatrix, ScanLimits,
+    DEFAULT_FINDER_CANDIDATES, DEFAULT_SEARCH_PIXELS, MAX_IMAGE_PIXELS, MIN_PNG_MODULE_PX,
     QUIET_ZONE_MODULES,
 };
 pub use status_list::{
