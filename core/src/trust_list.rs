@@ -364,6 +364,29 @@ mod tests {
     }
 
     #[test]
+    fn issued_at_is_informational_and_never_compared_with_a_clock() {
+        // docs/FORMAT.md §7: lists are ordered by version alone; a list
+        // dated in the far future reads like any other.
+        let mut map = cbor::decode(&payload(vec![entry(b"\x01")], None))
+            .unwrap()
+            .as_map()
+            .unwrap()
+            .to_vec();
+        map[1].1 = Value::int(i64::MAX);
+        let list = read(&signed(
+            cose::protected_header(None, Some(TRUST_LIST_TYP)),
+            Value::Map(map).to_bytes(),
+        ))
+        .unwrap();
+        assert_eq!(list.issued_at, UnixTime(i64::MAX));
+        assert!(list.check_not_older_than(3).is_ok());
+        assert!(matches!(
+            list.check_not_older_than(4),
+            Err(TrustListError::Rollback { .. })
+        ));
+    }
+
+    #[test]
     fn signing_refuses_entries_verifiers_would_refuse() {
         let good = read(&signed(
             cose::protected_header(None, Some(TRUST_LIST_TYP)),
