@@ -1033,3 +1033,37 @@ fn a_guardian_adds_five_bytes_to_a_presentation() {
         }
     }
 }
+
+/// docs/FORMAT.md §9 step 4: a nonce the verifier did not ask for is not an
+/// error; the code is checked exactly as one without a nonce.
+#[test]
+fn a_nonce_the_verifier_did_not_ask_for_is_checked_like_no_nonce() {
+    let held = issue(&national_id(), 5);
+    let with_nonce = Presentation::device_bound(
+        &held,
+        &Disclosure::AgeOver18,
+        &device_key(),
+        PRESENTED_AT,
+        Some(b"n-123"),
+    )
+    .unwrap();
+    let without = present(&held, &Disclosure::AgeOver18);
+    let (a, b) = (
+        verifier().verify(&with_nonce.qr_text(), PRESENTED_AT, None),
+        verifier().verify(&without.qr_text(), PRESENTED_AT, None),
+    );
+    assert!(a.is_accepted(), "{:?}", a.failures);
+    assert_eq!(a.failures, b.failures);
+    assert_eq!(a.warnings, b.warnings);
+    assert_eq!(a.claims, b.claims);
+    // Still bound to it: a changed nonce breaks the device signature.
+    let mut bytes = with_nonce.bytes().to_vec();
+    let at = bytes
+        .windows(5)
+        .position(|w| w == b"n-123")
+        .expect("nonce in the bytes");
+    bytes[at + 4] = b'4';
+    let text = format!("HW1:{}", base45_encode(&bytes));
+    let changed = verifier().verify(&text, PRESENTED_AT, None);
+    assert_eq!(only_failure(&changed), &Failure::BadDeviceSignature);
+}
