@@ -307,7 +307,7 @@ impl DemoFolder {
 
 /// The folder's manifest, if it reads as the demo's.
 fn read_manifest(dir: &Path) -> Option<Manifest> {
-    let raw = fs::read(dir.join(MANIFEST)).ok()?;
+    let raw = crate::files::read(&dir.join(MANIFEST), 64 * 1024).ok()?;
     serde_json::from_slice::<Manifest>(&raw)
         .ok()
         .filter(|m| m.written_by == WRITTEN_BY)

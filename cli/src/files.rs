@@ -12,9 +12,82 @@ use zeroize::Zeroizing;
 use crate::output::{Access, LockedState, Outputs};
 use crate::CliError;
 
-/// Reads a whole file.
-pub fn read(path: &Path) -> Result<Vec<u8>, CliError> {
-    fs::read(path).map_err(|e| CliError::io(path, e))
+/// The most bytes the CLI reads from each kind of input file: every file is
+/// size-checked before it is read, and reading stops past the limit, so a
+/// device such as `/dev/zero` or a mistaken huge file fails at once.
+pub mod limit {
+    /// A root public key file (docs/FORMAT.md §2.1).
+    pub const ROOT_KEY_FILE: usize = 4096;
+    /// Any other key file (JSON).
+    pub const KEY_FILE: usize = 64 * 1024;
+    /// A claims JSON file.
+    pub const CLAIMS_FILE: usize = 64 * 1024;
+    /// A portrait image.
+    pub const PORTRAIT: usize = hawiya_core::MAX_PORTRAIT_BYTES;
+    /// A binding request.
+    pub const BINDING_REQUEST: usize = 4096;
+    /// A held credential (`.hwy`): the credential, the claims with a
+    /// portrait, and the seeds.
+    pub const HELD_CREDENTIAL: usize = hawiya_core::MAX_PORTRAIT_BYTES + 64 * 1024;
+    /// A signed trust list.
+    pub const TRUST_LIST: usize = hawiya_core::MAX_TRUST_LIST_BYTES;
+    /// A signed status list.
+    pub const STATUS_LIST: usize = hawiya_core::MAX_SIGNED_STATUS_LIST_BYTES;
+    /// The issuer's status state (raw bits).
+    pub const STATUS_STATE: usize = hawiya_core::MAX_STATUS_LIST_BYTES;
+    /// A verifier state file (JSON; recent scans stay a few minutes).
+    pub const VERIFIER_STATE: usize = 16 << 20;
+    /// A PNG of a QR code, a screenshot or a scan.
+    pub const IMAGE: usize = 32 << 20;
+    /// A wallet backup.
+    pub const WALLET_BACKUP: usize = 256 << 20;
+}
+
+/// Most pixels `hawiya verify --image` reads: a phone screenshot, a photo, a
+/// 300 dpi A4 page or a 600 dpi scan of a card, well below the library's cap.
+pub const MAX_CLI_IMAGE_PIXELS: u64 = 16_000_000;
+
+/// Reads a whole file of at most `limit` bytes: refused from its size when
+/// the file says it is larger, and reading stops one byte past the limit
+/// (devices and pipes report no size).
+pub fn read(path: &Path, limit: usize) -> Result<Vec<u8>, CliError> {
+    let file = fs::File::open(path).map_err(|e| CliError::io(path, e))?;
+    read_open(path, &file, limit)
+}
+
+/// [`read`], with `None` for a file that does not exist or is empty (a
+/// state file not yet saved).
+pub fn read_if_exists(path: &Path, limit: usize) -> Result<Option<Vec<u8>>, CliError> {
+    match fs::File::open(path) {
+        Ok(file) => Ok(Some(read_open(path, &file, limit)?).filter(|b| !b.is_empty())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(CliError::io(path, e)),
+    }
+}
+
+/// Reads the open `file` (named `path` in errors) from where it stands, at
+/// most `limit` bytes, refusing it from its size first when it has one.
+pub fn read_open(path: &Path, mut file: &fs::File, limit: usize) -> Result<Vec<u8>, CliError> {
+    use std::io::Read;
+    let too_large = || {
+        CliError::Input(format!(
+            "{}: larger than {limit} bytes, more than this input can be; check the file name",
+            path.display()
+        ))
+    };
+    let size = file.metadata().map_err(|e| CliError::io(path, e))?.len();
+    if size > limit as u64 {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::new();
+    (&mut file)
+        .take(limit as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| CliError::io(path, e))?;
+    if bytes.len() > limit {
+        return Err(too_large());
+    }
+    Ok(bytes)
 }
 
 /// Parses hex, naming the flag on error.
@@ -150,7 +223,7 @@ fn read_secret_file(
     path: &Path,
     kind: &str,
 ) -> Result<(SecretKey, Option<IssuerProfile>), CliError> {
-    let raw = Zeroizing::new(read(path)?);
+    let raw = Zeroizing::new(read(path, limit::KEY_FILE)?);
     let file: SecretKeyFile = parse_key_file(path, &raw, "secret")?;
     check_kind(path, &file.kind, kind)?;
     let bytes = Zeroizing::new(hex::decode(&file.secret_key).unwrap_or_default());
@@ -183,12 +256,51 @@ pub fn read_issuer(path: &Path) -> Result<Issuer, CliError> {
         .map_err(|e| CliError::Input(e.to_string()))
 }
 
+/// The root public key file (docs/FORMAT.md §2.1): exactly
+/// `{"kind": "root", "public_key": "<64 lowercase hex digits>"}`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RootKeyFile {
+    kind: String,
+    public_key: String,
+}
+
+/// Reads a root public key file, accepting exactly the format of
+/// docs/FORMAT.md §2.1 and nothing else: at most 4096 bytes of UTF-8 JSON,
+/// one object with the members `kind` (`"root"`) and `public_key` (64
+/// lowercase hex digits of a valid Ed25519 key), no other or repeated member.
+pub fn read_root_public_key(path: &Path) -> Result<PublicKey, CliError> {
+    let bad = |what: &str| {
+        CliError::Input(format!(
+            "{}: not a root public key file ({what}; see docs/FORMAT.md §2.1)",
+            path.display()
+        ))
+    };
+    let raw = read(path, limit::ROOT_KEY_FILE)?;
+    let file: RootKeyFile = serde_json::from_slice(&raw).map_err(|e| bad(&e.to_string()))?;
+    if file.kind != "root" {
+        return Err(bad(&format!("kind is {:?}, not \"root\"", file.kind)));
+    }
+    let hex_ok = file.public_key.len() == 64
+        && file
+            .public_key
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    if !hex_ok {
+        return Err(bad("public_key must be 64 lowercase hex digits"));
+    }
+    hex::decode(&file.public_key)
+        .ok()
+        .and_then(|b| PublicKey::from_bytes(&b).ok())
+        .ok_or_else(|| bad("public_key is not a valid Ed25519 public key"))
+}
+
 /// Reads a public-key file of the given kind.
 pub fn read_public_key(
     path: &Path,
     kind: &str,
 ) -> Result<(PublicKey, Option<IssuerProfile>), CliError> {
-    let file: PublicKeyFile = parse_key_file(path, &read(path)?, "public")?;
+    let file: PublicKeyFile = parse_key_file(path, &read(path, limit::KEY_FILE)?, "public")?;
     check_kind(path, &file.kind, kind)?;
     let key = hex::decode(&file.public_key)
         .ok()
@@ -244,7 +356,7 @@ pub fn lock_verifier_memory(
     path: &Path,
 ) -> Result<(LockedState, VerifierMemory), CliError> {
     let mut locked = inputs.lock_state("--state", path)?;
-    let memory = parse_verifier_memory(path, locked.contents()?.as_deref())?;
+    let memory = parse_verifier_memory(path, locked.contents(limit::VERIFIER_STATE)?.as_deref())?;
     Ok((locked, memory))
 }
 
@@ -290,7 +402,7 @@ struct ClaimsFile {
 /// Reads a claims JSON file (portrait from a separate file).
 pub fn read_claims(path: &Path, portrait: Option<&Path>) -> Result<Claims, CliError> {
     let bad = |what: &str| CliError::Input(format!("{}: {what}", path.display()));
-    let f: ClaimsFile = serde_json::from_slice(&read(path)?)
+    let f: ClaimsFile = serde_json::from_slice(&read(path, limit::CLAIMS_FILE)?)
         .map_err(|e| bad(&format!("not a claims file ({e})")))?;
     let date = |field: &str, text: &str| -> Result<Date, CliError> {
         text.parse().map_err(|e| bad(&format!("{field}: {e}")))
@@ -320,7 +432,7 @@ pub fn read_claims(path: &Path, portrait: Option<&Path>) -> Result<Claims, CliEr
         employer: f.employer,
         issue_date: date("issue_date", &f.issue_date)?,
         expiry_date: date("expiry_date", &f.expiry_date)?,
-        portrait: portrait.map(read).transpose()?,
+        portrait: portrait.map(|p| read(p, limit::PORTRAIT)).transpose()?,
     })
 }
 

@@ -22,9 +22,9 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use hawiya_core::{
-    decode_png, BindingRequest, ClaimKey, Clock, Disclosure, EccLevel, HeldCredential, Issuer,
-    Policy, Presentation, QrMatrix, SecretKey, SignedStatusList, StatusList, SystemClock,
-    TrustList, UnixTime, Verifier, VerifierMemory,
+    decode_png_with, qr_text_from_input, BindingRequest, ClaimKey, Clock, Disclosure, EccLevel,
+    HeldCredential, Issuer, Policy, Presentation, QrMatrix, ScanLimits, SecretKey,
+    SignedStatusList, StatusList, SystemClock, TrustList, UnixTime, Verifier, VerifierMemory,
 };
 use rand_core::OsRng;
 
@@ -404,7 +404,7 @@ pub fn load_trust_list(path: &Path, root: Option<&Path>) -> Result<TrustList, Cl
             root_path.display()
         )));
     }
-    let (root_key, _) = files::read_public_key(root_path, "root")?;
+    let root_key = files::read_root_public_key(root_path)?;
     if root.is_none() {
         // Say where trust came from: a root key beside the list only protects
         // if that folder is as trusted as a pinned key.
@@ -414,7 +414,7 @@ pub fn load_trust_list(path: &Path, root: Option<&Path>) -> Result<TrustList, Cl
             root_path.display()
         );
     }
-    TrustList::from_signed(&files::read(path)?, &root_key)
+    TrustList::from_signed(&files::read(path, files::limit::TRUST_LIST)?, &root_key)
         .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))
 }
 
@@ -443,14 +443,24 @@ fn verify(args: &VerifyArgs) -> Result<ExitCode, CliError> {
     let mut verifier = Verifier::with_memory(trust, policy, &memory)
         .map_err(|e| CliError::Input(format!("{}: {e}", args.trust_list.display())))?;
     if let Some(path) = &args.status_list {
-        let list = SignedStatusList::from_signed(&files::read(path)?, verifier.trust_list())
+        let bytes = files::read(path, files::limit::STATUS_LIST)?;
+        let list = SignedStatusList::from_signed(&bytes, verifier.trust_list())
             .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
         verifier.add_status_list(list);
     }
     let text = match (&args.text, &args.image) {
-        (Some(t), _) => t.trim().to_owned(),
-        (None, Some(img)) => decode_png(&files::read(img)?)
-            .map_err(|e| CliError::Input(format!("{}: no readable QR code: {e}", img.display())))?,
+        // Exactly the QR text, less one line ending a scanner or a shell
+        // may add (docs/FORMAT.md §6.1); any other space makes it malformed.
+        (Some(t), _) => qr_text_from_input(t).to_owned(),
+        (None, Some(img)) => {
+            let limits = ScanLimits {
+                max_pixels: files::MAX_CLI_IMAGE_PIXELS,
+                ..ScanLimits::default()
+            };
+            decode_png_with(&files::read(img, files::limit::IMAGE)?, &limits).map_err(|e| {
+                CliError::Input(format!("{}: no readable QR code: {e}", img.display()))
+            })?
+        }
         (None, None) => return Err(CliError::Usage("give --text or --image".into())),
     };
     let nonce = args
@@ -580,8 +590,9 @@ fn issuer(cmd: IssuerCommand) -> Result<(), CliError> {
                 .transpose()?;
             let issuer = files::read_issuer(&key)?;
             let claims = files::read_claims(&claims, portrait.as_deref())?;
-            let request = BindingRequest::from_bytes(&files::read(&request)?)
-                .map_err(|e| CliError::Input(format!("{}: {e}", request.display())))?;
+            let request =
+                BindingRequest::from_bytes(&files::read(&request, files::limit::BINDING_REQUEST)?)
+                    .map_err(|e| CliError::Input(format!("{}: {e}", request.display())))?;
             let nonce = files::hex_arg("--nonce", &nonce)?;
             let binding = request
                 .check(&nonce)
@@ -618,7 +629,7 @@ fn issuer(cmd: IssuerCommand) -> Result<(), CliError> {
         } => {
             let mut locked =
                 Outputs::new(output::Force::default()).lock_state("--state", &state)?;
-            let mut list = status_state(locked.contents()?, capacity)?;
+            let mut list = status_state(locked.contents(files::limit::STATUS_STATE)?, capacity)?;
             list.set_invalid(index)
                 .map_err(|e| CliError::Input(e.to_string()))?;
             locked.save(list.as_bytes(), Access::Secret)?;
@@ -644,11 +655,7 @@ fn issuer(cmd: IssuerCommand) -> Result<(), CliError> {
             let issuer = files::read_issuer(&key)?;
             // Revocations replace the state file whole, so a plain read sees
             // one state or the next (an empty file is one not yet saved).
-            let raw = match std::fs::read(&state) {
-                Ok(raw) => Some(raw).filter(|r| !r.is_empty()),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-                Err(e) => return Err(CliError::io(&state, e)),
-            };
+            let raw = files::read_if_exists(&state, files::limit::STATUS_STATE)?;
             let list = status_state(raw, 1 << 20)?;
             let uri = files::read_public_key(&public, "issuer")?
                 .1
@@ -860,6 +867,6 @@ fn holder(cmd: HolderCommand) -> Result<(), CliError> {
 }
 
 fn read_held(path: &Path) -> Result<HeldCredential, CliError> {
-    HeldCredential::from_bytes(&files::read(path)?)
+    HeldCredential::from_bytes(&files::read(path, files::limit::HELD_CREDENTIAL)?)
         .map_err(|e| CliError::Input(format!("{}: not a held credential: {e}", path.display())))
 }

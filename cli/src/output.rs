@@ -25,7 +25,7 @@
 //!   companions (`-wal`, `-shm`, `-journal`) exist is never replaced.
 
 use std::fs::{self, File};
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -725,15 +725,13 @@ pub struct LockedState {
 }
 
 impl LockedState {
-    /// The file's bytes; `None` for a file that is empty (new).
+    /// The file's bytes, at most `limit` of them; `None` for a file that is
+    /// empty (new).
     ///
     /// # Errors
-    /// The file cannot be read.
-    pub fn contents(&mut self) -> Result<Option<Vec<u8>>, CliError> {
-        let mut bytes = Vec::new();
-        self.file
-            .read_to_end(&mut bytes)
-            .map_err(|e| CliError::io(&self.path, e))?;
+    /// The file cannot be read, or is larger than `limit`.
+    pub fn contents(&mut self, limit: usize) -> Result<Option<Vec<u8>>, CliError> {
+        let bytes = crate::files::read_open(&self.path, &self.file, limit)?;
         Ok((!bytes.is_empty()).then_some(bytes))
     }
 
@@ -945,14 +943,14 @@ mod tests {
         let state = dir.join("state.json");
         let outputs = Outputs::new(Force::default());
         let mut locked = outputs.lock_state("--state", &state).expect("lock");
-        assert_eq!(locked.contents().expect("read"), None);
+        assert_eq!(locked.contents(1024).expect("read"), None);
         assert!(state.exists());
         drop(locked);
         assert!(!state.exists(), "an unsaved placeholder stays");
         let locked = outputs.lock_state("--state", &state).expect("lock");
         locked.save(b"{}", Access::Secret).expect("save");
         let mut locked = outputs.lock_state("--state", &state).expect("lock");
-        assert_eq!(locked.contents().expect("read"), Some(b"{}".to_vec()));
+        assert_eq!(locked.contents(1024).expect("read"), Some(b"{}".to_vec()));
         drop(locked);
         assert_eq!(names(&dir), ["state.json"]);
         let _ = fs::remove_dir_all(&dir);

@@ -501,7 +501,10 @@ fn document_number(held: &HeldCredential) -> Option<u64> {
 }
 
 fn import(path: &Path, args: &CredentialArgs, renewal: bool) -> Result<(), CliError> {
-    let bytes = Zeroizing::new(files::read(&args.credential)?);
+    let bytes = Zeroizing::new(files::read(
+        &args.credential,
+        files::limit::HELD_CREDENTIAL,
+    )?);
     let held = HeldCredential::from_bytes(&bytes).map_err(|e| {
         CliError::Input(format!(
             "{}: not a held credential: {e}",
@@ -943,7 +946,7 @@ pub fn restore_staged(
 fn restore(from: &Path, path: &Path, force: Force) -> Result<(), CliError> {
     let mut outputs = Outputs::new(force).reads("--from", from);
     outputs.check_wallet("--wallet", path)?;
-    let backup = files::read(from)?;
+    let backup = files::read(from, files::limit::WALLET_BACKUP)?;
     let backup_passphrase = passphrase(BACKUP_PASSPHRASE_ENV, "backup passphrase", false)?;
     let passphrase = passphrase(PASSPHRASE_ENV, "new wallet passphrase", true)?;
     let staged = outputs.stage(path)?;

@@ -158,6 +158,17 @@ impl Value {
         }
     }
 
+    /// Whether the value is a map whose keys are exactly the integers `keys`
+    /// (in any order): closed maps refuse a missing or an extra key.
+    pub fn has_exactly_keys(&self, keys: &[i64]) -> bool {
+        self.as_map().is_some_and(|entries| {
+            entries.len() == keys.len()
+                && entries
+                    .iter()
+                    .all(|(k, _)| k.as_i64().is_some_and(|k| keys.contains(&k)))
+        })
+    }
+
     /// Looks up an integer key in a map value.
     pub fn map_get(&self, key: i64) -> Option<&Value> {
         let wanted = Value::int(key);

@@ -15,6 +15,19 @@ pub const MAX_PORTRAIT_BYTES: usize = 256 * 1024;
 /// Longest text claim accepted, in UTF-8 bytes.
 pub const MAX_TEXT_BYTES: usize = 160;
 
+/// Most pixels (width × height, as the image header declares them) a
+/// portrait may have: checked before any decoder allocates for it, so a small
+/// file declaring a huge image is refused at issuance, on import and before
+/// a card is drawn.
+pub const MAX_PORTRAIT_PIXELS: u64 = 4_000_000;
+
+/// Earliest birth date an issuer accepts: 1900-01-01.
+pub const MIN_BIRTH_YEAR: i32 = 1900;
+
+/// Longest validity an issuer grants, in days: the expiry date is at most
+/// this many days (20 years) after the day of issuance.
+pub const MAX_VALIDITY_DAYS: i64 = 7305;
+
 /// The kind of identity document.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -319,29 +332,29 @@ impl ClaimValue {
         }
     }
 
-    /// Reads a claim's wire value, checking its type against the claim.
-    pub fn from_cbor(key: ClaimKey, value: &Value) -> Option<ClaimValue> {
+    /// Reads a claim's wire value for a document of type `document`,
+    /// checking its type and every rule of docs/FORMAT.md §3.1 that one value
+    /// can be checked against (the same [`check_value`] the issuer applies).
+    pub fn from_cbor(document: DocumentType, key: ClaimKey, value: &Value) -> Option<ClaimValue> {
         use ClaimKey::*;
-        match (key, value) {
-            (Portrait, Value::Null) => Some(ClaimValue::Absent),
-            (Portrait, Value::Bytes(b)) if b.len() <= MAX_PORTRAIT_BYTES => {
-                Some(ClaimValue::Bytes(b.clone()))
-            }
-            (DocumentNumber, Value::Unsigned(n)) if is_ten_digits(*n) => {
-                Some(ClaimValue::Number(*n))
-            }
+        let typed = match (key, value) {
+            (Portrait, Value::Null) => ClaimValue::Absent,
+            (Portrait, Value::Bytes(b)) => ClaimValue::Bytes(b.clone()),
+            (DocumentNumber, Value::Unsigned(n)) => ClaimValue::Number(*n),
             (
                 NameAr | NameEn | Nationality | PlaceOfBirth | Occupation | Employer,
                 Value::Text(t),
-            ) if t.len() <= MAX_TEXT_BYTES => Some(ClaimValue::Text(t.clone())),
+            ) => ClaimValue::Text(t.clone()),
             (BirthDate | IssueDate | ExpiryDate, v) => v
                 .as_i64()
                 .and_then(|d| Date::from_days_since_epoch(d).ok())
-                .map(ClaimValue::Date),
-            (Sex, Value::Unsigned(c)) => self::Sex::from_code(*c).map(ClaimValue::Sex),
-            (AgeOver18 | AgeOver21, Value::Bool(b)) => Some(ClaimValue::Bool(*b)),
-            _ => None,
-        }
+                .map(ClaimValue::Date)?,
+            (Sex, Value::Unsigned(c)) => self::Sex::from_code(*c).map(ClaimValue::Sex)?,
+            (AgeOver18 | AgeOver21, Value::Bool(b)) => ClaimValue::Bool(*b),
+            _ => return None,
+        };
+        check_value(document, key, &typed).ok()?;
+        Some(typed)
     }
 
     /// A short human-readable rendering (portraits as their size).
@@ -362,6 +375,138 @@ impl ClaimValue {
 
 fn is_ten_digits(n: u64) -> bool {
     (1_000_000_000..=9_999_999_999).contains(&n)
+}
+
+/// Checks one claim value of a document of type `document` against its row
+/// of the validation table (docs/FORMAT.md §3.1): the one check issuers,
+/// holders and verifiers all apply to a value, whoever made it. Rules that
+/// relate two claims (date order) are the issuer's, in [`Claims::to_entries`].
+///
+/// # Errors
+/// A [`ClaimsError`] naming the claim, or [`ClaimsError::WrongType`] when the
+/// value is not of the claim's type.
+pub fn check_value(
+    document: DocumentType,
+    key: ClaimKey,
+    value: &ClaimValue,
+) -> Result<(), ClaimsError> {
+    use ClaimKey as K;
+    match (key, value) {
+        (K::DocumentNumber, ClaimValue::Number(n)) => {
+            if document.accepts_number(*n) {
+                Ok(())
+            } else {
+                Err(ClaimsError::DocumentNumber {
+                    expected_prefix: document.number_prefix(),
+                    document: document.name_en(),
+                })
+            }
+        }
+        (K::NameAr, ClaimValue::Text(t)) => check_text(key, t, Script::Arabic),
+        (K::NameEn, ClaimValue::Text(t)) => check_text(key, t, Script::Latin),
+        (K::Nationality, ClaimValue::Text(t)) => {
+            if t.len() == 3 && t.bytes().all(|b| b.is_ascii_uppercase()) {
+                Ok(())
+            } else {
+                Err(ClaimsError::Nationality)
+            }
+        }
+        (K::PlaceOfBirth | K::Occupation | K::Employer, ClaimValue::Text(t)) => {
+            check_text(key, t, Script::Any)
+        }
+        (K::BirthDate | K::IssueDate | K::ExpiryDate, ClaimValue::Date(_)) => Ok(()),
+        (K::Sex, ClaimValue::Sex(_)) | (K::AgeOver18 | K::AgeOver21, ClaimValue::Bool(_)) => Ok(()),
+        (K::Portrait, ClaimValue::Absent) => Ok(()),
+        (K::Portrait, ClaimValue::Bytes(b)) => check_portrait(b),
+        _ => Err(ClaimsError::WrongType { field: key }),
+    }
+}
+
+/// Checks a portrait: at most [`MAX_PORTRAIT_BYTES`], a JPEG, PNG or WebP
+/// whose header declares at most [`MAX_PORTRAIT_PIXELS`]. Reads the header
+/// only; nothing is decoded.
+pub(crate) fn check_portrait(bytes: &[u8]) -> Result<(), ClaimsError> {
+    if bytes.len() > MAX_PORTRAIT_BYTES {
+        return Err(ClaimsError::Portrait);
+    }
+    let (width, height) = image_size(bytes).ok_or(ClaimsError::Portrait)?;
+    let pixels = u64::from(width) * u64::from(height);
+    if pixels > MAX_PORTRAIT_PIXELS {
+        return Err(ClaimsError::PortraitTooLarge { width, height });
+    }
+    Ok(())
+}
+
+/// Width and height a JPEG, PNG or WebP header declares (both non-zero), or
+/// `None` for anything else or a header that cannot be read.
+pub(crate) fn image_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    let be16 = |at: usize| -> Option<u32> {
+        Some(u32::from(u16::from_be_bytes([
+            *bytes.get(at)?,
+            *bytes.get(at + 1)?,
+        ])))
+    };
+    let le = |at: usize, n: usize| -> Option<u32> {
+        let b = bytes.get(at..at + n)?;
+        Some(b.iter().rev().fold(0u32, |acc, x| acc << 8 | u32::from(*x)))
+    };
+    let size = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        // The first chunk is IHDR: width and height, 4 bytes each, big-endian.
+        if bytes.get(12..16)? != b"IHDR" {
+            return None;
+        }
+        let be32 = |at: usize| -> Option<u32> {
+            Some(u32::from_be_bytes(bytes.get(at..at + 4)?.try_into().ok()?))
+        };
+        (be32(16)?, be32(20)?)
+    } else if bytes.starts_with(&[0xFF, 0xD8]) {
+        jpeg_size(bytes, be16)?
+    } else if bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WEBP") {
+        match bytes.get(12..16)? {
+            // Lossy: frame tag (3 bytes), start code 9d 01 2a, then 14-bit sizes.
+            b"VP8 " if bytes.get(23..26)? == [0x9d, 0x01, 0x2a] => {
+                (le(26, 2)? & 0x3fff, le(28, 2)? & 0x3fff)
+            }
+            // Lossless: signature 0x2f, then 14 bits each of width - 1 and height - 1.
+            b"VP8L" if *bytes.get(20)? == 0x2f => {
+                let bits = le(21, 4)?;
+                ((bits & 0x3fff) + 1, (bits >> 14 & 0x3fff) + 1)
+            }
+            // Extended: 24-bit canvas width - 1 and height - 1.
+            b"VP8X" => (le(24, 3)? + 1, le(27, 3)? + 1),
+            _ => return None,
+        }
+    } else {
+        return None;
+    };
+    (size.0 > 0 && size.1 > 0).then_some(size)
+}
+
+/// The frame size of a JPEG: the first start-of-frame segment's, found by
+/// walking the marker segments from the start of the file.
+fn jpeg_size(bytes: &[u8], be16: impl Fn(usize) -> Option<u32>) -> Option<(u32, u32)> {
+    let mut at = 2;
+    loop {
+        if *bytes.get(at)? != 0xFF {
+            return None;
+        }
+        // Any number of 0xFF fill bytes may precede a marker.
+        while *bytes.get(at + 1)? == 0xFF {
+            at += 1;
+        }
+        let marker = *bytes.get(at + 1)?;
+        match marker {
+            // Markers without a segment: TEM, RSTn.
+            0x01 | 0xD0..=0xD7 => at += 2,
+            // SOF0-SOF15 except DHT (C4), JPG (C8) and DAC (CC).
+            0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC) => {
+                return Some((be16(at + 7)?, be16(at + 5)?));
+            }
+            // Image data or the end before any frame header.
+            0xD8..=0xDA => return None,
+            _ => at += 2 + usize::try_from(be16(at + 2)?).ok()?,
+        }
+    }
 }
 
 /// Whether `number` is a valid document number of some document type: the
@@ -413,9 +558,17 @@ pub enum ClaimsError {
     /// The nationality is not an ISO 3166-1 alpha-3 code.
     #[error("nationality: must be an ISO 3166-1 alpha-3 code such as SAU")]
     Nationality,
-    /// The portrait is empty, too large or not a JPEG, PNG or WebP image.
-    #[error("portrait: must be a JPEG, PNG or WebP image of at most {MAX_PORTRAIT_BYTES} bytes")]
+    /// The portrait is too large or not a readable JPEG, PNG or WebP image.
+    #[error("portrait: must be a JPEG, PNG or WebP image of at most {MAX_PORTRAIT_BYTES} bytes with a readable header")]
     Portrait,
+    /// The portrait declares more pixels than [`MAX_PORTRAIT_PIXELS`].
+    #[error("portrait: the image is {width}x{height} pixels, more than the {MAX_PORTRAIT_PIXELS} allowed; scale it down (a card photo needs about 600x800)")]
+    PortraitTooLarge {
+        /// Width the image header declares.
+        width: u32,
+        /// Height the image header declares.
+        height: u32,
+    },
     /// A text field is empty, too long, has control characters or the wrong script.
     #[error("{field}: {problem}")]
     Text {
@@ -427,6 +580,12 @@ pub enum ClaimsError {
     /// The document version must be 1 or more.
     #[error("document_version: must be 1 or more")]
     Version,
+    /// The value is not of the claim's type (e.g. text for a date).
+    #[error("{field}: value of the wrong type")]
+    WrongType {
+        /// The field at fault.
+        field: ClaimKey,
+    },
 }
 
 /// What an issuer puts on a document, before derived claims are added.
@@ -472,18 +631,12 @@ impl Claims {
         &self,
         issued_at: UnixTime,
     ) -> Result<Vec<(ClaimKey, ClaimValue)>, ClaimsError> {
-        self.validate()?;
         let doc = self.document_type.name_en();
         let on = Date::from_unix(issued_at).map_err(|_| ClaimsError::DateOrder {
             field: ClaimKey::IssueDate,
             problem: "issuance time is outside the calendar",
         })?;
-        if on < self.birth_date {
-            return Err(ClaimsError::DateOrder {
-                field: ClaimKey::BirthDate,
-                problem: "is after the time of issuance",
-            });
-        }
+        self.validate(on)?;
         let age = self.birth_date.years_until(on);
         let mut out = Vec::new();
         for key in self.document_type.claim_keys() {
@@ -511,24 +664,14 @@ impl Claims {
         Ok(out)
     }
 
-    fn validate(&self) -> Result<(), ClaimsError> {
+    /// The document's own claims (no derived ones), checked value by value
+    /// with [`check_value`], then the rules that relate claims to each other
+    /// and to the day of issuance (docs/FORMAT.md §3.1).
+    fn validate(&self, issued_on: Date) -> Result<(), ClaimsError> {
         let doc_type = self.document_type;
         let doc = doc_type.name_en();
-        if !doc_type.accepts_number(self.document_number) {
-            return Err(ClaimsError::DocumentNumber {
-                expected_prefix: doc_type.number_prefix(),
-                document: doc,
-            });
-        }
         if self.document_version == 0 {
             return Err(ClaimsError::Version);
-        }
-        check_text(ClaimKey::NameAr, &self.name_ar, Script::Arabic)?;
-        check_text(ClaimKey::NameEn, &self.name_en, Script::Latin)?;
-        check_text(ClaimKey::PlaceOfBirth, &self.place_of_birth, Script::Any)?;
-        if self.nationality.len() != 3 || !self.nationality.bytes().all(|b| b.is_ascii_uppercase())
-        {
-            return Err(ClaimsError::Nationality);
         }
         let permit_only = [
             (ClaimKey::Occupation, &self.occupation),
@@ -536,38 +679,62 @@ impl Claims {
         ];
         for (field, value) in permit_only {
             match (doc_type, value) {
-                (DocumentType::ResidentPermit, Some(v)) => check_text(field, v, Script::Any)?,
                 (DocumentType::ResidentPermit, None) => {
                     return Err(ClaimsError::Missing {
                         field,
                         document: doc,
                     })
                 }
-                (_, Some(_)) => {
+                (DocumentType::NationalId, Some(_)) => {
                     return Err(ClaimsError::NotApplicable {
                         field,
                         document: doc,
                     })
                 }
-                (_, None) => {}
+                _ => {}
             }
+        }
+        let text = |t: &String| ClaimValue::Text(t.clone());
+        let mut given = vec![
+            (
+                ClaimKey::DocumentNumber,
+                ClaimValue::Number(self.document_number),
+            ),
+            (ClaimKey::NameAr, text(&self.name_ar)),
+            (ClaimKey::NameEn, text(&self.name_en)),
+            (ClaimKey::Nationality, text(&self.nationality)),
+            (ClaimKey::PlaceOfBirth, text(&self.place_of_birth)),
+        ];
+        given.extend(
+            self.occupation
+                .iter()
+                .map(|t| (ClaimKey::Occupation, text(t))),
+        );
+        given.extend(self.employer.iter().map(|t| (ClaimKey::Employer, text(t))));
+        if let Some(p) = &self.portrait {
+            given.push((ClaimKey::Portrait, ClaimValue::Bytes(p.clone())));
+        }
+        for (key, value) in &given {
+            check_value(doc_type, *key, value)?;
+        }
+        let order = |field, problem| Err(ClaimsError::DateOrder { field, problem });
+        if self.birth_date.year() < MIN_BIRTH_YEAR {
+            return order(ClaimKey::BirthDate, "must be 1900-01-01 or later");
+        }
+        if self.birth_date > issued_on {
+            return order(ClaimKey::BirthDate, "is after the time of issuance");
         }
         if self.issue_date < self.birth_date {
-            return Err(ClaimsError::DateOrder {
-                field: ClaimKey::IssueDate,
-                problem: "is before the date of birth",
-            });
+            return order(ClaimKey::IssueDate, "is before the date of birth");
         }
         if self.expiry_date <= self.issue_date {
-            return Err(ClaimsError::DateOrder {
-                field: ClaimKey::ExpiryDate,
-                problem: "must be after the issue date",
-            });
+            return order(ClaimKey::ExpiryDate, "must be after the issue date");
         }
-        if let Some(p) = &self.portrait {
-            if p.len() > MAX_PORTRAIT_BYTES || !is_image(p) {
-                return Err(ClaimsError::Portrait);
-            }
+        if self.expiry_date.days_since_epoch() - issued_on.days_since_epoch() > MAX_VALIDITY_DAYS {
+            return order(
+                ClaimKey::ExpiryDate,
+                "is more than 20 years (7305 days) after the day of issuance",
+            );
         }
         Ok(())
     }
@@ -590,19 +757,21 @@ enum Script {
     Any,
 }
 
+/// The text rule every text claim follows (docs/FORMAT.md §3.1), then the
+/// claim's own alphabet.
 fn check_text(field: ClaimKey, text: &str, script: Script) -> Result<(), ClaimsError> {
     let problem = |problem| Err(ClaimsError::Text { field, problem });
-    if text.trim().is_empty() {
+    if text.is_empty() {
         return problem("must not be empty");
-    }
-    if text.trim() != text || text.contains("  ") {
-        return problem("must not have leading, trailing or double spaces");
     }
     if text.len() > MAX_TEXT_BYTES {
         return problem("is too long (at most 160 bytes of UTF-8)");
     }
-    if text.chars().any(char::is_control) {
-        return problem("must not contain control characters");
+    if text.chars().any(is_forbidden_in_text) {
+        return problem("must not contain control, format (bidi, zero-width), private-use or non-space whitespace characters");
+    }
+    if text.starts_with(' ') || text.ends_with(' ') || text.contains("  ") {
+        return problem("must not have leading, trailing or double spaces");
     }
     let punctuation = |c: char| matches!(c, ' ' | '-' | '\'' | '.');
     let ok = match script {
@@ -623,10 +792,43 @@ fn check_text(field: ClaimKey, text: &str, script: Script) -> Result<(), ClaimsE
     Ok(())
 }
 
-fn is_image(bytes: &[u8]) -> bool {
-    bytes.starts_with(&[0xFF, 0xD8, 0xFF])
-        || bytes.starts_with(b"\x89PNG\r\n\x1a\n")
-        || (bytes.len() >= 12 && bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WEBP"))
+/// Whether a character is refused in every text claim: controls (Cc),
+/// whitespace other than U+0020, format characters (Cf: bidi controls,
+/// zero-width characters, the byte order mark...), private use and
+/// noncharacters. The list is docs/FORMAT.md §3.1's, code point by code point.
+pub(crate) fn is_forbidden_in_text(c: char) -> bool {
+    let u = u32::from(c);
+    let control = matches!(u, 0x00..=0x1F | 0x7F..=0x9F);
+    let whitespace = matches!(
+        u,
+        0xA0 | 0x1680 | 0x2000..=0x200A | 0x2028 | 0x2029 | 0x202F | 0x205F | 0x3000
+    );
+    let format = matches!(
+        u,
+        0xAD | 0x600..=0x605
+            | 0x61C
+            | 0x6DD
+            | 0x70F
+            | 0x890..=0x891
+            | 0x8E2
+            | 0x180E
+            | 0x200B..=0x200F
+            | 0x202A..=0x202E
+            | 0x2060..=0x2064
+            | 0x2066..=0x206F
+            | 0xFEFF
+            | 0xFFF9..=0xFFFB
+            | 0x110BD
+            | 0x110CD
+            | 0x13430..=0x1343F
+            | 0x1BCA0..=0x1BCA3
+            | 0x1D173..=0x1D17A
+            | 0xE0001
+            | 0xE0020..=0xE007F
+    );
+    let private_use = matches!(u, 0xE000..=0xF8FF | 0xF0000..);
+    let noncharacter = matches!(u, 0xFDD0..=0xFDEF) || u & 0xFFFE == 0xFFFE;
+    control || whitespace || format || private_use || noncharacter
 }
 
 #[cfg(test)]
@@ -689,7 +891,7 @@ pub(crate) mod tests {
             ),
             (
                 Box::new(|c| c.birth_date = Date::new(2025, 1, 1).unwrap()),
-                "issue_date",
+                "birth_date",
             ),
         ];
         for (mutate, field) in cases {
@@ -725,18 +927,22 @@ pub(crate) mod tests {
             let mut direct = Vec::new();
             value.encode_into(&mut direct);
             assert_eq!(direct, value.to_cbor().to_bytes());
-            assert_eq!(ClaimValue::from_cbor(key, &value.to_cbor()), Some(value));
+            assert_eq!(
+                ClaimValue::from_cbor(DocumentType::NationalId, key, &value.to_cbor()),
+                Some(value)
+            );
         }
+        let id = DocumentType::NationalId;
         assert_eq!(
-            ClaimValue::from_cbor(ClaimKey::NameEn, &Value::Unsigned(3)),
+            ClaimValue::from_cbor(id, ClaimKey::NameEn, &Value::Unsigned(3)),
             None
         );
         assert_eq!(
-            ClaimValue::from_cbor(ClaimKey::DocumentNumber, &Value::Unsigned(12)),
+            ClaimValue::from_cbor(id, ClaimKey::DocumentNumber, &Value::Unsigned(12)),
             None
         );
         assert_eq!(
-            ClaimValue::from_cbor(ClaimKey::Sex, &Value::Unsigned(9)),
+            ClaimValue::from_cbor(id, ClaimKey::Sex, &Value::Unsigned(9)),
             None
         );
         for key in ClaimKey::ALL {
@@ -762,5 +968,214 @@ pub(crate) mod tests {
         ] {
             assert!(!is_document_number(bad), "{bad}");
         }
+    }
+
+    /// A PNG header (signature and IHDR) declaring `width` × `height`.
+    fn png_header(width: u32, height: u32) -> Vec<u8> {
+        let mut out = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR".to_vec();
+        out.extend_from_slice(&width.to_be_bytes());
+        out.extend_from_slice(&height.to_be_bytes());
+        out.extend_from_slice(&[8, 0, 0, 0, 0, 0, 0, 0, 0]);
+        out
+    }
+
+    #[test]
+    fn every_text_claim_follows_the_same_character_rule() {
+        let when = at("2024-01-10");
+        let mut permit = national_id();
+        permit.document_type = DocumentType::ResidentPermit;
+        permit.document_number = 2_345_678_901;
+        permit.occupation = Some("Engineer".into());
+        permit.employer = Some("Example Co.".into());
+        type Field = fn(&mut Claims) -> &mut String;
+        let fields: [(Field, ClaimKey); 5] = [
+            (|c| &mut c.name_ar, ClaimKey::NameAr),
+            (|c| &mut c.name_en, ClaimKey::NameEn),
+            (|c| &mut c.place_of_birth, ClaimKey::PlaceOfBirth),
+            (|c| c.occupation.as_mut().unwrap(), ClaimKey::Occupation),
+            (|c| c.employer.as_mut().unwrap(), ClaimKey::Employer),
+        ];
+        for (field, key) in fields {
+            for bad in [
+                '\u{202E}',
+                '\u{2066}',
+                '\u{200B}',
+                '\u{200D}',
+                '\u{FEFF}',
+                '\u{00AD}',
+                '\u{061C}',
+                '\u{00A0}',
+                '\u{3000}',
+                '\u{2028}',
+                '\t',
+                '\u{7F}',
+                '\u{85}',
+                '\u{E000}',
+                '\u{FDD0}',
+                '\u{FFFF}',
+                '\u{10FFFE}',
+                '\u{E0041}',
+            ] {
+                let mut claims = permit.clone();
+                let text = field(&mut claims);
+                let middle = text.char_indices().nth(2).unwrap().0;
+                text.insert(middle, bad);
+                let err = claims.to_entries(when).unwrap_err();
+                assert!(
+                    matches!(err, ClaimsError::Text { field, .. } if field == key),
+                    "{key} with U+{:04X}: {err}",
+                    u32::from(bad)
+                );
+                // The verifier reads the value with the same rule.
+                let value = ClaimValue::Text(field(&mut claims).clone());
+                assert_eq!(
+                    ClaimValue::from_cbor(DocumentType::ResidentPermit, key, &value.to_cbor()),
+                    None,
+                    "{key} decoded with U+{:04X}",
+                    u32::from(bad)
+                );
+            }
+            for bad in [" x", "x ", "a  b", ""] {
+                let mut claims = permit.clone();
+                *field(&mut claims) = bad.to_owned();
+                assert!(claims.to_entries(when).is_err(), "{key} {bad:?}");
+            }
+        }
+        // Letters of any script and ordinary punctuation stay allowed where
+        // the claim has no alphabet of its own.
+        let mut claims = permit.clone();
+        claims.place_of_birth = "São Paulo (Brasil) – 北京 / الرياض".into();
+        claims.employer = Some("Al-Rajhi & Sons, Ltd. #2".into());
+        assert!(claims.to_entries(when).is_ok());
+    }
+
+    #[test]
+    fn document_numbers_nationality_and_dates_are_checked_alike_on_both_sides() {
+        let id = DocumentType::NationalId;
+        let permit = DocumentType::ResidentPermit;
+        let number =
+            |doc, n| ClaimValue::from_cbor(doc, ClaimKey::DocumentNumber, &Value::Unsigned(n));
+        for n in [3_234_567_890, 9_234_567_890, 2_234_567_890] {
+            assert_eq!(number(id, n), None, "{n}");
+        }
+        assert_eq!(number(permit, 1_234_567_890), None);
+        assert_eq!(number(permit, 9_999_999_999), None);
+        assert!(number(id, 1_234_567_890).is_some());
+        assert!(number(permit, 2_999_999_999).is_some());
+        for bad in ["sau", "Sau", "SA", "SAUD", "S1U", "ŞAU"] {
+            assert_eq!(
+                ClaimValue::from_cbor(id, ClaimKey::Nationality, &Value::text(bad)),
+                None,
+                "{bad}"
+            );
+        }
+        // Wire dates: 0001-01-01 to 9999-12-31 as day counts.
+        let date = |d: i64| ClaimValue::from_cbor(id, ClaimKey::BirthDate, &Value::int(d));
+        assert!(date(-719_162).is_some() && date(2_932_896).is_some());
+        assert!(date(-719_163).is_none() && date(2_932_897).is_none());
+
+        let when = at("2024-01-10");
+        let mut old = national_id();
+        old.birth_date = Date::new(1899, 12, 31).unwrap();
+        assert!(matches!(
+            old.to_entries(when),
+            Err(ClaimsError::DateOrder {
+                field: ClaimKey::BirthDate,
+                ..
+            })
+        ));
+        old.birth_date = Date::new(1900, 1, 1).unwrap();
+        assert!(old.to_entries(when).is_ok());
+        let mut long = national_id();
+        long.expiry_date = Date::new(9999, 12, 31).unwrap();
+        assert!(matches!(
+            long.to_entries(when),
+            Err(ClaimsError::DateOrder {
+                field: ClaimKey::ExpiryDate,
+                ..
+            })
+        ));
+        // 7305 days after the day of issuance is the last expiry date granted.
+        long.expiry_date = Date::from_days_since_epoch(
+            Date::new(2024, 1, 10).unwrap().days_since_epoch() + MAX_VALIDITY_DAYS,
+        )
+        .unwrap();
+        assert!(long.to_entries(when).is_ok());
+        long.expiry_date =
+            Date::from_days_since_epoch(long.expiry_date.days_since_epoch() + 1).unwrap();
+        assert!(long.to_entries(when).is_err());
+    }
+
+    #[test]
+    fn portraits_are_checked_by_their_declared_size() {
+        let when = at("2024-01-10");
+        let with = |portrait: Vec<u8>| {
+            let mut claims = national_id();
+            claims.portrait = Some(portrait);
+            claims.to_entries(when)
+        };
+        // A few dozen bytes declaring 20000 x 20000 pixels: refused from the header.
+        assert!(matches!(
+            with(png_header(20_000, 20_000)),
+            Err(ClaimsError::PortraitTooLarge {
+                width: 20_000,
+                height: 20_000
+            })
+        ));
+        assert!(with(png_header(2000, 2000)).is_ok());
+        assert!(matches!(
+            with(png_header(2001, 2000)),
+            Err(ClaimsError::PortraitTooLarge { .. })
+        ));
+        assert!(matches!(
+            with(png_header(0, 10)),
+            Err(ClaimsError::Portrait)
+        ));
+        // JPEG: the size in the first frame header, after other segments.
+        let jpeg = |w: u16, h: u16| {
+            let mut j = vec![
+                0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x04, 0x4A, 0x46, 0xFF, 0xFF, 0xC2, 0x00, 0x0B, 0x08,
+            ];
+            j.extend_from_slice(&h.to_be_bytes());
+            j.extend_from_slice(&w.to_be_bytes());
+            j.extend_from_slice(&[0x01, 0x01, 0x11, 0x00, 0xFF, 0xD9]);
+            j
+        };
+        assert_eq!(image_size(&jpeg(640, 480)), Some((640, 480)));
+        assert!(with(jpeg(640, 480)).is_ok());
+        assert!(matches!(
+            with(jpeg(65_000, 65_000)),
+            Err(ClaimsError::PortraitTooLarge { .. })
+        ));
+        assert!(matches!(
+            with(vec![0xFF, 0xD8, 0xFF, 0xDA]),
+            Err(ClaimsError::Portrait)
+        ));
+        // WebP, the three kinds of header.
+        let webp = |chunk: &[u8; 4], body: &[u8]| {
+            let mut w = b"RIFF\x00\x00\x00\x00WEBP".to_vec();
+            w.extend_from_slice(chunk);
+            w.extend_from_slice(&[0; 4]);
+            w.extend_from_slice(body);
+            w
+        };
+        let lossy = webp(
+            b"VP8 ",
+            &[0, 0, 0, 0x9d, 0x01, 0x2a, 0x80, 0x02, 0xe0, 0x01],
+        );
+        assert_eq!(image_size(&lossy), Some((640, 480)));
+        let bits: u32 = 639 | 479 << 14;
+        let lossless = webp(b"VP8L", &[[0x2f].as_slice(), &bits.to_le_bytes()].concat());
+        assert_eq!(image_size(&lossless), Some((640, 480)));
+        let extended = webp(b"VP8X", &[0, 0, 0, 0, 0x1f, 0x4e, 0, 0x1f, 0x4e, 0]);
+        assert_eq!(image_size(&extended), Some((20_000, 20_000)));
+        assert!(matches!(
+            with(extended),
+            Err(ClaimsError::PortraitTooLarge { .. })
+        ));
+        assert!(matches!(
+            with(b"GIF89a".to_vec()),
+            Err(ClaimsError::Portrait)
+        ));
     }
 }

@@ -145,7 +145,11 @@ impl CredentialInfo {
             if secs < 0 || secs % SECONDS_PER_DAY != 0 {
                 return Err(bad(field));
             }
-            Ok((secs / SECONDS_PER_DAY) as u64)
+            let day = (secs / SECONDS_PER_DAY) as u64;
+            if day > crate::presentation::MAX_DAY {
+                return Err(bad(field));
+            }
+            Ok(day)
         };
         let issued_day = day(CWT_IAT, "iat")?;
         if day(CWT_NBF, "nbf")? != issued_day {
@@ -443,6 +447,7 @@ impl HeldCredential {
             None => return Err(bad("version")),
         }
         let credential = Credential::from_bytes(credential.as_bytes().ok_or(bad("credential"))?)?;
+        let document = credential.info().document_type;
         let mut values = BTreeMap::new();
         for (k, v) in claims.as_map().ok_or(bad("claims"))? {
             let key = k
@@ -451,7 +456,7 @@ impl HeldCredential {
                 .ok_or(bad("claim key"))?;
             values.insert(
                 key,
-                ClaimValue::from_cbor(key, v).ok_or(bad("claim value"))?,
+                ClaimValue::from_cbor(document, key, v).ok_or(bad("claim value"))?,
             );
         }
         let chunk = |v: &Value| -> Option<Chunk> { v.as_bytes().and_then(|b| b.try_into().ok()) };

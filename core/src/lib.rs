@@ -49,8 +49,8 @@ pub use card::{
 };
 pub use cbor::CborError;
 pub use claims::{
-    ClaimKey, ClaimValue, Claims, ClaimsError, DocumentType, Sex, MAX_PORTRAIT_BYTES,
-    MAX_TEXT_BYTES,
+    check_value, ClaimKey, ClaimValue, Claims, ClaimsError, DocumentType, Sex, MAX_PORTRAIT_BYTES,
+    MAX_PORTRAIT_PIXELS, MAX_TEXT_BYTES, MAX_VALIDITY_DAYS, MIN_BIRTH_YEAR,
 };
 pub use commitment::CHUNK_LEN;
 pub use credential::{Credential, CredentialInfo, HeldCredential, FORMAT_VERSION};
@@ -59,15 +59,21 @@ pub use error::FormatError;
 pub use issuer::{IssueError, Issuer, MAX_KID_LEN};
 pub use keys::{DeviceSigner, KeyError, PublicKey, SecretKey, PUBLIC_KEY_LEN, SIGNATURE_LEN};
 pub use presentation::{
-    Disclosure, Mode, PresentError, Presentation, MAX_QR_TEXT_LEN, MAX_VERIFIER_NONCE_LEN,
-    QR_PREFIX,
+    qr_text_from_input, Disclosure, Mode, PresentError, Presentation, MAX_DAY, MAX_QR_TEXT_LEN,
+    MAX_VERIFIER_NONCE_LEN, QR_PREFIX,
 };
 pub use qr::{
-    decode_png, EccLevel, QrError, QrMatrix, MAX_IMAGE_PIXELS, MIN_PNG_MODULE_PX,
+    decode_png, decode_png_with, EccLevel, QrError, QrMatrix, ScanLimits,
+    DEFAULT_FINDER_CANDIDATES, DEFAULT_SEARCH_PIXELS, MAX_IMAGE_PIXELS, MIN_PNG_MODULE_PX,
     QUIET_ZONE_MODULES,
 };
-pub use status_list::{SignedStatusList, StatusList, StatusListError, STATUS_LIST_TYP};
-pub use trust_list::{TrustList, TrustListError, TrustedIssuer, TRUST_LIST_TYP};
+pub use status_list::{
+    SignedStatusList, StatusList, StatusListError, MAX_SIGNED_STATUS_LIST_BYTES,
+    MAX_STATUS_LIST_BYTES, STATUS_LIST_TYP,
+};
+pub use trust_list::{
+    TrustList, TrustListError, TrustedIssuer, MAX_TRUST_LIST_BYTES, TRUST_LIST_TYP,
+};
 pub use verifier::{Failure, Policy, Verdict, Verifier, VerifierMemory, Warning};
 pub use wallet::{
     AttemptState, DeviceKeyInfo, DocumentSummary, ImportOutcome, KdfParams, KeySource,

@@ -312,12 +312,21 @@ pub(crate) struct ParsedPresentation {
     pub device: Option<DevicePart>,
 }
 
+/// Most digits a version number in the QR prefix may have (docs/FORMAT.md §6.1).
+const MAX_VERSION_DIGITS: usize = 9;
+
+/// The day after 9999-12-31 as a day count: the largest `iat_day` or
+/// `exp_day` a credential or presentation may carry (docs/FORMAT.md §6.2), so
+/// `day × 86400` always fits a signed 64-bit number of seconds.
+pub const MAX_DAY: u64 = 2_932_897;
+
 /// Reads the version from `HW<digits>:` and returns the Base45 rest.
 fn split_prefix(text: &str) -> Result<&str, FormatError> {
     let rest = text.strip_prefix("HW").ok_or(FormatError::Prefix)?;
     let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-    if rest.starts_with('0') {
-        // One spelling per version: no leading zeros.
+    // One spelling per version: 1 to 9 digits, no leading zero (so no
+    // version 0 either).
+    if digits == 0 || digits > MAX_VERSION_DIGITS || rest.starts_with('0') {
         return Err(FormatError::Prefix);
     }
     let version: u64 = rest[..digits].parse().map_err(|_| FormatError::Prefix)?;
@@ -332,6 +341,18 @@ fn split_prefix(text: &str) -> Result<&str, FormatError> {
         });
     }
     Ok(body)
+}
+
+/// The QR text inside what a scanner or a text field delivered: one trailing
+/// line ending (CR LF, LF or CR, as keyboard-wedge scanners and text files
+/// add) is removed, nothing else (docs/FORMAT.md §6.1). Any other character
+/// around the text stays, and makes it malformed.
+pub fn qr_text_from_input(input: &str) -> &str {
+    input
+        .strip_suffix("\r\n")
+        .or_else(|| input.strip_suffix('\n'))
+        .or_else(|| input.strip_suffix('\r'))
+        .unwrap_or(input)
 }
 
 /// Reads QR text into a presentation, refusing anything not in canonical form.
@@ -351,16 +372,10 @@ pub(crate) fn parse_bytes(bytes: &[u8]) -> Result<ParsedPresentation, FormatErro
     let bad = |field| FormatError::field(S, field);
     let value = cbor::decode(bytes)?;
     let fields = value.as_array().ok_or(bad("array"))?;
-    let version = fields
-        .first()
-        .and_then(Value::as_u64)
-        .ok_or(bad("version"))?;
-    if version != FORMAT_VERSION {
-        return Err(FormatError::UnsupportedVersion {
-            structure: S,
-            found: version,
-            supported: FORMAT_VERSION,
-        });
+    // The prefix already named the version; the array's first element must
+    // say the same, or the structure is not the one the prefix announced.
+    if fields.first().and_then(Value::as_u64) != Some(FORMAT_VERSION) {
+        return Err(bad("format version (must be 1, as the prefix says)"));
     }
     let (base, rest) = fields
         .split_at_checked(BASE_FIELDS)
@@ -401,7 +416,7 @@ pub(crate) fn parse_bytes(bytes: &[u8]) -> Result<ParsedPresentation, FormatErro
             .ok_or(bad("claim key (not part of this document type)"))?;
         typed.push((
             key,
-            ClaimValue::from_cbor(key, v).ok_or(bad("claim value"))?,
+            ClaimValue::from_cbor(document_type, key, v).ok_or(bad("claim value"))?,
         ));
         encoded.insert(key, v.to_bytes());
     }
@@ -444,8 +459,14 @@ pub(crate) fn parse_bytes(bytes: &[u8]) -> Result<ParsedPresentation, FormatErro
             .filter(|k| !k.is_empty() && k.len() <= crate::issuer::MAX_KID_LEN)
             .ok_or(bad("kid"))?
             .to_vec(),
-        issued_day: iat.as_u64().ok_or(bad("issued day"))?,
-        expiry_day: exp.as_u64().ok_or(bad("expiry day"))?,
+        issued_day: iat
+            .as_u64()
+            .filter(|d| *d <= MAX_DAY)
+            .ok_or(bad("issued day"))?,
+        expiry_day: exp
+            .as_u64()
+            .filter(|d| *d <= MAX_DAY)
+            .ok_or(bad("expiry day"))?,
         status_index: status.as_u64().ok_or(bad("status index"))?,
         document_type,
         document_version: doc_version
@@ -595,5 +616,92 @@ mod tests {
         // The well-formed layouts parse.
         assert!(parse_bytes(&with(std::slice::from_ref(&guardian))).is_ok());
         assert!(parse_bytes(&with(&[guardian, device_part])).is_ok());
+    }
+
+    #[test]
+    fn the_prefix_names_one_version_in_one_spelling() {
+        let unsupported = |found| {
+            Err(FormatError::UnsupportedVersion {
+                structure: S,
+                found,
+                supported: FORMAT_VERSION,
+            })
+        };
+        assert_eq!(split_prefix("HW1:ABC"), Ok("ABC"));
+        assert_eq!(split_prefix("HW2:ABC"), unsupported(2));
+        assert_eq!(split_prefix("HW999999999:"), unsupported(999_999_999));
+        for malformed in [
+            "HW0:ABC",
+            "HW00:",
+            "HW01:ABC",
+            "HW1000000000:ABC",
+            "HW99999999999999999999999:ABC",
+            "HW:ABC",
+            "HW1ABC",
+            "hw1:ABC",
+            "Hw1:ABC",
+            " HW1:ABC",
+            "HW+1:ABC",
+            "HW1 :ABC",
+            "",
+        ] {
+            assert_eq!(
+                split_prefix(malformed),
+                Err(FormatError::Prefix),
+                "{malformed:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_first_element_must_repeat_the_prefixs_version() {
+        let (plain, _) = held();
+        let good = fields(&Presentation::static_form(&plain, &Disclosure::AgeOver18).unwrap());
+        for first in [
+            Value::Unsigned(0),
+            Value::Unsigned(2),
+            Value::int(-1),
+            Value::text("1"),
+        ] {
+            let mut changed = good.clone();
+            changed[0] = first.clone();
+            assert_eq!(
+                parse_bytes(&Value::Array(changed).to_bytes()),
+                Err(FormatError::field(
+                    S,
+                    "format version (must be 1, as the prefix says)"
+                )),
+                "{first:?}"
+            );
+        }
+        // Validity days past 9999-12-31 are malformed, so day × 86400 always fits.
+        for (at, field) in [(2, "issued day"), (3, "expiry day")] {
+            let mut changed = good.clone();
+            changed[at] = Value::Unsigned(MAX_DAY + 1);
+            assert_eq!(
+                parse_bytes(&Value::Array(changed.clone()).to_bytes()),
+                Err(FormatError::field(S, field))
+            );
+            changed[at] = Value::Unsigned(MAX_DAY);
+            assert!(parse_bytes(&Value::Array(changed).to_bytes()).is_ok());
+        }
+    }
+
+    #[test]
+    fn one_line_ending_is_removed_from_scanner_input_and_nothing_else() {
+        for (input, text) in [
+            ("HW1:AB", "HW1:AB"),
+            ("HW1:AB\n", "HW1:AB"),
+            ("HW1:AB\r\n", "HW1:AB"),
+            ("HW1:AB\r", "HW1:AB"),
+            ("HW1:AB\n\n", "HW1:AB\n"),
+            ("HW1:AB\n\r", "HW1:AB\n"),
+            ("HW1:AB \n", "HW1:AB "),
+            (" HW1:AB", " HW1:AB"),
+            ("HW1:AB\t", "HW1:AB\t"),
+            ("HW1:AB\u{a0}", "HW1:AB\u{a0}"),
+        ] {
+            assert_eq!(qr_text_from_input(input), text, "{input:?}");
+        }
     }
 }

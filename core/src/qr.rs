@@ -96,17 +96,32 @@ pub enum QrError {
     #[error("the image is not a readable PNG (corrupt, truncated or another format); export it again as PNG")]
     PngDecode(#[from] png::DecodingError),
 
-    /// The image has more than [`MAX_IMAGE_PIXELS`] pixels and was refused
-    /// before any pixel memory was allocated.
+    /// The image has more pixels than allowed ([`MAX_IMAGE_PIXELS`], or the
+    /// caller's [`ScanLimits::max_pixels`]) and was refused before any pixel
+    /// memory was allocated.
     #[error(
-        "image is {width}x{height} pixels, more than the {MAX_IMAGE_PIXELS} allowed; use a smaller \
-         image or module size"
+        "image is {width}x{height} pixels, more than the {limit} allowed; use a smaller \
+         image or module size (crop a scan to the code)"
     )]
     ImageTooLarge {
         /// Image width in pixels.
         width: u64,
         /// Image height in pixels.
         height: u64,
+        /// The most pixels allowed.
+        limit: u64,
+    },
+
+    /// The image holds more finder-pattern-like shapes than any real scene
+    /// of a few QR codes: decoding was stopped before the costly search for
+    /// codes among them (a hostile or unusual image).
+    #[error(
+        "the image has more than {budget} shapes that look like QR corner marks; crop it to the \
+         code and scan again"
+    )]
+    TooManyCandidates {
+        /// The most candidates a scan examines.
+        budget: usize,
     },
 
     /// No QR symbol was found in the image.
@@ -263,6 +278,7 @@ impl QrMatrix {
         let too_large = QrError::ImageTooLarge {
             width: side,
             height: side,
+            limit: MAX_IMAGE_PIXELS,
         };
         if side.saturating_mul(side) > MAX_IMAGE_PIXELS {
             return Err(too_large);
@@ -308,7 +324,45 @@ impl QrMatrix {
     }
 }
 
-/// Decode the first QR symbol found in a PNG image back to its text.
+/// How much work one image scan may do. The defaults suit a phone
+/// screenshot, a photo of a phone, and a 300 or 600 dpi scan of a card.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScanLimits {
+    /// Most pixels (width × height) an image may have; larger images are
+    /// refused from their header, before any pixel memory is allocated.
+    pub max_pixels: u64,
+    /// Most pixels the code search works on at once: a larger image is first
+    /// searched shrunk to this size (a box filter), and at finer sizes only
+    /// if no code was found there.
+    pub search_pixels: u64,
+    /// Most finder-pattern-like shapes (the 1:1:3:1:1 corner marks of a QR
+    /// code) a search examines. Grouping them into codes grows with the
+    /// square of their number, so an image with more is refused at once.
+    pub max_finder_candidates: usize,
+}
+
+impl Default for ScanLimits {
+    fn default() -> ScanLimits {
+        ScanLimits {
+            max_pixels: MAX_IMAGE_PIXELS,
+            search_pixels: DEFAULT_SEARCH_PIXELS,
+            max_finder_candidates: DEFAULT_FINDER_CANDIDATES,
+        }
+    }
+}
+
+/// [`ScanLimits::search_pixels`] by default: a 600 dpi card (2022 × 1275) or
+/// a phone screenshot is searched at full size.
+pub const DEFAULT_SEARCH_PIXELS: u64 = 4_000_000;
+
+/// [`ScanLimits::max_finder_candidates`] by default: a QR code has 3 corner
+/// marks and a card scan shows about 4 candidates, so 60 leaves room for many
+/// codes and chance shapes, far below the tens of thousands a hostile image
+/// can hold (searching 60 costs well under a second).
+pub const DEFAULT_FINDER_CANDIDATES: usize = 60;
+
+/// Decode the first QR symbol found in a PNG image back to its text, within
+/// the default [`ScanLimits`].
 ///
 /// Accepts any colour type and bit depth the `png` crate reads (palette,
 /// grey, RGB, with or without alpha, 1 to 16 bits), converted to 8-bit luma;
@@ -318,31 +372,64 @@ impl QrMatrix {
 /// and reported as [`QrError::DecoderFault`] (this relies on the default
 /// `panic = "unwind"`; the process's panic hook may still log it).
 pub fn decode_png(png_bytes: &[u8]) -> Result<String, QrError> {
-    let image = LumaImage::read(png_bytes)?;
-    std::panic::catch_unwind(|| image.scan()).unwrap_or(Err(QrError::DecoderFault))
+    decode_png_with(png_bytes, &ScanLimits::default())
 }
 
-/// A decoded PNG frame plus what is needed to read each pixel as luma.
+/// [`decode_png`] within the caller's [`ScanLimits`]: the work is bounded by
+/// the pixel cap, the search size and the finder-candidate budget, whatever
+/// the image holds.
+pub fn decode_png_with(png_bytes: &[u8], limits: &ScanLimits) -> Result<String, QrError> {
+    let image = LumaImage::read(png_bytes, limits.max_pixels)?;
+    let mut factor = image.shrink_factor(limits.search_pixels);
+    let mut first_error = None;
+    loop {
+        let shrunk;
+        let pass = if factor == 1 {
+            &image
+        } else {
+            shrunk = image.shrunk(factor);
+            &shrunk
+        };
+        let budget = limits.max_finder_candidates;
+        match std::panic::catch_unwind(|| pass.scan(budget)).unwrap_or(Err(QrError::DecoderFault)) {
+            Ok(text) => return Ok(text),
+            // Finer passes only see more candidates.
+            Err(e @ QrError::TooManyCandidates { .. }) => return Err(e),
+            // A shrunk pass may fail on modules it blurred: try finer. The
+            // first real failure is the one reported.
+            Err(QrError::NoQrFound) => {}
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+        if factor == 1 {
+            return Err(first_error.unwrap_or(QrError::NoQrFound));
+        }
+        factor /= 2;
+    }
+}
+
+/// An image as 8-bit luma (0 black .. 255 white), one byte per pixel.
 struct LumaImage {
-    data: Vec<u8>,
+    luma: Vec<u8>,
     width: usize,
     height: usize,
-    line_size: usize,
-    /// Samples per pixel: 1 grey, 2 grey+alpha, 3 RGB, 4 RGBA.
-    samples: usize,
-    /// Bytes per sample (1, or 2 if a 16-bit image was not stripped).
-    sample_bytes: usize,
 }
 
 impl LumaImage {
-    fn read(png_bytes: &[u8]) -> Result<Self, QrError> {
+    fn read(png_bytes: &[u8], max_pixels: u64) -> Result<Self, QrError> {
         let mut decoder = png::Decoder::new(png_bytes);
         // Palette -> RGB(A), low bit depths -> 8 bit, tRNS -> alpha, 16 -> 8 bit.
         decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
         let header = decoder.read_header_info()?;
         let (width, height) = (u64::from(header.width), u64::from(header.height));
-        if width.saturating_mul(height) > MAX_IMAGE_PIXELS {
-            return Err(QrError::ImageTooLarge { width, height });
+        let too_large = || QrError::ImageTooLarge {
+            width,
+            height,
+            limit: max_pixels.min(MAX_IMAGE_PIXELS),
+        };
+        if width.saturating_mul(height) > max_pixels.min(MAX_IMAGE_PIXELS) {
+            return Err(too_large());
         }
         let mut reader = decoder.read_info()?;
         let mut data = vec![0; reader.output_buffer_size()];
@@ -354,52 +441,83 @@ impl LumaImage {
             // Grayscale; Indexed cannot occur after EXPAND.
             _ => 1,
         };
-        let too_large = || QrError::ImageTooLarge { width, height };
+        let frame_width = usize::try_from(frame.width).map_err(|_| too_large())?;
+        let frame_height = usize::try_from(frame.height).map_err(|_| too_large())?;
+        let sample_bytes = usize::from(frame.bit_depth as u8).div_ceil(8);
+        let pixel_bytes = samples * sample_bytes;
+        let mut luma = Vec::with_capacity(frame_width.saturating_mul(frame_height));
+        for y in 0..frame_height {
+            let row = y
+                .checked_mul(frame.line_size)
+                .and_then(|start| data.get(start..))
+                .unwrap_or_default();
+            for x in 0..frame_width {
+                let pixel = x
+                    .checked_mul(pixel_bytes)
+                    .and_then(|at| row.get(at..at.checked_add(pixel_bytes)?));
+                luma.push(pixel.map_or(255, |p| pixel_luma(p, samples, sample_bytes)));
+            }
+        }
+        drop(data);
         Ok(LumaImage {
-            data,
-            width: usize::try_from(frame.width).map_err(|_| too_large())?,
-            height: usize::try_from(frame.height).map_err(|_| too_large())?,
-            line_size: frame.line_size,
-            samples,
-            sample_bytes: usize::from(frame.bit_depth as u8).div_ceil(8),
+            luma,
+            width: frame_width,
+            height: frame_height,
         })
     }
 
-    /// Luma (0 black .. 255 white) of pixel `(x, y)`; anything unreadable is white.
-    fn luma(&self, x: usize, y: usize) -> u8 {
-        let pixel_bytes = self.samples * self.sample_bytes;
-        let start = y.checked_mul(self.line_size).and_then(|row| {
-            x.checked_mul(pixel_bytes)
-                .and_then(|col| row.checked_add(col))
-        });
-        let Some(pixel) = start.and_then(|s| self.data.get(s..s.checked_add(pixel_bytes)?)) else {
-            return 255;
-        };
-        // Most significant byte of each (big-endian) sample.
-        let sample = |i: usize| u32::from(pixel.get(i * self.sample_bytes).copied().unwrap_or(255));
-        let (grey, alpha) = match self.samples {
-            1 => (sample(0), 255),
-            2 => (sample(0), sample(1)),
-            3 => (
-                (299 * sample(0) + 587 * sample(1) + 114 * sample(2) + 500) / 1000,
-                255,
-            ),
-            _ => (
-                (299 * sample(0) + 587 * sample(1) + 114 * sample(2) + 500) / 1000,
-                sample(3),
-            ),
-        };
-        // Composite over white, so a transparent background reads as light.
-        let value = (grey * alpha + 255 * (255 - alpha) + 127) / 255;
-        u8::try_from(value).unwrap_or(255)
+    /// The smallest power-of-two shrink factor that brings the image to at
+    /// most `search_pixels`.
+    fn shrink_factor(&self, search_pixels: u64) -> usize {
+        let mut factor = 1usize;
+        while factor < 64
+            && ((self.width / factor) as u64).saturating_mul((self.height / factor) as u64)
+                > search_pixels.max(1)
+        {
+            factor *= 2;
+        }
+        factor
     }
 
-    /// Finds QR symbols and returns the text of the first one that decodes.
-    fn scan(&self) -> Result<String, QrError> {
+    /// The image shrunk by `factor` in each direction, each pixel the mean
+    /// of the `factor` × `factor` pixels it covers.
+    fn shrunk(&self, factor: usize) -> LumaImage {
+        let (width, height) = (self.width / factor, self.height / factor);
+        let mut luma = Vec::with_capacity(width * height);
+        let area = (factor * factor) as u32;
+        for y in 0..height {
+            for x in 0..width {
+                let mut sum = 0u32;
+                for dy in 0..factor {
+                    let start = (y * factor + dy) * self.width + x * factor;
+                    sum += self.luma[start..start + factor]
+                        .iter()
+                        .map(|&v| u32::from(v))
+                        .sum::<u32>();
+                }
+                luma.push(u8::try_from(sum / area).unwrap_or(255));
+            }
+        }
+        LumaImage {
+            luma,
+            width,
+            height,
+        }
+    }
+
+    /// Finds QR symbols and returns the text of the first one that decodes,
+    /// refusing images with more than `budget` finder candidates before the
+    /// search that grows with their square.
+    fn scan(&self, budget: usize) -> Result<String, QrError> {
         let mut prepared =
             rqrr::PreparedImage::prepare_from_greyscale(self.width, self.height, |x, y| {
-                self.luma(x, y)
+                self.luma.get(y * self.width + x).copied().unwrap_or(255)
             });
+        // The binarised image is what rqrr searches: count there.
+        let dark = |x: usize, y: usize| prepared.get_pixel_at(x, y) != 0u8;
+        if finder_candidates(self.width, self.height, budget, dark) > budget {
+            return Err(QrError::TooManyCandidates { budget });
+        }
         let mut first_error = None;
         for grid in prepared.detect_grids() {
             match grid.decode() {
@@ -411,6 +529,154 @@ impl LumaImage {
         }
         Err(first_error.map_or(QrError::NoQrFound, QrError::QrUnreadable))
     }
+}
+
+/// Luma of one pixel's samples (most significant byte of each), composited
+/// over white so a transparent background reads as light.
+fn pixel_luma(pixel: &[u8], samples: usize, sample_bytes: usize) -> u8 {
+    let sample = |i: usize| u32::from(pixel.get(i * sample_bytes).copied().unwrap_or(255));
+    let rgb = || (299 * sample(0) + 587 * sample(1) + 114 * sample(2) + 500) / 1000;
+    let (grey, alpha) = match samples {
+        1 => (sample(0), 255),
+        2 => (sample(0), sample(1)),
+        3 => (rgb(), 255),
+        _ => (rgb(), sample(3)),
+    };
+    let value = (grey * alpha + 255 * (255 - alpha) + 127) / 255;
+    u8::try_from(value).unwrap_or(255)
+}
+
+/// Counts the places a QR finder pattern (corner mark) could be found in a
+/// binarised image, stopping once the count passes `budget`. It is the QR
+/// library's own test, so the count is never below the number of corner
+/// marks the library would go on to group: a row crosses dark, light, dark,
+/// light, dark runs in the proportions 1:1:3:1:1 (each within 3/4 of the mean
+/// module), the two outer dark runs are one 4-connected region (the ring),
+/// the middle one another (the stone), and the stone has more than 10 % and
+/// less than 70 % of the ring's pixels. Each ring counts once.
+fn finder_candidates(
+    width: usize,
+    height: usize,
+    budget: usize,
+    dark: impl Fn(usize, usize) -> bool,
+) -> usize {
+    let regions = Regions::label(width, height, &dark);
+    let mut rings = std::collections::HashSet::new();
+    for y in 0..height {
+        let mut runs = [0usize; 5];
+        let mut run = 0;
+        let mut colour = false;
+        let mut changes = 0;
+        for x in 0..=width {
+            let here = x < width && dark(x, y);
+            if x > 0 && here == colour {
+                run += 1;
+                continue;
+            }
+            if x > 0 {
+                runs.rotate_left(1);
+                runs[4] = run;
+                changes += 1;
+                // A dark run just ended: the last five runs may be a mark.
+                if colour && changes >= 5 && is_finder_row(&runs) {
+                    let left = x - runs.iter().sum::<usize>();
+                    let stone = x - runs[2] - runs[3] - runs[4];
+                    let right = x - runs[4];
+                    let ring = regions.at(left, y);
+                    let centre = regions.at(stone, y);
+                    let percent = regions.size(centre) * 100 / regions.size(ring).max(1);
+                    if ring == regions.at(right, y) && ring != centre && (11..70).contains(&percent)
+                    {
+                        rings.insert(ring);
+                        if rings.len() > budget {
+                            return rings.len();
+                        }
+                    }
+                }
+            }
+            colour = here;
+            run = 1;
+        }
+    }
+    rings.len()
+}
+
+/// The 4-connected dark regions of a binarised image: a label per pixel (0
+/// for light) and each region's pixel count.
+struct Regions {
+    width: usize,
+    labels: Vec<u32>,
+    sizes: Vec<usize>,
+}
+
+impl Regions {
+    /// Two-pass labelling with union-find.
+    fn label(width: usize, height: usize, dark: &impl Fn(usize, usize) -> bool) -> Regions {
+        fn root(parent: &mut [u32], mut label: u32) -> u32 {
+            while parent[label as usize] != label {
+                let up = parent[parent[label as usize] as usize];
+                parent[label as usize] = up;
+                label = up;
+            }
+            label
+        }
+        let mut labels = vec![0u32; width * height];
+        let mut parent = vec![0u32];
+        for y in 0..height {
+            for x in 0..width {
+                if !dark(x, y) {
+                    continue;
+                }
+                let i = y * width + x;
+                let left = if x > 0 { labels[i - 1] } else { 0 };
+                let up = if y > 0 { labels[i - width] } else { 0 };
+                labels[i] = match (left, up) {
+                    (0, 0) => {
+                        let next = u32::try_from(parent.len()).unwrap_or(u32::MAX);
+                        parent.push(next);
+                        next
+                    }
+                    (l, 0) | (0, l) => l,
+                    (l, u) => {
+                        let (a, b) = (root(&mut parent, l), root(&mut parent, u));
+                        let (low, high) = (a.min(b), a.max(b));
+                        parent[high as usize] = low;
+                        low
+                    }
+                };
+            }
+        }
+        let mut sizes = vec![0usize; parent.len()];
+        for label in labels.iter_mut().filter(|l| **l != 0) {
+            *label = root(&mut parent, *label);
+            sizes[*label as usize] += 1;
+        }
+        Regions {
+            width,
+            labels,
+            sizes,
+        }
+    }
+
+    /// The region of a pixel (0 if it is light).
+    fn at(&self, x: usize, y: usize) -> u32 {
+        self.labels.get(y * self.width + x).copied().unwrap_or(0)
+    }
+
+    /// How many pixels a region has.
+    fn size(&self, region: u32) -> usize {
+        self.sizes.get(region as usize).copied().unwrap_or(0)
+    }
+}
+
+/// Whether five run lengths are in the proportions 1:1:3:1:1, each within
+/// 3/4 of the mean of the four outer runs.
+fn is_finder_row(runs: &[usize; 5]) -> bool {
+    let module = (runs[0] + runs[1] + runs[3] + runs[4]) / 4;
+    let slack = module * 3 / 4;
+    runs.iter()
+        .zip([1, 1, 3, 1, 1])
+        .all(|(&run, times)| run + slack >= times * module && run <= times * module + slack)
 }
 
 /// Whether `c` is in the QR alphanumeric character set (same as the Base45 alphabet).
@@ -715,7 +981,8 @@ mod tests {
             m.to_png(300),
             Err(QrError::ImageTooLarge {
                 width: 8700,
-                height: 8700
+                height: 8700,
+                ..
             })
         ));
     }
@@ -815,7 +1082,8 @@ mod tests {
             decode_png(&out),
             Err(QrError::ImageTooLarge {
                 width: 10_000,
-                height: 5_000
+                height: 5_000,
+                ..
             })
         ));
     }
@@ -880,5 +1148,114 @@ mod tests {
             let png = QrMatrix::encode(&text, EccLevel::M).unwrap().to_png(4).unwrap();
             prop_assert_eq!(decode_png(&png).unwrap(), text);
         }
+    }
+
+    /// A grey PNG of `width` × `height`, dark where `dark(x, y)`.
+    fn grey_png(width: u32, height: u32, dark: impl Fn(u32, u32) -> bool) -> Vec<u8> {
+        let mut pixels = Vec::with_capacity((width * height) as usize);
+        for y in 0..height {
+            for x in 0..width {
+                pixels.push(if dark(x, y) { 0 } else { 255 });
+            }
+        }
+        let mut out = Vec::new();
+        let mut encoder = png::Encoder::new(&mut out, width, height);
+        encoder.set_color(png::ColorType::Grayscale);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().unwrap();
+        writer.write_image_data(&pixels).unwrap();
+        writer.finish().unwrap();
+        out
+    }
+
+    /// Whether `(x, y)` is dark in a grid of `n` × `n` corner marks (7 × 7
+    /// modules of `m` pixels, one module apart, from a 4-module margin).
+    fn in_mark_grid(n: u32, m: u32, x: u32, y: u32) -> bool {
+        let (gx, gy) = ((x / m).wrapping_sub(4), (y / m).wrapping_sub(4));
+        if gx >= n * 8 || gy >= n * 8 {
+            return false;
+        }
+        let (px, py) = (gx % 8, gy % 8);
+        px < 7
+            && py < 7
+            && (px == 0
+                || px == 6
+                || py == 0
+                || py == 6
+                || ((2..5).contains(&px) && (2..5).contains(&py)))
+    }
+
+    #[test]
+    fn each_corner_mark_is_one_candidate() {
+        let m = QrMatrix::encode(&text_of_len(200), EccLevel::M).unwrap();
+        let image = LumaImage::read(&m.to_png(4).unwrap(), MAX_IMAGE_PIXELS).unwrap();
+        let dark = |x: usize, y: usize| image.luma[y * image.width + x] < 128;
+        assert_eq!(finder_candidates(image.width, image.height, 100, dark), 3);
+        // A grid of marks: each counts, and counting stops past the budget.
+        let grid = grey_png(8 * 5 * 3 + 8 * 3, 8 * 5 * 3 + 8 * 3, |x, y| {
+            in_mark_grid(5, 3, x, y)
+        });
+        let image = LumaImage::read(&grid, MAX_IMAGE_PIXELS).unwrap();
+        let dark = |x: usize, y: usize| image.luma[y * image.width + x] < 128;
+        assert_eq!(finder_candidates(image.width, image.height, 100, dark), 25);
+        assert_eq!(finder_candidates(image.width, image.height, 10, dark), 11);
+    }
+
+    #[test]
+    fn an_image_of_many_corner_marks_is_refused_before_the_search() {
+        // 20 x 20 marks: 400 candidates, far past the budget of 60.
+        let side = 8 * 20 * 2 + 8 * 2;
+        let grid = grey_png(side, side, |x, y| in_mark_grid(20, 2, x, y));
+        assert!(matches!(
+            decode_png(&grid),
+            Err(QrError::TooManyCandidates {
+                budget: DEFAULT_FINDER_CANDIDATES
+            })
+        ));
+        // Within a larger budget the same image is searched (and holds no code).
+        let roomy = ScanLimits {
+            max_finder_candidates: 1000,
+            ..ScanLimits::default()
+        };
+        assert!(!matches!(
+            decode_png_with(&grid, &roomy),
+            Err(QrError::TooManyCandidates { .. }) | Ok(_)
+        ));
+    }
+
+    #[test]
+    fn a_large_image_is_searched_shrunk_first_then_finer() {
+        let text = format!("HW1:{}", text_of_len(300));
+        let m = QrMatrix::encode(&text, EccLevel::M).unwrap();
+        let side = m.width() as u32 + 8;
+        // 3000 x 2000 (6 MP): searched at half size first.
+        let embed = |px: u32| {
+            grey_png(3000, 2000, |x, y| {
+                let (qx, qy) = (x.wrapping_sub(1000) / px, y.wrapping_sub(500) / px);
+                qx < side
+                    && qy < side
+                    && qx >= 4
+                    && qy >= 4
+                    && m.is_dark((qx - 4) as usize, (qy - 4) as usize)
+            })
+        };
+        let image = LumaImage::read(&embed(8), MAX_IMAGE_PIXELS).unwrap();
+        assert_eq!(image.shrink_factor(DEFAULT_SEARCH_PIXELS), 2);
+        // 8-pixel modules are found at half size; 2-pixel ones only at full size.
+        assert_eq!(decode_png(&embed(8)).unwrap(), text);
+        assert_eq!(decode_png(&embed(2)).unwrap(), text);
+        // A lower pixel cap refuses the image from its header.
+        let capped = ScanLimits {
+            max_pixels: 4_000_000,
+            ..ScanLimits::default()
+        };
+        assert!(matches!(
+            decode_png_with(&embed(8), &capped),
+            Err(QrError::ImageTooLarge {
+                width: 3000,
+                height: 2000,
+                limit: 4_000_000
+            })
+        ));
     }
 }

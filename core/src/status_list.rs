@@ -2,13 +2,15 @@
 //! credential, zlib-compressed, signed by the issuer, with a time to live.
 
 use miniz_oxide::deflate::compress_to_vec_zlib;
-use miniz_oxide::inflate::decompress_to_vec_zlib_with_limit;
+use miniz_oxide::inflate::core::{decompress, inflate_flags, DecompressorOxide};
+use miniz_oxide::inflate::TINFLStatus;
 use thiserror::Error;
 
 use crate::cbor::{self, Value};
 use crate::cose::{self, Sign1};
 use crate::date::UnixTime;
 use crate::error::FormatError;
+use crate::issuer::MAX_KID_LEN;
 use crate::keys::SecretKey;
 use crate::trust_list::TrustList;
 
@@ -21,8 +23,9 @@ const CWT_IAT: i64 = 6;
 const CWT_STATUS_LIST: i64 = 65533;
 const CWT_TTL: i64 = 65534;
 /// Largest list accepted: 2^27 credentials (16 MiB of bits) after inflation.
-const MAX_LIST_BYTES: usize = 16 << 20;
-const MAX_SIGNED_BYTES: usize = 16 << 20;
+pub const MAX_STATUS_LIST_BYTES: usize = 16 << 20;
+/// Largest signed status list token accepted, in bytes.
+pub const MAX_SIGNED_STATUS_LIST_BYTES: usize = 16 << 20;
 
 /// One status bit per credential: 0 valid, 1 invalid (revoked or superseded).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -65,8 +68,8 @@ impl StatusList {
     /// A list of `capacity` entries (rounded up to whole bytes), all valid.
     pub fn new(capacity: u64) -> StatusList {
         let bytes = usize::try_from(capacity.div_ceil(8))
-            .unwrap_or(MAX_LIST_BYTES)
-            .min(MAX_LIST_BYTES);
+            .unwrap_or(MAX_STATUS_LIST_BYTES)
+            .min(MAX_STATUS_LIST_BYTES);
         StatusList {
             bits: vec![0; bytes],
         }
@@ -117,10 +120,10 @@ impl StatusList {
     /// # Errors
     /// [`FormatError::TooLarge`] beyond 2^27 entries.
     pub fn from_raw(bits: Vec<u8>) -> Result<StatusList, StatusListError> {
-        if bits.len() > MAX_LIST_BYTES {
+        if bits.len() > MAX_STATUS_LIST_BYTES {
             return Err(FormatError::TooLarge {
                 structure: S,
-                limit: MAX_LIST_BYTES,
+                limit: MAX_STATUS_LIST_BYTES,
             }
             .into());
         }
@@ -176,16 +179,23 @@ impl SignedStatusList {
         bytes: &[u8],
         trust: &TrustList,
     ) -> Result<SignedStatusList, StatusListError> {
-        if bytes.len() > MAX_SIGNED_BYTES {
+        if bytes.len() > MAX_SIGNED_STATUS_LIST_BYTES {
             return Err(FormatError::TooLarge {
                 structure: S,
-                limit: MAX_SIGNED_BYTES,
+                limit: MAX_SIGNED_STATUS_LIST_BYTES,
             }
             .into());
         }
         let bad = |field| StatusListError::Format(FormatError::field(S, field));
         let sign1 = Sign1::from_bytes(bytes, S, Some(STATUS_LIST_TYP))?;
-        let kid = sign1.kid().ok_or(bad("kid"))?;
+        let kid = sign1
+            .kid()
+            .filter(|k| !k.is_empty() && k.len() <= MAX_KID_LEN)
+            .ok_or(bad("kid (1 to 16 bytes)"))?;
+        // Exactly alg, kid and typ: no other parameter (docs/FORMAT.md §7).
+        if sign1.protected != cose::protected_header(Some(&kid), Some(STATUS_LIST_TYP)) {
+            return Err(bad("protected header (must be exactly alg, kid and typ)"));
+        }
         let issuer = trust
             .issuer(&kid)
             .ok_or(StatusListError::UnknownIssuerKey)?;
@@ -193,6 +203,9 @@ impl SignedStatusList {
             return Err(StatusListError::Signature);
         }
         let map = cbor::decode(&sign1.payload).map_err(FormatError::from)?;
+        if !map.has_exactly_keys(&[CWT_SUB, CWT_EXP, CWT_IAT, CWT_STATUS_LIST, CWT_TTL]) {
+            return Err(bad("payload (exactly sub, exp, iat, status_list and ttl)"));
+        }
         let uri = map
             .map_get(CWT_SUB)
             .and_then(Value::as_text)
@@ -221,26 +234,57 @@ impl SignedStatusList {
         if issued_at < issuer.not_before || issued_at > issuer.not_after {
             return Err(StatusListError::KeyNotValid);
         }
-        let inner = map.map_get(CWT_STATUS_LIST).ok_or(bad("status_list"))?;
-        let field = |name: &str| {
-            inner.as_map().and_then(|m| {
-                m.iter()
-                    .find(|(k, _)| k.as_text() == Some(name))
-                    .map(|(_, v)| v)
-            })
+        // Exactly {"bits": 1, "lst": bstr}; encoded, "lst" sorts first (a
+        // shorter head).
+        let Some([(Value::Text(lst_key), lst), (Value::Text(bits_key), bits)]) =
+            map.map_get(CWT_STATUS_LIST).and_then(Value::as_map)
+        else {
+            return Err(bad("status_list (exactly bits and lst)"));
         };
-        if field("bits").and_then(Value::as_u64) != Some(1) {
+        if bits_key != "bits" || lst_key != "lst" {
+            return Err(bad("status_list (exactly bits and lst)"));
+        }
+        if bits.as_u64() != Some(1) {
             return Err(bad("bits (only 1 bit per entry is supported)"));
         }
-        let compressed = field("lst").and_then(Value::as_bytes).ok_or(bad("lst"))?;
-        let bits = decompress_to_vec_zlib_with_limit(compressed, MAX_LIST_BYTES)
-            .map_err(|_| bad("lst (zlib)"))?;
+        let compressed = lst.as_bytes().ok_or(bad("lst"))?;
+        let bits = inflate_zlib_exact(compressed, MAX_STATUS_LIST_BYTES).ok_or(bad(
+            "lst (one zlib stream, nothing after it, at most 16 MiB inflated)",
+        ))?;
         Ok(SignedStatusList {
             uri,
             issued_at,
             ttl,
             list: StatusList { bits },
         })
+    }
+}
+
+/// Inflates one zlib stream (RFC 1950, checksum checked) that must span all
+/// of `input`: bytes after the stream's end make it invalid, so one list has
+/// one encoding. `None` if it is not such a stream or inflates past `limit`.
+fn inflate_zlib_exact(input: &[u8], limit: usize) -> Option<Vec<u8>> {
+    let flags = inflate_flags::TINFL_FLAG_PARSE_ZLIB_HEADER
+        | inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF;
+    let mut out = vec![0; input.len().saturating_mul(4).clamp(64, limit)];
+    let mut state = Box::<DecompressorOxide>::default();
+    let (mut in_pos, mut out_pos) = (0, 0);
+    loop {
+        let (status, consumed, written) =
+            decompress(&mut state, input.get(in_pos..)?, &mut out, out_pos, flags);
+        in_pos += consumed;
+        out_pos += written;
+        match status {
+            TINFLStatus::Done => {
+                out.truncate(out_pos);
+                return (in_pos == input.len()).then_some(out);
+            }
+            TINFLStatus::HasMoreOutput if out.len() < limit => {
+                let grown = out.len().saturating_mul(2).min(limit);
+                out.resize(grown, 0);
+            }
+            _ => return None,
+        }
     }
 }
 
@@ -271,5 +315,143 @@ mod tests {
         }
         let compressed = compress_to_vec_zlib(list.as_bytes(), 9);
         assert!(compressed.len() < 8 * 1024, "{}", compressed.len());
+    }
+
+    use crate::trust_list::TrustedIssuer;
+
+    const URI: &str = "https://status.example/1";
+
+    fn issuer_key() -> SecretKey {
+        SecretKey::from_bytes(&[2; 32])
+    }
+
+    fn trust() -> TrustList {
+        TrustList {
+            version: 1,
+            issued_at: UnixTime(0),
+            issuers: vec![TrustedIssuer {
+                kid: vec![1],
+                public_key: issuer_key().public_key(),
+                name: "Authority".into(),
+                status_uri: URI.into(),
+                not_before: UnixTime(0),
+                not_after: UnixTime(2_000_000_000),
+            }],
+        }
+    }
+
+    /// A status list payload with `lst` as given and `extra` entries added
+    /// to the payload and to the status_list map.
+    fn payload(lst: Vec<u8>, extra: Option<(Value, Value)>, inner_extra: bool) -> Vec<u8> {
+        let mut inner = vec![
+            (Value::text("bits"), Value::Unsigned(1)),
+            (Value::text("lst"), Value::Bytes(lst)),
+        ];
+        if inner_extra {
+            inner.push((Value::text("aggregation_uri"), Value::text("x")));
+        }
+        let mut map = vec![
+            (Value::int(CWT_SUB), Value::text(URI)),
+            (Value::int(CWT_IAT), Value::int(1_700_000_000)),
+            (Value::int(CWT_EXP), Value::int(1_700_086_400)),
+            (Value::int(CWT_TTL), Value::Unsigned(86_400)),
+            (Value::int(CWT_STATUS_LIST), Value::Map(inner)),
+        ];
+        map.extend(extra);
+        Value::Map(map).to_bytes()
+    }
+
+    fn signed(protected: Vec<u8>, payload: Vec<u8>) -> Vec<u8> {
+        Sign1::sign(protected, payload, &issuer_key()).to_bytes()
+    }
+
+    #[test]
+    fn status_lists_are_closed_like_presentations() {
+        let mut list = StatusList::new(64);
+        list.set_invalid(7).unwrap();
+        let lst = compress_to_vec_zlib(list.as_bytes(), 9);
+        let header = |kid: &[u8]| cose::protected_header(Some(kid), Some(STATUS_LIST_TYP));
+        let read = |bytes: &[u8]| SignedStatusList::from_signed(bytes, &trust());
+        let good = signed(header(b"\x01"), payload(lst.clone(), None, false));
+        let read_back = read(&good).unwrap();
+        assert!(read_back.list.is_invalid(7).unwrap());
+        // `sign` writes exactly these bytes.
+        assert_eq!(read_back.sign(&issuer_key(), b"\x01"), good);
+
+        let with_tail = [lst.as_slice(), &[0]].concat();
+        let bad = [
+            (
+                "an extra payload key",
+                signed(
+                    header(b"\x01"),
+                    payload(
+                        lst.clone(),
+                        Some((Value::int(1), Value::text("iss"))),
+                        false,
+                    ),
+                ),
+            ),
+            (
+                "an extra status_list key",
+                signed(header(b"\x01"), payload(lst.clone(), None, true)),
+            ),
+            (
+                "a byte after the zlib stream",
+                signed(header(b"\x01"), payload(with_tail, None, false)),
+            ),
+            (
+                "a truncated zlib stream",
+                signed(
+                    header(b"\x01"),
+                    payload(lst[..lst.len() - 1].to_vec(), None, false),
+                ),
+            ),
+            (
+                "an empty kid",
+                signed(header(b""), payload(lst.clone(), None, false)),
+            ),
+            (
+                "a 17-byte kid",
+                signed(header(&[1; 17]), payload(lst.clone(), None, false)),
+            ),
+            (
+                "no kid",
+                signed(
+                    cose::protected_header(None, Some(STATUS_LIST_TYP)),
+                    payload(lst.clone(), None, false),
+                ),
+            ),
+            (
+                "an extra protected parameter",
+                signed(
+                    Value::Map(vec![
+                        (Value::int(1), Value::int(-8)),
+                        (Value::int(3), Value::text("application/cbor")),
+                        (Value::int(4), Value::bytes(b"\x01")),
+                        (Value::int(16), Value::text(STATUS_LIST_TYP)),
+                    ])
+                    .to_bytes(),
+                    payload(lst.clone(), None, false),
+                ),
+            ),
+        ];
+        for (what, bytes) in bad {
+            assert!(
+                matches!(read(&bytes), Err(StatusListError::Format(_))),
+                "{what}: {:?}",
+                read(&bytes)
+            );
+        }
+    }
+
+    #[test]
+    fn inflation_stops_at_the_limit() {
+        let zeros = compress_to_vec_zlib(&vec![0; 1 << 16], 9);
+        assert_eq!(
+            inflate_zlib_exact(&zeros, 1 << 16).map(|v| v.len()),
+            Some(1 << 16)
+        );
+        assert_eq!(inflate_zlib_exact(&zeros, (1 << 16) - 1), None);
+        assert_eq!(inflate_zlib_exact(&[], 64), None);
     }
 }

@@ -318,3 +318,114 @@ fn long_and_mixed_script_values_still_draw_and_verify() {
     let pdf = renderer.pdf(&card, &qr).unwrap();
     verify_static_qr(&rasterise_card_from_pdf(&pdf, 400).0, &claims);
 }
+
+/// The grey pixels of a PNG (luma of its RGB or grey samples), with its size.
+fn grey_pixels(png: &[u8]) -> (Vec<u8>, u32, u32) {
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(png));
+    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+    let mut reader = decoder.read_info().unwrap();
+    let mut data = vec![0; reader.output_buffer_size()];
+    let frame = reader.next_frame(&mut data).unwrap();
+    let samples = frame.color_type.samples();
+    let mut grey = Vec::new();
+    for row in data[..frame.buffer_size()].chunks(frame.line_size) {
+        for pixel in row.chunks(samples).take(frame.width as usize) {
+            let luma = if samples >= 3 {
+                (u32::from(pixel[0]) * 299 + u32::from(pixel[1]) * 587 + u32::from(pixel[2]) * 114)
+                    / 1000
+            } else {
+                u32::from(pixel[0])
+            };
+            // Composite over white where there is alpha.
+            let alpha = if samples == 2 || samples == 4 {
+                u32::from(pixel[samples - 1])
+            } else {
+                255
+            };
+            grey.push(((luma * alpha + 255 * (255 - alpha)) / 255) as u8);
+        }
+    }
+    (grey, frame.width, frame.height)
+}
+
+/// An RGB PNG of `width` × `height` whose pixel is `colour(x, y)`.
+fn rgb_png(width: u32, height: u32, colour: impl Fn(u32, u32) -> [u8; 3]) -> Vec<u8> {
+    let mut data = Vec::with_capacity((width * height * 3) as usize);
+    for y in 0..height {
+        for x in 0..width {
+            data.extend_from_slice(&colour(x, y));
+        }
+    }
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, width, height);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header().unwrap();
+    writer.write_image_data(&data).unwrap();
+    writer.finish().unwrap();
+    out
+}
+
+#[test]
+fn scans_and_screenshots_people_make_still_read_within_the_scan_limits() {
+    let renderer = CardRenderer::new().unwrap();
+    let claims = national_id_with_portrait();
+    let (card, qr) = card_and_qr(&claims);
+    // The card at the resolutions scanners use.
+    for dpi in [300, 600] {
+        let png = renderer.png(&card, &qr, dpi).unwrap();
+        verify_static_qr(&png, &claims);
+    }
+    // A whole A4 page scanned at 400 dpi (15.5 megapixels, just under the
+    // CLI's cap) and thresholded as scanners do: searched shrunk first, then
+    // at full size.
+    let pdf = renderer.pdf(&card, &qr).unwrap();
+    let page = {
+        use hayro::hayro_interpret::InterpreterSettings;
+        use hayro::hayro_syntax::Pdf;
+        let doc = Pdf::new(pdf).unwrap();
+        let pixmap = hayro::render(
+            &doc.pages()[0],
+            &hayro::RenderCache::new(),
+            &InterpreterSettings::default(),
+            &hayro::RenderSettings {
+                x_scale: 400.0 / 72.0,
+                y_scale: 400.0 / 72.0,
+                bg_color: hayro::vello_cpu::color::palette::css::WHITE,
+                ..Default::default()
+            },
+        );
+        let (w, h) = (u32::from(pixmap.width()), u32::from(pixmap.height()));
+        let rgba = pixmap.data_as_u8_slice().to_vec();
+        rgb_png(w, h, |x, y| {
+            let i = 4 * (y * w + x) as usize;
+            let (r, g, b) = (rgba[i] as u32, rgba[i + 1] as u32, rgba[i + 2] as u32);
+            let v = if (r * 299 + g * 587 + b * 114) / 1000 < 128 {
+                0
+            } else {
+                255
+            };
+            [v, v, v]
+        })
+    };
+    assert!(png_size(&page).0 * png_size(&page).1 > 15_000_000);
+    verify_static_qr(&page, &claims);
+    // A phone screenshot (1170 x 2532): the card's code drawn at 2.7 pixels
+    // per module, on a tinted background under a status bar and text lines.
+    let (grey, w, h) = grey_pixels(&renderer.png(&card, &qr, 300).unwrap());
+    let screenshot = rgb_png(1170, 2532, |x, y| {
+        let (sx, sy) = (x as f32 / 1.6, (y as f32 - 700.0) / 1.6);
+        if y < 90 {
+            return [20, 20, 30];
+        }
+        if (0.0..w as f32).contains(&sx) && (0.0..h as f32).contains(&sy) {
+            let v = grey[sy as usize * w as usize + sx as usize];
+            return [v, v, v.saturating_add(8)];
+        }
+        if y % 60 < 14 && x % 97 < 80 {
+            return [90, 90, 100];
+        }
+        [236, 240, 246]
+    });
+    verify_static_qr(&screenshot, &claims);
+}

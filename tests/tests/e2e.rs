@@ -209,7 +209,8 @@ fn unsupported_version_is_named() {
         only_failure(&verdict),
         &Failure::UnsupportedVersion { found: 2 }
     );
-    // A version inside the structure is checked too.
+    // The prefix names the version; an array whose first element says
+    // otherwise is not the structure the prefix announced: malformed.
     let mut bytes = p.bytes().to_vec();
     assert_eq!(bytes[1], 0x01);
     bytes[1] = 0x02;
@@ -218,10 +219,21 @@ fn unsupported_version_is_named() {
         PRESENTED_AT,
         None,
     );
-    assert_eq!(
-        only_failure(&verdict),
-        &Failure::UnsupportedVersion { found: 2 }
-    );
+    assert_eq!(verdict.failures.len(), 1);
+    assert_eq!(verdict.failures[0].code(), "malformed");
+    // Version 0, a leading zero and a version of more than 9 digits are
+    // malformed too; any other well-formed version is unsupported.
+    let body = p.qr_text().replacen("HW1:", "", 1);
+    for (prefix, code) in [
+        ("HW0:", "malformed"),
+        ("HW01:", "malformed"),
+        ("HW1000000000:", "malformed"),
+        ("HW999999999:", "unsupported_version"),
+    ] {
+        let verdict = verifier().verify(&format!("{prefix}{body}"), PRESENTED_AT, None);
+        assert_eq!(verdict.failures.len(), 1, "{prefix}");
+        assert_eq!(verdict.failures[0].code(), code, "{prefix}");
+    }
 }
 
 #[test]
@@ -1020,4 +1032,38 @@ fn a_guardian_adds_five_bytes_to_a_presentation() {
             );
         }
     }
+}
+
+/// docs/FORMAT.md §9 step 4: a nonce the verifier did not ask for is not an
+/// error; the code is checked exactly as one without a nonce.
+#[test]
+fn a_nonce_the_verifier_did_not_ask_for_is_checked_like_no_nonce() {
+    let held = issue(&national_id(), 5);
+    let with_nonce = Presentation::device_bound(
+        &held,
+        &Disclosure::AgeOver18,
+        &device_key(),
+        PRESENTED_AT,
+        Some(b"n-123"),
+    )
+    .unwrap();
+    let without = present(&held, &Disclosure::AgeOver18);
+    let (a, b) = (
+        verifier().verify(&with_nonce.qr_text(), PRESENTED_AT, None),
+        verifier().verify(&without.qr_text(), PRESENTED_AT, None),
+    );
+    assert!(a.is_accepted(), "{:?}", a.failures);
+    assert_eq!(a.failures, b.failures);
+    assert_eq!(a.warnings, b.warnings);
+    assert_eq!(a.claims, b.claims);
+    // Still bound to it: a changed nonce breaks the device signature.
+    let mut bytes = with_nonce.bytes().to_vec();
+    let at = bytes
+        .windows(5)
+        .position(|w| w == b"n-123")
+        .expect("nonce in the bytes");
+    bytes[at + 4] = b'4';
+    let text = format!("HW1:{}", base45_encode(&bytes));
+    let changed = verifier().verify(&text, PRESENTED_AT, None);
+    assert_eq!(only_failure(&changed), &Failure::BadDeviceSignature);
 }

@@ -376,7 +376,12 @@ pub(crate) mod tests {
     #[test]
     fn portrait_and_guardian_are_carried() {
         let mut claims = national_id();
-        claims.portrait = Some(b"\x89PNG\r\n\x1a\nrest".to_vec());
+        // A PNG header declaring 2 x 3 pixels: portraits are checked by
+        // their declared size.
+        claims.portrait = Some(
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x02\x00\x00\x00\x03\x08\x00\x00\x00"
+                .to_vec(),
+        );
         let issued = UnixTime::start_of(claims.issue_date);
         let entries = claims.to_entries(issued).unwrap().into_iter().collect();
         let c = Card::new(

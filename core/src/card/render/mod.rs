@@ -203,11 +203,24 @@ impl CardRenderer {
     }
 }
 
+/// Most memory decoding a portrait may take: a [`crate::MAX_PORTRAIT_PIXELS`]
+/// image in RGBA with room to spare.
+const PORTRAIT_DECODE_BYTES: u64 = 64 << 20;
+
 /// A `data:` URL for a portrait, by its magic bytes; `None` for bytes that
 /// are no image the card can show or that do not decode (the placeholder
 /// stays, in every format alike).
 fn portrait_href(bytes: &[u8]) -> Option<String> {
-    image::load_from_memory(bytes).ok()?;
+    // The declared size first (a small file can declare a huge image), then
+    // a decode whose allocation is capped all the same.
+    crate::claims::check_portrait(bytes).ok()?;
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(PORTRAIT_DECODE_BYTES);
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .ok()?;
+    reader.limits(limits);
+    reader.decode().ok()?;
     let mime = if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
         "image/jpeg"
     } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {

@@ -33,7 +33,7 @@ public struct ScanGate: Sendable {
 
     /// Decides about one camera report at `now`.
     public mutating func consider(_ payload: String, at now: Date) -> Decision {
-        let text = payload.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = Self.qrText(payload)
         if let seen = last, seen.text == text {
             let age = now.timeIntervalSince(seen.at)
             if age >= 0 && age < repeatWindow {
@@ -46,6 +46,22 @@ public struct ScanGate: Sendable {
         last = (text, now)
         guard text.hasPrefix(prefix) else { return .notAnIDCode }
         return .verify(text)
+    }
+
+    /// The QR text in a report: one trailing line ending (CR LF, LF or CR)
+    /// removed and nothing else, as docs/FORMAT.md §6.1 allows. Any other
+    /// space around the text stays, and the verifier calls it malformed.
+    static func qrText(_ payload: String) -> String {
+        var scalars = Substring(payload).unicodeScalars
+        if scalars.last == "\n" {
+            scalars.removeLast()
+            if scalars.last == "\r" {
+                scalars.removeLast()
+            }
+        } else if scalars.last == "\r" {
+            scalars.removeLast()
+        }
+        return String(scalars)
     }
 
     /// Lets the next report through whatever it is ("scan again").

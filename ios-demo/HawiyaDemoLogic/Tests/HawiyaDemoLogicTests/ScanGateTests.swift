@@ -34,10 +34,20 @@ final class ScanGateTests: XCTestCase {
         XCTAssertEqual(gate.consider("https://example.org", at: t0 + 1), .ignoreRepeat)
     }
 
-    func testWhitespaceAroundTheTextIsIgnoredAndResetLetsARepeatThrough() {
+    func testOneLineEndingIsRemovedAndResetLetsARepeatThrough() {
         var gate = ScanGate(prefix: "HW1:")
-        XCTAssertEqual(gate.consider(" HW1:ABC\n", at: t0), .verify("HW1:ABC"))
+        XCTAssertEqual(gate.consider("HW1:ABC\r\n", at: t0), .verify("HW1:ABC"))
         gate.reset()
-        XCTAssertEqual(gate.consider("HW1:ABC", at: t0 + 0.1), .verify("HW1:ABC"))
+        XCTAssertEqual(gate.consider("HW1:ABC\n", at: t0 + 0.1), .verify("HW1:ABC"))
+        gate.reset()
+        XCTAssertEqual(gate.consider("HW1:ABC", at: t0 + 0.2), .verify("HW1:ABC"))
+    }
+
+    func testOtherSpaceAroundTheTextIsKeptForTheVerifierToRefuse() {
+        // docs/FORMAT.md §6.1: the text is exactly the code's contents.
+        var gate = ScanGate(prefix: "HW1:")
+        XCTAssertEqual(gate.consider("HW1:ABC ", at: t0), .verify("HW1:ABC "))
+        XCTAssertEqual(gate.consider("HW1:ABC\n\n", at: t0 + 0.1), .verify("HW1:ABC\n"))
+        XCTAssertEqual(gate.consider(" HW1:ABC", at: t0 + 0.2), .notAnIDCode)
     }
 }
