@@ -16,6 +16,12 @@ use super::seal::KEY_LEN;
 /// Apps implement it over Android Keystore / iOS Keychain, typically with a
 /// key that needs biometrics or the device passcode for each use. The wallet
 /// stores only what [`KeySource::wrap`] returns.
+///
+/// The wallet records an unlock attempt before it calls
+/// [`KeySource::unwrap`] and its outcome before it returns, so a source that
+/// checks a secret itself (an app PIN) must not show its verdict to the
+/// holder before returning: an app killed between the two would otherwise
+/// leave a guess whose outcome someone saw but the wallet did not record.
 pub trait KeySource: Send + Sync {
     /// Encrypts the data key with a key that never leaves the platform.
     ///
@@ -25,10 +31,19 @@ pub trait KeySource: Send + Sync {
 
     /// Decrypts a data key this source wrapped. The wallet zeroizes the result.
     ///
+    /// Only a wrong secret counts as a failed unlock, so tell the outcomes
+    /// apart: the holder (or the system) ending the prompt without an answer
+    /// is not a guess.
+    ///
     /// # Errors
-    /// [`KeySourceError::Rejected`] if the user failed to authenticate (counted
-    /// as a failed unlock), [`KeySourceError::Unavailable`] if the platform key
-    /// is gone or the hardware failed (not counted).
+    /// [`KeySourceError::Rejected`] if the holder presented a wrong secret
+    /// and the prompt ended (counted as a failed unlock);
+    /// [`KeySourceError::Cancelled`] if the prompt ended without an answer:
+    /// the holder cancelled, the system cancelled it (another app, the screen
+    /// locked), or it timed out (not counted);
+    /// [`KeySourceError::Unavailable`] if the platform key is gone, the
+    /// hardware failed, or the platform is throttling its own prompt after
+    /// too many failures (not counted).
     fn unwrap(&self, wrapped: &[u8]) -> Result<Vec<u8>, KeySourceError>;
 }
 
@@ -36,7 +51,12 @@ pub trait KeySource: Send + Sync {
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum KeySourceError {
-    /// The user did not authenticate (wrong biometrics or passcode, cancelled).
+    /// The prompt ended without an answer from the holder: cancelled by the
+    /// holder or the system, or timed out. Not a failed unlock.
+    #[error("unlocking was cancelled; nothing was counted, try again when ready")]
+    Cancelled,
+    /// The holder presented a wrong secret (biometrics or passcode not
+    /// accepted). Counted as a failed unlock.
     #[error("the device key store refused: authenticate and try again")]
     Rejected,
     /// The platform key is missing, invalidated or the hardware failed.

@@ -14,6 +14,7 @@ pub(crate) mod records;
 mod schema;
 mod seal;
 mod store;
+mod unlock;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -333,6 +334,8 @@ pub enum ImportOutcome {
 struct Session {
     sealer: Sealer,
     data_key: DataKey,
+    /// The wallet id the rows are sealed to (read at unlock: a reset changes it).
+    wallet_id: [u8; WALLET_ID_LEN],
 }
 
 struct Inner {
@@ -346,7 +349,6 @@ struct Inner {
 pub struct Wallet {
     inner: Mutex<Inner>,
     path: PathBuf,
-    wallet_id: [u8; WALLET_ID_LEN],
 }
 
 impl std::fmt::Debug for Wallet {
@@ -466,11 +468,14 @@ impl Wallet {
         Ok(Wallet {
             inner: Mutex::new(Inner {
                 conn,
-                session: Some(Session { sealer, data_key }),
+                session: Some(Session {
+                    sealer,
+                    data_key,
+                    wallet_id,
+                }),
                 signers: HashMap::new(),
             }),
             path: path.to_path_buf(),
-            wallet_id,
         })
     }
 
@@ -498,8 +503,8 @@ impl Wallet {
             return Err(WalletError::Corrupt(check));
         }
         schema::migrate(&mut conn, version)?;
-        let wallet_id = schema::get_meta(&conn, meta::WALLET_ID)?
-            .and_then(|id| id.try_into().ok())
+        schema::get_meta(&conn, meta::WALLET_ID)?
+            .filter(|id| id.len() == WALLET_ID_LEN)
             .ok_or(WalletError::NotAWallet)?;
         Ok(Wallet {
             inner: Mutex::new(Inner {
@@ -508,7 +513,6 @@ impl Wallet {
                 signers: HashMap::new(),
             }),
             path: path.to_path_buf(),
-            wallet_id,
         })
     }
 
@@ -535,107 +539,13 @@ impl Wallet {
         self.lock_inner().session = None;
     }
 
-    /// Failed unlock attempts so far and the last one's time.
+    /// Failed and unresolved unlock attempts since the last success, and when
+    /// the latest of each happened.
     ///
     /// # Errors
     /// Storage errors.
     pub fn failed_attempts(&self) -> Result<AttemptState, WalletError> {
-        read_attempts(&self.lock_inner().conn)
-    }
-
-    /// Unlocks with the passphrase or key source the wallet was created with.
-    /// A wrong passphrase is counted (in the file, surviving restarts) and
-    /// further attempts are throttled by the wallet's [`UnlockPolicy`].
-    ///
-    /// # Errors
-    /// [`WalletError::Blocked`] while throttled or locked out,
-    /// [`WalletError::WrongPassphrase`], [`WalletError::WrongProtection`],
-    /// [`WalletError::KeySource`], [`WalletError::Tampered`], storage errors.
-    pub fn unlock(
-        &self,
-        protection: Protection<'_>,
-        now: UnixTime,
-    ) -> Result<UnlockOutcome, WalletError> {
-        let mut inner = self.lock_inner();
-        let conn = &mut inner.conn;
-        let policy = schema::get_meta(conn, meta::POLICY)?
-            .and_then(|b| records::decode_policy(&b))
-            .ok_or(WalletError::Tampered("unlock policy"))?;
-        let attempts = read_attempts(conn)?;
-        policy.check(&attempts, now)?;
-        let stored = schema::get_meta(conn, meta::PROTECTION)?.ok_or(WalletError::NotAWallet)?;
-        if stored != protection.tag() {
-            return Err(WalletError::WrongProtection {
-                expected: if stored == b"passphrase" {
-                    "a passphrase"
-                } else {
-                    "the device key store"
-                },
-            });
-        }
-        let wrapped = schema::get_meta(conn, meta::WRAPPED_KEY)?.ok_or(WalletError::NotAWallet)?;
-        // Count the attempt as failed before trying it, durably: killing the
-        // app while the key is being derived must not give a free guess.
-        let failed = attempts.failed(now);
-        write_attempts(conn, &failed)?;
-        let unwrapped: Option<Zeroizing<Vec<u8>>> = match protection {
-            Protection::Passphrase(passphrase) => {
-                let kdf_bytes =
-                    schema::get_meta(conn, meta::KDF)?.ok_or(WalletError::NotAWallet)?;
-                let (params, salt) = KdfParams::decode_with_salt(&kdf_bytes)
-                    .ok_or(WalletError::Tampered("key derivation settings"))?;
-                let kek = params
-                    .derive(passphrase, &salt)
-                    .ok_or(WalletError::WeakKdf)?;
-                seal::unwrap_with(
-                    &kek,
-                    &passphrase_context(&self.wallet_id, &kdf_bytes),
-                    &wrapped,
-                )
-            }
-            Protection::KeySource(source) => match source.unwrap(&wrapped) {
-                Ok(key) => Some(Zeroizing::new(key)),
-                Err(KeySourceError::Rejected) => None,
-                Err(other) => {
-                    // The platform failed; the user did not guess wrong.
-                    write_attempts(conn, &attempts)?;
-                    return Err(other.into());
-                }
-            },
-        };
-        let Some(data_key) = unwrapped.as_deref().and_then(|k| DataKey::from_slice(k)) else {
-            policy
-                .check(&failed, now)
-                .or_else(|blocked| match blocked {
-                    UnlockBlocked::LockedOut { .. } => Err(blocked),
-                    UnlockBlocked::RetryAfter { .. } => Ok(()),
-                })?;
-            return Err(match protection {
-                Protection::Passphrase(_) => WalletError::WrongPassphrase {
-                    remaining: policy.max_attempts.saturating_sub(failed.failures),
-                },
-                Protection::KeySource(_) => WalletError::KeySource(KeySourceError::Rejected),
-            });
-        };
-        write_attempts(conn, &attempts.succeeded())?;
-        let sealer = Sealer::new(&data_key, self.wallet_id);
-        read_marks(conn, &sealer)?;
-        let mut outcome = UnlockOutcome::default();
-        if let Protection::Passphrase(passphrase) = protection {
-            // Only the birth-date rule is new information at unlock; the
-            // other rules were checked when the passphrase was set. A damaged
-            // document must not keep the holder out: its error shows later.
-            let births = load_documents(conn, &sealer)
-                .unwrap_or_default()
-                .iter()
-                .filter_map(|(_, held, _)| birth_date(held))
-                .collect::<Vec<_>>();
-            if passcode::is_birth_date(passphrase, &births) {
-                outcome.weak_passcode = Some(WeakPasscode::BirthDate);
-            }
-        }
-        inner.session = Some(Session { sealer, data_key });
-        Ok(outcome)
+        unlock::read_attempts(&self.lock_inner().conn)
     }
 
     /// Replaces the passphrase (or moves a wallet to a passphrase), refusing
@@ -659,7 +569,7 @@ impl Wallet {
             options.passcode_rules.check(passphrase, &births)?;
         }
         let (kdf, wrapped) =
-            wrap_data_key(&session.data_key, &self.wallet_id, protection, options)?;
+            wrap_data_key(&session.data_key, &session.wallet_id, protection, options)?;
         let tx = immediate(conn)?;
         schema::set_meta(&tx, meta::PROTECTION, protection.tag())?;
         match &kdf {
@@ -877,19 +787,6 @@ fn wrap_data_key(
         }
         Protection::KeySource(source) => Ok((None, source.wrap(data_key.as_bytes())?)),
     }
-}
-
-fn read_attempts(conn: &Connection) -> Result<AttemptState, WalletError> {
-    schema::get_meta(conn, meta::ATTEMPTS)?
-        .and_then(|b| records::decode_attempts(&b))
-        .ok_or(WalletError::Tampered("failed-attempt counter"))
-}
-
-/// Stores the failed-attempt record in its own durable transaction.
-fn write_attempts(conn: &mut Connection, state: &AttemptState) -> Result<(), WalletError> {
-    let tx = immediate(conn)?;
-    schema::set_meta(&tx, meta::ATTEMPTS, &records::encode_attempts(state))?;
-    tx.commit().map_err(storage_error)
 }
 
 /// The sealed version marks. The last decoded copy is kept (in the session's

@@ -16,6 +16,18 @@
 //!   `ready`, waits for a line on stdin (so that two workers start together),
 //!   presents the document `count` times, retrying when the wallet answers
 //!   [`WalletError::Busy`], and prints `done <count> busy <retries>`.
+//! - `guess <wallet> <passphrase> <unix-time>`: opens a passphrase wallet,
+//!   prints `ready`, waits for a line on stdin (so that many guessers start
+//!   together), makes one unlock attempt at that time and prints what it got:
+//!   `unlocked`, `wrong <attempts left>`, `retry-after <seconds>`,
+//!   `locked-out <failures>` or `error <message>`.
+//! - `unlock-loop <wallet> <passphrase> <unix-time>`: prints `ready`, then
+//!   forever opens the wallet, prints `unlock <n>`, unlocks it with the (right)
+//!   passphrase at `<unix-time> + n * 7200` (two hours apart, so no delay from
+//!   an earlier crash stands in the way), prints `unlocked <n>` and closes it.
+//! - `hang <wallet> <key-label> <unix-time>`: opens a key-source wallet and
+//!   unlocks it at that time with a key source whose prompt never returns:
+//!   it prints `prompting` from inside the prompt and waits to be killed.
 //!
 //! Invalid arguments exit with code 2, a failed wallet call with code 1.
 
@@ -24,11 +36,21 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use hawiya_core::{Disclosure, ImportOutcome, Protection, Wallet, WalletError, WalletOptions};
+use hawiya_core::{
+    Disclosure, ImportOutcome, Protection, UnixTime, UnlockBlocked, Wallet, WalletError,
+    WalletOptions,
+};
 use hawiya_tests::{trust_list, TestKeySource, PRESENTED_AT};
 
 const USAGE: &str = "usage: wallet_worker renew-loop <wallet> <key-label> <credential-dir> <document-number>\n       \
-                     wallet_worker present-loop <wallet> <key-label> <document-number> <count>";
+                     wallet_worker present-loop <wallet> <key-label> <document-number> <count>\n       \
+                     wallet_worker guess <wallet> <passphrase> <unix-time>\n       \
+                     wallet_worker unlock-loop <wallet> <passphrase> <unix-time>\n       \
+                     wallet_worker hang <wallet> <key-label> <unix-time>";
+
+/// Seconds between two unlocks of `unlock-loop`, by the clock passed in:
+/// longer than the longest delay of the default unlock policy.
+const UNLOCK_LOOP_STEP: i64 = 7200;
 
 /// How long an exhausted renewal loop waits to be killed before giving up.
 const EXHAUSTED_WAIT: Duration = Duration::from_secs(30);
@@ -52,6 +74,21 @@ enum Mode {
         number: u64,
         count: u32,
     },
+    Guess {
+        wallet: PathBuf,
+        passphrase: String,
+        at: UnixTime,
+    },
+    UnlockLoop {
+        wallet: PathBuf,
+        passphrase: String,
+        from: UnixTime,
+    },
+    Hang {
+        wallet: PathBuf,
+        key_label: String,
+        at: UnixTime,
+    },
 }
 
 fn parse(args: &[String]) -> Result<Mode, String> {
@@ -74,7 +111,31 @@ fn parse(args: &[String]) -> Result<Mode, String> {
                 .parse()
                 .map_err(|_| format!("not a count: {count:?}"))?,
         }),
-        [mode, ..] if mode == "renew-loop" || mode == "present-loop" => {
+        [mode, wallet, secret, at] if ["guess", "unlock-loop", "hang"].contains(&mode.as_str()) => {
+            let at = UnixTime(at.parse().map_err(|_| format!("not a Unix time: {at:?}"))?);
+            let (wallet, secret) = (wallet.into(), secret.clone());
+            Ok(match mode.as_str() {
+                "guess" => Mode::Guess {
+                    wallet,
+                    passphrase: secret,
+                    at,
+                },
+                "unlock-loop" => Mode::UnlockLoop {
+                    wallet,
+                    passphrase: secret,
+                    from: at,
+                },
+                _ => Mode::Hang {
+                    wallet,
+                    key_label: secret,
+                    at,
+                },
+            })
+        }
+        [mode, ..]
+            if ["renew-loop", "present-loop", "guess", "unlock-loop", "hang"]
+                .contains(&mode.as_str()) =>
+        {
             Err(format!("wrong number of arguments for {mode}"))
         }
         [mode, ..] => Err(format!("unknown mode {mode:?}")),
@@ -104,6 +165,21 @@ fn main() -> ExitCode {
             number,
             count,
         } => present_loop(&wallet, &key_label, number, count),
+        Mode::Guess {
+            wallet,
+            passphrase,
+            at,
+        } => guess(&wallet, &passphrase, at),
+        Mode::UnlockLoop {
+            wallet,
+            passphrase,
+            from,
+        } => unlock_loop(&wallet, &passphrase, from),
+        Mode::Hang {
+            wallet,
+            key_label,
+            at,
+        } => hang(&wallet, &key_label, at),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -190,11 +266,7 @@ fn present_loop(
 ) -> Result<(), String> {
     let wallet = open(path, key_label)?;
     say("ready")?;
-    let mut go = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut go)
-        .map_err(|e| format!("stdin: {e}"))?;
+    wait_for_go()?;
     let mut busy = 0u32;
     for _ in 0..count {
         loop {
@@ -209,4 +281,75 @@ fn present_loop(
         }
     }
     say(&format!("done {count} busy {busy}"))
+}
+
+/// Waits for the parent's line on stdin.
+fn wait_for_go() -> Result<(), String> {
+    let mut go = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut go)
+        .map(|_| ())
+        .map_err(|e| format!("stdin: {e}"))
+}
+
+fn guess(path: &std::path::Path, passphrase: &str, at: UnixTime) -> Result<(), String> {
+    let wallet = Wallet::open(path, &WalletOptions::default()).map_err(|e| format!("open: {e}"))?;
+    say("ready")?;
+    wait_for_go()?;
+    let line = match wallet.unlock(Protection::Passphrase(passphrase), at) {
+        Ok(_) => "unlocked".to_owned(),
+        Err(WalletError::WrongPassphrase { remaining }) => format!("wrong {remaining}"),
+        Err(WalletError::Blocked(UnlockBlocked::RetryAfter { seconds })) => {
+            format!("retry-after {seconds}")
+        }
+        Err(WalletError::Blocked(UnlockBlocked::LockedOut { failures })) => {
+            format!("locked-out {failures}")
+        }
+        Err(other) => format!("error {other}"),
+    };
+    say(&line)
+}
+
+fn unlock_loop(path: &std::path::Path, passphrase: &str, from: UnixTime) -> Result<(), String> {
+    say("ready")?;
+    for n in 0i64.. {
+        let wallet =
+            Wallet::open(path, &WalletOptions::default()).map_err(|e| format!("open: {e}"))?;
+        say(&format!("unlock {n}"))?;
+        wallet
+            .unlock(
+                Protection::Passphrase(passphrase),
+                UnixTime(from.0 + n * UNLOCK_LOOP_STEP),
+            )
+            .map_err(|e| format!("unlock {n}: {e}"))?;
+        say(&format!("unlocked {n}"))?;
+    }
+    Ok(())
+}
+
+/// A key source whose prompt never answers: it says `prompting` and waits.
+struct HangingKeySource(TestKeySource);
+
+impl hawiya_core::KeySource for HangingKeySource {
+    fn wrap(&self, data_key: &[u8]) -> Result<Vec<u8>, hawiya_core::KeySourceError> {
+        self.0.wrap(data_key)
+    }
+
+    fn unwrap(&self, _wrapped: &[u8]) -> Result<Vec<u8>, hawiya_core::KeySourceError> {
+        let _ = say("prompting");
+        std::thread::sleep(EXHAUSTED_WAIT);
+        Err(hawiya_core::KeySourceError::Unavailable(
+            "the prompt was never answered and the worker was not killed".into(),
+        ))
+    }
+}
+
+fn hang(path: &std::path::Path, key_label: &str, at: UnixTime) -> Result<(), String> {
+    let wallet = Wallet::open(path, &WalletOptions::default()).map_err(|e| format!("open: {e}"))?;
+    let source = HangingKeySource(TestKeySource::new(key_label));
+    wallet
+        .unlock(Protection::KeySource(&source), at)
+        .map(|_| ())
+        .map_err(|e| format!("unlock: {e}"))
 }
