@@ -508,10 +508,17 @@ pub fn run(out: &Path) -> Result<(), CliError> {
         &backup,
         &backup_passphrase,
         Protection::Passphrase(&passphrase),
+        &trust,
         &WalletOptions::default(),
         now,
     )
     .map_err(input)?;
+    if !restore_report.skipped.is_empty() {
+        return Err(CliError::Input(format!(
+            "the restore left out documents of the demo's own backup: {:?}",
+            restore_report.skipped
+        )));
+    }
     wallet_cmd::restrict_wallet_files(&restored_path)?;
     let restored_docs = restored.documents().map_err(input)?;
     let refused = match restored.present(nid_number, &Disclosure::Identity, None, now) {
@@ -525,7 +532,8 @@ pub fn run(out: &Path) -> Result<(), CliError> {
     drop(restored);
     say(format!(
         "9. backup: {BACKUP_FILE} ({} bytes, sealed with {backup_from}; device keys are never in a backup)\n   \
-         restored into {RESTORED_WALLET_FILE}: {} document(s), {} log entries, {} need re-binding:",
+         restored into {RESTORED_WALLET_FILE}, each credential checked against the trust list: \
+         {} document(s), {} log entries, {} need re-binding:",
         backup.len(),
         restore_report.documents,
         restore_report.log_entries,

@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Subcommand, ValueEnum};
 use hawiya_core::{
     ClaimKey, ClaimValue, Clock, Disclosure, DocumentSummary, EccLevel, HeldCredential,
-    ImportOutcome, LogEntry, Mode, Person, Protection, QrMatrix, SystemClock, Wallet, WalletError,
-    WalletOptions,
+    ImportOutcome, LogEntry, Mode, Person, Protection, QrMatrix, SkippedDocument, SystemClock,
+    Wallet, WalletError, WalletOptions,
 };
 use serde_json::{json, Value};
 use zeroize::Zeroizing;
@@ -171,12 +171,21 @@ pub enum WalletCommand {
         out: PathBuf,
     },
     /// Restore a backup into a new wallet file; its documents then need re-binding.
+    /// Restore a backup into a new wallet file: each credential is checked against the
+    /// trust list as `import` checks it (one that fails is left out and reported);
+    /// restored documents then need re-binding.
     Restore {
         /// The backup file.
         #[arg(long, value_name = "FILE")]
         from: PathBuf,
         #[command(flatten)]
         file: WalletFile,
+        /// Signed trust list (trust-list.cbor) every restored credential must verify against.
+        #[arg(long, value_name = "FILE")]
+        trust_list: PathBuf,
+        /// Pinned root public key; defaults to root.pub beside the trust list.
+        #[arg(long, value_name = "FILE")]
+        root_key: Option<PathBuf>,
     },
 }
 
@@ -257,7 +266,12 @@ fn dispatch(cmd: WalletCommand) -> Result<(), CliError> {
             Ok(())
         }
         WalletCommand::Export { file, out } => export(&file.path, &out),
-        WalletCommand::Restore { from, file } => restore(&from, &file.path),
+        WalletCommand::Restore {
+            from,
+            file,
+            trust_list,
+            root_key,
+        } => restore(&from, &file.path, &trust_list, root_key.as_deref()),
     }
 }
 
@@ -407,6 +421,16 @@ pub(crate) fn open(path: &Path) -> Result<Wallet, CliError> {
 }
 
 // ------------------------------------------------------------- commands
+
+/// "document 1234567890 version 2" for a document a restore left out, with
+/// what it claims to be.
+fn skipped_name(skipped: &SkippedDocument) -> String {
+    match (skipped.number, skipped.version) {
+        (Some(number), Some(version)) => format!("document {number} version {version}"),
+        (Some(number), None) => format!("document {number}"),
+        _ => "an unreadable document".to_owned(),
+    }
+}
 
 fn init(path: &Path) -> Result<(), CliError> {
     if path.exists() {
@@ -879,13 +903,19 @@ fn export(path: &Path, out: &Path) -> Result<(), CliError> {
     Ok(())
 }
 
-fn restore(from: &Path, path: &Path) -> Result<(), CliError> {
+fn restore(
+    from: &Path,
+    path: &Path,
+    trust_list: &Path,
+    root_key: Option<&Path>,
+) -> Result<(), CliError> {
     if path.exists() {
         return Err(CliError::Usage(format!(
             "{} already exists; restore into a new file",
             path.display()
         )));
     }
+    let trust = crate::load_trust_list(trust_list, root_key)?;
     let backup = files::read(from)?;
     let backup_passphrase = passphrase(BACKUP_PASSPHRASE_ENV, "backup passphrase", false)?;
     let passphrase = passphrase(PASSPHRASE_ENV, "new wallet passphrase", true)?;
@@ -894,6 +924,7 @@ fn restore(from: &Path, path: &Path) -> Result<(), CliError> {
         &backup,
         &backup_passphrase,
         Protection::Passphrase(&passphrase),
+        &trust,
         &options(),
         SystemClock.now(),
     )
@@ -903,11 +934,19 @@ fn restore(from: &Path, path: &Path) -> Result<(), CliError> {
     restrict_wallet_files(path)?;
     drop(wallet);
     println!(
-        "restored {} document(s) and {} log entries into {}",
+        "restored {} document(s) and {} log entries into {}, each document checked against {}",
         restored.documents,
         restored.log_entries,
-        path.display()
+        path.display(),
+        trust_list.display()
     );
+    for skipped in &restored.skipped {
+        eprintln!(
+            "hawiya: warning: left out {}: {}",
+            skipped_name(skipped),
+            skipped.reason
+        );
+    }
     println!(
         "{} document(s) need re-binding: a backup never holds device keys, so until each is reissued to this wallet it can only be shown as a static code (--static)",
         restored.needs_rebinding

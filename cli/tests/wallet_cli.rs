@@ -414,7 +414,16 @@ fn the_whole_wallet_flow_from_the_command_line() {
     assert_eq!(mode(&backup), 0o600);
     let r = p("restored.db");
     let wrong = run(
-        &["wallet", "restore", "--from", s(&backup), "--wallet", s(&r)],
+        &[
+            "wallet",
+            "restore",
+            "--from",
+            s(&backup),
+            "--wallet",
+            s(&r),
+            "--trust-list",
+            s(&tl),
+        ],
         &[
             ("HAWIYA_PASSPHRASE", PASSPHRASE),
             ("HAWIYA_BACKUP_PASSPHRASE", "not the backup passphrase"),
@@ -427,10 +436,35 @@ fn the_whole_wallet_flow_from_the_command_line() {
         stderr(&wrong)
     );
     assert!(!r.exists());
-    let restored = ok(run(
+    // Without a trust list nothing is restored.
+    let untrusted = run(
         &["wallet", "restore", "--from", s(&backup), "--wallet", s(&r)],
         &both,
+    );
+    assert_eq!(code(&untrusted), 2);
+    assert!(
+        stderr(&untrusted).contains("--trust-list"),
+        "{}",
+        stderr(&untrusted)
+    );
+    assert!(!r.exists());
+    let restored = ok(run(
+        &[
+            "wallet",
+            "restore",
+            "--from",
+            s(&backup),
+            "--wallet",
+            s(&r),
+            "--trust-list",
+            s(&tl),
+        ],
+        &both,
     ));
+    assert!(
+        restored.contains("each document checked against"),
+        "{restored}"
+    );
     assert!(
         restored.contains("2 document(s) need re-binding"),
         "{restored}"

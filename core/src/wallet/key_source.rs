@@ -87,6 +87,13 @@ const OWASP_MINIMUMS: [(u32, u32); 5] = [
 const MAX_MEMORY_KIB: u32 = 1 << 21; // 2 GiB
 const MAX_ITERATIONS: u32 = 64;
 const MAX_PARALLELISM: u32 = 16;
+/// What a backup restored on a phone may ask for: 256 MiB, 10 passes, 4
+/// lanes, and at most four times the cost of [`KdfParams::BACKUP`] (memory
+/// times passes). A mid-range phone derives that in a few seconds.
+const PHONE_MAX_MEMORY_KIB: u32 = 256 * 1024;
+const PHONE_MAX_ITERATIONS: u32 = 10;
+const PHONE_MAX_PARALLELISM: u32 = 4;
+const PHONE_MAX_COST: u64 = 4 * 65_536 * 3;
 /// Salt length for every Argon2id derivation.
 pub(crate) const SALT_LEN: usize = 16;
 
@@ -116,6 +123,17 @@ impl KdfParams {
             && self.memory_kib <= MAX_MEMORY_KIB
             && self.iterations <= MAX_ITERATIONS
             && (1..=MAX_PARALLELISM).contains(&self.parallelism)
+    }
+
+    /// Whether a phone can afford these settings: at most 256 MiB, 10
+    /// passes and 4 lanes, and at most four times the cost (memory × passes)
+    /// of [`KdfParams::BACKUP`]. Backups, which come from outside, are
+    /// refused beyond this before any derivation.
+    pub fn is_affordable_on_a_phone(&self) -> bool {
+        self.memory_kib <= PHONE_MAX_MEMORY_KIB
+            && self.iterations <= PHONE_MAX_ITERATIONS
+            && self.parallelism <= PHONE_MAX_PARALLELISM
+            && u64::from(self.memory_kib) * u64::from(self.iterations) <= PHONE_MAX_COST
     }
 
     /// Derives a 32-byte key from a passphrase and salt, as unlocking does.
@@ -216,6 +234,45 @@ mod tests {
             ..KdfParams::OWASP_MINIMUM
         };
         assert!(!no_lanes.is_acceptable());
+    }
+
+    #[test]
+    fn what_a_phone_can_afford() {
+        assert!(KdfParams::OWASP_MINIMUM.is_affordable_on_a_phone());
+        assert!(KdfParams::BACKUP.is_affordable_on_a_phone());
+        let affordable = KdfParams {
+            memory_kib: 256 * 1024,
+            iterations: 3,
+            parallelism: 4,
+        };
+        assert!(affordable.is_affordable_on_a_phone());
+        for costly in [
+            KdfParams {
+                memory_kib: 256 * 1024 + 1,
+                ..affordable
+            },
+            KdfParams {
+                iterations: 4,
+                ..affordable
+            },
+            KdfParams {
+                memory_kib: 65_536,
+                iterations: 11,
+                parallelism: 1,
+            },
+            KdfParams {
+                parallelism: 5,
+                ..affordable
+            },
+            KdfParams {
+                memory_kib: MAX_MEMORY_KIB,
+                iterations: MAX_ITERATIONS,
+                parallelism: 1,
+            },
+        ] {
+            assert!(costly.is_acceptable(), "{costly:?}");
+            assert!(!costly.is_affordable_on_a_phone(), "{costly:?}");
+        }
     }
 
     #[test]

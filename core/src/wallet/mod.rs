@@ -9,8 +9,11 @@
 
 pub(crate) mod backup;
 mod key_source;
+mod log_head;
+pub(crate) mod manifest;
 mod passcode;
 pub(crate) mod records;
+mod reset;
 mod schema;
 mod seal;
 mod store;
@@ -35,13 +38,15 @@ use crate::keys::{DeviceSigner, KeyError, PublicKey, SecretKey};
 use crate::presentation::{Disclosure, PresentError, Presentation};
 use crate::trust_list::TrustList;
 
-pub use backup::{RestoreReport, BACKUP_MAGIC};
+pub use backup::{RestoreReport, SkipReason, SkippedDocument, BACKUP_MAGIC};
 pub use key_source::{KdfParams, KeySource, KeySourceError};
+pub(crate) use log_head::LogHead;
+pub use manifest::{Damage, DamagedDocument};
 pub use passcode::{AttemptState, PasscodeRules, UnlockBlocked, UnlockPolicy, WeakPasscode};
 pub use records::LogEntry;
 pub use schema::SCHEMA_VERSION;
 
-use records::{DocumentRecord, KeyRecord, Marks};
+use records::{DocumentRecord, KeyRecord};
 use seal::{DataKey, RowId, Sealer, INDEX_LEN, WALLET_ID_LEN};
 
 /// Context bound to the passphrase-wrapped data key.
@@ -57,7 +62,12 @@ mod meta {
     pub const WRAPPED_KEY: &str = "wrapped_key";
     pub const ATTEMPTS: &str = "attempts";
     pub const POLICY: &str = "unlock_policy";
+    /// Sealed version marks of schemas 1 and 2 (replaced by the manifest).
     pub const MARKS: &str = "marks";
+    /// Sealed document manifest (schema 3).
+    pub const MANIFEST: &str = "manifest";
+    /// Sealed head of the presentation log (schema 3).
+    pub const LOG_HEAD: &str = "log_head";
 }
 
 /// Why a wallet operation failed. Each message says what to do next.
@@ -189,9 +199,22 @@ pub enum WalletError {
     Key(#[from] KeyError),
 
     // ---- backups ----
-    /// The backup file is not a hawiya backup, or was altered.
-    #[error("not a hawiya wallet backup, or the file was altered")]
+    /// The file is not a hawiya backup at all.
+    #[error("not a hawiya wallet backup; choose the backup file")]
     NotABackup,
+    /// The backup file is damaged (its checksum or structure is wrong): no
+    /// passphrase would open it.
+    #[error("the backup file is damaged ({0}); use another copy of it")]
+    BackupDamaged(&'static str),
+    /// The backup asks for more key-derivation memory or passes than a phone
+    /// can afford; it was refused before any work was done.
+    #[error("the backup asks for Argon2id with {memory_mib} MiB and {passes} passes, more than a phone can afford; hawiya never writes such backups, so it was refused")]
+    BackupTooCostly {
+        /// Memory it asks for, in MiB.
+        memory_mib: u32,
+        /// Passes it asks for.
+        passes: u32,
+    },
     /// Wrong backup passphrase.
     #[error("wrong backup passphrase")]
     WrongBackupPassphrase,
@@ -447,23 +470,15 @@ impl Wallet {
         for version in 1..=SCHEMA_VERSION {
             schema::apply(&tx, version)?;
         }
-        schema::set_meta(&tx, meta::WALLET_ID, &wallet_id)?;
-        schema::set_meta(&tx, meta::PROTECTION, protection.tag())?;
-        if let Some(kdf) = &kdf {
-            schema::set_meta(&tx, meta::KDF, kdf)?;
-        }
-        schema::set_meta(&tx, meta::WRAPPED_KEY, &wrapped)?;
-        schema::set_meta(
+        reset::write_fresh_meta(
             &tx,
-            meta::ATTEMPTS,
-            &records::encode_attempts(&AttemptState::default()),
+            &sealer,
+            wallet_id,
+            protection,
+            kdf.as_deref(),
+            &wrapped,
+            options,
         )?;
-        schema::set_meta(
-            &tx,
-            meta::POLICY,
-            &records::encode_policy(&options.unlock_policy),
-        )?;
-        write_marks(&tx, &sealer, &Marks::default())?;
         tx.commit().map_err(storage_error)?;
         Ok(Wallet {
             inner: Mutex::new(Inner {
@@ -752,6 +767,7 @@ fn log_row(id: &[u8]) -> RowId<'_> {
     }
 }
 
+/// Where schemas 1 and 2 kept the sealed version marks.
 const MARKS_ROW: RowId<'static> = RowId {
     table: "meta",
     id: b"marks",
@@ -789,39 +805,6 @@ fn wrap_data_key(
     }
 }
 
-/// The sealed version marks. The last decoded copy is kept (in the session's
-/// sealer) with the exact sealed bytes it came from: every seal uses a fresh
-/// nonce, so identical bytes mean identical, already authenticated contents,
-/// and any rewrite of the row, rolled back or not, is opened and checked again.
-fn read_marks(conn: &Connection, sealer: &Sealer) -> Result<Arc<Marks>, WalletError> {
-    let sealed = schema::get_meta(conn, meta::MARKS)?
-        .ok_or(WalletError::Tampered("version marks missing"))?;
-    let mut cache = sealer
-        .marks_cache
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some((bytes, marks)) = cache.as_ref() {
-        if *bytes == sealed {
-            return Ok(Arc::clone(marks));
-        }
-    }
-    let marks = sealer
-        .open(MARKS_ROW, &sealed)
-        .and_then(|plain| Marks::decode(&plain))
-        .map(Arc::new)
-        .ok_or(WalletError::Tampered("version marks"))?;
-    *cache = Some((sealed, Arc::clone(&marks)));
-    Ok(marks)
-}
-
-fn write_marks(conn: &Connection, sealer: &Sealer, marks: &Marks) -> Result<(), WalletError> {
-    schema::set_meta(
-        conn,
-        meta::MARKS,
-        &sealer.seal(MARKS_ROW, &marks.encode(), &mut OsRng),
-    )
-}
-
 fn load_keys(conn: &Connection, sealer: &Sealer) -> Result<Vec<KeyRecord>, WalletError> {
     let mut stmt = conn
         .prepare_cached("SELECT id, sealed FROM device_keys ORDER BY id")
@@ -842,37 +825,14 @@ fn load_keys(conn: &Connection, sealer: &Sealer) -> Result<Vec<KeyRecord>, Walle
     Ok(keys)
 }
 
-/// Opens one document row, checking its version against the sealed marks.
-fn open_document(
-    sealer: &Sealer,
-    marks: &Marks,
-    id: &[u8; INDEX_LEN],
-    version: u64,
-    sealed: &[u8],
-) -> Result<(HeldCredential, UnixTime), WalletError> {
-    if marks.0.get(id) != Some(&version) {
-        return Err(WalletError::Tampered(
-            "a document was rolled back or inserted",
-        ));
-    }
-    let plain = sealer
-        .open(document_row(id, version), sealed)
-        .ok_or(WalletError::Tampered("document"))?;
-    let record = DocumentRecord::decode(&plain).ok_or(WalletError::Tampered("document record"))?;
-    let held = HeldCredential::from_bytes(&record.held)
-        .map_err(|_| WalletError::Tampered("document contents"))?;
-    if u64::from(held.info().document_version) != version {
-        return Err(WalletError::Tampered("document version"));
-    }
-    Ok((held, record.imported_at))
-}
-
-/// Every stored document: `(blind id, credential, imported at)`.
+/// Every stored document that is as the manifest says: `(blind id,
+/// credential, imported at)`. Damaged ones are left out (see
+/// [`Wallet::damaged_documents`]).
 fn load_documents(
     conn: &Connection,
     sealer: &Sealer,
-) -> Result<Vec<([u8; INDEX_LEN], HeldCredential, UnixTime)>, WalletError> {
-    read_snapshot(conn, |conn| load_documents_in(conn, sealer))
+) -> Result<Vec<manifest::Stored>, WalletError> {
+    Ok(manifest::scan(conn, sealer)?.good)
 }
 
 /// Runs `read` in one read transaction (one snapshot), unless the caller
@@ -887,37 +847,6 @@ pub(crate) fn read_snapshot<T>(
     let tx = conn.unchecked_transaction().map_err(storage_error)?;
     let out = read(&tx)?;
     tx.commit().map_err(storage_error)?;
-    Ok(out)
-}
-
-fn load_documents_in(
-    conn: &Connection,
-    sealer: &Sealer,
-) -> Result<Vec<([u8; INDEX_LEN], HeldCredential, UnixTime)>, WalletError> {
-    let marks = read_marks(conn, sealer)?;
-    let mut stmt = conn
-        .prepare_cached("SELECT id, version, sealed FROM documents")
-        .map_err(storage_error)?;
-    let rows = stmt
-        .query_map([], |row| {
-            Ok((
-                row.get::<_, Vec<u8>>(0)?,
-                row.get::<_, i64>(1)?,
-                row.get::<_, Vec<u8>>(2)?,
-            ))
-        })
-        .map_err(storage_error)?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (id, version, sealed) = row.map_err(storage_error)?;
-        let id: [u8; INDEX_LEN] = id
-            .try_into()
-            .map_err(|_| WalletError::Tampered("document id"))?;
-        let version =
-            u64::try_from(version).map_err(|_| WalletError::Tampered("document version"))?;
-        let (held, imported_at) = open_document(sealer, &marks, &id, version, &sealed)?;
-        out.push((id, held, imported_at));
-    }
     Ok(out)
 }
 

@@ -173,8 +173,9 @@ impl LogEntry {
     }
 }
 
-/// The highest version ever stored for each document (by blind index), sealed
-/// in `meta`: a row rolled back to an older version no longer matches.
+/// The highest version ever stored for each document (by blind index), as
+/// schemas 1 and 2 sealed it in `meta`; read once, when the first unlock after
+/// the upgrade to schema 3 builds the manifest from it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Marks(pub BTreeMap<[u8; INDEX_LEN], u64>);
 

@@ -137,13 +137,9 @@ fn try_secret(conn: &Connection, protection: &Protection<'_>, begun: &Begun) -> 
     }
 }
 
-/// Whether `key` opens the wallet's sealed version marks.
+/// Whether `key` opens the wallet's sealed manifest.
 fn opens_this_wallet(conn: &Connection, key: &DataKey, wallet_id: [u8; WALLET_ID_LEN]) -> bool {
-    let sealer = Sealer::new(key, wallet_id);
-    matches!(
-        schema::get_meta(conn, meta::MARKS),
-        Ok(Some(sealed)) if sealer.open(MARKS_ROW, &sealed).is_some()
-    )
+    manifest::opens(conn, &Sealer::new(key, wallet_id))
 }
 
 /// Step 2: records how the attempt ended, in one `BEGIN IMMEDIATE`
@@ -201,6 +197,11 @@ impl Wallet {
         };
         settle(&mut inner.conn, AttemptState::succeeded)?;
         let sealer = Sealer::new(&data_key, begun.wallet_id);
+        // The first unlock after an upgrade from schema 1 or 2 seals the
+        // manifest and the log head, which need the key.
+        if schema::get_meta(&inner.conn, meta::MARKS)?.is_some() {
+            manifest::upgrade(&mut inner.conn, &sealer)?;
+        }
         let mut outcome = UnlockOutcome::default();
         if let Protection::Passphrase(passphrase) = protection {
             // Only the birth-date rule is new information at unlock; the
