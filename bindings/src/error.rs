@@ -35,7 +35,11 @@ pub enum WalletError {
     /// Another process or handle kept the wallet busy past the timeout.
     #[error("the wallet is busy in another process or thread; try again")]
     Busy,
-    /// Any other storage failure (disk full, permissions, I/O).
+    /// The disk is full. Nothing was changed; unlocking, reading and
+    /// presenting keep working, other changes wait for free space.
+    #[error("the disk is full: free some space on the device and try again; nothing was changed")]
+    DiskFull,
+    /// Any other storage failure (permissions, I/O).
     #[error("the wallet file could not be read or written ({reason})")]
     Storage {
         /// What the storage layer reported (no path, no data).
@@ -253,6 +257,7 @@ impl From<core::WalletError> for WalletError {
             E::NewerSchema { found, supported } => WalletError::NewerSchema { found, supported },
             E::Corrupt(_) => WalletError::Corrupt,
             E::Busy => WalletError::Busy,
+            E::DiskFull => WalletError::DiskFull,
             E::Storage(reason) => WalletError::Storage { reason },
             E::Tampered(what) => WalletError::Tampered { what: what.into() },
             E::Locked => WalletError::Locked,

@@ -252,6 +252,9 @@ impl Wallet {
         };
         // The connection is closed: SQLite has folded the log into the file.
         std::fs::rename(&partial, path).map_err(|e| WalletError::Storage(e.to_string()))?;
+        let mut partial_reserve = partial.into_os_string();
+        partial_reserve.push("-reserve");
+        let _ = std::fs::remove_file(PathBuf::from(partial_reserve));
         let wallet = Wallet::open(path, options)?;
         wallet.unlock(protection, now)?;
         Ok((wallet, report))

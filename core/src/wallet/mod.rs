@@ -16,6 +16,7 @@ pub(crate) mod records;
 mod reset;
 mod schema;
 mod seal;
+mod space;
 mod store;
 mod unlock;
 
@@ -98,7 +99,12 @@ pub enum WalletError {
     /// Another process or handle kept the wallet busy past the timeout.
     #[error("the wallet is busy in another process or thread; try again")]
     Busy,
-    /// Any other storage failure (disk full, permissions, I/O).
+    /// The disk is full. The operation changed nothing; unlocking, reading
+    /// and presenting keep working (see the wallet's reserve), other
+    /// changes wait for free space.
+    #[error("the disk is full: free some space on the device and try again; nothing was changed")]
+    DiskFull,
+    /// Any other storage failure (permissions, I/O).
     #[error("the wallet file could not be read or written: {0}")]
     Storage(String),
     /// A sealed row failed to open or was rolled back: someone altered the file.
@@ -227,6 +233,7 @@ pub(crate) fn storage_error(error: rusqlite::Error) -> WalletError {
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => WalletError::Busy,
         Some(ErrorCode::NotADatabase) => WalletError::NotAWallet,
         Some(ErrorCode::DatabaseCorrupt) => WalletError::Corrupt(error.to_string()),
+        Some(ErrorCode::DiskFull) => WalletError::DiskFull,
         _ => WalletError::Storage(error.to_string()),
     }
 }
@@ -480,6 +487,7 @@ impl Wallet {
             options,
         )?;
         tx.commit().map_err(storage_error)?;
+        space::ensure_reserve(path);
         Ok(Wallet {
             inner: Mutex::new(Inner {
                 conn,
@@ -503,7 +511,9 @@ impl Wallet {
         if !path.is_file() {
             return Err(WalletError::NotFound(path.to_path_buf()));
         }
-        let mut conn = open_connection(path, false, options.busy_timeout)?;
+        space::ensure_reserve(path);
+        let mut conn =
+            space::with_reserve(path, || open_connection(path, false, options.busy_timeout))?;
         let version = schema::version(&conn)?.ok_or(WalletError::NotAWallet)?;
         if version > SCHEMA_VERSION {
             return Err(WalletError::NewerSchema {
@@ -517,7 +527,7 @@ impl Wallet {
         if check != "ok" {
             return Err(WalletError::Corrupt(check));
         }
-        schema::migrate(&mut conn, version)?;
+        space::with_reserve(path, || schema::migrate(&mut conn, version))?;
         schema::get_meta(&conn, meta::WALLET_ID)?
             .filter(|id| id.len() == WALLET_ID_LEN)
             .ok_or(WalletError::NotAWallet)?;

@@ -315,7 +315,8 @@ impl Wallet {
             at: now,
             mode: presentation.mode(),
         };
-        append_log(conn, &session.sealer, &entry)?;
+        // Logging may use the reserve: presenting works on a full disk.
+        space::with_reserve(&self.path, || append_log(conn, &session.sealer, &entry))?;
         Ok(presentation)
     }
 

@@ -173,11 +173,15 @@ impl Wallet {
         now: UnixTime,
     ) -> Result<UnlockOutcome, WalletError> {
         let mut inner = self.lock_inner();
-        let begun = begin(&mut inner.conn, &protection, now)?;
+        // Recording the attempt and its outcome may use the reserve: a full
+        // disk must not keep the holder out (nor let a guess go uncounted).
+        let path = self.path.as_path();
+        let begun = space::with_reserve(path, || begin(&mut inner.conn, &protection, now))?;
         let data_key = match try_secret(&inner.conn, &protection, &begun) {
             Tried::Key(key) => key,
             Tried::Wrong => {
-                let state = settle(&mut inner.conn, |s| s.failed(now))?;
+                let state =
+                    space::with_reserve(path, || settle(&mut inner.conn, |s| s.failed(now)))?;
                 if let Err(blocked @ UnlockBlocked::LockedOut { .. }) =
                     begun.policy.check(&state, now)
                 {
@@ -191,16 +195,16 @@ impl Wallet {
                 });
             }
             Tried::Withdrawn(error) => {
-                settle(&mut inner.conn, AttemptState::withdrawn)?;
+                space::with_reserve(path, || settle(&mut inner.conn, AttemptState::withdrawn))?;
                 return Err(error);
             }
         };
-        settle(&mut inner.conn, AttemptState::succeeded)?;
+        space::with_reserve(path, || settle(&mut inner.conn, AttemptState::succeeded))?;
         let sealer = Sealer::new(&data_key, begun.wallet_id);
         // The first unlock after an upgrade from schema 1 or 2 seals the
         // manifest and the log head, which need the key.
         if schema::get_meta(&inner.conn, meta::MARKS)?.is_some() {
-            manifest::upgrade(&mut inner.conn, &sealer)?;
+            space::with_reserve(path, || manifest::upgrade(&mut inner.conn, &sealer))?;
         }
         let mut outcome = UnlockOutcome::default();
         if let Protection::Passphrase(passphrase) = protection {

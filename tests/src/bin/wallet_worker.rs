@@ -25,6 +25,16 @@
 //!   forever opens the wallet, prints `unlock <n>`, unlocks it with the (right)
 //!   passphrase at `<unix-time> + n * 7200` (two hours apart, so no delay from
 //!   an earlier crash stands in the way), prints `unlocked <n>` and closes it.
+//! - `full-disk <folder>`: runs the full-disk scenario in `<folder>`, which
+//!   should be a small file system of its own (a tmpfs): makes a wallet,
+//!   fills the file system, checks that unlocking (counted), reading and
+//!   presenting (logged) still work and that an import fails as `DiskFull`
+//!   losing nothing, printing `ok <step>` for each step.
+//! - `size-limited <wallet>`: for a run under a file size limit (`ulimit -f`,
+//!   SIGXFSZ ignored) when no file system of its own can be mounted: opens
+//!   the fixture wallet, unlocks, lists and presents, then imports a document
+//!   too big for the limit, which must fail with a storage error and change
+//!   nothing, printing `ok <step>` for each step.
 //! - `hang <wallet> <key-label> <unix-time>`: opens a key-source wallet and
 //!   unlocks it at that time with a key source whose prompt never returns:
 //!   it prints `prompting` from inside the prompt and waits to be killed.
@@ -46,7 +56,9 @@ const USAGE: &str = "usage: wallet_worker renew-loop <wallet> <key-label> <crede
                      wallet_worker present-loop <wallet> <key-label> <document-number> <count>\n       \
                      wallet_worker guess <wallet> <passphrase> <unix-time>\n       \
                      wallet_worker unlock-loop <wallet> <passphrase> <unix-time>\n       \
-                     wallet_worker hang <wallet> <key-label> <unix-time>";
+                     wallet_worker hang <wallet> <key-label> <unix-time>\n       \
+                     wallet_worker full-disk <folder>\n       \
+                     wallet_worker size-limited <wallet>";
 
 /// Seconds between two unlocks of `unlock-loop`, by the clock passed in:
 /// longer than the longest delay of the default unlock policy.
@@ -88,6 +100,12 @@ enum Mode {
         wallet: PathBuf,
         key_label: String,
         at: UnixTime,
+    },
+    FullDisk {
+        folder: PathBuf,
+    },
+    SizeLimited {
+        wallet: PathBuf,
     },
 }
 
@@ -132,9 +150,23 @@ fn parse(args: &[String]) -> Result<Mode, String> {
                 },
             })
         }
+        [mode, folder] if mode == "full-disk" => Ok(Mode::FullDisk {
+            folder: folder.into(),
+        }),
+        [mode, wallet] if mode == "size-limited" => Ok(Mode::SizeLimited {
+            wallet: wallet.into(),
+        }),
         [mode, ..]
-            if ["renew-loop", "present-loop", "guess", "unlock-loop", "hang"]
-                .contains(&mode.as_str()) =>
+            if [
+                "renew-loop",
+                "present-loop",
+                "guess",
+                "unlock-loop",
+                "hang",
+                "full-disk",
+                "size-limited",
+            ]
+            .contains(&mode.as_str()) =>
         {
             Err(format!("wrong number of arguments for {mode}"))
         }
@@ -180,6 +212,8 @@ fn main() -> ExitCode {
             key_label,
             at,
         } => hang(&wallet, &key_label, at),
+        Mode::FullDisk { folder } => full_disk(&folder),
+        Mode::SizeLimited { wallet } => size_limited(&wallet),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -352,4 +386,216 @@ fn hang(path: &std::path::Path, key_label: &str, at: UnixTime) -> Result<(), Str
         .unlock(Protection::KeySource(&source), at)
         .map(|_| ())
         .map_err(|e| format!("unlock: {e}"))
+}
+
+/// Fills the file system holding `path`'s folder: writes `path` until the
+/// disk is full. Returns the bytes written.
+fn fill(path: &std::path::Path) -> Result<u64, String> {
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+        .map_err(|e| format!("filler: {e}"))?;
+    let mut written = 0u64;
+    for chunk in [65_536usize, 4096, 512, 1] {
+        let block = vec![0x5au8; chunk];
+        loop {
+            match file.write(&block) {
+                Ok(0) => break,
+                Ok(n) => written += n as u64,
+                Err(e) if e.kind() == std::io::ErrorKind::StorageFull => break,
+                Err(e) => return Err(format!("filler: {e}")),
+            }
+        }
+    }
+    let _ = file.sync_all();
+    Ok(written)
+}
+
+fn expect<T: std::fmt::Debug>(
+    step: &str,
+    result: Result<T, WalletError>,
+    wanted: impl FnOnce(&Result<T, WalletError>) -> bool,
+) -> Result<T, String> {
+    if !wanted(&result) {
+        return Err(format!("{step}: unexpected {result:?}"));
+    }
+    say(&format!("ok {step}"))?;
+    result.map_err(|e| format!("{step}: {e}"))
+}
+
+fn full_disk(folder: &std::path::Path) -> Result<(), String> {
+    use hawiya_tests::{issue_to_wallet, national_id, resident_permit, PASSPHRASE};
+    let path = folder.join("wallet.db");
+    let options = WalletOptions::default();
+    let now = PRESENTED_AT;
+    let trust = trust_list();
+    let number = national_id().document_number;
+    {
+        let wallet = Wallet::create(&path, Protection::Passphrase(PASSPHRASE), &options)
+            .map_err(|e| format!("create: {e}"))?;
+        let key = wallet.create_device_key().map_err(|e| e.to_string())?;
+        wallet
+            .import(
+                &issue_to_wallet(&wallet, &key, &national_id(), None),
+                &trust,
+                now,
+            )
+            .map_err(|e| format!("import: {e}"))?;
+        wallet
+            .present_static(number, &Disclosure::Identity, now)
+            .map_err(|e| format!("present: {e}"))?;
+    }
+    let filled = fill(&folder.join("filler"))?;
+    say(&format!("ok filled {filled}"))?;
+
+    // On the full disk: open, a wrong guess (counted), unlock, read, present.
+    let wallet = expect("open", Wallet::open(&path, &options), Result::is_ok)?;
+    let _ = expect(
+        "wrong guess counted",
+        wallet.unlock(Protection::Passphrase("not-the-passphrase-3"), now),
+        |r| matches!(r, Err(WalletError::WrongPassphrase { remaining: 9 })),
+    );
+    expect(
+        "unlock",
+        wallet.unlock(Protection::Passphrase(PASSPHRASE), now),
+        Result::is_ok,
+    )?;
+    expect(
+        "list",
+        wallet.documents(),
+        |r| matches!(r, Ok(docs) if docs.len() == 1),
+    )?;
+    expect("show", wallet.document(number), Result::is_ok)?;
+    expect(
+        "present static",
+        wallet.present_static(number, &Disclosure::Full, now),
+        Result::is_ok,
+    )?;
+    expect(
+        "present device-bound",
+        wallet.present(number, &Disclosure::AgeOver18, None, now),
+        Result::is_ok,
+    )?;
+    expect(
+        "log",
+        wallet.presentation_log(),
+        |r| matches!(r, Ok(log) if log.len() == 3),
+    )?;
+
+    // Other apps take the room the reserve gave back: changes now fail as
+    // "disk full" and lose nothing.
+    fill(&folder.join("filler-2"))?;
+    let key = wallet
+        .device_keys()
+        .map_err(|e| e.to_string())?
+        .first()
+        .map(|k| k.public_key)
+        .ok_or("no device key")?;
+    let permit = issue_to_wallet(&wallet, &key, &resident_permit(), None);
+    let _ = expect("import refused", wallet.import(&permit, &trust, now), |r| {
+        matches!(r, Err(WalletError::DiskFull))
+    });
+    expect(
+        "nothing lost",
+        wallet.documents(),
+        |r| matches!(r, Ok(docs) if docs.len() == 1),
+    )?;
+    // With no room left even for the log, no unlogged code is made.
+    let _ = expect(
+        "present refused",
+        wallet.present_static(number, &Disclosure::Full, now),
+        |r| matches!(r, Err(WalletError::DiskFull)),
+    );
+    expect(
+        "log unchanged",
+        wallet.presentation_log(),
+        |r| matches!(r, Ok(log) if log.len() == 3),
+    )?;
+    drop(wallet);
+
+    // Room again: everything is there, and changes go through.
+    for filler in ["filler", "filler-2"] {
+        std::fs::remove_file(folder.join(filler)).map_err(|e| e.to_string())?;
+    }
+    let wallet = expect("reopen", Wallet::open(&path, &options), Result::is_ok)?;
+    expect(
+        "unlock again",
+        wallet.unlock(Protection::Passphrase(PASSPHRASE), now),
+        Result::is_ok,
+    )?;
+    expect("import", wallet.import(&permit, &trust, now), Result::is_ok)?;
+    expect(
+        "list again",
+        wallet.documents(),
+        |r| matches!(r, Ok(docs) if docs.len() == 2),
+    )?;
+    expect(
+        "log again",
+        wallet.presentation_log(),
+        |r| matches!(r, Ok(log) if log.len() == 3),
+    )?;
+    expect(
+        "attempts cleared",
+        wallet.failed_attempts(),
+        |r| matches!(r, Ok(a) if a.failures == 0 && a.unresolved == 0),
+    )?;
+    say("done")
+}
+
+fn size_limited(path: &std::path::Path) -> Result<(), String> {
+    use hawiya_tests::{issue_to_wallet, national_id, resident_permit, tiny_png, PASSPHRASE};
+    let now = PRESENTED_AT;
+    let number = national_id().document_number;
+    let wallet = expect(
+        "open",
+        Wallet::open(path, &WalletOptions::default()),
+        Result::is_ok,
+    )?;
+    expect(
+        "unlock",
+        wallet.unlock(Protection::Passphrase(PASSPHRASE), now),
+        Result::is_ok,
+    )?;
+    expect(
+        "list",
+        wallet.documents(),
+        |r| matches!(r, Ok(docs) if docs.len() == 1),
+    )?;
+    expect(
+        "present static",
+        wallet.present_static(number, &Disclosure::Full, now),
+        Result::is_ok,
+    )?;
+    let logged = wallet.presentation_log().map_err(|e| e.to_string())?.len();
+    let key = wallet
+        .device_keys()
+        .map_err(|e| e.to_string())?
+        .first()
+        .map(|k| k.public_key)
+        .ok_or("no device key")?;
+    // A permit with a portrait larger than the file may grow.
+    let mut portrait = tiny_png();
+    portrait.resize(200 * 1024, 0);
+    let big = hawiya_core::Claims {
+        portrait: Some(portrait),
+        ..resident_permit()
+    };
+    let permit = issue_to_wallet(&wallet, &key, &big, None);
+    let _ = expect(
+        "import refused",
+        wallet.import(&permit, &trust_list(), now),
+        |r| matches!(r, Err(WalletError::DiskFull | WalletError::Storage(_))),
+    );
+    expect(
+        "nothing lost",
+        wallet.documents(),
+        |r| matches!(r, Ok(docs) if docs.len() == 1),
+    )?;
+    expect(
+        "log kept",
+        wallet.presentation_log(),
+        |r| matches!(r, Ok(log) if log.len() == logged),
+    )?;
+    say("done")
 }
