@@ -15,7 +15,8 @@ pub enum WalletError {
     /// There is no wallet file at the path.
     #[error("no wallet at that path; create one first")]
     NotFound,
-    /// `create` or `restore` was asked to overwrite an existing file.
+    /// `create` or `restore` was asked to overwrite an existing file (for a
+    /// restore, also the temporary file it builds under, `PATH.restoring`).
     #[error("a file already exists at that path; open it, or choose another path")]
     AlreadyExists,
     /// The file is not a hawiya wallet (or its creation was interrupted).
@@ -252,7 +253,7 @@ impl From<core::WalletError> for WalletError {
         use core::WalletError as E;
         match error {
             E::NotFound(_) => WalletError::NotFound,
-            E::AlreadyExists(_) => WalletError::AlreadyExists,
+            E::AlreadyExists(_) | E::RestoreInTheWay(_) => WalletError::AlreadyExists,
             E::NotAWallet => WalletError::NotAWallet,
             E::NewerSchema { found, supported } => WalletError::NewerSchema { found, supported },
             E::Corrupt(_) => WalletError::Corrupt,

@@ -16,6 +16,7 @@ use hawiya_core::{
     Card, CardRenderer, Date, Disclosure, EccLevel, QrMatrix, UnixTime, Wallet, DEFAULT_PNG_DPI,
 };
 
+use crate::output::{Force, Outputs};
 use crate::{files, now_or, wallet_cmd, CliError};
 
 /// The file format of a card.
@@ -57,9 +58,12 @@ pub struct CardArgs {
     /// svg, png or pdf.
     #[arg(long, value_enum)]
     format: CardFormat,
-    /// Output file (default: standard output).
+    /// Output file (default: standard output); must not exist unless
+    /// --force is given, and is never the wallet.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+    #[command(flatten)]
+    force: Force,
     /// Make the card as of this time (Unix seconds) instead of now.
     #[arg(long, allow_negative_numbers = true)]
     at: Option<i64>,
@@ -70,8 +74,9 @@ pub fn run(args: &CardArgs) -> Result<(), CliError> {
     let number = files::document_number_arg("--document", &args.document)?;
     // Refuse what cannot succeed before the passphrase is asked for and a
     // presentation is logged.
+    let mut outputs = Outputs::new(args.force).opens_wallet(&args.wallet);
     match &args.out {
-        Some(out) => check_writable_dir(out)?,
+        Some(out) => outputs.check("--out", out)?,
         None if args.format.is_binary() && std::io::stdout().is_terminal() => {
             return Err(CliError::Usage(format!(
                 "a {} card is binary; give --out FILE or redirect standard output",
@@ -85,7 +90,7 @@ pub fn run(args: &CardArgs) -> Result<(), CliError> {
     let bytes = render(&wallet, &renderer, number, args.format, now_or(args.at))?;
     match &args.out {
         Some(out) => {
-            files::write_public(out, &bytes)?;
+            outputs.write_public(out, &bytes)?;
             eprintln!(
                 "wrote the card of document {number} to {} ({} bytes)",
                 out.display(),
@@ -99,27 +104,6 @@ pub fn run(args: &CardArgs) -> Result<(), CliError> {
                 .and_then(|()| stdout.flush())
                 .map_err(|e| CliError::io(Path::new("<stdout>"), e))?;
         }
-    }
-    Ok(())
-}
-
-/// The folder `out` goes in must exist and be a folder.
-fn check_writable_dir(out: &Path) -> Result<(), CliError> {
-    let dir = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    if !dir.is_dir() {
-        return Err(CliError::Usage(format!(
-            "{}: no such folder for --out",
-            dir.display()
-        )));
-    }
-    if out.is_dir() {
-        return Err(CliError::Usage(format!(
-            "{} is a folder; give --out a file name",
-            out.display()
-        )));
     }
     Ok(())
 }

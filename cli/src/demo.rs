@@ -11,15 +11,17 @@ use std::path::Path;
 
 use hawiya_core::{
     decode_png, BindingRequest, CardRenderer, Claims, Clock, Date, Disclosure, DocumentType,
-    EccLevel, ImportOutcome, Issuer, Policy, Presentation, Protection, QrMatrix, SecretKey, Sex,
-    SignedStatusList, StatusList, SystemClock, TrustList, UnixTime, Verifier, Wallet,
-    WalletOptions, SECONDS_PER_DAY,
+    EccLevel, ImportOutcome, Issuer, Policy, Presentation, QrMatrix, SecretKey, Sex,
+    SignedStatusList, StatusList, SystemClock, TrustList, UnixTime, Verifier, WalletOptions,
+    SECONDS_PER_DAY,
 };
 use rand_core::OsRng;
 use serde_json::json;
 use zeroize::Zeroizing;
 
 use crate::card_cmd::{self, CardFormat};
+use crate::demo_folder::DemoFolder;
+use crate::output::{Access, Force};
 use crate::report::{self, Sizes};
 use crate::{files, wallet_cmd, CliError};
 
@@ -34,6 +36,34 @@ const RESTORED_WALLET_FILE: &str = "restored-wallet.db";
 const BACKUP_FILE: &str = "wallet.backup";
 /// The generated passphrase, when HAWIYA_PASSPHRASE is not set.
 const PASSPHRASE_FILE: &str = "wallet-passphrase.txt";
+/// Every other file the demo writes (each presentation as .txt and .png).
+const FILES: [&str; 16] = [
+    "root.key",
+    "root.pub",
+    "issuer.key",
+    "issuer.pub",
+    "trust-list.cbor",
+    "national-id.json",
+    "portrait.png",
+    "status-list.cbor",
+    "card.svg",
+    "card.png",
+    "card.pdf",
+    "card-permit.png",
+    BACKUP_FILE,
+    "report.txt",
+    "report.json",
+    PASSPHRASE_FILE,
+];
+/// The presentations the demo writes, as `NAME.txt` and `NAME.png`.
+const PRESENTATIONS: [&str; 6] = [
+    "presentation",
+    "presentation-minimal",
+    "presentation-age",
+    "presentation-static",
+    "presentation-permit",
+    "presentation-dependent",
+];
 
 /// One presentation the demo makes and checks.
 struct Shown {
@@ -131,9 +161,30 @@ fn sample_documents(today: Date) -> Result<Samples, CliError> {
     })
 }
 
-/// Runs the demo, writing into `out`.
-pub fn run(out: &Path) -> Result<(), CliError> {
-    std::fs::create_dir_all(out).map_err(|e| CliError::io(out, e))?;
+/// Runs the demo, writing into `out`: files an earlier run wrote there are
+/// replaced, any other file of the demo's names only with `--force`.
+pub fn run(out: &Path, force: Force) -> Result<(), CliError> {
+    let from_env = wallet_cmd::passphrase_from_env(wallet_cmd::PASSPHRASE_ENV)?;
+    let mut names: Vec<String> = FILES
+        .iter()
+        .filter(|f| from_env.is_none() || **f != PASSPHRASE_FILE)
+        .map(|f| f.to_string())
+        .collect();
+    for p in PRESENTATIONS {
+        names.extend([format!("{p}.txt"), format!("{p}.png")]);
+    }
+    let mut folder = DemoFolder::open(out, force, &names, &[WALLET_FILE, RESTORED_WALLET_FILE])?;
+    let result = run_in(out, &mut folder, from_env);
+    // Recorded after a failure too: the files written so far are the demo's.
+    let saved = folder.save();
+    result.and(saved)
+}
+
+fn run_in(
+    out: &Path,
+    folder: &mut DemoFolder,
+    from_env: Option<Zeroizing<String>>,
+) -> Result<(), CliError> {
     let now = SystemClock.now();
     let today = Date::from_unix(now).map_err(input)?;
     let mut log = String::new();
@@ -146,10 +197,9 @@ pub fn run(out: &Path) -> Result<(), CliError> {
         "hawiya demo — offline ID issue, present, verify — {today}, output in {}",
         out.display()
     ));
-    let wallet_path = out.join(WALLET_FILE);
-    let restored_path = out.join(RESTORED_WALLET_FILE);
-    remove_holder_files(out, &wallet_path, &restored_path)?;
-    let (passphrase, passphrase_from) = demo_passphrase(out)?;
+    let wallet_path = folder.fresh_wallet(WALLET_FILE)?;
+    let restored_path = folder.fresh_wallet(RESTORED_WALLET_FILE)?;
+    let (passphrase, passphrase_from) = demo_passphrase(folder, from_env)?;
 
     // 1. Keys: root (signs trust lists), issuer (signs credentials); the
     // device key is made inside the holder's wallet and never leaves it.
@@ -160,15 +210,11 @@ pub fn run(out: &Path) -> Result<(), CliError> {
         name: ISSUER_NAME.into(),
         status_uri: STATUS_URI.into(),
     };
-    files::write_key_pair(&out.join("root.key"), "root", &root, None)?;
-    files::write_key_pair(
-        &out.join("issuer.key"),
-        "issuer",
-        &issuer_key,
-        Some(profile),
-    )?;
+    folder.write_key_pair("root.key", "root", &root, None)?;
+    folder.write_key_pair("issuer.key", "issuer", &issuer_key, Some(profile))?;
     let issuer = Issuer::new(issuer_key, b"\x01", ISSUER_NAME, STATUS_URI).map_err(input)?;
     let wallet = wallet_cmd::create_wallet(&wallet_path, &passphrase)?;
+    folder.record(WALLET_FILE, true);
     let device = wallet.create_device_key().map_err(input)?;
     say(format!(
         "\n1. keys: root {}, issuer {} (kid 01) — secret files written 0600\n   \
@@ -187,7 +233,7 @@ pub fn run(out: &Path) -> Result<(), CliError> {
         issuers: vec![issuer.trust_entry(UnixTime(now.0 - year), UnixTime(now.0 + 10 * year))],
     };
     let trust_bytes = trust.sign(&root).map_err(input)?;
-    files::write_public(&out.join("trust-list.cbor"), &trust_bytes)?;
+    folder.write("trust-list.cbor", &trust_bytes, Access::Public)?;
     say(format!(
         "2. trust-list.cbor: version 1, 1 issuer key, {} bytes, signed by the root",
         trust_bytes.len()
@@ -222,14 +268,16 @@ pub fn run(out: &Path) -> Result<(), CliError> {
     let mut imports = vec![import(&old_version)?];
     imports.push(import(&issue(&docs.permit, 2, None)?)?);
     imports.push(import(&issue(&docs.child, 3, Some(guardian))?)?);
-    files::write_public(
-        &out.join("national-id.json"),
+    folder.write(
+        "national-id.json",
         &serde_json::to_vec_pretty(&files::claims_json(&docs.national_id))
             .map_err(CliError::json)?,
+        Access::Public,
     )?;
-    files::write_public(
-        &out.join("portrait.png"),
+    folder.write(
+        "portrait.png",
         docs.national_id.portrait.as_deref().unwrap_or_default(),
+        Access::Public,
     )?;
     say(format!(
         "3. issued to the wallet's device key and imported into {WALLET_FILE} (each checked against the trust list):"
@@ -294,7 +342,7 @@ pub fn run(out: &Path) -> Result<(), CliError> {
         list: bits,
     };
     let status_bytes = issuer.sign_status_list(&status);
-    files::write_public(&out.join("status-list.cbor"), &status_bytes)?;
+    folder.write("status-list.cbor", &status_bytes, Access::Public)?;
     say(format!(
         "5. status-list.cbor: {} entries, index 0 set (superseded), {} bytes compressed, time to live 1 day",
         status.list.capacity(),
@@ -352,11 +400,12 @@ pub fn run(out: &Path) -> Result<(), CliError> {
         let text = s.presentation.qr_text();
         let qr = QrMatrix::encode(&text, EccLevel::M).map_err(input)?;
         let png = qr.to_png(PNG_MODULE_PX).map_err(input)?;
-        files::write_public(
-            &out.join(format!("{}.txt", s.file)),
+        folder.write(
+            &format!("{}.txt", s.file),
             format!("{text}\n").as_bytes(),
+            Access::Public,
         )?;
-        files::write_public(&out.join(format!("{}.png", s.file)), &png)?;
+        folder.write(&format!("{}.png", s.file), &png, Access::Public)?;
         let scanned = decode_png(&png).map_err(input)?;
         if scanned != text {
             return Err(CliError::Input(format!(
@@ -410,7 +459,7 @@ pub fn run(out: &Path) -> Result<(), CliError> {
         let started = std::time::Instant::now();
         let bytes = card_cmd::render(&wallet, &renderer, number, format, now)?;
         let millis = started.elapsed().as_secs_f64() * 1000.0;
-        files::write_public(&out.join(file), &bytes)?;
+        folder.write(file, &bytes, Access::Public)?;
         let mut line = format!("   {file}: {} bytes, drawn in {millis:.0} ms", bytes.len());
         if format == CardFormat::Png {
             let scanned = decode_png(&bytes).map_err(input)?;
@@ -501,25 +550,25 @@ pub fn run(out: &Path) -> Result<(), CliError> {
     let backup = wallet
         .export_backup(&backup_passphrase, &WalletOptions::default(), now)
         .map_err(input)?;
-    files::write_secret(&out.join(BACKUP_FILE), &backup)?;
+    folder.write(BACKUP_FILE, &backup, Access::Secret)?;
     drop(wallet);
-    let (restored, restore_report) = Wallet::restore(
-        &restored_path,
+    // Built aside and moved into place when complete, as `wallet restore`
+    // does, each credential checked against the trust list.
+    let staged = folder.outputs().stage(&restored_path)?;
+    let (restored, restore_report) = wallet_cmd::restore_staged(
+        &staged,
         &backup,
         &backup_passphrase,
-        Protection::Passphrase(&passphrase),
+        &passphrase,
         &trust,
-        &WalletOptions::default(),
         now,
-    )
-    .map_err(input)?;
+    )?;
     if !restore_report.skipped.is_empty() {
         return Err(CliError::Input(format!(
             "the restore left out documents of the demo's own backup: {:?}",
             restore_report.skipped
         )));
     }
-    wallet_cmd::restrict_wallet_files(&restored_path)?;
     let restored_docs = restored.documents().map_err(input)?;
     let refused = match restored.present(nid_number, &Disclosure::Identity, None, now) {
         Ok(_) => {
@@ -530,6 +579,8 @@ pub fn run(out: &Path) -> Result<(), CliError> {
         Err(e) => e.to_string(),
     };
     drop(restored);
+    folder.outputs().commit_staged(staged, &restored_path)?;
+    folder.record(RESTORED_WALLET_FILE, true);
     say(format!(
         "9. backup: {BACKUP_FILE} ({} bytes, sealed with {backup_from}; device keys are never in a backup)\n   \
          restored into {RESTORED_WALLET_FILE}, each credential checked against the trust list: \
@@ -579,7 +630,7 @@ pub fn run(out: &Path) -> Result<(), CliError> {
         )
     });
 
-    files::write_public(&out.join("report.txt"), log.as_bytes())?;
+    folder.write("report.txt", log.as_bytes(), Access::Public)?;
     let report = json!({
         "date": today.to_string(),
         "presentations": table,
@@ -608,9 +659,10 @@ pub fn run(out: &Path) -> Result<(), CliError> {
             },
         },
     });
-    files::write_public(
-        &out.join("report.json"),
+    folder.write(
+        "report.json",
         &serde_json::to_vec_pretty(&report).map_err(CliError::json)?,
+        Access::Public,
     )?;
     Ok(())
 }
@@ -618,11 +670,16 @@ pub fn run(out: &Path) -> Result<(), CliError> {
 /// Where the demo's wallet passphrase came from, as the report says it.
 const PASSPHRASE_FILE_NOTE: &str = "in wallet-passphrase.txt (0600)";
 
-/// The wallet passphrase: `HAWIYA_PASSPHRASE` if set, else a random one
-/// written to `wallet-passphrase.txt` (0600). Returns it and where it is,
-/// never to be printed itself.
-fn demo_passphrase(out: &Path) -> Result<(Zeroizing<String>, &'static str), CliError> {
-    if let Some(p) = wallet_cmd::passphrase_from_env(wallet_cmd::PASSPHRASE_ENV)? {
+/// The wallet passphrase: `HAWIYA_PASSPHRASE` if set (an earlier run's
+/// `wallet-passphrase.txt`, for the wallet being replaced, then goes), else a
+/// random one written to `wallet-passphrase.txt` (0600). Returns it and where
+/// it is, never to be printed itself.
+fn demo_passphrase(
+    folder: &mut DemoFolder,
+    from_env: Option<Zeroizing<String>>,
+) -> Result<(Zeroizing<String>, &'static str), CliError> {
+    if let Some(p) = from_env {
+        folder.remove_own(PASSPHRASE_FILE);
         return Ok((p, "from HAWIYA_PASSPHRASE"));
     }
     let mut bytes = Zeroizing::new([0u8; 16]);
@@ -638,42 +695,8 @@ fn demo_passphrase(out: &Path) -> Result<(Zeroizing<String>, &'static str), CliE
     );
     let mut line = Zeroizing::new(passphrase.to_string());
     line.push('\n');
-    files::write_secret(&out.join(PASSPHRASE_FILE), line.as_bytes())?;
+    folder.write(PASSPHRASE_FILE, line.as_bytes(), Access::Secret)?;
     Ok((passphrase, PASSPHRASE_FILE_NOTE))
-}
-
-/// Clears what an earlier run left of the holder side: the wallets (made
-/// fresh each run) and the clear-text holder files older demos wrote.
-fn remove_holder_files(out: &Path, wallet: &Path, restored: &Path) -> Result<(), CliError> {
-    wallet_cmd::remove_wallet_files(wallet);
-    wallet_cmd::remove_wallet_files(restored);
-    let mut restoring = restored.as_os_str().to_owned();
-    restoring.push(".restoring");
-    wallet_cmd::remove_wallet_files(Path::new(&restoring));
-    for old in [
-        "device.key",
-        "device.pub",
-        "national-id.hwy",
-        "resident-permit.hwy",
-        PASSPHRASE_FILE,
-    ] {
-        let path = out.join(old);
-        match std::fs::remove_file(&path) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                return Err(CliError::io(&path, e))
-            }
-            _ => {}
-        }
-    }
-    for path in [wallet, restored] {
-        if path.exists() {
-            return Err(CliError::Input(format!(
-                "{} could not be removed to start afresh",
-                path.display()
-            )));
-        }
-    }
-    Ok(())
 }
 
 fn summary(v: &hawiya_core::Verdict) -> String {

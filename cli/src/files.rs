@@ -1,55 +1,16 @@
 //! Files the CLI reads and writes: keys (secret ones readable by the owner
-//! only), issuer profiles, claims, and binary structures.
+//! only), issuer profiles, claims, and binary structures. Every write goes
+//! through [`Outputs`], the rule for output files.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use hawiya_core::{Claims, Date, DocumentType, Issuer, PublicKey, SecretKey, Sex, VerifierMemory};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
+use crate::output::{Access, LockedState, Outputs};
 use crate::CliError;
-
-/// Writes a file readable by anyone (public data), atomically.
-pub fn write_public(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    write_atomic(path, bytes, 0o644)
-}
-
-/// Writes a file only the owner can read or write (secrets), atomically.
-pub fn write_secret(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    write_atomic(path, bytes, 0o600)
-}
-
-/// Writes beside the target, syncs, then renames over it, so a crash leaves
-/// either the old file or the new one, never half of either. The temporary
-/// file is always created fresh, so it never inherits a stale file's mode.
-fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> Result<(), CliError> {
-    let mut name = path
-        .file_name()
-        .map(|n| n.to_os_string())
-        .unwrap_or_default();
-    name.push(".partial");
-    let tmp = path.with_file_name(name);
-    match fs::remove_file(&tmp) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(CliError::io(&tmp, e)),
-        _ => {}
-    }
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(mode);
-    }
-    #[cfg(not(unix))]
-    let _ = mode;
-    let mut file = options.open(&tmp).map_err(|e| CliError::io(&tmp, e))?;
-    file.write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .map_err(|e| CliError::io(&tmp, e))?;
-    fs::rename(&tmp, path).map_err(|e| CliError::io(path, e))
-}
 
 /// Reads a whole file.
 pub fn read(path: &Path) -> Result<Vec<u8>, CliError> {
@@ -116,8 +77,27 @@ pub fn public_path(secret: &Path) -> PathBuf {
     secret.with_extension("pub")
 }
 
+/// Checks, before any work, that a key pair may be written to `path` (the
+/// secret key) and the `.pub` file beside it.
+///
+/// # Errors
+/// Either file is refused by the rule, or `path` itself ends in `.pub`.
+pub fn check_key_pair(outputs: &mut Outputs, path: &Path) -> Result<(), CliError> {
+    let public = public_path(path);
+    if public == path {
+        return Err(CliError::Usage(format!(
+            "--out {}: the public key is written beside the secret key as .pub; \
+             give the secret key a name such as root.key",
+            path.display()
+        )));
+    }
+    outputs.check("--out", path)?;
+    outputs.check("the public key file beside --out", &public)
+}
+
 /// Writes a new key pair: the secret file (0600) and the `.pub` file.
 pub fn write_key_pair(
+    outputs: &Outputs,
     path: &Path,
     kind: &str,
     key: &SecretKey,
@@ -131,15 +111,15 @@ pub fn write_key_pair(
     };
     let json = Zeroizing::new(serde_json::to_vec_pretty(&file).map_err(CliError::json)?);
     drop(file);
-    write_secret(path, &json)?;
     let public = PublicKeyFile {
         kind: kind.to_owned(),
         public_key: hex::encode(key.public_key().as_bytes()),
         issuer,
     };
-    write_public(
-        &public_path(path),
-        &serde_json::to_vec_pretty(&public).map_err(CliError::json)?,
+    let public_json = serde_json::to_vec_pretty(&public).map_err(CliError::json)?;
+    outputs.write_pair(
+        (path, &json, Access::Secret),
+        (&public_path(path), &public_json, Access::Public),
     )
 }
 
@@ -230,18 +210,19 @@ struct MemoryFile {
     recent: Vec<(String, i64)>,
 }
 
-/// Reads a verifier memory file; a missing file is a fresh verifier.
-pub fn read_verifier_memory(path: &Path) -> Result<VerifierMemory, CliError> {
-    if !path.exists() {
+/// Parses a verifier memory file's bytes; `None` (a new, empty file) is a
+/// fresh verifier.
+fn parse_verifier_memory(path: &Path, raw: Option<&[u8]>) -> Result<VerifierMemory, CliError> {
+    let Some(raw) = raw else {
         return Ok(VerifierMemory::default());
-    }
+    };
     let bad = || {
         CliError::Input(format!(
             "{} is not a hawiya verifier state file; move it away to start afresh",
             path.display()
         ))
     };
-    let file: MemoryFile = serde_json::from_slice(&read(path)?).map_err(|_| bad())?;
+    let file: MemoryFile = serde_json::from_slice(raw).map_err(|_| bad())?;
     let mut recent = Vec::with_capacity(file.recent.len());
     for (hash, time) in file.recent {
         let hash: [u8; 32] = hex::decode(hash)
@@ -256,8 +237,24 @@ pub fn read_verifier_memory(path: &Path) -> Result<VerifierMemory, CliError> {
     })
 }
 
-/// Writes the verifier memory file atomically.
-pub fn write_verifier_memory(path: &Path, memory: &VerifierMemory) -> Result<(), CliError> {
+/// Locks the verifier memory file `path` (see [`Outputs::lock_state`]) and
+/// reads it; a missing or empty file is a fresh verifier.
+pub fn lock_verifier_memory(
+    inputs: &Outputs,
+    path: &Path,
+) -> Result<(LockedState, VerifierMemory), CliError> {
+    let mut locked = inputs.lock_state("--state", path)?;
+    let memory = parse_verifier_memory(path, locked.contents()?.as_deref())?;
+    Ok((locked, memory))
+}
+
+/// Writes the verifier memory back and releases its lock.
+pub fn save_verifier_memory(locked: LockedState, memory: &VerifierMemory) -> Result<(), CliError> {
+    locked.save(&verifier_memory_bytes(memory)?, Access::Secret)
+}
+
+/// The verifier memory file's bytes.
+fn verifier_memory_bytes(memory: &VerifierMemory) -> Result<Vec<u8>, CliError> {
     let file = MemoryFile {
         trust_list_version: memory.trust_list_version,
         recent: memory
@@ -266,10 +263,7 @@ pub fn write_verifier_memory(path: &Path, memory: &VerifierMemory) -> Result<(),
             .map(|(h, t)| (hex::encode(h), *t))
             .collect(),
     };
-    write_secret(
-        path,
-        &serde_json::to_vec_pretty(&file).map_err(CliError::json)?,
-    )
+    serde_json::to_vec_pretty(&file).map_err(CliError::json)
 }
 
 /// Claims as an issuer operator writes them in JSON.

@@ -6,10 +6,14 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![deny(clippy::unwrap_used, clippy::expect_used)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 mod card_cmd;
+mod cleanup;
 mod demo;
+mod demo_folder;
 mod files;
+mod output;
 mod report;
 mod wallet_cmd;
 
@@ -20,9 +24,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use hawiya_core::{
     decode_png, BindingRequest, ClaimKey, Clock, Disclosure, EccLevel, HeldCredential, Issuer,
     Policy, Presentation, QrMatrix, SecretKey, SignedStatusList, StatusList, SystemClock,
-    TrustList, UnixTime, Verifier,
+    TrustList, UnixTime, Verifier, VerifierMemory,
 };
 use rand_core::OsRng;
+
+use crate::output::{Access, Outputs};
 
 /// A failure the CLI reports before exiting with status 2.
 #[derive(Debug, thiserror::Error)]
@@ -56,9 +62,16 @@ impl CliError {
     }
 }
 
+/// How every command treats the files it writes (shown under --help).
+const OVERWRITE_RULE: &str =
+    "Files: no command replaces an existing file unless --force is given, and \
+even then only a regular file, never a folder, link or device, nor the wallet or any other file \
+the same command reads. A file is written whole or not at all, and nothing temporary is left \
+behind.";
+
 /// Offline digital ID wallet: issue, present and verify signed ID QR codes.
 #[derive(Parser)]
-#[command(name = "hawiya", version, about, long_about = None)]
+#[command(name = "hawiya", version, about, long_about = None, after_help = OVERWRITE_RULE)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -67,10 +80,17 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the whole flow offline and write its files to a folder.
+    ///
+    /// Running it again on the same folder replaces the files an earlier run
+    /// wrote there (recorded in .hawiya-demo.json), as long as they are
+    /// unchanged since; any other file of the same name is refused unless
+    /// --force is given.
     Demo {
-        /// Folder for the demo's files.
+        /// Folder for the demo's files (made if missing).
         #[arg(long, default_value = "hawiya-demo")]
         out: PathBuf,
+        #[command(flatten)]
+        force: output::Force,
     },
     /// Verify a presentation QR offline. Exit 0 accepted, 1 rejected, 2 error.
     Verify(VerifyArgs),
@@ -118,6 +138,8 @@ struct VerifyArgs {
     reject_static: bool,
     /// Verifier memory kept between runs (created if missing): refuses a trust
     /// list older than one seen before and catches codes scanned twice.
+    /// Several verifier processes may share it: each run locks it while it
+    /// reads, verifies and writes it back.
     #[arg(long)]
     state: Option<PathBuf>,
     /// Print the verdict as JSON.
@@ -130,14 +152,20 @@ enum IssuerCommand {
     /// Make the root key that signs trust lists (root.key + root.pub).
     RootKey {
         /// Secret key file to write; the public key goes beside it as .pub.
+        /// Neither may exist unless --force is given.
         #[arg(long)]
         out: PathBuf,
+        #[command(flatten)]
+        force: output::Force,
     },
     /// Make an issuer signing key with its key id, name and status address.
     Key {
         /// Secret key file to write; the public key goes beside it as .pub.
+        /// Neither may exist unless --force is given.
         #[arg(long)]
         out: PathBuf,
+        #[command(flatten)]
+        force: output::Force,
         /// Key id, hex (1 to 16 bytes; short ids keep QR codes small).
         #[arg(long)]
         kid: String,
@@ -165,9 +193,11 @@ enum IssuerCommand {
         /// End of the keys' validity, Unix seconds (default 10 years from now).
         #[arg(long)]
         not_after: Option<i64>,
-        /// Output file.
+        /// Output file (must not exist unless --force is given).
         #[arg(long)]
         out: PathBuf,
+        #[command(flatten)]
+        force: output::Force,
     },
     /// Print a fresh binding nonce (hex) to give the holder.
     Nonce,
@@ -198,13 +228,17 @@ enum IssuerCommand {
         /// Issuance time, Unix seconds (default now).
         #[arg(long)]
         at: Option<i64>,
-        /// Output file for the holder (contains secrets; written 0600).
+        /// Output file for the holder (contains secrets; written 0600; must
+        /// not exist unless --force is given).
         #[arg(long)]
         out: PathBuf,
+        #[command(flatten)]
+        force: output::Force,
     },
     /// Mark a credential revoked or superseded in the issuer's status state.
     Revoke {
-        /// Status state file (raw bits; created if missing).
+        /// Status state file (raw bits; created if missing), updated in place
+        /// under a lock, so concurrent runs take turns.
         #[arg(long)]
         state: PathBuf,
         /// Index to mark.
@@ -228,9 +262,11 @@ enum IssuerCommand {
         /// Signing time, Unix seconds (default now).
         #[arg(long)]
         at: Option<i64>,
-        /// Output file.
+        /// Output file (must not exist unless --force is given).
         #[arg(long)]
         out: PathBuf,
+        #[command(flatten)]
+        force: output::Force,
     },
 }
 
@@ -250,9 +286,12 @@ enum Profile {
 enum HolderCommand {
     /// Make a device key (device.key + device.pub).
     Key {
-        /// Secret key file to write.
+        /// Secret key file to write; the public key goes beside it as .pub.
+        /// Neither may exist unless --force is given.
         #[arg(long)]
         out: PathBuf,
+        #[command(flatten)]
+        force: output::Force,
     },
     /// Answer an issuer nonce with a binding request signed by the device key.
     Bind {
@@ -262,9 +301,11 @@ enum HolderCommand {
         /// The issuer's nonce, hex.
         #[arg(long)]
         nonce: String,
-        /// Output file.
+        /// Output file (must not exist unless --force is given).
         #[arg(long)]
         out: PathBuf,
+        #[command(flatten)]
+        force: output::Force,
     },
     /// Show what a held credential contains.
     Show {
@@ -300,15 +341,17 @@ enum HolderCommand {
         /// Presentation time, Unix seconds (default now).
         #[arg(long)]
         at: Option<i64>,
-        /// Write the QR text here.
+        /// Write the QR text here (must not exist unless --force is given).
         #[arg(long)]
         out_text: Option<PathBuf>,
-        /// Write a PNG of the QR code here.
+        /// Write a PNG of the QR code here (likewise).
         #[arg(long)]
         out_png: Option<PathBuf>,
-        /// Write an SVG of the QR code here.
+        /// Write an SVG of the QR code here (likewise).
         #[arg(long)]
         out_svg: Option<PathBuf>,
+        #[command(flatten)]
+        force: output::Force,
     },
 }
 
@@ -319,7 +362,7 @@ fn now_or(at: Option<i64>) -> UnixTime {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Demo { out } => demo::run(&out).map(|()| ExitCode::SUCCESS),
+        Command::Demo { out, force } => demo::run(&out, force).map(|()| ExitCode::SUCCESS),
         Command::Verify(args) => verify(&args).inspect_err(|e| {
             if args.json {
                 // Scripts reading --json get an object even when verification could not run.
@@ -343,10 +386,18 @@ fn main() -> ExitCode {
     }
 }
 
+/// The root key that checks a trust list: `--root-key`, else `root.pub`
+/// beside the list.
+pub fn root_key_path(trust_list: &Path, root: Option<&Path>) -> PathBuf {
+    match root {
+        Some(root) => root.to_path_buf(),
+        None => output::folder_of(trust_list).join("root.pub"),
+    }
+}
+
 /// Loads and checks the trust list against its pinned root key.
 pub fn load_trust_list(path: &Path, root: Option<&Path>) -> Result<TrustList, CliError> {
-    let default_root = path.parent().unwrap_or(Path::new(".")).join("root.pub");
-    let root_path = root.unwrap_or(&default_root);
+    let root_path = &root_key_path(path, root);
     if !root_path.exists() {
         return Err(CliError::Usage(format!(
             "no root key to check the trust list with: {} does not exist; pass --root-key FILE",
@@ -374,12 +425,21 @@ fn verify(args: &VerifyArgs) -> Result<ExitCode, CliError> {
         accept_static: !args.reject_static,
         ..Policy::default()
     };
-    let memory = args
-        .state
-        .as_deref()
-        .map(files::read_verifier_memory)
-        .transpose()?
-        .unwrap_or_default();
+    let (state, memory) = match args.state.as_deref() {
+        Some(path) => {
+            let inputs = Outputs::new(output::Force::default())
+                .reads("--trust-list", &args.trust_list)
+                .reads(
+                    "--root-key",
+                    &root_key_path(&args.trust_list, args.root_key.as_deref()),
+                )
+                .reads_opt("--status-list", args.status_list.as_deref())
+                .reads_opt("--image", args.image.as_deref());
+            let (locked, memory) = files::lock_verifier_memory(&inputs, path)?;
+            (Some(locked), memory)
+        }
+        None => (None, VerifierMemory::default()),
+    };
     let mut verifier = Verifier::with_memory(trust, policy, &memory)
         .map_err(|e| CliError::Input(format!("{}: {e}", args.trust_list.display())))?;
     if let Some(path) = &args.status_list {
@@ -399,8 +459,8 @@ fn verify(args: &VerifyArgs) -> Result<ExitCode, CliError> {
         .map(|n| files::hex_arg("--nonce", n))
         .transpose()?;
     let verdict = verifier.verify(&text, now_or(args.at), nonce.as_deref());
-    if let Some(path) = &args.state {
-        files::write_verifier_memory(path, &verifier.memory())?;
+    if let Some(locked) = state {
+        files::save_verifier_memory(locked, &verifier.memory())?;
     }
     if args.json {
         println!("{}", report::verdict_json(&verdict));
@@ -416,16 +476,12 @@ fn verify(args: &VerifyArgs) -> Result<ExitCode, CliError> {
 
 fn issuer(cmd: IssuerCommand) -> Result<(), CliError> {
     match cmd {
-        IssuerCommand::RootKey { out } => {
-            files::write_key_pair(&out, "root", &SecretKey::generate(&mut OsRng), None)?;
-            println!(
-                "root key written to {} (public: {})",
-                out.display(),
-                files::public_path(&out).display()
-            );
+        IssuerCommand::RootKey { out, force } => {
+            new_key_pair(&out, force, "root", &SecretKey::generate(&mut OsRng), None)?;
         }
         IssuerCommand::Key {
             out,
+            force,
             kid,
             name,
             status_uri,
@@ -445,12 +501,7 @@ fn issuer(cmd: IssuerCommand) -> Result<(), CliError> {
                 name,
                 status_uri,
             };
-            files::write_key_pair(&out, "issuer", &key, Some(profile))?;
-            println!(
-                "issuer key written to {} (public: {})",
-                out.display(),
-                files::public_path(&out).display()
-            );
+            new_key_pair(&out, force, "issuer", &key, Some(profile))?;
         }
         IssuerCommand::TrustList {
             root_key,
@@ -459,7 +510,13 @@ fn issuer(cmd: IssuerCommand) -> Result<(), CliError> {
             not_before,
             not_after,
             out,
+            force,
         } => {
+            let mut outputs = Outputs::new(force).reads("--root-key", &root_key);
+            for path in &issuers {
+                outputs = outputs.reads("--issuer", path);
+            }
+            outputs.check("--out", &out)?;
             let root = files::read_secret_key(&root_key, "root")?;
             let now = SystemClock.now();
             // Credentials are signed at day granularity (iat = start of the
@@ -487,7 +544,7 @@ fn issuer(cmd: IssuerCommand) -> Result<(), CliError> {
                 issued_at: now,
                 issuers: entries,
             };
-            files::write_public(
+            outputs.write_public(
                 &out,
                 &list
                     .sign(&root)
@@ -510,7 +567,14 @@ fn issuer(cmd: IssuerCommand) -> Result<(), CliError> {
             guardian,
             at,
             out,
+            force,
         } => {
+            let mut outputs = Outputs::new(force)
+                .reads("--key", &key)
+                .reads("--claims", &claims)
+                .reads_opt("--portrait", portrait.as_deref())
+                .reads("--request", &request);
+            outputs.check("--out", &out)?;
             let guardian = guardian
                 .map(|g| files::document_number_arg("--guardian", &g))
                 .transpose()?;
@@ -534,7 +598,7 @@ fn issuer(cmd: IssuerCommand) -> Result<(), CliError> {
                 ),
             };
             let held = issued.map_err(|e| CliError::Input(e.to_string()))?;
-            files::write_secret(&out, &held.to_bytes())?;
+            outputs.write_secret(&out, &held.to_bytes())?;
             let to = match &held.info().guardian {
                 None => String::new(),
                 Some(number) => format!("guardian {number}'s "),
@@ -552,10 +616,12 @@ fn issuer(cmd: IssuerCommand) -> Result<(), CliError> {
             index,
             capacity,
         } => {
-            let mut list = read_status_state(&state, capacity)?;
+            let mut locked =
+                Outputs::new(output::Force::default()).lock_state("--state", &state)?;
+            let mut list = status_state(locked.contents()?, capacity)?;
             list.set_invalid(index)
                 .map_err(|e| CliError::Input(e.to_string()))?;
-            files::write_secret(&state, list.as_bytes())?;
+            locked.save(list.as_bytes(), Access::Secret)?;
             println!(
                 "index {index} marked invalid in {}; publish with `hawiya issuer status-list`",
                 state.display()
@@ -567,10 +633,24 @@ fn issuer(cmd: IssuerCommand) -> Result<(), CliError> {
             ttl,
             at,
             out,
+            force,
         } => {
+            let public = files::public_path(&key);
+            let mut outputs = Outputs::new(force)
+                .reads("--key", &key)
+                .reads("the public key beside --key", &public)
+                .reads("--state", &state);
+            outputs.check("--out", &out)?;
             let issuer = files::read_issuer(&key)?;
-            let list = read_status_state(&state, 1 << 20)?;
-            let uri = files::read_public_key(&files::public_path(&key), "issuer")?
+            // Revocations replace the state file whole, so a plain read sees
+            // one state or the next (an empty file is one not yet saved).
+            let raw = match std::fs::read(&state) {
+                Ok(raw) => Some(raw).filter(|r| !r.is_empty()),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                Err(e) => return Err(CliError::io(&state, e)),
+            };
+            let list = status_state(raw, 1 << 20)?;
+            let uri = files::read_public_key(&public, "issuer")?
                 .1
                 .map(|p| p.status_uri)
                 .ok_or_else(|| {
@@ -582,7 +662,7 @@ fn issuer(cmd: IssuerCommand) -> Result<(), CliError> {
                 ttl,
                 list,
             };
-            files::write_public(&out, &issuer.sign_status_list(&signed))?;
+            outputs.write_public(&out, &issuer.sign_status_list(&signed))?;
             println!(
                 "status list of {} entries written to {}",
                 signed.list.capacity(),
@@ -593,11 +673,32 @@ fn issuer(cmd: IssuerCommand) -> Result<(), CliError> {
     Ok(())
 }
 
-fn read_status_state(path: &Path, capacity: u64) -> Result<StatusList, CliError> {
-    if path.exists() {
-        StatusList::from_raw(files::read(path)?).map_err(|e| CliError::Input(e.to_string()))
-    } else {
-        Ok(StatusList::new(capacity))
+/// Writes a new key pair of `kind` to `out` and `out`'s `.pub`, under the
+/// rule for outputs, and says where.
+fn new_key_pair(
+    out: &Path,
+    force: output::Force,
+    kind: &str,
+    key: &SecretKey,
+    profile: Option<files::IssuerProfile>,
+) -> Result<(), CliError> {
+    let mut outputs = Outputs::new(force);
+    files::check_key_pair(&mut outputs, out)?;
+    files::write_key_pair(&outputs, out, kind, key, profile)?;
+    println!(
+        "{kind} key written to {} (public: {})",
+        out.display(),
+        files::public_path(out).display()
+    );
+    Ok(())
+}
+
+/// The status state from its file's bytes; a missing or empty file is a
+/// new list of `capacity` entries.
+fn status_state(raw: Option<Vec<u8>>, capacity: u64) -> Result<StatusList, CliError> {
+    match raw {
+        Some(raw) => StatusList::from_raw(raw).map_err(|e| CliError::Input(e.to_string())),
+        None => Ok(StatusList::new(capacity)),
     }
 }
 
@@ -626,15 +727,23 @@ fn disclosure(profile: Option<Profile>, names: &[String]) -> Result<Disclosure, 
 
 fn holder(cmd: HolderCommand) -> Result<(), CliError> {
     match cmd {
-        HolderCommand::Key { out } => {
-            files::write_key_pair(&out, "device", &SecretKey::generate(&mut OsRng), None)?;
-            println!(
-                "device key written to {} (public: {})",
-                out.display(),
-                files::public_path(&out).display()
-            );
+        HolderCommand::Key { out, force } => {
+            new_key_pair(
+                &out,
+                force,
+                "device",
+                &SecretKey::generate(&mut OsRng),
+                None,
+            )?;
         }
-        HolderCommand::Bind { key, nonce, out } => {
+        HolderCommand::Bind {
+            key,
+            nonce,
+            out,
+            force,
+        } => {
+            let mut outputs = Outputs::new(force).reads("--key", &key);
+            outputs.check("--out", &out)?;
             let device = files::read_secret_key(&key, "device")?;
             let nonce = files::hex_arg("--nonce", &nonce)?;
             if !(hawiya_core::MIN_NONCE_LEN..=hawiya_core::MAX_NONCE_LEN).contains(&nonce.len()) {
@@ -642,7 +751,7 @@ fn holder(cmd: HolderCommand) -> Result<(), CliError> {
             }
             let request =
                 BindingRequest::new(&device, &nonce).map_err(|e| CliError::Input(e.to_string()))?;
-            files::write_public(&out, &request.to_bytes())?;
+            outputs.write_public(&out, &request.to_bytes())?;
             println!("binding request written to {}", out.display());
         }
         HolderCommand::Show { credential } => {
@@ -684,7 +793,20 @@ fn holder(cmd: HolderCommand) -> Result<(), CliError> {
             out_text,
             out_png,
             out_svg,
+            force,
         } => {
+            let mut outputs = Outputs::new(force)
+                .reads("--credential", &credential)
+                .reads_opt("--key", key.as_deref());
+            for (flag, path) in [
+                ("--out-text", &out_text),
+                ("--out-png", &out_png),
+                ("--out-svg", &out_svg),
+            ] {
+                if let Some(path) = path {
+                    outputs.check(flag, path)?;
+                }
+            }
             let held = read_held(&credential)?;
             let disclosure = disclosure(profile, &disclose)?;
             let presentation = if static_form {
@@ -714,16 +836,16 @@ fn holder(cmd: HolderCommand) -> Result<(), CliError> {
             let qr =
                 QrMatrix::encode(&text, EccLevel::M).map_err(|e| CliError::Input(e.to_string()))?;
             if let Some(path) = &out_text {
-                files::write_public(path, format!("{text}\n").as_bytes())?;
+                outputs.write_public(path, format!("{text}\n").as_bytes())?;
             }
             if let Some(path) = &out_png {
-                files::write_public(
+                outputs.write_public(
                     path,
                     &qr.to_png(8).map_err(|e| CliError::Input(e.to_string()))?,
                 )?;
             }
             if let Some(path) = &out_svg {
-                files::write_public(path, qr.to_svg(8).as_bytes())?;
+                outputs.write_public(path, qr.to_svg(8).as_bytes())?;
             }
             println!("{text}");
             eprintln!(

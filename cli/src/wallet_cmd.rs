@@ -13,11 +13,12 @@ use clap::{Args, Subcommand, ValueEnum};
 use hawiya_core::{
     ClaimKey, ClaimValue, Clock, DamagedDocument, Disclosure, DocumentSummary, EccLevel,
     HeldCredential, ImportOutcome, LogEntry, Mode, Person, Protection, QrMatrix, SkippedDocument,
-    SystemClock, UnlockBlocked, Wallet, WalletError, WalletOptions,
+    SystemClock, TrustList, UnlockBlocked, Wallet, WalletError, WalletOptions,
 };
 use serde_json::{json, Value};
 use zeroize::Zeroizing;
 
+use crate::output::{self, Force, Outputs, Staged};
 use crate::report;
 use crate::{files, now_or, CliError, Profile};
 
@@ -60,9 +61,17 @@ pub struct CredentialArgs {
 #[derive(Subcommand)]
 pub enum WalletCommand {
     /// Create a new encrypted wallet file with a device key (asks for the passphrase twice).
+    ///
+    /// The file must not exist. With --force an existing regular file is
+    /// replaced, once the new wallet is complete; if it was a wallet, its
+    /// documents and device key are gone with it. A wallet that is open
+    /// elsewhere or was not closed cleanly (its -wal, -shm or -journal file
+    /// exists) is never replaced.
     Init {
         #[command(flatten)]
         file: WalletFile,
+        #[command(flatten)]
+        force: Force,
     },
     /// Answer an issuer nonce with a binding request signed by the wallet's device key.
     Bind {
@@ -71,9 +80,12 @@ pub enum WalletCommand {
         /// The issuer's nonce, hex.
         #[arg(long)]
         nonce: String,
-        /// Output file for the issuer (`hawiya issuer issue --request FILE`).
+        /// Output file for the issuer (`hawiya issuer issue --request FILE`);
+        /// must not exist unless --force is given.
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+        #[command(flatten)]
+        force: Force,
     },
     /// Verify a credential against the trust list and store it (a higher version renews).
     Import {
@@ -118,9 +130,11 @@ pub enum WalletCommand {
         /// Verifier nonce to bind to, hex.
         #[arg(long)]
         nonce: Option<String>,
-        /// Write a PNG of the QR code here.
+        /// Write a PNG of the QR code here (must not exist unless --force is given).
         #[arg(long, value_name = "FILE")]
         png: Option<PathBuf>,
+        #[command(flatten)]
+        force: Force,
         /// Presentation time, Unix seconds (default now).
         #[arg(long, allow_negative_numbers = true)]
         at: Option<i64>,
@@ -166,24 +180,19 @@ pub enum WalletCommand {
     Export {
         #[command(flatten)]
         file: WalletFile,
-        /// Backup file to write.
+        /// Backup file to write (must not exist unless --force is given;
+        /// never the wallet itself).
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+        #[command(flatten)]
+        force: Force,
     },
     /// Restore a backup into a new wallet file; its documents then need re-binding.
-    /// Destroy everything in the wallet (documents, device keys, log) and start it afresh
-    /// with a new passphrase and device key: the way out of a lockout. Nothing of the old
-    /// wallet stays in the file. Asks to type RESET unless --yes is given.
-    Reset {
-        #[command(flatten)]
-        file: WalletFile,
-        /// Do not ask: destroy everything now (for scripts; there is no undo).
-        #[arg(long)]
-        yes: bool,
-    },
-    /// Restore a backup into a new wallet file: each credential is checked against the
-    /// trust list as `import` checks it (one that fails is left out and reported);
-    /// restored documents then need re-binding.
+    ///
+    /// The --wallet file must not exist. With --force an existing regular
+    /// file is replaced once the restored wallet is complete (as for init).
+    /// Each credential is checked against the trust list as `import` checks
+    /// it (one that fails is left out and reported).
     Restore {
         /// The backup file.
         #[arg(long, value_name = "FILE")]
@@ -196,6 +205,18 @@ pub enum WalletCommand {
         /// Pinned root public key; defaults to root.pub beside the trust list.
         #[arg(long, value_name = "FILE")]
         root_key: Option<PathBuf>,
+        #[command(flatten)]
+        force: Force,
+    },
+    /// Destroy everything in the wallet (documents, device keys, log) and start it afresh
+    /// with a new passphrase and device key: the way out of a lockout. Nothing of the old
+    /// wallet stays in the file. Asks to type RESET unless --yes is given.
+    Reset {
+        #[command(flatten)]
+        file: WalletFile,
+        /// Do not ask: destroy everything now (for scripts; there is no undo).
+        #[arg(long)]
+        yes: bool,
     },
 }
 
@@ -228,8 +249,13 @@ pub fn run(cmd: WalletCommand) -> Result<(), CliError> {
 
 fn dispatch(cmd: WalletCommand) -> Result<(), CliError> {
     match cmd {
-        WalletCommand::Init { file } => init(&file.path),
-        WalletCommand::Bind { file, nonce, out } => bind(&file.path, &nonce, &out),
+        WalletCommand::Init { file, force } => init(&file.path, force),
+        WalletCommand::Bind {
+            file,
+            nonce,
+            out,
+            force,
+        } => bind(&file.path, &nonce, &out, force),
         WalletCommand::Import { file, credential } => import(&file.path, &credential, false),
         WalletCommand::Renew { file, credential } => import(&file.path, &credential, true),
         WalletCommand::List { file, json } => list(&file.path, json),
@@ -245,9 +271,14 @@ fn dispatch(cmd: WalletCommand) -> Result<(), CliError> {
             static_form,
             nonce,
             png,
+            force,
             at,
             json,
         } => {
+            let mut outputs = Outputs::new(force).opens_wallet(&file.path);
+            if let Some(png) = &png {
+                outputs.check("--png", png)?;
+            }
             let disclosure = parse_disclosure(&disclose)?;
             if static_form && nonce.is_some() {
                 return Err(CliError::Usage(
@@ -265,7 +296,7 @@ fn dispatch(cmd: WalletCommand) -> Result<(), CliError> {
                 nonce,
                 at: now_or(at),
             };
-            present(&file.path, &request, png.as_deref(), json)
+            present(&file.path, &request, png.as_deref(), &outputs, json)
         }
         WalletCommand::Dependents { file, json } => dependents(&file.path, json),
         WalletCommand::Log { file, clear, json } => log(&file.path, clear, json),
@@ -275,13 +306,14 @@ fn dispatch(cmd: WalletCommand) -> Result<(), CliError> {
             println!("deleted document {document} and purged it from the wallet file");
             Ok(())
         }
-        WalletCommand::Export { file, out } => export(&file.path, &out),
+        WalletCommand::Export { file, out, force } => export(&file.path, &out, force),
         WalletCommand::Restore {
             from,
             file,
             trust_list,
             root_key,
-        } => restore(&from, &file.path, &trust_list, root_key.as_deref()),
+            force,
+        } => restore(&from, &file.path, &trust_list, root_key.as_deref(), force),
         WalletCommand::Reset { file, yes } => reset(&file.path, yes),
     }
 }
@@ -361,7 +393,9 @@ fn options() -> WalletOptions {
 }
 
 /// Creates a new wallet file readable by the owner only (its write-ahead log
-/// and index files inherit that mode), protected by `passphrase`.
+/// and index files inherit that mode), protected by `passphrase`. Callers
+/// have checked `path` under the rule for outputs (and `wallet init` builds
+/// it in a staging folder); on failure nothing of it is left.
 ///
 /// # Errors
 /// The file exists, or the wallet refuses the passphrase ([`WalletError::WeakPasscode`]).
@@ -394,10 +428,9 @@ pub fn create_wallet(path: &Path, passphrase: &str) -> Result<Wallet, CliError> 
 /// Removes a wallet file, its SQLite companions and its space reserve,
 /// ignoring missing ones.
 pub fn remove_wallet_files(path: &Path) {
-    for suffix in ["", "-wal", "-shm", "-journal", "-reserve"] {
-        let mut name = path.as_os_str().to_owned();
-        name.push(suffix);
-        let _ = std::fs::remove_file(PathBuf::from(name));
+    let _ = std::fs::remove_file(path);
+    for suffix in output::WALLET_COMPANIONS {
+        let _ = std::fs::remove_file(output::companion(path, suffix));
     }
 }
 
@@ -500,16 +533,15 @@ fn reset(path: &Path, yes: bool) -> Result<(), CliError> {
     Ok(())
 }
 
-fn init(path: &Path) -> Result<(), CliError> {
-    if path.exists() {
-        return Err(CliError::Usage(format!(
-            "{} already exists; open it, or choose another path",
-            path.display()
-        )));
-    }
+fn init(path: &Path, force: Force) -> Result<(), CliError> {
+    let mut outputs = Outputs::new(force);
+    outputs.check_wallet("--wallet", path)?;
     let passphrase = passphrase(PASSPHRASE_ENV, "new wallet passphrase", true)?;
-    let wallet = create_wallet(path, &passphrase)?;
+    let staged = outputs.stage(path)?;
+    let wallet = create_wallet(staged.path(), &passphrase)?;
     let key = wallet.create_device_key().map_err(wallet_error)?;
+    drop(wallet);
+    outputs.commit_staged(staged, path)?;
     println!(
         "wallet created at {} with device key {} (kept encrypted in the wallet)",
         path.display(),
@@ -522,7 +554,9 @@ fn init(path: &Path) -> Result<(), CliError> {
     Ok(())
 }
 
-fn bind(path: &Path, nonce: &str, out: &Path) -> Result<(), CliError> {
+fn bind(path: &Path, nonce: &str, out: &Path, force: Force) -> Result<(), CliError> {
+    let mut outputs = Outputs::new(force).opens_wallet(path);
+    outputs.check("--out", out)?;
     let nonce = files::hex_arg("--nonce", nonce)?;
     if !(hawiya_core::MIN_NONCE_LEN..=hawiya_core::MAX_NONCE_LEN).contains(&nonce.len()) {
         return Err(CliError::Usage("--nonce must be 16 to 64 bytes".into()));
@@ -542,7 +576,7 @@ fn bind(path: &Path, nonce: &str, out: &Path) -> Result<(), CliError> {
         }
     };
     let request = wallet.binding_request(&key, &nonce).map_err(wallet_error)?;
-    files::write_public(out, &request.to_bytes())?;
+    outputs.write_public(out, &request.to_bytes())?;
     println!(
         "binding request from device key {} written to {}",
         key.fingerprint(),
@@ -884,6 +918,7 @@ fn present(
     path: &Path,
     request: &PresentRequest,
     png: Option<&Path>,
+    outputs: &Outputs,
     json: bool,
 ) -> Result<(), CliError> {
     let wallet = open(path)?;
@@ -901,7 +936,7 @@ fn present(
     let text = presentation.qr_text();
     let qr = QrMatrix::encode(&text, EccLevel::M).map_err(|e| CliError::Input(e.to_string()))?;
     if let Some(path) = png {
-        files::write_public(
+        outputs.write_public(
             path,
             &qr.to_png(PNG_MODULE_PX)
                 .map_err(|e| CliError::Input(e.to_string()))?,
@@ -997,7 +1032,9 @@ fn log(path: &Path, clear: bool, json: bool) -> Result<(), CliError> {
     Ok(())
 }
 
-fn export(path: &Path, out: &Path) -> Result<(), CliError> {
+fn export(path: &Path, out: &Path, force: Force) -> Result<(), CliError> {
+    let mut outputs = Outputs::new(force).opens_wallet(path);
+    outputs.check("--out", out)?;
     let wallet = open(path)?;
     let documents = wallet.documents().map_err(wallet_error)?.len();
     // Damaged documents cannot go into a backup: say which are left out.
@@ -1006,7 +1043,7 @@ fn export(path: &Path, out: &Path) -> Result<(), CliError> {
     let backup = wallet
         .export_backup(&passphrase, &options(), SystemClock.now())
         .map_err(wallet_error)?;
-    files::write_secret(out, &backup)?;
+    outputs.write_secret(out, &backup)?;
     println!(
         "backup of {documents} document(s) and the presentation log written to {} ({} bytes, sealed with the backup passphrase)",
         out.display(),
@@ -1016,36 +1053,60 @@ fn export(path: &Path, out: &Path) -> Result<(), CliError> {
     Ok(())
 }
 
+/// Restores `backup` into a staged wallet file (see [`Outputs::stage`]),
+/// readable by the owner only, and returns it open. Every credential is
+/// checked against `trust`; those that fail are in the report's `skipped`.
+pub fn restore_staged(
+    staged: &Staged,
+    backup: &[u8],
+    backup_passphrase: &str,
+    passphrase: &str,
+    trust: &TrustList,
+    now: hawiya_core::UnixTime,
+) -> Result<(Wallet, hawiya_core::RestoreReport), CliError> {
+    let restored = Wallet::restore(
+        staged.path(),
+        backup,
+        backup_passphrase,
+        Protection::Passphrase(passphrase),
+        trust,
+        &options(),
+        now,
+    )
+    .map_err(wallet_error)?;
+    // Restore builds the file through SQLite, which gives it the default
+    // mode; the log and index files exist now, while the wallet is open.
+    restrict_wallet_files(staged.path())?;
+    Ok(restored)
+}
+
 fn restore(
     from: &Path,
     path: &Path,
     trust_list: &Path,
     root_key: Option<&Path>,
+    force: Force,
 ) -> Result<(), CliError> {
-    if path.exists() {
-        return Err(CliError::Usage(format!(
-            "{} already exists; restore into a new file",
-            path.display()
-        )));
-    }
+    let mut outputs = Outputs::new(force)
+        .reads("--from", from)
+        .reads("--trust-list", trust_list)
+        .reads_opt("--root-key", root_key);
+    outputs.check_wallet("--wallet", path)?;
     let trust = crate::load_trust_list(trust_list, root_key)?;
     let backup = files::read(from)?;
     let backup_passphrase = passphrase(BACKUP_PASSPHRASE_ENV, "backup passphrase", false)?;
     let passphrase = passphrase(PASSPHRASE_ENV, "new wallet passphrase", true)?;
-    let (wallet, restored) = Wallet::restore(
-        path,
+    let staged = outputs.stage(path)?;
+    let (wallet, restored) = restore_staged(
+        &staged,
         &backup,
         &backup_passphrase,
-        Protection::Passphrase(&passphrase),
+        &passphrase,
         &trust,
-        &options(),
         SystemClock.now(),
-    )
-    .map_err(wallet_error)?;
-    // Restore builds the file through SQLite, which gives it the default
-    // mode; the log and index files exist now, while the wallet is open.
-    restrict_wallet_files(path)?;
+    )?;
     drop(wallet);
+    outputs.commit_staged(staged, path)?;
     println!(
         "restored {} document(s) and {} log entries into {}, each document checked against {}",
         restored.documents,

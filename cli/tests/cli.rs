@@ -4,7 +4,7 @@
 use std::process::Output;
 
 mod common;
-use common::{code, mode, s, scratch, stderr, stdout};
+use common::{code, mode, s, scratch, stderr, stdout, IssuerSetup};
 
 fn hawiya(args: &[&str]) -> Output {
     // The demo's wallet passphrase is generated when HAWIYA_PASSPHRASE is unset.
@@ -113,35 +113,14 @@ fn every_step_has_a_subcommand() {
         assert_eq!(code(&out), 0, "{args:?}: {}", stderr(&out));
         stdout(&out)
     };
-    ok(&["issuer", "root-key", "--out", s(&p("root.key"))]);
-    ok(&[
-        "issuer",
-        "key",
-        "--out",
-        s(&p("issuer.key")),
-        "--kid",
-        "0a",
-        "--name",
-        "Test Authority",
-        "--status-uri",
-        "https://status.example/9",
-    ]);
-    ok(&[
-        "issuer",
-        "trust-list",
-        "--root-key",
-        s(&p("root.key")),
-        "--issuer",
-        s(&p("issuer.pub")),
-        "--version",
-        "3",
-        "--not-before",
-        "1600000000",
-        "--not-after",
-        "2200000000",
-        "--out",
-        s(&p("trust-list.cbor")),
-    ]);
+    IssuerSetup {
+        kid: "0a",
+        name: "Test Authority",
+        status_uri: "https://status.example/9",
+        version: "3",
+        window: Some(("1600000000", "2200000000")),
+    }
+    .run(&d);
     let nonce = ok(&["issuer", "nonce"]);
     let nonce = nonce.trim();
     assert_eq!(nonce.len(), 32);
@@ -484,31 +463,7 @@ fn the_documented_flow_works_with_default_times() {
         assert_eq!(code(&out), 0, "{args:?}: {}", stderr(&out));
         stdout(&out)
     };
-    ok(&["issuer", "root-key", "--out", s(&p("root.key"))]);
-    ok(&[
-        "issuer",
-        "key",
-        "--out",
-        s(&p("issuer.key")),
-        "--kid",
-        "01",
-        "--name",
-        "ID Authority",
-        "--status-uri",
-        "https://status.example/1",
-    ]);
-    ok(&[
-        "issuer",
-        "trust-list",
-        "--root-key",
-        s(&p("root.key")),
-        "--issuer",
-        s(&p("issuer.pub")),
-        "--version",
-        "1",
-        "--out",
-        s(&p("trust-list.cbor")),
-    ]);
+    common::issuer(&d);
     let nonce = ok(&["issuer", "nonce"]);
     ok(&["holder", "key", "--out", s(&p("device.key"))]);
     ok(&[
@@ -595,35 +550,11 @@ fn a_dependents_credential_is_issued_to_the_guardian_and_verified_as_such() {
         assert_eq!(code(&out), 0, "{args:?}: {}", stderr(&out));
         stdout(&out)
     };
-    ok(&["issuer", "root-key", "--out", s(&p("root.key"))]);
-    ok(&[
-        "issuer",
-        "key",
-        "--out",
-        s(&p("issuer.key")),
-        "--kid",
-        "01",
-        "--name",
-        "ID Authority",
-        "--status-uri",
-        "https://status.example/1",
-    ]);
-    ok(&[
-        "issuer",
-        "trust-list",
-        "--root-key",
-        s(&p("root.key")),
-        "--issuer",
-        s(&p("issuer.pub")),
-        "--version",
-        "1",
-        "--not-before",
-        "1600000000",
-        "--not-after",
-        "2200000000",
-        "--out",
-        s(&p("trust-list.cbor")),
-    ]);
+    IssuerSetup {
+        window: Some(("1600000000", "2200000000")),
+        ..IssuerSetup::default()
+    }
+    .run(&d);
     let nonce = ok(&["issuer", "nonce"]);
     let nonce = nonce.trim();
     // The guardian's phone binds once; it receives the guardian's own ID and the child's.

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use hawiya_core::{ClaimValue, Clock, Protection, SystemClock, Wallet, WalletOptions};
 
 mod common;
-use common::{code, mode, run, s, scratch, stderr, stdout};
+use common::{claims, code, mode, run, run_with_limit, s, scratch, stderr, stdout};
 
 const PASSPHRASE: &str = "olive tree by the wadi 7";
 const BACKUP_PASSPHRASE: &str = "sealed copy for the new phone";
@@ -29,110 +29,17 @@ fn json(out: &str) -> serde_json::Value {
     serde_json::from_str(out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
 }
 
-/// An issuer with a root-signed trust list in `d`.
-fn issuer_setup(d: &Path) {
-    let p = |f: &str| d.join(f);
-    ok(run(
-        &["issuer", "root-key", "--out", s(&p("root.key"))],
-        &[],
-    ));
-    ok(run(
-        &[
-            "issuer",
-            "key",
-            "--out",
-            s(&p("issuer.key")),
-            "--kid",
-            "01",
-            "--name",
-            "ID Authority",
-            "--status-uri",
-            "https://status.example/1",
-        ],
-        &[],
-    ));
-    ok(run(
-        &[
-            "issuer",
-            "trust-list",
-            "--root-key",
-            s(&p("root.key")),
-            "--issuer",
-            s(&p("issuer.pub")),
-            "--version",
-            "1",
-            "--out",
-            s(&p("trust-list.cbor")),
-        ],
-        &[],
-    ));
-}
-
-fn claims(d: &Path, name: &str, doc: &str, number: &str, version: u32) -> PathBuf {
-    let path = d.join(name);
-    let (kind, extra) = if doc == "resident_permit" {
-        (
-            "resident_permit",
-            r#","occupation":"Nurse","employer":"Clinic""#,
-        )
-    } else {
-        ("national_id", "")
-    };
-    std::fs::write(
-        &path,
-        format!(
-            r#"{{"document_type":"{kind}","document_number":"{number}","document_version":{version},
-            "name_ar":"سارة خالد","name_en":"Sara Khalid","birth_date":"2001-09-30","sex":"female",
-            "nationality":"SAU","place_of_birth":"Jeddah","issue_date":"2025-01-01","expiry_date":"2035-01-01"{extra}}}"#
-        ),
-    )
-    .expect("claims");
-    path
-}
-
 /// The wallet binds to a fresh issuer nonce and the issuer issues `claims` to it.
 fn issue_to_wallet(d: &Path, wallet: &Path, claims: &Path, index: &str, out: &str) -> PathBuf {
-    let nonce = ok(run(&["issuer", "nonce"], &[]));
-    let request = d.join(format!("{out}.request.cbor"));
-    let bound = ok(with_pass(&[
-        "wallet",
-        "bind",
-        "--wallet",
-        s(wallet),
-        "--nonce",
-        nonce.trim(),
-        "--out",
-        s(&request),
-    ]));
-    assert!(bound.contains("binding request"), "{bound}");
-    let credential = d.join(out);
-    ok(run(
-        &[
-            "issuer",
-            "issue",
-            "--key",
-            s(&d.join("issuer.key")),
-            "--claims",
-            s(claims),
-            "--request",
-            s(&request),
-            "--nonce",
-            nonce.trim(),
-            "--status-index",
-            index,
-            "--out",
-            s(&credential),
-        ],
-        &[],
-    ));
-    credential
+    let env = [("HAWIYA_PASSPHRASE", PASSPHRASE)];
+    common::issue_to_wallet(d, wallet, &env, claims, index, out)
 }
 
 #[test]
 fn the_whole_wallet_flow_from_the_command_line() {
     let d = scratch("flow");
     let p = |f: &str| d.join(f);
-    issuer_setup(&d);
+    common::issuer(&d);
     let w = p("w.db");
     let tl = p("trust-list.cbor");
 
@@ -633,35 +540,12 @@ fn a_trivial_pin_is_refused_at_init() {
     let _ = std::fs::remove_dir_all(&d);
 }
 
-/// Spawns hawiya with stdin null and no passphrase variables, and waits at
-/// most `limit` for it.
-fn run_with_limit(args: &[&str], limit: Duration) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hawiya"))
-        .args(args)
-        .env_remove("HAWIYA_PASSPHRASE")
-        .env_remove("HAWIYA_BACKUP_PASSPHRASE")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn hawiya");
-    let start = Instant::now();
-    while child.try_wait().expect("wait").is_none() {
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            panic!("hawiya {args:?} waited for input without a terminal");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.wait_with_output().expect("output")
-}
-
 #[test]
 fn no_passphrase_and_no_terminal_fails_at_once() {
     let d = scratch("notty");
     let w = d.join("w.db");
     let limit = Duration::from_secs(20);
-    let out = run_with_limit(&["wallet", "init", "--wallet", s(&w)], limit);
+    let out = run_with_limit(&["wallet", "init", "--wallet", s(&w)], &[], limit);
     assert_eq!(code(&out), 2);
     assert!(
         stderr(&out).contains("HAWIYA_PASSPHRASE"),
@@ -674,7 +558,7 @@ fn no_passphrase_and_no_terminal_fails_at_once() {
         vec!["wallet", "list", "--wallet", s(&w)],
         vec!["wallet", "log", "--wallet", s(&w)],
     ] {
-        let out = run_with_limit(&args, limit);
+        let out = run_with_limit(&args, &[], limit);
         assert_eq!(code(&out), 2);
         assert!(
             stderr(&out).contains("HAWIYA_PASSPHRASE"),
@@ -969,7 +853,7 @@ fn the_demo_leaves_nothing_in_clear_in_its_wallet_files() {
 /// wrong passphrase) holding a device key and the national ID issued by the
 /// CLI issuer in `d`.
 fn wallet_with_an_id(d: &Path, policy: hawiya_core::UnlockPolicy) -> PathBuf {
-    issuer_setup(d);
+    common::issuer(d);
     let w = d.join("w.db");
     let options = WalletOptions {
         unlock_policy: policy,

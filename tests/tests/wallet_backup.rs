@@ -322,3 +322,94 @@ fn a_version_mark_set_by_a_key_since_removed_from_the_trust_list_does_not_block_
     ));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_file_in_the_way_of_the_restore_is_refused_never_deleted_and_a_failed_restore_leaves_nothing() {
+    let dir = temp_dir("in-the-way");
+    let wallet = Wallet::create(
+        &dir.join("wallet.db"),
+        Protection::Passphrase(PASSPHRASE),
+        &options(),
+    )
+    .unwrap();
+    let key = wallet.create_device_key().unwrap();
+    wallet
+        .import(
+            &issue_to_wallet(&wallet, &key, &national_id(), None),
+            &trust_list(),
+            NOW,
+        )
+        .unwrap();
+    let backup = wallet
+        .export_backup(BACKUP_PASSPHRASE, &options(), NOW)
+        .unwrap();
+    let target = dir.join("restored.db");
+    let restore = || {
+        Wallet::restore(
+            &target,
+            &backup,
+            BACKUP_PASSPHRASE,
+            Protection::Passphrase(NEW_PASSPHRASE),
+            &trust_list(),
+            &options(),
+            NOW,
+        )
+    };
+    let leftovers = || -> Vec<String> {
+        std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.starts_with("restored.db"))
+            .collect()
+    };
+
+    // The holder's own file, of the name the restore builds under (and of
+    // each companion's name): refused with a clear error, kept as it was.
+    for suffix in ["", "-wal", "-shm", "-journal", "-reserve"] {
+        let theirs = dir.join(format!("restored.db.restoring{suffix}"));
+        std::fs::write(&theirs, b"someone's notes, not a wallet").unwrap();
+        let err = restore().unwrap_err();
+        assert!(
+            matches!(&err, WalletError::RestoreInTheWay(p) if *p == theirs),
+            "{suffix}: {err:?}"
+        );
+        assert!(
+            err.to_string().contains("move it away or delete it"),
+            "{err}"
+        );
+        assert_eq!(
+            std::fs::read(&theirs).unwrap(),
+            b"someone's notes, not a wallet",
+            "{suffix}: the file in the way was changed"
+        );
+        assert!(!target.exists(), "{suffix}");
+        std::fs::remove_file(&theirs).unwrap();
+    }
+
+    // A restore that fails (here the new passphrase is refused) leaves
+    // nothing behind.
+    let err = Wallet::restore(
+        &target,
+        &backup,
+        BACKUP_PASSPHRASE,
+        Protection::Passphrase("123456"),
+        &trust_list(),
+        &options(),
+        NOW,
+    )
+    .unwrap_err();
+    assert!(matches!(err, WalletError::WeakPasscode(_)), "{err:?}");
+    assert_eq!(leftovers(), Vec::<String>::new());
+
+    // With the way clear it restores, and leaves only the wallet's own files.
+    let (restored, report) = restore().unwrap();
+    assert_eq!(report.documents, 1);
+    drop(restored);
+    assert!(target.exists());
+    assert!(
+        leftovers().iter().all(|name| !name.contains(".restoring")),
+        "{:?}",
+        leftovers()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

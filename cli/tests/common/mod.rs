@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 /// Runs hawiya with no terminal (stdin null) and only the passphrase
 /// variables given here, whatever the caller's environment holds.
@@ -18,6 +19,31 @@ pub fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
         cmd.env(k, v);
     }
     cmd.output().expect("run hawiya")
+}
+
+/// Runs hawiya as [`run`] does, but fails the test if it takes longer than
+/// `limit` (a command waiting for input, or blocked on a pipe, is a bug).
+pub fn run_with_limit(args: &[&str], env: &[(&str, &str)], limit: Duration) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hawiya"));
+    cmd.args(args)
+        .env_remove("HAWIYA_PASSPHRASE")
+        .env_remove("HAWIYA_BACKUP_PASSPHRASE")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("spawn hawiya");
+    let start = Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            panic!("hawiya {args:?} still running after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("output")
 }
 
 pub fn code(out: &Output) -> i32 {
@@ -48,4 +74,168 @@ pub fn s(p: &Path) -> &str {
 pub fn mode(p: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
     std::fs::metadata(p).expect("metadata").permissions().mode() & 0o777
+}
+
+/// Runs hawiya (as [`run`]) and asserts it succeeded; returns its stdout.
+pub fn ok(args: &[&str], env: &[(&str, &str)]) -> String {
+    let out = run(args, env);
+    assert_eq!(code(&out), 0, "{args:?}: {}{}", stdout(&out), stderr(&out));
+    stdout(&out)
+}
+
+/// The files of an issuer set up in a test folder.
+pub struct IssuerFiles {
+    pub root_key: PathBuf,
+    pub root_pub: PathBuf,
+    pub issuer_key: PathBuf,
+    pub issuer_pub: PathBuf,
+    pub trust_list: PathBuf,
+}
+
+/// How to set up an issuer: its key's profile and the trust list's
+/// version and validity window (none: the CLI's defaults).
+pub struct IssuerSetup<'a> {
+    pub kid: &'a str,
+    pub name: &'a str,
+    pub status_uri: &'a str,
+    pub version: &'a str,
+    pub window: Option<(&'a str, &'a str)>,
+}
+
+impl Default for IssuerSetup<'_> {
+    fn default() -> Self {
+        IssuerSetup {
+            kid: "01",
+            name: "ID Authority",
+            status_uri: "https://status.example/1",
+            version: "1",
+            window: None,
+        }
+    }
+}
+
+impl IssuerSetup<'_> {
+    /// A root key, an issuer key and a root-signed trust list in `d`
+    /// (root.key/.pub, issuer.key/.pub, trust-list.cbor), each made with
+    /// the `hawiya issuer` command that makes it.
+    pub fn run(&self, d: &Path) -> IssuerFiles {
+        let files = IssuerFiles {
+            root_key: d.join("root.key"),
+            root_pub: d.join("root.pub"),
+            issuer_key: d.join("issuer.key"),
+            issuer_pub: d.join("issuer.pub"),
+            trust_list: d.join("trust-list.cbor"),
+        };
+        ok(&["issuer", "root-key", "--out", s(&files.root_key)], &[]);
+        ok(
+            &[
+                "issuer",
+                "key",
+                "--out",
+                s(&files.issuer_key),
+                "--kid",
+                self.kid,
+                "--name",
+                self.name,
+                "--status-uri",
+                self.status_uri,
+            ],
+            &[],
+        );
+        let mut args = vec![
+            "issuer",
+            "trust-list",
+            "--root-key",
+            s(&files.root_key),
+            "--issuer",
+            s(&files.issuer_pub),
+            "--version",
+            self.version,
+            "--out",
+            s(&files.trust_list),
+        ];
+        if let Some((not_before, not_after)) = self.window {
+            args.extend(["--not-before", not_before, "--not-after", not_after]);
+        }
+        ok(&args, &[]);
+        files
+    }
+}
+
+/// The usual issuer (kid 01, "ID Authority", trust list version 1).
+pub fn issuer(d: &Path) -> IssuerFiles {
+    IssuerSetup::default().run(d)
+}
+
+/// Writes a claims file for Sara Khalid: a national ID, or a resident
+/// permit (with occupation and employer).
+pub fn claims(d: &Path, name: &str, doc: &str, number: &str, version: u32) -> PathBuf {
+    let path = d.join(name);
+    let (kind, extra) = if doc == "resident_permit" {
+        (
+            "resident_permit",
+            r#","occupation":"Nurse","employer":"Clinic""#,
+        )
+    } else {
+        ("national_id", "")
+    };
+    std::fs::write(
+        &path,
+        format!(
+            r#"{{"document_type":"{kind}","document_number":"{number}","document_version":{version},
+            "name_ar":"سارة خالد","name_en":"Sara Khalid","birth_date":"2001-09-30","sex":"female",
+            "nationality":"SAU","place_of_birth":"Jeddah","issue_date":"2025-01-01","expiry_date":"2035-01-01"{extra}}}"#
+        ),
+    )
+    .expect("claims");
+    path
+}
+
+/// The wallet `wallet` binds to a fresh issuer nonce (with the passphrase
+/// in `env`), and the issuer of `d` issues `claims` to it as `d/out`.
+pub fn issue_to_wallet(
+    d: &Path,
+    wallet: &Path,
+    env: &[(&str, &str)],
+    claims: &Path,
+    index: &str,
+    out: &str,
+) -> PathBuf {
+    let nonce = ok(&["issuer", "nonce"], &[]);
+    let request = d.join(format!("{out}.request.cbor"));
+    let bound = ok(
+        &[
+            "wallet",
+            "bind",
+            "--wallet",
+            s(wallet),
+            "--nonce",
+            nonce.trim(),
+            "--out",
+            s(&request),
+        ],
+        env,
+    );
+    assert!(bound.contains("binding request"), "{bound}");
+    let credential = d.join(out);
+    ok(
+        &[
+            "issuer",
+            "issue",
+            "--key",
+            s(&d.join("issuer.key")),
+            "--claims",
+            s(claims),
+            "--request",
+            s(&request),
+            "--nonce",
+            nonce.trim(),
+            "--status-index",
+            index,
+            "--out",
+            s(&credential),
+        ],
+        &[],
+    );
+    credential
 }

@@ -217,48 +217,80 @@ impl Wallet {
                 std::cmp::Reverse(held.info().document_version),
             )
         });
-        let mut partial = path.as_os_str().to_owned();
-        partial.push(".restoring");
-        let partial = PathBuf::from(partial);
-        for suffix in ["", "-wal", "-shm"] {
-            let mut stale = partial.as_os_str().to_owned();
-            stale.push(suffix);
-            let _ = std::fs::remove_file(PathBuf::from(stale));
+        // The new wallet is built under a temporary name. A file already
+        // there (or one of its companions) is not ours: refuse rather than
+        // delete or reuse it.
+        let partial = with_suffix(path, ".restoring");
+        let partial_files = PARTIAL_COMPANIONS.map(|suffix| with_suffix(&partial, suffix));
+        if let Some(in_the_way) = partial_files.iter().find(|p| p.symlink_metadata().is_ok()) {
+            return Err(WalletError::RestoreInTheWay(in_the_way.clone()));
         }
-        let report = {
-            let wallet = Wallet::create(&partial, protection, options)?;
-            let mut inner = wallet.lock_inner();
-            let Inner { conn, session, .. } = &mut *inner;
-            let session = session.as_ref().ok_or(WalletError::Locked)?;
-            let mut restored = 0;
-            for held in &checked {
-                match store::store(conn, &session.sealer, held, &[], trust, now, true, false) {
-                    Ok(_) => restored += 1,
-                    Err(error) => match skip_reason(&error) {
-                        SkipReason::Unreadable => return Err(error),
-                        reason => skipped.push(skip(held, reason)),
-                    },
-                }
-            }
-            for entry in &log {
-                store::append_log(conn, &session.sealer, entry)?;
-            }
-            RestoreReport {
-                documents: restored,
-                log_entries: log.len(),
-                needs_rebinding: restored,
-                skipped,
-            }
+        let built = build_restored(&partial, &checked, &log, protection, trust, options, now)
+            .and_then(|(restored, mut late_skips)| {
+                // The connection is closed: SQLite has folded the log into the file.
+                std::fs::rename(&partial, path).map_err(|e| WalletError::Storage(e.to_string()))?;
+                skipped.append(&mut late_skips);
+                Ok(restored)
+            });
+        // Whatever happened, nothing of the temporary wallet stays: these
+        // files did not exist before this restore made them.
+        for file in &partial_files {
+            let _ = std::fs::remove_file(file);
+        }
+        let restored = built?;
+        let report = RestoreReport {
+            documents: restored,
+            log_entries: log.len(),
+            needs_rebinding: restored,
+            skipped,
         };
-        // The connection is closed: SQLite has folded the log into the file.
-        std::fs::rename(&partial, path).map_err(|e| WalletError::Storage(e.to_string()))?;
-        let mut partial_reserve = partial.into_os_string();
-        partial_reserve.push("-reserve");
-        let _ = std::fs::remove_file(PathBuf::from(partial_reserve));
         let wallet = Wallet::open(path, options)?;
         wallet.unlock(protection, now)?;
         Ok((wallet, report))
     }
+}
+
+/// The files SQLite and the wallet may make beside a wallet file being built.
+const PARTIAL_COMPANIONS: [&str; 5] = ["", "-wal", "-shm", "-journal", "-reserve"];
+
+/// `path` with `suffix` appended to its file name.
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// Creates the wallet at `partial` and stores the checked documents and the
+/// log; returns how many documents were stored and those skipped on the way
+/// (duplicates, a guardian left out). The wallet is closed on return.
+fn build_restored(
+    partial: &Path,
+    checked: &[HeldCredential],
+    log: &[LogEntry],
+    protection: Protection<'_>,
+    trust: &TrustList,
+    options: &WalletOptions,
+    now: UnixTime,
+) -> Result<(usize, Vec<SkippedDocument>), WalletError> {
+    let wallet = Wallet::create(partial, protection, options)?;
+    let mut inner = wallet.lock_inner();
+    let Inner { conn, session, .. } = &mut *inner;
+    let session = session.as_ref().ok_or(WalletError::Locked)?;
+    let mut restored = 0;
+    let mut skipped = Vec::new();
+    for held in checked {
+        match store::store(conn, &session.sealer, held, &[], trust, now, true, false) {
+            Ok(_) => restored += 1,
+            Err(error) => match skip_reason(&error) {
+                SkipReason::Unreadable => return Err(error),
+                reason => skipped.push(skip(held, reason)),
+            },
+        }
+    }
+    for entry in log {
+        store::append_log(conn, &session.sealer, entry)?;
+    }
+    Ok((restored, skipped))
 }
 
 fn skip(held: &HeldCredential, reason: SkipReason) -> SkippedDocument {

@@ -82,6 +82,11 @@ pub enum WalletError {
     /// `create` was asked to overwrite an existing file.
     #[error("a file already exists at {0}; open it, or choose another path")]
     AlreadyExists(PathBuf),
+    /// `restore` builds the new wallet under a temporary name beside the
+    /// target (`PATH.restoring` and its companions), and a file of that name
+    /// exists. It is never overwritten or deleted.
+    #[error("{0} already exists, and a restore builds the new wallet under that name first: move it away or delete it (a restore that was killed can leave it behind), then try again")]
+    RestoreInTheWay(PathBuf),
     /// The file is not a hawiya wallet (or its creation was interrupted).
     #[error("this file is not a hawiya wallet (or its creation was interrupted); choose the right file or create a new wallet")]
     NotAWallet,
