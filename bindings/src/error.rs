@@ -15,7 +15,8 @@ pub enum WalletError {
     /// There is no wallet file at the path.
     #[error("no wallet at that path; create one first")]
     NotFound,
-    /// `create` or `restore` was asked to overwrite an existing file.
+    /// `create` or `restore` was asked to overwrite an existing file (for a
+    /// restore, also the temporary file it builds under, `PATH.restoring`).
     #[error("a file already exists at that path; open it, or choose another path")]
     AlreadyExists,
     /// The file is not a hawiya wallet (or its creation was interrupted).
@@ -35,7 +36,11 @@ pub enum WalletError {
     /// Another process or handle kept the wallet busy past the timeout.
     #[error("the wallet is busy in another process or thread; try again")]
     Busy,
-    /// Any other storage failure (disk full, permissions, I/O).
+    /// The disk is full. Nothing was changed; unlocking, reading and
+    /// presenting keep working, other changes wait for free space.
+    #[error("the disk is full: free some space on the device and try again; nothing was changed")]
+    DiskFull,
+    /// Any other storage failure (permissions, I/O).
     #[error("the wallet file could not be read or written ({reason})")]
     Storage {
         /// What the storage layer reported (no path, no data).
@@ -76,10 +81,14 @@ pub enum WalletError {
         /// "a passphrase" or "the device key store".
         expected: String,
     },
-    /// The app's key source refused: the user did not authenticate.
+    /// The app's key source refused: the holder presented a wrong secret.
     /// Counted as a failed unlock.
     #[error("the device key store refused: authenticate and try again")]
     KeySourceRejected,
+    /// The app's key source's prompt was cancelled (by the holder or the
+    /// system) or timed out. Not counted as a failed unlock.
+    #[error("unlocking was cancelled; nothing was counted, try again when ready")]
+    KeySourceCancelled,
     /// The app's key source failed (key invalidated, hardware error, or the
     /// app's implementation threw). Not counted as a failed unlock.
     #[error("the device key store is unavailable ({reason}); restore the wallet from a backup if the key was invalidated")]
@@ -170,9 +179,25 @@ pub enum WalletError {
     /// A public key given by the app is not an Ed25519 key.
     #[error("not a valid Ed25519 public key (32 bytes of a curve point)")]
     InvalidPublicKey,
-    /// The backup file is not a hawiya backup, or was altered.
-    #[error("not a hawiya wallet backup, or the file was altered")]
+    /// The file is not a hawiya backup at all.
+    #[error("not a hawiya wallet backup; choose the backup file")]
     NotABackup,
+    /// The backup file is damaged (checksum or structure): no passphrase
+    /// would open it.
+    #[error("the backup file is damaged ({reason}); use another copy of it")]
+    BackupDamaged {
+        /// What is damaged.
+        reason: String,
+    },
+    /// The backup asks for more key-derivation memory or passes than a phone
+    /// can afford; refused before any work.
+    #[error("the backup asks for Argon2id with {memory_mib} MiB and {passes} passes, more than a phone can afford; hawiya never writes such backups, so it was refused")]
+    BackupTooCostly {
+        /// Memory it asks for, in MiB.
+        memory_mib: u32,
+        /// Passes it asks for.
+        passes: u32,
+    },
     /// Wrong backup passphrase.
     #[error("wrong backup passphrase")]
     WrongBackupPassphrase,
@@ -228,11 +253,12 @@ impl From<core::WalletError> for WalletError {
         use core::WalletError as E;
         match error {
             E::NotFound(_) => WalletError::NotFound,
-            E::AlreadyExists(_) => WalletError::AlreadyExists,
+            E::AlreadyExists(_) | E::RestoreInTheWay(_) => WalletError::AlreadyExists,
             E::NotAWallet => WalletError::NotAWallet,
             E::NewerSchema { found, supported } => WalletError::NewerSchema { found, supported },
             E::Corrupt(_) => WalletError::Corrupt,
             E::Busy => WalletError::Busy,
+            E::DiskFull => WalletError::DiskFull,
             E::Storage(reason) => WalletError::Storage { reason },
             E::Tampered(what) => WalletError::Tampered { what: what.into() },
             E::Locked => WalletError::Locked,
@@ -250,6 +276,7 @@ impl From<core::WalletError> for WalletError {
                 expected: expected.into(),
             },
             E::KeySource(core::KeySourceError::Rejected) => WalletError::KeySourceRejected,
+            E::KeySource(core::KeySourceError::Cancelled) => WalletError::KeySourceCancelled,
             E::KeySource(core::KeySourceError::Unavailable(reason)) => {
                 WalletError::KeySourceUnavailable { reason }
             }
@@ -284,6 +311,12 @@ impl From<core::WalletError> for WalletError {
             E::Key(core::KeyError::InvalidPublicKey) => WalletError::InvalidPublicKey,
             E::Key(_) => WalletError::SignerFailed,
             E::NotABackup => WalletError::NotABackup,
+            E::BackupDamaged(reason) => WalletError::BackupDamaged {
+                reason: reason.into(),
+            },
+            E::BackupTooCostly { memory_mib, passes } => {
+                WalletError::BackupTooCostly { memory_mib, passes }
+            }
             E::WrongBackupPassphrase => WalletError::WrongBackupPassphrase,
             other => WalletError::Other {
                 reason: other.to_string(),

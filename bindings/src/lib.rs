@@ -36,10 +36,11 @@ pub use error::{
 pub use issuer::TestIssuer;
 pub use model::{
     default_policy, default_wallet_options, AttemptState, CalendarDate, Claim, ClaimKey,
-    ClaimValue, DeviceKeyInfo, Disclosure, DocumentClaims, DocumentDetails, DocumentSummary,
-    DocumentType, ImportOutcome, KdfParams, LogEntry, Mode, PasscodeRules, Person, Policy, QrCode,
-    Reason, RestoredWallet, SeenPresentation, Sex, TrustedIssuer, UnlockOutcome, UnlockPolicy,
-    Verdict, VerifierMemory, WalletOptions,
+    ClaimValue, Damage, DamagedDocument, DeviceKeyInfo, Disclosure, DocumentClaims,
+    DocumentDetails, DocumentSummary, DocumentType, ImportOutcome, KdfParams, LogEntry, Mode,
+    PasscodeRules, Person, Policy, QrCode, Reason, RestoredWallet, SeenPresentation, Sex,
+    SkipReason, SkippedDocument, TrustedIssuer, UnlockOutcome, UnlockPolicy, Verdict,
+    VerifierMemory, WalletOptions,
 };
 pub use platform::{
     describe_clock_error, describe_key_source_error, describe_signer_error, Clock, ClockError,

@@ -447,13 +447,17 @@ pub struct UnlockOutcome {
     pub weak_passcode: Option<crate::error::WeakPasscodeKind>,
 }
 
-/// Failed unlock attempts so far.
+/// Unlock attempts since the last success.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct AttemptState {
-    /// Consecutive failures.
+    /// Consecutive failures (wrong secrets); these lead to the lockout.
     pub failures: u32,
     /// When the last one happened (seconds since 1970).
     pub last_failure: Option<i64>,
+    /// Attempts whose outcome was never recorded (the app was killed while
+    /// one ran): they count towards the wait, never towards the lockout, and
+    /// the next successful unlock clears them.
+    pub unresolved: u32,
 }
 
 /// A device key the wallet can sign with.
@@ -587,6 +591,113 @@ pub struct RestoredWallet {
     /// Documents that must be re-bound before device-bound presentation
     /// (all of them: device keys are never in a backup).
     pub needs_rebinding: u32,
+    /// Documents in the backup that were left out (not signed by an issuer
+    /// in the trust list, expired, ...), each with why.
+    pub skipped: Vec<SkippedDocument>,
+}
+
+/// A document a restore left out.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct SkippedDocument {
+    /// The number it claims (read from the backup, not verified).
+    pub number: Option<u64>,
+    /// The version it claims.
+    pub version: Option<u32>,
+    /// Why it was left out.
+    pub reason: SkipReason,
+    /// The same, as a sentence.
+    pub explanation: String,
+}
+
+/// Why a restore left a document out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
+pub enum SkipReason {
+    /// Another copy of the same or a newer version was restored.
+    Duplicate,
+    /// The credential expired.
+    Expired,
+    /// A dependent's document whose guardian's document was not restored.
+    GuardianNotRestored,
+    /// The issuer key was not valid when it was issued.
+    IssuerKeyNotValid,
+    /// Not signed by an issuer in the trust list (forged, or a key the list
+    /// no longer names).
+    NotTrusted,
+    /// Not a readable credential.
+    Unreadable,
+    /// A reason this version of the bindings does not know.
+    Other,
+}
+
+impl SkippedDocument {
+    pub(crate) fn from_core(skipped: &core::SkippedDocument) -> SkippedDocument {
+        use core::SkipReason as R;
+        SkippedDocument {
+            number: skipped.number,
+            version: skipped.version,
+            reason: match skipped.reason {
+                R::Duplicate => SkipReason::Duplicate,
+                R::Expired => SkipReason::Expired,
+                R::GuardianNotRestored => SkipReason::GuardianNotRestored,
+                R::IssuerKeyNotValid => SkipReason::IssuerKeyNotValid,
+                R::NotTrusted => SkipReason::NotTrusted,
+                R::Unreadable => SkipReason::Unreadable,
+                _ => SkipReason::Other,
+            },
+            explanation: skipped.reason.to_string(),
+        }
+    }
+}
+
+/// A document the wallet should hold but cannot show, because its stored
+/// row was deleted, altered or rolled back outside the wallet (or a row it
+/// never stored was put in). The other documents keep working.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct DamagedDocument {
+    /// Its number, when the wallet's manifest names it.
+    pub number: Option<u64>,
+    /// Its type, when known.
+    pub document_type: Option<DocumentType>,
+    /// The version the wallet holds, when known.
+    pub version: Option<u32>,
+    /// What is wrong.
+    pub damage: Damage,
+    /// The same, as a sentence for the holder.
+    pub explanation: String,
+}
+
+/// What is wrong with a damaged document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
+pub enum Damage {
+    /// Its row was deleted outside the wallet.
+    Deleted,
+    /// A row the wallet never stored was put into the file.
+    NotListed,
+    /// Its row was put back to an older version.
+    RolledBack,
+    /// Its row's bytes were altered or damaged.
+    Unreadable,
+    /// Damage this version of the bindings does not know.
+    Other,
+}
+
+impl DamagedDocument {
+    pub(crate) fn from_core(damaged: core::DamagedDocument) -> DamagedDocument {
+        use core::Damage as D;
+        DamagedDocument {
+            number: damaged.number,
+            document_type: damaged.document_type.and_then(DocumentType::from_core),
+            version: damaged.version,
+            damage: match damaged.damage {
+                D::Deleted => Damage::Deleted,
+                D::NotListed => Damage::NotListed,
+                D::RolledBack => Damage::RolledBack,
+                D::Unreadable => Damage::Unreadable,
+                _ => Damage::Other,
+            },
+            explanation: damaged.damage.reason().to_owned(),
+        }
+    }
 }
 
 /// What a verifier tolerates. Start from `defaultPolicy()`.

@@ -27,15 +27,22 @@ fn thrown(error: &UnexpectedUniFFICallbackError) -> String {
     }
 }
 
-/// Why the app's key source could not wrap or unwrap the data key.
+/// Why the app's key source could not wrap or unwrap the data key. Only
+/// `Rejected` (a wrong secret) counts as a failed unlock.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
 pub enum KeySourceError {
-    /// The user did not authenticate (wrong biometrics or passcode,
-    /// cancelled). Counted as a failed unlock.
+    /// The prompt ended without an answer from the holder: they cancelled,
+    /// the system cancelled it (another app came to the front, the screen
+    /// locked), or it timed out. Not counted as a failed unlock.
+    #[error("unlocking was cancelled; nothing was counted, try again when ready")]
+    Cancelled,
+    /// The holder presented a wrong secret (biometrics or passcode not
+    /// accepted) and the prompt ended. Counted as a failed unlock.
     #[error("the device key store refused: authenticate and try again")]
     Rejected,
-    /// The platform key is missing, invalidated or the hardware failed. Not
-    /// counted as a failed unlock.
+    /// The platform key is missing, invalidated or the hardware failed, or
+    /// the platform is throttling its own prompt after failures. Not counted
+    /// as a failed unlock.
     #[error("the device key store is unavailable ({reason})")]
     Unavailable {
         /// What failed (no key material).
@@ -59,8 +66,11 @@ impl From<UnexpectedUniFFICallbackError> for KeySourceError {
 pub trait KeySource: Send + Sync {
     /// Encrypts the data key with a key that never leaves the platform.
     fn wrap(&self, data_key: Vec<u8>) -> Result<Vec<u8>, KeySourceError>;
-    /// Decrypts a data key this source wrapped. Return `Rejected` when the
-    /// user failed to authenticate, `Unavailable` when the key is gone.
+    /// Decrypts a data key this source wrapped. Throw `Rejected` only when
+    /// the holder presented a wrong secret, `Cancelled` when the prompt ended
+    /// without an answer (the holder or the system cancelled, a timeout), and
+    /// `Unavailable` when the key is gone, the hardware failed or the
+    /// platform is throttling its prompt. Show no verdict before returning.
     fn unwrap(&self, wrapped: Vec<u8>) -> Result<Vec<u8>, KeySourceError>;
 }
 
@@ -80,6 +90,7 @@ impl core::KeySource for KeySourceAdapter {
 
 fn to_core(error: KeySourceError) -> core::KeySourceError {
     match error {
+        KeySourceError::Cancelled => core::KeySourceError::Cancelled,
         KeySourceError::Rejected => core::KeySourceError::Rejected,
         KeySourceError::Unavailable { reason } => core::KeySourceError::Unavailable(reason),
     }

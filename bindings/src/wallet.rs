@@ -9,8 +9,8 @@ use hawiya_core as core;
 use crate::card::Card;
 use crate::error::{QrError, WalletError};
 use crate::model::{
-    AttemptState, Claim, DeviceKeyInfo, DocumentDetails, DocumentSummary, ImportOutcome, LogEntry,
-    Person, RestoredWallet, UnlockOutcome, WalletOptions,
+    AttemptState, Claim, DamagedDocument, DeviceKeyInfo, DocumentDetails, DocumentSummary,
+    ImportOutcome, LogEntry, Person, RestoredWallet, SkippedDocument, UnlockOutcome, WalletOptions,
 };
 use crate::platform::{
     Clock, DeviceSigner, KeySource, KeySourceAdapter, Secret, SignerAdapter, TimeSource,
@@ -153,7 +153,8 @@ impl Wallet {
     }
 
     /// Unlocks with the app's key source. A `Rejected` answer counts as a
-    /// failed attempt; `Unavailable` (or a throwing implementation) does not.
+    /// failed attempt; `Cancelled` and `Unavailable` (or a throwing
+    /// implementation) do not.
     pub fn unlock_with_key_source(
         &self,
         key_source: Arc<dyn KeySource>,
@@ -173,7 +174,29 @@ impl Wallet {
         Ok(AttemptState {
             failures: state.failures,
             last_failure: state.last_failure.map(|t| t.0),
+            unresolved: state.unresolved,
         })
+    }
+
+    /// Destroys everything in the wallet (documents, device keys, the log,
+    /// the data key), leaving nothing readable in the file, and makes it a
+    /// fresh, empty wallet protected by `new_passphrase`, unlocked. Works
+    /// when locked out: it is the way out. Ask the holder to confirm first.
+    /// Other `Wallet` objects on the file must be opened again.
+    pub fn reset_with_passphrase(&self, new_passphrase: String) -> Result<(), WalletError> {
+        let passphrase = Secret::new(new_passphrase);
+        Ok(self
+            .inner
+            .reset(core::Protection::Passphrase(&passphrase), &self.options)?)
+    }
+
+    /// As `resetWithPassphrase`, protecting the fresh wallet with the app's
+    /// key source.
+    pub fn reset_with_key_source(&self, key_source: Arc<dyn KeySource>) -> Result<(), WalletError> {
+        let source = KeySourceAdapter(key_source);
+        Ok(self
+            .inner
+            .reset(core::Protection::KeySource(&source), &self.options)?)
     }
 
     /// Replaces the protection with a new PIN or passphrase (trivial ones and
@@ -277,6 +300,20 @@ impl Wallet {
     /// Every stored document, the holder's first, then dependents'.
     pub fn documents(&self) -> Result<Vec<DocumentSummary>, WalletError> {
         Ok(Wallet::summaries(self.inner.documents()?).collect())
+    }
+
+    /// The documents the wallet should hold but cannot show (deleted, altered
+    /// or rolled back outside the wallet), each with what is wrong; empty for
+    /// an intact wallet. `documents()` leaves them out; the others keep
+    /// working. Show them so the holder can restore from a backup or import
+    /// them again.
+    pub fn damaged_documents(&self) -> Result<Vec<DamagedDocument>, WalletError> {
+        Ok(self
+            .inner
+            .damaged_documents()?
+            .into_iter()
+            .map(DamagedDocument::from_core)
+            .collect())
     }
 
     /// The documents grouped per person: the holder first, then each dependent.
@@ -404,13 +441,16 @@ fn qr_to_wallet(error: QrError) -> WalletError {
 
 /// Restores a backup into a new wallet at `path`, protected by a new
 /// passphrase; the wallet comes back unlocked, its documents awaiting
-/// re-binding. Both passphrases are zeroized in Rust memory after use.
+/// re-binding. Every credential is checked against `trust_list` as an import
+/// checks it; one that fails is left out and listed in `skipped`. Both
+/// passphrases are zeroized in Rust memory after use.
 #[uniffi::export]
 pub fn restore_backup_with_passphrase(
     path: String,
     backup: Vec<u8>,
     backup_passphrase: String,
     new_passphrase: String,
+    trust_list: Arc<TrustList>,
     options: WalletOptions,
     clock: Option<Arc<dyn Clock>>,
 ) -> Result<RestoredWallet, WalletError> {
@@ -424,6 +464,7 @@ pub fn restore_backup_with_passphrase(
         &backup,
         &backup_passphrase,
         core::Protection::Passphrase(&new_passphrase),
+        trust_list.core(),
         &options,
         now,
     )?;
@@ -432,12 +473,15 @@ pub fn restore_backup_with_passphrase(
 
 /// Restores a backup into a new wallet at `path`, protected by the app's key
 /// source; the wallet comes back unlocked, its documents awaiting re-binding.
+/// Every credential is checked against `trust_list`, as for
+/// `restoreBackupWithPassphrase`.
 #[uniffi::export]
 pub fn restore_backup_with_key_source(
     path: String,
     backup: Vec<u8>,
     backup_passphrase: String,
     key_source: Arc<dyn KeySource>,
+    trust_list: Arc<TrustList>,
     options: WalletOptions,
     clock: Option<Arc<dyn Clock>>,
 ) -> Result<RestoredWallet, WalletError> {
@@ -451,6 +495,7 @@ pub fn restore_backup_with_key_source(
         &backup,
         &backup_passphrase,
         core::Protection::KeySource(&source),
+        trust_list.core(),
         &options,
         now,
     )?;
@@ -469,5 +514,10 @@ fn restored(
         documents: count(report.documents),
         log_entries: count(report.log_entries),
         needs_rebinding: count(report.needs_rebinding),
+        skipped: report
+            .skipped
+            .iter()
+            .map(SkippedDocument::from_core)
+            .collect(),
     }
 }

@@ -29,6 +29,8 @@ fn clock() -> Arc<TestClock> {
 #[derive(Default)]
 struct PadKeySource {
     reject: AtomicBool,
+    /// Answers as a prompt the holder dismissed.
+    cancel: AtomicBool,
     /// Behaves like an implementation that throws an undeclared exception.
     throw: AtomicBool,
     unwraps: AtomicU32,
@@ -53,6 +55,9 @@ impl KeySource for PadKeySource {
         }
         if self.reject.load(Ordering::SeqCst) {
             return Err(KeySourceError::Rejected);
+        }
+        if self.cancel.load(Ordering::SeqCst) {
+            return Err(KeySourceError::Cancelled);
         }
         Ok(wrapped.iter().map(|b| b ^ PAD).collect())
     }
@@ -316,6 +321,17 @@ fn key_source_rejects_and_throws_become_typed_errors() {
     assert_eq!(wallet.failed_attempts().unwrap().failures, 1);
 
     source.reject.store(false, Ordering::SeqCst);
+    // A prompt cancelled fifty times counts nothing and delays nothing.
+    source.cancel.store(true, Ordering::SeqCst);
+    for _ in 0..50 {
+        assert!(matches!(
+            wallet.unlock_with_key_source(source.clone()),
+            Err(WalletError::KeySourceCancelled)
+        ));
+    }
+    let state = wallet.failed_attempts().unwrap();
+    assert_eq!((state.failures, state.unresolved), (1, 0));
+    source.cancel.store(false, Ordering::SeqCst);
     wallet.unlock_with_key_source(source.clone()).unwrap();
     assert!(wallet.is_unlocked());
     assert!(matches!(
@@ -471,21 +487,65 @@ fn backup_restores_and_static_codes_still_verify() {
             backup.clone(),
             "not the phrase".into(),
             Arc::new(PadKeySource::default()),
+            Arc::clone(&trust),
             default_wallet_options(),
             Some(clock()),
         ),
         Err(WalletError::WrongBackupPassphrase)
     ));
+    let mut damaged = backup.clone();
+    damaged[40] ^= 1;
+    assert!(matches!(
+        restore_backup_with_key_source(
+            path(&target),
+            damaged,
+            "backup phrase for tests".into(),
+            Arc::new(PadKeySource::default()),
+            Arc::clone(&trust),
+            default_wallet_options(),
+            Some(clock()),
+        ),
+        Err(WalletError::BackupDamaged { .. })
+    ));
+    // Another authority's trust list: the document is left out, with why.
+    let stranger = TestIssuer::new(
+        "Another Authority".into(),
+        "other".into(),
+        "https://status.example/other".into(),
+        NOW - 86_400,
+        NOW + 86_400 * 365,
+    )
+    .unwrap()
+    .trust_list(1, NOW)
+    .unwrap();
+    let elsewhere = temp_dir("restored-elsewhere");
+    let untrusted = restore_backup_with_key_source(
+        path(&elsewhere),
+        backup.clone(),
+        "backup phrase for tests".into(),
+        Arc::new(PadKeySource::default()),
+        stranger,
+        default_wallet_options(),
+        Some(clock()),
+    )
+    .unwrap();
+    assert_eq!(untrusted.documents, 0);
+    assert_eq!(untrusted.skipped.len(), 1);
+    assert_eq!(untrusted.skipped[0].number, Some(NUMBER));
+    assert_eq!(untrusted.skipped[0].reason, SkipReason::NotTrusted);
+    assert!(untrusted.skipped[0].explanation.contains("trust list"));
     let restored = restore_backup_with_key_source(
         path(&target),
         backup,
         "backup phrase for tests".into(),
         Arc::new(PadKeySource::default()),
+        Arc::clone(&trust),
         default_wallet_options(),
         Some(clock()),
     )
     .unwrap();
     assert_eq!((restored.documents, restored.needs_rebinding), (1, 1));
+    assert!(restored.skipped.is_empty());
     let wallet = restored.wallet;
     assert!(matches!(
         wallet.present(NUMBER, Disclosure::Full, None),
@@ -555,6 +615,10 @@ fn every_error_type_has_a_sentence_for_the_app() {
         "the device key store refused: authenticate and try again"
     );
     assert_eq!(
+        describe_key_source_error(KeySourceError::Cancelled),
+        "unlocking was cancelled; nothing was counted, try again when ready"
+    );
+    assert_eq!(
         describe_signer_error(SignerError::Unavailable {
             reason: "key invalidated".into()
         }),
@@ -570,4 +634,78 @@ fn every_error_type_has_a_sentence_for_the_app() {
         describe_wallet_error(WalletError::WrongPassphrase { remaining: 2 }),
         "wrong passphrase; 2 attempts left before the wallet locks"
     );
+}
+
+#[test]
+fn a_locked_out_wallet_is_reset_and_damaged_documents_are_listed() {
+    let dir = temp_dir("reset");
+    let issuer = issuer();
+    let trust = issuer.trust_list(1, NOW).unwrap();
+    let mut options = default_wallet_options();
+    options.unlock_policy = UnlockPolicy {
+        free_attempts: 2,
+        base_delay_secs: 1,
+        max_delay_secs: 1,
+        max_attempts: 2,
+    };
+    let wallet = Wallet::create_with_passphrase(
+        path(&dir),
+        "a long enough phrase".into(),
+        options,
+        Some(clock()),
+    )
+    .unwrap();
+    wallet
+        .import_credential(
+            issue_to(&wallet, &issuer, national_id(1)),
+            Arc::clone(&trust),
+        )
+        .unwrap();
+    // Someone deletes the document's row with sqlite3: it is listed as damaged.
+    rusqlite::Connection::open(path(&dir))
+        .unwrap()
+        .execute("DELETE FROM documents", [])
+        .unwrap();
+    assert!(wallet.documents().unwrap().is_empty());
+    let damaged = wallet.damaged_documents().unwrap();
+    assert_eq!(damaged.len(), 1);
+    assert_eq!(damaged[0].number, Some(NUMBER));
+    assert_eq!(damaged[0].damage, Damage::Deleted);
+    assert!(damaged[0]
+        .explanation
+        .contains("deleted outside the wallet"));
+    assert!(matches!(
+        wallet.show(NUMBER),
+        Err(WalletError::Tampered { .. })
+    ));
+
+    // Locked out, then reset: a fresh, empty, unlocked wallet.
+    wallet.lock();
+    for _ in 0..2 {
+        let _ = wallet.unlock_with_passphrase("not the phrase at all".into());
+    }
+    assert!(matches!(
+        wallet.unlock_with_passphrase("a long enough phrase".into()),
+        Err(WalletError::LockedOut { failures: 2 })
+    ));
+    assert!(matches!(
+        wallet.reset_with_passphrase("123456".into()),
+        Err(WalletError::WeakPasscode { .. })
+    ));
+    wallet
+        .reset_with_passphrase("a new long enough phrase".into())
+        .unwrap();
+    assert!(wallet.is_unlocked());
+    assert!(wallet.documents().unwrap().is_empty());
+    assert!(wallet.damaged_documents().unwrap().is_empty());
+    assert!(wallet.device_keys().unwrap().is_empty());
+    assert_eq!(wallet.failed_attempts().unwrap().failures, 0);
+    wallet
+        .import_credential(issue_to(&wallet, &issuer, national_id(1)), trust)
+        .unwrap();
+    wallet.lock();
+    wallet
+        .unlock_with_passphrase("a new long enough phrase".into())
+        .unwrap();
+    assert_eq!(wallet.documents().unwrap().len(), 1);
 }

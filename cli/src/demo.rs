@@ -552,10 +552,23 @@ fn run_in(
         .map_err(input)?;
     folder.write(BACKUP_FILE, &backup, Access::Secret)?;
     drop(wallet);
-    // Built aside and moved into place when complete, as `wallet restore` does.
+    // Built aside and moved into place when complete, as `wallet restore`
+    // does, each credential checked against the trust list.
     let staged = folder.outputs().stage(&restored_path)?;
-    let (restored, restore_report) =
-        wallet_cmd::restore_staged(&staged, &backup, &backup_passphrase, &passphrase, now)?;
+    let (restored, restore_report) = wallet_cmd::restore_staged(
+        &staged,
+        &backup,
+        &backup_passphrase,
+        &passphrase,
+        &trust,
+        now,
+    )?;
+    if !restore_report.skipped.is_empty() {
+        return Err(CliError::Input(format!(
+            "the restore left out documents of the demo's own backup: {:?}",
+            restore_report.skipped
+        )));
+    }
     let restored_docs = restored.documents().map_err(input)?;
     let refused = match restored.present(nid_number, &Disclosure::Identity, None, now) {
         Ok(_) => {
@@ -570,7 +583,8 @@ fn run_in(
     folder.record(RESTORED_WALLET_FILE, true);
     say(format!(
         "9. backup: {BACKUP_FILE} ({} bytes, sealed with {backup_from}; device keys are never in a backup)\n   \
-         restored into {RESTORED_WALLET_FILE}: {} document(s), {} log entries, {} need re-binding:",
+         restored into {RESTORED_WALLET_FILE}, each credential checked against the trust list: \
+         {} document(s), {} log entries, {} need re-binding:",
         backup.len(),
         restore_report.documents,
         restore_report.log_entries,

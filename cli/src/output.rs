@@ -65,7 +65,12 @@ impl Access {
 
 /// The suffixes of the files SQLite keeps beside a wallet while it is open
 /// (or after a crash, holding its last changes).
-pub const WALLET_COMPANIONS: [&str; 3] = ["-wal", "-shm", "-journal"];
+pub const SQLITE_COMPANIONS: [&str; 3] = ["-wal", "-shm", "-journal"];
+
+/// Every file that belongs beside a wallet: SQLite's, and the wallet's
+/// space reserve (`-reserve`, filler that lets it keep reading on a full
+/// disk). Never written by a command, removed with the wallet.
+pub const WALLET_COMPANIONS: [&str; 4] = ["-wal", "-shm", "-journal", "-reserve"];
 
 /// A wallet's companion file: `w.db` → `w.db-wal`.
 pub fn companion(wallet: &Path, suffix: &str) -> PathBuf {
@@ -518,7 +523,7 @@ impl Outputs {
     /// the staged wallet is still open.
     pub fn commit_staged(&self, staged: Staged, target: &Path) -> Result<(), CliError> {
         let flag = self.flag_of(target);
-        for suffix in WALLET_COMPANIONS {
+        for suffix in SQLITE_COMPANIONS {
             if companion(&staged.file, suffix).exists() {
                 return Err(CliError::Input(format!(
                     "the new wallet for {} is still open; nothing was written",
@@ -536,7 +541,7 @@ impl Outputs {
 
 /// Refuses when a wallet's SQLite companion files exist beside `path`.
 fn companions_absent(path: &Path) -> Result<(), CliError> {
-    for suffix in WALLET_COMPANIONS {
+    for suffix in SQLITE_COMPANIONS {
         let other = companion(path, suffix);
         if fs::symlink_metadata(&other).is_ok() {
             let why = if path.exists() {

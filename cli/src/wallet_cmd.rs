@@ -11,9 +11,9 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
 use hawiya_core::{
-    ClaimKey, ClaimValue, Clock, Disclosure, DocumentSummary, EccLevel, HeldCredential,
-    ImportOutcome, LogEntry, Mode, Person, Protection, QrMatrix, SystemClock, Wallet, WalletError,
-    WalletOptions,
+    ClaimKey, ClaimValue, Clock, DamagedDocument, Disclosure, DocumentSummary, EccLevel,
+    HeldCredential, ImportOutcome, LogEntry, Mode, Person, Protection, QrMatrix, SkippedDocument,
+    SystemClock, TrustList, UnlockBlocked, Wallet, WalletError, WalletOptions,
 };
 use serde_json::{json, Value};
 use zeroize::Zeroizing;
@@ -191,14 +191,32 @@ pub enum WalletCommand {
     ///
     /// The --wallet file must not exist. With --force an existing regular
     /// file is replaced once the restored wallet is complete (as for init).
+    /// Each credential is checked against the trust list as `import` checks
+    /// it (one that fails is left out and reported).
     Restore {
         /// The backup file.
         #[arg(long, value_name = "FILE")]
         from: PathBuf,
         #[command(flatten)]
         file: WalletFile,
+        /// Signed trust list (trust-list.cbor) every restored credential must verify against.
+        #[arg(long, value_name = "FILE")]
+        trust_list: PathBuf,
+        /// Pinned root public key; defaults to root.pub beside the trust list.
+        #[arg(long, value_name = "FILE")]
+        root_key: Option<PathBuf>,
         #[command(flatten)]
         force: Force,
+    },
+    /// Destroy everything in the wallet (documents, device keys, log) and start it afresh
+    /// with a new passphrase and device key: the way out of a lockout. Nothing of the old
+    /// wallet stays in the file. Asks to type RESET unless --yes is given.
+    Reset {
+        #[command(flatten)]
+        file: WalletFile,
+        /// Do not ask: destroy everything now (for scripts; there is no undo).
+        #[arg(long)]
+        yes: bool,
     },
 }
 
@@ -289,7 +307,14 @@ fn dispatch(cmd: WalletCommand) -> Result<(), CliError> {
             Ok(())
         }
         WalletCommand::Export { file, out, force } => export(&file.path, &out, force),
-        WalletCommand::Restore { from, file, force } => restore(&from, &file.path, force),
+        WalletCommand::Restore {
+            from,
+            file,
+            trust_list,
+            root_key,
+            force,
+        } => restore(&from, &file.path, &trust_list, root_key.as_deref(), force),
+        WalletCommand::Reset { file, yes } => reset(&file.path, yes),
     }
 }
 
@@ -400,7 +425,8 @@ pub fn create_wallet(path: &Path, passphrase: &str) -> Result<Wallet, CliError> 
     })
 }
 
-/// Removes a wallet file and its SQLite companions, ignoring missing ones.
+/// Removes a wallet file, its SQLite companions and its space reserve,
+/// ignoring missing ones.
 pub fn remove_wallet_files(path: &Path) {
     let _ = std::fs::remove_file(path);
     for suffix in output::WALLET_COMPANIONS {
@@ -432,7 +458,15 @@ pub(crate) fn open(path: &Path) -> Result<Wallet, CliError> {
     let passphrase = passphrase(PASSPHRASE_ENV, "wallet passphrase", false)?;
     let outcome = wallet
         .unlock(Protection::Passphrase(&passphrase), SystemClock.now())
-        .map_err(wallet_error)?;
+        .map_err(|e| match e {
+            WalletError::Blocked(blocked @ UnlockBlocked::LockedOut { .. }) => {
+                CliError::Input(format!(
+                    "{blocked}; to start afresh: `hawiya wallet reset --wallet {}` (destroys everything in it)",
+                    path.display()
+                ))
+            }
+            other => wallet_error(other),
+        })?;
     if let Some(weak) = outcome.weak_passcode {
         eprintln!("hawiya: warning: the wallet passphrase is weak: {weak}");
     }
@@ -440,6 +474,64 @@ pub(crate) fn open(path: &Path) -> Result<Wallet, CliError> {
 }
 
 // ------------------------------------------------------------- commands
+
+/// "document 1234567890 version 2" for a document a restore left out, with
+/// what it claims to be.
+fn skipped_name(skipped: &SkippedDocument) -> String {
+    match (skipped.number, skipped.version) {
+        (Some(number), Some(version)) => format!("document {number} version {version}"),
+        (Some(number), None) => format!("document {number}"),
+        _ => "an unreadable document".to_owned(),
+    }
+}
+
+/// Words that confirm a reset at the terminal.
+const RESET_CONFIRMATION: &str = "RESET";
+
+fn reset(path: &Path, yes: bool) -> Result<(), CliError> {
+    let wallet = Wallet::open(path, &options()).map_err(wallet_error)?;
+    if !yes {
+        if !std::io::stdin().is_terminal() {
+            return Err(CliError::Usage(format!(
+                "`wallet reset` destroys every document, device key and log entry in {}, for good; \
+                 add --yes to confirm (there is no terminal to ask)",
+                path.display()
+            )));
+        }
+        eprintln!(
+            "This destroys every document, device key and log entry in {}. Nothing can be recovered \
+             afterwards except from a backup.",
+            path.display()
+        );
+        eprint!("Type {RESET_CONFIRMATION} to confirm: ");
+        let mut answer = String::new();
+        std::io::stdin()
+            .read_line(&mut answer)
+            .map_err(|e| CliError::Input(format!("could not read the confirmation: {e}")))?;
+        if answer.trim() != RESET_CONFIRMATION {
+            return Err(CliError::Usage(
+                "not confirmed; the wallet was not changed".into(),
+            ));
+        }
+    }
+    let passphrase = passphrase(PASSPHRASE_ENV, "new wallet passphrase", true)?;
+    wallet
+        .reset(Protection::Passphrase(&passphrase), &options())
+        .map_err(wallet_error)?;
+    let key = wallet.create_device_key().map_err(wallet_error)?;
+    restrict_wallet_files(path)?;
+    println!(
+        "wallet {} reset: every document, device key and log entry was destroyed, and nothing of them is left in the file",
+        path.display()
+    );
+    println!(
+        "it is protected by the new passphrase and has a new device key {}; next: bind it \
+         (`hawiya wallet bind --wallet {} --nonce HEX --out request.cbor`) and import your documents again",
+        key.fingerprint(),
+        path.display()
+    );
+    Ok(())
+}
 
 fn init(path: &Path, force: Force) -> Result<(), CliError> {
     let mut outputs = Outputs::new(force);
@@ -593,20 +685,29 @@ fn list(path: &Path, json: bool) -> Result<(), CliError> {
     let wallet = open(path)?;
     let people = wallet.people().map_err(wallet_error)?;
     let keys = wallet.device_keys().map_err(wallet_error)?;
+    let damaged = wallet.damaged_documents().map_err(wallet_error)?;
+    warn_damaged(&damaged);
     if json {
         println!(
             "{}",
             json!({
                 "device_keys": keys.iter().map(|k| k.public_key.fingerprint()).collect::<Vec<_>>(),
                 "people": people.iter().map(person_json).collect::<Vec<_>>(),
+                "damaged": damaged.iter().map(damaged_json).collect::<Vec<_>>(),
             })
         );
         return Ok(());
     }
-    if people.is_empty() {
+    if people.is_empty() && damaged.is_empty() {
         println!("no documents yet; add one with `hawiya wallet import`");
     }
     print!("{}", people_text(&people));
+    if !damaged.is_empty() {
+        println!("damaged (altered outside the wallet; restore from a backup, or delete and import again):");
+        for d in &damaged {
+            println!("  {}", damaged_line(d));
+        }
+    }
     match keys.as_slice() {
         [] => println!("no device key: `hawiya wallet bind` makes one"),
         keys => println!(
@@ -663,6 +764,40 @@ pub fn document_line(d: &DocumentSummary) -> String {
         line.push_str("  needs re-binding (static codes only until reissued to this wallet)");
     }
     line
+}
+
+/// One damaged document: what it was, if known, and what is wrong.
+fn damaged_line(d: &DamagedDocument) -> String {
+    let what = match (d.document_type, d.number) {
+        (Some(t), Some(n)) => format!("{} {n}", t.name_en()),
+        (None, Some(n)) => format!("document {n}"),
+        _ => "a document the wallet cannot name".to_owned(),
+    };
+    let version = d
+        .version
+        .map(|v| format!(" version {v}"))
+        .unwrap_or_default();
+    format!("{what}{version}: {}", d.damage)
+}
+
+fn damaged_json(d: &DamagedDocument) -> Value {
+    json!({
+        "number": d.number.map(|n| n.to_string()),
+        "document_type": d.document_type.map(report::doc_name),
+        "version": d.version,
+        "damage": d.damage.to_string(),
+    })
+}
+
+/// Tells on stderr that documents were damaged outside the wallet.
+fn warn_damaged(damaged: &[DamagedDocument]) {
+    if !damaged.is_empty() {
+        eprintln!(
+            "hawiya: warning: {} document(s) in this wallet were altered outside it and cannot be shown: {}",
+            damaged.len(),
+            damaged.iter().map(damaged_line).collect::<Vec<_>>().join("; ")
+        );
+    }
 }
 
 fn summary_json(d: &DocumentSummary) -> Value {
@@ -905,6 +1040,8 @@ fn export(path: &Path, out: &Path, force: Force) -> Result<(), CliError> {
     outputs.check("--out", out)?;
     let wallet = open(path)?;
     let documents = wallet.documents().map_err(wallet_error)?.len();
+    // Damaged documents cannot go into a backup: say which are left out.
+    warn_damaged(&wallet.damaged_documents().map_err(wallet_error)?);
     let passphrase = passphrase(BACKUP_PASSPHRASE_ENV, "backup passphrase", true)?;
     let backup = wallet
         .export_backup(&passphrase, &options(), SystemClock.now())
@@ -920,12 +1057,14 @@ fn export(path: &Path, out: &Path, force: Force) -> Result<(), CliError> {
 }
 
 /// Restores `backup` into a staged wallet file (see [`Outputs::stage`]),
-/// readable by the owner only, and returns it open.
+/// readable by the owner only, and returns it open. Every credential is
+/// checked against `trust`; those that fail are in the report's `skipped`.
 pub fn restore_staged(
     staged: &Staged,
     backup: &[u8],
     backup_passphrase: &str,
     passphrase: &str,
+    trust: &TrustList,
     now: hawiya_core::UnixTime,
 ) -> Result<(Wallet, hawiya_core::RestoreReport), CliError> {
     let restored = Wallet::restore(
@@ -933,6 +1072,7 @@ pub fn restore_staged(
         backup,
         backup_passphrase,
         Protection::Passphrase(passphrase),
+        trust,
         &options(),
         now,
     )
@@ -943,9 +1083,19 @@ pub fn restore_staged(
     Ok(restored)
 }
 
-fn restore(from: &Path, path: &Path, force: Force) -> Result<(), CliError> {
-    let mut outputs = Outputs::new(force).reads("--from", from);
+fn restore(
+    from: &Path,
+    path: &Path,
+    trust_list: &Path,
+    root_key: Option<&Path>,
+    force: Force,
+) -> Result<(), CliError> {
+    let mut outputs = Outputs::new(force)
+        .reads("--from", from)
+        .reads("--trust-list", trust_list)
+        .reads_opt("--root-key", root_key);
     outputs.check_wallet("--wallet", path)?;
+    let trust = crate::load_trust_list(trust_list, root_key)?;
     let backup = files::read(from, files::limit::WALLET_BACKUP)?;
     let backup_passphrase = passphrase(BACKUP_PASSPHRASE_ENV, "backup passphrase", false)?;
     let passphrase = passphrase(PASSPHRASE_ENV, "new wallet passphrase", true)?;
@@ -955,16 +1105,25 @@ fn restore(from: &Path, path: &Path, force: Force) -> Result<(), CliError> {
         &backup,
         &backup_passphrase,
         &passphrase,
+        &trust,
         SystemClock.now(),
     )?;
     drop(wallet);
     outputs.commit_staged(staged, path)?;
     println!(
-        "restored {} document(s) and {} log entries into {}",
+        "restored {} document(s) and {} log entries into {}, each document checked against {}",
         restored.documents,
         restored.log_entries,
-        path.display()
+        path.display(),
+        trust_list.display()
     );
+    for skipped in &restored.skipped {
+        eprintln!(
+            "hawiya: warning: left out {}: {}",
+            skipped_name(skipped),
+            skipped.reason
+        );
+    }
     println!(
         "{} document(s) need re-binding: a backup never holds device keys, so until each is reissued to this wallet it can only be shown as a static code (--static)",
         restored.needs_rebinding

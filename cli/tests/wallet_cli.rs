@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use hawiya_core::{ClaimValue, Clock, Protection, SystemClock, Wallet, WalletOptions};
@@ -321,7 +321,16 @@ fn the_whole_wallet_flow_from_the_command_line() {
     assert_eq!(mode(&backup), 0o600);
     let r = p("restored.db");
     let wrong = run(
-        &["wallet", "restore", "--from", s(&backup), "--wallet", s(&r)],
+        &[
+            "wallet",
+            "restore",
+            "--from",
+            s(&backup),
+            "--wallet",
+            s(&r),
+            "--trust-list",
+            s(&tl),
+        ],
         &[
             ("HAWIYA_PASSPHRASE", PASSPHRASE),
             ("HAWIYA_BACKUP_PASSPHRASE", "not the backup passphrase"),
@@ -334,10 +343,35 @@ fn the_whole_wallet_flow_from_the_command_line() {
         stderr(&wrong)
     );
     assert!(!r.exists());
-    let restored = ok(run(
+    // Without a trust list nothing is restored.
+    let untrusted = run(
         &["wallet", "restore", "--from", s(&backup), "--wallet", s(&r)],
         &both,
+    );
+    assert_eq!(code(&untrusted), 2);
+    assert!(
+        stderr(&untrusted).contains("--trust-list"),
+        "{}",
+        stderr(&untrusted)
+    );
+    assert!(!r.exists());
+    let restored = ok(run(
+        &[
+            "wallet",
+            "restore",
+            "--from",
+            s(&backup),
+            "--wallet",
+            s(&r),
+            "--trust-list",
+            s(&tl),
+        ],
+        &both,
     ));
+    assert!(
+        restored.contains("each document checked against"),
+        "{restored}"
+    );
     assert!(
         restored.contains("2 document(s) need re-binding"),
         "{restored}"
@@ -813,4 +847,285 @@ fn the_demo_leaves_nothing_in_clear_in_its_wallet_files() {
     );
     assert!(found.is_empty(), "found in clear: {found:#?}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A wallet made with the core (so its unlock policy locks out after one
+/// wrong passphrase) holding a device key and the national ID issued by the
+/// CLI issuer in `d`.
+fn wallet_with_an_id(d: &Path, policy: hawiya_core::UnlockPolicy) -> PathBuf {
+    common::issuer(d);
+    let w = d.join("w.db");
+    let options = WalletOptions {
+        unlock_policy: policy,
+        ..WalletOptions::default()
+    };
+    let wallet = Wallet::create(&w, Protection::Passphrase(PASSPHRASE), &options).expect("create");
+    wallet.create_device_key().expect("key");
+    drop(wallet);
+    let id = issue_to_wallet(
+        d,
+        &w,
+        &claims(d, "id.json", "national_id", "1234567890", 1),
+        "1",
+        "id.hwy",
+    );
+    ok(with_pass(&[
+        "wallet",
+        "import",
+        "--wallet",
+        s(&w),
+        "--credential",
+        s(&id),
+        "--trust-list",
+        s(&d.join("trust-list.cbor")),
+    ]));
+    w
+}
+
+#[test]
+fn a_locked_out_wallet_is_reset_from_the_command_line() {
+    let d = scratch("reset");
+    let w = wallet_with_an_id(
+        &d,
+        hawiya_core::UnlockPolicy {
+            free_attempts: 1,
+            base_delay_secs: 1,
+            max_delay_secs: 1,
+            max_attempts: 1,
+        },
+    );
+    let wrong = run(
+        &["wallet", "list", "--wallet", s(&w)],
+        &[("HAWIYA_PASSPHRASE", "not the passphrase at all")],
+    );
+    assert_eq!(code(&wrong), 2);
+    let locked = with_pass(&["wallet", "list", "--wallet", s(&w)]);
+    assert_eq!(code(&locked), 2);
+    assert!(
+        stderr(&locked).contains("locked after 1 failed attempts")
+            && stderr(&locked).contains("hawiya wallet reset --wallet"),
+        "{}",
+        stderr(&locked)
+    );
+    // Without --yes and without a terminal to ask, nothing happens.
+    let unconfirmed = with_pass(&["wallet", "reset", "--wallet", s(&w)]);
+    assert_eq!(code(&unconfirmed), 2);
+    assert!(
+        stderr(&unconfirmed).contains("--yes"),
+        "{}",
+        stderr(&unconfirmed)
+    );
+    assert_eq!(code(&with_pass(&["wallet", "list", "--wallet", s(&w)])), 2);
+    // A trivial new passphrase is refused before anything is destroyed.
+    let weak = run(
+        &["wallet", "reset", "--wallet", s(&w), "--yes"],
+        &[("HAWIYA_PASSPHRASE", "123456")],
+    );
+    assert_eq!(code(&weak), 2);
+    assert!(
+        stderr(&weak).contains("passphrase refused"),
+        "{}",
+        stderr(&weak)
+    );
+
+    let new = "a fresh start on the old phone 4";
+    let reset = ok(run(
+        &["wallet", "reset", "--wallet", s(&w), "--yes"],
+        &[("HAWIYA_PASSPHRASE", new)],
+    ));
+    assert!(reset.contains("reset"), "{reset}");
+    assert!(reset.contains("hawiya wallet bind"), "{reset}");
+    #[cfg(unix)]
+    assert_eq!(mode(&w), 0o600);
+    let list = ok(run(
+        &["wallet", "list", "--wallet", s(&w)],
+        &[("HAWIYA_PASSPHRASE", new)],
+    ));
+    assert!(list.contains("no documents yet"), "{list}");
+    assert!(list.contains("device key"), "{list}");
+    assert_eq!(code(&with_pass(&["wallet", "list", "--wallet", s(&w)])), 2);
+}
+
+#[test]
+fn a_document_deleted_with_sqlite3_is_listed_as_damaged() {
+    let d = scratch("damaged");
+    let w = wallet_with_an_id(&d, hawiya_core::UnlockPolicy::default());
+    let permit = issue_to_wallet(
+        &d,
+        &w,
+        &claims(&d, "permit.json", "resident_permit", "2123456789", 1),
+        "2",
+        "permit.hwy",
+    );
+    let before: Vec<Vec<u8>> = {
+        let conn = rusqlite::Connection::open(&w).expect("open");
+        let mut stmt = conn.prepare("SELECT id FROM documents").expect("select");
+        stmt.query_map([], |r| r.get(0))
+            .expect("rows")
+            .collect::<Result<_, _>>()
+            .expect("ids")
+    };
+    ok(with_pass(&[
+        "wallet",
+        "import",
+        "--wallet",
+        s(&w),
+        "--credential",
+        s(&permit),
+        "--trust-list",
+        s(&d.join("trust-list.cbor")),
+    ]));
+    let conn = rusqlite::Connection::open(&w).expect("open");
+    let mut stmt = conn.prepare("SELECT id FROM documents").expect("select");
+    let ids: Vec<Vec<u8>> = stmt
+        .query_map([], |r| r.get(0))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("ids");
+    let permit_row = ids.iter().find(|id| !before.contains(id)).expect("permit");
+    conn.execute("DELETE FROM documents WHERE id = ?1", [permit_row])
+        .expect("delete");
+    drop(stmt);
+    drop(conn);
+
+    let out = with_pass(&["wallet", "list", "--wallet", s(&w)]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("National ID 1234567890"), "{text}");
+    assert!(
+        text.contains("Resident permit (iqama) 2123456789 version 1: the document was deleted outside the wallet"),
+        "{text}"
+    );
+    assert!(
+        stderr(&out).contains("altered outside it"),
+        "{}",
+        stderr(&out)
+    );
+    let listed = json(&ok(with_pass(&[
+        "wallet",
+        "list",
+        "--wallet",
+        s(&w),
+        "--json",
+    ])));
+    assert_eq!(listed["damaged"][0]["number"], "2123456789");
+    let shown = with_pass(&[
+        "wallet",
+        "show",
+        "--wallet",
+        s(&w),
+        "--document",
+        "2123456789",
+    ]);
+    assert_eq!(code(&shown), 2);
+    assert!(
+        stderr(&shown).contains("deleted outside the wallet"),
+        "{}",
+        stderr(&shown)
+    );
+    // The other document is shown and presented as before.
+    ok(with_pass(&[
+        "wallet",
+        "show",
+        "--wallet",
+        s(&w),
+        "--document",
+        "1234567890",
+    ]));
+    ok(with_pass(&[
+        "wallet",
+        "present",
+        "--wallet",
+        s(&w),
+        "--document",
+        "1234567890",
+        "--static",
+    ]));
+}
+
+#[test]
+fn on_a_full_disk_list_and_static_codes_still_work_and_an_import_says_disk_full() {
+    let d = scratch("full-disk");
+    let w = wallet_with_an_id(&d, hawiya_core::UnlockPolicy::default());
+    let permit = issue_to_wallet(
+        &d,
+        &w,
+        &claims(&d, "permit.json", "resident_permit", "2123456789", 1),
+        "2",
+        "permit.hwy",
+    );
+    let small = d.join("small");
+    std::fs::create_dir_all(&small).expect("mount point");
+    // On a small tmpfs of its own (a private mount namespace): the wallet is
+    // used once, then the disk fills up, then the holder lists and shows a
+    // code (the wallet's reserve gives the room); then other files take
+    // that room too, and an import says the disk is full and adds nothing.
+    let script = r#"
+        mount -t tmpfs -o size=3m hawiya-cli-full "$1" || exit 99
+        echo mounted
+        cp "$2" "$1/w.db"
+        "$3" wallet list --wallet "$1/w.db" >/dev/null || exit 98
+        head -c 64m /dev/zero > "$1/filler" 2>/dev/null
+        "$3" wallet list --wallet "$1/w.db"; echo "list=$?"
+        "$3" wallet present --wallet "$1/w.db" --document 1234567890 --static; echo "present=$?"
+        head -c 64m /dev/zero > "$1/filler-2" 2>/dev/null
+        "$3" wallet import --wallet "$1/w.db" --credential "$4" --trust-list "$5" 2>&1; echo "import=$?"
+        rm "$1/filler-2"
+        "$3" wallet list --wallet "$1/w.db" --json; echo "list-again=$?"
+    "#;
+    let mut ran = None;
+    for unshare in [
+        &["--user", "--map-root-user", "--mount"][..],
+        &["--mount"][..],
+    ] {
+        let Ok(out) = Command::new("unshare")
+            .args(unshare)
+            .args(["sh", "-c", script, "sh"])
+            .args([
+                s(&small),
+                s(&w),
+                env!("CARGO_BIN_EXE_hawiya"),
+                s(&permit),
+                s(&d.join("trust-list.cbor")),
+            ])
+            .env("HAWIYA_PASSPHRASE", PASSPHRASE)
+            .stdin(Stdio::null())
+            .output()
+        else {
+            break;
+        };
+        if stdout(&out).starts_with("mounted") {
+            ran = Some(out);
+            break;
+        }
+    }
+    let Some(out) = ran else {
+        eprintln!(
+            "no private tmpfs can be mounted here; the core's full-disk tests cover the fallback"
+        );
+        return;
+    };
+    let text = stdout(&out);
+    for line in ["list=0", "present=0", "import=2", "list-again=0"] {
+        assert!(
+            text.lines().any(|l| l == line),
+            "missing {line}:\n{text}\n{}",
+            stderr(&out)
+        );
+    }
+    assert!(text.contains("HW1:"), "no code was made:\n{text}");
+    assert!(text.contains("the disk is full"), "{text}");
+    let listed = text
+        .lines()
+        .find(|l| l.starts_with('{'))
+        .map(json)
+        .expect("the JSON listing");
+    assert_eq!(
+        listed["people"][0]["documents"]
+            .as_array()
+            .expect("documents")
+            .len(),
+        1,
+        "the refused import added nothing: {listed}"
+    );
 }

@@ -668,6 +668,8 @@ fn wallet_init_and_restore_replace_a_file_only_with_force() {
         &[
             "wallet",
             "restore",
+            "--trust-list",
+            s(&d.join("trust-list.cbor")),
             "--from",
             s(&backup),
             "--wallet",
@@ -704,6 +706,8 @@ fn wallet_init_and_restore_replace_a_file_only_with_force() {
         &[
             "wallet",
             "restore",
+            "--trust-list",
+            s(&d.join("trust-list.cbor")),
             "--from",
             s(&backup),
             "--wallet",
@@ -716,6 +720,8 @@ fn wallet_init_and_restore_replace_a_file_only_with_force() {
         &[
             "wallet",
             "restore",
+            "--trust-list",
+            s(&d.join("trust-list.cbor")),
             "--from",
             s(&backup),
             "--wallet",
@@ -729,6 +735,8 @@ fn wallet_init_and_restore_replace_a_file_only_with_force() {
         &[
             "wallet",
             "restore",
+            "--trust-list",
+            s(&d.join("trust-list.cbor")),
             "--from",
             s(&backup),
             "--wallet",
@@ -755,6 +763,8 @@ fn wallet_init_and_restore_replace_a_file_only_with_force() {
         &[
             "wallet",
             "restore",
+            "--trust-list",
+            s(&d.join("trust-list.cbor")),
             "--from",
             s(&backup),
             "--wallet",
@@ -1212,6 +1222,8 @@ fn ctrl_c_during_a_restore_leaves_nothing_behind() {
             .args([
                 "wallet",
                 "restore",
+                "--trust-list",
+                s(&d.join("trust-list.cbor")),
                 "--from",
                 s(&backup),
                 "--wallet",

@@ -76,10 +76,10 @@ pub use trust_list::{
 };
 pub use verifier::{Failure, Policy, Verdict, Verifier, VerifierMemory, Warning};
 pub use wallet::{
-    AttemptState, DeviceKeyInfo, DocumentSummary, ImportOutcome, KdfParams, KeySource,
-    KeySourceError, LogEntry, PasscodeRules, Person, Protection, RestoreReport, UnlockBlocked,
-    UnlockOutcome, UnlockPolicy, Wallet, WalletError, WalletOptions, WeakPasscode, BACKUP_MAGIC,
-    SCHEMA_VERSION,
+    AttemptState, Damage, DamagedDocument, DeviceKeyInfo, DocumentSummary, ImportOutcome,
+    KdfParams, KeySource, KeySourceError, LogEntry, PasscodeRules, Person, Protection,
+    RestoreReport, SkipReason, SkippedDocument, UnlockBlocked, UnlockOutcome, UnlockPolicy, Wallet,
+    WalletError, WalletOptions, WeakPasscode, BACKUP_MAGIC, SCHEMA_VERSION,
 };
 
 /// Low-level pieces for fuzzing and the format's test vectors. Not a stable API.
@@ -92,8 +92,10 @@ pub mod internal {
     /// accepted, or the name of a decoder that accepted bytes it would not
     /// write itself (non-canonical input).
     pub fn wallet_records(bytes: &[u8]) -> Result<usize, &'static str> {
+        use crate::wallet::manifest::Manifest;
         use crate::wallet::records::{self, DocumentRecord, KeyRecord, LogEntry, Marks};
-        let decoded: [(&'static str, Option<Vec<u8>>); 6] = [
+        use crate::wallet::LogHead;
+        let decoded: [(&'static str, Option<Vec<u8>>); 8] = [
             ("key", KeyRecord::decode(bytes).map(|r| r.encode().to_vec())),
             (
                 "document",
@@ -104,6 +106,8 @@ pub mod internal {
                 LogEntry::decode(0, bytes).map(|r| r.encode().to_vec()),
             ),
             ("marks", Marks::decode(bytes).map(|r| r.encode())),
+            ("manifest", Manifest::decode(bytes).map(|r| r.encode())),
+            ("log head", LogHead::decode(bytes).map(|r| r.encode())),
             (
                 "attempts",
                 records::decode_attempts(bytes).map(|r| records::encode_attempts(&r)),

@@ -124,6 +124,7 @@ final class KeychainKeySource: KeySource, @unchecked Sendable {
     private static func keySourceError(_ failure: KeychainFailure) -> KeySourceError {
         switch failure {
         case .rejected: return .Rejected
+        case .cancelled: return .Cancelled
         case .unavailable(let reason): return .Unavailable(reason: reason)
         }
     }

@@ -57,8 +57,22 @@ struct WalletScreen: View {
             }
             .buttonStyle(.borderedProminent)
             .disabled(model.phase == .unlocking)
+            Button("Reset the wallet", role: .destructive) { model.requestReset() }
+                .disabled(model.phase == .unlocking)
         }
         .padding()
+        .confirmationDialog(
+            "Reset the wallet?",
+            isPresented: Binding(get: { model.confirmingReset }, set: { if !$0 { model.cancelReset() } }),
+            titleVisibility: .visible
+        ) {
+            Button("Destroy everything", role: .destructive) {
+                Task { await model.confirmReset(keySource: keySource) }
+            }
+            Button("Cancel", role: .cancel) { model.cancelReset() }
+        } message: {
+            Text(WalletModel.resetWarning)
+        }
     }
 
     private func unlocked(_ model: WalletModel) -> some View {

@@ -256,11 +256,14 @@ pub fn issue_to_wallet(
 
 /// A stand-in for a platform key store (Android Keystore, iOS Keychain):
 /// wraps the data key by XOR with a fixed pad and a check tag. It can be told
-/// to refuse, as a user failing biometrics would. Tests only.
+/// to refuse, as a user failing biometrics would, or to cancel, as a user
+/// tapping "Cancel" would. Tests only.
 pub struct TestKeySource {
     pad: [u8; 32],
     /// When set, every unwrap is refused (user failed to authenticate).
     pub refuse: std::sync::atomic::AtomicBool,
+    /// When set, every unwrap is cancelled (the prompt was dismissed).
+    pub cancel: std::sync::atomic::AtomicBool,
     /// When set, every unwrap fails as if the platform key were invalidated.
     pub unavailable: std::sync::atomic::AtomicBool,
 }
@@ -272,6 +275,7 @@ impl TestKeySource {
         TestKeySource {
             pad,
             refuse: std::sync::atomic::AtomicBool::new(false),
+            cancel: std::sync::atomic::AtomicBool::new(false),
             unavailable: std::sync::atomic::AtomicBool::new(false),
         }
     }
@@ -289,6 +293,9 @@ impl hawiya_core::KeySource for TestKeySource {
             return Err(hawiya_core::KeySourceError::Unavailable(
                 "key permanently invalidated".into(),
             ));
+        }
+        if self.cancel.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(hawiya_core::KeySourceError::Cancelled);
         }
         if self.refuse.load(std::sync::atomic::Ordering::SeqCst) || wrapped.len() != 40 {
             return Err(hawiya_core::KeySourceError::Rejected);

@@ -145,11 +145,10 @@ fn the_png_card_is_true_size_and_its_qr_verifies_as_static() {
     }
 }
 
-/// Rasterises page 1 of `pdf` at `dpi` with an independent PDF renderer,
+/// Page 1 of `pdf` rasterised at `dpi` by an independent PDF renderer,
 /// poppler's `pdftoppm` (Debian's poppler-utils, which `scripts/setup.sh
-/// rust` installs), and returns the card's area (where the page layout puts
-/// it) as a black-and-white PNG, plus the page size in pixels.
-fn rasterise_card_from_pdf(pdf: &[u8], dpi: u32) -> (Vec<u8>, (usize, usize)) {
+/// rust` installs): width, height and 8-bit grey pixels.
+fn rasterise_page(pdf: &[u8], dpi: u32) -> (usize, usize, Vec<u8>) {
     use std::io::Write;
     use std::process::{Command, Stdio};
     let mut child = match Command::new("pdftoppm")
@@ -178,7 +177,14 @@ fn rasterise_card_from_pdf(pdf: &[u8], dpi: u32) -> (Vec<u8>, (usize, usize)) {
         "pdftoppm could not read the PDF: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let (pw, ph, grey_page) = parse_pgm(&out.stdout);
+    let (pw, ph, grey) = parse_pgm(&out.stdout);
+    (pw, ph, grey.to_vec())
+}
+
+/// The card's area of page 1 (where the page layout puts it) as a
+/// black-and-white PNG, plus the page size in pixels.
+fn rasterise_card_from_pdf(pdf: &[u8], dpi: u32) -> (Vec<u8>, (usize, usize)) {
+    let (pw, ph, grey_page) = rasterise_page(pdf, dpi);
     // The page puts the card 62.2 mm from the left and 40 mm from the top;
     // take a margin of 3 mm around it.
     let px = |mm: f32| (mm / 25.4 * dpi as f32).round() as usize;
@@ -381,26 +387,9 @@ fn scans_and_screenshots_people_make_still_read_within_the_scan_limits() {
     // at full size.
     let pdf = renderer.pdf(&card, &qr).unwrap();
     let page = {
-        use hayro::hayro_interpret::InterpreterSettings;
-        use hayro::hayro_syntax::Pdf;
-        let doc = Pdf::new(pdf).unwrap();
-        let pixmap = hayro::render(
-            &doc.pages()[0],
-            &hayro::RenderCache::new(),
-            &InterpreterSettings::default(),
-            &hayro::RenderSettings {
-                x_scale: 400.0 / 72.0,
-                y_scale: 400.0 / 72.0,
-                bg_color: hayro::vello_cpu::color::palette::css::WHITE,
-                ..Default::default()
-            },
-        );
-        let (w, h) = (u32::from(pixmap.width()), u32::from(pixmap.height()));
-        let rgba = pixmap.data_as_u8_slice().to_vec();
-        rgb_png(w, h, |x, y| {
-            let i = 4 * (y * w + x) as usize;
-            let (r, g, b) = (rgba[i] as u32, rgba[i + 1] as u32, rgba[i + 2] as u32);
-            let v = if (r * 299 + g * 587 + b * 114) / 1000 < 128 {
+        let (w, h, grey) = rasterise_page(&pdf, 400);
+        rgb_png(w as u32, h as u32, |x, y| {
+            let v = if grey[y as usize * w + x as usize] < 128 {
                 0
             } else {
                 255

@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use hawiya_core::{
-    ClaimKey, Disclosure, ImportOutcome, KdfParams, KeySourceError, Mode, Protection, PublicKey,
-    SecretKey, UnixTime, UnlockBlocked, UnlockPolicy, Verifier, Wallet, WalletError, WalletOptions,
-    WeakPasscode,
+    ClaimKey, Damage, Disclosure, ImportOutcome, KdfParams, KeySourceError, Mode, Protection,
+    PublicKey, SecretKey, UnixTime, UnlockBlocked, UnlockPolicy, Verifier, Wallet, WalletError,
+    WalletOptions, WeakPasscode,
 };
 use hawiya_tests::*;
 
@@ -429,7 +429,7 @@ fn files_that_are_not_wallets_give_typed_errors() {
             err,
             WalletError::NewerSchema {
                 found: 99,
-                supported: 2
+                supported: hawiya_core::SCHEMA_VERSION
             }
         ),
         "{err}"
@@ -509,9 +509,20 @@ fn swapped_or_rolled_back_rows_are_detected() {
     .unwrap();
     drop(conn);
     let wallet = reopen(&dir);
-    assert!(matches!(wallet.documents(), Err(WalletError::Tampered(_))));
+    assert!(wallet.documents().unwrap().is_empty());
+    let damaged = wallet.damaged_documents().unwrap();
+    assert_eq!(damaged.len(), 1, "{damaged:?}");
+    assert_eq!(
+        (damaged[0].number, damaged[0].version, damaged[0].damage),
+        (Some(1_234_567_890), Some(2), Damage::RolledBack)
+    );
     assert!(matches!(
         wallet.present(1_234_567_890, &Disclosure::Full, None, NOW),
+        Err(WalletError::Tampered(_))
+    ));
+    // Importing anything over the rolled-back row is refused too.
+    assert!(matches!(
+        wallet.import(&v2, &trust_list(), NOW),
         Err(WalletError::Tampered(_))
     ));
     drop(wallet);
@@ -530,7 +541,12 @@ fn swapped_or_rolled_back_rows_are_detected() {
     .unwrap();
     drop(conn);
     let wallet = reopen(&dir);
-    assert!(matches!(wallet.documents(), Err(WalletError::Tampered(_))));
+    // The untouched row is still listed; the overwritten one is damaged.
+    assert_eq!(wallet.documents().unwrap().len(), 1);
+    let damaged = wallet.damaged_documents().unwrap();
+    assert_eq!(damaged.len(), 1, "{damaged:?}");
+    assert_eq!(damaged[0].damage, Damage::Unreadable);
+    assert!(damaged[0].number.is_some());
 }
 
 #[test]
@@ -652,6 +668,7 @@ fn backup_restores_elsewhere_and_asks_for_rebinding() {
             &backup,
             "wrong-backup-pass-1",
             new_pass,
+            &trust_list(),
             &options(),
             NOW
         ),
@@ -663,6 +680,19 @@ fn backup_restores_elsewhere_and_asks_for_rebinding() {
             b"HWYBAK01garbage",
             backup_pass,
             new_pass,
+            &trust_list(),
+            &options(),
+            NOW
+        ),
+        Err(WalletError::BackupDamaged(_))
+    ));
+    assert!(matches!(
+        Wallet::restore(
+            &target,
+            b"PK\x03\x04 not a backup",
+            backup_pass,
+            new_pass,
+            &trust_list(),
             &options(),
             NOW
         ),
@@ -671,11 +701,28 @@ fn backup_restores_elsewhere_and_asks_for_rebinding() {
     let mut altered = backup.clone();
     let last = altered.len() - 1;
     altered[last] ^= 1;
-    assert!(Wallet::restore(&target, &altered, backup_pass, new_pass, &options(), NOW).is_err());
+    assert!(Wallet::restore(
+        &target,
+        &altered,
+        backup_pass,
+        new_pass,
+        &trust_list(),
+        &options(),
+        NOW
+    )
+    .is_err());
     assert!(!target.exists(), "a failed restore leaves no wallet");
 
-    let (restored, report) =
-        Wallet::restore(&target, &backup, backup_pass, new_pass, &options(), NOW).unwrap();
+    let (restored, report) = Wallet::restore(
+        &target,
+        &backup,
+        backup_pass,
+        new_pass,
+        &trust_list(),
+        &options(),
+        NOW,
+    )
+    .unwrap();
     assert_eq!(
         (report.documents, report.log_entries, report.needs_rebinding),
         (2, 1, 2)

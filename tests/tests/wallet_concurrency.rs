@@ -424,11 +424,11 @@ fn present_waits_out_the_busy_timeout_like_import() {
     fixture.check(&[(number, 2)], 1);
 }
 
-/// Regression: `documents()` reads the version marks and the document rows
-/// in separate statements outside a transaction, and `document()` and
-/// `present()` read the row before the marks. A renewal committed by another
-/// handle in between makes them see mismatched snapshots and answer
-/// `Tampered` for an intact file.
+/// Regression: `documents()` reads the manifest and the document rows in
+/// separate statements, and `document()` and `present()` read the row before
+/// the manifest. Outside one snapshot, a renewal committed by another handle
+/// in between makes them see mismatched versions and report an intact
+/// document as damaged.
 #[test]
 fn reads_see_one_snapshot_while_another_handle_renews() {
     const RENEWALS: u32 = 300;
@@ -445,8 +445,13 @@ fn reads_see_one_snapshot_while_another_handle_renews() {
             while !done.load(Ordering::Relaxed) {
                 let listed = reader.documents();
                 assert!(
-                    listed.is_ok(),
+                    matches!(&listed, Ok(docs) if docs.len() == 1),
                     "documents() after {reads} reads: {listed:?}"
+                );
+                let damaged = reader.damaged_documents();
+                assert!(
+                    matches!(&damaged, Ok(d) if d.is_empty()),
+                    "damaged_documents() after {reads} reads: {damaged:?}"
                 );
                 let one = reader
                     .document(number)

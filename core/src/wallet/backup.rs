@@ -8,20 +8,36 @@
 //! each document must be re-bound (a new binding request, then the issuer's
 //! reissue is imported as a renewal).
 //!
-//! File layout: `BACKUP_MAGIC || CBOR [kdf settings, sealed payload]`, where
-//! the payload is sealed with XChaCha20-Poly1305 under Argon2id(passphrase)
-//! with the magic and the settings as associated data.
+//! A backup comes from outside, so restoring it passes the same checks as an
+//! import: every credential is verified against the trust list the holder
+//! gives, and one that fails is skipped and reported while the others are
+//! restored ([`RestoreReport::skipped`]). Its key derivation settings are
+//! checked against what a phone can afford before any work is done.
+//!
+//! File layout: `BACKUP_MAGIC || CBOR [kdf settings, sealed payload] ||
+//! SHA-256 of everything before it`, where the payload is sealed with
+//! XChaCha20-Poly1305 under Argon2id(passphrase) with the magic and the
+//! settings as associated data. The checksum tells a damaged file from a
+//! wrong passphrase. Backups of the first format (`HWYBAK01`, no checksum)
+//! are still read.
 
+use sha2::{Digest, Sha256};
+
+use super::store::{check_trusted, guardian_of};
 use super::*;
 use crate::cbor::{self, Value};
 
-/// The first bytes of every backup file.
-pub const BACKUP_MAGIC: &[u8; 8] = b"HWYBAK01";
+/// The first bytes of every backup file this version writes.
+pub const BACKUP_MAGIC: &[u8; 8] = b"HWYBAK02";
+/// The first bytes of backups from before the checksum.
+const BACKUP_MAGIC_V1: &[u8; 8] = b"HWYBAK01";
+/// Length of the trailing checksum.
+const CHECKSUM_LEN: usize = 32;
 /// Largest backup accepted (1,000 documents with portraits fit well below).
 const MAX_BACKUP_BYTES: usize = 256 * 1024 * 1024;
 const PAYLOAD_VERSION: u64 = 1;
 
-/// What a restore brought back.
+/// What a restore brought back, and what it left out.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RestoreReport {
     /// Documents restored.
@@ -31,16 +47,57 @@ pub struct RestoreReport {
     /// Documents that must be re-bound before device-bound presentation
     /// (all of them: device keys are never in a backup).
     pub needs_rebinding: usize,
+    /// Documents in the backup that were not restored, and why.
+    pub skipped: Vec<SkippedDocument>,
 }
 
-fn backup_context(kdf: &[u8]) -> Vec<u8> {
-    [BACKUP_MAGIC.as_slice(), kdf].concat()
+/// A document a restore left out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SkippedDocument {
+    /// The number it claims (as read from the backup: not verified).
+    pub number: Option<u64>,
+    /// The version it claims.
+    pub version: Option<u32>,
+    /// Why it was left out.
+    pub reason: SkipReason,
+}
+
+/// Why a restore left a document out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum SkipReason {
+    /// Another copy of the document, of the same or a newer version, was
+    /// restored from the backup.
+    #[error("a copy of the same or a newer version is in the backup")]
+    Duplicate,
+    /// The credential expired.
+    #[error("it expired; ask the issuer for a renewal")]
+    Expired,
+    /// A dependent's document whose guardian's document was not restored.
+    #[error("it is a dependent's document and the guardian's own document was not restored")]
+    GuardianNotRestored,
+    /// The issuer key was not valid when the credential was issued.
+    #[error("the issuer's key was not valid when it was issued")]
+    IssuerKeyNotValid,
+    /// Not signed by an issuer in the trust list: forged, or signed by a key
+    /// the list no longer names.
+    #[error("it is not signed by an issuer in the trust list")]
+    NotTrusted,
+    /// Not a readable credential.
+    #[error("it is not a readable credential")]
+    Unreadable,
+}
+
+fn backup_context(magic: &[u8], kdf: &[u8]) -> Vec<u8> {
+    [magic, kdf].concat()
 }
 
 impl Wallet {
     /// Exports the documents and the presentation log into one file sealed
-    /// with `passphrase` (Argon2id at [`KdfParams::BACKUP`] or the options'
-    /// settings if stronger). Device keys are left out.
+    /// with `passphrase` (Argon2id at [`KdfParams::BACKUP`], or the options'
+    /// settings if stronger and still affordable on a phone). Device keys
+    /// are left out, and so are documents damaged outside the wallet
+    /// ([`Wallet::damaged_documents`]).
     ///
     /// # Errors
     /// [`WalletError::WeakPasscode`] (including birth dates of anyone in the
@@ -59,8 +116,10 @@ impl Wallet {
             .filter_map(|(_, h, _)| birth_date(h))
             .collect();
         options.passcode_rules.check(passphrase, &births)?;
+        // The entries that open, even from a log damaged outside the
+        // wallet: the documents must still be exportable.
+        let log = store::readable_log(&inner.conn, &session.sealer)?;
         drop(inner);
-        let log = self.presentation_log()?;
         let payload = Zeroizing::new(
             Value::Array(vec![
                 Value::Unsigned(PAYLOAD_VERSION),
@@ -82,6 +141,7 @@ impl Wallet {
         let params = if options.kdf.memory_kib >= KdfParams::BACKUP.memory_kib
             && options.kdf.iterations >= KdfParams::BACKUP.iterations
             && options.kdf.is_acceptable()
+            && options.kdf.is_affordable_on_a_phone()
         {
             options.kdf
         } else {
@@ -92,9 +152,16 @@ impl Wallet {
         let kek = params
             .derive(passphrase, &salt)
             .ok_or(WalletError::WeakKdf)?;
-        let sealed = seal::wrap_with(&kek, &backup_context(&kdf), &payload, &mut OsRng);
+        let sealed = seal::wrap_with(
+            &kek,
+            &backup_context(BACKUP_MAGIC, &kdf),
+            &payload,
+            &mut OsRng,
+        );
         let mut out = BACKUP_MAGIC.to_vec();
         Value::Array(vec![Value::Bytes(kdf), Value::Bytes(sealed)]).encode_into(&mut out);
+        let checksum = Sha256::digest(&out);
+        out.extend_from_slice(&checksum);
         Ok(out)
     }
 
@@ -102,14 +169,23 @@ impl Wallet {
     /// `protection`, and returns it unlocked. The file appears only once the
     /// restore is complete. Documents come back awaiting re-binding.
     ///
+    /// Every credential is checked against `trust` as [`Wallet::import`]
+    /// checks it (issuer signature, the key's validity when it was issued,
+    /// expiry), and a dependent's document needs its guardian's document
+    /// restored too. A document that fails is skipped and reported in
+    /// [`RestoreReport::skipped`]; the others are restored. The log comes
+    /// back whole.
+    ///
     /// # Errors
-    /// [`WalletError::NotABackup`], [`WalletError::WrongBackupPassphrase`],
+    /// [`WalletError::NotABackup`], [`WalletError::BackupDamaged`],
+    /// [`WalletError::BackupTooCostly`], [`WalletError::WrongBackupPassphrase`],
     /// [`WalletError::AlreadyExists`], the errors of [`Wallet::create`].
     pub fn restore(
         path: &Path,
         backup: &[u8],
         backup_passphrase: &str,
         protection: Protection<'_>,
+        trust: &TrustList,
         options: &WalletOptions,
         now: UnixTime,
     ) -> Result<(Wallet, RestoreReport), WalletError> {
@@ -117,44 +193,138 @@ impl Wallet {
             return Err(WalletError::AlreadyExists(path.to_path_buf()));
         }
         let (documents, log) = open_backup(backup, backup_passphrase)?;
-        let mut partial = path.as_os_str().to_owned();
-        partial.push(".restoring");
-        let partial = PathBuf::from(partial);
-        for suffix in ["", "-wal", "-shm"] {
-            let mut stale = partial.as_os_str().to_owned();
-            stale.push(suffix);
-            let _ = std::fs::remove_file(PathBuf::from(stale));
+        let mut skipped = Vec::new();
+        let mut checked = Vec::new();
+        for bytes in &documents {
+            let Ok(held) = HeldCredential::from_bytes(bytes) else {
+                skipped.push(SkippedDocument {
+                    number: None,
+                    version: None,
+                    reason: SkipReason::Unreadable,
+                });
+                continue;
+            };
+            match check_trusted(&held, trust, now) {
+                Ok(()) => checked.push(held),
+                Err(error) => skipped.push(skip(&held, skip_reason(&error))),
+            }
         }
-        let report = {
-            let wallet = Wallet::create(&partial, protection, options)?;
-            let mut inner = wallet.lock_inner();
-            let Inner { conn, session, .. } = &mut *inner;
-            let session = session.as_ref().ok_or(WalletError::Locked)?;
-            for held in &documents {
-                store::store(conn, &session.sealer, held, &[], now, false, false)?;
-            }
-            for entry in &log {
-                store::append_log(conn, &session.sealer, entry)?;
-            }
-            RestoreReport {
-                documents: documents.len(),
-                log_entries: log.len(),
-                needs_rebinding: documents.len(),
-            }
+        // Own documents before dependents' (their guardian must be there),
+        // newest version first (an older copy is then a duplicate).
+        checked.sort_by_key(|held| {
+            (
+                guardian_of(held).is_some(),
+                std::cmp::Reverse(held.info().document_version),
+            )
+        });
+        // The new wallet is built under a temporary name. A file already
+        // there (or one of its companions) is not ours: refuse rather than
+        // delete or reuse it.
+        let partial = with_suffix(path, ".restoring");
+        let partial_files = PARTIAL_COMPANIONS.map(|suffix| with_suffix(&partial, suffix));
+        if let Some(in_the_way) = partial_files.iter().find(|p| p.symlink_metadata().is_ok()) {
+            return Err(WalletError::RestoreInTheWay(in_the_way.clone()));
+        }
+        let built = build_restored(&partial, &checked, &log, protection, trust, options, now)
+            .and_then(|(restored, mut late_skips)| {
+                // The connection is closed: SQLite has folded the log into the file.
+                std::fs::rename(&partial, path).map_err(|e| WalletError::Storage(e.to_string()))?;
+                skipped.append(&mut late_skips);
+                Ok(restored)
+            });
+        // Whatever happened, nothing of the temporary wallet stays: these
+        // files did not exist before this restore made them.
+        for file in &partial_files {
+            let _ = std::fs::remove_file(file);
+        }
+        let restored = built?;
+        let report = RestoreReport {
+            documents: restored,
+            log_entries: log.len(),
+            needs_rebinding: restored,
+            skipped,
         };
-        // The connection is closed: SQLite has folded the log into the file.
-        std::fs::rename(&partial, path).map_err(|e| WalletError::Storage(e.to_string()))?;
         let wallet = Wallet::open(path, options)?;
         wallet.unlock(protection, now)?;
         Ok((wallet, report))
     }
 }
 
-/// Documents and log entries inside a backup.
-type BackupContents = (Vec<HeldCredential>, Vec<LogEntry>);
+/// The files SQLite and the wallet may make beside a wallet file being built.
+const PARTIAL_COMPANIONS: [&str; 5] = ["", "-wal", "-shm", "-journal", "-reserve"];
+
+/// `path` with `suffix` appended to its file name.
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// Creates the wallet at `partial` and stores the checked documents and the
+/// log; returns how many documents were stored and those skipped on the way
+/// (duplicates, a guardian left out). The wallet is closed on return.
+fn build_restored(
+    partial: &Path,
+    checked: &[HeldCredential],
+    log: &[LogEntry],
+    protection: Protection<'_>,
+    trust: &TrustList,
+    options: &WalletOptions,
+    now: UnixTime,
+) -> Result<(usize, Vec<SkippedDocument>), WalletError> {
+    let wallet = Wallet::create(partial, protection, options)?;
+    let mut inner = wallet.lock_inner();
+    let Inner { conn, session, .. } = &mut *inner;
+    let session = session.as_ref().ok_or(WalletError::Locked)?;
+    let mut restored = 0;
+    let mut skipped = Vec::new();
+    for held in checked {
+        match store::store(conn, &session.sealer, held, &[], trust, now, true, false) {
+            Ok(_) => restored += 1,
+            Err(error) => match skip_reason(&error) {
+                SkipReason::Unreadable => return Err(error),
+                reason => skipped.push(skip(held, reason)),
+            },
+        }
+    }
+    for entry in log {
+        store::append_log(conn, &session.sealer, entry)?;
+    }
+    Ok((restored, skipped))
+}
+
+fn skip(held: &HeldCredential, reason: SkipReason) -> SkippedDocument {
+    SkippedDocument {
+        number: document_number(held).ok(),
+        version: Some(held.info().document_version),
+        reason,
+    }
+}
+
+/// Why a document is skipped, for the errors checking or storing it can
+/// give; `Unreadable` for anything else (which then fails the restore when
+/// it comes from storing).
+fn skip_reason(error: &WalletError) -> SkipReason {
+    match error {
+        WalletError::NotTrusted => SkipReason::NotTrusted,
+        WalletError::IssuerKeyNotValid => SkipReason::IssuerKeyNotValid,
+        WalletError::Expired => SkipReason::Expired,
+        WalletError::GuardianNotInWallet(_) => SkipReason::GuardianNotRestored,
+        WalletError::AlreadyStored { .. } | WalletError::OlderVersion { .. } => {
+            SkipReason::Duplicate
+        }
+        _ => SkipReason::Unreadable,
+    }
+}
+
+/// Documents (credential bytes, not yet checked) and log entries inside a
+/// backup.
+type BackupContents = (Vec<Vec<u8>>, Vec<LogEntry>);
 
 /// A backup file's clear parts.
 pub(crate) struct BackupOuter {
+    /// The format's magic (bound into the associated data).
+    magic: &'static [u8],
     /// The encoded KDF row (bound into the associated data).
     kdf_row: Vec<u8>,
     params: KdfParams,
@@ -163,23 +333,56 @@ pub(crate) struct BackupOuter {
 }
 
 /// Splits a backup file into its KDF row (encoded and decoded) and the
-/// sealed payload, without any key.
+/// sealed payload, without any key, and checks that the key derivation it
+/// asks for is within what a phone can afford, before any work is done.
 pub(crate) fn parse_outer(backup: &[u8]) -> Result<BackupOuter, WalletError> {
-    let body = backup
-        .strip_prefix(BACKUP_MAGIC.as_slice())
-        .filter(|_| backup.len() <= MAX_BACKUP_BYTES)
-        .ok_or(WalletError::NotABackup)?;
-    let outer = cbor::decode(body).map_err(|_| WalletError::NotABackup)?;
-    let [kdf, sealed] = outer.as_array().ok_or(WalletError::NotABackup)? else {
-        return Err(WalletError::NotABackup);
-    };
-    let kdf = kdf.as_bytes().ok_or(WalletError::NotABackup)?;
-    let sealed = sealed.as_bytes().ok_or(WalletError::NotABackup)?;
-    let (params, salt) = KdfParams::decode_with_salt(kdf).ok_or(WalletError::NotABackup)?;
-    if !params.is_acceptable() {
+    let damaged = WalletError::BackupDamaged;
+    if backup.len() > MAX_BACKUP_BYTES {
         return Err(WalletError::NotABackup);
     }
+    let (magic, body): (&'static [u8], &[u8]) =
+        if let Some(rest) = backup.strip_prefix(BACKUP_MAGIC.as_slice()) {
+            let split = rest
+                .len()
+                .checked_sub(CHECKSUM_LEN)
+                .ok_or(damaged("it is cut short"))?;
+            let (body, checksum) = rest.split_at(split);
+            let expected = Sha256::digest(&backup[..backup.len() - CHECKSUM_LEN]);
+            if !bool::from(subtle::ConstantTimeEq::ct_eq(checksum, expected.as_slice())) {
+                return Err(damaged("its checksum does not match"));
+            }
+            (BACKUP_MAGIC, body)
+        } else if let Some(body) = backup.strip_prefix(BACKUP_MAGIC_V1.as_slice()) {
+            (BACKUP_MAGIC_V1, body)
+        } else {
+            return Err(WalletError::NotABackup);
+        };
+    let outer = cbor::decode(body).map_err(|_| damaged("its structure is unreadable"))?;
+    let [kdf, sealed] = outer
+        .as_array()
+        .ok_or(damaged("its structure is unreadable"))?
+    else {
+        return Err(damaged("its structure is unreadable"));
+    };
+    let kdf = kdf
+        .as_bytes()
+        .ok_or(damaged("its key settings are unreadable"))?;
+    let sealed = sealed
+        .as_bytes()
+        .ok_or(damaged("its structure is unreadable"))?;
+    let (params, salt) =
+        KdfParams::decode_with_salt(kdf).ok_or(damaged("its key settings are unreadable"))?;
+    if !params.is_affordable_on_a_phone() {
+        return Err(WalletError::BackupTooCostly {
+            memory_mib: params.memory_kib / 1024,
+            passes: params.iterations,
+        });
+    }
+    if !params.is_acceptable() {
+        return Err(damaged("its key settings are below the minimum"));
+    }
     Ok(BackupOuter {
+        magic,
         kdf_row: kdf.to_vec(),
         params,
         salt,
@@ -187,35 +390,31 @@ pub(crate) fn parse_outer(backup: &[u8]) -> Result<BackupOuter, WalletError> {
     })
 }
 
-/// Reads a decrypted backup payload.
+/// Reads a decrypted backup payload: its structure only, the credentials
+/// are checked when they are restored.
 pub(crate) fn decode_payload(payload: &[u8]) -> Result<BackupContents, WalletError> {
-    let value = cbor::decode(payload).map_err(|_| WalletError::NotABackup)?;
-    let [version, _created, documents, log] = value.as_array().ok_or(WalletError::NotABackup)?
-    else {
-        return Err(WalletError::NotABackup);
+    let unreadable = || WalletError::BackupDamaged("its contents are unreadable");
+    let value = cbor::decode(payload).map_err(|_| unreadable())?;
+    let [version, _created, documents, log] = value.as_array().ok_or_else(unreadable)? else {
+        return Err(unreadable());
     };
     if version.as_u64() != Some(PAYLOAD_VERSION) {
-        return Err(WalletError::NotABackup);
+        return Err(unreadable());
     }
     let documents = documents
         .as_array()
-        .ok_or(WalletError::NotABackup)?
+        .ok_or_else(unreadable)?
         .iter()
-        .map(|v| {
-            let bytes = v.as_bytes().ok_or(WalletError::NotABackup)?;
-            Ok(HeldCredential::from_bytes(bytes)?)
-        })
-        .collect::<Result<Vec<_>, WalletError>>()?;
+        .map(|v| v.as_bytes().map(<[u8]>::to_vec))
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(unreadable)?;
     let log = log
         .as_array()
-        .ok_or(WalletError::NotABackup)?
+        .ok_or_else(unreadable)?
         .iter()
-        .map(|v| {
-            v.as_bytes()
-                .and_then(|b| LogEntry::decode(0, b))
-                .ok_or(WalletError::NotABackup)
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+        .map(|v| v.as_bytes().and_then(|b| LogEntry::decode(0, b)))
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(unreadable)?;
     Ok((documents, log))
 }
 
@@ -226,7 +425,11 @@ fn open_backup(backup: &[u8], passphrase: &str) -> Result<BackupContents, Wallet
         .params
         .derive(passphrase, &outer.salt)
         .ok_or(WalletError::WeakKdf)?;
-    let payload = seal::unwrap_with(&kek, &backup_context(&outer.kdf_row), &outer.sealed)
-        .ok_or(WalletError::WrongBackupPassphrase)?;
+    let payload = seal::unwrap_with(
+        &kek,
+        &backup_context(outer.magic, &outer.kdf_row),
+        &outer.sealed,
+    )
+    .ok_or(WalletError::WrongBackupPassphrase)?;
     decode_payload(&payload)
 }

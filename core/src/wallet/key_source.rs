@@ -16,6 +16,12 @@ use super::seal::KEY_LEN;
 /// Apps implement it over Android Keystore / iOS Keychain, typically with a
 /// key that needs biometrics or the device passcode for each use. The wallet
 /// stores only what [`KeySource::wrap`] returns.
+///
+/// The wallet records an unlock attempt before it calls
+/// [`KeySource::unwrap`] and its outcome before it returns, so a source that
+/// checks a secret itself (an app PIN) must not show its verdict to the
+/// holder before returning: an app killed between the two would otherwise
+/// leave a guess whose outcome someone saw but the wallet did not record.
 pub trait KeySource: Send + Sync {
     /// Encrypts the data key with a key that never leaves the platform.
     ///
@@ -25,10 +31,19 @@ pub trait KeySource: Send + Sync {
 
     /// Decrypts a data key this source wrapped. The wallet zeroizes the result.
     ///
+    /// Only a wrong secret counts as a failed unlock, so tell the outcomes
+    /// apart: the holder (or the system) ending the prompt without an answer
+    /// is not a guess.
+    ///
     /// # Errors
-    /// [`KeySourceError::Rejected`] if the user failed to authenticate (counted
-    /// as a failed unlock), [`KeySourceError::Unavailable`] if the platform key
-    /// is gone or the hardware failed (not counted).
+    /// [`KeySourceError::Rejected`] if the holder presented a wrong secret
+    /// and the prompt ended (counted as a failed unlock);
+    /// [`KeySourceError::Cancelled`] if the prompt ended without an answer:
+    /// the holder cancelled, the system cancelled it (another app, the screen
+    /// locked), or it timed out (not counted);
+    /// [`KeySourceError::Unavailable`] if the platform key is gone, the
+    /// hardware failed, or the platform is throttling its own prompt after
+    /// too many failures (not counted).
     fn unwrap(&self, wrapped: &[u8]) -> Result<Vec<u8>, KeySourceError>;
 }
 
@@ -36,7 +51,12 @@ pub trait KeySource: Send + Sync {
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum KeySourceError {
-    /// The user did not authenticate (wrong biometrics or passcode, cancelled).
+    /// The prompt ended without an answer from the holder: cancelled by the
+    /// holder or the system, or timed out. Not a failed unlock.
+    #[error("unlocking was cancelled; nothing was counted, try again when ready")]
+    Cancelled,
+    /// The holder presented a wrong secret (biometrics or passcode not
+    /// accepted). Counted as a failed unlock.
     #[error("the device key store refused: authenticate and try again")]
     Rejected,
     /// The platform key is missing, invalidated or the hardware failed.
@@ -67,6 +87,13 @@ const OWASP_MINIMUMS: [(u32, u32); 5] = [
 const MAX_MEMORY_KIB: u32 = 1 << 21; // 2 GiB
 const MAX_ITERATIONS: u32 = 64;
 const MAX_PARALLELISM: u32 = 16;
+/// What a backup restored on a phone may ask for: 256 MiB, 10 passes, 4
+/// lanes, and at most four times the cost of [`KdfParams::BACKUP`] (memory
+/// times passes). A mid-range phone derives that in a few seconds.
+const PHONE_MAX_MEMORY_KIB: u32 = 256 * 1024;
+const PHONE_MAX_ITERATIONS: u32 = 10;
+const PHONE_MAX_PARALLELISM: u32 = 4;
+const PHONE_MAX_COST: u64 = 4 * 65_536 * 3;
 /// Salt length for every Argon2id derivation.
 pub(crate) const SALT_LEN: usize = 16;
 
@@ -96,6 +123,17 @@ impl KdfParams {
             && self.memory_kib <= MAX_MEMORY_KIB
             && self.iterations <= MAX_ITERATIONS
             && (1..=MAX_PARALLELISM).contains(&self.parallelism)
+    }
+
+    /// Whether a phone can afford these settings: at most 256 MiB, 10
+    /// passes and 4 lanes, and at most four times the cost (memory × passes)
+    /// of [`KdfParams::BACKUP`]. Backups, which come from outside, are
+    /// refused beyond this before any derivation.
+    pub fn is_affordable_on_a_phone(&self) -> bool {
+        self.memory_kib <= PHONE_MAX_MEMORY_KIB
+            && self.iterations <= PHONE_MAX_ITERATIONS
+            && self.parallelism <= PHONE_MAX_PARALLELISM
+            && u64::from(self.memory_kib) * u64::from(self.iterations) <= PHONE_MAX_COST
     }
 
     /// Derives a 32-byte key from a passphrase and salt, as unlocking does.
@@ -196,6 +234,45 @@ mod tests {
             ..KdfParams::OWASP_MINIMUM
         };
         assert!(!no_lanes.is_acceptable());
+    }
+
+    #[test]
+    fn what_a_phone_can_afford() {
+        assert!(KdfParams::OWASP_MINIMUM.is_affordable_on_a_phone());
+        assert!(KdfParams::BACKUP.is_affordable_on_a_phone());
+        let affordable = KdfParams {
+            memory_kib: 256 * 1024,
+            iterations: 3,
+            parallelism: 4,
+        };
+        assert!(affordable.is_affordable_on_a_phone());
+        for costly in [
+            KdfParams {
+                memory_kib: 256 * 1024 + 1,
+                ..affordable
+            },
+            KdfParams {
+                iterations: 4,
+                ..affordable
+            },
+            KdfParams {
+                memory_kib: 65_536,
+                iterations: 11,
+                parallelism: 1,
+            },
+            KdfParams {
+                parallelism: 5,
+                ..affordable
+            },
+            KdfParams {
+                memory_kib: MAX_MEMORY_KIB,
+                iterations: MAX_ITERATIONS,
+                parallelism: 1,
+            },
+        ] {
+            assert!(costly.is_acceptable(), "{costly:?}");
+            assert!(!costly.is_affordable_on_a_phone(), "{costly:?}");
+        }
     }
 
     #[test]

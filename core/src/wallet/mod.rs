@@ -9,11 +9,16 @@
 
 pub(crate) mod backup;
 mod key_source;
+mod log_head;
+pub(crate) mod manifest;
 mod passcode;
 pub(crate) mod records;
+mod reset;
 mod schema;
 mod seal;
+mod space;
 mod store;
+mod unlock;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -34,13 +39,15 @@ use crate::keys::{DeviceSigner, KeyError, PublicKey, SecretKey};
 use crate::presentation::{Disclosure, PresentError, Presentation};
 use crate::trust_list::TrustList;
 
-pub use backup::{RestoreReport, BACKUP_MAGIC};
+pub use backup::{RestoreReport, SkipReason, SkippedDocument, BACKUP_MAGIC};
 pub use key_source::{KdfParams, KeySource, KeySourceError};
+pub(crate) use log_head::LogHead;
+pub use manifest::{Damage, DamagedDocument};
 pub use passcode::{AttemptState, PasscodeRules, UnlockBlocked, UnlockPolicy, WeakPasscode};
 pub use records::LogEntry;
 pub use schema::SCHEMA_VERSION;
 
-use records::{DocumentRecord, KeyRecord, Marks};
+use records::{DocumentRecord, KeyRecord};
 use seal::{DataKey, RowId, Sealer, INDEX_LEN, WALLET_ID_LEN};
 
 /// Context bound to the passphrase-wrapped data key.
@@ -56,7 +63,12 @@ mod meta {
     pub const WRAPPED_KEY: &str = "wrapped_key";
     pub const ATTEMPTS: &str = "attempts";
     pub const POLICY: &str = "unlock_policy";
+    /// Sealed version marks of schemas 1 and 2 (replaced by the manifest).
     pub const MARKS: &str = "marks";
+    /// Sealed document manifest (schema 3).
+    pub const MANIFEST: &str = "manifest";
+    /// Sealed head of the presentation log (schema 3).
+    pub const LOG_HEAD: &str = "log_head";
 }
 
 /// Why a wallet operation failed. Each message says what to do next.
@@ -70,6 +82,11 @@ pub enum WalletError {
     /// `create` was asked to overwrite an existing file.
     #[error("a file already exists at {0}; open it, or choose another path")]
     AlreadyExists(PathBuf),
+    /// `restore` builds the new wallet under a temporary name beside the
+    /// target (`PATH.restoring` and its companions), and a file of that name
+    /// exists. It is never overwritten or deleted.
+    #[error("{0} already exists, and a restore builds the new wallet under that name first: move it away or delete it (a restore that was killed can leave it behind), then try again")]
+    RestoreInTheWay(PathBuf),
     /// The file is not a hawiya wallet (or its creation was interrupted).
     #[error("this file is not a hawiya wallet (or its creation was interrupted); choose the right file or create a new wallet")]
     NotAWallet,
@@ -87,7 +104,12 @@ pub enum WalletError {
     /// Another process or handle kept the wallet busy past the timeout.
     #[error("the wallet is busy in another process or thread; try again")]
     Busy,
-    /// Any other storage failure (disk full, permissions, I/O).
+    /// The disk is full. The operation changed nothing; unlocking, reading
+    /// and presenting keep working (see the wallet's reserve), other
+    /// changes wait for free space.
+    #[error("the disk is full: free some space on the device and try again; nothing was changed")]
+    DiskFull,
+    /// Any other storage failure (permissions, I/O).
     #[error("the wallet file could not be read or written: {0}")]
     Storage(String),
     /// A sealed row failed to open or was rolled back: someone altered the file.
@@ -188,9 +210,22 @@ pub enum WalletError {
     Key(#[from] KeyError),
 
     // ---- backups ----
-    /// The backup file is not a hawiya backup, or was altered.
-    #[error("not a hawiya wallet backup, or the file was altered")]
+    /// The file is not a hawiya backup at all.
+    #[error("not a hawiya wallet backup; choose the backup file")]
     NotABackup,
+    /// The backup file is damaged (its checksum or structure is wrong): no
+    /// passphrase would open it.
+    #[error("the backup file is damaged ({0}); use another copy of it")]
+    BackupDamaged(&'static str),
+    /// The backup asks for more key-derivation memory or passes than a phone
+    /// can afford; it was refused before any work was done.
+    #[error("the backup asks for Argon2id with {memory_mib} MiB and {passes} passes, more than a phone can afford; hawiya never writes such backups, so it was refused")]
+    BackupTooCostly {
+        /// Memory it asks for, in MiB.
+        memory_mib: u32,
+        /// Passes it asks for.
+        passes: u32,
+    },
     /// Wrong backup passphrase.
     #[error("wrong backup passphrase")]
     WrongBackupPassphrase,
@@ -203,6 +238,7 @@ pub(crate) fn storage_error(error: rusqlite::Error) -> WalletError {
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => WalletError::Busy,
         Some(ErrorCode::NotADatabase) => WalletError::NotAWallet,
         Some(ErrorCode::DatabaseCorrupt) => WalletError::Corrupt(error.to_string()),
+        Some(ErrorCode::DiskFull) => WalletError::DiskFull,
         _ => WalletError::Storage(error.to_string()),
     }
 }
@@ -333,6 +369,8 @@ pub enum ImportOutcome {
 struct Session {
     sealer: Sealer,
     data_key: DataKey,
+    /// The wallet id the rows are sealed to (read at unlock: a reset changes it).
+    wallet_id: [u8; WALLET_ID_LEN],
 }
 
 struct Inner {
@@ -346,7 +384,6 @@ struct Inner {
 pub struct Wallet {
     inner: Mutex<Inner>,
     path: PathBuf,
-    wallet_id: [u8; WALLET_ID_LEN],
 }
 
 impl std::fmt::Debug for Wallet {
@@ -445,32 +482,28 @@ impl Wallet {
         for version in 1..=SCHEMA_VERSION {
             schema::apply(&tx, version)?;
         }
-        schema::set_meta(&tx, meta::WALLET_ID, &wallet_id)?;
-        schema::set_meta(&tx, meta::PROTECTION, protection.tag())?;
-        if let Some(kdf) = &kdf {
-            schema::set_meta(&tx, meta::KDF, kdf)?;
-        }
-        schema::set_meta(&tx, meta::WRAPPED_KEY, &wrapped)?;
-        schema::set_meta(
+        reset::write_fresh_meta(
             &tx,
-            meta::ATTEMPTS,
-            &records::encode_attempts(&AttemptState::default()),
+            &sealer,
+            wallet_id,
+            protection,
+            kdf.as_deref(),
+            &wrapped,
+            options,
         )?;
-        schema::set_meta(
-            &tx,
-            meta::POLICY,
-            &records::encode_policy(&options.unlock_policy),
-        )?;
-        write_marks(&tx, &sealer, &Marks::default())?;
         tx.commit().map_err(storage_error)?;
+        space::ensure_reserve(path);
         Ok(Wallet {
             inner: Mutex::new(Inner {
                 conn,
-                session: Some(Session { sealer, data_key }),
+                session: Some(Session {
+                    sealer,
+                    data_key,
+                    wallet_id,
+                }),
                 signers: HashMap::new(),
             }),
             path: path.to_path_buf(),
-            wallet_id,
         })
     }
 
@@ -483,7 +516,9 @@ impl Wallet {
         if !path.is_file() {
             return Err(WalletError::NotFound(path.to_path_buf()));
         }
-        let mut conn = open_connection(path, false, options.busy_timeout)?;
+        space::ensure_reserve(path);
+        let mut conn =
+            space::with_reserve(path, || open_connection(path, false, options.busy_timeout))?;
         let version = schema::version(&conn)?.ok_or(WalletError::NotAWallet)?;
         if version > SCHEMA_VERSION {
             return Err(WalletError::NewerSchema {
@@ -497,9 +532,9 @@ impl Wallet {
         if check != "ok" {
             return Err(WalletError::Corrupt(check));
         }
-        schema::migrate(&mut conn, version)?;
-        let wallet_id = schema::get_meta(&conn, meta::WALLET_ID)?
-            .and_then(|id| id.try_into().ok())
+        space::with_reserve(path, || schema::migrate(&mut conn, version))?;
+        schema::get_meta(&conn, meta::WALLET_ID)?
+            .filter(|id| id.len() == WALLET_ID_LEN)
             .ok_or(WalletError::NotAWallet)?;
         Ok(Wallet {
             inner: Mutex::new(Inner {
@@ -508,7 +543,6 @@ impl Wallet {
                 signers: HashMap::new(),
             }),
             path: path.to_path_buf(),
-            wallet_id,
         })
     }
 
@@ -535,107 +569,13 @@ impl Wallet {
         self.lock_inner().session = None;
     }
 
-    /// Failed unlock attempts so far and the last one's time.
+    /// Failed and unresolved unlock attempts since the last success, and when
+    /// the latest of each happened.
     ///
     /// # Errors
     /// Storage errors.
     pub fn failed_attempts(&self) -> Result<AttemptState, WalletError> {
-        read_attempts(&self.lock_inner().conn)
-    }
-
-    /// Unlocks with the passphrase or key source the wallet was created with.
-    /// A wrong passphrase is counted (in the file, surviving restarts) and
-    /// further attempts are throttled by the wallet's [`UnlockPolicy`].
-    ///
-    /// # Errors
-    /// [`WalletError::Blocked`] while throttled or locked out,
-    /// [`WalletError::WrongPassphrase`], [`WalletError::WrongProtection`],
-    /// [`WalletError::KeySource`], [`WalletError::Tampered`], storage errors.
-    pub fn unlock(
-        &self,
-        protection: Protection<'_>,
-        now: UnixTime,
-    ) -> Result<UnlockOutcome, WalletError> {
-        let mut inner = self.lock_inner();
-        let conn = &mut inner.conn;
-        let policy = schema::get_meta(conn, meta::POLICY)?
-            .and_then(|b| records::decode_policy(&b))
-            .ok_or(WalletError::Tampered("unlock policy"))?;
-        let attempts = read_attempts(conn)?;
-        policy.check(&attempts, now)?;
-        let stored = schema::get_meta(conn, meta::PROTECTION)?.ok_or(WalletError::NotAWallet)?;
-        if stored != protection.tag() {
-            return Err(WalletError::WrongProtection {
-                expected: if stored == b"passphrase" {
-                    "a passphrase"
-                } else {
-                    "the device key store"
-                },
-            });
-        }
-        let wrapped = schema::get_meta(conn, meta::WRAPPED_KEY)?.ok_or(WalletError::NotAWallet)?;
-        // Count the attempt as failed before trying it, durably: killing the
-        // app while the key is being derived must not give a free guess.
-        let failed = attempts.failed(now);
-        write_attempts(conn, &failed)?;
-        let unwrapped: Option<Zeroizing<Vec<u8>>> = match protection {
-            Protection::Passphrase(passphrase) => {
-                let kdf_bytes =
-                    schema::get_meta(conn, meta::KDF)?.ok_or(WalletError::NotAWallet)?;
-                let (params, salt) = KdfParams::decode_with_salt(&kdf_bytes)
-                    .ok_or(WalletError::Tampered("key derivation settings"))?;
-                let kek = params
-                    .derive(passphrase, &salt)
-                    .ok_or(WalletError::WeakKdf)?;
-                seal::unwrap_with(
-                    &kek,
-                    &passphrase_context(&self.wallet_id, &kdf_bytes),
-                    &wrapped,
-                )
-            }
-            Protection::KeySource(source) => match source.unwrap(&wrapped) {
-                Ok(key) => Some(Zeroizing::new(key)),
-                Err(KeySourceError::Rejected) => None,
-                Err(other) => {
-                    // The platform failed; the user did not guess wrong.
-                    write_attempts(conn, &attempts)?;
-                    return Err(other.into());
-                }
-            },
-        };
-        let Some(data_key) = unwrapped.as_deref().and_then(|k| DataKey::from_slice(k)) else {
-            policy
-                .check(&failed, now)
-                .or_else(|blocked| match blocked {
-                    UnlockBlocked::LockedOut { .. } => Err(blocked),
-                    UnlockBlocked::RetryAfter { .. } => Ok(()),
-                })?;
-            return Err(match protection {
-                Protection::Passphrase(_) => WalletError::WrongPassphrase {
-                    remaining: policy.max_attempts.saturating_sub(failed.failures),
-                },
-                Protection::KeySource(_) => WalletError::KeySource(KeySourceError::Rejected),
-            });
-        };
-        write_attempts(conn, &attempts.succeeded())?;
-        let sealer = Sealer::new(&data_key, self.wallet_id);
-        read_marks(conn, &sealer)?;
-        let mut outcome = UnlockOutcome::default();
-        if let Protection::Passphrase(passphrase) = protection {
-            // Only the birth-date rule is new information at unlock; the
-            // other rules were checked when the passphrase was set. A damaged
-            // document must not keep the holder out: its error shows later.
-            let births = load_documents(conn, &sealer)
-                .unwrap_or_default()
-                .iter()
-                .filter_map(|(_, held, _)| birth_date(held))
-                .collect::<Vec<_>>();
-            if passcode::is_birth_date(passphrase, &births) {
-                outcome.weak_passcode = Some(WeakPasscode::BirthDate);
-            }
-        }
-        inner.session = Some(Session { sealer, data_key });
-        Ok(outcome)
+        unlock::read_attempts(&self.lock_inner().conn)
     }
 
     /// Replaces the passphrase (or moves a wallet to a passphrase), refusing
@@ -659,7 +599,7 @@ impl Wallet {
             options.passcode_rules.check(passphrase, &births)?;
         }
         let (kdf, wrapped) =
-            wrap_data_key(&session.data_key, &self.wallet_id, protection, options)?;
+            wrap_data_key(&session.data_key, &session.wallet_id, protection, options)?;
         let tx = immediate(conn)?;
         schema::set_meta(&tx, meta::PROTECTION, protection.tag())?;
         match &kdf {
@@ -842,6 +782,7 @@ fn log_row(id: &[u8]) -> RowId<'_> {
     }
 }
 
+/// Where schemas 1 and 2 kept the sealed version marks.
 const MARKS_ROW: RowId<'static> = RowId {
     table: "meta",
     id: b"marks",
@@ -879,52 +820,6 @@ fn wrap_data_key(
     }
 }
 
-fn read_attempts(conn: &Connection) -> Result<AttemptState, WalletError> {
-    schema::get_meta(conn, meta::ATTEMPTS)?
-        .and_then(|b| records::decode_attempts(&b))
-        .ok_or(WalletError::Tampered("failed-attempt counter"))
-}
-
-/// Stores the failed-attempt record in its own durable transaction.
-fn write_attempts(conn: &mut Connection, state: &AttemptState) -> Result<(), WalletError> {
-    let tx = immediate(conn)?;
-    schema::set_meta(&tx, meta::ATTEMPTS, &records::encode_attempts(state))?;
-    tx.commit().map_err(storage_error)
-}
-
-/// The sealed version marks. The last decoded copy is kept (in the session's
-/// sealer) with the exact sealed bytes it came from: every seal uses a fresh
-/// nonce, so identical bytes mean identical, already authenticated contents,
-/// and any rewrite of the row, rolled back or not, is opened and checked again.
-fn read_marks(conn: &Connection, sealer: &Sealer) -> Result<Arc<Marks>, WalletError> {
-    let sealed = schema::get_meta(conn, meta::MARKS)?
-        .ok_or(WalletError::Tampered("version marks missing"))?;
-    let mut cache = sealer
-        .marks_cache
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some((bytes, marks)) = cache.as_ref() {
-        if *bytes == sealed {
-            return Ok(Arc::clone(marks));
-        }
-    }
-    let marks = sealer
-        .open(MARKS_ROW, &sealed)
-        .and_then(|plain| Marks::decode(&plain))
-        .map(Arc::new)
-        .ok_or(WalletError::Tampered("version marks"))?;
-    *cache = Some((sealed, Arc::clone(&marks)));
-    Ok(marks)
-}
-
-fn write_marks(conn: &Connection, sealer: &Sealer, marks: &Marks) -> Result<(), WalletError> {
-    schema::set_meta(
-        conn,
-        meta::MARKS,
-        &sealer.seal(MARKS_ROW, &marks.encode(), &mut OsRng),
-    )
-}
-
 fn load_keys(conn: &Connection, sealer: &Sealer) -> Result<Vec<KeyRecord>, WalletError> {
     let mut stmt = conn
         .prepare_cached("SELECT id, sealed FROM device_keys ORDER BY id")
@@ -945,37 +840,14 @@ fn load_keys(conn: &Connection, sealer: &Sealer) -> Result<Vec<KeyRecord>, Walle
     Ok(keys)
 }
 
-/// Opens one document row, checking its version against the sealed marks.
-fn open_document(
-    sealer: &Sealer,
-    marks: &Marks,
-    id: &[u8; INDEX_LEN],
-    version: u64,
-    sealed: &[u8],
-) -> Result<(HeldCredential, UnixTime), WalletError> {
-    if marks.0.get(id) != Some(&version) {
-        return Err(WalletError::Tampered(
-            "a document was rolled back or inserted",
-        ));
-    }
-    let plain = sealer
-        .open(document_row(id, version), sealed)
-        .ok_or(WalletError::Tampered("document"))?;
-    let record = DocumentRecord::decode(&plain).ok_or(WalletError::Tampered("document record"))?;
-    let held = HeldCredential::from_bytes(&record.held)
-        .map_err(|_| WalletError::Tampered("document contents"))?;
-    if u64::from(held.info().document_version) != version {
-        return Err(WalletError::Tampered("document version"));
-    }
-    Ok((held, record.imported_at))
-}
-
-/// Every stored document: `(blind id, credential, imported at)`.
+/// Every stored document that is as the manifest says: `(blind id,
+/// credential, imported at)`. Damaged ones are left out (see
+/// [`Wallet::damaged_documents`]).
 fn load_documents(
     conn: &Connection,
     sealer: &Sealer,
-) -> Result<Vec<([u8; INDEX_LEN], HeldCredential, UnixTime)>, WalletError> {
-    read_snapshot(conn, |conn| load_documents_in(conn, sealer))
+) -> Result<Vec<manifest::Stored>, WalletError> {
+    Ok(manifest::scan(conn, sealer)?.good)
 }
 
 /// Runs `read` in one read transaction (one snapshot), unless the caller
@@ -990,37 +862,6 @@ pub(crate) fn read_snapshot<T>(
     let tx = conn.unchecked_transaction().map_err(storage_error)?;
     let out = read(&tx)?;
     tx.commit().map_err(storage_error)?;
-    Ok(out)
-}
-
-fn load_documents_in(
-    conn: &Connection,
-    sealer: &Sealer,
-) -> Result<Vec<([u8; INDEX_LEN], HeldCredential, UnixTime)>, WalletError> {
-    let marks = read_marks(conn, sealer)?;
-    let mut stmt = conn
-        .prepare_cached("SELECT id, version, sealed FROM documents")
-        .map_err(storage_error)?;
-    let rows = stmt
-        .query_map([], |row| {
-            Ok((
-                row.get::<_, Vec<u8>>(0)?,
-                row.get::<_, i64>(1)?,
-                row.get::<_, Vec<u8>>(2)?,
-            ))
-        })
-        .map_err(storage_error)?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (id, version, sealed) = row.map_err(storage_error)?;
-        let id: [u8; INDEX_LEN] = id
-            .try_into()
-            .map_err(|_| WalletError::Tampered("document id"))?;
-        let version =
-            u64::try_from(version).map_err(|_| WalletError::Tampered("document version"))?;
-        let (held, imported_at) = open_document(sealer, &marks, &id, version, &sealed)?;
-        out.push((id, held, imported_at));
-    }
     Ok(out)
 }
 

@@ -145,6 +145,9 @@ pub(crate) fn is_birth_date(passcode: &str, birth_dates: &[Date]) -> bool {
 /// After `free_attempts` consecutive failures each further attempt waits
 /// `base_delay_secs`, doubling per failure up to `max_delay_secs`; after
 /// `max_attempts` consecutive failures the wallet is locked out for good.
+/// Attempts whose outcome was never recorded (the app was killed while one
+/// ran) count towards the wait but never towards the lockout: see
+/// [`AttemptState`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct UnlockPolicy {
     /// Consecutive failures allowed without any wait. Default 3.
@@ -171,14 +174,27 @@ impl Default for UnlockPolicy {
     }
 }
 
-/// The persisted failure record: what the wallet stores between unlocks.
+/// The persisted attempt record: what the wallet stores between unlocks.
+///
+/// Every attempt is recorded as *unresolved* before the secret is tried, in
+/// the same transaction that checks the throttle, so attempts made at once by
+/// several threads or processes are counted one by one. Its outcome is
+/// recorded before the caller learns it: a wrong secret turns it into a
+/// failure, a success clears the record, a cancelled prompt or an unavailable
+/// key store just removes it. An attempt still unresolved afterwards was cut
+/// short by a crash or a kill, before anyone learned its outcome.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct AttemptState {
-    /// Consecutive failed unlock attempts since the last success.
+    /// Consecutive failed unlock attempts (wrong secrets) since the last success.
     pub failures: u32,
     /// When the latest failure happened (the latest clock reading seen, if the
     /// clock moved back between failures). `None` before any failure.
     pub last_failure: Option<UnixTime>,
+    /// Attempts begun since the last success whose outcome was never
+    /// recorded: running now, or cut short by a crash.
+    pub unresolved: u32,
+    /// When the latest unresolved attempt began (kept like `last_failure`).
+    pub last_begun: Option<UnixTime>,
 }
 
 /// Why an unlock attempt may not be made now.
@@ -250,10 +266,16 @@ impl UnlockPolicy {
 
     /// Whether an unlock attempt may be made at `now`.
     ///
-    /// The wait ends `delay_after(failures)` seconds after the last failure.
-    /// If the clock reads earlier than the last failure (it moved back), the
-    /// wait still counts from the last failure, so moving the clock back never
-    /// shortens it. A state with failures but no recorded time has no wait to
+    /// The wait is `delay_after(failures + unresolved)` seconds and ends that
+    /// long after the latest failure or unresolved attempt: an attempt whose
+    /// outcome is unknown (still running, or cut short by a kill) is throttled
+    /// like a wrong one, so neither guessers running at once nor a guesser
+    /// who kills the app mid-attempt gets a free, fast guess. Lockout counts
+    /// only failures, so crashes alone never lock the holder out.
+    ///
+    /// If the clock reads earlier than the latest attempt (it moved back), the
+    /// wait still counts from that attempt, so moving the clock back never
+    /// shortens it. A state with attempts but no recorded time has no wait to
     /// date, so only the lockout applies to it.
     ///
     /// # Errors
@@ -265,8 +287,8 @@ impl UnlockPolicy {
                 failures: state.failures,
             });
         }
-        let delay = self.delay_after(state.failures);
-        let Some(last) = state.last_failure else {
+        let delay = self.delay_after(state.counted());
+        let Some(last) = state.latest() else {
             return Ok(());
         };
         // i128 holds any i64 time plus any u64 delay without overflow.
@@ -281,16 +303,54 @@ impl UnlockPolicy {
 }
 
 impl AttemptState {
-    /// The state after a failed attempt at `now`: one more failure, dated now
-    /// (or kept at the last failure's time if the clock reads earlier).
+    /// The attempts the wait counts: failures and unresolved attempts.
+    pub fn counted(&self) -> u32 {
+        self.failures.saturating_add(self.unresolved)
+    }
+
+    /// The time the wait counts from: the latest failure, or the latest
+    /// unresolved attempt while there is one.
+    fn latest(&self) -> Option<UnixTime> {
+        let begun = self.last_begun.filter(|_| self.unresolved > 0);
+        match (self.last_failure, begun) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// The state after an attempt begins at `now`: one more unresolved
+    /// attempt, dated now (or kept at the latest one's time if the clock
+    /// reads earlier).
+    pub fn begun(self, now: UnixTime) -> AttemptState {
+        AttemptState {
+            unresolved: self.unresolved.saturating_add(1),
+            last_begun: Some(self.last_begun.map_or(now, |last| last.max(now))),
+            ..self
+        }
+    }
+
+    /// The state after a begun attempt turned out to be a wrong secret at
+    /// `now`: one unresolved attempt fewer, one failure more.
     pub fn failed(self, now: UnixTime) -> AttemptState {
         AttemptState {
             failures: self.failures.saturating_add(1),
             last_failure: Some(self.last_failure.map_or(now, |last| last.max(now))),
+            unresolved: self.unresolved.saturating_sub(1),
+            ..self
         }
     }
 
-    /// The state after a successful unlock: no failures.
+    /// The state after a begun attempt ended without a guess (the holder
+    /// cancelled, the key store was unavailable): it no longer counts.
+    pub fn withdrawn(self) -> AttemptState {
+        AttemptState {
+            unresolved: self.unresolved.saturating_sub(1),
+            ..self
+        }
+    }
+
+    /// The state after a successful unlock: nothing counts any more, neither
+    /// failures nor what crashes left unresolved.
     pub fn succeeded(self) -> AttemptState {
         AttemptState::default()
     }
@@ -960,6 +1020,7 @@ mod tests {
         let state = AttemptState {
             failures: u32::MAX,
             last_failure: Some(UnixTime(i64::MAX)),
+            ..AttemptState::default()
         };
         assert_eq!(state.failed(UnixTime(0)), state);
         assert_eq!(
@@ -1026,6 +1087,7 @@ mod tests {
         let state = AttemptState {
             failures: 3,
             last_failure: Some(UnixTime(t)),
+            ..AttemptState::default()
         };
         for (now, left) in [(t, 30), (t + 1, 29), (t + 10, 20), (t + 29, 1)] {
             assert_eq!(
@@ -1048,6 +1110,7 @@ mod tests {
         let state = AttemptState {
             failures: 4,
             last_failure: Some(UnixTime(t)),
+            ..AttemptState::default()
         };
         // The wait still ends at t + 60 by the clock.
         assert_eq!(
@@ -1076,16 +1139,85 @@ mod tests {
         let undated = AttemptState {
             failures: 5,
             last_failure: None,
+            ..AttemptState::default()
         };
         assert_eq!(policy.check(&undated, UnixTime(0)), Ok(()));
         let undated = AttemptState {
             failures: 10,
             last_failure: None,
+            ..AttemptState::default()
         };
         assert_eq!(
             policy.check(&undated, UnixTime(0)),
             Err(UnlockBlocked::LockedOut { failures: 10 })
         );
+    }
+
+    #[test]
+    fn unresolved_attempts_are_throttled_but_never_lock_out() {
+        let policy = UnlockPolicy::default();
+        let t = UnixTime(1_000_000);
+        // Three attempts running at once: the fourth must wait like the
+        // fourth of three wrong guesses in a row.
+        let running = AttemptState::default().begun(t).begun(t).begun(t);
+        assert_eq!(running.counted(), 3);
+        assert_eq!(
+            policy.check(&running, t),
+            Err(UnlockBlocked::RetryAfter { seconds: 30 })
+        );
+        // Their outcomes: one wrong, one cancelled, one still unknown.
+        let settled = running.failed(t).withdrawn();
+        assert_eq!(
+            settled,
+            AttemptState {
+                failures: 1,
+                last_failure: Some(t),
+                unresolved: 1,
+                last_begun: Some(t),
+            }
+        );
+        assert_eq!(policy.check(&settled, t), Ok(()));
+        // Any number of crashes is never a lockout, only the longest wait.
+        let mut crashed = AttemptState::default();
+        for _ in 0..1000 {
+            crashed = crashed.begun(t);
+        }
+        assert_eq!(
+            policy.check(&crashed, t),
+            Err(UnlockBlocked::RetryAfter { seconds: 3600 })
+        );
+        assert_eq!(policy.check(&crashed, UnixTime(t.0 + 3600)), Ok(()));
+        // A cancelled attempt leaves no trace in the wait.
+        let cancelled = AttemptState::default().begun(t).withdrawn();
+        assert_eq!(cancelled.counted(), 0);
+        assert_eq!(policy.check(&cancelled, t), Ok(()));
+        // A success clears everything.
+        assert_eq!(crashed.succeeded(), AttemptState::default());
+    }
+
+    proptest! {
+        #[test]
+        fn crashes_and_cancels_between_correct_unlocks_never_lock_out(
+            steps in proptest::collection::vec(0u8..3, 0..200),
+            policy in small_policy().prop_filter("valid", |p| p.validate().is_ok()),
+        ) {
+            // 0: an attempt killed before its outcome was recorded,
+            // 1: an attempt the holder cancelled, 2: a correct unlock.
+            let mut state = AttemptState::default();
+            let mut now = UnixTime(1_700_000_000);
+            for step in steps {
+                // The holder's attempts come after any wait is over.
+                now = UnixTime(now.0 + policy.max_delay_secs as i64 + 1);
+                prop_assert!(policy.check(&state, now).is_ok(), "{state:?}");
+                state = state.begun(now);
+                state = match step {
+                    0 => state,
+                    1 => state.withdrawn(),
+                    _ => state.succeeded(),
+                };
+                prop_assert_eq!(state.failures, 0);
+            }
+        }
     }
 
     fn any_policy() -> impl Strategy<Value = UnlockPolicy> {
@@ -1154,7 +1286,7 @@ mod tests {
             offset in any::<u64>(),
             now in any::<i64>(),
         ) {
-            let state = AttemptState { failures, last_failure: last.map(UnixTime) }
+            let state = AttemptState { failures, last_failure: last.map(UnixTime), ..AttemptState::default() }
                 .failed(UnixTime(failed_at));
             let last = state.last_failure.unwrap().0;
             let delay = policy.delay_after(state.failures);

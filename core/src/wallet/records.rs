@@ -173,8 +173,9 @@ impl LogEntry {
     }
 }
 
-/// The highest version ever stored for each document (by blind index), sealed
-/// in `meta`: a row rolled back to an older version no longer matches.
+/// The highest version ever stored for each document (by blind index), as
+/// schemas 1 and 2 sealed it in `meta`; read once, when the first unlock after
+/// the upgrade to schema 3 builds the manifest from it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Marks(pub BTreeMap<[u8; INDEX_LEN], u64>);
 
@@ -201,24 +202,44 @@ impl Marks {
     }
 }
 
-/// Failed unlock attempts, kept in clear so they count before unlocking.
+/// Unlock attempts, kept in clear so they count before unlocking:
+/// `[1, failures, last failure / null]`, followed by `unresolved, last begun /
+/// null` when there is anything to say about unresolved attempts (files from
+/// before schema 3 have only the first two fields).
 pub(crate) fn encode_attempts(state: &AttemptState) -> Vec<u8> {
-    versioned(vec![
+    let time_or_null = |t: Option<UnixTime>| t.map_or(Value::Null, |t| Value::int(t.0));
+    let mut fields = vec![
         Value::Unsigned(u64::from(state.failures)),
-        state.last_failure.map_or(Value::Null, |t| Value::int(t.0)),
-    ])
+        time_or_null(state.last_failure),
+    ];
+    if state.unresolved != 0 || state.last_begun.is_some() {
+        fields.push(Value::Unsigned(u64::from(state.unresolved)));
+        fields.push(time_or_null(state.last_begun));
+    }
+    versioned(fields)
 }
 
 pub(crate) fn decode_attempts(bytes: &[u8]) -> Option<AttemptState> {
     let items = fields(bytes)?;
-    let [failures, last] = items.as_slice() else {
-        return None;
+    let time_or_null = |v: &Value| match v {
+        Value::Null => Some(None),
+        other => time(other).map(Some),
+    };
+    let count = |v: &Value| u32::try_from(v.as_u64()?).ok();
+    let (failures, last, unresolved, begun) = match items.as_slice() {
+        [failures, last] => (failures, last, None, None),
+        // The long form only when it says something (one encoding per state).
+        [_, _, Value::Unsigned(0), Value::Null] => return None,
+        [failures, last, unresolved, begun] => (failures, last, Some(unresolved), Some(begun)),
+        _ => return None,
     };
     Some(AttemptState {
-        failures: u32::try_from(failures.as_u64()?).ok()?,
-        last_failure: match last {
-            Value::Null => None,
-            other => Some(time(other)?),
+        failures: count(failures)?,
+        last_failure: time_or_null(last)?,
+        unresolved: unresolved.map_or(Some(0), count)?,
+        last_begun: match begun {
+            Some(begun) => time_or_null(begun)?,
+            None => None,
         },
     })
 }
@@ -274,8 +295,18 @@ mod tests {
         }
 
         #[test]
-        fn attempts_round_trip(failures in any::<u32>(), last in proptest::option::of(any::<i64>())) {
-            let state = AttemptState { failures, last_failure: last.map(UnixTime) };
+        fn attempts_round_trip(
+            failures in any::<u32>(),
+            last in proptest::option::of(any::<i64>()),
+            unresolved in prop_oneof![Just(0u32), any::<u32>()],
+            begun in proptest::option::of(any::<i64>()),
+        ) {
+            let state = AttemptState {
+                failures,
+                last_failure: last.map(UnixTime),
+                unresolved,
+                last_begun: begun.map(UnixTime),
+            };
             prop_assert_eq!(decode_attempts(&encode_attempts(&state)), Some(state));
         }
 

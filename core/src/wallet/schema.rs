@@ -12,7 +12,7 @@ use super::{storage_error, WalletError};
 pub(crate) const APPLICATION_ID: i32 = 0x4857_5941;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Migration `n` (1-based) brings the schema from version `n - 1` to `n`.
 const MIGRATIONS: [&str; SCHEMA_VERSION as usize] = [
@@ -35,6 +35,11 @@ const MIGRATIONS: [&str; SCHEMA_VERSION as usize] = [
          id     INTEGER PRIMARY KEY AUTOINCREMENT,
          sealed BLOB NOT NULL
      ) STRICT;",
+    // 3: the sealed document manifest and log head in `meta`. They need the
+    // data key, so the first unlock writes them (from the version marks and
+    // the rows); raising the version here keeps older apps, which would
+    // write documents without updating the manifest, away from the file.
+    "",
 ];
 
 /// Per-connection settings: WAL with durable commits, purge-on-delete, and

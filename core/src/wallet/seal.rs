@@ -97,13 +97,13 @@ pub(crate) struct Sealer {
     cipher: XChaCha20Poly1305,
     index_key: Zeroizing<[u8; KEY_LEN]>,
     wallet_id: [u8; WALLET_ID_LEN],
-    /// The last version marks opened: `(sealed bytes, contents)`.
-    pub(crate) marks_cache: MarksCache,
+    /// The last manifest opened: `(sealed bytes, contents)`.
+    pub(crate) manifest_cache: ManifestCache,
 }
 
-/// See `read_marks` in the wallet module.
-pub(crate) type MarksCache =
-    std::sync::Mutex<Option<(Vec<u8>, std::sync::Arc<super::records::Marks>)>>;
+/// See `manifest::read`.
+pub(crate) type ManifestCache =
+    std::sync::Mutex<Option<(Vec<u8>, std::sync::Arc<super::manifest::Manifest>)>>;
 
 impl Sealer {
     /// The sealer for a wallet's data key.
@@ -113,7 +113,7 @@ impl Sealer {
             cipher: XChaCha20Poly1305::new(seal_key.as_ref().into()),
             index_key: data_key.derive(b"blind index"),
             wallet_id,
-            marks_cache: std::sync::Mutex::new(None),
+            manifest_cache: std::sync::Mutex::new(None),
         }
     }
 

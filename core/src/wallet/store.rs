@@ -2,8 +2,9 @@
 
 use super::*;
 
-/// The time a credential's issuer key had to be trusted at.
-fn check_trusted(
+/// Checks a credential as an import does: signed by an issuer in the trust
+/// list, with a key valid when it was issued, and not expired at `now`.
+pub(super) fn check_trusted(
     held: &HeldCredential,
     trust: &TrustList,
     now: UnixTime,
@@ -107,11 +108,21 @@ impl Wallet {
         {
             return Err(WalletError::NotBoundToWallet);
         }
-        store(conn, &session.sealer, &held, &keys, now, true, renewal_only)
+        store(
+            conn,
+            &session.sealer,
+            &held,
+            &keys,
+            trust,
+            now,
+            true,
+            renewal_only,
+        )
     }
 
     /// Every stored document, the holder's and dependents', newest first
-    /// within each type.
+    /// within each type. Documents damaged outside the wallet are left out
+    /// and listed by [`Wallet::damaged_documents`].
     ///
     /// # Errors
     /// [`WalletError::Locked`], [`WalletError::Tampered`], storage errors.
@@ -131,6 +142,21 @@ impl Wallet {
             ))
         });
         Ok(out)
+    }
+
+    /// The documents the wallet should hold but cannot show (deleted,
+    /// altered or rolled back with a tool outside the wallet), and rows it
+    /// never stored, each with what is wrong. The other documents keep
+    /// working: [`Wallet::documents`] lists them, and they can be shown,
+    /// presented and exported. Empty for an intact wallet.
+    ///
+    /// # Errors
+    /// [`WalletError::Locked`], [`WalletError::Tampered`] if the manifest
+    /// itself is damaged, storage errors.
+    pub fn damaged_documents(&self) -> Result<Vec<DamagedDocument>, WalletError> {
+        let inner = self.lock_inner();
+        let session = inner.session.as_ref().ok_or(WalletError::Locked)?;
+        Ok(manifest::scan(&inner.conn, &session.sealer)?.damaged)
     }
 
     /// The documents grouped per person: the holder first, then each
@@ -177,7 +203,9 @@ impl Wallet {
     /// secrets: show it, do not store it.
     ///
     /// # Errors
-    /// [`WalletError::NoSuchDocument`], [`WalletError::Locked`], [`WalletError::Tampered`].
+    /// [`WalletError::NoSuchDocument`], [`WalletError::Locked`],
+    /// [`WalletError::Tampered`] if this document was deleted, altered or
+    /// rolled back outside the wallet.
     pub fn document(&self, number: u64) -> Result<HeldCredential, WalletError> {
         let inner = self.lock_inner();
         let session = inner.session.as_ref().ok_or(WalletError::Locked)?;
@@ -202,6 +230,9 @@ impl Wallet {
         if deleted == 0 {
             return Err(WalletError::NoSuchDocument(number));
         }
+        let mut listed = manifest::Manifest::clone(manifest::read(&tx, &session.sealer)?.as_ref());
+        listed.release(&id);
+        manifest::write(&tx, &session.sealer, &listed)?;
         tx.commit().map_err(storage_error)?;
         checkpoint(conn);
         Ok(())
@@ -284,7 +315,8 @@ impl Wallet {
             at: now,
             mode: presentation.mode(),
         };
-        append_log(conn, &session.sealer, &entry)?;
+        // Logging may use the reserve: presenting works on a full disk.
+        space::with_reserve(&self.path, || append_log(conn, &session.sealer, &entry))?;
         Ok(presentation)
     }
 
@@ -295,28 +327,19 @@ impl Wallet {
     pub fn presentation_log(&self) -> Result<Vec<LogEntry>, WalletError> {
         let inner = self.lock_inner();
         let session = inner.session.as_ref().ok_or(WalletError::Locked)?;
-        let mut stmt = inner
-            .conn
-            .prepare_cached("SELECT id, sealed FROM presentation_log ORDER BY id")
-            .map_err(storage_error)?;
-        let rows = stmt
-            .query_map([], |row| {
-                Ok((row.get::<_, i64>(0)?, row.get::<_, Vec<u8>>(1)?))
-            })
-            .map_err(storage_error)?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (id, sealed) = row.map_err(storage_error)?;
-            let plain = session
-                .sealer
-                .open(log_row(&id.to_be_bytes()), &sealed)
-                .ok_or(WalletError::Tampered("presentation log"))?;
-            out.push(
-                LogEntry::decode(id, &plain)
-                    .ok_or(WalletError::Tampered("presentation log entry"))?,
-            );
-        }
-        Ok(out)
+        read_snapshot(&inner.conn, |conn| {
+            // Every entry the sealed head says the log holds, and no other,
+            // and each one opens.
+            let head = log_head::read(conn, &session.sealer)?;
+            log_head::check(conn, head)?;
+            let entries = readable_log(conn, &session.sealer)?;
+            if i64::try_from(entries.len()) != Ok(head.next - head.first) {
+                return Err(WalletError::Tampered(
+                    "presentation log entries were altered outside the wallet",
+                ));
+            }
+            Ok(entries)
+        })
     }
 
     /// Deletes the whole presentation log and purges it from the file;
@@ -327,15 +350,52 @@ impl Wallet {
     pub fn clear_presentation_log(&self) -> Result<usize, WalletError> {
         let mut inner = self.lock_inner();
         let Inner { conn, session, .. } = &mut *inner;
-        if session.is_none() {
-            return Err(WalletError::Locked);
-        }
-        let removed = conn
+        let session = session.as_ref().ok_or(WalletError::Locked)?;
+        let tx = immediate(conn)?;
+        let removed = tx
             .execute("DELETE FROM presentation_log", [])
             .map_err(storage_error)?;
+        // The numbers handed out so far are never used again.
+        let head = log_head::read(&tx, &session.sealer)?;
+        log_head::write(
+            &tx,
+            &session.sealer,
+            log_head::LogHead {
+                first: head.next,
+                ..head
+            },
+        )?;
+        tx.commit().map_err(storage_error)?;
         checkpoint(conn);
         Ok(removed)
     }
+}
+
+/// Every log entry that opens, oldest first, whether or not the log is
+/// complete (for backups).
+pub(super) fn readable_log(
+    conn: &Connection,
+    sealer: &Sealer,
+) -> Result<Vec<LogEntry>, WalletError> {
+    let mut stmt = conn
+        .prepare_cached("SELECT id, sealed FROM presentation_log ORDER BY id")
+        .map_err(storage_error)?;
+    let rows = stmt
+        .query_map([], |row| {
+            Ok((row.get::<_, i64>(0)?, row.get::<_, Vec<u8>>(1)?))
+        })
+        .map_err(storage_error)?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, sealed) = row.map_err(storage_error)?;
+        if let Some(entry) = sealer
+            .open(log_row(&id.to_be_bytes()), &sealed)
+            .and_then(|plain| LogEntry::decode(id, &plain))
+        {
+            out.push(entry);
+        }
+    }
+    Ok(out)
 }
 
 pub(super) fn append_log(
@@ -343,23 +403,33 @@ pub(super) fn append_log(
     sealer: &Sealer,
     entry: &LogEntry,
 ) -> Result<(), WalletError> {
-    // AUTOINCREMENT ids are never reused, so a sealed entry cannot be
-    // replayed into the slot of a cleared one.
+    // Entry numbers come from the sealed log head and are never reused, so a
+    // sealed entry cannot be replayed into the slot of a cleared one.
     // IMMEDIATE: take the write lock first, so the busy timeout applies
     // (a deferred read-then-write transaction gets SQLITE_BUSY at once).
     let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)
         .map_err(storage_error)?;
-    let id: i64 = tx
-        .query_row(
-            "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'presentation_log'), 0) + 1",
-            [],
-            |r| r.get(0),
-        )
-        .map_err(storage_error)?;
+    let head = log_head::read(&tx, sealer)?;
+    let id = head.next;
     let sealed = sealer.seal(log_row(&id.to_be_bytes()), &entry.encode(), &mut OsRng);
     tx.prepare_cached("INSERT INTO presentation_log (id, sealed) VALUES (?1, ?2)")
         .and_then(|mut stmt| stmt.execute(params![id, sealed]))
-        .map_err(storage_error)?;
+        .map_err(|e| match e.sqlite_error_code() {
+            // A row already there under the next number was put there
+            // outside the wallet.
+            Some(rusqlite::ErrorCode::ConstraintViolation) => {
+                WalletError::Tampered("presentation log entries were added outside the wallet")
+            }
+            _ => storage_error(e),
+        })?;
+    log_head::write(
+        &tx,
+        sealer,
+        log_head::LogHead {
+            next: id.saturating_add(1),
+            ..head
+        },
+    )?;
     tx.commit().map_err(storage_error)
 }
 
@@ -369,37 +439,21 @@ pub(super) fn find_document(
     sealer: &Sealer,
     number: u64,
 ) -> Result<(HeldCredential, UnixTime), WalletError> {
-    read_snapshot(conn, |conn| find_document_in(conn, sealer, number))
-}
-
-fn find_document_in(
-    conn: &Connection,
-    sealer: &Sealer,
-    number: u64,
-) -> Result<(HeldCredential, UnixTime), WalletError> {
-    let id = sealer.blind_index(DOCUMENT_INDEX, &number.to_be_bytes());
-    let row: Option<(i64, Vec<u8>)> = conn
-        .prepare_cached("SELECT version, sealed FROM documents WHERE id = ?1")
-        .and_then(|mut stmt| {
-            stmt.query_row([&id[..]], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()
-        })
-        .map_err(storage_error)?;
-    let (version, sealed) = row.ok_or(WalletError::NoSuchDocument(number))?;
-    let version = u64::try_from(version).map_err(|_| WalletError::Tampered("document version"))?;
-    let marks = read_marks(conn, sealer)?;
-    open_document(sealer, &marks, &id, version, &sealed)
+    manifest::find(conn, sealer, number)
 }
 
 /// Stores a checked credential: add, or renew (replace and purge) in one
-/// transaction. `check_guardian` requires a dependent's guardian document to
-/// be in the wallet (restores skip it: the guardian may come later in the file).
-/// `renewal_only` refuses a document with no stored version.
+/// transaction, with the manifest. `check_guardian` requires a dependent's
+/// guardian document to be in the wallet. `renewal_only` refuses a document
+/// with no stored version. Version marks hold against `trust` (see
+/// `manifest`).
+#[allow(clippy::too_many_arguments)]
 pub(super) fn store(
     conn: &mut Connection,
     sealer: &Sealer,
     held: &HeldCredential,
     keys: &[KeyRecord],
+    trust: &TrustList,
     now: UnixTime,
     check_guardian: bool,
     renewal_only: bool,
@@ -416,16 +470,25 @@ pub(super) fn store(
             return Err(WalletError::GuardianNotInWallet(guardian));
         }
     }
-    let mut marks = Marks::clone(read_marks(&tx, sealer)?.as_ref());
-    let existing: Option<i64> = tx
+    let mut listed = manifest::Manifest::clone(manifest::read(&tx, sealer)?.as_ref());
+    let row: Option<(i64, Vec<u8>)> = tx
         .query_row(
-            "SELECT version FROM documents WHERE id = ?1",
+            "SELECT version, sealed FROM documents WHERE id = ?1",
             [&id[..]],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()
         .map_err(storage_error)?;
-    let mark = marks.0.get(&id).copied();
+    let entry = listed.0.get(&id);
+    // A row that is there must be the one the manifest lists, intact, before
+    // it is replaced. (A listed row deleted outside the wallet may be put
+    // back.)
+    if let Some((version, sealed)) = &row {
+        manifest::open_row(sealer, entry, &id, *version, sealed)
+            .map_err(|damage| WalletError::Tampered(damage.reason()))?;
+    }
+    let existing = row.map(|(version, _)| version);
+    let mark = entry.and_then(|e| e.mark(trust));
     let offered = u64::from(version);
     match (existing, mark) {
         (Some(_), Some(stored)) if offered == stored => {
@@ -438,17 +501,11 @@ pub(super) fn store(
                 offered: version,
             })
         }
-        (Some(_), None) => return Err(WalletError::Tampered("a document without a version mark")),
         (None, _) if renewal_only => return Err(WalletError::NotARenewal(number)),
         _ => {}
     }
     let replaced = match existing {
         Some(old) => {
-            // The old row must be genuine before it is replaced.
-            let old = u64::try_from(old).map_err(|_| WalletError::Tampered("document version"))?;
-            if Some(old) != mark {
-                return Err(WalletError::Tampered("a document was rolled back"));
-            }
             tx.execute("DELETE FROM documents WHERE id = ?1", [&id[..]])
                 .map_err(storage_error)?;
             Some(u32::try_from(old).map_err(|_| WalletError::Tampered("document version"))?)
@@ -465,8 +522,8 @@ pub(super) fn store(
         params![&id[..], offered as i64, sealed],
     )
     .map_err(storage_error)?;
-    marks.0.insert(id, offered);
-    write_marks(&tx, sealer, &marks)?;
+    listed.hold(id, held);
+    manifest::write(&tx, sealer, &listed)?;
     tx.commit().map_err(storage_error)?;
     let document = summary(held, now, keys)?;
     Ok(match replaced {

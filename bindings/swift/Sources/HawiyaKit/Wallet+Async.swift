@@ -18,6 +18,20 @@ extension Wallet {
         try await Self.background { try self.unlockWithKeySource(keySource: keySource) }
     }
 
+    /// Destroys every document, key and log entry and makes the wallet a
+    /// fresh, empty one protected by the app's key source, unlocked: the way
+    /// out of a lockout. Ask the holder to confirm first. Off the calling
+    /// thread (wrapping the new data key may prompt).
+    public func reset(keySource: KeySource) async throws {
+        try await Self.background { try self.resetWithKeySource(keySource: keySource) }
+    }
+
+    /// As `reset(keySource:)`, protecting the fresh wallet with a new
+    /// passphrase or PIN (a weak one is refused before anything is destroyed).
+    public func reset(passphrase: String) async throws {
+        try await Self.background { try self.resetWithPassphrase(newPassphrase: passphrase) }
+    }
+
     static func background<T>(_ work: @escaping () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global(qos: .userInitiated).async {

@@ -140,10 +140,11 @@ final class FlowTests: XCTestCase {
         let backup = try wallet.exportBackup(passphrase: "backup passphrase for the test")
         let restored = try restoreBackupWithPassphrase(
             path: world.walletPath("restored"), backup: backup, backupPassphrase: "backup passphrase for the test",
-            newPassphrase: "another long passphrase", options: defaultWalletOptions(), clock: world.clock
+            newPassphrase: "another long passphrase", trustList: world.trustList, options: defaultWalletOptions(), clock: world.clock
         )
         XCTAssertEqual(restored.documents, 1)
         XCTAssertEqual(restored.needsRebinding, 1)
+        XCTAssertTrue(restored.skipped.isEmpty)
         XCTAssertWalletError(try restored.wallet.present(number: World.holderNumber, disclosure: .full, verifierNonce: nil)) {
             $0 == .NeedsRebinding
         }
@@ -151,8 +152,20 @@ final class FlowTests: XCTestCase {
         XCTAssertTrue(try world.verifier().verify(qrText: printed.qrText, expectedNonce: nil).accepted)
         XCTAssertWalletError(try restoreBackupWithPassphrase(
             path: world.walletPath("restored-again"), backup: backup, backupPassphrase: "not the backup passphrase",
-            newPassphrase: "another long passphrase", options: defaultWalletOptions(), clock: world.clock
+            newPassphrase: "another long passphrase", trustList: world.trustList, options: defaultWalletOptions(), clock: world.clock
         )) { $0 == .WrongBackupPassphrase }
+
+        // Checked against the trust list like an import: another authority's
+        // list leaves the document out, and says why.
+        let stranger = try World(keyId: "t2")
+        let elsewhere = try restoreBackupWithPassphrase(
+            path: world.walletPath("restored-elsewhere"), backup: backup, backupPassphrase: "backup passphrase for the test",
+            newPassphrase: "another long passphrase", trustList: stranger.trustList, options: defaultWalletOptions(), clock: world.clock
+        )
+        XCTAssertEqual(elsewhere.documents, 0)
+        XCTAssertEqual(try elsewhere.wallet.documents().count, 0)
+        XCTAssertEqual(elsewhere.skipped.map(\.number), [World.holderNumber])
+        XCTAssertEqual(elsewhere.skipped.map(\.reason), [.notTrusted])
     }
 
     func testRevokedCredentialIsRejected() throws {

@@ -42,7 +42,7 @@ final class MemoryKeySource: KeySource, @unchecked Sendable {
 
 /// Wraps with another source but answers unwraps as told.
 final class ScriptedKeySource: KeySource {
-    enum Answer { case pass, reject, unavailable, throwOwnError, garbage }
+    enum Answer { case pass, reject, cancel, unavailable, throwOwnError, garbage }
     struct OwnError: Error {}
     let inner: MemoryKeySource
     let answer: Answer
@@ -60,6 +60,7 @@ final class ScriptedKeySource: KeySource {
         switch answer {
         case .pass: return try inner.unwrap(wrapped: wrapped)
         case .reject: throw KeySourceError.Rejected
+        case .cancel: throw KeySourceError.Cancelled
         case .unavailable: throw KeySourceError.Unavailable(reason: "key permanently invalidated")
         case .throwOwnError: throw OwnError()
         case .garbage: return Data(repeating: 0xAB, count: 32)
@@ -108,6 +109,75 @@ final class KeySourceTests: XCTestCase {
         XCTAssertFalse(wallet.isUnlocked())
         _ = try wallet.unlockWithKeySource(keySource: source)
         XCTAssertTrue(wallet.isUnlocked())
+    }
+
+    func testCancellingFiftyTimesLeavesTheWalletUnlockableAtOnce() throws {
+        let world = try World()
+        let source = MemoryKeySource()
+        let wallet = try keySourceWallet(world, source)
+        // One wrong answer first: were cancels counted, the wait would start.
+        XCTAssertWalletError(try wallet.unlockWithKeySource(keySource: ScriptedKeySource(source, answer: .reject))) {
+            $0 == .KeySourceRejected
+        }
+        let cancelling = ScriptedKeySource(source, answer: .cancel)
+        for _ in 0 ..< 50 {
+            XCTAssertWalletError(try wallet.unlockWithKeySource(keySource: cancelling)) { $0 == .KeySourceCancelled }
+        }
+        let attempts = try wallet.failedAttempts()
+        XCTAssertEqual(attempts.failures, 1)
+        XCTAssertEqual(attempts.unresolved, 0)
+        XCTAssertFalse(wallet.isUnlocked())
+        // At once: the same clock reading, no wait.
+        _ = try wallet.unlockWithKeySource(keySource: source)
+        XCTAssertTrue(wallet.isUnlocked())
+        XCTAssertEqual(try wallet.failedAttempts().failures, 0)
+        XCTAssertEqual(try wallet.documents().count, 1)
+    }
+
+    func testResetAfterLockoutLeavesAFreshWallet() throws {
+        let world = try World()
+        var options = defaultWalletOptions()
+        options.unlockPolicy = UnlockPolicy(freeAttempts: 2, baseDelaySecs: 1, maxDelaySecs: 1, maxAttempts: 2)
+        let path = world.walletPath("reset")
+        do {
+            let wallet = try Wallet.createWithPassphrase(path: path, passphrase: World.passphrase, options: options, clock: world.clock)
+            _ = try wallet.importCredential(credential: world.issue(World.nationalID(), to: wallet), trustList: world.trustList)
+            _ = try wallet.present(number: World.holderNumber, disclosure: .identity, verifierNonce: nil)
+        }
+        let source = MemoryKeySource()
+        do {
+            let wallet = try Wallet.open(path: path, options: options, clock: world.clock)
+            for _ in 0 ..< 2 {
+                _ = try? wallet.unlockWithPassphrase(passphrase: "a guess that is wrong")
+            }
+            XCTAssertWalletError(try wallet.unlockWithPassphrase(passphrase: World.passphrase)) {
+                if case .LockedOut = $0 { return true }
+                return false
+            }
+            // A refused new passphrase destroys nothing.
+            XCTAssertWalletError(try wallet.resetWithPassphrase(newPassphrase: "123456")) {
+                if case .WeakPasscode = $0 { return true }
+                return false
+            }
+            XCTAssertWalletError(try wallet.unlockWithPassphrase(passphrase: World.passphrase)) {
+                if case .LockedOut = $0 { return true }
+                return false
+            }
+            try wallet.resetWithKeySource(keySource: source)
+            XCTAssertTrue(wallet.isUnlocked())
+            XCTAssertEqual(try wallet.documents().count, 0)
+            XCTAssertEqual(try wallet.deviceKeys().count, 0)
+            XCTAssertEqual(try wallet.presentationLog(), [])
+            XCTAssertEqual(try wallet.failedAttempts().failures, 0)
+            _ = try wallet.importCredential(credential: world.issue(World.nationalID(), to: wallet), trustList: world.trustList)
+        }
+        let reopened = try Wallet.open(path: path, options: options, clock: world.clock)
+        XCTAssertWalletError(try reopened.unlockWithPassphrase(passphrase: World.passphrase)) {
+            if case .WrongProtection = $0 { return true }
+            return false
+        }
+        _ = try reopened.unlockWithKeySource(keySource: source)
+        XCTAssertEqual(try reopened.documents().count, 1)
     }
 
     func testUnavailableIsNotCounted() throws {

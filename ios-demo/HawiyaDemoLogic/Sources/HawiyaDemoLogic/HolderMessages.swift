@@ -18,9 +18,11 @@ public enum HolderMessages {
         case .RetryLater(let seconds):
             return "Too many wrong attempts. Try again in \(duration(seconds))."
         case .LockedOut:
-            return "The wallet is locked after too many wrong attempts. Restore it from your backup."
+            return "The wallet is locked after too many wrong attempts. Reset it, then restore your backup."
         case .KeySourceRejected:
             return "Face ID or the passcode was not accepted. Try again."
+        case .KeySourceCancelled:
+            return "Unlocking was cancelled; no attempt was counted. Unlock when you are ready."
         case .KeySourceUnavailable(let reason):
             return "This phone's key store cannot unlock the wallet: \(reason)."
         case .WeakPasscode(_, let reason):

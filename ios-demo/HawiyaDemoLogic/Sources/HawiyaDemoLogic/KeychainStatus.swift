@@ -1,15 +1,19 @@
 /// How a Keychain or LocalAuthentication failure counts for the wallet.
 ///
-/// The wallet distinguishes a holder who failed to authenticate (counted as a
-/// failed unlock, like a wrong PIN) from a key store that cannot work at all
-/// (not counted: the key was invalidated, no passcode is set, the device is
-/// locked). The iOS key source turns each `OSStatus` or `LAError` code into one
+/// The wallet distinguishes a holder who presented a wrong secret (counted as
+/// a failed unlock, like a wrong PIN) from a prompt that ended without an
+/// answer (cancelled by the holder or the system: not counted) and from a key
+/// store that cannot work at all (not counted: the key was invalidated, no
+/// passcode is set, the device is locked, biometrics are throttled by iOS). The iOS key source turns each `OSStatus` or `LAError` code into one
 /// of these with the tables below; they are plain numbers, so the tables are
 /// tested on any platform.
 public enum KeychainFailure: Equatable, Sendable {
-    /// The holder did not authenticate (failed or cancelled Face ID, Touch ID
-    /// or passcode).
+    /// The holder presented a wrong secret (Face ID, Touch ID or passcode
+    /// not accepted).
     case rejected
+    /// The prompt ended without an answer: the holder cancelled or chose
+    /// the fallback, or the system or the app cancelled it.
+    case cancelled
     /// The key store cannot be used; the text says why, for the holder.
     case unavailable(String)
 }
@@ -31,8 +35,10 @@ public enum KeychainStatus {
     /// The failure for a Security framework status (never `errSecSuccess`).
     public static func failure(forStatus status: Int32) -> KeychainFailure {
         switch status {
-        case userCanceled, authFailed:
+        case authFailed:
             return .rejected
+        case userCanceled:
+            return .cancelled
         case itemNotFound:
             return .unavailable("the wallet's key is no longer in the Keychain; restore the wallet from a backup")
         case interactionNotAllowed:
@@ -47,9 +53,12 @@ public enum KeychainStatus {
     /// The failure for an `LAError.Code` raw value.
     public static func failure(forAuthenticationError code: Int) -> KeychainFailure {
         switch code {
-        case -1, -2, -3, -4, -9:
-            // authenticationFailed, userCancel, userFallback, systemCancel, appCancel
+        case -1:
+            // authenticationFailed
             return .rejected
+        case -2, -3, -4, -9:
+            // userCancel, userFallback, systemCancel, appCancel
+            return .cancelled
         case -5:
             return .unavailable("set a device passcode to protect the wallet")
         case -6:

@@ -34,6 +34,10 @@ public final class WalletModel {
     public private(set) var presentation: Presentation?
     /// The last problem, in words for the holder; `nil` when all is well.
     public private(set) var message: String?
+    /// Whether the screen is asking the holder to confirm a reset
+    /// (``resetWarning``): set by ``requestReset()``, cleared by
+    /// ``cancelReset()`` or ``confirmReset(keySource:)``.
+    public private(set) var confirmingReset = false
     /// Called after every change of state.
     public var onChange: (() -> Void)?
 
@@ -73,6 +77,54 @@ public final class WalletModel {
                 message = "Your PIN is easy to guess from what the wallet holds. Change it in Settings."
             }
             reload()
+        } catch {
+            phase = .locked
+            message = HolderMessages.text(for: error)
+        }
+        changed()
+    }
+
+    // MARK: reset (the way out of a lockout)
+
+    /// What the confirmation says before anything is destroyed.
+    public static let resetWarning =
+        "Every document, this phone's keys and the sharing log are destroyed for good; only a backup or the issuer can bring your documents back."
+
+    /// What the screen says after a reset.
+    public static let resetDone =
+        "The wallet was reset and is empty. Restore your backup or ask the issuer for your documents again."
+
+    /// The holder asked to reset the locked wallet: nothing is destroyed
+    /// yet, the screen asks them to confirm.
+    public func requestReset() {
+        guard phase == .locked else { return }
+        confirmingReset = true
+        changed()
+    }
+
+    /// The holder changed their mind: nothing is destroyed.
+    public func cancelReset() {
+        guard confirmingReset else { return }
+        confirmingReset = false
+        changed()
+    }
+
+    /// The holder confirmed: destroys every document, key and log entry and
+    /// protects the fresh, empty wallet with `keySource`. Does nothing unless
+    /// ``requestReset()`` came first.
+    public func confirmReset(keySource: KeySource) async {
+        guard phase == .locked, confirmingReset else { return }
+        confirmingReset = false
+        phase = .unlocking
+        message = nil
+        changed()
+        do {
+            try await wallet.reset(keySource: keySource)
+            phase = .unlocked
+            selected = nil
+            presentation = nil
+            reload()
+            message = Self.resetDone
         } catch {
             phase = .locked
             message = HolderMessages.text(for: error)

@@ -3,11 +3,16 @@ import XCTest
 @testable import HawiyaDemoLogic
 
 final class KeychainTests: XCTestCase {
-    func testFailedOrCancelledAuthenticationIsRejected() {
+    func testFailedAuthenticationIsRejected() {
         XCTAssertEqual(KeychainStatus.failure(forStatus: KeychainStatus.authFailed), .rejected)
-        XCTAssertEqual(KeychainStatus.failure(forStatus: KeychainStatus.userCanceled), .rejected)
-        for code in [-1, -2, -3, -4, -9] {
-            XCTAssertEqual(KeychainStatus.failure(forAuthenticationError: code), .rejected, "LAError \(code)")
+        XCTAssertEqual(KeychainStatus.failure(forAuthenticationError: -1), .rejected, "LAError.authenticationFailed")
+    }
+
+    func testACancelledPromptIsCancelledNotRejected() {
+        XCTAssertEqual(KeychainStatus.failure(forStatus: KeychainStatus.userCanceled), .cancelled)
+        for code in [-2, -3, -4, -9] {
+            // userCancel, userFallback, systemCancel, appCancel
+            XCTAssertEqual(KeychainStatus.failure(forAuthenticationError: code), .cancelled, "LAError \(code)")
         }
     }
 

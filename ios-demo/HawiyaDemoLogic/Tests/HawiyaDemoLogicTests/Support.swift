@@ -3,10 +3,12 @@ import HawiyaKit
 @testable import HawiyaDemoLogic
 
 /// Stands in for the Keychain key source: wraps with a pad held in memory,
-/// or refuses as the holder would by cancelling Face ID.
+/// or refuses as Face ID does for a stranger, or cancels as the holder
+/// dismissing the prompt.
 final class TestKeySource: KeySource, @unchecked Sendable {
     private let pad: [UInt8] = (0 ..< 32).map { _ in UInt8.random(in: .min ... .max) }
     var refuse = false
+    var cancel = false
 
     func wrap(dataKey: Data) throws -> Data {
         Data(zip(dataKey, pad).map { $0 ^ $1 })
@@ -14,6 +16,7 @@ final class TestKeySource: KeySource, @unchecked Sendable {
 
     func unwrap(wrapped: Data) throws -> Data {
         if refuse { throw KeySourceError.Rejected }
+        if cancel { throw KeySourceError.Cancelled }
         return Data(zip(wrapped, pad).map { $0 ^ $1 })
     }
 }

@@ -100,6 +100,65 @@ final class WalletModelTests: XCTestCase {
         XCTAssertNil(model.presentation, "a locked wallet makes no codes")
     }
 
+    @MainActor func testACancelledPromptIsNotAWrongPasscode() async throws {
+        let world = DemoWorld()
+        _ = try world.store.openOrCreate(keySource: world.keySource)
+        let (wallet, _) = try world.store.openOrCreate(keySource: world.keySource)
+        let model = WalletModel(wallet: wallet, now: world.now)
+        world.keySource.cancel = true
+        for _ in 0 ..< 50 {
+            await model.unlock(keySource: world.keySource)
+        }
+        XCTAssertEqual(model.phase, .locked)
+        XCTAssertEqual(model.message, "Unlocking was cancelled; no attempt was counted. Unlock when you are ready.")
+        XCTAssertEqual(try wallet.failedAttempts().failures, 0)
+        world.keySource.cancel = false
+        await model.unlock(keySource: world.keySource)
+        XCTAssertEqual(model.phase, .unlocked, "unlockable at once")
+    }
+
+    @MainActor func testResetNeedsConfirmationAndLeavesAnEmptyWallet() async throws {
+        let world = DemoWorld()
+        _ = try world.store.openOrCreate(keySource: world.keySource)
+        let (wallet, _) = try world.store.openOrCreate(keySource: world.keySource)
+        let model = WalletModel(wallet: wallet, now: world.now)
+        world.keySource.refuse = true
+        for _ in 0 ..< 12 {
+            await model.unlock(keySource: world.keySource)
+            world.clock.advance(by: 3_700) // past any wait
+        }
+        XCTAssertEqual(model.message, "The wallet is locked after too many wrong attempts. Reset it, then restore your backup.")
+        world.keySource.refuse = false
+        let lockedOut = try wallet.failedAttempts().failures
+        XCTAssertGreaterThanOrEqual(lockedOut, 10)
+
+        // Confirming without asking first destroys nothing.
+        await model.confirmReset(keySource: world.keySource)
+        XCTAssertEqual(model.phase, .locked)
+        XCTAssertEqual(try wallet.failedAttempts().failures, lockedOut)
+        // Asking, then cancelling, destroys nothing.
+        model.requestReset()
+        XCTAssertTrue(model.confirmingReset)
+        model.cancelReset()
+        XCTAssertFalse(model.confirmingReset)
+        XCTAssertEqual(try wallet.failedAttempts().failures, lockedOut)
+
+        model.requestReset()
+        await model.confirmReset(keySource: world.keySource)
+        XCTAssertEqual(model.phase, .unlocked)
+        XCTAssertFalse(model.confirmingReset)
+        XCTAssertEqual(model.message, WalletModel.resetDone)
+        XCTAssertEqual(model.cards, [])
+        XCTAssertEqual(model.dependents.count, 0)
+        XCTAssertNil(model.presentation)
+        XCTAssertEqual(try wallet.documents().count, 0)
+        XCTAssertEqual(try wallet.deviceKeys().count, 0)
+        XCTAssertEqual(try wallet.failedAttempts().failures, 0)
+        model.lock()
+        await model.unlock(keySource: world.keySource)
+        XCTAssertEqual(model.phase, .unlocked)
+    }
+
     @MainActor func testClearingTheLog() async throws {
         let world = DemoWorld()
         let (wallet, _) = try world.store.openOrCreate(keySource: world.keySource)

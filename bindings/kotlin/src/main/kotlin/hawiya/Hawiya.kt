@@ -66,6 +66,18 @@ fun Wallet.Companion.open(
 ): Wallet = open(file.path, options, clock)
 
 /**
+ * Destroys everything in the wallet (documents, device keys, the log, the
+ * data key) and makes it a fresh, empty wallet protected by [passphrase],
+ * unlocked: the way out of a lockout. Ask the holder to confirm first.
+ */
+@Throws(WalletException::class)
+fun Wallet.reset(passphrase: String) = resetWithPassphrase(passphrase)
+
+/** As [reset], protecting the fresh wallet with the platform key store. */
+@Throws(WalletException::class)
+fun Wallet.reset(keySource: KeySource) = resetWithKeySource(keySource)
+
+/**
  * Unlocks with [passphrase], runs [block], and locks again however [block]
  * ends, so the data key is held only while needed.
  */
@@ -107,9 +119,14 @@ fun clock(nowUnixSeconds: () -> Long): Clock = object : Clock {
 fun java.time.Clock.asHawiyaClock(): Clock = clock { instant().epochSecond }
 
 /**
- * A [KeySource] from two functions. Throw [hawiya.ffi.KeySourceException.Rejected]
- * when the user did not authenticate and [hawiya.ffi.KeySourceException.Unavailable]
- * when the key is gone; any other exception is reported as unavailable too.
+ * A [KeySource] from two functions. Only a wrong secret counts as a failed
+ * unlock, so from [unwrap] throw [hawiya.ffi.KeySourceException.Rejected]
+ * when the holder presented a wrong secret,
+ * [hawiya.ffi.KeySourceException.Cancelled] when the prompt ended without an
+ * answer (the holder cancelled, the system cancelled it, it timed out), and
+ * [hawiya.ffi.KeySourceException.Unavailable] when the key is gone or the
+ * platform is throttling its prompt; any other exception is reported as
+ * unavailable too.
  */
 fun keySource(wrap: (ByteArray) -> ByteArray, unwrap: (ByteArray) -> ByteArray): KeySource =
     object : KeySource {

@@ -40,12 +40,13 @@ class TestClock(start: Long = NOW) : Clock {
 
 /**
  * A key source over an AES-256-GCM key, the shape of an Android Keystore
- * implementation; switches make it refuse (user cancelled biometrics) or
- * throw something undeclared (a bug in the app).
+ * implementation; switches make it refuse (a wrong finger), cancel (the holder
+ * dismissed the prompt) or throw something undeclared (a bug in the app).
  */
 class AesKeySource : KeySource {
     private val key: SecretKey = KeyGenerator.getInstance("AES").apply { init(256) }.generateKey()
     @Volatile var reject = false
+    @Volatile var cancel = false
     @Volatile var explode = false
     val unwraps = AtomicInteger()
 
@@ -60,6 +61,7 @@ class AesKeySource : KeySource {
         unwraps.incrementAndGet()
         if (explode) throw IllegalStateException("keystore exploded")
         if (reject) throw KeySourceException.Rejected()
+        if (cancel) throw KeySourceException.Cancelled()
         val cipher = Cipher.getInstance("AES/GCM/NoPadding")
         cipher.init(Cipher.DECRYPT_MODE, key, GCMParameterSpec(128, wrapped.copyOfRange(0, 12)))
         return try {

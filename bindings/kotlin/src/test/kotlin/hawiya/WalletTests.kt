@@ -22,6 +22,7 @@ import hawiya.ffi.qrCodeForText
 import hawiya.ffi.readQrPng
 import hawiya.ffi.restoreBackupWithKeySource
 import hawiya.ffi.QrException
+import hawiya.ffi.SkipReason
 import hawiya.ffi.SignerException
 import hawiya.ffi.TextDirection
 import hawiya.ffi.hijriDate
@@ -52,6 +53,8 @@ val walletTests: List<Pair<String, () -> Any?>> = listOf(
     "credential bound to another device's key is refused" to ::foreignDeviceKey,
     "key source written in Kotlin (AES-GCM) wraps and unwraps the data key" to ::kotlinKeySource,
     "key source that refuses counts as a failed unlock" to ::rejectingKeySource,
+    "key source cancelled 50 times leaves the wallet unlockable at once" to ::cancellingKeySource,
+    "a locked-out wallet is reset: nothing left, fresh and unlocked" to ::resetAfterLockout,
     "key source that throws becomes KeySourceUnavailable, not a crash" to ::throwingKeySource,
     "hardware-style device signer in Kotlin presents, and its failure is typed" to ::platformSigner,
     "clock that throws becomes ClockUnavailable" to ::throwingClock,
@@ -282,6 +285,66 @@ fun rejectingKeySource() {
     }
 }
 
+fun cancellingKeySource() {
+    val source = AesKeySource()
+    keySourceWallet("cancel", source).use { wallet ->
+        wallet.lock()
+        // One wrong answer first: were cancels counted, the wait would start.
+        source.reject = true
+        assertFailsWith<WalletException.KeySourceRejected> { wallet.unlockWithKeySource(source) }
+        source.reject = false
+        source.cancel = true
+        repeat(50) {
+            assertFailsWith<WalletException.KeySourceCancelled> { wallet.unlockWithKeySource(source) }
+        }
+        val attempts = wallet.failedAttempts()
+        assertEquals(1u, attempts.failures)
+        assertEquals(0u, attempts.unresolved)
+        source.cancel = false
+        // At once: the same clock reading, no wait.
+        wallet.unlockWithKeySource(source)
+        assertTrue(wallet.isUnlocked())
+        assertEquals(0u, wallet.failedAttempts().failures)
+    }
+    assertEquals(
+        "unlocking was cancelled; nothing was counted, try again when ready",
+        KeySourceException.Cancelled().explanation,
+    )
+}
+
+fun resetAfterLockout() {
+    val clock = TestClock()
+    val options = defaultWalletOptions().copy(
+        unlockPolicy = UnlockPolicy(freeAttempts = 2u, baseDelaySecs = 1UL, maxDelaySecs = 1UL, maxAttempts = 2u),
+    )
+    val issuer = testIssuer()
+    val trust = issuer.trustList(1UL, NOW)
+    val file = tempWalletFile("reset")
+    Wallet.create(file, PASSPHRASE, options, clock).use { wallet ->
+        wallet.importCredential(issueTo(wallet, issuer), trust)
+        wallet.present(NUMBER, Disclosure.Identity, null)
+    }
+    val source = AesKeySource()
+    Wallet.open(file, options, clock).use { wallet ->
+        repeat(2) { runCatching { wallet.unlockWithPassphrase("guess that is wrong") } }
+        assertFailsWith<WalletException.LockedOut> { wallet.unlockWithPassphrase(PASSPHRASE) }
+        // A refused new passphrase destroys nothing.
+        assertFailsWith<WalletException.WeakPasscode> { wallet.reset("123456") }
+        assertFailsWith<WalletException.LockedOut> { wallet.unlockWithPassphrase(PASSPHRASE) }
+        wallet.reset(source)
+        assertTrue(wallet.isUnlocked())
+        assertTrue(wallet.documents().isEmpty())
+        assertTrue(wallet.deviceKeys().isEmpty())
+        assertTrue(wallet.presentationLog().isEmpty())
+        assertEquals(0u, wallet.failedAttempts().failures)
+        wallet.importCredential(issueTo(wallet, issuer), trust)
+    }
+    Wallet.open(file, options, clock).use { wallet ->
+        assertFailsWith<WalletException.WrongProtection> { wallet.unlockWithPassphrase(PASSPHRASE) }
+        wallet.unlocked(source) { assertEquals(1, it.documents().size) }
+    }
+}
+
 fun throwingKeySource() {
     val source = AesKeySource()
     keySourceWallet("throw", source).use { wallet ->
@@ -402,13 +465,31 @@ fun backupRestore() = Fixture("backup").use { f ->
     assertFailsWith<WalletException.WeakPasscode> { f.wallet.exportBackup("password") }
     val target = tempWalletFile("restored")
     assertFailsWith<WalletException.WrongBackupPassphrase> {
-        restoreBackupWithKeySource(target.path, backup, "another phrase", AesKeySource(), defaultWalletOptions(), f.clock)
+        restoreBackupWithKeySource(target.path, backup, "another phrase", AesKeySource(), f.trust, defaultWalletOptions(), f.clock)
     }
     assertFailsWith<WalletException.NotABackup> {
-        restoreBackupWithKeySource(target.path, byteArrayOf(1, 2, 3), "backup phrase for tests", AesKeySource(), defaultWalletOptions(), f.clock)
+        restoreBackupWithKeySource(target.path, byteArrayOf(1, 2, 3), "backup phrase for tests", AesKeySource(), f.trust, defaultWalletOptions(), f.clock)
     }
-    val restored = restoreBackupWithKeySource(target.path, backup, "backup phrase for tests", AesKeySource(), defaultWalletOptions(), f.clock)
+    assertFailsWith<WalletException.BackupDamaged> {
+        val damaged = backup.copyOf().also { it[40] = (it[40].toInt() xor 1).toByte() }
+        restoreBackupWithKeySource(target.path, damaged, "backup phrase for tests", AesKeySource(), f.trust, defaultWalletOptions(), f.clock)
+    }
+    // Checked against the trust list like an import: another authority's
+    // list leaves the document out, and says why.
+    testIssuer().use { stranger ->
+        stranger.trustList(1UL, NOW).use { theirs ->
+            val elsewhere = restoreBackupWithKeySource(
+                tempWalletFile("restored-elsewhere").path, backup, "backup phrase for tests", AesKeySource(), theirs, defaultWalletOptions(), f.clock,
+            )
+            elsewhere.wallet.use { assertTrue(it.documents().isEmpty()) }
+            val skipped = elsewhere.skipped.single()
+            assertEquals(NUMBER, skipped.number)
+            assertEquals(SkipReason.NOT_TRUSTED, skipped.reason)
+        }
+    }
+    val restored = restoreBackupWithKeySource(target.path, backup, "backup phrase for tests", AesKeySource(), f.trust, defaultWalletOptions(), f.clock)
     assertEquals(1u, restored.documents)
+    assertTrue(restored.skipped.isEmpty())
     restored.wallet.use { wallet ->
         assertTrue(wallet.documents().single().needsRebinding)
         assertFailsWith<WalletException.NeedsRebinding> { wallet.present(NUMBER, Disclosure.Full, null) }
@@ -419,7 +500,7 @@ fun backupRestore() = Fixture("backup").use { f ->
         assertContains(verdict.warnings.map { it.code }, "static_lower_assurance")
     }
     assertFailsWith<WalletException.AlreadyExists> {
-        restoreBackupWithKeySource(target.path, backup, "backup phrase for tests", AesKeySource(), defaultWalletOptions(), f.clock)
+        restoreBackupWithKeySource(target.path, backup, "backup phrase for tests", AesKeySource(), f.trust, defaultWalletOptions(), f.clock)
     }
 }
 

@@ -95,6 +95,9 @@ class HawiyaViewModel(application: Application) : AndroidViewModel(application),
     override fun startQr() = onWallet { it.startQr() }
     override fun stopQr() = onWallet { it.stopQr() }
     override fun clearLog() = onWallet { it.clearLog() }
+    override fun requestReset() = onWallet { it.requestReset() }
+    override fun cancelReset() = onWallet { it.cancelReset() }
+    override fun confirmReset() = onWallet { it.confirmReset() }
     override fun secondsUntilNewCode(): Long = wallet?.secondsUntilNewCode() ?: 0L
 
     /** A QR text from the camera; repeated and foreign codes are ignored there. */

@@ -46,7 +46,7 @@ class BiometricCipherAuthenticator(
         }
 
         val done = CountDownLatch(1)
-        var answer: Authorization = Authorization.Refused("no answer")
+        var answer: Authorization = Authorization.Cancelled("no answer")
         val prompt = Texts.unlockPrompt(purpose)
         main.post {
             val callback = object : BiometricPrompt.AuthenticationCallback() {
@@ -65,7 +65,18 @@ class BiometricCipherAuthenticator(
                         BiometricPrompt.ERROR_HW_NOT_PRESENT,
                         BiometricPrompt.ERROR_NO_BIOMETRICS,
                         BiometricPrompt.ERROR_NO_DEVICE_CREDENTIAL,
+                        // The platform throttles its own prompt after wrong
+                        // fingers; the wallet does not count that again.
+                        BiometricPrompt.ERROR_LOCKOUT,
+                        BiometricPrompt.ERROR_LOCKOUT_PERMANENT,
                         -> Authorization.Impossible(errString.toString())
+                        // Dismissed, cancelled by the system, or timed out:
+                        // no answer from the holder, nothing to count.
+                        BiometricPrompt.ERROR_USER_CANCELED,
+                        BiometricPrompt.ERROR_NEGATIVE_BUTTON,
+                        BiometricPrompt.ERROR_CANCELED,
+                        BiometricPrompt.ERROR_TIMEOUT,
+                        -> Authorization.Cancelled(errString.toString())
                         else -> Authorization.Refused(errString.toString())
                     }
                     done.countDown()
@@ -82,7 +93,7 @@ class BiometricCipherAuthenticator(
                 .authenticate(info, BiometricPrompt.CryptoObject(cipher))
         }
         if (!done.await(timeoutSeconds, TimeUnit.SECONDS)) {
-            return Authorization.Refused("timed out")
+            return Authorization.Cancelled("timed out")
         }
         return answer
     }

@@ -15,6 +15,7 @@ import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.layout.size
 import androidx.compose.foundation.lazy.LazyColumn
 import androidx.compose.foundation.lazy.items
+import androidx.compose.material3.AlertDialog
 import androidx.compose.material3.Button
 import androidx.compose.material3.Card
 import androidx.compose.material3.Checkbox
@@ -58,6 +59,9 @@ interface WalletActions {
     fun stopQr()
     fun secondsUntilNewCode(): Long
     fun clearLog()
+    fun requestReset()
+    fun cancelReset()
+    fun confirmReset()
 }
 
 /** The holder's screen: card, live QR, disclosure sheet, dependents, log. */
@@ -122,6 +126,23 @@ private fun LockedWallet(state: WalletState.Locked, actions: WalletActions) {
         Button(onClick = actions::unlock, enabled = !state.busy, modifier = Modifier.fillMaxWidth()) {
             Text("${Texts.unlock.en} · ${Texts.unlock.ar}")
         }
+        Spacer(Modifier.height(8.dp))
+        TextButton(onClick = actions::requestReset, enabled = !state.busy) {
+            Text("${Texts.resetWallet.en} · ${Texts.resetWallet.ar}")
+        }
+    }
+    if (state.confirmingReset) {
+        AlertDialog(
+            onDismissRequest = actions::cancelReset,
+            title = { Bilingual(Texts.resetWallet) },
+            text = { Bilingual(Texts.resetWarning) },
+            confirmButton = {
+                TextButton(onClick = actions::confirmReset) { Text("${Texts.resetConfirm.en} · ${Texts.resetConfirm.ar}") }
+            },
+            dismissButton = {
+                TextButton(onClick = actions::cancelReset) { Text("${Texts.resetCancel.en} · ${Texts.resetCancel.ar}") }
+            },
+        )
     }
 }
 

@@ -47,17 +47,29 @@ sealed class Authorization {
     /** Approved: the cipher may be used now. */
     data object Approved : Authorization()
 
-    /** The holder failed or cancelled (counts as a failed unlock). */
+    /** The holder presented a wrong secret and the prompt ended (counts as a failed unlock). */
     data class Refused(val reason: String) : Authorization()
 
-    /** Authentication cannot run: no biometrics enrolled, hardware error (not counted). */
+    /**
+     * The prompt ended without an answer: the holder cancelled, the system
+     * cancelled it, or it timed out (not counted).
+     */
+    data class Cancelled(val reason: String) : Authorization()
+
+    /**
+     * Authentication cannot run: no biometrics enrolled, hardware error, or
+     * the platform is throttling its prompt after failures (not counted).
+     */
     data class Impossible(val reason: String) : Authorization()
 }
 
 /** Why the data key could not be wrapped or unwrapped. */
 sealed class WrapFailure(message: String) : Exception(message) {
-    /** The holder did not authenticate: the wallet counts a failed unlock. */
+    /** The holder presented a wrong secret: the wallet counts a failed unlock. */
     class Refused(reason: String) : WrapFailure(reason)
+
+    /** The prompt was cancelled or timed out: not counted. */
+    class Cancelled(reason: String) : WrapFailure(reason)
 
     /** The key or the hardware is unavailable, or the wrapped key is damaged: not counted. */
     class Unavailable(reason: String) : WrapFailure(reason)
@@ -126,6 +138,7 @@ class DataKeyWrapper(
         when (val answer = authenticator.authorize(cipher, use)) {
             Authorization.Approved -> Unit
             is Authorization.Refused -> throw WrapFailure.Refused(answer.reason)
+            is Authorization.Cancelled -> throw WrapFailure.Cancelled(answer.reason)
             is Authorization.Impossible -> throw WrapFailure.Unavailable(answer.reason)
         }
     }

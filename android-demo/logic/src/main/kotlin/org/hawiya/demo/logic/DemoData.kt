@@ -102,7 +102,7 @@ class DemoData private constructor(
         }
 
         private fun deleteAll(folder: File) {
-            listOf(WALLET_FILE, "$WALLET_FILE-wal", "$WALLET_FILE-shm", TRUST_LIST, STATUS_LIST, ROOT_KEY, VERIFIER_MEMORY)
+            listOf(WALLET_FILE, "$WALLET_FILE-wal", "$WALLET_FILE-shm", "$WALLET_FILE-reserve", TRUST_LIST, STATUS_LIST, ROOT_KEY, VERIFIER_MEMORY)
                 .forEach { File(folder, it).delete() }
         }
 

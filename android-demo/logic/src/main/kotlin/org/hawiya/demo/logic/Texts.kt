@@ -32,6 +32,17 @@ object Texts {
     val holderSection = Words("أنا", "Me")
     val dependentsSection = Words("التابعون", "Dependents")
     val chooseAtLeastOne = Words("اختر معلومة واحدة على الأقل", "Choose at least one item to share")
+    val resetWallet = Words("إعادة ضبط المحفظة", "Reset the wallet")
+    val resetWarning = Words(
+        "ستُحذف كل وثائقك ومفاتيح هذا الهاتف وسجل المشاركة نهائياً، ولا يمكن استرجاعها إلا من نسخة احتياطية أو بإصدارها من جديد.",
+        "Every document, this phone's keys and the sharing log are destroyed for good; only a backup or the issuer can bring your documents back.",
+    )
+    val resetConfirm = Words("احذف كل شيء", "Destroy everything")
+    val resetCancel = Words("إلغاء", "Cancel")
+    val resetDone = Words(
+        "أُعيد ضبط المحفظة وهي فارغة. استعد نسختك الاحتياطية أو اطلب وثائقك من الجهة المصدرة.",
+        "The wallet was reset and is empty. Restore your backup or ask the issuer for your documents again.",
+    )
 
     /** The BiometricPrompt's text for each use of the wallet key. */
     fun unlockPrompt(use: KeyUse): Words = when (use) {

@@ -1,6 +1,7 @@
 package org.hawiya.demo.logic
 
 import hawiya.explanation
+import hawiya.reset
 import hawiya.ffi.DocumentSummary
 import hawiya.ffi.KeySource
 import hawiya.ffi.Mode
@@ -11,8 +12,12 @@ import java.util.TimeZone
 
 /** What the wallet screen shows. */
 sealed interface WalletState {
-    /** The wallet is locked: an unlock button and why the last try failed. */
-    data class Locked(val notice: Notice?, val busy: Boolean) : WalletState
+    /**
+     * The wallet is locked: an unlock button, why the last try failed, and a
+     * way out (reset). While [confirmingReset], the screen asks the holder to
+     * confirm that everything is to be destroyed ([Texts.resetWarning]).
+     */
+    data class Locked(val notice: Notice?, val busy: Boolean, val confirmingReset: Boolean = false) : WalletState
 
     /** The wallet is open. */
     data class Open(
@@ -80,6 +85,41 @@ class WalletController(
         try {
             wallet.unlockWithKeySource(keySource)
             set(openState(null))
+        } catch (e: WalletException) {
+            // A dismissed prompt is not a failure: said calmly, not as a wrong answer.
+            val tone = if (e is WalletException.KeySourceCancelled) Tone.CAUTION else Tone.BAD
+            set(WalletState.Locked(Notice(tone, explain(e)), busy = false))
+        }
+    }
+
+    /**
+     * The holder asked to reset the locked wallet: nothing is destroyed yet,
+     * the screen asks them to confirm ([confirmReset]) or cancel ([cancelReset]).
+     */
+    fun requestReset() {
+        val locked = state as? WalletState.Locked ?: return
+        if (locked.busy) return
+        set(locked.copy(confirmingReset = true))
+    }
+
+    /** The holder changed their mind: back to the locked screen, nothing destroyed. */
+    fun cancelReset() {
+        val locked = state as? WalletState.Locked ?: return
+        set(locked.copy(confirmingReset = false))
+    }
+
+    /**
+     * The holder confirmed: destroys every document, key and log entry and
+     * protects the fresh, empty wallet with the key source again (the way out
+     * of a lockout). Does nothing unless [requestReset] came first.
+     */
+    fun confirmReset() {
+        val locked = state as? WalletState.Locked ?: return
+        if (!locked.confirmingReset || locked.busy) return
+        set(WalletState.Locked(null, busy = true))
+        try {
+            wallet.reset(keySource)
+            set(openState(Notice(Tone.CAUTION, Texts.resetDone)))
         } catch (e: WalletException) {
             set(WalletState.Locked(Notice(Tone.BAD, explain(e)), busy = false))
         }
@@ -187,7 +227,7 @@ class WalletController(
                 log = log(),
                 notice = notice,
             )
-            if (first == null) base else open(base, first, choice)
+            if (first == null) base else open(base, first, choice).copy(notice = notice)
         } catch (e: WalletException) {
             WalletState.Locked(Notice(Tone.BAD, explain(e)), busy = false)
         }
@@ -237,6 +277,10 @@ class WalletController(
                 "لم يتم التعرف عليك. حاول مرة أخرى.",
                 "Not recognised. Try again.",
             )
+            is WalletException.KeySourceCancelled -> Words(
+                "أُلغي فتح المحفظة، ولم تُحتسب محاولة. افتحها متى شئت.",
+                "Unlocking was cancelled; no attempt was counted. Unlock when you are ready.",
+            )
             is WalletException.KeySourceUnavailable -> Words(
                 "مفتاح الهاتف غير متاح (ربما تغيّرت البصمات). استعد المحفظة من نسخة احتياطية.",
                 "The phone's key is unavailable (fingerprints changed?). Restore the wallet from a backup.",
@@ -246,8 +290,8 @@ class WalletController(
                 "Too many tries. Wait ${e.seconds} seconds, then try again.",
             )
             is WalletException.LockedOut -> Words(
-                "أُقفلت المحفظة بعد ${e.failures} محاولات فاشلة. استعدها من نسخة احتياطية.",
-                "The wallet locked after ${e.failures} failed tries. Restore it from a backup.",
+                "أُقفلت المحفظة بعد ${e.failures} محاولات فاشلة. أعد ضبطها، ثم استعد نسختك الاحتياطية.",
+                "The wallet locked after ${e.failures} failed tries. Reset it, then restore your backup.",
             )
             is WalletException.Locked -> Words("المحفظة مقفلة. افتحها أولاً.", "The wallet is locked. Unlock it first.")
             is WalletException.NeedsRebinding -> Words(

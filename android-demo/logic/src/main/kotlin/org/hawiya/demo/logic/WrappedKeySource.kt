@@ -6,8 +6,9 @@ import hawiya.ffi.KeySourceException
 /**
  * The wallet's [KeySource] on top of a [DataKeyWrapper]: the Rust core hands
  * it the data key to wrap (once, at creation) and the wrapped bytes to unwrap
- * (at each unlock). Failures become the two answers the core understands:
- * `Rejected` (the holder did not authenticate: counted as a failed unlock)
+ * (at each unlock). Failures become the answers the core understands:
+ * `Rejected` (the holder presented a wrong secret: counted as a failed
+ * unlock), `Cancelled` (the prompt was dismissed or timed out: not counted)
  * and `Unavailable` (not counted).
  *
  * [wrap] wipes the data key it was handed once it is wrapped. The key that
@@ -28,6 +29,8 @@ class WrappedKeySource(private val wrapper: DataKeyWrapper) : KeySource {
         action()
     } catch (e: WrapFailure.Refused) {
         throw KeySourceException.Rejected()
+    } catch (e: WrapFailure.Cancelled) {
+        throw KeySourceException.Cancelled()
     } catch (e: WrapFailure.Unavailable) {
         throw KeySourceException.Unavailable(e.message ?: "unavailable")
     }

@@ -48,7 +48,7 @@ class DemoDataTests : Suite() {
 
         test("a refused prompt on first start leaves no wallet behind") {
             val folder = tempFolder()
-            val auth = ScriptedAuthenticator(Authorization.Refused("cancelled"))
+            val auth = ScriptedAuthenticator(Authorization.Cancelled("the holder tapped Cancel"))
             val source = WrappedKeySource(DataKeyWrapper(MemoryWrappingKey(), auth))
             val failure = runCatching { DemoData.openOrCreate(folder, source, ManualClock()) }.exceptionOrNull()
             assertTrue(failure is hawiya.ffi.WalletException, "got $failure")

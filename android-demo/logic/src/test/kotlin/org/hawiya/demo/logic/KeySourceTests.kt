@@ -34,12 +34,14 @@ class KeySourceTests : Suite() {
             assertFalse(w.wrap(dataKey).contentEquals(w.wrap(dataKey)))
         }
 
-        test("a refused prompt is Rejected, an impossible one Unavailable") {
+        test("a refused prompt is Rejected, a cancelled one Cancelled, an impossible one Unavailable") {
             val auth = ScriptedAuthenticator()
             val source = WrappedKeySource(wrapper(auth = auth))
             val wrapped = source.wrap(ByteArray(32))
-            auth.answer = Authorization.Refused("cancelled")
+            auth.answer = Authorization.Refused("wrong finger")
             assertFailsWith<KeySourceException.Rejected> { source.unwrap(wrapped) }
+            auth.answer = Authorization.Cancelled("the holder tapped Cancel")
+            assertFailsWith<KeySourceException.Cancelled> { source.unwrap(wrapped) }
             auth.answer = Authorization.Impossible("no biometrics enrolled")
             val e = assertFailsWith<KeySourceException.Unavailable> { source.unwrap(wrapped) }
             assertEquals("no biometrics enrolled", e.reason)
@@ -88,6 +90,11 @@ class KeySourceTests : Suite() {
                 auth.answer = Authorization.Impossible("sensor broken")
                 assertFailsWith<WalletException.KeySourceUnavailable> { wallet.unlockWithKeySource(source) }
                 assertEquals(1u, wallet.failedAttempts().failures, "hardware trouble is not the holder's guess")
+                auth.answer = Authorization.Cancelled("timed out")
+                repeat(50) {
+                    assertFailsWith<WalletException.KeySourceCancelled> { wallet.unlockWithKeySource(source) }
+                }
+                assertEquals(1u, wallet.failedAttempts().failures, "a cancelled prompt is not a guess")
                 auth.answer = Authorization.Approved
                 wallet.unlockWithKeySource(source)
                 assertTrue(wallet.isUnlocked())

@@ -9,6 +9,9 @@ import kotlin.test.assertNull
 import kotlin.test.assertTrue
 
 class WalletControllerTests : Suite() {
+    /** The failures the wallet file records: a reset would have cleared them. */
+    private fun failures(fx: DemoFixture): UInt = fx.demo.wallet.failedAttempts().failures
+
     private fun open(c: WalletController): WalletState.Open {
         val s = c.state
         assertTrue(s is WalletState.Open, "expected an open wallet, got $s")
@@ -159,6 +162,63 @@ class WalletControllerTests : Suite() {
             fx.authenticator.answer = Authorization.Approved
             c.unlock()
             assertTrue(c.state is WalletState.Locked, "locked out for good")
+        }
+
+        test("a cancelled prompt is not shown as a wrong answer and counts nothing") {
+            val fx = DemoFixture()
+            val c = fx.controller()
+            c.lock()
+            fx.authenticator.answer = Authorization.Cancelled("the holder tapped Cancel")
+            repeat(50) { c.unlock() }
+            val locked = c.state as WalletState.Locked
+            assertEquals(Tone.CAUTION, locked.notice?.tone)
+            assertEquals("Unlocking was cancelled; no attempt was counted. Unlock when you are ready.", locked.notice?.words?.en)
+            assertNotEquals(WalletController.explain(hawiya.ffi.WalletException.KeySourceRejected()), locked.notice?.words)
+            assertEquals(0u, fx.demo.wallet.failedAttempts().failures)
+            fx.authenticator.answer = Authorization.Approved
+            c.unlock()
+            open(c)
+        }
+
+        test("a locked-out wallet is reset only after the holder confirms, and comes back empty") {
+            val fx = DemoFixture()
+            val c = fx.controller()
+            c.lock()
+            fx.authenticator.answer = Authorization.Refused("wrong finger")
+            repeat(12) {
+                c.unlock()
+                fx.clock.time += 3_700 // past any throttling delay
+            }
+            assertTrue((c.state as WalletState.Locked).notice!!.words.en.contains("Reset it"))
+            fx.authenticator.answer = Authorization.Approved
+            val lockedOut = failures(fx)
+            assertTrue(lockedOut >= 10u, "locked out after $lockedOut failures")
+
+            // Confirming without asking first does nothing.
+            c.confirmReset()
+            assertEquals(lockedOut, failures(fx))
+            assertEquals(0, fx.authenticator.uses.count { it == KeyUse.CREATE } - 1, "no new key was wrapped")
+            // Asking, then cancelling, destroys nothing.
+            c.requestReset()
+            assertTrue((c.state as WalletState.Locked).confirmingReset)
+            c.cancelReset()
+            assertFalse((c.state as WalletState.Locked).confirmingReset)
+            assertEquals(lockedOut, failures(fx))
+            c.unlock()
+            assertTrue(c.state is WalletState.Locked, "still locked out")
+
+            c.requestReset()
+            c.confirmReset()
+            val s = open(c)
+            assertEquals(Texts.resetDone, s.notice?.words)
+            assertTrue(s.people.holders.isEmpty() && s.people.dependents.isEmpty())
+            assertNull(s.card)
+            assertTrue(fx.demo.wallet.documents().isEmpty())
+            assertTrue(fx.demo.wallet.deviceKeys().isEmpty())
+            assertEquals(0u, fx.demo.wallet.failedAttempts().failures)
+            c.lock()
+            c.unlock()
+            open(c)
         }
 
         test("a wait after failures is stated in seconds") {

@@ -1,0 +1,200 @@
+//! A wallet file written at schema 2 (`tests/data/wallet-schema-2`, made by
+//! `hawiya demo` before the manifest existed) opens, unlocks and keeps every
+//! document and log entry; its first unlock seals the manifest and the log
+//! head, after which deletions are detected as in a new wallet. Its backup,
+//! in the first backup format, still restores.
+
+use std::path::{Path, PathBuf};
+
+use hawiya_core::{
+    Damage, Disclosure, DocumentType, Protection, PublicKey, TrustList, UnixTime, Wallet,
+    WalletError, WalletOptions,
+};
+
+/// The fixture wallet's passphrase.
+const PASSPHRASE: &str = "olive-harbour-lantern-42";
+/// The fixture backup's passphrase.
+const BACKUP_PASSPHRASE: &str = "cedar-meadow-river-77";
+/// A day after the fixture was made, inside every credential's validity.
+const NOW: UnixTime = UnixTime(1_796_515_200);
+/// The documents in the fixture: (number, type, version).
+const DOCUMENTS: [(u64, DocumentType, u32); 3] = [
+    (1_087_654_321, DocumentType::NationalId, 2),
+    (1_122_334_455, DocumentType::NationalId, 1),
+    (2_345_678_901, DocumentType::ResidentPermit, 1),
+];
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("data/wallet-schema-2")
+        .join(name)
+}
+
+fn temp_copy(test: &str) -> (PathBuf, PathBuf) {
+    let dir = std::env::temp_dir().join(format!("hawiya-migrate-{test}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("wallet.db");
+    std::fs::copy(fixture("wallet.db"), &path).unwrap();
+    (dir, path)
+}
+
+fn user_version(path: &Path) -> u32 {
+    rusqlite::Connection::open(path)
+        .unwrap()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap()
+}
+
+fn meta_names(path: &Path) -> Vec<String> {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let mut stmt = conn.prepare("SELECT name FROM meta ORDER BY name").unwrap();
+    let names = stmt
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    names
+}
+
+fn trust_list() -> TrustList {
+    let file: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(fixture("root.pub")).unwrap()).unwrap();
+    let key = hex::decode(file["public_key"].as_str().unwrap()).unwrap();
+    let root = PublicKey::from_bytes(&key).unwrap();
+    TrustList::from_signed(&std::fs::read(fixture("trust-list.cbor")).unwrap(), &root).unwrap()
+}
+
+fn unlocked(path: &Path) -> Wallet {
+    let wallet = Wallet::open(path, &WalletOptions::default()).unwrap();
+    wallet
+        .unlock(Protection::Passphrase(PASSPHRASE), NOW)
+        .unwrap();
+    wallet
+}
+
+fn listed(wallet: &Wallet) -> Vec<(u64, DocumentType, u32)> {
+    let mut docs: Vec<_> = wallet
+        .documents()
+        .unwrap()
+        .iter()
+        .map(|d| (d.number, d.document_type, d.version))
+        .collect();
+    docs.sort_by_key(|d| d.0);
+    docs
+}
+
+#[test]
+fn a_schema_2_wallet_keeps_everything_and_is_sealed_at_its_first_unlock() {
+    let (dir, path) = temp_copy("keeps");
+    assert_eq!(user_version(&path), 2);
+    assert!(meta_names(&path).contains(&"marks".to_owned()));
+
+    // Opening raises the schema version at once, so an older app can no
+    // longer write documents the manifest would not know.
+    drop(Wallet::open(&path, &WalletOptions::default()).unwrap());
+    assert_eq!(user_version(&path), hawiya_core::SCHEMA_VERSION);
+
+    let wallet = unlocked(&path);
+    assert_eq!(listed(&wallet), DOCUMENTS);
+    assert!(wallet.damaged_documents().unwrap().is_empty());
+    let log = wallet.presentation_log().unwrap();
+    assert_eq!(
+        log.iter().map(|e| e.id).collect::<Vec<_>>(),
+        (1..=11).collect::<Vec<_>>()
+    );
+    assert_eq!(wallet.device_keys().unwrap().len(), 1);
+    // New entries continue the numbering.
+    wallet
+        .present(1_087_654_321, &Disclosure::AgeOver18, None, NOW)
+        .unwrap();
+    assert_eq!(wallet.presentation_log().unwrap().last().unwrap().id, 12);
+    drop(wallet);
+    let names = meta_names(&path);
+    assert!(names.contains(&"manifest".to_owned()), "{names:?}");
+    assert!(names.contains(&"log_head".to_owned()), "{names:?}");
+    assert!(!names.contains(&"marks".to_owned()), "{names:?}");
+
+    // From now on a deleted document row or log row is noticed.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute(
+        "DELETE FROM documents WHERE rowid = (SELECT min(rowid) FROM documents)",
+        [],
+    )
+    .unwrap();
+    conn.execute("DELETE FROM presentation_log WHERE id = 5", [])
+        .unwrap();
+    drop(conn);
+    let wallet = unlocked(&path);
+    let damaged = wallet.damaged_documents().unwrap();
+    assert_eq!(damaged.len(), 1, "{damaged:?}");
+    assert_eq!(damaged[0].damage, Damage::Deleted);
+    assert!(DOCUMENTS
+        .iter()
+        .any(|d| Some(d.0) == damaged[0].number && Some(d.2) == damaged[0].version));
+    assert_eq!(wallet.documents().unwrap().len(), 2);
+    assert!(matches!(
+        wallet.presentation_log(),
+        Err(WalletError::Tampered(_))
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_schema_2_wallet_opened_by_two_handles_is_upgraded_once() {
+    let (dir, path) = temp_copy("twice");
+    let first = Wallet::open(&path, &WalletOptions::default()).unwrap();
+    let second = Wallet::open(&path, &WalletOptions::default()).unwrap();
+    std::thread::scope(|s| {
+        for wallet in [&first, &second] {
+            s.spawn(move || {
+                wallet
+                    .unlock(Protection::Passphrase(PASSPHRASE), NOW)
+                    .unwrap()
+            });
+        }
+    });
+    assert_eq!(listed(&first), DOCUMENTS);
+    assert_eq!(listed(&second), DOCUMENTS);
+    assert_eq!(second.presentation_log().unwrap().len(), 11);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_backup_in_the_first_format_restores_checked_against_the_trust_list() {
+    let (dir, _) = temp_copy("backup");
+    let backup = std::fs::read(fixture("wallet.backup")).unwrap();
+    assert!(backup.starts_with(b"HWYBAK01"));
+    let (restored, report) = Wallet::restore(
+        &dir.join("restored.db"),
+        &backup,
+        BACKUP_PASSPHRASE,
+        Protection::Passphrase("quiet-dune-falcon-18"),
+        &trust_list(),
+        &WalletOptions::default(),
+        NOW,
+    )
+    .unwrap();
+    assert_eq!(report.documents, 3);
+    assert!(report.skipped.is_empty(), "{:?}", report.skipped);
+    assert_eq!(listed(&restored), DOCUMENTS);
+    // With another authority's trust list, nothing in it is restored.
+    let stranger = hawiya_tests::trust_list();
+    let (empty, report) = Wallet::restore(
+        &dir.join("stranger.db"),
+        &backup,
+        BACKUP_PASSPHRASE,
+        Protection::Passphrase("quiet-dune-falcon-18"),
+        &stranger,
+        &WalletOptions::default(),
+        NOW,
+    )
+    .unwrap();
+    assert!(empty.documents().unwrap().is_empty());
+    assert_eq!(report.skipped.len(), 3);
+    assert!(report
+        .skipped
+        .iter()
+        .all(|s| s.reason == hawiya_core::SkipReason::NotTrusted));
+    let _ = std::fs::remove_dir_all(&dir);
+}
