@@ -8,6 +8,7 @@
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
 mod card_cmd;
+mod challenge_cmd;
 mod demo;
 mod files;
 mod report;
@@ -18,9 +19,9 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use hawiya_core::{
-    decode_png, BindingRequest, ClaimKey, Clock, Disclosure, EccLevel, HeldCredential, Issuer,
-    Policy, Presentation, QrMatrix, SecretKey, SignedStatusList, StatusList, SystemClock,
-    TrustList, UnixTime, Verifier,
+    decode_png, Assurance, BindingRequest, ChallengeCode, ClaimKey, Clock, Disclosure, EccLevel,
+    HeldCredential, Issuer, Policy, Presentation, QrMatrix, SecretKey, SignedStatusList,
+    StatusList, SystemClock, TrustList, UnixTime, Verifier,
 };
 use rand_core::OsRng;
 
@@ -74,6 +75,9 @@ enum Command {
     },
     /// Verify a presentation QR offline. Exit 0 accepted, 1 rejected, 2 error.
     Verify(VerifyArgs),
+    /// Make a verifier challenge for the holder's phone to sign over, saved
+    /// for `hawiya verify --challenge-from FILE`.
+    Challenge(challenge_cmd::ChallengeArgs),
     /// Issuer operator commands: keys, trust list, issuance, revocation.
     #[command(subcommand)]
     Issuer(IssuerCommand),
@@ -98,23 +102,40 @@ struct VerifyArgs {
     /// Signed status list (status-list.cbor) for revocation checks.
     #[arg(long)]
     status_list: Option<PathBuf>,
-    /// The QR text (starts with HW1:).
-    #[arg(long, conflicts_with = "image", required_unless_present = "image")]
+    /// The QR text (starts with HW2:).
+    #[arg(
+        long,
+        conflicts_with_all = ["image", "challenge"],
+        required_unless_present_any = ["image", "challenge"]
+    )]
     text: Option<String>,
     /// A PNG image of the QR code.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "challenge")]
     image: Option<PathBuf>,
+    /// Show a fresh challenge (six digits, and its QR code on a terminal),
+    /// then read the phone's code, one line, from standard input and verify
+    /// that it answers the challenge.
+    #[arg(long, conflicts_with = "challenge_from")]
+    challenge: bool,
+    /// With --challenge, also write the challenge's QR code as a PNG.
+    #[arg(long, value_name = "FILE", requires = "challenge")]
+    challenge_png: Option<PathBuf>,
+    /// Verify that the code answers the challenge in FILE (from `hawiya challenge --out FILE`).
+    #[arg(long, value_name = "FILE")]
+    challenge_from: Option<PathBuf>,
     /// Verify as of this time (Unix seconds) instead of now.
     #[arg(long, allow_negative_numbers = true)]
     at: Option<i64>,
-    /// The nonce this verifier showed the holder, hex.
-    #[arg(long)]
-    nonce: Option<String>,
     /// Reject (instead of warn) when revocation status is stale or unknown.
     #[arg(long)]
     require_fresh_status: bool,
-    /// Reject static (printed) presentations.
-    #[arg(long)]
+    /// The weakest code accepted: printed (default: every genuine code),
+    /// timed (only phones), challenged (only phones answering this
+    /// verifier's challenge; needs --challenge or --challenge-from).
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    min_assurance: Option<AssuranceArg>,
+    /// Reject printed codes: the same as --min-assurance timed.
+    #[arg(long, conflicts_with = "min_assurance")]
     reject_static: bool,
     /// Verifier memory kept between runs (created if missing): refuses a trust
     /// list older than one seen before and catches codes scanned twice.
@@ -123,6 +144,27 @@ struct VerifyArgs {
     /// Print the verdict as JSON.
     #[arg(long)]
     json: bool,
+}
+
+/// `--min-assurance`: the levels of [`Assurance`], weakest first.
+#[derive(Clone, Copy, ValueEnum)]
+enum AssuranceArg {
+    /// Any genuine code, a printed card's included.
+    Printed,
+    /// Codes signed by the holder's phone.
+    Timed,
+    /// Codes signed by the holder's phone over this verifier's challenge.
+    Challenged,
+}
+
+impl AssuranceArg {
+    fn level(self) -> Assurance {
+        match self {
+            AssuranceArg::Printed => Assurance::Printed,
+            AssuranceArg::Timed => Assurance::Timed,
+            AssuranceArg::Challenged => Assurance::Challenged,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -171,7 +213,13 @@ enum IssuerCommand {
     },
     /// Print a fresh binding nonce (hex) to give the holder.
     Nonce,
-    /// Issue a credential for a holder's binding request.
+    /// Issue a document to a holder: the phone's credential for a binding
+    /// request (--request, --nonce, --status-index, --out), its print
+    /// credential for the printable card (--print-status-index, --print-out),
+    /// or both.
+    #[command(group(
+        clap::ArgGroup::new("outputs").args(["out", "print_out"]).required(true).multiple(true)
+    ))]
     Issue {
         /// Issuer secret key.
         #[arg(long)]
@@ -183,14 +231,14 @@ enum IssuerCommand {
         #[arg(long)]
         portrait: Option<PathBuf>,
         /// The holder's binding request.
-        #[arg(long)]
-        request: PathBuf,
+        #[arg(long, requires_all = ["nonce", "status_index", "out"])]
+        request: Option<PathBuf>,
         /// The nonce given to the holder, hex.
-        #[arg(long)]
-        nonce: String,
-        /// This credential's index in the status list.
-        #[arg(long)]
-        status_index: u64,
+        #[arg(long, requires = "request")]
+        nonce: Option<String>,
+        /// The phone credential's index in the status list.
+        #[arg(long, requires = "request")]
+        status_index: Option<u64>,
         /// Issue a dependent's credential (e.g. a child's ID) to the guardian
         /// with this document number; --request is then the guardian's.
         #[arg(long, value_name = "NUMBER")]
@@ -198,9 +246,18 @@ enum IssuerCommand {
         /// Issuance time, Unix seconds (default now).
         #[arg(long)]
         at: Option<i64>,
-        /// Output file for the holder (contains secrets; written 0600).
-        #[arg(long)]
-        out: PathBuf,
+        /// Output file of the phone credential, for the holder's wallet
+        /// (contains secrets; written 0600).
+        #[arg(long, requires = "request")]
+        out: Option<PathBuf>,
+        /// The print credential's own index in the status list (so a lost
+        /// card is revoked without the phone's credential).
+        #[arg(long, requires = "print_out")]
+        print_status_index: Option<u64>,
+        /// Output file of the print credential (no device key; shown only as
+        /// the printed card's static code; written 0600).
+        #[arg(long, requires = "print_status_index")]
+        print_out: Option<PathBuf>,
     },
     /// Mark a credential revoked or superseded in the issuer's status state.
     Revoke {
@@ -272,9 +329,11 @@ enum HolderCommand {
         #[arg(long)]
         credential: PathBuf,
     },
-    /// Make a presentation QR of chosen claims.
+    /// Make a presentation QR of chosen claims: signed by the device key now
+    /// (over the verifier's challenge with --challenge), or the printed code
+    /// of a print credential (--static).
     Present {
-        /// Held credential file.
+        /// Held credential file (a print credential with --static).
         #[arg(long)]
         credential: PathBuf,
         /// Device secret key (not needed with --static).
@@ -291,15 +350,13 @@ enum HolderCommand {
         /// Claims to disclose, comma separated (e.g. name_en,document_number).
         #[arg(long, value_delimiter = ',')]
         disclose: Vec<String>,
-        /// Issuer-signed only, for print (lower assurance).
-        #[arg(long = "static")]
+        /// The printed code of a print credential: issuer-signed only (lower
+        /// assurance).
+        #[arg(long = "static", conflicts_with_all = ["key", "challenge"])]
         static_form: bool,
-        /// Verifier nonce to bind to, hex.
-        #[arg(long)]
-        nonce: Option<String>,
-        /// Presentation time, Unix seconds (default now).
-        #[arg(long)]
-        at: Option<i64>,
+        /// The verifier's challenge: the six digits it shows, or its QR text (HWC:...).
+        #[arg(long, value_name = "CODE")]
+        challenge: Option<String>,
         /// Write the QR text here.
         #[arg(long)]
         out_text: Option<PathBuf>,
@@ -320,6 +377,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Demo { out } => demo::run(&out).map(|()| ExitCode::SUCCESS),
+        Command::Challenge(args) => challenge_cmd::run(&args).map(|()| ExitCode::SUCCESS),
         Command::Verify(args) => verify(&args).inspect_err(|e| {
             if args.json {
                 // Scripts reading --json get an object even when verification could not run.
@@ -368,10 +426,20 @@ pub fn load_trust_list(path: &Path, root: Option<&Path>) -> Result<TrustList, Cl
 }
 
 fn verify(args: &VerifyArgs) -> Result<ExitCode, CliError> {
+    let min_assurance = match (args.min_assurance, args.reject_static) {
+        (Some(level), _) => level.level(),
+        (None, true) => Assurance::Timed,
+        (None, false) => Assurance::Printed,
+    };
+    if min_assurance == Assurance::Challenged && !args.challenge && args.challenge_from.is_none() {
+        return Err(CliError::Usage(
+            "--min-assurance challenged needs the challenge the code must answer: --challenge, or --challenge-from FILE".into(),
+        ));
+    }
     let trust = load_trust_list(&args.trust_list, args.root_key.as_deref())?;
     let policy = Policy {
         require_fresh_status: args.require_fresh_status,
-        accept_static: !args.reject_static,
+        min_assurance,
         ..Policy::default()
     };
     let memory = args
@@ -387,23 +455,42 @@ fn verify(args: &VerifyArgs) -> Result<ExitCode, CliError> {
             .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
         verifier.add_status_list(list);
     }
-    let text = match (&args.text, &args.image) {
-        (Some(t), _) => t.trim().to_owned(),
-        (None, Some(img)) => decode_png(&files::read(img)?)
-            .map_err(|e| CliError::Input(format!("{}: no readable QR code: {e}", img.display())))?,
-        (None, None) => return Err(CliError::Usage("give --text or --image".into())),
-    };
-    let nonce = args
-        .nonce
+    let saved = args
+        .challenge_from
         .as_deref()
-        .map(|n| files::hex_arg("--nonce", n))
+        .map(challenge_cmd::read_challenge)
         .transpose()?;
-    let verdict = verifier.verify(&text, now_or(args.at), nonce.as_deref());
+    let (challenge, text) = match (&args.text, &args.image) {
+        _ if args.challenge => {
+            let (shown, answer) =
+                challenge_cmd::show_and_read(args.at, args.challenge_png.as_deref())?;
+            (Some(shown), answer)
+        }
+        (Some(t), _) => (saved, t.trim().to_owned()),
+        (None, Some(img)) => (
+            saved,
+            decode_png(&files::read(img)?).map_err(|e| {
+                CliError::Input(format!("{}: no readable QR code: {e}", img.display()))
+            })?,
+        ),
+        (None, None) => {
+            return Err(CliError::Usage(
+                "give --text, --image, or --challenge".into(),
+            ))
+        }
+    };
+    // Verified when the code arrives (after the holder answered a challenge).
+    let verdict = verifier.verify(&text, now_or(args.at), challenge.as_ref());
     if let Some(path) = &args.state {
         files::write_verifier_memory(path, &verifier.memory())?;
     }
     if args.json {
-        println!("{}", report::verdict_json(&verdict));
+        let mut json = report::verdict_json(&verdict);
+        json["min_assurance"] = min_assurance.code().into();
+        if let Some(challenge) = &challenge {
+            json["challenge"] = challenge_cmd::challenge_json(challenge);
+        }
+        println!("{json}");
     } else {
         print!("{}", report::verdict_text(&verdict));
     }
@@ -510,42 +597,76 @@ fn issuer(cmd: IssuerCommand) -> Result<(), CliError> {
             guardian,
             at,
             out,
+            print_status_index,
+            print_out,
         } => {
             let guardian = guardian
                 .map(|g| files::document_number_arg("--guardian", &g))
                 .transpose()?;
             let issuer = files::read_issuer(&key)?;
             let claims = files::read_claims(&claims, portrait.as_deref())?;
-            let request = BindingRequest::from_bytes(&files::read(&request)?)
-                .map_err(|e| CliError::Input(format!("{}: {e}", request.display())))?;
-            let nonce = files::hex_arg("--nonce", &nonce)?;
-            let binding = request
-                .check(&nonce)
-                .map_err(|e| CliError::Input(format!("binding request: {e}")))?;
-            let issued = match guardian {
-                None => issuer.issue(&claims, &binding, status_index, now_or(at), &mut OsRng),
-                Some(number) => issuer.issue_to_guardian(
-                    &claims,
-                    &binding,
-                    number,
-                    status_index,
-                    now_or(at),
-                    &mut OsRng,
-                ),
+            let issued_at = now_or(at);
+            if let (Some(phone), Some(print)) = (&status_index, &print_status_index) {
+                if phone == print {
+                    return Err(CliError::Usage(
+                        "--print-status-index must differ from --status-index: the printed card is revoked on its own".into(),
+                    ));
+                }
+            }
+            // Check everything before writing anything.
+            let phone = match (request, nonce, status_index, out) {
+                (Some(request), Some(nonce), Some(index), Some(out)) => {
+                    let bytes = files::read(&request)?;
+                    let parsed = BindingRequest::from_bytes(&bytes)
+                        .map_err(|e| CliError::Input(format!("{}: {e}", request.display())))?;
+                    let nonce = files::hex_arg("--nonce", &nonce)?;
+                    let binding = parsed
+                        .check(&nonce)
+                        .map_err(|e| CliError::Input(format!("binding request: {e}")))?;
+                    let issued = match guardian {
+                        None => issuer.issue(&claims, &binding, index, issued_at, &mut OsRng),
+                        Some(number) => issuer.issue_to_guardian(
+                            &claims, &binding, number, index, issued_at, &mut OsRng,
+                        ),
+                    };
+                    let held = issued.map_err(|e| CliError::Input(e.to_string()))?;
+                    Some((held, parsed, index, out))
+                }
+                _ => None,
             };
-            let held = issued.map_err(|e| CliError::Input(e.to_string()))?;
-            files::write_secret(&out, &held.to_bytes())?;
-            let to = match &held.info().guardian {
+            let print = match (print_status_index, print_out) {
+                (Some(index), Some(out)) => {
+                    let held = issuer
+                        .issue_print(&claims, guardian, index, issued_at, &mut OsRng)
+                        .map_err(|e| CliError::Input(e.to_string()))?;
+                    Some((held, index, out))
+                }
+                _ => None,
+            };
+            let to = match guardian {
                 None => String::new(),
                 Some(number) => format!("guardian {number}'s "),
             };
-            println!(
-                "issued {} version {} (status index {status_index}) to {to}device {}; written to {}",
+            let document = format!(
+                "{} version {}",
                 claims.document_type.name_en(),
-                claims.document_version,
-                request.device_key().fingerprint(),
-                out.display()
+                claims.document_version
             );
+            if let Some((held, request, index, out)) = &phone {
+                files::write_secret(out, &held.to_bytes())?;
+                println!(
+                    "issued {document} (status index {index}) to {to}device {}; written to {}",
+                    request.device_key().fingerprint(),
+                    out.display()
+                );
+            }
+            if let Some((held, index, out)) = &print {
+                files::write_secret(out, &held.to_bytes())?;
+                println!(
+                    "issued the print credential of {document} (status index {index}; no device key, for the printed card); written to {}",
+                    out.display()
+                );
+            }
         }
         IssuerCommand::Revoke {
             state,
@@ -665,7 +786,10 @@ fn holder(cmd: HolderCommand) -> Result<(), CliError> {
                     .map(|d| d.to_string())
                     .unwrap_or_default()
             );
-            println!("  device key:    {}", info.device_key.fingerprint());
+            match &info.device_key {
+                Some(key) => println!("  device key:    {}", key.fingerprint()),
+                None => println!("  print credential: no device key; shown only as the printed card's static code"),
+            }
             if let Some(guardian) = &info.guardian {
                 println!("  guardian:      {guardian} (the device key is the guardian's)");
             }
@@ -679,35 +803,41 @@ fn holder(cmd: HolderCommand) -> Result<(), CliError> {
             profile,
             disclose,
             static_form,
-            nonce,
-            at,
+            challenge,
             out_text,
             out_png,
             out_svg,
         } => {
             let held = read_held(&credential)?;
             let disclosure = disclosure(profile, &disclose)?;
-            let presentation = if static_form {
-                if nonce.is_some() {
-                    return Err(CliError::Usage(
-                        "--nonce needs a device-bound presentation; drop --static".into(),
-                    ));
+            let challenge = challenge.as_deref().map(challenge_arg).transpose()?;
+            let presentation = match (static_form, held.info().is_print_only()) {
+                (true, true) => Presentation::static_form(&held, &disclosure),
+                (true, false) => {
+                    return Err(CliError::Usage(format!(
+                        "{} is bound to a phone: it is shown only with its device key (drop --static); a printed code comes from the document's print credential",
+                        credential.display()
+                    )))
                 }
-                Presentation::static_form(&held, &disclosure)
-            } else {
-                let key_path = key.ok_or_else(|| CliError::Usage("--key is required".into()))?;
-                let device = files::read_secret_key(&key_path, "device")?;
-                let nonce = nonce
-                    .as_deref()
-                    .map(|n| files::hex_arg("--nonce", n))
-                    .transpose()?;
-                Presentation::device_bound(
-                    &held,
-                    &disclosure,
-                    &device,
-                    now_or(at),
-                    nonce.as_deref(),
-                )
+                (false, true) => {
+                    return Err(CliError::Usage(format!(
+                        "{} is a print credential: it has no device key and is shown only as a printed code (--static)",
+                        credential.display()
+                    )))
+                }
+                (false, false) => {
+                    let key_path =
+                        key.ok_or_else(|| CliError::Usage("--key is required".into()))?;
+                    let device = files::read_secret_key(&key_path, "device")?;
+                    // Signed at this machine's clock: never for another time.
+                    Presentation::device_bound(
+                        &held,
+                        &disclosure,
+                        &device,
+                        &SystemClock,
+                        challenge,
+                    )
+                }
             }
             .map_err(|e| CliError::Input(e.to_string()))?;
             let text = presentation.qr_text();
@@ -735,6 +865,11 @@ fn holder(cmd: HolderCommand) -> Result<(), CliError> {
         }
     }
     Ok(())
+}
+
+/// Reads `--challenge`: the six digits a verifier shows, or its QR text.
+pub fn challenge_arg(text: &str) -> Result<ChallengeCode, CliError> {
+    ChallengeCode::parse(text).map_err(|e| CliError::Usage(format!("--challenge: {e}")))
 }
 
 fn read_held(path: &Path) -> Result<HeldCredential, CliError> {

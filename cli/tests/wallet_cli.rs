@@ -90,7 +90,13 @@ fn claims(d: &Path, name: &str, doc: &str, number: &str, version: u32) -> PathBu
     path
 }
 
-/// The wallet binds to a fresh issuer nonce and the issuer issues `claims` to it.
+/// The print credential `issue_to_wallet` wrote beside `credential`.
+fn print_of(credential: &Path) -> PathBuf {
+    credential.with_extension("print.hwy")
+}
+
+/// The wallet binds to a fresh issuer nonce and the issuer issues `claims` to
+/// it, with the print credential (status index 100 + `index`) beside it.
 fn issue_to_wallet(d: &Path, wallet: &Path, claims: &Path, index: &str, out: &str) -> PathBuf {
     let nonce = ok(run(&["issuer", "nonce"], &[]));
     let request = d.join(format!("{out}.request.cbor"));
@@ -106,6 +112,7 @@ fn issue_to_wallet(d: &Path, wallet: &Path, claims: &Path, index: &str, out: &st
     ]));
     assert!(bound.contains("binding request"), "{bound}");
     let credential = d.join(out);
+    let print_index = (100 + index.parse::<u64>().expect("index")).to_string();
     ok(run(
         &[
             "issuer",
@@ -122,6 +129,10 @@ fn issue_to_wallet(d: &Path, wallet: &Path, claims: &Path, index: &str, out: &st
             index,
             "--out",
             s(&credential),
+            "--print-status-index",
+            &print_index,
+            "--print-out",
+            s(&print_of(&credential)),
         ],
         &[],
     ));
@@ -244,7 +255,7 @@ fn the_whole_wallet_flow_from_the_command_line() {
         stderr(&none)
     );
 
-    // present → hawiya verify accepts it, from the PNG and with a nonce.
+    // present → hawiya verify accepts it, from the PNG and answering a challenge.
     let qr = ok(with_pass(&[
         "wallet",
         "present",
@@ -257,7 +268,7 @@ fn the_whole_wallet_flow_from_the_command_line() {
         "--png",
         s(&p("id.png")),
     ]));
-    assert!(qr.trim().starts_with("HW1:"));
+    assert!(qr.trim().starts_with("HW2:"));
     let verify = |extra: &[&str]| {
         let mut args = vec!["verify", "--trust-list", s(&tl), "--json"];
         args.extend_from_slice(extra);
@@ -267,9 +278,26 @@ fn the_whole_wallet_flow_from_the_command_line() {
     assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
     let verdict = json(&stdout(&out));
     assert_eq!(verdict["mode"], "device_bound");
+    assert_eq!(verdict["assurance"], "timed");
     assert_eq!(verdict["claims"].as_object().expect("claims").len(), 4);
     assert_eq!(verdict["claims"]["document_number"], "1123456789");
-    let bound = ok(with_pass(&[
+    // There is no presenting for another time.
+    let at = with_pass(&[
+        "wallet",
+        "present",
+        "--wallet",
+        s(&w),
+        "--document",
+        "1123456789",
+        "--at",
+        "1704844900",
+    ]);
+    assert_eq!(code(&at), 2, "--at is not an option of wallet present");
+    let challenge = json(&ok(run(
+        &["challenge", "--out", s(&p("challenge.json")), "--json"],
+        &[],
+    )));
+    let bound = json(&ok(with_pass(&[
         "wallet",
         "present",
         "--wallet",
@@ -278,17 +306,65 @@ fn the_whole_wallet_flow_from_the_command_line() {
         "1123456789",
         "--disclose",
         "name_en,age_over_18",
-        "--nonce",
-        "c0ffee",
-    ]));
+        "--challenge",
+        challenge["grouped"].as_str().expect("code"),
+        "--json",
+    ])));
+    assert_eq!(bound["challenge"], challenge["code"]);
+    let bound = bound["qr_text"].as_str().expect("qr text").to_owned();
+    let out = verify(&[
+        "--text",
+        &bound,
+        "--challenge-from",
+        s(&p("challenge.json")),
+    ]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    assert_eq!(json(&stdout(&out))["assurance"], "challenged");
+    ok(run(&["challenge", "--out", s(&p("other.json"))], &[]));
     assert_eq!(
-        code(&verify(&["--text", bound.trim(), "--nonce", "c0ffee"])),
-        0
-    );
-    assert_eq!(
-        code(&verify(&["--text", bound.trim(), "--nonce", "beef"])),
+        code(&verify(&[
+            "--text",
+            &bound,
+            "--challenge-from",
+            s(&p("other.json"))
+        ])),
         1
     );
+    // Without a print credential there is no printed code.
+    let none = with_pass(&[
+        "wallet",
+        "present",
+        "--wallet",
+        s(&w),
+        "--document",
+        "1123456789",
+        "--static",
+    ]);
+    assert_eq!(code(&none), 2);
+    assert!(
+        stderr(&none).contains("no print credential") && stderr(&none).contains("--print"),
+        "{}",
+        stderr(&none)
+    );
+    // Nor a card to print: the phone's credential is valid only as signed by the phone.
+    let card = with_pass(&[
+        "card",
+        "--wallet",
+        s(&w),
+        "--document",
+        "1123456789",
+        "--format",
+        "svg",
+        "--out",
+        s(&p("card.svg")),
+    ]);
+    assert_eq!(code(&card), 2);
+    assert!(
+        stderr(&card).contains("no print credential"),
+        "{}",
+        stderr(&card)
+    );
+    assert!(!p("card.svg").exists());
 
     // renew: version 2 replaces version 1; version 1 is then refused.
     let v2 = issue_to_wallet(
@@ -303,6 +379,51 @@ fn the_whole_wallet_flow_from_the_command_line() {
         renewed.contains("Renewed") && renewed.contains("replaced version 1"),
         "{renewed}"
     );
+    // Its print credential, added afterwards; version 1's is refused.
+    let add_print = |print: &Path| {
+        with_pass(&[
+            "wallet",
+            "import",
+            "--wallet",
+            s(&w),
+            "--print",
+            s(print),
+            "--trust-list",
+            s(&tl),
+        ])
+    };
+    let wrong = add_print(&print_of(&v1));
+    assert_eq!(code(&wrong), 2);
+    assert!(
+        stderr(&wrong).contains("not for this document"),
+        "{}",
+        stderr(&wrong)
+    );
+    let added = ok(add_print(&print_of(&v2)));
+    assert!(added.contains("Added the print credential"), "{added}");
+    let printed = ok(with_pass(&[
+        "wallet",
+        "present",
+        "--wallet",
+        s(&w),
+        "--document",
+        "1123456789",
+        "--static",
+    ]));
+    let out = verify(&["--text", printed.trim()]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    assert_eq!(json(&stdout(&out))["assurance"], "printed");
+    let renew_alone = with_pass(&[
+        "wallet",
+        "renew",
+        "--wallet",
+        s(&w),
+        "--print",
+        s(&print_of(&v2)),
+        "--trust-list",
+        s(&tl),
+    ]);
+    assert_eq!(code(&renew_alone), 2, "renew needs the phone's credential");
     let list = json(&ok(with_pass(&[
         "wallet",
         "list",
@@ -383,14 +504,15 @@ fn the_whole_wallet_flow_from_the_command_line() {
         "--json",
     ])));
     let entries = log["entries"].as_array().expect("entries");
-    assert_eq!(entries.len(), 2, "{log}");
+    assert_eq!(entries.len(), 3, "{log}");
     assert_eq!(
         entries[1]["disclosed"],
         serde_json::json!(["name_en", "age_over_18"])
     );
     assert_eq!(entries[0]["mode"], "device_bound");
+    assert_eq!(entries[2]["mode"], "static");
     let cleared = ok(with_pass(&["wallet", "log", "--wallet", s(&w), "--clear"]));
-    assert!(cleared.contains("2 entries removed"), "{cleared}");
+    assert!(cleared.contains("3 entries removed"), "{cleared}");
     let log = json(&ok(with_pass(&[
         "wallet",
         "log",
@@ -476,6 +598,7 @@ fn the_whole_wallet_flow_from_the_command_line() {
     let out = verify(&["--text", printed.trim()]);
     assert_eq!(code(&out), 0, "{}", stdout(&out));
     assert_eq!(json(&stdout(&out))["mode"], "static");
+    assert_eq!(json(&stdout(&out))["assurance"], "printed");
     // Re-binding: bind the restored wallet (it makes its device key), the
     // issuer reissues as version 3, and renew makes it device-bound again.
     let v3 = issue_to_wallet(

@@ -1,9 +1,12 @@
 //! hawiya-core: an offline digital ID wallet core.
 //!
-//! An issuer signs identity credentials ([`Issuer`]); the holder's phone keeps
-//! them ([`HeldCredential`]) and shows chosen claims as a signed QR code
-//! ([`Presentation`]); a verifier checks that code offline ([`Verifier`])
-//! against a root-signed [`TrustList`] and an optional [`SignedStatusList`].
+//! An issuer signs identity credentials ([`Issuer`]): a phone-bound one for
+//! the holder's phone and a print-only one for the printable card. The
+//! holder's phone keeps them ([`HeldCredential`]) and shows chosen claims as
+//! a signed QR code ([`Presentation`]), over the verifier's [`Challenge`]
+//! when it shows one; a verifier checks that code offline ([`Verifier`])
+//! against a root-signed [`TrustList`] and an optional [`SignedStatusList`],
+//! and says how far to trust it ([`Assurance`]: challenged, timed or printed).
 //! Data flows one way: issuer → credential → presentation → QR text → verifier.
 //! A [`Card`] is a held document as people see it (bilingual fields,
 //! Gregorian and Umm al-Qura Hijri dates); with the `render` feature,
@@ -22,6 +25,7 @@ mod base45;
 mod binding;
 mod card;
 mod cbor;
+mod challenge;
 mod claims;
 mod commitment;
 mod cose;
@@ -46,6 +50,9 @@ pub use card::{
     MIN_PNG_DPI,
 };
 pub use cbor::CborError;
+pub use challenge::{
+    Challenge, ChallengeCode, ChallengeError, CHALLENGE_DIGITS, CHALLENGE_QR_PREFIX,
+};
 pub use claims::{
     ClaimKey, ClaimValue, Claims, ClaimsError, DocumentType, Sex, MAX_PORTRAIT_BYTES,
     MAX_TEXT_BYTES,
@@ -56,17 +63,14 @@ pub use date::{Clock, Date, DateError, FixedClock, SystemClock, UnixTime, SECOND
 pub use error::FormatError;
 pub use issuer::{IssueError, Issuer, MAX_KID_LEN};
 pub use keys::{DeviceSigner, KeyError, PublicKey, SecretKey, PUBLIC_KEY_LEN, SIGNATURE_LEN};
-pub use presentation::{
-    Disclosure, Mode, PresentError, Presentation, MAX_QR_TEXT_LEN, MAX_VERIFIER_NONCE_LEN,
-    QR_PREFIX,
-};
+pub use presentation::{Disclosure, Mode, PresentError, Presentation, MAX_QR_TEXT_LEN, QR_PREFIX};
 pub use qr::{
     decode_png, EccLevel, QrError, QrMatrix, MAX_IMAGE_PIXELS, MIN_PNG_MODULE_PX,
     QUIET_ZONE_MODULES,
 };
 pub use status_list::{SignedStatusList, StatusList, StatusListError, STATUS_LIST_TYP};
 pub use trust_list::{TrustList, TrustListError, TrustedIssuer, TRUST_LIST_TYP};
-pub use verifier::{Failure, Policy, Verdict, Verifier, VerifierMemory, Warning};
+pub use verifier::{Assurance, Failure, Policy, Verdict, Verifier, VerifierMemory, Warning};
 pub use wallet::{
     AttemptState, DeviceKeyInfo, DocumentSummary, ImportOutcome, KdfParams, KeySource,
     KeySourceError, LogEntry, PasscodeRules, Person, Protection, RestoreReport, UnlockBlocked,

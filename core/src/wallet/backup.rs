@@ -1,12 +1,16 @@
 //! Backups: the whole wallet in one passphrase-sealed file, to restore on
 //! another device.
 //!
-//! A backup holds the documents (with their claims and disclosure seeds) and
-//! the presentation log, but never the device secret keys: a key that proves
-//! "this phone" must not be copyable to another phone. A restored wallet shows
-//! its documents and can present them in static form; for device-bound codes
-//! each document must be re-bound (a new binding request, then the issuer's
-//! reissue is imported as a renewal).
+//! A backup holds the documents (with their claims and disclosure seeds, and
+//! their print credentials) and the presentation log, but never the device
+//! secret keys: a key that proves "this phone" must not be copyable to
+//! another phone. A restored wallet shows its documents and the printed codes
+//! of those with a print credential; for device-bound codes each document
+//! must be re-bound (a new binding request, then the issuer's reissue is
+//! imported as a renewal).
+//!
+//! Each document in the payload is the phone credential's bytes, or
+//! `[phone, print]` when the wallet holds its print credential.
 //!
 //! File layout: `BACKUP_MAGIC || CBOR [kdf settings, sealed payload]`, where
 //! the payload is sealed with XChaCha20-Poly1305 under Argon2id(passphrase)
@@ -56,7 +60,7 @@ impl Wallet {
         let documents = load_documents(&inner.conn, &session.sealer)?;
         let births: Vec<Date> = documents
             .iter()
-            .filter_map(|(_, h, _)| birth_date(h))
+            .filter_map(|(_, doc)| birth_date(&doc.held))
             .collect();
         options.passcode_rules.check(passphrase, &births)?;
         drop(inner);
@@ -68,7 +72,13 @@ impl Wallet {
                 Value::Array(
                     documents
                         .iter()
-                        .map(|(_, held, _)| Value::Bytes(held.to_bytes()))
+                        .map(|(_, doc)| {
+                            let phone = Value::Bytes(doc.held.to_bytes());
+                            match &doc.print {
+                                None => phone,
+                                Some(print) => Value::Array(vec![phone, Value::bytes(print)]),
+                            }
+                        })
                         .collect(),
                 ),
                 Value::Array(
@@ -130,8 +140,12 @@ impl Wallet {
             let mut inner = wallet.lock_inner();
             let Inner { conn, session, .. } = &mut *inner;
             let session = session.as_ref().ok_or(WalletError::Locked)?;
-            for held in &documents {
-                store::store(conn, &session.sealer, held, &[], now, false, false)?;
+            for (held, print) in &documents {
+                let document = store::Document {
+                    held,
+                    print: print.as_ref(),
+                };
+                store::store(conn, &session.sealer, &document, &[], now, false, false)?;
             }
             for entry in &log {
                 store::append_log(conn, &session.sealer, entry)?;
@@ -150,8 +164,9 @@ impl Wallet {
     }
 }
 
-/// Documents and log entries inside a backup.
-type BackupContents = (Vec<HeldCredential>, Vec<LogEntry>);
+/// Documents (each with its print credential, if any) and log entries
+/// inside a backup.
+type BackupContents = (Vec<(HeldCredential, Option<HeldCredential>)>, Vec<LogEntry>);
 
 /// A backup file's clear parts.
 pub(crate) struct BackupOuter {
@@ -202,8 +217,28 @@ pub(crate) fn decode_payload(payload: &[u8]) -> Result<BackupContents, WalletErr
         .ok_or(WalletError::NotABackup)?
         .iter()
         .map(|v| {
-            let bytes = v.as_bytes().ok_or(WalletError::NotABackup)?;
-            Ok(HeldCredential::from_bytes(bytes)?)
+            let (phone, print) = match v {
+                Value::Bytes(phone) => (phone, None),
+                Value::Array(pair) => match pair.as_slice() {
+                    [Value::Bytes(phone), Value::Bytes(print)] => (phone, Some(print)),
+                    _ => return Err(WalletError::NotABackup),
+                },
+                _ => return Err(WalletError::NotABackup),
+            };
+            let held = HeldCredential::from_bytes(phone)?;
+            // The same checks as at import: a phone credential, and a print
+            // credential of the same document, version and claims.
+            if held.info().is_print_only() {
+                return Err(WalletError::PrintOnlyCredential);
+            }
+            let print = print
+                .map(|bytes| {
+                    let print = HeldCredential::from_bytes(bytes)?;
+                    store::matches_phone_credential(&held, &print)?;
+                    Ok::<_, WalletError>(print)
+                })
+                .transpose()?;
+            Ok((held, print))
         })
         .collect::<Result<Vec<_>, WalletError>>()?;
     let log = log

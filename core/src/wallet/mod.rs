@@ -26,8 +26,10 @@ use thiserror::Error;
 use zeroize::Zeroizing;
 
 use crate::binding::BindingRequest;
+use crate::challenge::ChallengeCode;
 use crate::claims::{ClaimKey, ClaimValue, DocumentType};
 use crate::credential::HeldCredential;
+use crate::date::Clock;
 use crate::date::{Date, UnixTime};
 use crate::error::FormatError;
 use crate::keys::{DeviceSigner, KeyError, PublicKey, SecretKey};
@@ -171,6 +173,20 @@ pub enum WalletError {
     /// No document with that number.
     #[error("no document {0} in the wallet")]
     NoSuchDocument(u64),
+    /// A printed code was asked for a document the wallet holds no print
+    /// credential for.
+    #[error("document {0} has no print credential in this wallet: ask the issuer for the document's print credential to print its card or show a printed code")]
+    NoPrintCredential(u64),
+    /// The credential given as a print credential is bound to a phone.
+    #[error("the credential given as the print credential is bound to a phone: ask the issuer for the document's print credential")]
+    NotAPrintCredential,
+    /// A print credential was given where the phone's credential belongs.
+    #[error("this is a print credential (the printable card's), not the phone's: import it together with the document's phone credential, or as the print credential of a stored document")]
+    PrintOnlyCredential,
+    /// The print credential is not of the same document and version, or its
+    /// claims differ.
+    #[error("the print credential is not for this document (its number, version, guardian or claims differ): ask the issuer for the print credential issued with this version")]
+    PrintCredentialMismatch,
     /// The document is bound to a key this wallet no longer holds (restored
     /// from backup): it can be shown in static form until re-bound.
     #[error("document {0} needs re-binding on this device: make a binding request and ask the issuer to reissue it")]
@@ -296,6 +312,9 @@ pub struct DocumentSummary {
     pub guardian: Option<u64>,
     /// Whether this wallet lacks the device key the credential is bound to.
     pub needs_rebinding: bool,
+    /// Whether the wallet holds the document's print credential, so its card
+    /// can be printed and its printed code shown.
+    pub printable: bool,
     /// When it was imported.
     pub imported_at: UnixTime,
 }
@@ -628,7 +647,7 @@ impl Wallet {
             let births = load_documents(conn, &sealer)
                 .unwrap_or_default()
                 .iter()
-                .filter_map(|(_, held, _)| birth_date(held))
+                .filter_map(|(_, doc)| birth_date(&doc.held))
                 .collect::<Vec<_>>();
             if passcode::is_birth_date(passphrase, &births) {
                 outcome.weak_passcode = Some(WeakPasscode::BirthDate);
@@ -654,7 +673,7 @@ impl Wallet {
         if let Protection::Passphrase(passphrase) = protection {
             let births = load_documents(conn, &session.sealer)?
                 .iter()
-                .filter_map(|(_, held, _)| birth_date(held))
+                .filter_map(|(_, doc)| birth_date(&doc.held))
                 .collect::<Vec<_>>();
             options.passcode_rules.check(passphrase, &births)?;
         }
@@ -945,6 +964,17 @@ fn load_keys(conn: &Connection, sealer: &Sealer) -> Result<Vec<KeyRecord>, Walle
     Ok(keys)
 }
 
+/// A stored document, opened: the phone's credential, when it was imported,
+/// and the print credential's bytes (read only when a printed code is made).
+pub(crate) struct StoredDocument {
+    /// The phone-bound credential.
+    pub held: HeldCredential,
+    /// When it was imported.
+    pub imported_at: UnixTime,
+    /// `HeldCredential::to_bytes` of the print credential, if the wallet has one.
+    pub print: Option<Zeroizing<Vec<u8>>>,
+}
+
 /// Opens one document row, checking its version against the sealed marks.
 fn open_document(
     sealer: &Sealer,
@@ -952,7 +982,7 @@ fn open_document(
     id: &[u8; INDEX_LEN],
     version: u64,
     sealed: &[u8],
-) -> Result<(HeldCredential, UnixTime), WalletError> {
+) -> Result<StoredDocument, WalletError> {
     if marks.0.get(id) != Some(&version) {
         return Err(WalletError::Tampered(
             "a document was rolled back or inserted",
@@ -967,14 +997,18 @@ fn open_document(
     if u64::from(held.info().document_version) != version {
         return Err(WalletError::Tampered("document version"));
     }
-    Ok((held, record.imported_at))
+    Ok(StoredDocument {
+        held,
+        imported_at: record.imported_at,
+        print: record.print,
+    })
 }
 
-/// Every stored document: `(blind id, credential, imported at)`.
+/// Every stored document, with its blind id.
 fn load_documents(
     conn: &Connection,
     sealer: &Sealer,
-) -> Result<Vec<([u8; INDEX_LEN], HeldCredential, UnixTime)>, WalletError> {
+) -> Result<Vec<([u8; INDEX_LEN], StoredDocument)>, WalletError> {
     read_snapshot(conn, |conn| load_documents_in(conn, sealer))
 }
 
@@ -996,7 +1030,7 @@ pub(crate) fn read_snapshot<T>(
 fn load_documents_in(
     conn: &Connection,
     sealer: &Sealer,
-) -> Result<Vec<([u8; INDEX_LEN], HeldCredential, UnixTime)>, WalletError> {
+) -> Result<Vec<([u8; INDEX_LEN], StoredDocument)>, WalletError> {
     let marks = read_marks(conn, sealer)?;
     let mut stmt = conn
         .prepare_cached("SELECT id, version, sealed FROM documents")
@@ -1018,8 +1052,7 @@ fn load_documents_in(
             .map_err(|_| WalletError::Tampered("document id"))?;
         let version =
             u64::try_from(version).map_err(|_| WalletError::Tampered("document version"))?;
-        let (held, imported_at) = open_document(sealer, &marks, &id, version, &sealed)?;
-        out.push((id, held, imported_at));
+        out.push((id, open_document(sealer, &marks, &id, version, &sealed)?));
     }
     Ok(out)
 }

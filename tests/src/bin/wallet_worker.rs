@@ -25,7 +25,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use hawiya_core::{Disclosure, ImportOutcome, Protection, Wallet, WalletError, WalletOptions};
-use hawiya_tests::{trust_list, TestKeySource, PRESENTED_AT};
+use hawiya_tests::{trust_list, TestKeySource, PHONE_CLOCK, PRESENTED_AT};
 
 const USAGE: &str = "usage: wallet_worker renew-loop <wallet> <key-label> <credential-dir> <document-number>\n       \
                      wallet_worker present-loop <wallet> <key-label> <document-number> <count>";
@@ -175,7 +175,7 @@ fn renew_loop(
         if renewals.is_multiple_of(PRESENT_EVERY) {
             say("present")?;
             wallet
-                .present(number, &Disclosure::Identity, None, PRESENTED_AT)
+                .present(number, &Disclosure::Identity, None, &PHONE_CLOCK)
                 .map_err(|e| format!("present: {e}"))?;
             say("presented")?;
         }
@@ -198,7 +198,7 @@ fn present_loop(
     let mut busy = 0u32;
     for _ in 0..count {
         loop {
-            match wallet.present(number, &Disclosure::Identity, None, PRESENTED_AT) {
+            match wallet.present(number, &Disclosure::Identity, None, &PHONE_CLOCK) {
                 Ok(_) => break,
                 Err(WalletError::Busy) if busy < MAX_BUSY_RETRIES => {
                     busy += 1;
