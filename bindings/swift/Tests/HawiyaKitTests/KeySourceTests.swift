@@ -84,8 +84,8 @@ final class KeySourceTests: XCTestCase {
         XCTAssertFalse(wallet.isUnlocked())
         _ = try wallet.unlockWithKeySource(keySource: source)
         XCTAssertEqual(source.unwrapCalls, 1)
-        let code = try wallet.present(number: World.holderNumber, disclosure: .ageOver18, verifierNonce: nil)
-        XCTAssertTrue(try world.verifier().verify(qrText: code.qrText, expectedNonce: nil).accepted)
+        let code = try wallet.present(number: World.holderNumber, disclosure: .ageOver18, challenge: nil)
+        XCTAssertTrue(try world.verifier().verify(qrText: code.qrText, challenge: nil).accepted)
 
         wallet.lock()
         let reopened = try Wallet.open(path: world.walletPath("keysource"), options: defaultWalletOptions(), clock: world.clock)
