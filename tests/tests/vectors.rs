@@ -184,6 +184,17 @@ fn qr_of(fields: Vec<CborValue>) -> String {
     )
 }
 
+/// A rejection vector before it is verified: name, what it is, QR text,
+/// verification time, the challenge shown, the verifier settings.
+type Case<'a> = (
+    &'a str,
+    &'a str,
+    String,
+    UnixTime,
+    Option<Challenge>,
+    Setting,
+);
+
 /// The rejection vectors: at least one per failure code, each a code a
 /// verifier with the given settings must refuse with exactly these reasons.
 fn rejections_json(
@@ -263,7 +274,7 @@ fn rejections_json(
         ..DEFAULT_SETTING
     };
     #[rustfmt::skip]
-    let cases: Vec<(&str, &str, String, UnixTime, Option<Challenge>, Setting)> = vec![
+    let cases: Vec<Case> = vec![
         ("malformed_base45", "not Base45 after the prefix", "HW2:hw2".into(), now, None, DEFAULT_SETTING),
         ("malformed_device_part_on_printed_code", "a printed (print-only) code with a phone's device part appended: a print-only credential has no device key (§6.2)", qr_of(printed_with_device_part), now, None, DEFAULT_SETTING),
         ("malformed_challenge_code", "a challenge element outside 100000 to 999999 (§11)", qr_of(code_out_of_range), now, Some(challenge()), DEFAULT_SETTING),
