@@ -157,17 +157,35 @@ pub enum WalletError {
     #[error("no such document in the wallet")]
     NoSuchDocument,
     /// The document is bound to a key this wallet no longer holds (restored
-    /// from backup): show it in static form until it is re-bound.
+    /// from backup): only its printed code (with a print credential) until
+    /// it is re-bound.
     #[error("this document needs re-binding on this device: make a binding request and ask the issuer to reissue it")]
     NeedsRebinding,
+    /// A printed code was asked for a document the wallet holds no print
+    /// credential for.
+    #[error("this document has no print credential in the wallet: ask the issuer for its print credential to print the card or show a printed code")]
+    NoPrintCredential,
+    /// The credential given as a print credential is bound to a phone.
+    #[error("the credential given as the print credential is bound to a phone: ask the issuer for the document's print credential")]
+    NotAPrintCredential,
+    /// A print credential was given where the phone's credential belongs.
+    #[error("this is a print credential (the printable card's), not the phone's: import it with the document's phone credential, or as the print credential of a stored document")]
+    PrintOnlyCredential,
+    /// The print credential is not of the same document and version, or its
+    /// claims differ.
+    #[error("the print credential is not for this document (its number, version, guardian or claims differ): ask the issuer for the print credential issued with this version")]
+    PrintCredentialMismatch,
+    /// The challenge the holder typed or scanned is not a verifier's
+    /// challenge: six digits (100000 to 999999), or its QR text (`HWC:…`).
+    #[error("not a verifier's challenge: type the 6 digits the verifier shows, or scan its challenge QR code")]
+    InvalidChallenge,
     /// No device key with that public key, or its platform signer is not attached.
     #[error("this wallet has no usable device key {fingerprint}; attach the platform signer or create a key")]
     UnknownDeviceKey {
         /// The key's short fingerprint (public data).
         fingerprint: String,
     },
-    /// The presentation request is not valid (empty or foreign disclosure,
-    /// bad nonce length).
+    /// The presentation request is not valid (empty or foreign disclosure).
     #[error("cannot make this presentation: {reason}")]
     InvalidPresentation {
         /// What is wrong with the request.
@@ -306,6 +324,10 @@ impl From<core::WalletError> for WalletError {
             E::NotARenewal(_) => WalletError::NotARenewal,
             E::NoSuchDocument(_) => WalletError::NoSuchDocument,
             E::NeedsRebinding(_) => WalletError::NeedsRebinding,
+            E::NoPrintCredential(_) => WalletError::NoPrintCredential,
+            E::NotAPrintCredential => WalletError::NotAPrintCredential,
+            E::PrintOnlyCredential => WalletError::PrintOnlyCredential,
+            E::PrintCredentialMismatch => WalletError::PrintCredentialMismatch,
             E::UnknownDeviceKey(fingerprint) => WalletError::UnknownDeviceKey { fingerprint },
             E::Present(present) => present_error(present),
             E::Key(core::KeyError::InvalidPublicKey) => WalletError::InvalidPublicKey,
@@ -375,6 +397,10 @@ pub enum VerifyError {
     /// A public key given by the app is not an Ed25519 key.
     #[error("not a valid Ed25519 public key (32 bytes of a curve point)")]
     InvalidPublicKey,
+    /// The challenge passed to `verify` is not one `newChallenge` made (its
+    /// code is not six digits 100000 to 999999).
+    #[error("not a challenge this verifier made: pass the Challenge newChallenge returned")]
+    InvalidChallenge,
     /// The app's clock failed (its implementation threw).
     #[error("the clock is unavailable ({reason})")]
     ClockUnavailable {

@@ -155,6 +155,28 @@ impl TestIssuer {
         Ok(held.to_bytes())
     }
 
+    /// Issues the print credential of a document (its printable card's): no
+    /// device key, its own `status_index`, for a dependent with the same
+    /// `guardian_document_number` as the phone credential. Returns the bytes
+    /// the wallet imports with the phone credential
+    /// (`importCredentialWithPrint`) or adds later (`addPrintCredential`).
+    pub fn issue_print(
+        &self,
+        claims: DocumentClaims,
+        guardian_document_number: Option<u64>,
+        status_index: u64,
+        issued_at: i64,
+    ) -> Result<Vec<u8>, IssueError> {
+        let held = self.issuer.issue_print(
+            &self::claims(&claims)?,
+            guardian_document_number,
+            status_index,
+            core::UnixTime(issued_at),
+            &mut OsRng,
+        )?;
+        Ok(held.to_bytes())
+    }
+
     /// Marks the credential at `status_index` revoked in the next status list.
     pub fn revoke(&self, status_index: u64) -> Result<(), IssueError> {
         Ok(self.status().set_invalid(status_index)?)

@@ -35,12 +35,12 @@ pub use error::{
 };
 pub use issuer::TestIssuer;
 pub use model::{
-    default_policy, default_wallet_options, AttemptState, CalendarDate, Claim, ClaimKey,
-    ClaimValue, Damage, DamagedDocument, DeviceKeyInfo, Disclosure, DocumentClaims,
-    DocumentDetails, DocumentSummary, DocumentType, ImportOutcome, KdfParams, LogEntry, Mode,
-    PasscodeRules, Person, Policy, QrCode, Reason, RestoredWallet, SeenPresentation, Sex,
-    SkipReason, SkippedDocument, TrustedIssuer, UnlockOutcome, UnlockPolicy, Verdict,
-    VerifierMemory, WalletOptions,
+    default_policy, default_wallet_options, describe_assurance, Assurance, AttemptState,
+    CalendarDate, Challenge, Claim, ClaimKey, ClaimValue, Damage, DamagedDocument, DeviceKeyInfo,
+    Disclosure, DocumentClaims, DocumentDetails, DocumentSummary, DocumentType, ImportOutcome,
+    KdfParams, LogEntry, Mode, PasscodeRules, Person, Policy, QrCode, Reason, RestoredWallet,
+    SeenPresentation, Sex, SkipReason, SkippedDocument, TrustedIssuer, UnlockOutcome, UnlockPolicy,
+    Verdict, VerifierMemory, WalletOptions,
 };
 pub use platform::{
     describe_clock_error, describe_key_source_error, describe_signer_error, Clock, ClockError,
@@ -48,7 +48,9 @@ pub use platform::{
 };
 pub use presentation::{qr_code_for_text, qr_svg_for_text, read_qr_png, Presentation};
 pub use trust::{TrustList, Verifier};
-pub use wallet::{restore_backup_with_key_source, restore_backup_with_passphrase, Wallet};
+pub use wallet::{
+    read_challenge_code, restore_backup_with_key_source, restore_backup_with_passphrase, Wallet,
+};
 
 /// The version of this library (the workspace version).
 #[uniffi::export]

@@ -285,10 +285,86 @@ impl Disclosure {
 /// How a presentation is protected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
 pub enum Mode {
-    /// Signed by the phone's device key at a moment: cannot be replayed.
+    /// Signed by the phone's device key at a moment (over the verifier's
+    /// challenge when it showed one): cannot be replayed.
     DeviceBound,
-    /// Issuer-signed only (printable): lower assurance.
+    /// Issuer-signed only: a print credential's code, as a printed card
+    /// carries. Lower assurance.
     Static,
+}
+
+/// How strongly an accepted code ties the document to the person showing
+/// it, weakest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, uniffi::Enum)]
+pub enum Assurance {
+    /// A printed card's static code: issuer-signed only; anyone with a copy
+    /// can show it. Compare the photo and the name.
+    Printed,
+    /// Signed by the holder's phone at its own clock's time, without this
+    /// verifier's challenge: it could have been made in advance by whoever
+    /// controls the phone's clock.
+    Timed,
+    /// Signed by the holder's phone over the challenge this verifier just
+    /// showed.
+    Challenged,
+}
+
+impl From<core::Assurance> for Assurance {
+    fn from(level: core::Assurance) -> Self {
+        match level {
+            core::Assurance::Printed => Assurance::Printed,
+            core::Assurance::Timed => Assurance::Timed,
+            core::Assurance::Challenged => Assurance::Challenged,
+        }
+    }
+}
+
+impl Assurance {
+    pub(crate) fn to_core(self) -> core::Assurance {
+        match self {
+            Assurance::Printed => core::Assurance::Printed,
+            Assurance::Timed => core::Assurance::Timed,
+            Assurance::Challenged => core::Assurance::Challenged,
+        }
+    }
+}
+
+/// The sentence a verifier's screen shows for an assurance level.
+#[uniffi::export]
+pub fn describe_assurance(assurance: Assurance) -> String {
+    assurance.to_core().explain().to_owned()
+}
+
+/// A challenge a verifier shows the holder: six digits to type, or a QR
+/// code for the wallet app to scan. Keep it until the phone's code is
+/// scanned and pass it to `Verifier.verify`; it stays answerable for the
+/// policy's freshness window.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct Challenge {
+    /// The six digits, e.g. `"493817"`.
+    pub code: String,
+    /// The six digits grouped for reading aloud: `"493 817"`.
+    pub grouped: String,
+    /// The text of its QR code (`HWC:` and the digits), for the app's own
+    /// QR renderer.
+    pub qr_text: String,
+    /// Its QR code (error correction M) as a module matrix.
+    pub qr: QrCode,
+    /// When the verifier showed it (seconds since 1970).
+    pub issued_at: i64,
+    /// When answers stop being accepted with the verifier's policy (seconds
+    /// since 1970).
+    pub answerable_until: i64,
+}
+
+impl Challenge {
+    /// The core challenge this record describes.
+    pub(crate) fn to_core(&self) -> Option<core::Challenge> {
+        core::ChallengeCode::parse(&self.code)
+            .ok()
+            .filter(|code| code.to_string() == self.code)
+            .map(|code| core::Challenge::new(code, core::UnixTime(self.issued_at)))
+    }
 }
 
 impl From<core::Mode> for Mode {
@@ -320,8 +396,12 @@ pub struct DocumentSummary {
     /// The guardian's document number, for a dependent's document.
     pub guardian: Option<u64>,
     /// Whether this wallet lacks the device key the credential is bound to
-    /// (after a restore): only static presentations until re-bound.
+    /// (after a restore): only printed codes (with a print credential) until
+    /// re-bound.
     pub needs_rebinding: bool,
+    /// Whether the wallet holds the document's print credential: its card
+    /// can be printed and its printed code shown (`presentStatic`).
+    pub printable: bool,
     /// When it was imported (seconds since 1970).
     pub imported_at: i64,
 }
@@ -338,6 +418,7 @@ impl DocumentSummary {
             expires_at: doc.expires_at.0,
             guardian: doc.guardian,
             needs_rebinding: doc.needs_rebinding,
+            printable: doc.printable,
             imported_at: doc.imported_at.0,
         })
     }
@@ -711,8 +792,10 @@ pub struct Policy {
     pub max_status_age_secs: u64,
     /// Reject, rather than warn, when status is stale or unknown.
     pub require_fresh_status: bool,
-    /// Accept static (printed) presentations, as lower assurance.
-    pub accept_static: bool,
+    /// The weakest code accepted: `Printed` accepts every genuine code,
+    /// `Timed` only phones, `Challenged` only phones answering the challenge
+    /// this verifier showed.
+    pub min_assurance: Assurance,
 }
 
 impl From<core::Policy> for Policy {
@@ -722,7 +805,7 @@ impl From<core::Policy> for Policy {
             freshness_secs: p.freshness_secs,
             max_status_age_secs: p.max_status_age_secs,
             require_fresh_status: p.require_fresh_status,
-            accept_static: p.accept_static,
+            min_assurance: p.min_assurance.into(),
         }
     }
 }
@@ -734,13 +817,15 @@ impl Policy {
             freshness_secs: self.freshness_secs,
             max_status_age_secs: self.max_status_age_secs,
             require_fresh_status: self.require_fresh_status,
-            accept_static: self.accept_static,
+            min_assurance: self.min_assurance.to_core(),
         }
     }
 }
 
 /// The defaults, suited to a clerk scanning a phone: 30 s clock skew, 120 s
-/// freshness, status lists up to 7 days old, static codes accepted with a warning.
+/// freshness (and challenge lifetime), status lists up to 7 days old, every
+/// genuine code accepted (printed ones with a warning; raise `minAssurance`
+/// to refuse them).
 #[uniffi::export]
 pub fn default_policy() -> Policy {
     core::Policy::default().into()
@@ -761,6 +846,9 @@ pub struct Reason {
 pub struct Verdict {
     /// Whether every check passed.
     pub accepted: bool,
+    /// How strongly the accepted code ties the document to the person
+    /// showing it; `null`/`nil` unless accepted.
+    pub assurance: Option<Assurance>,
     /// Every failed check; empty when accepted.
     pub failures: Vec<Reason>,
     /// Notes that do not reject (static code, stale or unknown status).
@@ -772,7 +860,8 @@ pub struct Verdict {
     /// Document version, once readable.
     pub document_version: Option<u32>,
     /// For a dependent's credential: the guardian's document number (the
-    /// presenter is the guardian, not the subject).
+    /// presenter of a phone code is the guardian, not the subject; a printed
+    /// card is shown by whoever holds it).
     pub guardian: Option<u64>,
     /// Issuer name from the trust list, when the key is known.
     pub issuer: Option<String>,
@@ -788,6 +877,7 @@ impl From<core::Verdict> for Verdict {
     fn from(v: core::Verdict) -> Self {
         Verdict {
             accepted: v.is_accepted(),
+            assurance: v.assurance.map(Assurance::from),
             failures: v
                 .failures
                 .iter()

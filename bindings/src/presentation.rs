@@ -13,7 +13,7 @@ const SVG_MODULE_PX: u32 = 8;
 /// on screen, and make a new one before `expires_at`.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct Presentation {
-    /// The QR text (`HW1:` + Base45), for the app's own QR renderer.
+    /// The QR text (`HW2:` + Base45), for the app's own QR renderer.
     pub qr_text: String,
     /// The QR code (error correction M) as a module matrix.
     pub qr: QrCode,
@@ -21,6 +21,8 @@ pub struct Presentation {
     pub svg: String,
     /// Device-bound or static.
     pub mode: Mode,
+    /// The verifier's challenge it answers (six digits), if any.
+    pub challenge: Option<String>,
     /// The claims it shows.
     pub disclosed: Vec<ClaimKey>,
     /// When it was made (seconds since 1970).
@@ -54,6 +56,7 @@ impl Presentation {
             qr: qr_code(&matrix),
             qr_text,
             mode: made.mode().into(),
+            challenge: made.challenge().map(|c| c.to_string()),
             disclosed: made
                 .disclosed()
                 .iter()

@@ -6,8 +6,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use hawiya_core as core;
 
 use crate::error::VerifyError;
-use crate::model::{Policy, TrustedIssuer, Verdict, VerifierMemory};
+use crate::model::{Challenge, Policy, TrustedIssuer, Verdict, VerifierMemory};
 use crate::platform::{Clock, TimeSource};
+use crate::presentation;
 
 /// A trust list whose root signature was checked against the pinned root
 /// key. Immutable; share it freely between wallets and verifiers.
@@ -64,6 +65,9 @@ impl TrustList {
 pub struct Verifier {
     inner: Mutex<core::Verifier>,
     time: TimeSource,
+    /// How long a challenge stays answerable, in seconds after it was shown
+    /// (the policy's freshness window plus its clock skew).
+    challenge_secs: i64,
 }
 
 impl Verifier {
@@ -80,6 +84,14 @@ impl Verifier {
             .now()
             .map_err(|reason| VerifyError::ClockUnavailable { reason })
     }
+
+    fn build(inner: core::Verifier, policy: &Policy, clock: Option<Arc<dyn Clock>>) -> Arc<Self> {
+        Arc::new(Verifier {
+            inner: Mutex::new(inner),
+            time: TimeSource::from_option(clock),
+            challenge_secs: i64::from(policy.freshness_secs) + i64::from(policy.clock_skew_secs),
+        })
+    }
 }
 
 #[uniffi::export]
@@ -92,13 +104,8 @@ impl Verifier {
         policy: Policy,
         clock: Option<Arc<dyn Clock>>,
     ) -> Arc<Verifier> {
-        Arc::new(Verifier {
-            inner: Mutex::new(core::Verifier::new(
-                trust_list.inner.clone(),
-                policy.to_core(),
-            )),
-            time: TimeSource::from_option(clock),
-        })
+        let inner = core::Verifier::new(trust_list.inner.clone(), policy.to_core());
+        Verifier::build(inner, &policy, clock)
     }
 
     /// Resumes a verifier with what it remembered before a restart (see
@@ -116,10 +123,7 @@ impl Verifier {
             policy.to_core(),
             &memory.to_core(),
         )?;
-        Ok(Arc::new(Verifier {
-            inner: Mutex::new(inner),
-            time: TimeSource::from_option(clock),
-        }))
+        Ok(Verifier::build(inner, &policy, clock))
     }
 
     /// What to store before the app stops, for `withMemory`.
@@ -147,18 +151,39 @@ impl Verifier {
         Ok(())
     }
 
-    /// Verifies QR text now (by the verifier's clock). When the verifier
-    /// showed the holder a nonce, pass it so the code must answer it.
-    /// Never throws for a bad code: the verdict says what failed.
+    /// A fresh challenge to show the holder (six random digits and their QR
+    /// code), issued now by the verifier's clock. Show it, then pass it to
+    /// `verify` with the code the phone shows in answer.
+    pub fn new_challenge(&self) -> Result<Challenge, VerifyError> {
+        let issued = core::Challenge::generate(&mut rand_core::OsRng, self.now()?);
+        let qr_text = issued.code().qr_text();
+        let qr =
+            presentation::qr_code_for_text(qr_text.clone()).map_err(|e| VerifyError::Other {
+                reason: e.to_string(),
+            })?;
+        Ok(Challenge {
+            code: issued.code().to_string(),
+            grouped: issued.code().grouped(),
+            qr_text,
+            qr,
+            issued_at: issued.issued_at().0,
+            answerable_until: issued.issued_at().0.saturating_add(self.challenge_secs),
+        })
+    }
+
+    /// Verifies QR text now (by the verifier's clock). When this verifier
+    /// showed the holder a challenge (`newChallenge`), pass it: the code must
+    /// answer it, and the verdict's assurance is then `Challenged`. Never
+    /// throws for a bad code: the verdict says what failed.
     pub fn verify(
         &self,
         qr_text: String,
-        expected_nonce: Option<Vec<u8>>,
+        challenge: Option<Challenge>,
     ) -> Result<Verdict, VerifyError> {
+        let challenge = challenge
+            .map(|c| c.to_core().ok_or(VerifyError::InvalidChallenge))
+            .transpose()?;
         let now = self.now()?;
-        Ok(self
-            .lock()
-            .verify(&qr_text, now, expected_nonce.as_deref())
-            .into())
+        Ok(self.lock().verify(&qr_text, now, challenge.as_ref()).into())
     }
 }

@@ -283,6 +283,40 @@ impl Wallet {
         Wallet::outcome(outcome)
     }
 
+    /// Imports a credential with its print credential (the printable card's,
+    /// issued with it): both checked against the trust list, the print
+    /// credential must be of the same document, version and claims. Both are
+    /// kept in one record; a renewal replaces both.
+    pub fn import_credential_with_print(
+        &self,
+        credential: Vec<u8>,
+        print_credential: Vec<u8>,
+        trust_list: Arc<TrustList>,
+    ) -> Result<ImportOutcome, WalletError> {
+        let credential = zeroize::Zeroizing::new(credential);
+        let print = zeroize::Zeroizing::new(print_credential);
+        let outcome =
+            self.inner
+                .import_with_print(&credential, &print, trust_list.core(), self.now()?)?;
+        Wallet::outcome(outcome)
+    }
+
+    /// Adds (or replaces, e.g. after a lost card was revoked and reissued)
+    /// the print credential of a stored document of the same version.
+    pub fn add_print_credential(
+        &self,
+        print_credential: Vec<u8>,
+        trust_list: Arc<TrustList>,
+    ) -> Result<DocumentSummary, WalletError> {
+        let print = zeroize::Zeroizing::new(print_credential);
+        let summary = self
+            .inner
+            .add_print_credential(&print, trust_list.core(), self.now()?)?;
+        DocumentSummary::from_core(summary).ok_or_else(|| WalletError::Other {
+            reason: "a document type this version of the bindings does not know".into(),
+        })
+    }
+
     /// Imports a renewal of a stored document (new version replaces and
     /// purges the old); refuses a document the wallet does not hold (`NotARenewal`).
     pub fn renew(
@@ -294,6 +328,22 @@ impl Wallet {
         let outcome = self
             .inner
             .renew(&credential, trust_list.core(), self.now()?)?;
+        Wallet::outcome(outcome)
+    }
+
+    /// Imports a renewal with the new version's print credential: as
+    /// `renew`, with the checks of `importCredentialWithPrint`.
+    pub fn renew_with_print(
+        &self,
+        credential: Vec<u8>,
+        print_credential: Vec<u8>,
+        trust_list: Arc<TrustList>,
+    ) -> Result<ImportOutcome, WalletError> {
+        let credential = zeroize::Zeroizing::new(credential);
+        let print = zeroize::Zeroizing::new(print_credential);
+        let outcome =
+            self.inner
+                .renew_with_print(&credential, &print, trust_list.core(), self.now()?)?;
         Wallet::outcome(outcome)
     }
 
@@ -373,28 +423,40 @@ impl Wallet {
         Ok(self.inner.delete(number)?)
     }
 
-    /// Makes a device-bound presentation of a stored document now (by the
-    /// wallet's clock), answering the verifier's nonce when it showed one,
-    /// and records it in the log. Make a new one when `expiresAt` nears.
+    /// Makes a device-bound presentation of a stored document, signed now by
+    /// the wallet's clock (there is no signing for another time), and
+    /// records it in the log. `challenge`: what the holder typed or scanned
+    /// when the verifier showed a challenge (`"493 817"`, `"493817"` or the
+    /// challenge QR's text `"HWC:493817"`), or `null`/`nil` for a timed code.
+    /// Make a new one when `expiresAt` nears.
     pub fn present(
         &self,
         number: u64,
         disclosure: crate::model::Disclosure,
-        verifier_nonce: Option<Vec<u8>>,
+        challenge: Option<String>,
     ) -> Result<Presentation, WalletError> {
+        let challenge = challenge
+            .as_deref()
+            .map(core::ChallengeCode::parse)
+            .transpose()
+            .map_err(|_| WalletError::InvalidChallenge)?;
+        // The wallet's own clock, read now: the app's clock cannot fail
+        // inside the core, so it is read here and handed over as is.
         let now = self.now()?;
         let made = self.inner.present(
             number,
             &disclosure.to_core(),
-            verifier_nonce.as_deref(),
-            now,
+            challenge,
+            &core::FixedClock(now),
         )?;
         Presentation::new(&made, now, None).map_err(qr_to_wallet)
     }
 
-    /// Makes a static (issuer-signed only) presentation, e.g. to print, and
-    /// records it. Works for documents awaiting re-binding too. Verifiers
-    /// treat it as lower assurance.
+    /// Makes the printed code of a stored document: the static
+    /// (issuer-signed only) presentation of its print credential, as its
+    /// card carries, and records it (`NoPrintCredential` without one). Works
+    /// for documents awaiting re-binding too. Verifiers treat it as
+    /// `Printed`, the lowest assurance.
     pub fn present_static(
         &self,
         number: u64,
@@ -520,4 +582,15 @@ fn restored(
             .map(SkippedDocument::from_core)
             .collect(),
     }
+}
+
+/// Reads what the holder typed or the wallet app scanned as a verifier's
+/// challenge (`"493 817"`, `"493817"`, Arabic-Indic digits, or the
+/// challenge QR's text `"HWC:493817"`) and returns its six digits, so a
+/// "type the code" screen can check the input before presenting.
+#[uniffi::export]
+pub fn read_challenge_code(text: String) -> Result<String, WalletError> {
+    core::ChallengeCode::parse(&text)
+        .map(|code| code.to_string())
+        .map_err(|_| WalletError::InvalidChallenge)
 }

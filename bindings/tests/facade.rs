@@ -169,7 +169,8 @@ fn whole_flow_issue_import_unlock_present_verify() {
         .any(|c| c.key == ClaimKey::NameEn && c.display == "Mohammed Abdullah Alahmad"));
 
     let presentation = wallet.present(NUMBER, Disclosure::Identity, None).unwrap();
-    assert!(presentation.qr_text.starts_with("HW1:"));
+    assert!(presentation.qr_text.starts_with("HW2:"));
+    assert_eq!(presentation.challenge, None);
     assert_eq!(
         presentation.qr.modules.len(),
         (presentation.qr.size * presentation.qr.size) as usize
@@ -192,6 +193,7 @@ fn whole_flow_issue_import_unlock_present_verify() {
         .unwrap();
     let verdict = verifier.verify(presentation.qr_text.clone(), None).unwrap();
     assert!(verdict.accepted, "{:?}", verdict.failures);
+    assert_eq!(verdict.assurance, Some(Assurance::Timed));
     assert_eq!(verdict.issuer.as_deref(), Some("Test Civil Registry"));
     let shown: Vec<ClaimKey> = verdict.claims.iter().map(|c| c.key).collect();
     assert!(shown.contains(&ClaimKey::NameAr) && shown.contains(&ClaimKey::DocumentNumber));
@@ -202,10 +204,118 @@ fn whole_flow_issue_import_unlock_present_verify() {
     assert!(!again.accepted);
     assert_eq!(again.failures[0].code, "replayed");
 
+    // The normal path: the verifier shows a challenge, the holder types it
+    // (or the app scans its QR code), the phone signs over it.
+    let challenge = verifier.new_challenge().unwrap();
+    assert_eq!(challenge.issued_at, NOW);
+    assert_eq!(
+        challenge.answerable_until,
+        NOW + i64::from(default_policy().freshness_secs + default_policy().clock_skew_secs)
+    );
+    assert_eq!(challenge.qr_text, format!("HWC:{}", challenge.code));
+    assert_eq!(
+        read_challenge_code(challenge.grouped.clone()).unwrap(),
+        challenge.code
+    );
+    // (Two disclosures: at one fixed time the same answer would be the same
+    // bytes, a replay.)
+    for (typed, disclosure) in [
+        (challenge.grouped.clone(), Disclosure::AgeOver18),
+        (challenge.qr_text.clone(), Disclosure::Identity),
+    ] {
+        let answer = wallet.present(NUMBER, disclosure, Some(typed)).unwrap();
+        assert_eq!(answer.challenge.as_deref(), Some(challenge.code.as_str()));
+        let verdict = verifier
+            .verify(answer.qr_text, Some(challenge.clone()))
+            .unwrap();
+        assert!(verdict.accepted, "{:?}", verdict.failures);
+        assert_eq!(verdict.assurance, Some(Assurance::Challenged));
+    }
+    // A typo: the phone signs what was typed; the verifier says it is not its challenge.
+    let typo = format!(
+        "{}",
+        100_000 + (challenge.code.parse::<u32>().unwrap() - 99_999) % 900_000
+    );
+    let answer = wallet
+        .present(NUMBER, Disclosure::AgeOver18, Some(typo))
+        .unwrap();
+    let verdict = verifier
+        .verify(answer.qr_text, Some(challenge.clone()))
+        .unwrap();
+    assert_eq!(verdict.failures[0].code, "challenge_mismatch");
+    assert_eq!(verdict.assurance, None);
+    for junk in ["12345", "abcdef", "HWC:12345", ""] {
+        assert!(matches!(
+            wallet.present(NUMBER, Disclosure::AgeOver18, Some(junk.into())),
+            Err(WalletError::InvalidChallenge)
+        ));
+        assert!(matches!(
+            read_challenge_code(junk.into()),
+            Err(WalletError::InvalidChallenge)
+        ));
+    }
+    let forged = Challenge {
+        code: "12345".into(),
+        ..challenge
+    };
+    assert!(matches!(
+        verifier.verify("HW2:00".into(), Some(forged)),
+        Err(VerifyError::InvalidChallenge)
+    ));
+
     let log = wallet.presentation_log().unwrap();
-    assert_eq!(log.len(), 1);
+    assert_eq!(log.len(), 4);
     assert_eq!(log[0].document_number, NUMBER);
-    assert_eq!(wallet.clear_presentation_log().unwrap(), 1);
+    assert_eq!(wallet.clear_presentation_log().unwrap(), 4);
+}
+
+#[test]
+fn a_verifier_can_require_challenged_codes() {
+    let issuer = issuer();
+    let trust = issuer.trust_list(1, NOW).unwrap();
+    let wallet = key_source_wallet(
+        &temp_dir("min-assurance"),
+        Arc::new(PadKeySource::default()),
+    );
+    wallet
+        .import_credential_with_print(
+            issue_to(&wallet, &issuer, national_id(1)),
+            issuer.issue_print(national_id(1), None, 8, NOW).unwrap(),
+            Arc::clone(&trust),
+        )
+        .unwrap();
+    let strict = Verifier::new(
+        trust,
+        Policy {
+            min_assurance: Assurance::Challenged,
+            ..default_policy()
+        },
+        Some(clock()),
+    );
+    let timed = wallet.present(NUMBER, Disclosure::Identity, None).unwrap();
+    let printed = wallet.present_static(NUMBER, Disclosure::Identity).unwrap();
+    for (code, found) in [(timed, "timed"), (printed, "printed")] {
+        let verdict = strict.verify(code.qr_text, None).unwrap();
+        assert!(!verdict.accepted);
+        assert_eq!(verdict.failures[0].code, "assurance_below_minimum");
+        assert!(
+            verdict.failures[0].message.contains(found),
+            "{:?}",
+            verdict.failures
+        );
+    }
+    let challenge = strict.new_challenge().unwrap();
+    let answer = wallet
+        .present(NUMBER, Disclosure::Identity, Some(challenge.code.clone()))
+        .unwrap();
+    let verdict = strict.verify(answer.qr_text, Some(challenge)).unwrap();
+    assert_eq!(
+        verdict.assurance,
+        Some(Assurance::Challenged),
+        "{:?}",
+        verdict.failures
+    );
+    assert!(describe_assurance(Assurance::Challenged).contains("challenge"));
 }
 
 #[test]
@@ -382,7 +492,7 @@ fn failing_clock_and_signer_are_errors_not_panics() {
         Some(Arc::new(BrokenClock)),
     );
     assert!(matches!(
-        verifier.verify("HW1:anything".into(), None),
+        verifier.verify("HW2:anything".into(), None),
         Err(VerifyError::ClockUnavailable { .. })
     ));
 }
@@ -443,17 +553,22 @@ fn ten_threads_share_one_wallet_and_one_verifier() {
         .unwrap();
     let verifier = Verifier::new(trust, default_policy(), Some(clock()));
     let handles: Vec<_> = (0..10)
-        .map(|i| {
+        .map(|_| {
             let wallet = Arc::clone(&wallet);
             let verifier = Arc::clone(&verifier);
             std::thread::spawn(move || {
-                let nonce = vec![i as u8 + 1; 8];
+                let challenge = verifier.new_challenge().unwrap();
                 let code = wallet
-                    .present(NUMBER, Disclosure::Identity, Some(nonce.clone()))
+                    .present(
+                        NUMBER,
+                        Disclosure::Identity,
+                        Some(challenge.grouped.clone()),
+                    )
                     .unwrap();
                 let docs = wallet.documents().unwrap();
                 assert_eq!(docs.len(), 1);
-                verifier.verify(code.qr_text, Some(nonce)).unwrap().accepted
+                let verdict = verifier.verify(code.qr_text, Some(challenge)).unwrap();
+                verdict.accepted && verdict.assurance == Some(Assurance::Challenged)
             })
         })
         .collect();
@@ -467,7 +582,7 @@ fn ten_threads_share_one_wallet_and_one_verifier() {
 }
 
 #[test]
-fn backup_restores_and_static_codes_still_verify() {
+fn backup_restores_and_printed_codes_still_verify() {
     let issuer = issuer();
     let trust = issuer.trust_list(1, NOW).unwrap();
     let wallet = key_source_wallet(&temp_dir("backup"), Arc::new(PadKeySource::default()));
@@ -477,6 +592,30 @@ fn backup_restores_and_static_codes_still_verify() {
             Arc::clone(&trust),
         )
         .unwrap();
+    // No print credential yet: no printed code.
+    assert!(!wallet.documents().unwrap()[0].printable);
+    assert!(matches!(
+        wallet.present_static(NUMBER, Disclosure::Full),
+        Err(WalletError::NoPrintCredential)
+    ));
+    let print = issuer.issue_print(national_id(1), None, 8, NOW).unwrap();
+    assert!(matches!(
+        wallet.import_credential(print.clone(), Arc::clone(&trust)),
+        Err(WalletError::PrintOnlyCredential)
+    ));
+    assert!(matches!(
+        wallet.add_print_credential(
+            issuer.issue_print(national_id(2), None, 9, NOW).unwrap(),
+            Arc::clone(&trust)
+        ),
+        Err(WalletError::PrintCredentialMismatch)
+    ));
+    assert!(
+        wallet
+            .add_print_credential(print, Arc::clone(&trust))
+            .unwrap()
+            .printable
+    );
     let backup = wallet
         .export_backup("backup phrase for tests".into())
         .unwrap();
@@ -553,14 +692,34 @@ fn backup_restores_and_static_codes_still_verify() {
     ));
     let printed = wallet.present_static(NUMBER, Disclosure::Full).unwrap();
     assert_eq!(printed.mode, Mode::Static);
-    let verdict = Verifier::new(trust, default_policy(), Some(clock()))
+    let verdict = Verifier::new(Arc::clone(&trust), default_policy(), Some(clock()))
         .verify(printed.qr_text, None)
         .unwrap();
     assert!(verdict.accepted);
+    assert_eq!(verdict.assurance, Some(Assurance::Printed));
     assert!(verdict
         .warnings
         .iter()
         .any(|w| w.code == "static_lower_assurance"));
+    // A renewal with its print credential replaces both.
+    let key = wallet.create_device_key().unwrap();
+    let nonce = issuer.binding_nonce();
+    let request = wallet.binding_request(key, nonce.clone()).unwrap();
+    let v2 = issuer
+        .issue(national_id(2), request, nonce, 10, NOW)
+        .unwrap();
+    let v2_print = issuer.issue_print(national_id(2), None, 11, NOW).unwrap();
+    assert!(matches!(
+        wallet
+            .renew_with_print(v2, v2_print, Arc::clone(&trust))
+            .unwrap(),
+        ImportOutcome::Renewed {
+            replaced_version: 1,
+            ..
+        }
+    ));
+    let docs = wallet.documents().unwrap();
+    assert!(docs[0].printable && !docs[0].needs_rebinding);
 }
 
 #[test]

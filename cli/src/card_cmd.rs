@@ -2,8 +2,10 @@
 //! printable A4 PDF.
 //!
 //! The card's QR code is a fresh static (issuer-signed, printable)
-//! presentation of every claim but the portrait, recorded in the wallet's
-//! presentation log like any other. The wallet passphrase comes from
+//! presentation of the document's print credential, every claim but the
+//! portrait, recorded in the wallet's presentation log like any other. A
+//! document without a print credential has no card to print: the phone's
+//! own credential is valid only as signed by the phone. The wallet passphrase comes from
 //! `HAWIYA_PASSPHRASE` or a prompt, as for `hawiya wallet`. Without
 //! `--out` the file goes to standard output, which must then not be a
 //! terminal for PNG and PDF.
@@ -109,7 +111,8 @@ pub fn run(args: &CardArgs) -> Result<(), CliError> {
 }
 
 /// The card of stored document `number` as of `now`, in `format`, with a
-/// fresh static presentation (logged in the wallet) as its QR code.
+/// fresh static presentation of its print credential (logged in the wallet)
+/// as its QR code.
 pub fn render(
     wallet: &Wallet,
     renderer: &CardRenderer,

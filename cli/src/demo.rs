@@ -1,19 +1,21 @@
 //! `hawiya demo`: the whole flow, offline, in one folder: keys, trust list,
 //! status list, a national ID, a resident permit and a dependent's ID issued
-//! to the device key of the holder's encrypted wallet (`wallet.db`) and
-//! imported into it, a renewal, presentations made by the wallet, rendered as
-//! QR images, read back from the images and verified, the ID card drawn as
-//! SVG, PNG and a printable PDF, the attacks a verifier
-//! must catch, and a backup restored into a second wallet.
+//! to the device key of the holder's encrypted wallet (`wallet.db`), each
+//! with its print credential for the printed card, and imported into it, a
+//! renewal, presentations made by the wallet (answering the verifier's
+//! challenge, timed, and printed), rendered as QR images, read back from the
+//! images and verified, the ID card drawn as SVG, PNG and a printable PDF,
+//! the attacks a verifier must catch, and a backup restored into a second
+//! wallet.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
 use hawiya_core::{
-    decode_png, BindingRequest, CardRenderer, Claims, Clock, Date, Disclosure, DocumentType,
-    EccLevel, ImportOutcome, Issuer, Policy, Presentation, QrMatrix, SecretKey, Sex,
-    SignedStatusList, StatusList, SystemClock, TrustList, UnixTime, Verifier, WalletOptions,
-    SECONDS_PER_DAY,
+    decode_png, Assurance, BindingRequest, CardRenderer, Challenge, ChallengeCode, Claims, Clock,
+    Date, Disclosure, DocumentType, EccLevel, FixedClock, ImportOutcome, Issuer, Mode, Policy,
+    Presentation, QrMatrix, SecretKey, Sex, SignedStatusList, StatusList, SystemClock, TrustList,
+    UnixTime, Verifier, WalletOptions, SECONDS_PER_DAY,
 };
 use rand_core::OsRng;
 use serde_json::json;
@@ -56,20 +58,23 @@ const FILES: [&str; 16] = [
     PASSPHRASE_FILE,
 ];
 /// The presentations the demo writes, as `NAME.txt` and `NAME.png`.
-const PRESENTATIONS: [&str; 6] = [
+const PRESENTATIONS: [&str; 7] = [
     "presentation",
     "presentation-minimal",
     "presentation-age",
+    "presentation-timed",
     "presentation-static",
     "presentation-permit",
     "presentation-dependent",
 ];
 
-/// One presentation the demo makes and checks.
+/// One presentation the demo makes and checks, with the challenge it
+/// answers (the verifier showed it just before).
 struct Shown {
     file: &'static str,
     title: &'static str,
     presentation: Presentation,
+    challenge: Option<Challenge>,
 }
 
 fn input(e: impl std::fmt::Display) -> CliError {
@@ -83,6 +88,13 @@ fn years_after(d: Date, years: i32) -> Result<Date, CliError> {
         d.day()
     };
     Date::new(d.year() + years, d.month(), day).map_err(input)
+}
+
+/// What the issuer hands the holder for one document: the phone's
+/// credential and the print credential of its card, both secret.
+struct Issued {
+    phone: Zeroizing<Vec<u8>>,
+    print: Zeroizing<Vec<u8>>,
 }
 
 /// The demo's documents.
@@ -244,11 +256,15 @@ fn run_in(
     // 3. Issuance into the wallet: issuer nonce → the wallet's binding request
     // (proof of possession of its device key) → credential → wallet import,
     // which verifies it against the trust list and stores it encrypted.
+    // Each document is issued twice: the phone's credential, bound to the
+    // wallet's device key, and the print credential of its printed card
+    // (no device key, a status index of its own).
     let docs = sample_documents(today)?;
     let issue = |claims: &Claims,
                  index: u64,
+                 print_index: u64,
                  guardian: Option<u64>|
-     -> Result<Zeroizing<Vec<u8>>, CliError> {
+     -> Result<Issued, CliError> {
         let nonce = Issuer::binding_nonce(&mut OsRng);
         let request = wallet.binding_request(&device, &nonce).map_err(input)?;
         // What the issuer receives is the request's bytes.
@@ -259,15 +275,25 @@ fn run_in(
             Some(g) => issuer.issue_to_guardian(claims, &binding, g, index, now, &mut OsRng),
         }
         .map_err(input)?;
-        Ok(Zeroizing::new(held.to_bytes()))
+        let print = issuer
+            .issue_print(claims, guardian, print_index, now, &mut OsRng)
+            .map_err(input)?;
+        Ok(Issued {
+            phone: Zeroizing::new(held.to_bytes()),
+            print: Zeroizing::new(print.to_bytes()),
+        })
     };
-    let import = |bytes: &[u8]| wallet.import(bytes, &trust, now).map_err(input);
+    let import = |issued: &Issued| {
+        wallet
+            .import_with_print(&issued.phone, &issued.print, &trust, now)
+            .map_err(input)
+    };
     let nid_number = docs.national_id.document_number;
     let guardian = nid_number;
-    let old_version = issue(&docs.previous_version, 0, None)?;
+    let old_version = issue(&docs.previous_version, 0, 4, None)?;
     let mut imports = vec![import(&old_version)?];
-    imports.push(import(&issue(&docs.permit, 2, None)?)?);
-    imports.push(import(&issue(&docs.child, 3, Some(guardian))?)?);
+    imports.push(import(&issue(&docs.permit, 2, 5, None)?)?);
+    imports.push(import(&issue(&docs.child, 3, 7, Some(guardian))?)?);
     folder.write(
         "national-id.json",
         &serde_json::to_vec_pretty(&files::claims_json(&docs.national_id))
@@ -280,21 +306,32 @@ fn run_in(
         Access::Public,
     )?;
     say(format!(
-        "3. issued to the wallet's device key and imported into {WALLET_FILE} (each checked against the trust list):"
+        "3. issued to the wallet's device key, each with the print credential of its printed card, and imported into {WALLET_FILE} (each checked against the trust list):"
     ));
     for outcome in &imports {
-        say(format!("   {}", wallet_cmd::outcome_text(outcome)));
+        say(format!(
+            "   {}, with its print credential",
+            wallet_cmd::outcome_text(outcome)
+        ));
     }
     say(format!(
-        "   (national ID v1 has status index 0, the permit 2, the dependent's ID 3, issued to guardian {guardian})"
+        "   (status indices: national ID v1 0 and its card 4, the permit 2 and its card 5, the dependent's ID 3 and its card 7, issued to guardian {guardian})"
     ));
 
-    // 4. Renewal: version 2 replaces version 1 in the wallet. The holder
-    // showed version 1 once before (kept for the attack check in step 7).
+    // The wallet signs only at its own clock's present: here the demo's
+    // single instant.
+    let phone_clock = FixedClock(now);
+
+    // 4. Renewal: version 2 replaces version 1 in the wallet, print
+    // credential included. The holder showed version 1, phone and card,
+    // once before (kept for the attack checks in step 7).
     let old = wallet
-        .present(nid_number, &Disclosure::Identity, None, now)
+        .present(nid_number, &Disclosure::Identity, None, &phone_clock)
         .map_err(input)?;
-    let renewed = import(&issue(&docs.national_id, 1, None)?)?;
+    let old_card = wallet
+        .present_static(nid_number, &Disclosure::Identity, now)
+        .map_err(input)?;
+    let renewed = import(&issue(&docs.national_id, 1, 6, None)?)?;
     let ImportOutcome::Renewed {
         replaced_version: 1,
         ..
@@ -316,7 +353,7 @@ fn run_in(
             "after renewal the wallet holds versions {stored:?} of the national ID"
         )));
     }
-    let again = match wallet.import(&old_version, &trust, now) {
+    let again = match wallet.import(&old_version.phone, &trust, now) {
         Ok(outcome) => {
             return Err(CliError::Input(format!(
                 "the wallet took back the old version: {outcome:?}"
@@ -332,9 +369,10 @@ fn run_in(
         wallet_cmd::outcome_text(&renewed)
     ));
 
-    // 5. Status list: v1 superseded on renewal.
+    // 5. Status list: v1 and its card superseded on renewal.
     let mut bits = StatusList::new(1 << 20);
     bits.set_invalid(0).map_err(input)?;
+    bits.set_invalid(4).map_err(input)?;
     let status = SignedStatusList {
         uri: STATUS_URI.into(),
         issued_at: now,
@@ -344,49 +382,72 @@ fn run_in(
     let status_bytes = issuer.sign_status_list(&status);
     folder.write("status-list.cbor", &status_bytes, Access::Public)?;
     say(format!(
-        "5. status-list.cbor: {} entries, index 0 set (superseded), {} bytes compressed, time to live 1 day",
+        "5. status-list.cbor: {} entries, indices 0 and 4 set (version 1 and its card, superseded), {} bytes compressed, time to live 1 day",
         status.list.capacity(),
         status_bytes.len()
     ));
 
-    // 6. Presentations, every one made by the wallet from its store.
-    let device_bound =
-        |number: u64, d: Disclosure| wallet.present(number, &d, None, now).map_err(input);
+    // 6. Presentations, every one made by the wallet from its store. The
+    // normal path: the verifier shows a challenge (here typed as six
+    // digits), the phone signs over it.
+    let challenged = |number: u64, d: Disclosure| -> Result<(Presentation, Challenge), CliError> {
+        let shown = Challenge::generate(&mut OsRng, now);
+        let typed = ChallengeCode::parse(&shown.code().grouped()).map_err(input)?;
+        let p = wallet
+            .present(number, &d, Some(typed), &phone_clock)
+            .map_err(input)?;
+        Ok((p, shown))
+    };
+    let shown_with = |file, title, (presentation, challenge): (Presentation, Challenge)| Shown {
+        file,
+        title,
+        presentation,
+        challenge: Some(challenge),
+    };
     let permit_number = docs.permit.document_number;
     let child_number = docs.child.document_number;
     let shown = vec![
+        shown_with(
+            "presentation",
+            "national ID, full, answering the verifier's challenge",
+            challenged(nid_number, Disclosure::Full)?,
+        ),
+        shown_with(
+            "presentation-minimal",
+            "national ID, name + number + expiry, answering the verifier's challenge",
+            challenged(nid_number, Disclosure::Identity)?,
+        ),
+        shown_with(
+            "presentation-age",
+            "national ID, 18 or over only, answering the verifier's challenge",
+            challenged(nid_number, Disclosure::AgeOver18)?,
+        ),
         Shown {
-            file: "presentation",
-            title: "national ID, full, device-bound",
-            presentation: device_bound(nid_number, Disclosure::Full)?,
-        },
-        Shown {
-            file: "presentation-minimal",
-            title: "national ID, name + number + expiry, device-bound",
-            presentation: device_bound(nid_number, Disclosure::Identity)?,
-        },
-        Shown {
-            file: "presentation-age",
-            title: "national ID, 18 or over only, device-bound",
-            presentation: device_bound(nid_number, Disclosure::AgeOver18)?,
+            file: "presentation-timed",
+            title: "national ID, full, signed by the phone without a challenge",
+            presentation: wallet
+                .present(nid_number, &Disclosure::Full, None, &phone_clock)
+                .map_err(input)?,
+            challenge: None,
         },
         Shown {
             file: "presentation-static",
-            title: "national ID, full, static (for print)",
+            title: "national ID, full, printed (the print credential's static code)",
             presentation: wallet
                 .present_static(nid_number, &Disclosure::Full, now)
                 .map_err(input)?,
+            challenge: None,
         },
-        Shown {
-            file: "presentation-permit",
-            title: "resident permit, full, device-bound",
-            presentation: device_bound(permit_number, Disclosure::Full)?,
-        },
-        Shown {
-            file: "presentation-dependent",
-            title: "dependent's national ID, name + number + expiry, device-bound by the guardian",
-            presentation: device_bound(child_number, Disclosure::Identity)?,
-        },
+        shown_with(
+            "presentation-permit",
+            "resident permit, full, answering the verifier's challenge",
+            challenged(permit_number, Disclosure::Full)?,
+        ),
+        shown_with(
+            "presentation-dependent",
+            "dependent's national ID, name + number + expiry, signed by the guardian's phone over the verifier's challenge",
+            challenged(child_number, Disclosure::Identity)?,
+        ),
     ];
 
     // 7. Verification, from the PNG images, as a scanner would.
@@ -413,9 +474,16 @@ fn run_in(
                 s.file
             )));
         }
-        let verdict = verifier.verify(&scanned, now, None);
+        let verdict = verifier.verify(&scanned, now, s.challenge.as_ref());
         let sizes = Sizes::of(&s.presentation).map_err(input)?;
         say(format!("\n── {} ({}.png)", s.title, s.file));
+        if let Some(challenge) = &s.challenge {
+            say(format!(
+                "   the verifier showed challenge {} (QR {}); the holder typed it into the wallet",
+                challenge.code().grouped(),
+                challenge.code().qr_text()
+            ));
+        }
         say(format!(
             "   disclosed: {}",
             report::claim_list(s.presentation.disclosed())
@@ -437,8 +505,22 @@ fn run_in(
                 s.file
             )));
         }
+        let expected = match (s.presentation.mode(), &s.challenge) {
+            (Mode::Static, _) => Assurance::Printed,
+            (Mode::DeviceBound, None) => Assurance::Timed,
+            (Mode::DeviceBound, Some(_)) => Assurance::Challenged,
+        };
+        if verdict.assurance != Some(expected) {
+            return Err(CliError::Input(format!(
+                "demo presentation {} verified as {:?}, not {}",
+                s.file,
+                verdict.assurance,
+                expected.code()
+            )));
+        }
         table.push(json!({
             "file": s.file, "title": s.title, "bytes": sizes.bytes, "qr_chars": sizes.chars,
+            "challenge": s.challenge.as_ref().map(crate::challenge_cmd::challenge_json),
             "qr_version": sizes.qr_version, "floor_bytes": sizes.floor, "ratio": sizes.ratio(),
             "disclosed": s.presentation.disclosed().iter().map(|k| k.name()).collect::<Vec<_>>(),
             "verdict": report::verdict_json(&verdict),
@@ -448,7 +530,7 @@ fn run_in(
     // 7b. The ID card as the holder sees and prints it; its QR is a static
     // presentation made by the wallet, read back from the PNG and verified.
     let renderer = CardRenderer::new().map_err(input)?;
-    say("\n6b. the ID card (bilingual, Gregorian and Umm al-Qura Hijri dates), QR = a fresh static presentation:".into());
+    say("\n6b. the ID card (bilingual, Gregorian and Umm al-Qura Hijri dates), QR = a fresh static code of the print credential:".into());
     let mut cards = Vec::new();
     for (file, number, format) in [
         ("card.svg", nid_number, CardFormat::Svg),
@@ -464,8 +546,11 @@ fn run_in(
         if format == CardFormat::Png {
             let scanned = decode_png(&bytes).map_err(input)?;
             let verdict = verifier.verify(&scanned, now, None);
-            if !verdict.is_accepted() {
-                return Err(CliError::Input(format!("the QR on {file} was rejected")));
+            if verdict.assurance != Some(Assurance::Printed) {
+                return Err(CliError::Input(format!(
+                    "the QR on {file} did not verify as printed: {:?}",
+                    verdict.failures
+                )));
             }
             let _ = write!(line, "; its QR read from the image: {}", summary(&verdict));
         }
@@ -475,54 +560,129 @@ fn run_in(
 
     // 8. What must fail.
     say("\n7. attacks the verifier must catch:".into());
-    let full = &shown[0].presentation;
-    let mut forged = full.bytes().to_vec();
+    let full = &shown[0];
+    let full_challenge = full.challenge.as_ref();
+    let mut forged = full.presentation.bytes().to_vec();
     let name = "Mohammed".as_bytes();
     if let Some(at) = forged.windows(name.len()).position(|w| w == name) {
         forged[at] = b'A'; // "Ahammed": one changed byte in the disclosed name
     }
-    let forged_text = format!("HW1:{}", hawiya_core::internal::base45_encode(&forged));
+    let forged_text = qr_text_of(&forged);
     let mut attacks = Vec::new();
+    let status = SignedStatusList::from_signed(&status_bytes, &trust).map_err(input)?;
     let mut fresh = Verifier::new(trust.clone(), Policy::default());
-    fresh.add_status_list(SignedStatusList::from_signed(&status_bytes, &trust).map_err(input)?);
+    fresh.add_status_list(status.clone());
     // The holder's honest scan comes first, so the replay below has
     // something to replay; every attack must then fail on its first scan.
-    let honest = fresh.verify(&full.qr_text(), now, None);
+    let honest = fresh.verify(&full.presentation.qr_text(), now, full_challenge);
     say(format!(
-        "   (the holder shows the full code to this clerk: {})",
+        "   (the holder shows the full code to this clerk, answering the clerk's challenge: {})",
         summary(&honest)
     ));
     if !honest.is_accepted() {
         return Err(CliError::Input("the honest scan was rejected".into()));
     }
+    let another_challenge = Challenge::generate(&mut OsRng, now);
+    let timed = &shown[3].presentation;
+    let printed = &shown[4].presentation;
     // The replay comes before the later-time case: verifying at a later time
     // rightly forgets codes that have gone stale.
-    let cases: [(&str, String, UnixTime); 4] = [
-        ("one byte of the name changed", forged_text, now),
+    let cases: [(&str, String, UnixTime, Option<&Challenge>); 7] = [
         (
-            "the full presentation scanned a second time (replay)",
-            full.qr_text(),
+            "one byte of the name changed",
+            forged_text,
             now,
+            full_challenge,
         ),
         (
-            "the full presentation shown again 10 minutes later (screenshot)",
-            full.qr_text(),
+            "the full code scanned a second time (replay)",
+            full.presentation.qr_text(),
+            now,
+            full_challenge,
+        ),
+        (
+            "the full code shown again 10 minutes later (screenshot)",
+            full.presentation.qr_text(),
             UnixTime(now.0 + 600),
+            full_challenge,
+        ),
+        (
+            "the full code with its phone signature cut off, to pass as a printed card",
+            stripped(&full.presentation)?,
+            now,
+            None,
+        ),
+        (
+            "a code the phone made for another challenge (another verifier's, or a typo)",
+            shown[1].presentation.qr_text(),
+            now,
+            Some(&another_challenge),
         ),
         (
             "the superseded version 1 of the ID (shown before the renewal)",
             old.qr_text(),
             now,
+            None,
+        ),
+        (
+            "the superseded version 1's printed card",
+            old_card.qr_text(),
+            now,
+            None,
         ),
     ];
-    for (what, text, at) in cases {
-        let verdict = fresh.verify(&text, at, None);
-        attacks.push(json!({"attack": what, "verdict": report::verdict_json(&verdict)}));
-        say(format!("   {what}: {}", summary(&verdict)));
+    let mut check = |what: &str, verdict: &hawiya_core::Verdict, log: &mut dyn FnMut(String)| {
+        attacks.push(json!({"attack": what, "verdict": report::verdict_json(verdict)}));
+        log(format!("   {what}: {}", summary(verdict)));
         if verdict.is_accepted() {
             return Err(CliError::Input(format!("attack not caught: {what}")));
         }
+        Ok(())
+    };
+    for (what, text, at, challenge) in cases {
+        let verdict = fresh.verify(&text, at, challenge);
+        check(what, &verdict, &mut say)?;
     }
+    // Where the verifier asks for more than a code can give.
+    let shown_now = Challenge::generate(&mut OsRng, now);
+    let verdict = fresh.verify(&timed.qr_text(), now, Some(&shown_now));
+    check(
+        "a code signed without this verifier's challenge (it could have been made in advance), where the clerk showed one",
+        &verdict,
+        &mut say,
+    )?;
+    let mut phones_only = Verifier::new(
+        trust.clone(),
+        Policy {
+            min_assurance: Assurance::Timed,
+            ..Policy::default()
+        },
+    );
+    phones_only.add_status_list(status.clone());
+    let verdict = phones_only.verify(&printed.qr_text(), now, None);
+    check(
+        "the printed card where only phones are accepted (--min-assurance timed)",
+        &verdict,
+        &mut say,
+    )?;
+    // Every phone code of step 6, with its device part cut off, is refused.
+    let mut cut = 0;
+    for s in shown
+        .iter()
+        .filter(|s| s.presentation.mode() == Mode::DeviceBound)
+    {
+        let verdict = fresh.verify(&stripped(&s.presentation)?, now, None);
+        if verdict.failures != [hawiya_core::Failure::DeviceSignatureRequired] {
+            return Err(CliError::Input(format!(
+                "{} without its device part was not refused as device_signature_required: {:?}",
+                s.file, verdict.failures
+            )));
+        }
+        cut += 1;
+    }
+    say(format!(
+        "   every one of the {cut} phone codes above with its phone signature cut off: REJECTED [device_signature_required]"
+    ));
 
     // 9. The wallet: what it holds, its log, a backup and a restore.
     let people = wallet.people().map_err(input)?;
@@ -570,7 +730,7 @@ fn run_in(
         )));
     }
     let restored_docs = restored.documents().map_err(input)?;
-    let refused = match restored.present(nid_number, &Disclosure::Identity, None, now) {
+    let refused = match restored.present(nid_number, &Disclosure::Identity, None, &phone_clock) {
         Ok(_) => {
             return Err(CliError::Input(
                 "a restored wallet made a device-bound code without its device key".into(),
@@ -578,6 +738,18 @@ fn run_in(
         }
         Err(e) => e.to_string(),
     };
+    // The printed card's code needs no device key: its print credential
+    // travelled in the backup.
+    let restored_card = restored
+        .present_static(nid_number, &Disclosure::Full, now)
+        .map_err(input)?;
+    let restored_card = verifier.verify(&restored_card.qr_text(), now, None);
+    if restored_card.assurance != Some(Assurance::Printed) {
+        return Err(CliError::Input(format!(
+            "the restored wallet's printed code did not verify as printed: {:?}",
+            restored_card.failures
+        )));
+    }
     drop(restored);
     folder.outputs().commit_staged(staged, &restored_path)?;
     folder.record(RESTORED_WALLET_FILE, true);
@@ -594,7 +766,9 @@ fn run_in(
         say(format!("   {}", wallet_cmd::document_line(d)));
     }
     say(format!(
-        "   a device-bound code from the restored wallet: refused — {refused}"
+        "   a device-bound code from the restored wallet: refused — {refused}\n   \
+         its printed code (the print credential travelled in the backup): {}",
+        summary(&restored_card)
     ));
     if restored_docs.iter().any(|d| !d.needs_rebinding) {
         return Err(CliError::Input(
@@ -656,6 +830,7 @@ fn run_in(
                 "log_entries": restore_report.log_entries,
                 "needs_rebinding": restore_report.needs_rebinding,
                 "device_bound_presentation": refused,
+                "printed_code": report::verdict_json(&restored_card),
             },
         },
     });
@@ -699,12 +874,35 @@ fn demo_passphrase(
     Ok((passphrase, PASSPHRASE_FILE_NOTE))
 }
 
+/// The QR text of presentation bytes.
+fn qr_text_of(bytes: &[u8]) -> String {
+    format!(
+        "{}{}",
+        hawiya_core::QR_PREFIX,
+        hawiya_core::internal::base45_encode(bytes)
+    )
+}
+
+/// A phone code's QR text with its device part removed, as an attacker
+/// would cut it.
+fn stripped(p: &Presentation) -> Result<String, CliError> {
+    let value = hawiya_core::internal::cbor_decode(p.bytes()).map_err(input)?;
+    let mut fields = value.as_array().unwrap_or_default().to_vec();
+    match fields.pop() {
+        Some(hawiya_core::internal::CborValue::Array(_)) => {}
+        _ => return Err(CliError::Input("not a phone code".into())),
+    }
+    Ok(qr_text_of(
+        &hawiya_core::internal::CborValue::Array(fields).to_bytes(),
+    ))
+}
+
 fn summary(v: &hawiya_core::Verdict) -> String {
-    let mut s = String::from(if v.is_accepted() {
-        "ACCEPTED"
-    } else {
-        "REJECTED"
-    });
+    let mut s = match v.assurance {
+        Some(level) if v.is_accepted() => format!("ACCEPTED ({})", level.code()),
+        _ if v.is_accepted() => "ACCEPTED".to_owned(),
+        _ => "REJECTED".to_owned(),
+    };
     for f in &v.failures {
         let _ = write!(s, " — {} [{}]", f.explain(), f.code());
     }

@@ -41,6 +41,8 @@ pub mod limit {
     pub const IMAGE: usize = 32 << 20;
     /// A wallet backup.
     pub const WALLET_BACKUP: usize = 256 << 20;
+    /// A verifier challenge file (JSON, from `hawiya challenge`).
+    pub const CHALLENGE_FILE: usize = 4096;
 }
 
 /// Most pixels `hawiya verify --image` reads: a phone screenshot, a photo, a

@@ -9,6 +9,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 mod card_cmd;
+mod challenge_cmd;
 mod cleanup;
 mod demo;
 mod demo_folder;
@@ -22,9 +23,10 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use hawiya_core::{
-    decode_png_with, qr_text_from_input, BindingRequest, ClaimKey, Clock, Disclosure, EccLevel,
-    HeldCredential, Issuer, Policy, Presentation, QrMatrix, ScanLimits, SecretKey,
-    SignedStatusList, StatusList, SystemClock, TrustList, UnixTime, Verifier, VerifierMemory,
+    decode_png_with, qr_text_from_input, Assurance, BindingRequest, ChallengeCode, ClaimKey, Clock,
+    Disclosure, EccLevel, HeldCredential, Issuer, Policy, Presentation, QrMatrix, ScanLimits,
+    SecretKey, SignedStatusList, StatusList, SystemClock, TrustList, UnixTime, Verifier,
+    VerifierMemory,
 };
 use rand_core::OsRng;
 
@@ -94,6 +96,9 @@ enum Command {
     },
     /// Verify a presentation QR offline. Exit 0 accepted, 1 rejected, 2 error.
     Verify(VerifyArgs),
+    /// Make a verifier challenge for the holder's phone to sign over, saved
+    /// for `hawiya verify --challenge-from FILE`.
+    Challenge(challenge_cmd::ChallengeArgs),
     /// Issuer operator commands: keys, trust list, issuance, revocation.
     #[command(subcommand)]
     Issuer(IssuerCommand),
@@ -118,23 +123,40 @@ struct VerifyArgs {
     /// Signed status list (status-list.cbor) for revocation checks.
     #[arg(long)]
     status_list: Option<PathBuf>,
-    /// The QR text (starts with HW1:).
-    #[arg(long, conflicts_with = "image", required_unless_present = "image")]
+    /// The QR text (starts with HW2:).
+    #[arg(
+        long,
+        conflicts_with_all = ["image", "challenge"],
+        required_unless_present_any = ["image", "challenge"]
+    )]
     text: Option<String>,
     /// A PNG image of the QR code.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "challenge")]
     image: Option<PathBuf>,
+    /// Show a fresh challenge (six digits, and its QR code on a terminal),
+    /// then read the phone's code, one line, from standard input and verify
+    /// that it answers the challenge.
+    #[arg(long, conflicts_with = "challenge_from")]
+    challenge: bool,
+    /// With --challenge, also write the challenge's QR code as a PNG.
+    #[arg(long, value_name = "FILE", requires = "challenge")]
+    challenge_png: Option<PathBuf>,
+    /// Verify that the code answers the challenge in FILE (from `hawiya challenge --out FILE`).
+    #[arg(long, value_name = "FILE")]
+    challenge_from: Option<PathBuf>,
     /// Verify as of this time (Unix seconds) instead of now.
     #[arg(long, allow_negative_numbers = true)]
     at: Option<i64>,
-    /// The nonce this verifier showed the holder, hex.
-    #[arg(long)]
-    nonce: Option<String>,
     /// Reject (instead of warn) when revocation status is stale or unknown.
     #[arg(long)]
     require_fresh_status: bool,
-    /// Reject static (printed) presentations.
-    #[arg(long)]
+    /// The weakest code accepted: printed (default: every genuine code),
+    /// timed (only phones), challenged (only phones answering this
+    /// verifier's challenge; needs --challenge or --challenge-from).
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    min_assurance: Option<AssuranceArg>,
+    /// Reject printed codes: the same as --min-assurance timed.
+    #[arg(long, conflicts_with = "min_assurance")]
     reject_static: bool,
     /// Verifier memory kept between runs (created if missing): refuses a trust
     /// list older than one seen before and catches codes scanned twice.
@@ -145,6 +167,27 @@ struct VerifyArgs {
     /// Print the verdict as JSON.
     #[arg(long)]
     json: bool,
+}
+
+/// `--min-assurance`: the levels of [`Assurance`], weakest first.
+#[derive(Clone, Copy, ValueEnum)]
+enum AssuranceArg {
+    /// Any genuine code, a printed card's included.
+    Printed,
+    /// Codes signed by the holder's phone.
+    Timed,
+    /// Codes signed by the holder's phone over this verifier's challenge.
+    Challenged,
+}
+
+impl AssuranceArg {
+    fn level(self) -> Assurance {
+        match self {
+            AssuranceArg::Printed => Assurance::Printed,
+            AssuranceArg::Timed => Assurance::Timed,
+            AssuranceArg::Challenged => Assurance::Challenged,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -201,7 +244,13 @@ enum IssuerCommand {
     },
     /// Print a fresh binding nonce (hex) to give the holder.
     Nonce,
-    /// Issue a credential for a holder's binding request.
+    /// Issue a document to a holder: the phone's credential for a binding
+    /// request (--request, --nonce, --status-index, --out), its print
+    /// credential for the printable card (--print-status-index, --print-out),
+    /// or both.
+    #[command(group(
+        clap::ArgGroup::new("outputs").args(["out", "print_out"]).required(true).multiple(true)
+    ))]
     Issue {
         /// Issuer secret key.
         #[arg(long)]
@@ -213,14 +262,14 @@ enum IssuerCommand {
         #[arg(long)]
         portrait: Option<PathBuf>,
         /// The holder's binding request.
-        #[arg(long)]
-        request: PathBuf,
+        #[arg(long, requires_all = ["nonce", "status_index", "out"])]
+        request: Option<PathBuf>,
         /// The nonce given to the holder, hex.
-        #[arg(long)]
-        nonce: String,
-        /// This credential's index in the status list.
-        #[arg(long)]
-        status_index: u64,
+        #[arg(long, requires = "request")]
+        nonce: Option<String>,
+        /// The phone credential's index in the status list.
+        #[arg(long, requires = "request")]
+        status_index: Option<u64>,
         /// Issue a dependent's credential (e.g. a child's ID) to the guardian
         /// with this document number; --request is then the guardian's.
         #[arg(long, value_name = "NUMBER")]
@@ -228,10 +277,19 @@ enum IssuerCommand {
         /// Issuance time, Unix seconds (default now).
         #[arg(long)]
         at: Option<i64>,
-        /// Output file for the holder (contains secrets; written 0600; must
-        /// not exist unless --force is given).
-        #[arg(long)]
-        out: PathBuf,
+        /// Output file of the phone credential, for the holder's wallet
+        /// (contains secrets; written 0600; must not exist unless --force is
+        /// given).
+        #[arg(long, requires = "request")]
+        out: Option<PathBuf>,
+        /// The print credential's own index in the status list (so a lost
+        /// card is revoked without the phone's credential).
+        #[arg(long, requires = "print_out")]
+        print_status_index: Option<u64>,
+        /// Output file of the print credential (no device key; shown only as
+        /// the printed card's static code; written 0600; likewise).
+        #[arg(long, requires = "print_status_index")]
+        print_out: Option<PathBuf>,
         #[command(flatten)]
         force: output::Force,
     },
@@ -313,9 +371,11 @@ enum HolderCommand {
         #[arg(long)]
         credential: PathBuf,
     },
-    /// Make a presentation QR of chosen claims.
+    /// Make a presentation QR of chosen claims: signed by the device key now
+    /// (over the verifier's challenge with --challenge), or the printed code
+    /// of a print credential (--static).
     Present {
-        /// Held credential file.
+        /// Held credential file (a print credential with --static).
         #[arg(long)]
         credential: PathBuf,
         /// Device secret key (not needed with --static).
@@ -332,15 +392,13 @@ enum HolderCommand {
         /// Claims to disclose, comma separated (e.g. name_en,document_number).
         #[arg(long, value_delimiter = ',')]
         disclose: Vec<String>,
-        /// Issuer-signed only, for print (lower assurance).
-        #[arg(long = "static")]
+        /// The printed code of a print credential: issuer-signed only (lower
+        /// assurance).
+        #[arg(long = "static", conflicts_with_all = ["key", "challenge"])]
         static_form: bool,
-        /// Verifier nonce to bind to, hex.
-        #[arg(long)]
-        nonce: Option<String>,
-        /// Presentation time, Unix seconds (default now).
-        #[arg(long)]
-        at: Option<i64>,
+        /// The verifier's challenge: the six digits it shows, or its QR text (HWC:...).
+        #[arg(long, value_name = "CODE")]
+        challenge: Option<String>,
         /// Write the QR text here (must not exist unless --force is given).
         #[arg(long)]
         out_text: Option<PathBuf>,
@@ -363,6 +421,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Demo { out, force } => demo::run(&out, force).map(|()| ExitCode::SUCCESS),
+        Command::Challenge(args) => challenge_cmd::run(&args).map(|()| ExitCode::SUCCESS),
         Command::Verify(args) => verify(&args).inspect_err(|e| {
             if args.json {
                 // Scripts reading --json get an object even when verification could not run.
@@ -419,61 +478,106 @@ pub fn load_trust_list(path: &Path, root: Option<&Path>) -> Result<TrustList, Cl
 }
 
 fn verify(args: &VerifyArgs) -> Result<ExitCode, CliError> {
+    let min_assurance = match (args.min_assurance, args.reject_static) {
+        (Some(level), _) => level.level(),
+        (None, true) => Assurance::Timed,
+        (None, false) => Assurance::Printed,
+    };
+    if min_assurance == Assurance::Challenged && !args.challenge && args.challenge_from.is_none() {
+        return Err(CliError::Usage(
+            "--min-assurance challenged needs the challenge the code must answer: --challenge, or --challenge-from FILE".into(),
+        ));
+    }
+    // The files this command reads, which no output may name.
+    let inputs = || {
+        Outputs::new(output::Force::default())
+            .reads("--trust-list", &args.trust_list)
+            .reads(
+                "--root-key",
+                &root_key_path(&args.trust_list, args.root_key.as_deref()),
+            )
+            .reads_opt("--status-list", args.status_list.as_deref())
+            .reads_opt("--image", args.image.as_deref())
+            .reads_opt("--challenge-from", args.challenge_from.as_deref())
+    };
+    // The challenge's PNG is checked before any work: never a file that
+    // exists (verify takes no --force), nor an input or the state file.
+    let mut png_output = inputs().reads_opt("--state", args.state.as_deref());
+    if let Some(png) = &args.challenge_png {
+        png_output.check("--challenge-png", png)?;
+    }
     let trust = load_trust_list(&args.trust_list, args.root_key.as_deref())?;
     let policy = Policy {
         require_fresh_status: args.require_fresh_status,
-        accept_static: !args.reject_static,
+        min_assurance,
         ..Policy::default()
     };
+    let status_list = args
+        .status_list
+        .as_deref()
+        .map(|path| {
+            let bytes = files::read(path, files::limit::STATUS_LIST)?;
+            SignedStatusList::from_signed(&bytes, &trust)
+                .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))
+        })
+        .transpose()?;
+    let saved = args
+        .challenge_from
+        .as_deref()
+        .map(challenge_cmd::read_challenge)
+        .transpose()?;
+    let (challenge, text) = match (&args.text, &args.image) {
+        _ if args.challenge => {
+            let (shown, answer) =
+                challenge_cmd::show_and_read(args.at, args.challenge_png.as_deref(), &png_output)?;
+            (Some(shown), answer)
+        }
+        // Exactly the QR text, less one line ending a scanner or a shell
+        // may add (docs/FORMAT.md §6.1); any other space makes it malformed.
+        (Some(t), _) => (saved, qr_text_from_input(t).to_owned()),
+        (None, Some(img)) => {
+            let limits = ScanLimits {
+                max_pixels: files::MAX_CLI_IMAGE_PIXELS,
+                ..ScanLimits::default()
+            };
+            let text =
+                decode_png_with(&files::read(img, files::limit::IMAGE)?, &limits).map_err(|e| {
+                    CliError::Input(format!("{}: no readable QR code: {e}", img.display()))
+                })?;
+            (saved, text)
+        }
+        (None, None) => {
+            return Err(CliError::Usage(
+                "give --text, --image, or --challenge".into(),
+            ))
+        }
+    };
+    // The state is locked from here to its save: only once the code is
+    // there (a holder answering a challenge keeps no other verifier waiting).
     let (state, memory) = match args.state.as_deref() {
         Some(path) => {
-            let inputs = Outputs::new(output::Force::default())
-                .reads("--trust-list", &args.trust_list)
-                .reads(
-                    "--root-key",
-                    &root_key_path(&args.trust_list, args.root_key.as_deref()),
-                )
-                .reads_opt("--status-list", args.status_list.as_deref())
-                .reads_opt("--image", args.image.as_deref());
-            let (locked, memory) = files::lock_verifier_memory(&inputs, path)?;
+            let (locked, memory) = files::lock_verifier_memory(&inputs(), path)?;
             (Some(locked), memory)
         }
         None => (None, VerifierMemory::default()),
     };
     let mut verifier = Verifier::with_memory(trust, policy, &memory)
         .map_err(|e| CliError::Input(format!("{}: {e}", args.trust_list.display())))?;
-    if let Some(path) = &args.status_list {
-        let bytes = files::read(path, files::limit::STATUS_LIST)?;
-        let list = SignedStatusList::from_signed(&bytes, verifier.trust_list())
-            .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
+    if let Some(list) = status_list {
         verifier.add_status_list(list);
     }
-    let text = match (&args.text, &args.image) {
-        // Exactly the QR text, less one line ending a scanner or a shell
-        // may add (docs/FORMAT.md §6.1); any other space makes it malformed.
-        (Some(t), _) => qr_text_from_input(t).to_owned(),
-        (None, Some(img)) => {
-            let limits = ScanLimits {
-                max_pixels: files::MAX_CLI_IMAGE_PIXELS,
-                ..ScanLimits::default()
-            };
-            decode_png_with(&files::read(img, files::limit::IMAGE)?, &limits).map_err(|e| {
-                CliError::Input(format!("{}: no readable QR code: {e}", img.display()))
-            })?
-        }
-        (None, None) => return Err(CliError::Usage("give --text or --image".into())),
-    };
-    let nonce = args
-        .nonce
-        .as_deref()
-        .map(|n| files::hex_arg("--nonce", n))
-        .transpose()?;
-    let verdict = verifier.verify(&text, now_or(args.at), nonce.as_deref());
+    // Verified when the code arrives (after the holder answered a challenge).
+    let verdict = verifier.verify(&text, now_or(args.at), challenge.as_ref());
     if let Some(locked) = state {
         files::save_verifier_memory(locked, &verifier.memory())?;
     }
     if args.json {
-        println!("{}", report::verdict_json(&verdict));
+        let mut json = report::verdict_json(&verdict);
+        json["min_assurance"] = min_assurance.code().into();
+        if let Some(challenge) = &challenge {
+            json["challenge"] = challenge_cmd::challenge_json(challenge);
+        }
+        println!("{json}");
     } else {
         print!("{}", report::verdict_text(&verdict));
     }
@@ -577,50 +681,88 @@ fn issuer(cmd: IssuerCommand) -> Result<(), CliError> {
             guardian,
             at,
             out,
+            print_status_index,
+            print_out,
             force,
         } => {
             let mut outputs = Outputs::new(force)
                 .reads("--key", &key)
                 .reads("--claims", &claims)
                 .reads_opt("--portrait", portrait.as_deref())
-                .reads("--request", &request);
-            outputs.check("--out", &out)?;
+                .reads_opt("--request", request.as_deref());
+            if let Some(out) = &out {
+                outputs.check("--out", out)?;
+            }
+            if let Some(print_out) = &print_out {
+                outputs.check("--print-out", print_out)?;
+            }
             let guardian = guardian
                 .map(|g| files::document_number_arg("--guardian", &g))
                 .transpose()?;
             let issuer = files::read_issuer(&key)?;
             let claims = files::read_claims(&claims, portrait.as_deref())?;
-            let request =
-                BindingRequest::from_bytes(&files::read(&request, files::limit::BINDING_REQUEST)?)
-                    .map_err(|e| CliError::Input(format!("{}: {e}", request.display())))?;
-            let nonce = files::hex_arg("--nonce", &nonce)?;
-            let binding = request
-                .check(&nonce)
-                .map_err(|e| CliError::Input(format!("binding request: {e}")))?;
-            let issued = match guardian {
-                None => issuer.issue(&claims, &binding, status_index, now_or(at), &mut OsRng),
-                Some(number) => issuer.issue_to_guardian(
-                    &claims,
-                    &binding,
-                    number,
-                    status_index,
-                    now_or(at),
-                    &mut OsRng,
-                ),
+            let issued_at = now_or(at);
+            if let (Some(phone), Some(print)) = (&status_index, &print_status_index) {
+                if phone == print {
+                    return Err(CliError::Usage(
+                        "--print-status-index must differ from --status-index: the printed card is revoked on its own".into(),
+                    ));
+                }
+            }
+            // Check everything before writing anything.
+            let phone = match (request, nonce, status_index, out) {
+                (Some(request), Some(nonce), Some(index), Some(out)) => {
+                    let bytes = files::read(&request, files::limit::BINDING_REQUEST)?;
+                    let parsed = BindingRequest::from_bytes(&bytes)
+                        .map_err(|e| CliError::Input(format!("{}: {e}", request.display())))?;
+                    let nonce = files::hex_arg("--nonce", &nonce)?;
+                    let binding = parsed
+                        .check(&nonce)
+                        .map_err(|e| CliError::Input(format!("binding request: {e}")))?;
+                    let issued = match guardian {
+                        None => issuer.issue(&claims, &binding, index, issued_at, &mut OsRng),
+                        Some(number) => issuer.issue_to_guardian(
+                            &claims, &binding, number, index, issued_at, &mut OsRng,
+                        ),
+                    };
+                    let held = issued.map_err(|e| CliError::Input(e.to_string()))?;
+                    Some((held, parsed, index, out))
+                }
+                _ => None,
             };
-            let held = issued.map_err(|e| CliError::Input(e.to_string()))?;
-            outputs.write_secret(&out, &held.to_bytes())?;
-            let to = match &held.info().guardian {
+            let print = match (print_status_index, print_out) {
+                (Some(index), Some(out)) => {
+                    let held = issuer
+                        .issue_print(&claims, guardian, index, issued_at, &mut OsRng)
+                        .map_err(|e| CliError::Input(e.to_string()))?;
+                    Some((held, index, out))
+                }
+                _ => None,
+            };
+            let to = match guardian {
                 None => String::new(),
                 Some(number) => format!("guardian {number}'s "),
             };
-            println!(
-                "issued {} version {} (status index {status_index}) to {to}device {}; written to {}",
+            let document = format!(
+                "{} version {}",
                 claims.document_type.name_en(),
-                claims.document_version,
-                request.device_key().fingerprint(),
-                out.display()
+                claims.document_version
             );
+            if let Some((held, request, index, out)) = &phone {
+                outputs.write_secret(out, &held.to_bytes())?;
+                println!(
+                    "issued {document} (status index {index}) to {to}device {}; written to {}",
+                    request.device_key().fingerprint(),
+                    out.display()
+                );
+            }
+            if let Some((held, index, out)) = &print {
+                outputs.write_secret(out, &held.to_bytes())?;
+                println!(
+                    "issued the print credential of {document} (status index {index}; no device key, for the printed card); written to {}",
+                    out.display()
+                );
+            }
         }
         IssuerCommand::Revoke {
             state,
@@ -781,7 +923,10 @@ fn holder(cmd: HolderCommand) -> Result<(), CliError> {
                     .map(|d| d.to_string())
                     .unwrap_or_default()
             );
-            println!("  device key:    {}", info.device_key.fingerprint());
+            match &info.device_key {
+                Some(key) => println!("  device key:    {}", key.fingerprint()),
+                None => println!("  print credential: no device key; shown only as the printed card's static code"),
+            }
             if let Some(guardian) = &info.guardian {
                 println!("  guardian:      {guardian} (the device key is the guardian's)");
             }
@@ -795,8 +940,7 @@ fn holder(cmd: HolderCommand) -> Result<(), CliError> {
             profile,
             disclose,
             static_form,
-            nonce,
-            at,
+            challenge,
             out_text,
             out_png,
             out_svg,
@@ -816,27 +960,34 @@ fn holder(cmd: HolderCommand) -> Result<(), CliError> {
             }
             let held = read_held(&credential)?;
             let disclosure = disclosure(profile, &disclose)?;
-            let presentation = if static_form {
-                if nonce.is_some() {
-                    return Err(CliError::Usage(
-                        "--nonce needs a device-bound presentation; drop --static".into(),
-                    ));
+            let challenge = challenge.as_deref().map(challenge_arg).transpose()?;
+            let presentation = match (static_form, held.info().is_print_only()) {
+                (true, true) => Presentation::static_form(&held, &disclosure),
+                (true, false) => {
+                    return Err(CliError::Usage(format!(
+                        "{} is bound to a phone: it is shown only with its device key (drop --static); a printed code comes from the document's print credential",
+                        credential.display()
+                    )))
                 }
-                Presentation::static_form(&held, &disclosure)
-            } else {
-                let key_path = key.ok_or_else(|| CliError::Usage("--key is required".into()))?;
-                let device = files::read_secret_key(&key_path, "device")?;
-                let nonce = nonce
-                    .as_deref()
-                    .map(|n| files::hex_arg("--nonce", n))
-                    .transpose()?;
-                Presentation::device_bound(
-                    &held,
-                    &disclosure,
-                    &device,
-                    now_or(at),
-                    nonce.as_deref(),
-                )
+                (false, true) => {
+                    return Err(CliError::Usage(format!(
+                        "{} is a print credential: it has no device key and is shown only as a printed code (--static)",
+                        credential.display()
+                    )))
+                }
+                (false, false) => {
+                    let key_path =
+                        key.ok_or_else(|| CliError::Usage("--key is required".into()))?;
+                    let device = files::read_secret_key(&key_path, "device")?;
+                    // Signed at this machine's clock: never for another time.
+                    Presentation::device_bound(
+                        &held,
+                        &disclosure,
+                        &device,
+                        &SystemClock,
+                        challenge,
+                    )
+                }
             }
             .map_err(|e| CliError::Input(e.to_string()))?;
             let text = presentation.qr_text();
@@ -864,6 +1015,11 @@ fn holder(cmd: HolderCommand) -> Result<(), CliError> {
         }
     }
     Ok(())
+}
+
+/// Reads `--challenge`: the six digits a verifier shows, or its QR text.
+pub fn challenge_arg(text: &str) -> Result<ChallengeCode, CliError> {
+    ChallengeCode::parse(text).map_err(|e| CliError::Usage(format!("--challenge: {e}")))
 }
 
 fn read_held(path: &Path) -> Result<HeldCredential, CliError> {

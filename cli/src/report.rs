@@ -2,7 +2,8 @@
 //! JSON for scripts.
 
 use hawiya_core::{
-    ClaimKey, ClaimValue, DocumentType, EccLevel, Mode, Presentation, QrMatrix, UnixTime, Verdict,
+    Assurance, ClaimKey, ClaimValue, DocumentType, EccLevel, Mode, Presentation, QrMatrix,
+    UnixTime, Verdict,
 };
 use serde_json::{json, Map, Value};
 
@@ -79,8 +80,9 @@ pub fn claim_json(value: &ClaimValue) -> Value {
     }
 }
 
-/// The verdict as JSON: accepted, every failure and warning with a code and
-/// a sentence, and the disclosed claims.
+/// The verdict as JSON: accepted, its assurance (`challenged`, `timed` or
+/// `printed`; `null` when rejected), every failure and warning with a code
+/// and a sentence, and the disclosed claims.
 pub fn verdict_json(v: &Verdict) -> Value {
     let claims: Map<String, Value> = v
         .claims
@@ -91,11 +93,7 @@ pub fn verdict_json(v: &Verdict) -> Value {
         "accepted": v.is_accepted(),
         "verdict": if v.is_accepted() { "accepted" } else { "rejected" },
         "mode": v.mode.map(mode_name),
-        "assurance": if v.is_accepted() {
-            v.mode.map(|m| if m == Mode::DeviceBound { "high" } else { "lower" })
-        } else {
-            None
-        },
+        "assurance": v.assurance.map(Assurance::code),
         "failures": v.failures.iter().map(|f| json!({"code": f.code(), "message": f.explain()})).collect::<Vec<_>>(),
         "warnings": v.warnings.iter().map(|w| json!({"code": w.code(), "message": w.explain()})).collect::<Vec<_>>(),
         "document_type": v.document_type.map(doc_name),
@@ -111,14 +109,21 @@ pub fn verdict_json(v: &Verdict) -> Value {
 /// The verdict as text a clerk can read.
 pub fn verdict_text(v: &Verdict) -> String {
     let mut out = String::new();
-    if v.is_accepted() {
-        let how = match v.mode {
-            Some(Mode::Static) => " (printed/static code: lower assurance)",
-            _ => " (signed by the holder's phone)",
-        };
-        out.push_str(&format!("ACCEPTED{how}\n"));
-    } else {
-        out.push_str("REJECTED\n");
+    match v.assurance {
+        Some(level) if v.is_accepted() => {
+            let lower = if level == Assurance::Printed {
+                " (lower assurance)"
+            } else {
+                ""
+            };
+            out.push_str(&format!(
+                "ACCEPTED — {}{lower}: {}\n",
+                level.code(),
+                level.explain()
+            ));
+        }
+        _ if v.is_accepted() => out.push_str("ACCEPTED\n"),
+        _ => out.push_str("REJECTED\n"),
     }
     for f in &v.failures {
         out.push_str(&format!("  ✗ {}  [{}]\n", f.explain(), f.code()));
@@ -144,10 +149,17 @@ pub fn verdict_text(v: &Verdict) -> String {
         out.push_str(&format!("  issuer:   {issuer}\n"));
     }
     if let Some(guardian) = &v.guardian {
-        // The presenter holds the guardian's device key, not the subject's.
-        out.push_str(&format!(
-            "  presented by guardian: holder of document {guardian}\n"
-        ));
+        if v.mode == Some(Mode::Static) {
+            // A printed card is shown by whoever holds it.
+            out.push_str(&format!(
+                "  a dependent's card; guardian: holder of document {guardian}\n"
+            ));
+        } else {
+            // The presenter holds the guardian's device key, not the subject's.
+            out.push_str(&format!(
+                "  presented by guardian: holder of document {guardian}\n"
+            ));
+        }
     }
     if let Some(t) = v.presented_at {
         out.push_str(&format!("  shown at: {}\n", time_text(t)));

@@ -20,7 +20,7 @@ use zeroize::Zeroizing;
 
 use crate::output::{self, Force, Outputs, Staged};
 use crate::report;
-use crate::{files, now_or, CliError, Profile};
+use crate::{challenge_arg, files, now_or, CliError, Profile};
 
 /// The environment variable scripts set to the wallet passphrase.
 pub const PASSPHRASE_ENV: &str = "HAWIYA_PASSPHRASE";
@@ -40,9 +40,14 @@ pub struct WalletFile {
 /// A credential to import and the trust list it must verify against.
 #[derive(Args)]
 pub struct CredentialArgs {
-    /// The credential file `hawiya issuer issue` wrote for this wallet.
+    /// The credential file `hawiya issuer issue --out` wrote for this wallet.
+    #[arg(long, value_name = "FILE", required_unless_present = "print")]
+    credential: Option<PathBuf>,
+    /// The document's print credential (`hawiya issuer issue --print-out`),
+    /// kept with the document for its printed card. Alone, it is added to
+    /// the stored document of the same version.
     #[arg(long, value_name = "FILE")]
-    credential: PathBuf,
+    print: Option<PathBuf>,
     /// Signed trust list (trust-list.cbor) the issuer must be in.
     #[arg(long, value_name = "FILE")]
     trust_list: PathBuf,
@@ -87,7 +92,9 @@ pub enum WalletCommand {
         #[command(flatten)]
         force: Force,
     },
-    /// Verify a credential against the trust list and store it (a higher version renews).
+    /// Verify a credential (and its print credential) against the trust list
+    /// and store it (a higher version renews); or add a print credential to a
+    /// stored document.
     Import {
         #[command(flatten)]
         file: WalletFile,
@@ -113,7 +120,9 @@ pub enum WalletCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Make a presentation QR of a stored document; prints the QR text.
+    /// Make a presentation QR of a stored document, signed by the wallet's
+    /// device key now (over the verifier's challenge with --challenge), or
+    /// the printed code of its print credential (--static); prints the QR text.
     Present {
         #[command(flatten)]
         file: WalletFile,
@@ -124,20 +133,18 @@ pub enum WalletCommand {
         /// (e.g. name_en,document_number).
         #[arg(long, default_value = "full", value_name = "WHAT")]
         disclose: String,
-        /// Issuer-signed only, for print (lower assurance).
-        #[arg(long = "static")]
+        /// The printed code of the document's print credential: issuer-signed
+        /// only (lower assurance).
+        #[arg(long = "static", conflicts_with = "challenge")]
         static_form: bool,
-        /// Verifier nonce to bind to, hex.
-        #[arg(long)]
-        nonce: Option<String>,
+        /// The verifier's challenge: the six digits it shows, or its QR text (HWC:...).
+        #[arg(long, value_name = "CODE")]
+        challenge: Option<String>,
         /// Write a PNG of the QR code here (must not exist unless --force is given).
         #[arg(long, value_name = "FILE")]
         png: Option<PathBuf>,
         #[command(flatten)]
         force: Force,
-        /// Presentation time, Unix seconds (default now).
-        #[arg(long, allow_negative_numbers = true)]
-        at: Option<i64>,
         /// Print the QR text and its figures as JSON.
         #[arg(long)]
         json: bool,
@@ -269,10 +276,9 @@ fn dispatch(cmd: WalletCommand) -> Result<(), CliError> {
             document,
             disclose,
             static_form,
-            nonce,
+            challenge,
             png,
             force,
-            at,
             json,
         } => {
             let mut outputs = Outputs::new(force).opens_wallet(&file.path);
@@ -280,21 +286,12 @@ fn dispatch(cmd: WalletCommand) -> Result<(), CliError> {
                 outputs.check("--png", png)?;
             }
             let disclosure = parse_disclosure(&disclose)?;
-            if static_form && nonce.is_some() {
-                return Err(CliError::Usage(
-                    "--nonce needs a device-bound presentation; drop --static".into(),
-                ));
-            }
-            let nonce = nonce
-                .as_deref()
-                .map(|n| files::hex_arg("--nonce", n))
-                .transpose()?;
+            let challenge = challenge.as_deref().map(challenge_arg).transpose()?;
             let request = PresentRequest {
                 document,
                 disclosure,
                 static_form,
-                nonce,
-                at: now_or(at),
+                challenge,
             };
             present(&file.path, &request, png.as_deref(), &outputs, json)
         }
@@ -378,8 +375,12 @@ pub(crate) fn wallet_error(e: WalletError) -> CliError {
             path.display()
         )),
         WalletError::NeedsRebinding(number) => CliError::Input(format!(
-            "{}; with this CLI: `hawiya wallet bind`, then `hawiya wallet renew` with the reissued credential; until then only --static codes can be made",
+            "{}; with this CLI: `hawiya wallet bind`, then `hawiya wallet renew` with the reissued credential; until then only printed codes (--static, with a print credential) can be made",
             WalletError::NeedsRebinding(number)
+        )),
+        WalletError::NoPrintCredential(number) => CliError::Input(format!(
+            "{}; with this CLI: `hawiya wallet import --print FILE` adds the one `hawiya issuer issue --print-out` made",
+            WalletError::NoPrintCredential(number)
         )),
         WalletError::WeakPasscode(weak) => {
             CliError::Input(format!("passphrase refused: {weak}"))
@@ -593,24 +594,34 @@ fn document_number(held: &HeldCredential) -> Option<u64> {
 }
 
 fn import(path: &Path, args: &CredentialArgs, renewal: bool) -> Result<(), CliError> {
-    let bytes = Zeroizing::new(files::read(
-        &args.credential,
-        files::limit::HELD_CREDENTIAL,
-    )?);
+    let print = args
+        .print
+        .as_deref()
+        .map(|p| files::read(p, files::limit::HELD_CREDENTIAL).map(Zeroizing::new))
+        .transpose()?;
+    let Some(credential) = &args.credential else {
+        return match (&print, renewal) {
+            (Some(print), false) => add_print(path, args, print),
+            _ => Err(CliError::Usage(
+                "wallet renew needs --credential (the new version); give its print credential with --print as well".into(),
+            )),
+        };
+    };
+    let bytes = Zeroizing::new(files::read(credential, files::limit::HELD_CREDENTIAL)?);
     let held = HeldCredential::from_bytes(&bytes).map_err(|e| {
         CliError::Input(format!(
             "{}: not a held credential: {e}",
-            args.credential.display()
+            credential.display()
         ))
     })?;
-    let number = document_number(&held).ok_or_else(|| {
-        CliError::Input(format!("{}: no document number", args.credential.display()))
-    })?;
+    let number = document_number(&held)
+        .ok_or_else(|| CliError::Input(format!("{}: no document number", credential.display())))?;
     let offered = held.info().document_version;
     let trust = crate::load_trust_list(&args.trust_list, args.root_key.as_deref())?;
     let wallet = open(path)?;
+    let stored = wallet.documents().map_err(wallet_error)?;
+    let had_print = stored.iter().any(|d| d.number == number && d.printable);
     if renewal {
-        let stored = wallet.documents().map_err(wallet_error)?;
         match stored.iter().find(|d| d.number == number) {
             None => {
                 return Err(CliError::Input(format!(
@@ -627,9 +638,12 @@ fn import(path: &Path, args: &CredentialArgs, renewal: bool) -> Result<(), CliEr
             Some(_) => {}
         }
     }
-    let outcome = wallet
-        .import(&bytes, &trust, now_or(args.at))
-        .map_err(wallet_error)?;
+    let now = now_or(args.at);
+    let outcome = match &print {
+        Some(print) => wallet.import_with_print(&bytes, print, &trust, now),
+        None => wallet.import(&bytes, &trust, now),
+    }
+    .map_err(wallet_error)?;
     if args.json {
         let (document, replaced) = match &outcome {
             ImportOutcome::Added(d) => (d, None),
@@ -648,9 +662,45 @@ fn import(path: &Path, args: &CredentialArgs, renewal: bool) -> Result<(), CliEr
         );
     } else {
         println!("{}", outcome_text(&outcome));
+        let renewed = matches!(outcome, ImportOutcome::Renewed { .. });
+        if print.is_some() {
+            println!("with its print credential: its card can be printed (`hawiya card`)");
+        } else if renewed && had_print {
+            println!(
+                "the previous version's print credential went with it: add this version's with `hawiya wallet import --print FILE` to print the card again"
+            );
+        }
+        let files: Vec<String> = std::iter::once(credential)
+            .chain(&args.print)
+            .map(|p| p.display().to_string())
+            .collect();
         println!(
             "the wallet keeps its own encrypted copy: {} can be deleted",
-            args.credential.display()
+            files.join(" and ")
+        );
+    }
+    Ok(())
+}
+
+/// `wallet import --print FILE` alone: adds the print credential to the
+/// stored document of the same version.
+fn add_print(path: &Path, args: &CredentialArgs, print: &[u8]) -> Result<(), CliError> {
+    let trust = crate::load_trust_list(&args.trust_list, args.root_key.as_deref())?;
+    let wallet = open(path)?;
+    let document = wallet
+        .add_print_credential(print, &trust, now_or(args.at))
+        .map_err(wallet_error)?;
+    if args.json {
+        println!(
+            "{}",
+            json!({"outcome": "print_credential_added", "document": summary_json(&document)})
+        );
+    } else {
+        println!(
+            "Added the print credential of {} {} version {}: its card can be printed (`hawiya card`)",
+            document.document_type.name_en(),
+            document.number,
+            document.version
         );
     }
     Ok(())
@@ -760,8 +810,15 @@ pub fn document_line(d: &DocumentSummary) -> String {
     if let Some(g) = d.guardian {
         line.push_str(&format!("  dependent, guardian {g}"));
     }
+    if d.printable {
+        line.push_str("  printable");
+    }
     if d.needs_rebinding {
-        line.push_str("  needs re-binding (static codes only until reissued to this wallet)");
+        line.push_str(if d.printable {
+            "  needs re-binding (printed codes only until reissued to this wallet)"
+        } else {
+            "  needs re-binding (no codes until reissued to this wallet)"
+        });
     }
     line
 }
@@ -813,6 +870,7 @@ fn summary_json(d: &DocumentSummary) -> Value {
         "dependent": d.guardian.is_some(),
         "guardian": d.guardian,
         "needs_rebinding": d.needs_rebinding,
+        "printable": d.printable,
         "imported_at": d.imported_at.0,
     })
 }
@@ -830,12 +888,12 @@ fn person_json(p: &Person) -> Value {
 fn show(path: &Path, number: u64, json: bool) -> Result<(), CliError> {
     let wallet = open(path)?;
     let held = wallet.document(number).map_err(wallet_error)?;
-    let needs_rebinding = wallet
-        .documents()
-        .map_err(wallet_error)?
-        .iter()
-        .any(|d| d.number == number && d.needs_rebinding);
+    let summary = wallet.documents().map_err(wallet_error)?;
+    let summary = summary.iter().find(|d| d.number == number);
+    let needs_rebinding = summary.is_some_and(|d| d.needs_rebinding);
+    let printable = summary.is_some_and(|d| d.printable);
     let info = held.info();
+    let device_key = info.device_key.map(|k| k.fingerprint()).unwrap_or_default();
     let value_json = |value: &ClaimValue| match value {
         ClaimValue::Bytes(b) => json!({"image_bytes": b.len()}),
         other => report::claim_json(other),
@@ -851,9 +909,10 @@ fn show(path: &Path, number: u64, json: bool) -> Result<(), CliError> {
                 "kid": hex::encode(&info.kid),
                 "expires_at": info.expires_at().0,
                 "valid_until": report::valid_until(info.expires_at()),
-                "device_key": info.device_key.fingerprint(),
+                "device_key": device_key,
                 "guardian": info.guardian,
                 "needs_rebinding": needs_rebinding,
+                "printable": printable,
                 "claims": held.claims().iter().map(|(k, v)| (k.name().to_owned(), value_json(v))).collect::<serde_json::Map<_, _>>(),
             })
         );
@@ -874,14 +933,24 @@ fn show(path: &Path, number: u64, json: bool) -> Result<(), CliError> {
         "  valid until:      {}",
         report::valid_until(info.expires_at())
     );
-    println!("  device key:       {}", info.device_key.fingerprint());
+    println!("  device key:       {device_key}");
+    println!(
+        "  printed card:     {}",
+        if printable {
+            "print credential held (`hawiya card` prints it)"
+        } else {
+            "no print credential (ask the issuer for one to print the card)"
+        }
+    );
     if let Some(g) = &info.guardian {
         println!(
             "  guardian:         {g} (a dependent's document, presented with the guardian's key)"
         );
     }
     if needs_rebinding {
-        println!("  needs re-binding: this wallet lacks the device key; static codes only until reissued");
+        println!(
+            "  needs re-binding: this wallet lacks the device key; no phone codes until reissued"
+        );
     }
     for (key, value) in held.claims() {
         println!(
@@ -913,8 +982,7 @@ struct PresentRequest {
     document: u64,
     disclosure: Disclosure,
     static_form: bool,
-    nonce: Option<Vec<u8>>,
-    at: hawiya_core::UnixTime,
+    challenge: Option<hawiya_core::ChallengeCode>,
 }
 
 fn present(
@@ -926,13 +994,14 @@ fn present(
 ) -> Result<(), CliError> {
     let wallet = open(path)?;
     let presentation = if request.static_form {
-        wallet.present_static(request.document, &request.disclosure, request.at)
+        wallet.present_static(request.document, &request.disclosure, SystemClock.now())
     } else {
+        // Signed at this machine's clock: a wallet never signs for another time.
         wallet.present(
             request.document,
             &request.disclosure,
-            request.nonce.as_deref(),
-            request.at,
+            request.challenge,
+            &SystemClock,
         )
     }
     .map_err(wallet_error)?;
@@ -954,7 +1023,8 @@ fn present(
                 "disclosed": presentation.disclosed().iter().map(|k| k.name()).collect::<Vec<_>>(),
                 "bytes": presentation.bytes().len(),
                 "qr_version": qr.version(),
-                "presented_at": request.at.0,
+                "presented_at": presentation.presented_at().map(|t| t.0),
+                "challenge": presentation.challenge().map(|c| c.to_string()),
             })
         );
     } else {
@@ -1027,7 +1097,7 @@ fn log(path: &Path, clear: bool, json: bool) -> Result<(), CliError> {
             e.document_number,
             match e.mode {
                 Mode::DeviceBound => "device-bound",
-                Mode::Static => "static",
+                Mode::Static => "printed",
             },
             report::claim_list(&e.disclosed)
         );

@@ -44,7 +44,57 @@ fn demo_writes_its_files_and_they_verify() {
     }
     let report = stdout(&out);
     assert!(report.contains("QR version"), "{report}");
-    assert!(report.contains("[bad_issuer_signature]") && report.contains("[presentation_stale]"));
+    for reason in [
+        "[bad_issuer_signature]",
+        "[presentation_stale]",
+        "[replayed]",
+        "[revoked]",
+        "[device_signature_required]",
+        "[challenge_mismatch]",
+        "[challenge_not_answered]",
+        "[assurance_below_minimum]",
+    ] {
+        assert!(
+            report.contains(reason),
+            "{reason} missing from the report:\n{report}"
+        );
+    }
+    for level in [
+        "ACCEPTED — challenged",
+        "ACCEPTED — timed",
+        "ACCEPTED — printed",
+    ] {
+        assert!(
+            report.contains(level),
+            "{level} missing from the report:\n{report}"
+        );
+    }
+    assert!(
+        report.contains("phone codes above with its phone signature cut off: REJECTED [device_signature_required]"),
+        "{report}"
+    );
+    // The report's JSON has every presentation's assurance and sizes.
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("report.json")).expect("report"))
+            .expect("report json");
+    let levels: Vec<&str> = json["presentations"]
+        .as_array()
+        .expect("presentations")
+        .iter()
+        .map(|p| p["verdict"]["assurance"].as_str().expect("assurance"))
+        .collect();
+    assert_eq!(
+        levels,
+        [
+            "challenged",
+            "challenged",
+            "challenged",
+            "timed",
+            "printed",
+            "challenged",
+            "challenged"
+        ]
+    );
     #[cfg(unix)]
     for secret in [
         "root.key",
@@ -69,8 +119,14 @@ fn demo_writes_its_files_and_they_verify() {
         s(&dir.join("presentation-static.png")),
     ]);
     assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    assert!(
+        stdout(&out).contains("ACCEPTED — printed"),
+        "{}",
+        stdout(&out)
+    );
     assert!(stdout(&out).contains("lower assurance"));
-    // The device-bound code, from its text, with JSON output.
+    // The device-bound code, from its text, with JSON output: without the
+    // challenge it answered, this verifier can only call it timed.
     let text = std::fs::read_to_string(dir.join("presentation-minimal.txt")).expect("text");
     let out = hawiya(&[
         "verify",
@@ -83,6 +139,8 @@ fn demo_writes_its_files_and_they_verify() {
     assert_eq!(code(&out), 0, "{}", stdout(&out));
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
     assert_eq!(v["accepted"], true);
+    assert_eq!(v["assurance"], "timed");
+    assert_eq!(v["min_assurance"], "printed");
     assert_eq!(v["claims"].as_object().expect("claims").len(), 4);
     assert_eq!(v["claims"]["document_number"], "1087654321");
     // An hour later the same code is stale: exit 1, with the reason.
@@ -140,11 +198,12 @@ fn every_step_has_a_subcommand() {
         r#"{"document_type":"resident_permit","document_number":"2123456789","document_version":1,
             "name_ar":"أنيتا كومار","name_en":"Anita Kumar","birth_date":"1994-03-02","sex":"female",
             "nationality":"IND","place_of_birth":"Kochi","occupation":"Nurse","employer":"Clinic",
-            "issue_date":"2024-01-10","expiry_date":"2026-01-09"}"#,
+            "issue_date":"2024-01-10","expiry_date":"2044-01-09"}"#,
     )
     .expect("claims");
-    let at = "1704844800";
-    ok(&[
+    // The phone's credential and the printed card's, issued together, each
+    // with its own status index.
+    let issued = ok(&[
         "issuer",
         "issue",
         "--key",
@@ -157,16 +216,38 @@ fn every_step_has_a_subcommand() {
         nonce,
         "--status-index",
         "42",
-        "--at",
-        at,
         "--out",
         s(&p("permit.hwy")),
+        "--print-status-index",
+        "43",
+        "--print-out",
+        s(&p("permit-print.hwy")),
     ]);
+    assert!(issued.contains("print credential"), "{issued}");
     #[cfg(unix)]
-    assert_eq!(mode(&p("permit.hwy")), 0o600);
+    for file in ["permit.hwy", "permit-print.hwy"] {
+        assert_eq!(mode(&p(file)), 0o600, "{file}");
+    }
     let shown = ok(&["holder", "show", "--credential", s(&p("permit.hwy"))]);
     assert!(shown.contains("Anita Kumar") && shown.contains("employer"));
-    let when = "1704844900";
+    let shown = ok(&["holder", "show", "--credential", s(&p("permit-print.hwy"))]);
+    assert!(shown.contains("print credential: no device key"), "{shown}");
+    // A code is signed now, by this machine's clock: there is no --at.
+    let (permit, device) = (p("permit.hwy"), p("device.key"));
+    let presenting = |extra: &[&str]| {
+        let mut args = vec![
+            "holder",
+            "present",
+            "--credential",
+            s(&permit),
+            "--key",
+            s(&device),
+        ];
+        args.extend_from_slice(extra);
+        hawiya(&args)
+    };
+    let out = presenting(&["--profile", "full", "--at", "1704844900"]);
+    assert_eq!(code(&out), 2, "--at is not an option of holder present");
     let text = ok(&[
         "holder",
         "present",
@@ -176,18 +257,16 @@ fn every_step_has_a_subcommand() {
         s(&p("device.key")),
         "--disclose",
         "name_en,occupation",
-        "--at",
-        when,
         "--out-png",
         s(&p("p.png")),
         "--out-svg",
         s(&p("p.svg")),
     ]);
     let text = text.trim().to_owned();
-    assert!(text.starts_with("HW1:"));
+    assert!(text.starts_with("HW2:"));
     let tl = p("trust-list.cbor");
     let verify = |extra: &[&str]| {
-        let mut args = vec!["verify", "--trust-list", s(&tl), "--at", when];
+        let mut args = vec!["verify", "--trust-list", s(&tl)];
         args.extend_from_slice(extra);
         hawiya(&args)
     };
@@ -195,6 +274,7 @@ fn every_step_has_a_subcommand() {
     let out = verify(&["--image", s(&p("p.png")), "--json"]);
     assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    assert_eq!(v["assurance"], "timed");
     assert_eq!(v["claims"]["occupation"], "Nurse");
     assert_eq!(v["claims"].as_object().expect("claims").len(), 2);
 
@@ -216,8 +296,6 @@ fn every_step_has_a_subcommand() {
         s(&p("issuer.key")),
         "--state",
         s(&p("status.bits")),
-        "--at",
-        at,
         "--out",
         s(&p("status.cbor")),
     ]);
@@ -225,29 +303,110 @@ fn every_step_has_a_subcommand() {
     assert_eq!(code(&out), 1);
     assert!(stdout(&out).contains("revoked"), "{}", stdout(&out));
 
-    // A verifier nonce round trip, and a mismatch.
-    let bound = ok(&[
-        "holder",
-        "present",
-        "--credential",
-        s(&p("permit.hwy")),
-        "--key",
-        s(&p("device.key")),
-        "--profile",
-        "age18",
-        "--nonce",
-        "a1b2c3",
-        "--at",
-        when,
+    // A challenge round trip, as a script runs it: the verifier's
+    // challenge saved to a file, the phone signs over its code, the code is
+    // verified against the file.
+    let challenge: serde_json::Value = serde_json::from_str(&ok(&[
+        "challenge",
+        "--out",
+        s(&p("challenge.json")),
+        "--png",
+        s(&p("challenge.png")),
+        "--json",
+    ]))
+    .expect("challenge json");
+    #[cfg(unix)]
+    assert_eq!(mode(&p("challenge.json")), 0o600);
+    let digits = challenge["code"].as_str().expect("code");
+    assert_eq!(digits.len(), 6);
+    assert_eq!(
+        challenge["qr_text"].as_str(),
+        Some(format!("HWC:{digits}").as_str())
+    );
+    assert!(p("challenge.png").is_file());
+    let answer = |code: &str| {
+        let out = presenting(&["--profile", "age18", "--challenge", code]);
+        assert_eq!(code_of(&out), 0, "{}", stderr(&out));
+        stdout(&out).trim().to_owned()
+    };
+    let challenge_file = p("challenge.json");
+    let from = s(&challenge_file);
+    // Typed grouped, as the verifier shows it, or scanned as QR text.
+    for typed in [
+        challenge["grouped"].as_str().expect("grouped"),
+        challenge["qr_text"].as_str().expect("qr"),
+    ] {
+        let out = verify(&["--text", &answer(typed), "--challenge-from", from, "--json"]);
+        assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+        let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+        assert_eq!(v["assurance"], "challenged");
+        assert_eq!(v["challenge"]["code"], digits);
+        let required = verify(&[
+            "--text",
+            &answer(typed),
+            "--challenge-from",
+            from,
+            "--min-assurance",
+            "challenged",
+        ]);
+        assert_eq!(code(&required), 0, "{}", stdout(&required));
+    }
+    // Another challenge (a second verifier's, or a new one): mismatch, exit 1.
+    ok(&["challenge", "--out", s(&p("other.json"))]);
+    let out = verify(&[
+        "--text",
+        &answer(digits),
+        "--challenge-from",
+        s(&p("other.json")),
+        "--json",
     ]);
-    assert_eq!(
-        code(&verify(&["--text", bound.trim(), "--nonce", "a1b2c3"])),
-        0
+    assert_eq!(code(&out), 1);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    assert_eq!(v["failures"][0]["code"], "challenge_mismatch");
+    assert!(v["assurance"].is_null());
+    // A timed code where a challenge is required: its own reasons.
+    let timed = answer_timed(&presenting);
+    let out = verify(&["--text", &timed, "--challenge-from", from, "--json"]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stdout(&out).contains("\"challenge_not_answered\""),
+        "{}",
+        stdout(&out)
     );
-    assert_eq!(
-        code(&verify(&["--text", bound.trim(), "--nonce", "ffff"])),
-        1
+    let out = verify(&["--text", &timed, "--min-assurance", "timed"]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    // Requiring challenged codes without a challenge cannot be met: usage.
+    let out = verify(&["--text", &timed, "--min-assurance", "challenged"]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("--challenge-from"),
+        "{}",
+        stderr(&out)
     );
+    // Bad challenge input: usage errors, nothing signed.
+    for bad in ["12345", "012345", "1234567", "HWC:12345", "abcdef"] {
+        let out = presenting(&["--profile", "age18", "--challenge", bad]);
+        assert_eq!(code(&out), 2, "{bad}");
+        assert!(stderr(&out).contains("--challenge"), "{}", stderr(&out));
+    }
+    std::fs::write(p("not-a-challenge.json"), "{}").expect("write");
+    let out = verify(&[
+        "--text",
+        &timed,
+        "--challenge-from",
+        s(&p("not-a-challenge.json")),
+    ]);
+    assert_eq!(code(&out), 2);
+    // `hawiya challenge` replaces an earlier challenge file, nothing else.
+    ok(&["challenge", "--out", s(&p("challenge.json"))]);
+    let out = hawiya(&["challenge", "--out", s(&p("claims.json"))]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("--force"), "{}", stderr(&out));
+    assert!(std::fs::read_to_string(p("claims.json"))
+        .expect("claims")
+        .contains("Anita"));
+    let out = hawiya(&["challenge", "--out", s(&d)]);
+    assert_eq!(code(&out), 2, "a folder is never replaced");
 
     // With a state file, a second scan of the same code is a replay, and a
     // trust list older than one seen before is refused.
@@ -261,8 +420,6 @@ fn every_step_has_a_subcommand() {
         s(&p("device.key")),
         "--profile",
         "identity",
-        "--at",
-        when,
     ]);
     assert_eq!(
         code(&verify(&["--text", fresh.trim(), "--state", s(&state)])),
@@ -289,8 +446,9 @@ fn every_step_has_a_subcommand() {
         2
     );
 
-    // Static for print, and a policy that refuses it.
-    let printed = ok(&[
+    // The printed card's code comes from the print credential; the
+    // phone's credential has no static form.
+    let out = hawiya(&[
         "holder",
         "present",
         "--credential",
@@ -299,12 +457,103 @@ fn every_step_has_a_subcommand() {
         "--profile",
         "full",
     ]);
-    assert_eq!(code(&verify(&["--text", printed.trim()])), 0);
-    assert_eq!(
-        code(&verify(&["--text", printed.trim(), "--reject-static"])),
-        1
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("bound to a phone"),
+        "{}",
+        stderr(&out)
     );
+    let out = hawiya(&[
+        "holder",
+        "present",
+        "--credential",
+        s(&p("permit-print.hwy")),
+        "--key",
+        s(&p("device.key")),
+        "--profile",
+        "full",
+    ]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("print credential"),
+        "{}",
+        stderr(&out)
+    );
+    let printed = ok(&[
+        "holder",
+        "present",
+        "--credential",
+        s(&p("permit-print.hwy")),
+        "--static",
+        "--profile",
+        "full",
+    ]);
+    let out = verify(&["--text", printed.trim(), "--json"]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    assert_eq!(v["assurance"], "printed");
+    for refuse in [&["--reject-static"][..], &["--min-assurance", "timed"]] {
+        let mut args = vec!["--text", printed.trim(), "--json"];
+        args.extend_from_slice(refuse);
+        let out = verify(&args);
+        assert_eq!(code(&out), 1, "{refuse:?}");
+        let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+        assert_eq!(
+            v["failures"][0]["code"], "assurance_below_minimum",
+            "{refuse:?}"
+        );
+    }
+    assert_eq!(
+        code(&verify(&[
+            "--text",
+            printed.trim(),
+            "--reject-static",
+            "--min-assurance",
+            "timed"
+        ])),
+        2,
+        "one or the other"
+    );
+    // The card is revoked on its own: the phone's code still verifies.
+    ok(&[
+        "issuer",
+        "revoke",
+        "--state",
+        s(&p("status.bits")),
+        "--index",
+        "43",
+    ]);
+    ok(&[
+        "issuer",
+        "status-list",
+        "--key",
+        s(&p("issuer.key")),
+        "--state",
+        s(&p("status.bits")),
+        "--out",
+        s(&p("status-2.cbor")),
+    ]);
+    let out = verify(&[
+        "--text",
+        printed.trim(),
+        "--status-list",
+        s(&p("status-2.cbor")),
+    ]);
+    assert_eq!(code(&out), 1);
+    assert!(stdout(&out).contains("[revoked]"), "{}", stdout(&out));
     let _ = std::fs::remove_dir_all(&d);
+}
+
+/// The exit code (a second name, for closures that shadow `code`).
+fn code_of(out: &Output) -> i32 {
+    code(out)
+}
+
+/// A timed phone code (no challenge) from `presenting`.
+fn answer_timed(presenting: &dyn Fn(&[&str]) -> Output) -> String {
+    let out = presenting(&["--profile", "age18"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    stdout(&out).trim().to_owned()
 }
 
 #[test]
@@ -317,7 +566,7 @@ fn usage_and_input_errors_exit_2_and_say_what_to_do() {
         "--trust-list",
         s(&p("none.cbor")),
         "--text",
-        "HW1:00",
+        "HW2:00",
     ]);
     assert_eq!(code(&out), 2);
     // With --json, the error is also a JSON object on stdout.
@@ -326,7 +575,7 @@ fn usage_and_input_errors_exit_2_and_say_what_to_do() {
         "--trust-list",
         s(&p("none.cbor")),
         "--text",
-        "HW1:00",
+        "HW2:00",
         "--json",
     ]);
     assert_eq!(code(&out), 2);
@@ -346,7 +595,7 @@ fn usage_and_input_errors_exit_2_and_say_what_to_do() {
         "--trust-list",
         s(&p("tl.cbor")),
         "--text",
-        "HW1:00",
+        "HW2:00",
     ]);
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("--root-key"), "{}", stderr(&out));
@@ -358,7 +607,7 @@ fn usage_and_input_errors_exit_2_and_say_what_to_do() {
         "--trust-list",
         s(&dir.join("trust-list.cbor")),
         "--text",
-        "HW1:NOT A CODE",
+        "HW2:NOT A CODE",
     ]);
     assert_eq!(code(&out), 1);
     assert!(stdout(&out).contains("malformed"));
@@ -642,14 +891,30 @@ fn a_dependents_credential_is_issued_to_the_guardian_and_verified_as_such() {
         assert!(stderr(&out).contains(says), "{guardian}: {}", stderr(&out));
         assert!(!p("refused.hwy").exists());
     }
+    // The child's printed card: a print credential naming the guardian too.
+    ok(&[
+        "issuer",
+        "issue",
+        "--key",
+        s(&p("issuer.key")),
+        "--claims",
+        s(&p("child.json")),
+        "--guardian",
+        "1234567890",
+        "--at",
+        at,
+        "--print-status-index",
+        "4",
+        "--print-out",
+        s(&p("child-print.hwy")),
+    ]);
     let shown = ok(&["holder", "show", "--credential", s(&p("child.hwy"))]);
     assert!(shown.contains("guardian:      1234567890"), "{shown}");
     assert!(shown.contains("Sara Mohammed"), "{shown}");
     let shown = ok(&["holder", "show", "--credential", s(&p("own.hwy"))]);
     assert!(!shown.contains("guardian"), "{shown}");
 
-    // Presented with the guardian's device key, device-bound and static.
-    let when = "1704844900";
+    // Presented with the guardian's device key, and as the printed card.
     let present = |credential: &str, extra: &[&str]| {
         let credential = p(credential);
         let key = p("guardian.key");
@@ -660,8 +925,6 @@ fn a_dependents_credential_is_issued_to_the_guardian_and_verified_as_such() {
             s(&credential),
             "--profile",
             "identity",
-            "--at",
-            when,
         ];
         if extra.is_empty() {
             args.extend(["--key", s(&key)]);
@@ -671,15 +934,7 @@ fn a_dependents_credential_is_issued_to_the_guardian_and_verified_as_such() {
     };
     let verify = |text: &str, json: bool| {
         let tl = p("trust-list.cbor");
-        let mut args = vec![
-            "verify",
-            "--trust-list",
-            s(&tl),
-            "--at",
-            when,
-            "--text",
-            text,
-        ];
+        let mut args = vec!["verify", "--trust-list", s(&tl), "--text", text];
         if json {
             args.push("--json");
         }
@@ -689,11 +944,12 @@ fn a_dependents_credential_is_issued_to_the_guardian_and_verified_as_such() {
     };
     for text in [
         present("child.hwy", &[]),
-        present("child.hwy", &["--static"]),
+        present("child-print.hwy", &["--static"]),
     ] {
         let shown = verify(&text, false);
         assert!(
-            shown.contains("presented by guardian: holder of document 1234567890"),
+            shown.contains("presented by guardian: holder of document 1234567890")
+                || shown.contains("a dependent's card; guardian: holder of document 1234567890"),
             "{shown}"
         );
         let v: serde_json::Value = serde_json::from_str(&verify(&text, true)).expect("json");
@@ -706,5 +962,193 @@ fn a_dependents_credential_is_issued_to_the_guardian_and_verified_as_such() {
     let v: serde_json::Value = serde_json::from_str(&verify(&text, true)).expect("json");
     assert!(v["guardian"].is_null(), "{v}");
     assert_eq!(v["claims"]["document_number"], "1234567890");
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// A root, an issuer, a trust list, a device key and a national ID issued to
+/// it (as plain holder files) in `d`. Returns (trust list, credential, key).
+fn holder_files(d: &std::path::Path) -> [std::path::PathBuf; 3] {
+    let p = |f: &str| d.join(f);
+    let ok = |args: &[&str]| {
+        let out = hawiya(args);
+        assert_eq!(code(&out), 0, "{args:?}: {}", stderr(&out));
+        stdout(&out)
+    };
+    ok(&["issuer", "root-key", "--out", s(&p("root.key"))]);
+    ok(&[
+        "issuer",
+        "key",
+        "--out",
+        s(&p("issuer.key")),
+        "--kid",
+        "01",
+        "--name",
+        "ID Authority",
+        "--status-uri",
+        "https://status.example/1",
+    ]);
+    ok(&[
+        "issuer",
+        "trust-list",
+        "--root-key",
+        s(&p("root.key")),
+        "--issuer",
+        s(&p("issuer.pub")),
+        "--version",
+        "1",
+        "--out",
+        s(&p("trust-list.cbor")),
+    ]);
+    let nonce = ok(&["issuer", "nonce"]);
+    ok(&["holder", "key", "--out", s(&p("device.key"))]);
+    ok(&[
+        "holder",
+        "bind",
+        "--key",
+        s(&p("device.key")),
+        "--nonce",
+        nonce.trim(),
+        "--out",
+        s(&p("request.cbor")),
+    ]);
+    std::fs::write(
+        p("claims.json"),
+        r#"{"document_type":"national_id","document_number":"1123456789","document_version":1,
+            "name_ar":"سارة خالد","name_en":"Sara Khalid","birth_date":"2001-09-30","sex":"female",
+            "nationality":"SAU","place_of_birth":"Jeddah","issue_date":"2025-01-01","expiry_date":"2035-01-01"}"#,
+    )
+    .expect("claims");
+    ok(&[
+        "issuer",
+        "issue",
+        "--key",
+        s(&p("issuer.key")),
+        "--claims",
+        s(&p("claims.json")),
+        "--request",
+        s(&p("request.cbor")),
+        "--nonce",
+        nonce.trim(),
+        "--status-index",
+        "7",
+        "--out",
+        s(&p("id.hwy")),
+    ]);
+    [p("trust-list.cbor"), p("id.hwy"), p("device.key")]
+}
+
+#[test]
+fn verify_challenge_shows_a_challenge_and_reads_the_phones_answer_from_standard_input() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::{Command, Stdio};
+    let d = scratch("interactive-challenge");
+    let [tl, id, key] = holder_files(&d);
+    let png = d.join("challenge.png");
+    let start = || {
+        Command::new(env!("CARGO_BIN_EXE_hawiya"))
+            .args([
+                "verify",
+                "--trust-list",
+                s(&tl),
+                "--challenge",
+                "--challenge-png",
+                s(&png),
+                "--min-assurance",
+                "challenged",
+                "--json",
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start hawiya verify --challenge")
+    };
+    // The verifier shows its challenge on standard error, then waits.
+    let read_challenge = |child: &mut std::process::Child| {
+        let mut err = BufReader::new(child.stderr.take().expect("stderr"));
+        let mut line = String::new();
+        loop {
+            line.clear();
+            assert!(
+                err.read_line(&mut line).expect("stderr") > 0,
+                "no challenge shown"
+            );
+            if let Some(rest) = line.strip_prefix("challenge: ") {
+                return rest.split("   ").next().expect("code").trim().to_owned();
+            }
+        }
+    };
+    let answer = |challenge: Option<&str>| {
+        let mut args = vec![
+            "holder",
+            "present",
+            "--credential",
+            s(&id),
+            "--key",
+            s(&key),
+            "--profile",
+            "identity",
+        ];
+        if let Some(code) = challenge {
+            args.extend(["--challenge", code]);
+        }
+        let out = hawiya(&args);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        stdout(&out)
+    };
+    let mut child = start();
+    let shown = read_challenge(&mut child);
+    assert_eq!(shown.len(), 7, "grouped as 123 456: {shown:?}");
+    assert!(png.is_file(), "the challenge's QR code as a PNG");
+    let code_text = answer(Some(&shown));
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(code_text.as_bytes()).expect("answer");
+    drop(stdin);
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    assert_eq!(v["assurance"], "challenged");
+    assert_eq!(v["challenge"]["grouped"], shown.as_str());
+    // A timed code, or one for an earlier challenge, does not answer this one.
+    for (earlier, reason) in [
+        (None, "challenge_not_answered"),
+        (Some(shown.as_str()), "challenge_mismatch"),
+    ] {
+        let _ = std::fs::remove_file(&png);
+        let mut child = start();
+        let now_shown = read_challenge(&mut child);
+        let text = answer(earlier);
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin.write_all(text.as_bytes()).expect("answer");
+        drop(stdin);
+        let out = child.wait_with_output().expect("wait");
+        if earlier == Some(now_shown.as_str()) {
+            continue; // the same six digits twice: one chance in 900,000
+        }
+        assert_eq!(code(&out), 1, "{}", stdout(&out));
+        let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+        assert_eq!(v["failures"][0]["code"], reason, "{v}");
+        assert!(v["assurance"].is_null());
+    }
+    // No answer at all (standard input closed): a usage error, exit 2.
+    let _ = std::fs::remove_file(&png);
+    let out = hawiya(&["verify", "--trust-list", s(&tl), "--challenge"]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("challenge: "), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--challenge-from"),
+        "{}",
+        stderr(&out)
+    );
+    // --challenge and --text do not go together (the text predates the challenge).
+    let out = hawiya(&[
+        "verify",
+        "--trust-list",
+        s(&tl),
+        "--challenge",
+        "--text",
+        "HW2:00",
+    ]);
+    assert_eq!(code(&out), 2);
     let _ = std::fs::remove_dir_all(&d);
 }

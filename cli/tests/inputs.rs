@@ -88,12 +88,16 @@ impl Setup {
             "7",
             "--out",
             &p("id.hwy"),
+            "--print-status-index",
+            "8",
+            "--print-out",
+            &p("id-print.hwy"),
         ]);
         let static_text = ok(&[
             "holder",
             "present",
             "--credential",
-            &p("id.hwy"),
+            &p("id-print.hwy"),
             "--static",
             "--profile",
             "full",

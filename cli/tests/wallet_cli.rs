@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use hawiya_core::{ClaimValue, Clock, Protection, SystemClock, Wallet, WalletOptions};
 
 mod common;
-use common::{claims, code, mode, run, run_with_limit, s, scratch, stderr, stdout};
+use common::{claims, code, mode, print_of, run, run_with_limit, s, scratch, stderr, stdout};
 
 const PASSPHRASE: &str = "olive tree by the wadi 7";
 const BACKUP_PASSPHRASE: &str = "sealed copy for the new phone";
@@ -29,7 +29,8 @@ fn json(out: &str) -> serde_json::Value {
     serde_json::from_str(out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
 }
 
-/// The wallet binds to a fresh issuer nonce and the issuer issues `claims` to it.
+/// The wallet binds to a fresh issuer nonce and the issuer issues `claims` to
+/// it, with the print credential (status index 100 + `index`) beside it.
 fn issue_to_wallet(d: &Path, wallet: &Path, claims: &Path, index: &str, out: &str) -> PathBuf {
     let env = [("HAWIYA_PASSPHRASE", PASSPHRASE)];
     common::issue_to_wallet(d, wallet, &env, claims, index, out)
@@ -151,7 +152,7 @@ fn the_whole_wallet_flow_from_the_command_line() {
         stderr(&none)
     );
 
-    // present → hawiya verify accepts it, from the PNG and with a nonce.
+    // present → hawiya verify accepts it, from the PNG and answering a challenge.
     let qr = ok(with_pass(&[
         "wallet",
         "present",
@@ -164,7 +165,7 @@ fn the_whole_wallet_flow_from_the_command_line() {
         "--png",
         s(&p("id.png")),
     ]));
-    assert!(qr.trim().starts_with("HW1:"));
+    assert!(qr.trim().starts_with("HW2:"));
     let verify = |extra: &[&str]| {
         let mut args = vec!["verify", "--trust-list", s(&tl), "--json"];
         args.extend_from_slice(extra);
@@ -174,9 +175,26 @@ fn the_whole_wallet_flow_from_the_command_line() {
     assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
     let verdict = json(&stdout(&out));
     assert_eq!(verdict["mode"], "device_bound");
+    assert_eq!(verdict["assurance"], "timed");
     assert_eq!(verdict["claims"].as_object().expect("claims").len(), 4);
     assert_eq!(verdict["claims"]["document_number"], "1123456789");
-    let bound = ok(with_pass(&[
+    // There is no presenting for another time.
+    let at = with_pass(&[
+        "wallet",
+        "present",
+        "--wallet",
+        s(&w),
+        "--document",
+        "1123456789",
+        "--at",
+        "1704844900",
+    ]);
+    assert_eq!(code(&at), 2, "--at is not an option of wallet present");
+    let challenge = json(&ok(run(
+        &["challenge", "--out", s(&p("challenge.json")), "--json"],
+        &[],
+    )));
+    let bound = json(&ok(with_pass(&[
         "wallet",
         "present",
         "--wallet",
@@ -185,17 +203,65 @@ fn the_whole_wallet_flow_from_the_command_line() {
         "1123456789",
         "--disclose",
         "name_en,age_over_18",
-        "--nonce",
-        "c0ffee",
-    ]));
+        "--challenge",
+        challenge["grouped"].as_str().expect("code"),
+        "--json",
+    ])));
+    assert_eq!(bound["challenge"], challenge["code"]);
+    let bound = bound["qr_text"].as_str().expect("qr text").to_owned();
+    let out = verify(&[
+        "--text",
+        &bound,
+        "--challenge-from",
+        s(&p("challenge.json")),
+    ]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    assert_eq!(json(&stdout(&out))["assurance"], "challenged");
+    ok(run(&["challenge", "--out", s(&p("other.json"))], &[]));
     assert_eq!(
-        code(&verify(&["--text", bound.trim(), "--nonce", "c0ffee"])),
-        0
-    );
-    assert_eq!(
-        code(&verify(&["--text", bound.trim(), "--nonce", "beef"])),
+        code(&verify(&[
+            "--text",
+            &bound,
+            "--challenge-from",
+            s(&p("other.json"))
+        ])),
         1
     );
+    // Without a print credential there is no printed code.
+    let none = with_pass(&[
+        "wallet",
+        "present",
+        "--wallet",
+        s(&w),
+        "--document",
+        "1123456789",
+        "--static",
+    ]);
+    assert_eq!(code(&none), 2);
+    assert!(
+        stderr(&none).contains("no print credential") && stderr(&none).contains("--print"),
+        "{}",
+        stderr(&none)
+    );
+    // Nor a card to print: the phone's credential is valid only as signed by the phone.
+    let card = with_pass(&[
+        "card",
+        "--wallet",
+        s(&w),
+        "--document",
+        "1123456789",
+        "--format",
+        "svg",
+        "--out",
+        s(&p("card.svg")),
+    ]);
+    assert_eq!(code(&card), 2);
+    assert!(
+        stderr(&card).contains("no print credential"),
+        "{}",
+        stderr(&card)
+    );
+    assert!(!p("card.svg").exists());
 
     // renew: version 2 replaces version 1; version 1 is then refused.
     let v2 = issue_to_wallet(
@@ -210,6 +276,51 @@ fn the_whole_wallet_flow_from_the_command_line() {
         renewed.contains("Renewed") && renewed.contains("replaced version 1"),
         "{renewed}"
     );
+    // Its print credential, added afterwards; version 1's is refused.
+    let add_print = |print: &Path| {
+        with_pass(&[
+            "wallet",
+            "import",
+            "--wallet",
+            s(&w),
+            "--print",
+            s(print),
+            "--trust-list",
+            s(&tl),
+        ])
+    };
+    let wrong = add_print(&print_of(&v1));
+    assert_eq!(code(&wrong), 2);
+    assert!(
+        stderr(&wrong).contains("not for this document"),
+        "{}",
+        stderr(&wrong)
+    );
+    let added = ok(add_print(&print_of(&v2)));
+    assert!(added.contains("Added the print credential"), "{added}");
+    let printed = ok(with_pass(&[
+        "wallet",
+        "present",
+        "--wallet",
+        s(&w),
+        "--document",
+        "1123456789",
+        "--static",
+    ]));
+    let out = verify(&["--text", printed.trim()]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    assert_eq!(json(&stdout(&out))["assurance"], "printed");
+    let renew_alone = with_pass(&[
+        "wallet",
+        "renew",
+        "--wallet",
+        s(&w),
+        "--print",
+        s(&print_of(&v2)),
+        "--trust-list",
+        s(&tl),
+    ]);
+    assert_eq!(code(&renew_alone), 2, "renew needs the phone's credential");
     let list = json(&ok(with_pass(&[
         "wallet",
         "list",
@@ -290,14 +401,15 @@ fn the_whole_wallet_flow_from_the_command_line() {
         "--json",
     ])));
     let entries = log["entries"].as_array().expect("entries");
-    assert_eq!(entries.len(), 2, "{log}");
+    assert_eq!(entries.len(), 3, "{log}");
     assert_eq!(
         entries[1]["disclosed"],
         serde_json::json!(["name_en", "age_over_18"])
     );
     assert_eq!(entries[0]["mode"], "device_bound");
+    assert_eq!(entries[2]["mode"], "static");
     let cleared = ok(with_pass(&["wallet", "log", "--wallet", s(&w), "--clear"]));
-    assert!(cleared.contains("2 entries removed"), "{cleared}");
+    assert!(cleared.contains("3 entries removed"), "{cleared}");
     let log = json(&ok(with_pass(&[
         "wallet",
         "log",
@@ -417,6 +529,7 @@ fn the_whole_wallet_flow_from_the_command_line() {
     let out = verify(&["--text", printed.trim()]);
     assert_eq!(code(&out), 0, "{}", stdout(&out));
     assert_eq!(json(&stdout(&out))["mode"], "static");
+    assert_eq!(json(&stdout(&out))["assurance"], "printed");
     // Re-binding: bind the restored wallet (it makes its device key), the
     // issuer reissues as version 3, and renew makes it device-bound again.
     let v3 = issue_to_wallet(
@@ -876,6 +989,8 @@ fn wallet_with_an_id(d: &Path, policy: hawiya_core::UnlockPolicy) -> PathBuf {
         s(&w),
         "--credential",
         s(&id),
+        "--print",
+        s(&print_of(&id)),
         "--trust-list",
         s(&d.join("trust-list.cbor")),
     ]));
@@ -972,6 +1087,8 @@ fn a_document_deleted_with_sqlite3_is_listed_as_damaged() {
         s(&w),
         "--credential",
         s(&permit),
+        "--print",
+        s(&print_of(&permit)),
         "--trust-list",
         s(&d.join("trust-list.cbor")),
     ]));
@@ -1113,7 +1230,7 @@ fn on_a_full_disk_list_and_static_codes_still_work_and_an_import_says_disk_full(
             stderr(&out)
         );
     }
-    assert!(text.contains("HW1:"), "no code was made:\n{text}");
+    assert!(text.contains("HW2:"), "no code was made:\n{text}");
     assert!(text.contains("the disk is full"), "{text}");
     let listed = text
         .lines()

@@ -62,7 +62,7 @@ fn portrait() -> Vec<u8> {
     out
 }
 
-/// The card and the QR matrix of a fixed national ID's static presentation.
+/// The card and the QR text of a fixed national ID's print credential.
 fn fixture() -> (Card, String) {
     let issuer = Issuer::new(
         SecretKey::from_bytes(&[2; 32]),
@@ -97,7 +97,11 @@ fn fixture() -> (Card, String) {
         .issue(&claims, &binding, 0, UnixTime(1_704_844_800), &mut OsRng)
         .expect("issue");
     let card = Card::from_held(&held, date("2025-06-01"));
-    let printed = Presentation::static_form(&held, &Disclosure::Full).expect("static form");
+    // The card carries the static code of the document's print credential.
+    let print = issuer
+        .issue_print(&claims, None, 1, UnixTime(1_704_844_800), &mut OsRng)
+        .expect("issue print credential");
+    let printed = Presentation::static_form(&print, &Disclosure::Full).expect("static form");
     (card, printed.qr_text())
 }
 

@@ -25,7 +25,7 @@ use harness::{
 };
 use hawiya_core::internal::CborValue;
 use hawiya_core::{
-    BindingRequest, Claims, Date, DeviceBinding, Disclosure, DocumentType, EccLevel,
+    BindingRequest, Claims, Date, DeviceBinding, Disclosure, DocumentType, EccLevel, FixedClock,
     HeldCredential, Issuer, Policy, Presentation, PublicKey, QrMatrix, SecretKey, Sex, TrustList,
     UnixTime, Verifier, SIGNATURE_LEN,
 };
@@ -43,6 +43,8 @@ const PAIRED_BATCH: Duration = Duration::from_micros(500);
 
 const ISSUED_AT: UnixTime = UnixTime(1_704_844_800);
 const PRESENTED_AT: UnixTime = UnixTime(1_704_844_900);
+/// The phone's clock in the benchmarks: it reads [`PRESENTED_AT`].
+const PHONE_CLOCK: FixedClock = FixedClock(PRESENTED_AT);
 const VERIFIED_AT: UnixTime = PRESENTED_AT;
 const NONCE: [u8; 16] = [4; 16];
 const STATUS_INDEX: u64 = 7;
@@ -167,7 +169,7 @@ fn fixtures() -> Fixtures {
     let held = issuer
         .issue(&claims, &binding, STATUS_INDEX, ISSUED_AT, &mut OsRng)
         .expect("issue credential");
-    let full = Presentation::device_bound(&held, &Disclosure::Full, &device, PRESENTED_AT, None)
+    let full = Presentation::device_bound(&held, &Disclosure::Full, &device, &PHONE_CLOCK, None)
         .expect("full presentation");
     let full_qr = full.qr_text();
     let verdict =
@@ -282,7 +284,7 @@ fn routines(f: &Fixtures) -> Vec<(&'static str, Routine<'_>)> {
                         black_box(&f.held),
                         &Disclosure::Full,
                         &f.device,
-                        PRESENTED_AT,
+                        &PHONE_CLOCK,
                         None,
                     )
                 })
@@ -379,7 +381,7 @@ fn print_sizes(f: &Fixtures) {
         ("age>=18", Disclosure::AgeOver18),
     ] {
         let p =
-            match Presentation::device_bound(&f.held, &disclosure, &f.device, PRESENTED_AT, None) {
+            match Presentation::device_bound(&f.held, &disclosure, &f.device, &PHONE_CLOCK, None) {
                 Ok(p) => p,
                 Err(e) => {
                     println!("{name:<10} cannot present: {e}");

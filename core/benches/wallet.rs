@@ -41,9 +41,9 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, SamplingMode};
 use harness::{fmt_time, time_loop, BatchSizes, Interleave, Paired, Samples, Stats};
 use hawiya_core::{
-    Claims, Date, DeviceBinding, Disclosure, DocumentType, HeldCredential, ImportOutcome, Issuer,
-    KdfParams, KeySource, KeySourceError, Policy, Presentation, Protection, SecretKey, Sex,
-    TrustList, UnixTime, Verifier, Wallet, WalletOptions,
+    Claims, Date, DeviceBinding, Disclosure, DocumentType, FixedClock, HeldCredential,
+    ImportOutcome, Issuer, KdfParams, KeySource, KeySourceError, Policy, Presentation, Protection,
+    SecretKey, Sex, TrustList, UnixTime, Verifier, Wallet, WalletOptions,
 };
 use rand_core::OsRng;
 use rusqlite::Connection;
@@ -68,6 +68,8 @@ const PAIRED_BATCH: Duration = Duration::from_micros(500);
 
 const ISSUED_AT: UnixTime = UnixTime(1_704_844_800);
 const NOW: UnixTime = UnixTime(1_704_844_900);
+/// The phone's clock in the benchmarks: it reads [`NOW`].
+const CLOCK: FixedClock = FixedClock(NOW);
 const NONCE: [u8; 16] = [4; 16];
 const PASSPHRASE: &str = "olive-harbour-lantern-42";
 const KDF_SALT: [u8; 16] = [9; 16];
@@ -407,7 +409,7 @@ fn setup(group: &'static str, dir: PathBuf, f: &Shared, stored: usize) -> Locati
     let wallet = open_unlocked(&wallet_path, f);
     assert_eq!(wallet.documents().expect("list").len(), stored);
     let p = wallet
-        .present(numbers[0], &Disclosure::Identity, None, NOW)
+        .present(numbers[0], &Disclosure::Identity, None, &CLOCK)
         .expect("present from store");
     let verdict = Verifier::new(f.trust.clone(), Policy::default()).verify(&p.qr_text(), NOW, None);
     assert!(
@@ -466,7 +468,7 @@ fn memory_routines(f: &Shared) -> Vec<Bench<'_>> {
                         black_box(&f.held),
                         &Disclosure::Identity,
                         &f.device,
-                        NOW,
+                        &CLOCK,
                         None,
                     )
                     .expect("present in memory")
@@ -621,7 +623,7 @@ fn location_routines<'a>(f: &'a Shared, l: &'a Location) -> Vec<Bench<'a>> {
                 time_loop(iters, || {
                     present_next = (present_next + STRIDE) % n;
                     l.wallet
-                        .present(l.numbers[present_next], &Disclosure::Identity, None, NOW)
+                        .present(l.numbers[present_next], &Disclosure::Identity, None, &CLOCK)
                         .expect("present from store")
                 })
             }),

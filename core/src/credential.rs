@@ -2,7 +2,11 @@
 //! and the holder's copy of it with the claim values and disclosure seeds.
 //!
 //! The CWT carries only public facts and the 16-byte commitment root; claim
-//! values reach a verifier only through a presentation.
+//! values reach a verifier only through a presentation. A credential is
+//! either *phone-bound* (its `cnf` names the device key that must sign every
+//! presentation) or *print-only* (no `cnf`: shown only as the static code of a
+//! printed card). Which one is part of what the issuer signs, so a phone
+//! code with its device signature removed is not a printed code.
 
 use std::collections::BTreeMap;
 
@@ -16,7 +20,7 @@ use crate::keys::PublicKey;
 use crate::trust_list::TrustList;
 
 /// Version of the credential and presentation formats this build reads and writes.
-pub const FORMAT_VERSION: u64 = 1;
+pub const FORMAT_VERSION: u64 = 2;
 
 /// CWT claim keys (IANA "CBOR Web Token (CWT) Claims").
 const CWT_ISS: i64 = 1;
@@ -59,8 +63,10 @@ pub struct CredentialInfo {
     pub document_type: DocumentType,
     /// Version of the document; renewals are higher.
     pub document_version: u32,
-    /// The holder's device key (`cnf`).
-    pub device_key: PublicKey,
+    /// The holder's device key (`cnf`) of a phone-bound credential, which
+    /// must sign every presentation; `None` for a print-only credential (the
+    /// printable card's), which is only ever shown as a static code.
+    pub device_key: Option<PublicKey>,
     /// Root of the salted claim commitment.
     pub root: [u8; CHUNK_LEN],
     /// For a dependent's credential (e.g. a child's ID), the document number
@@ -83,18 +89,31 @@ impl CredentialInfo {
         day_start(self.expiry_day)
     }
 
+    /// Whether this is a print-only credential (no device key): the
+    /// printable card's, shown only as a static, issuer-signed code.
+    pub fn is_print_only(&self) -> bool {
+        self.device_key.is_none()
+    }
+
     /// The encoded protected header: `{1: -8, 4: kid}`.
     pub(crate) fn protected(&self) -> Vec<u8> {
         cose::protected_header(Some(&self.kid), None)
     }
 
-    /// The CWT claims set, deterministically encoded.
+    /// The CWT claims set, deterministically encoded: with `cnf` for a
+    /// phone-bound credential, without for a print-only one.
     pub(crate) fn payload(&self) -> Vec<u8> {
-        let cose_key = Value::Map(vec![
-            (Value::int(1), Value::int(1)),  // kty: OKP
-            (Value::int(-1), Value::int(6)), // crv: Ed25519
-            (Value::int(-2), Value::bytes(self.device_key.as_bytes())),
-        ]);
+        let cnf = self.device_key.map(|key| {
+            let cose_key = Value::Map(vec![
+                (Value::int(1), Value::int(1)),  // kty: OKP
+                (Value::int(-1), Value::int(6)), // crv: Ed25519
+                (Value::int(-2), Value::bytes(key.as_bytes())),
+            ]);
+            (
+                Value::int(CWT_CNF),
+                Value::Map(vec![(Value::int(1), cose_key)]),
+            )
+        });
         let status = Value::Map(vec![(
             Value::text("status_list"),
             Value::Map(vec![
@@ -114,19 +133,16 @@ impl CredentialInfo {
             hawiya.push(Value::Unsigned(guardian));
         }
         let iat = Value::int(self.issued_at().0);
-        Value::Map(vec![
+        let mut entries = vec![
             (Value::int(CWT_ISS), Value::text(&self.issuer)),
             (Value::int(CWT_EXP), Value::int(self.expires_at().0)),
             (Value::int(CWT_NBF), iat.clone()),
             (Value::int(CWT_IAT), iat),
-            (
-                Value::int(CWT_CNF),
-                Value::Map(vec![(Value::int(1), cose_key)]),
-            ),
-            (Value::int(CWT_STATUS), status),
-            (Value::int(CWT_HAWIYA), Value::Array(hawiya)),
-        ])
-        .to_bytes()
+        ];
+        entries.extend(cnf);
+        entries.push((Value::int(CWT_STATUS), status));
+        entries.push((Value::int(CWT_HAWIYA), Value::Array(hawiya)));
+        Value::Map(entries).to_bytes()
     }
 
     /// Reads the CWT claims set of a credential.
@@ -135,9 +151,11 @@ impl CredentialInfo {
         let bad = |field| FormatError::field(S, field);
         let map = cbor::decode(payload)?;
         let entries = map.as_map().ok_or(bad("claims set"))?;
-        if entries.len() != 7 {
+        // Phone-bound: all seven entries; print-only: the same without cnf.
+        let has_cnf = map.map_get(CWT_CNF).is_some();
+        if entries.len() != if has_cnf { 7 } else { 6 } {
             return Err(bad(
-                "claims set (exactly iss, exp, nbf, iat, cnf, status, hawiya)",
+                "claims set (exactly iss, exp, nbf, iat, status, hawiya, and cnf for a phone-bound credential)",
             ));
         }
         let day = |key, field| -> Result<u64, FormatError> {
@@ -161,21 +179,7 @@ impl CredentialInfo {
             .and_then(Value::as_text)
             .ok_or(bad("iss"))?
             .to_owned();
-        let cose_key = map
-            .map_get(CWT_CNF)
-            .and_then(|c| c.map_get(1))
-            .ok_or(bad("cnf"))?;
-        if cose_key.as_map().map(<[_]>::len) != Some(3)
-            || cose_key.map_get(1).and_then(Value::as_u64) != Some(1)
-            || cose_key.map_get(-1).and_then(Value::as_u64) != Some(6)
-        {
-            return Err(bad("cnf (must be an OKP Ed25519 COSE_Key)"));
-        }
-        let device_key = cose_key
-            .map_get(-2)
-            .and_then(Value::as_bytes)
-            .and_then(|x| PublicKey::from_bytes(x).ok())
-            .ok_or(bad("cnf key"))?;
+        let device_key = map.map_get(CWT_CNF).map(device_key_from_cnf).transpose()?;
         let status_list = map
             .map_get(CWT_STATUS)
             .and_then(Value::as_map)
@@ -238,6 +242,26 @@ impl CredentialInfo {
         };
         Ok(info)
     }
+}
+
+/// Reads `cnf`: exactly `{1: COSE_Key}` with an OKP Ed25519 key (RFC 8747).
+fn device_key_from_cnf(cnf: &Value) -> Result<PublicKey, FormatError> {
+    let bad = |field| FormatError::field("credential", field);
+    let cose_key = match cnf.as_map() {
+        Some([(Value::Unsigned(1), key)]) => key,
+        _ => return Err(bad("cnf (must be exactly {1: COSE_Key})")),
+    };
+    if cose_key.as_map().map(<[_]>::len) != Some(3)
+        || cose_key.map_get(1).and_then(Value::as_u64) != Some(1)
+        || cose_key.map_get(-1).and_then(Value::as_u64) != Some(6)
+    {
+        return Err(bad("cnf (must be an OKP Ed25519 COSE_Key)"));
+    }
+    cose_key
+        .map_get(-2)
+        .and_then(Value::as_bytes)
+        .and_then(|x| PublicKey::from_bytes(x).ok())
+        .ok_or(bad("cnf key"))
 }
 
 /// How a decoder names a bad guardian element.
@@ -490,7 +514,7 @@ mod tests {
             status_uri: "https://status.example/1".into(),
             document_type: DocumentType::NationalId,
             document_version: 1,
-            device_key: SecretKey::from_bytes(&[3; 32]).public_key(),
+            device_key: Some(SecretKey::from_bytes(&[3; 32]).public_key()),
             root: [7; CHUNK_LEN],
             guardian,
         }
@@ -541,17 +565,98 @@ mod tests {
     }
 
     #[test]
+    fn a_print_only_credential_has_no_cnf_and_says_so_under_the_signature() {
+        let phone = info(None);
+        let print = CredentialInfo {
+            device_key: None,
+            ..info(None)
+        };
+        assert!(!phone.is_print_only());
+        assert!(print.is_print_only());
+        let print_payload = print.payload();
+        let entries = |payload: &[u8]| cbor::decode(payload).unwrap().as_map().unwrap().len();
+        assert_eq!(entries(&phone.payload()), 7);
+        assert_eq!(entries(&print_payload), 6);
+        assert!(cbor::decode(&print_payload)
+            .unwrap()
+            .map_get(CWT_CNF)
+            .is_none());
+        for info in [&phone, &print] {
+            let bytes = signed(info.protected(), info.payload());
+            let read = Credential::from_bytes(&bytes).unwrap();
+            assert_eq!(read.info(), info);
+            assert_eq!(read.to_bytes(), bytes);
+        }
+        // The two kinds sign different bytes: a signature over one never
+        // verifies as the other, so neither can be turned into the other.
+        let key = SecretKey::from_bytes(&[2; 32]);
+        let phone_sign1 = Sign1::sign(phone.protected(), phone.payload(), &key);
+        let as_print = Sign1 {
+            payload: print_payload,
+            ..phone_sign1.clone()
+        };
+        assert!(phone_sign1.verify(&key.public_key()));
+        assert!(!as_print.verify(&key.public_key()));
+    }
+
+    #[test]
+    fn cnf_must_be_exactly_one_ed25519_cose_key() {
+        let base = info(None);
+        let Ok(Value::Map(entries)) = cbor::decode(&base.payload()) else {
+            panic!("payload is not a map")
+        };
+        let key = Value::bytes(SecretKey::from_bytes(&[3; 32]).public_key().as_bytes());
+        let okp = |x: Value| {
+            Value::Map(vec![
+                (Value::int(1), Value::int(1)),
+                (Value::int(-1), Value::int(6)),
+                (Value::int(-2), x),
+            ])
+        };
+        let bad_cnfs = [
+            Value::Map(vec![]),
+            Value::Map(vec![
+                (Value::int(1), okp(key.clone())),
+                (Value::int(2), Value::Null),
+            ]),
+            Value::Map(vec![(Value::int(3), okp(key.clone()))]),
+            Value::Map(vec![(Value::int(1), okp(Value::bytes(&[0; 31])))]),
+            Value::Null,
+        ];
+        for cnf in bad_cnfs {
+            let payload = Value::Map(
+                entries
+                    .iter()
+                    .cloned()
+                    .map(|(k, v)| {
+                        if k == Value::int(CWT_CNF) {
+                            (k, cnf.clone())
+                        } else {
+                            (k, v)
+                        }
+                    })
+                    .collect(),
+            )
+            .to_bytes();
+            assert!(
+                Credential::from_bytes(&signed(base.protected(), payload)).is_err(),
+                "{cnf:?}"
+            );
+        }
+    }
+
+    #[test]
     fn the_guardian_is_an_optional_fifth_element_of_the_hawiya_claim() {
         let plain = info(None).payload();
         let dependent = info(Some(1_234_567_890)).payload();
         // Without a guardian: array(4), exactly as before guardians existed.
-        let four = [&[0x84, 0x01, 0x01, 0x01, 0x50][..], &[7; CHUNK_LEN]].concat();
+        let four = [&[0x84, 0x02, 0x01, 0x01, 0x50][..], &[7; CHUNK_LEN]].concat();
         assert!(plain.ends_with(&four));
         assert_eq!(with_hawiya(&info(None), &four_elements()), plain);
         // With one: array(5), the number as a 4-byte unsigned integer
         // (1234567890 = 0x499602d2), as the `document_number` claim encodes.
         let five = [
-            &[0x85, 0x01, 0x01, 0x01, 0x50][..],
+            &[0x85, 0x02, 0x01, 0x01, 0x50][..],
             &[7; CHUNK_LEN],
             &[0x1a, 0x49, 0x96, 0x02, 0xd2],
         ]

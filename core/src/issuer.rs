@@ -1,5 +1,6 @@
 //! The issuer: checks a holder's binding request and signs a credential over
-//! the claims' commitment; publishes trust-list entries and status lists.
+//! the claims' commitment; issues the print-only credential a printable card
+//! carries; publishes trust-list entries and status lists.
 
 use std::collections::BTreeMap;
 
@@ -140,7 +141,36 @@ impl Issuer {
         issued_at: UnixTime,
         rng: &mut impl CryptoRngCore,
     ) -> Result<HeldCredential, IssueError> {
-        self.sign_credential(claims, binding, None, status_index, issued_at, rng)
+        self.sign_credential(claims, Some(binding), None, status_index, issued_at, rng)
+    }
+
+    /// Issues the print-only credential of a document: the one its printable
+    /// card carries as a static code. It binds no device key (no `cnf`), has
+    /// its own commitment seeds and its own `status_index` (so a lost card
+    /// is revoked without touching the phone's credential), and is renewed
+    /// with the document (issue a new one for every new version). Give a
+    /// dependent's card its guardian with `guardian_document_number`, as the
+    /// phone credential has.
+    ///
+    /// # Errors
+    /// As [`Issuer::issue_to_guardian`] for a guardian, as [`Issuer::issue`]
+    /// otherwise.
+    pub fn issue_print(
+        &self,
+        claims: &Claims,
+        guardian_document_number: Option<u64>,
+        status_index: u64,
+        issued_at: UnixTime,
+        rng: &mut impl CryptoRngCore,
+    ) -> Result<HeldCredential, IssueError> {
+        self.sign_credential(
+            claims,
+            None,
+            guardian_document_number,
+            status_index,
+            issued_at,
+            rng,
+        )
     }
 
     /// Issues a dependent's credential (e.g. a child's national ID) to the
@@ -168,7 +198,7 @@ impl Issuer {
     ) -> Result<HeldCredential, IssueError> {
         self.sign_credential(
             claims,
-            guardian_binding,
+            Some(guardian_binding),
             Some(guardian_document_number),
             status_index,
             issued_at,
@@ -176,12 +206,13 @@ impl Issuer {
         )
     }
 
-    /// Validates, commits and signs: the one path behind [`Issuer::issue`] and
-    /// [`Issuer::issue_to_guardian`].
+    /// Validates, commits and signs: the one path behind [`Issuer::issue`],
+    /// [`Issuer::issue_to_guardian`] and [`Issuer::issue_print`] (no binding:
+    /// a print-only credential).
     fn sign_credential(
         &self,
         claims: &Claims,
-        binding: &DeviceBinding,
+        binding: Option<&DeviceBinding>,
         guardian: Option<u64>,
         status_index: u64,
         issued_at: UnixTime,
@@ -215,7 +246,7 @@ impl Issuer {
             status_uri: self.status_uri.clone(),
             document_type: claims.document_type,
             document_version: claims.document_version,
-            device_key: binding.device_key(),
+            device_key: binding.map(DeviceBinding::device_key),
             root: tree.root(),
             guardian,
         };

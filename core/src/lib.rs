@@ -1,9 +1,12 @@
 //! hawiya-core: an offline digital ID wallet core.
 //!
-//! An issuer signs identity credentials ([`Issuer`]); the holder's phone keeps
-//! them ([`HeldCredential`]) and shows chosen claims as a signed QR code
-//! ([`Presentation`]); a verifier checks that code offline ([`Verifier`])
-//! against a root-signed [`TrustList`] and an optional [`SignedStatusList`].
+//! An issuer signs identity credentials ([`Issuer`]): a phone-bound one for
+//! the holder's phone and a print-only one for the printable card. The
+//! holder's phone keeps them ([`HeldCredential`]) and shows chosen claims as
+//! a signed QR code ([`Presentation`]), over the verifier's [`Challenge`]
+//! when it shows one; a verifier checks that code offline ([`Verifier`])
+//! against a root-signed [`TrustList`] and an optional [`SignedStatusList`],
+//! and says how far to trust it ([`Assurance`]: challenged, timed or printed).
 //! Data flows one way: issuer → credential → presentation → QR text → verifier.
 //! A [`Card`] is a held document as people see it (bilingual fields,
 //! Gregorian and Umm al-Qura Hijri dates); with the `render` feature,
@@ -22,6 +25,7 @@ mod base45;
 mod binding;
 mod card;
 mod cbor;
+mod challenge;
 mod claims;
 mod commitment;
 mod cose;
@@ -48,6 +52,9 @@ pub use card::{
     MIN_PNG_DPI,
 };
 pub use cbor::CborError;
+pub use challenge::{
+    Challenge, ChallengeCode, ChallengeError, CHALLENGE_DIGITS, CHALLENGE_QR_PREFIX,
+};
 pub use claims::{
     check_value, ClaimKey, ClaimValue, Claims, ClaimsError, DocumentType, Sex, MAX_PORTRAIT_BYTES,
     MAX_PORTRAIT_PIXELS, MAX_TEXT_BYTES, MAX_VALIDITY_DAYS, MIN_BIRTH_YEAR,
@@ -60,7 +67,7 @@ pub use issuer::{IssueError, Issuer, MAX_KID_LEN};
 pub use keys::{DeviceSigner, KeyError, PublicKey, SecretKey, PUBLIC_KEY_LEN, SIGNATURE_LEN};
 pub use presentation::{
     qr_text_from_input, Disclosure, Mode, PresentError, Presentation, MAX_DAY, MAX_QR_TEXT_LEN,
-    MAX_VERIFIER_NONCE_LEN, QR_PREFIX,
+    QR_PREFIX,
 };
 pub use qr::{
     decode_png, decode_png_with, EccLevel, QrError, QrMatrix, ScanLimits,
@@ -74,7 +81,7 @@ pub use status_list::{
 pub use trust_list::{
     TrustList, TrustListError, TrustedIssuer, MAX_TRUST_LIST_BYTES, TRUST_LIST_TYP,
 };
-pub use verifier::{Failure, Policy, Verdict, Verifier, VerifierMemory, Warning};
+pub use verifier::{Assurance, Failure, Policy, Verdict, Verifier, VerifierMemory, Warning};
 pub use wallet::{
     AttemptState, Damage, DamagedDocument, DeviceKeyInfo, DocumentSummary, ImportOutcome,
     KdfParams, KeySource, KeySourceError, LogEntry, PasscodeRules, Person, Protection,

@@ -1,6 +1,8 @@
 //! A presentation: the claims the holder chose to show, the proof that the
-//! issuer committed to them, and (device-bound form) the device's signature
-//! over a timestamp and optional verifier nonce. Its QR text is a versioned
+//! issuer committed to them, and, for a phone-bound credential, the device's
+//! signature over the phone's clock reading and, when the verifier showed
+//! one, its challenge code. A print-only credential (the printed card's) is
+//! shown as a static code, issuer-signed only. Its QR text is a versioned
 //! prefix plus Base45, so the QR uses alphanumeric mode.
 //!
 //! The wire form carries a *compressed* credential: fields the verifier can
@@ -16,20 +18,19 @@ use thiserror::Error;
 
 use crate::base45;
 use crate::cbor::{self, Value};
+use crate::challenge::ChallengeCode;
 use crate::claims::{ClaimKey, ClaimValue, DocumentType};
 use crate::commitment::{self, EncodedClaims};
 use crate::cose;
 use crate::credential::{self, HeldCredential, FORMAT_VERSION};
-use crate::date::UnixTime;
+use crate::date::{Clock, UnixTime};
 use crate::error::FormatError;
 use crate::keys::{DeviceSigner, KeyError, PublicKey, SIGNATURE_LEN};
 
 /// QR text prefix: "HW", the format version, ":".
-pub const QR_PREFIX: &str = "HW1:";
+pub const QR_PREFIX: &str = "HW2:";
 /// Longest QR text accepted (QR version 40-L alphanumeric capacity).
 pub const MAX_QR_TEXT_LEN: usize = 4296;
-/// Longest verifier nonce a presentation may carry.
-pub const MAX_VERIFIER_NONCE_LEN: usize = 32;
 const S: &str = "presentation";
 /// Number of fields before the optional guardian and device part.
 const BASE_FIELDS: usize = 11;
@@ -81,11 +82,12 @@ impl Disclosure {
 /// How a presentation is protected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
-    /// Signed by the holder's device key over a time (and nonce): a copy or
-    /// screenshot goes stale within the verifier's freshness window.
+    /// Signed by the holder's device key over the phone's clock reading (and
+    /// the verifier's challenge, when it showed one): a copy or screenshot
+    /// goes stale within the verifier's freshness window.
     DeviceBound,
-    /// Issuer-signed only, e.g. printed: lower assurance, anyone holding a copy
-    /// can show it.
+    /// Issuer-signed only: the static code of a print-only credential, as on
+    /// the printed card. Lower assurance: anyone holding a copy can show it.
     Static,
 }
 
@@ -107,9 +109,14 @@ pub enum PresentError {
     /// Nothing to disclose.
     #[error("choose at least one claim to disclose")]
     EmptyDisclosure,
-    /// The verifier nonce is empty or too long.
-    #[error("verifier nonce must be 1 to 32 bytes")]
-    NonceLength,
+    /// A phone-bound credential was asked for a static code: it is shown
+    /// only with its device signature.
+    #[error("this credential is bound to a phone and is shown only with its device signature; a printable code comes from the document's print credential")]
+    PhoneBound,
+    /// A print-only credential was asked for a device-bound code: it has no
+    /// device key.
+    #[error("this is a print credential (the printed card's): it has no device key and is shown only as a static code")]
+    PrintOnly,
     /// The device signer failed.
     #[error(transparent)]
     Signer(#[from] KeyError),
@@ -125,30 +132,36 @@ pub struct Presentation {
     mode: Mode,
     disclosed: Vec<ClaimKey>,
     disclosed_len: usize,
+    presented_at: Option<UnixTime>,
+    challenge: Option<ChallengeCode>,
 }
 
 impl Presentation {
-    /// Makes a device-bound presentation of the chosen claims at time `at`,
-    /// bound to `nonce` when the verifier gave one.
+    /// Makes a device-bound presentation of the chosen claims of a
+    /// phone-bound credential, signed by `signer` at the time `clock` reads
+    /// now, and over the verifier's `challenge` when it showed one. There is
+    /// no way to sign for another time than the clock's: a code made for
+    /// later would be a code someone could lend or steal.
     ///
     /// # Errors
-    /// [`PresentError`] for an empty or foreign disclosure, the wrong device
-    /// key, a bad nonce, or a failing signer.
+    /// [`PresentError`] for an empty or foreign disclosure, a print-only
+    /// credential, the wrong device key, a clock before 1970, or a failing
+    /// signer.
     pub fn device_bound(
         held: &HeldCredential,
         disclosure: &Disclosure,
         signer: &dyn DeviceSigner,
-        at: UnixTime,
-        nonce: Option<&[u8]>,
+        clock: &dyn Clock,
+        challenge: Option<ChallengeCode>,
     ) -> Result<Presentation, PresentError> {
-        if signer.public_key() != held.info().device_key {
+        let bound_to = held.info().device_key.ok_or(PresentError::PrintOnly)?;
+        if signer.public_key() != bound_to {
             return Err(PresentError::DeviceKeyMismatch);
         }
-        if nonce.is_some_and(|n| n.is_empty() || n.len() > MAX_VERIFIER_NONCE_LEN) {
-            return Err(PresentError::NonceLength);
-        }
-        let ts = u64::try_from(at.0).map_err(|_| PresentError::TimeBeforeEpoch)?;
         let (fields, disclosed, disclosed_len) = base_fields(held, disclosure)?;
+        // Read the clock last, right before signing.
+        let at = clock.now();
+        let ts = u64::try_from(at.0).map_err(|_| PresentError::TimeBeforeEpoch)?;
         // Encode the common prefix once: the array head (12 items, 13 with a
         // guardian) and the fields before the device part, which follows.
         let mut bytes = Vec::with_capacity(512);
@@ -157,13 +170,13 @@ impl Presentation {
             field.encode_into(&mut bytes);
         }
         let prefix_len = bytes.len();
-        let nonce_value = nonce.map_or(Value::Null, Value::bytes);
-        let signed = device_signed_bytes(&bytes, ts, &nonce_value);
+        let challenge_value = challenge_to_cbor(challenge);
+        let signed = device_signed_bytes(&bytes, ts, &challenge_value);
         let signature = signer.sign(&signed)?;
         bytes.truncate(prefix_len);
         Value::Array(vec![
             Value::Unsigned(ts),
-            nonce_value,
+            challenge_value,
             Value::bytes(&signature),
         ])
         .encode_into(&mut bytes);
@@ -172,23 +185,32 @@ impl Presentation {
             mode: Mode::DeviceBound,
             disclosed,
             disclosed_len,
+            presented_at: Some(at),
+            challenge,
         })
     }
 
-    /// Makes a static (issuer-signed only) presentation, e.g. for print.
+    /// Makes the static (issuer-signed only) presentation of a print-only
+    /// credential: the code a printed card carries.
     ///
     /// # Errors
+    /// [`PresentError::PhoneBound`] for a phone-bound credential, and
     /// [`PresentError`] for an empty or foreign disclosure.
     pub fn static_form(
         held: &HeldCredential,
         disclosure: &Disclosure,
     ) -> Result<Presentation, PresentError> {
+        if !held.info().is_print_only() {
+            return Err(PresentError::PhoneBound);
+        }
         let (fields, disclosed, disclosed_len) = base_fields(held, disclosure)?;
         Ok(Presentation {
             bytes: Value::Array(fields).to_bytes(),
             mode: Mode::Static,
             disclosed,
             disclosed_len,
+            presented_at: None,
+            challenge: None,
         })
     }
 
@@ -207,20 +229,35 @@ impl Presentation {
         &self.disclosed
     }
 
-    /// The floor no encoding of this presentation can go below: its
-    /// signatures (two if device-bound, one if static), the device key, and
-    /// each disclosed claim's encoded key and value. A dependent's guardian
-    /// number is disclosed data too, so its encoded integer counts like a claim.
-    /// `bytes().len()` divided by this is the format's overhead ratio.
-    pub fn floor_len(&self) -> usize {
-        let signatures = match self.mode {
-            Mode::DeviceBound => 2,
-            Mode::Static => 1,
-        };
-        signatures * SIGNATURE_LEN + crate::keys::PUBLIC_KEY_LEN + self.disclosed_len
+    /// When the phone signed it (its clock's reading), for a device-bound
+    /// presentation.
+    pub fn presented_at(&self) -> Option<UnixTime> {
+        self.presented_at
     }
 
-    /// The QR text: `HW1:` followed by Base45.
+    /// The verifier's challenge code it answers, if any.
+    pub fn challenge(&self) -> Option<ChallengeCode> {
+        self.challenge
+    }
+
+    /// The floor no encoding of this presentation can go below: its
+    /// signatures and device key (two signatures and the key if
+    /// device-bound, one signature if static), the challenge code it
+    /// answers (4 bytes), and each disclosed claim's encoded key and value. A
+    /// dependent's guardian number is disclosed data too, so its encoded
+    /// integer counts like a claim. `bytes().len()` divided by this is the
+    /// format's overhead ratio.
+    pub fn floor_len(&self) -> usize {
+        let signed = match self.mode {
+            Mode::DeviceBound => 2 * SIGNATURE_LEN + crate::keys::PUBLIC_KEY_LEN,
+            Mode::Static => SIGNATURE_LEN,
+        };
+        // A challenge code is below 2^20 and fits in 4 bytes.
+        let challenge = if self.challenge.is_some() { 4 } else { 0 };
+        signed + challenge + self.disclosed_len
+    }
+
+    /// The QR text: `HW2:` followed by Base45.
     pub fn qr_text(&self) -> String {
         format!("{QR_PREFIX}{}", base45::encode(&self.bytes))
     }
@@ -266,7 +303,8 @@ fn base_fields(held: &HeldCredential, disclosure: &Disclosure) -> Result<BaseFie
         Value::Unsigned(info.status_index),
         Value::Unsigned(doc.code()),
         Value::Unsigned(u64::from(info.document_version)),
-        Value::bytes(info.device_key.as_bytes()),
+        info.device_key
+            .map_or(Value::Null, |key| Value::bytes(key.as_bytes())),
         Value::Map(claims),
         Value::Bytes(proof),
         Value::bytes(held.credential().signature()),
@@ -275,13 +313,19 @@ fn base_fields(held: &HeldCredential, disclosure: &Disclosure) -> Result<BaseFie
     Ok((fields, keys, disclosed_len))
 }
 
+/// The device part's challenge element: the code as an unsigned integer, or
+/// `null` when the phone answered no challenge.
+fn challenge_to_cbor(challenge: Option<ChallengeCode>) -> Value {
+    challenge.map_or(Value::Null, |c| Value::Unsigned(u64::from(c.value())))
+}
+
 /// What the device signs: a COSE Sig_structure (protected `{1: -8}`) whose
-/// payload is the presentation array with the device part `[ts, nonce]`.
+/// payload is the presentation array with the device part `[ts, challenge]`.
 /// `prefix` is the encoded array head and base fields.
-fn device_signed_bytes(prefix: &[u8], ts: u64, nonce: &Value) -> Vec<u8> {
-    let mut payload = Vec::with_capacity(prefix.len() + 48);
+fn device_signed_bytes(prefix: &[u8], ts: u64, challenge: &Value) -> Vec<u8> {
+    let mut payload = Vec::with_capacity(prefix.len() + 16);
     payload.extend_from_slice(prefix);
-    Value::Array(vec![Value::Unsigned(ts), nonce.clone()]).encode_into(&mut payload);
+    Value::Array(vec![Value::Unsigned(ts), challenge.clone()]).encode_into(&mut payload);
     cose::sig_structure(&cose::protected_header(None, None), &payload)
 }
 
@@ -289,7 +333,7 @@ fn device_signed_bytes(prefix: &[u8], ts: u64, nonce: &Value) -> Vec<u8> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct DevicePart {
     pub ts: u64,
-    pub nonce: Option<Vec<u8>>,
+    pub challenge: Option<ChallengeCode>,
     pub signature: [u8; SIGNATURE_LEN],
     pub signed_bytes: Vec<u8>,
 }
@@ -303,7 +347,8 @@ pub(crate) struct ParsedPresentation {
     pub status_index: u64,
     pub document_type: DocumentType,
     pub document_version: u32,
-    pub device_key: PublicKey,
+    /// `None` for a print-only credential.
+    pub device_key: Option<PublicKey>,
     pub claims: Vec<(ClaimKey, ClaimValue)>,
     pub encoded_claims: EncodedClaims,
     pub proof: Vec<u8>,
@@ -375,7 +420,7 @@ pub(crate) fn parse_bytes(bytes: &[u8]) -> Result<ParsedPresentation, FormatErro
     // The prefix already named the version; the array's first element must
     // say the same, or the structure is not the one the prefix announced.
     if fields.first().and_then(Value::as_u64) != Some(FORMAT_VERSION) {
-        return Err(bad("format version (must be 1, as the prefix says)"));
+        return Err(bad("format version (must be 2, as the prefix says)"));
     }
     let (base, rest) = fields
         .split_at_checked(BASE_FIELDS)
@@ -420,23 +465,40 @@ pub(crate) fn parse_bytes(bytes: &[u8]) -> Result<ParsedPresentation, FormatErro
         ));
         encoded.insert(key, v.to_bytes());
     }
+    // A phone-bound credential's device key, or null for a print-only one.
+    let device_key = match device_key {
+        Value::Null => None,
+        key => Some(
+            key.as_bytes()
+                .and_then(|k| PublicKey::from_bytes(k).ok())
+                .ok_or(bad("device key"))?,
+        ),
+    };
     let device = match device {
         None => None,
+        Some(_) if device_key.is_none() => {
+            return Err(bad(
+                "device part (a print-only credential has no device key to sign with)",
+            ))
+        }
         Some(part) => {
-            let [ts, nonce, sig] = part.as_array().ok_or(bad("device part"))? else {
+            let [ts, challenge, sig] = part.as_array().ok_or(bad("device part"))? else {
                 return Err(bad("device part"));
             };
             let ts_value = ts.as_u64().ok_or(bad("device timestamp"))?;
-            let nonce_bytes = match nonce {
+            let code = match challenge {
                 Value::Null => None,
-                Value::Bytes(n) if !n.is_empty() && n.len() <= MAX_VERIFIER_NONCE_LEN => {
-                    Some(n.clone())
-                }
-                _ => return Err(bad("verifier nonce")),
+                Value::Unsigned(n) => Some(
+                    u32::try_from(*n)
+                        .ok()
+                        .and_then(ChallengeCode::from_value)
+                        .ok_or(bad("challenge code (100000 to 999999)"))?,
+                ),
+                _ => return Err(bad("challenge code (100000 to 999999)")),
             };
             Some(DevicePart {
                 ts: ts_value,
-                nonce: nonce_bytes,
+                challenge: code,
                 signature: sig
                     .as_bytes()
                     .and_then(|s| s.try_into().ok())
@@ -448,7 +510,7 @@ pub(crate) fn parse_bytes(bytes: &[u8]) -> Result<ParsedPresentation, FormatErro
                         .get(..bytes.len().saturating_sub(part.to_bytes().len()))
                         .ok_or(bad("device part"))?,
                     ts_value,
-                    nonce,
+                    challenge,
                 ),
             })
         }
@@ -474,10 +536,7 @@ pub(crate) fn parse_bytes(bytes: &[u8]) -> Result<ParsedPresentation, FormatErro
             .and_then(|v| u32::try_from(v).ok())
             .filter(|v| *v > 0)
             .ok_or(bad("document version"))?,
-        device_key: device_key
-            .as_bytes()
-            .and_then(|k| PublicKey::from_bytes(k).ok())
-            .ok_or(bad("device key"))?,
+        device_key,
         claims: typed,
         encoded_claims: encoded,
         proof: proof.as_bytes().ok_or(bad("proof"))?.to_vec(),
@@ -495,18 +554,39 @@ mod tests {
     use super::*;
     use crate::binding::BindingRequest;
     use crate::claims::tests::national_id;
+    use crate::date::FixedClock;
     use crate::issuer::Issuer;
     use crate::keys::SecretKey;
 
     const GUARDIAN: u64 = 1_987_654_321;
+    const AT: FixedClock = FixedClock(UnixTime(1_704_844_900));
 
     fn device() -> SecretKey {
         SecretKey::from_bytes(&[3; 32])
     }
 
+    fn issuer() -> Issuer {
+        Issuer::new(SecretKey::from_bytes(&[2; 32]), b"\x01", "T", "u").unwrap()
+    }
+
+    /// The print-only credentials of an ordinary document and a dependent's.
+    fn printed() -> (HeldCredential, HeldCredential) {
+        let at = UnixTime(1_704_844_800);
+        let mut rng = rand_core::OsRng;
+        let claims = national_id();
+        (
+            issuer()
+                .issue_print(&claims, None, 9, at, &mut rng)
+                .unwrap(),
+            issuer()
+                .issue_print(&claims, Some(GUARDIAN), 10, at, &mut rng)
+                .unwrap(),
+        )
+    }
+
     /// An ordinary credential and a dependent's, both bound to `device()`.
     fn held() -> (HeldCredential, HeldCredential) {
-        let issuer = Issuer::new(SecretKey::from_bytes(&[2; 32]), b"\x01", "T", "u").unwrap();
+        let issuer = issuer();
         let nonce = [4; 16];
         let binding = BindingRequest::new(&device(), &nonce)
             .unwrap()
@@ -533,12 +613,15 @@ mod tests {
     #[test]
     fn the_guardian_follows_the_issuer_signature_and_is_read_back() {
         let (plain, dependent) = held();
-        let at = UnixTime(1_704_844_900);
-        for (held, guardian) in [(&plain, None), (&dependent, Some(GUARDIAN))] {
+        let (plain_print, dependent_print) = printed();
+        for (held, print, guardian) in [
+            (&plain, &plain_print, None),
+            (&dependent, &dependent_print, Some(GUARDIAN)),
+        ] {
             let extra = usize::from(guardian.is_some());
-            let printed = Presentation::static_form(held, &Disclosure::Full).unwrap();
+            let printed = Presentation::static_form(print, &Disclosure::Full).unwrap();
             let bound =
-                Presentation::device_bound(held, &Disclosure::Full, &device(), at, None).unwrap();
+                Presentation::device_bound(held, &Disclosure::Full, &device(), &AT, None).unwrap();
             assert_eq!(fields(&printed).len(), BASE_FIELDS + extra);
             assert_eq!(fields(&bound).len(), BASE_FIELDS + extra + 1);
             if let Some(g) = guardian {
@@ -561,25 +644,20 @@ mod tests {
         // The guardian's number (a 5-byte uint) counts in the floor as
         // disclosed data.
         let floor = |h| Presentation::static_form(h, &Disclosure::AgeOver18).unwrap();
-        assert_eq!(floor(&dependent).floor_len(), floor(&plain).floor_len() + 5);
+        assert_eq!(
+            floor(&dependent_print).floor_len(),
+            floor(&plain_print).floor_len() + 5
+        );
     }
 
     #[test]
     fn a_bad_guardian_field_or_order_is_refused() {
         let (_, dependent) = held();
-        let printed =
-            fields(&Presentation::static_form(&dependent, &Disclosure::AgeOver18).unwrap());
         let bound = fields(
-            &Presentation::device_bound(
-                &dependent,
-                &Disclosure::AgeOver18,
-                &device(),
-                UnixTime(1_704_844_900),
-                None,
-            )
-            .unwrap(),
+            &Presentation::device_bound(&dependent, &Disclosure::AgeOver18, &device(), &AT, None)
+                .unwrap(),
         );
-        let base = &printed[..BASE_FIELDS];
+        let base = &bound[..BASE_FIELDS];
         let with = |rest: &[Value]| Value::Array([base, rest].concat()).to_bytes();
         let guardian_error = Err(FormatError::field(S, credential::GUARDIAN_FIELD));
         for bad in [
@@ -603,7 +681,7 @@ mod tests {
                 "{bad:?} before a device part"
             );
         }
-        let guardian = printed[BASE_FIELDS].clone();
+        let guardian = bound[BASE_FIELDS].clone();
         let device_part = bound[BASE_FIELDS + 1].clone();
         // Device part before the guardian: not the layout.
         assert!(parse_bytes(&with(&[device_part.clone(), guardian.clone()])).is_err());
@@ -627,22 +705,23 @@ mod tests {
                 supported: FORMAT_VERSION,
             })
         };
-        assert_eq!(split_prefix("HW1:ABC"), Ok("ABC"));
-        assert_eq!(split_prefix("HW2:ABC"), unsupported(2));
+        assert_eq!(split_prefix("HW2:ABC"), Ok("ABC"));
+        assert_eq!(split_prefix("HW1:ABC"), unsupported(1));
+        assert_eq!(split_prefix("HW3:ABC"), unsupported(3));
         assert_eq!(split_prefix("HW999999999:"), unsupported(999_999_999));
         for malformed in [
             "HW0:ABC",
             "HW00:",
-            "HW01:ABC",
+            "HW02:ABC",
             "HW1000000000:ABC",
             "HW99999999999999999999999:ABC",
             "HW:ABC",
-            "HW1ABC",
-            "hw1:ABC",
-            "Hw1:ABC",
-            " HW1:ABC",
-            "HW+1:ABC",
-            "HW1 :ABC",
+            "HW2ABC",
+            "hw2:ABC",
+            "Hw2:ABC",
+            " HW2:ABC",
+            "HW+2:ABC",
+            "HW2 :ABC",
             "",
         ] {
             assert_eq!(
@@ -654,14 +733,117 @@ mod tests {
     }
 
     #[test]
+    fn a_phone_credential_has_no_static_form_and_a_print_credential_no_device_form() {
+        let (phone, _) = held();
+        let (print, _) = printed();
+        assert!(matches!(
+            Presentation::static_form(&phone, &Disclosure::Full),
+            Err(PresentError::PhoneBound)
+        ));
+        assert!(matches!(
+            Presentation::device_bound(&print, &Disclosure::Full, &device(), &AT, None),
+            Err(PresentError::PrintOnly)
+        ));
+        // The print credential's code carries null where a phone code has
+        // the device key: 32 bytes fewer, and nothing to sign with.
+        let code = Presentation::static_form(&print, &Disclosure::Full).unwrap();
+        assert_eq!(fields(&code)[7], Value::Null);
+        let parsed = parse_bytes(code.bytes()).unwrap();
+        assert_eq!(parsed.device_key, None);
+        assert_eq!(code.presented_at(), None);
+    }
+
+    #[test]
+    fn a_device_part_on_a_print_credential_is_malformed() {
+        let (phone, print) = (held().0, printed().0);
+        let bound = fields(
+            &Presentation::device_bound(&phone, &Disclosure::AgeOver18, &device(), &AT, None)
+                .unwrap(),
+        );
+        let mut print_fields =
+            fields(&Presentation::static_form(&print, &Disclosure::AgeOver18).unwrap());
+        print_fields.push(bound[BASE_FIELDS].clone());
+        let err = parse_bytes(&Value::Array(print_fields).to_bytes()).unwrap_err();
+        assert!(err.to_string().contains("print-only"), "{err}");
+    }
+
+    #[test]
+    fn the_phone_signs_at_its_clock_over_the_challenge_code() {
+        let (phone, _) = held();
+        let code = ChallengeCode::from_value(123_456).unwrap();
+        let timed =
+            Presentation::device_bound(&phone, &Disclosure::AgeOver18, &device(), &AT, None)
+                .unwrap();
+        let answered =
+            Presentation::device_bound(&phone, &Disclosure::AgeOver18, &device(), &AT, Some(code))
+                .unwrap();
+        assert_eq!(answered.presented_at(), Some(AT.0));
+        assert_eq!(answered.challenge(), Some(code));
+        assert_eq!(timed.challenge(), None);
+        // A code is a 5-byte unsigned integer where a timed code has null.
+        assert_eq!(answered.bytes().len(), timed.bytes().len() + 4);
+        assert_eq!(answered.floor_len(), timed.floor_len() + 4);
+        let device_part = |p: &Presentation| fields(p)[BASE_FIELDS].clone();
+        assert_eq!(
+            device_part(&answered).as_array().unwrap()[..2],
+            [Value::Unsigned(1_704_844_900), Value::Unsigned(123_456)]
+        );
+        let parsed = parse_bytes(answered.bytes()).unwrap().device.unwrap();
+        assert_eq!(parsed.challenge, Some(code));
+        assert!(device()
+            .public_key()
+            .verify(&parsed.signed_bytes, &parsed.signature));
+        // The code is signed: another code in its place breaks the signature.
+        let mut swapped = fields(&answered);
+        let Value::Array(part) = &mut swapped[BASE_FIELDS] else {
+            panic!("no device part")
+        };
+        part[1] = Value::Unsigned(654_321);
+        let parsed = parse_bytes(&Value::Array(swapped).to_bytes())
+            .unwrap()
+            .device
+            .unwrap();
+        assert!(!device()
+            .public_key()
+            .verify(&parsed.signed_bytes, &parsed.signature));
+    }
+
+    #[test]
+    fn a_challenge_element_outside_the_code_range_is_malformed() {
+        let (phone, _) = held();
+        let bound = fields(
+            &Presentation::device_bound(&phone, &Disclosure::AgeOver18, &device(), &AT, None)
+                .unwrap(),
+        );
+        for bad in [
+            Value::Unsigned(99_999),
+            Value::Unsigned(1_000_000),
+            Value::Unsigned(u64::MAX),
+            Value::int(-123_456),
+            Value::text("123456"),
+            Value::bytes(b"verifier-nonce-1"),
+            Value::Bool(true),
+        ] {
+            let mut forged = bound.clone();
+            let Value::Array(part) = &mut forged[BASE_FIELDS] else {
+                panic!("no device part")
+            };
+            part[1] = bad.clone();
+            let err = parse_bytes(&Value::Array(forged).to_bytes()).unwrap_err();
+            assert!(err.to_string().contains("challenge code"), "{bad:?}: {err}");
+        }
+    }
+
+    #[test]
     fn the_first_element_must_repeat_the_prefixs_version() {
-        let (plain, _) = held();
+        let (plain, _) = printed();
         let good = fields(&Presentation::static_form(&plain, &Disclosure::AgeOver18).unwrap());
         for first in [
             Value::Unsigned(0),
-            Value::Unsigned(2),
-            Value::int(-1),
-            Value::text("1"),
+            Value::Unsigned(1),
+            Value::Unsigned(3),
+            Value::int(-2),
+            Value::text("2"),
         ] {
             let mut changed = good.clone();
             changed[0] = first.clone();
@@ -669,7 +851,7 @@ mod tests {
                 parse_bytes(&Value::Array(changed).to_bytes()),
                 Err(FormatError::field(
                     S,
-                    "format version (must be 1, as the prefix says)"
+                    "format version (must be 2, as the prefix says)"
                 )),
                 "{first:?}"
             );
@@ -690,18 +872,33 @@ mod tests {
     #[test]
     fn one_line_ending_is_removed_from_scanner_input_and_nothing_else() {
         for (input, text) in [
-            ("HW1:AB", "HW1:AB"),
-            ("HW1:AB\n", "HW1:AB"),
-            ("HW1:AB\r\n", "HW1:AB"),
-            ("HW1:AB\r", "HW1:AB"),
-            ("HW1:AB\n\n", "HW1:AB\n"),
-            ("HW1:AB\n\r", "HW1:AB\n"),
-            ("HW1:AB \n", "HW1:AB "),
-            (" HW1:AB", " HW1:AB"),
-            ("HW1:AB\t", "HW1:AB\t"),
-            ("HW1:AB\u{a0}", "HW1:AB\u{a0}"),
+            ("HW2:AB", "HW2:AB"),
+            ("HW2:AB\n", "HW2:AB"),
+            ("HW2:AB\r\n", "HW2:AB"),
+            ("HW2:AB\r", "HW2:AB"),
+            ("HW2:AB\n\n", "HW2:AB\n"),
+            ("HW2:AB\n\r", "HW2:AB\n"),
+            ("HW2:AB \n", "HW2:AB "),
+            (" HW2:AB", " HW2:AB"),
+            ("HW2:AB\t", "HW2:AB\t"),
+            ("HW2:AB\u{a0}", "HW2:AB\u{a0}"),
         ] {
             assert_eq!(qr_text_from_input(input), text, "{input:?}");
         }
+    }
+
+    #[test]
+    fn a_clock_before_1970_cannot_sign() {
+        let (phone, _) = held();
+        assert!(matches!(
+            Presentation::device_bound(
+                &phone,
+                &Disclosure::Full,
+                &device(),
+                &FixedClock(UnixTime(-1)),
+                None
+            ),
+            Err(PresentError::TimeBeforeEpoch)
+        ));
     }
 }

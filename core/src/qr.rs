@@ -381,6 +381,7 @@ pub fn decode_png(png_bytes: &[u8]) -> Result<String, QrError> {
 pub fn decode_png_with(png_bytes: &[u8], limits: &ScanLimits) -> Result<String, QrError> {
     let image = LumaImage::read(png_bytes, limits.max_pixels)?;
     let mut factor = image.shrink_factor(limits.search_pixels);
+    let started_at_full_size = factor == 1;
     let mut first_error = None;
     loop {
         let shrunk;
@@ -403,6 +404,30 @@ pub fn decode_png_with(png_bytes: &[u8], limits: &ScanLimits) -> Result<String, 
             }
         }
         if factor == 1 {
+            // The detector misses some codes at one scale that it finds at
+            // another (modules of a fractional pixel size, resampled
+            // screenshots): an image searched at full size only is also
+            // searched at half its size, and a small one (a card at 300 dpi)
+            // at twice its size, still within the search budget.
+            let pixels = (image.width as u64).saturating_mul(image.height as u64);
+            let mut others = Vec::new();
+            if started_at_full_size {
+                others.push(image.shrunk(2));
+            }
+            if pixels.saturating_mul(4) <= limits.search_pixels {
+                others.push(image.enlarged(2));
+            }
+            for other in &others {
+                match std::panic::catch_unwind(|| other.scan(budget))
+                    .unwrap_or(Err(QrError::DecoderFault))
+                {
+                    Ok(text) => return Ok(text),
+                    Err(QrError::NoQrFound) => {}
+                    Err(e) => {
+                        first_error.get_or_insert(e);
+                    }
+                }
+            }
             return Err(first_error.unwrap_or(QrError::NoQrFound));
         }
         factor /= 2;
@@ -481,6 +506,21 @@ impl LumaImage {
 
     /// The image shrunk by `factor` in each direction, each pixel the mean
     /// of the `factor` × `factor` pixels it covers.
+    /// The image `factor` times larger each way, each pixel repeated.
+    fn enlarged(&self, factor: usize) -> LumaImage {
+        let (width, height) = (self.width * factor, self.height * factor);
+        let mut luma = Vec::with_capacity(width * height);
+        for y in 0..height {
+            let row = (y / factor) * self.width;
+            luma.extend((0..width).map(|x| self.luma[row + x / factor]));
+        }
+        LumaImage {
+            luma,
+            width,
+            height,
+        }
+    }
+
     fn shrunk(&self, factor: usize) -> LumaImage {
         let (width, height) = (self.width / factor, self.height / factor);
         let mut luma = Vec::with_capacity(width * height);

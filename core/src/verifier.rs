@@ -1,12 +1,15 @@
 //! The offline verifier: trust list + optional status lists + policy + the
-//! time, passed in. Every check that can run does, and each failure is a typed
-//! reason a clerk's screen can explain. Only disclosed claims come out, and
-//! only for an accepted presentation.
+//! time, passed in, and the challenge it showed, if any. Every check that can
+//! run does, and each failure is a typed reason a clerk's screen can explain.
+//! An accepted verdict states its [`Assurance`]: challenged, timed or
+//! printed. Only disclosed claims come out, and only for an accepted
+//! presentation.
 
 use std::collections::{BTreeMap, HashMap};
 
 use sha2::{Digest, Sha256};
 
+use crate::challenge::{Challenge, ChallengeCode};
 use crate::claims::{ClaimKey, ClaimValue, DocumentType};
 use crate::commitment;
 use crate::cose::Sign1;
@@ -17,20 +20,77 @@ use crate::presentation::{self, Mode, ParsedPresentation};
 use crate::status_list::SignedStatusList;
 use crate::trust_list::{TrustList, TrustListError};
 
+/// How strongly an accepted code ties the document to the person showing
+/// it. Ordered from weakest to strongest, so a policy's minimum compares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Assurance {
+    /// The static code of a printed card (a print-only credential):
+    /// issuer-signed only. Anyone holding a copy can show it; compare the
+    /// photo and the name.
+    Printed,
+    /// Signed by the phone the ID was issued to, at the time its own clock
+    /// reads, answering no challenge of this verifier. Whoever controls that
+    /// phone's clock could have made it in advance, and within the freshness
+    /// window it could have been shown elsewhere first.
+    Timed,
+    /// Signed by the phone the ID was issued to, over the challenge this
+    /// verifier showed moments ago: it cannot have been made before.
+    Challenged,
+}
+
+impl Assurance {
+    /// Every level, weakest first.
+    pub const ALL: [Assurance; 3] = [Assurance::Printed, Assurance::Timed, Assurance::Challenged];
+
+    /// A stable snake_case code for scripts and JSON: `printed`, `timed`,
+    /// `challenged`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Assurance::Printed => "printed",
+            Assurance::Timed => "timed",
+            Assurance::Challenged => "challenged",
+        }
+    }
+
+    /// The level a code names, if it is one.
+    pub fn from_code(code: &str) -> Option<Assurance> {
+        Assurance::ALL.into_iter().find(|a| a.code() == code)
+    }
+
+    /// A sentence a verifier's screen can show.
+    pub fn explain(self) -> &'static str {
+        match self {
+            Assurance::Printed => {
+                "printed card: issuer-signed only, anyone with a copy can show it; compare the photo and the name"
+            }
+            Assurance::Timed => {
+                "signed by the holder's phone by its own clock, without this verifier's challenge"
+            }
+            Assurance::Challenged => {
+                "signed by the holder's phone over this verifier's challenge, just now"
+            }
+        }
+    }
+}
+
 /// What a verifier tolerates. The defaults suit a clerk scanning a phone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Policy {
     /// Clock difference tolerated between phone and verifier, in seconds.
     pub clock_skew_secs: u32,
-    /// How old a device-bound presentation may be, in seconds.
+    /// How old a device-bound presentation may be, in seconds; also how long
+    /// a challenge stays answerable after it was shown.
     pub freshness_secs: u32,
     /// How old a status list may be before status counts as stale, in
     /// seconds (the list's own time to live also applies).
     pub max_status_age_secs: u64,
     /// Reject, rather than warn, when status is stale or unknown.
     pub require_fresh_status: bool,
-    /// Accept static (issuer-signed only, printed) presentations, as lower assurance.
-    pub accept_static: bool,
+    /// The weakest assurance accepted: [`Assurance::Printed`] accepts every
+    /// genuine code, [`Assurance::Timed`] only phones, and
+    /// [`Assurance::Challenged`] only phones answering the challenge this
+    /// verifier showed.
+    pub min_assurance: Assurance,
 }
 
 impl Default for Policy {
@@ -40,7 +100,7 @@ impl Default for Policy {
             freshness_secs: 120,
             max_status_age_secs: 7 * 24 * 3600,
             require_fresh_status: false,
-            accept_static: true,
+            min_assurance: Assurance::Printed,
         }
     }
 }
@@ -49,11 +109,34 @@ impl Default for Policy {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Failure {
+    /// A genuine code whose assurance is below the policy's minimum.
+    AssuranceBelowMinimum {
+        /// The code's assurance.
+        found: Assurance,
+        /// The policy's minimum.
+        required: Assurance,
+    },
     /// The device signature does not verify with the credential's `cnf` key:
     /// altered, or re-signed by another device.
     BadDeviceSignature,
     /// The issuer signature does not verify: the data was altered or forged.
     BadIssuerSignature,
+    /// The code answers the challenge this verifier showed, but too late.
+    ChallengeExpired {
+        /// When the challenge was shown.
+        issued_at: UnixTime,
+    },
+    /// The code answers another challenge than the one this verifier showed:
+    /// the holder typed it wrong, or it was made for another verifier.
+    ChallengeMismatch {
+        /// The code the presentation answers.
+        answered: ChallengeCode,
+        /// The code this verifier showed.
+        expected: ChallengeCode,
+    },
+    /// This verifier showed a challenge, and the code answers none (a timed
+    /// phone code or a printed card).
+    ChallengeNotAnswered,
     /// The credential's validity ended.
     CredentialExpired {
         /// When it expired.
@@ -73,10 +156,12 @@ pub enum Failure {
         /// End of the key's validity.
         not_after: UnixTime,
     },
+    /// A phone-bound credential without its device signature: a phone's
+    /// code with the device part removed (e.g. a cut screenshot). Such a
+    /// credential is valid only as signed by its phone.
+    DeviceSignatureRequired,
     /// Not a hawiya presentation, or damaged.
     Malformed(FormatError),
-    /// The presentation answers a different verifier nonce.
-    NonceMismatch,
     /// The presentation's time is ahead of the verifier's clock.
     PresentationFromFuture {
         /// Seconds ahead.
@@ -91,8 +176,6 @@ pub enum Failure {
     Replayed,
     /// The status list marks the credential invalid (revoked or superseded).
     Revoked,
-    /// Static presentations are not accepted by this policy.
-    StaticNotAccepted,
     /// The status list is too old and the policy requires fresh status.
     StatusStale {
         /// Its age in seconds.
@@ -113,19 +196,41 @@ impl Failure {
     /// A sentence a verifier's screen can show.
     pub fn explain(&self) -> String {
         match self {
+            Failure::AssuranceBelowMinimum { found, required } => format!(
+                "a {} code, and this verifier requires at least {}: {}",
+                found.code(),
+                required.code(),
+                match required {
+                    Assurance::Challenged => "show a challenge and ask for a code that answers it",
+                    _ => "ask for a code from the holder's phone",
+                }
+            ),
             Failure::BadDeviceSignature => {
                 "not signed by the phone the ID was issued to (altered or copied)".into()
             }
             Failure::BadIssuerSignature => {
                 "issuer signature invalid: the data was altered or forged".into()
             }
+            Failure::ChallengeExpired { .. } => {
+                "answers this verifier's challenge, but too late: show a new challenge".into()
+            }
+            Failure::ChallengeMismatch { answered, expected } => format!(
+                "answers challenge {}, but this verifier showed {}: ask the holder to enter the code again",
+                answered.grouped(),
+                expected.grouped()
+            ),
+            Failure::ChallengeNotAnswered => {
+                "this verifier showed a challenge and the code does not answer it: ask the holder to scan or type the challenge in the wallet app".into()
+            }
             Failure::CredentialExpired { .. } => "the ID has expired".into(),
             Failure::CredentialNotYetValid { .. } => "the ID is not valid yet".into(),
+            Failure::DeviceSignatureRequired => {
+                "a phone's code with its phone signature removed (e.g. a cut screenshot): this ID is valid only as signed by the holder's phone".into()
+            }
             Failure::IssuerKeyNotValid { .. } => {
                 "signed with an issuer key outside its validity period".into()
             }
             Failure::Malformed(e) => format!("not a readable ID code: {e}"),
-            Failure::NonceMismatch => "made for a different verification request".into(),
             Failure::PresentationFromFuture { ahead_secs } => {
                 format!("made {ahead_secs} s in the future: check the clocks")
             }
@@ -136,7 +241,6 @@ impl Failure {
             }
             Failure::Replayed => "this exact code was already scanned: ask for a fresh code".into(),
             Failure::Revoked => "the ID was revoked or replaced by a newer version".into(),
-            Failure::StaticNotAccepted => "printed (static) codes are not accepted here".into(),
             Failure::StatusStale { age_secs } => {
                 format!("revocation list is {age_secs} s old: update it")
             }
@@ -153,18 +257,21 @@ impl Failure {
     /// A stable snake_case code for scripts and JSON.
     pub fn code(&self) -> &'static str {
         match self {
+            Failure::AssuranceBelowMinimum { .. } => "assurance_below_minimum",
             Failure::BadDeviceSignature => "bad_device_signature",
             Failure::BadIssuerSignature => "bad_issuer_signature",
+            Failure::ChallengeExpired { .. } => "challenge_expired",
+            Failure::ChallengeMismatch { .. } => "challenge_mismatch",
+            Failure::ChallengeNotAnswered => "challenge_not_answered",
             Failure::CredentialExpired { .. } => "credential_expired",
             Failure::CredentialNotYetValid { .. } => "credential_not_yet_valid",
+            Failure::DeviceSignatureRequired => "device_signature_required",
             Failure::IssuerKeyNotValid { .. } => "issuer_key_not_valid",
             Failure::Malformed(_) => "malformed",
-            Failure::NonceMismatch => "nonce_mismatch",
             Failure::PresentationFromFuture { .. } => "presentation_from_future",
             Failure::PresentationStale { .. } => "presentation_stale",
             Failure::Replayed => "replayed",
             Failure::Revoked => "revoked",
-            Failure::StaticNotAccepted => "static_not_accepted",
             Failure::StatusStale { .. } => "status_stale",
             Failure::StatusUnknown => "status_unknown",
             Failure::UnknownIssuerKey => "unknown_issuer_key",
@@ -177,7 +284,7 @@ impl Failure {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Warning {
-    /// Static presentation: anyone holding a copy can show it.
+    /// A printed card's static code: anyone holding a copy can show it.
     StaticLowerAssurance,
     /// The status list is older than the policy or its time to live allows.
     StatusStale {
@@ -217,14 +324,17 @@ impl Warning {
 /// When the presentation is rejected, `mode`, `document_type`,
 /// `document_version`, `guardian`, `expires_at` and `presented_at` are what
 /// the code *claims* (useful to explain the rejection, e.g. "expired national
-/// ID"), not verified facts, and `claims` is empty. Only an accepted verdict
-/// is evidence.
+/// ID"), not verified facts, `assurance` is `None` and `claims` is empty.
+/// Only an accepted verdict is evidence, and only to its `assurance`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Verdict {
     /// Every failed check; empty means accepted.
     pub failures: Vec<Failure>,
     /// Notes that do not reject.
     pub warnings: Vec<Warning>,
+    /// How strongly the accepted code ties the document to the person
+    /// showing it: challenged, timed or printed. `None` unless accepted.
+    pub assurance: Option<Assurance>,
     /// Device-bound or static, once the structure was readable.
     pub mode: Option<Mode>,
     /// Document type, once the structure was readable.
@@ -232,9 +342,10 @@ pub struct Verdict {
     /// Document version, once the structure was readable.
     pub document_version: Option<u32>,
     /// For a dependent's credential, once the structure was readable: the
-    /// document number of its guardian. The presenter holds the device key of
-    /// this guardian, not of the subject whose claims are shown: a verifier
-    /// that needs the presenter's identity asks for the guardian's own ID.
+    /// document number of its guardian. The presenter of a phone code holds
+    /// the device key of this guardian, not of the subject whose claims are
+    /// shown: a verifier that needs the presenter's identity asks for the
+    /// guardian's own ID. (A printed card is shown by whoever holds it.)
     /// `None` for an ordinary credential.
     pub guardian: Option<u64>,
     /// Issuer name from the trust list, when the key is known.
@@ -257,6 +368,7 @@ impl Verdict {
         Verdict {
             failures: vec![failure],
             warnings: Vec::new(),
+            assurance: None,
             mode: None,
             document_type: None,
             document_version: None,
@@ -357,16 +469,18 @@ impl Verifier {
         }
     }
 
-    /// Verifies QR text at time `now`. When the verifier showed a nonce,
-    /// `expected_nonce` makes the presentation answer it.
+    /// Verifies QR text at time `now`. When this verifier showed the holder a
+    /// challenge, pass it: the code must then answer it, and an accepted one
+    /// is [`Assurance::Challenged`]. Without one, a phone's code is at most
+    /// [`Assurance::Timed`].
     pub fn verify(
         &mut self,
         qr_text: &str,
         now: UnixTime,
-        expected_nonce: Option<&[u8]>,
+        challenge: Option<&Challenge>,
     ) -> Verdict {
         match presentation::parse_qr_text(qr_text) {
-            Ok(p) => self.verify_parsed(&p, now, expected_nonce),
+            Ok(p) => self.verify_parsed(&p, now, challenge),
             Err(FormatError::UnsupportedVersion { found, .. }) => {
                 Verdict::rejected(Failure::UnsupportedVersion { found })
             }
@@ -378,7 +492,7 @@ impl Verifier {
         &mut self,
         p: &ParsedPresentation,
         now: UnixTime,
-        expected_nonce: Option<&[u8]>,
+        challenge: Option<&Challenge>,
     ) -> Verdict {
         let policy = self.policy;
         let skew = i64::from(policy.clock_skew_secs);
@@ -392,6 +506,7 @@ impl Verifier {
         let mut verdict = Verdict {
             failures: Vec::new(),
             warnings: Vec::new(),
+            assurance: None,
             mode: Some(mode),
             document_type: Some(p.document_type),
             document_version: Some(p.document_version),
@@ -486,23 +601,32 @@ impl Verifier {
             });
         }
 
-        // 3. Device binding, freshness, nonce.
+        // 3. Device binding, freshness, challenge; `level` is the assurance
+        // the code reaches if nothing else fails.
         let mut replay_key = None;
-        match &p.device {
-            None => {
-                if policy.accept_static {
-                    warnings.push(Warning::StaticLowerAssurance);
+        let mut level = None;
+        match (&p.device, &p.device_key) {
+            (None, None) => {
+                // A print-only credential's static code (the issuer signature
+                // above was checked over a credential without `cnf`).
+                // A verifier that showed a challenge is waiting for a phone:
+                // the code reaches no level there.
+                if challenge.is_some() {
+                    failures.push(Failure::ChallengeNotAnswered);
                 } else {
-                    failures.push(Failure::StaticNotAccepted);
-                }
-                // A verifier that showed a nonce is waiting for a phone: a
-                // static code (printed, or a stripped screenshot) cannot answer it.
-                if expected_nonce.is_some() {
-                    failures.push(Failure::NonceMismatch);
+                    level = Some(Assurance::Printed);
                 }
             }
-            Some(device) => {
-                if !p.device_key.verify(&device.signed_bytes, &device.signature) {
+            (None, Some(_)) => {
+                // A phone-bound credential is valid only as signed by its
+                // phone: this is a phone's code with the device part removed.
+                failures.push(Failure::DeviceSignatureRequired);
+            }
+            (Some(device), device_key) => {
+                // The parser refuses a device part without a device key.
+                if !device_key
+                    .is_some_and(|key| key.verify(&device.signed_bytes, &device.signature))
+                {
                     failures.push(Failure::BadDeviceSignature);
                 }
                 let ts = i64::try_from(device.ts).unwrap_or(i64::MAX);
@@ -515,13 +639,37 @@ impl Verifier {
                         age_secs: now.0.abs_diff(ts),
                     });
                 }
-                if let Some(expected) = expected_nonce {
-                    if device.nonce.as_deref() != Some(expected) {
-                        failures.push(Failure::NonceMismatch);
+                match (challenge, device.challenge) {
+                    (None, _) => level = Some(Assurance::Timed),
+                    (Some(_), None) => failures.push(Failure::ChallengeNotAnswered),
+                    (Some(expected), Some(answered)) if answered != expected.code() => {
+                        failures.push(Failure::ChallengeMismatch {
+                            answered,
+                            expected: expected.code(),
+                        });
+                    }
+                    (Some(expected), Some(_)) => {
+                        if expected.is_open_at(now, policy.freshness_secs, policy.clock_skew_secs) {
+                            level = Some(Assurance::Challenged);
+                        } else {
+                            failures.push(Failure::ChallengeExpired {
+                                issued_at: expected.issued_at(),
+                            });
+                        }
                     }
                 }
                 replay_key = Some((Sha256::digest(device.signature).into(), ts));
             }
+        }
+        match level {
+            Some(found) if found < policy.min_assurance => {
+                failures.push(Failure::AssuranceBelowMinimum {
+                    found,
+                    required: policy.min_assurance,
+                });
+            }
+            Some(Assurance::Printed) => warnings.push(Warning::StaticLowerAssurance),
+            _ => {}
         }
 
         // 4. Replay: only a presentation that passed everything else counts as seen.
@@ -537,6 +685,7 @@ impl Verifier {
 
         if failures.is_empty() {
             verdict.claims = p.claims.clone();
+            verdict.assurance = level;
         }
         verdict.failures = failures;
         verdict.warnings = warnings;

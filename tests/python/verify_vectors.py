@@ -374,6 +374,10 @@ class Malformed(ValueError):
     pass
 
 
+class UnsupportedVersion(Malformed):
+    """§6.1: a well-formed prefix of another format version."""
+
+
 def is_guardian(x):
     """§5.1: an unsigned integer whose decimal form is 10 digits, the first
     1 or 2 (the §3 document_number rule, either document type)."""
@@ -393,13 +397,23 @@ def tail(arr):
     return rest[0], rest[1]
 
 
+FORMAT_VERSION = 2
+CHALLENGE_MIN, CHALLENGE_MAX = 100000, 999999      # §11
+
+
 def parse_qr(text):
     """§6.1 and §6.2: QR text -> (presentation bytes, presentation array)."""
+    if len(text) > 4296:                                # §1.1, checked first
+        raise Malformed("longer than 4296 characters")
     if not text.startswith("HW") or ":" not in text:
         raise Malformed("no HW prefix")
     version, body = text[2:].split(":", 1)
-    if version != "1":
-        raise Malformed(f"unsupported version {version!r}")
+    # §6.1: 1 to 9 ASCII digits, no leading zero (so no version 0).
+    if not (version.isascii() and version.isdigit() and 1 <= len(version) <= 9
+            and not version.startswith("0")):
+        raise Malformed(f"bad version {version!r}")
+    if version != str(FORMAT_VERSION):
+        raise UnsupportedVersion(f"unsupported version {version!r}")
     data = b45decode(body)
     try:
         arr = dcbor_decode(data)
@@ -413,9 +427,10 @@ def parse_qr(text):
     def uint(x):
         return isinstance(x, int) and not isinstance(x, bool) and x >= 0
 
-    ok = (ver == 1 and isinstance(kid, bytes) and uint(iat_day) and uint(exp_day)
-          and uint(status_idx) and doc_type in TREES and uint(doc_version)
-          and isinstance(device_key, bytes) and len(device_key) == 32
+    ok = (ver == FORMAT_VERSION and isinstance(kid, bytes) and uint(iat_day)
+          and uint(exp_day) and uint(status_idx) and doc_type in TREES and uint(doc_version)
+          # §6.2: the cnf key, or null for a print-only credential (§5.2)
+          and (device_key is None or (isinstance(device_key, bytes) and len(device_key) == 32))
           and isinstance(claims, dict) and len(claims) >= 1
           and all(uint(k) for k in claims)
           and isinstance(proof, bytes)
@@ -425,10 +440,11 @@ def parse_qr(text):
         ok = ok and is_guardian(rest[0])        # §6.2: a guardian, checked per §5.1
     _, dev = tail(arr)
     if dev is not None:
-        ok = ok and (isinstance(dev, list) and len(dev) == 3 and uint(dev[0])
-                     and (dev[1] is None or (isinstance(dev[1], bytes)
-                                             and 1 <= len(dev[1]) <= 32))
-                     and isinstance(dev[2], bytes) and len(dev[2]) == 64)
+        # a device part needs a device key; its challenge is null or a §11 code
+        ok = ok and device_key is not None and (
+            isinstance(dev, list) and len(dev) == 3 and uint(dev[0])
+            and (dev[1] is None or (uint(dev[1]) and CHALLENGE_MIN <= dev[1] <= CHALLENGE_MAX))
+            and isinstance(dev[2], bytes) and len(dev[2]) == 64)
     if not ok:
         raise Malformed("presentation fields have the wrong types")
     return data, arr
@@ -449,19 +465,21 @@ def rebuild_credential(arr, issuer):
      device_key, claims, proof, _) = arr[:11]
     root = recompute_root(doc_type, claims, proof)
     guardian, _ = tail(arr)
-    hawiya = [1, doc_type, doc_version, root]
+    hawiya = [FORMAT_VERSION, doc_type, doc_version, root]
     if guardian is not None:            # §5.1: the optional 5th element
         hawiya.append(guardian)
     protected = dcbor({1: -8, 4: kid})
-    payload = dcbor({
+    cwt = {
         1: issuer[3],
         4: exp_day * 86400,
         5: iat_day * 86400,
         6: iat_day * 86400,
-        8: {1: {1: 1, -1: 6, -2: device_key}},
         65535: {"status_list": {"idx": status_idx, "uri": issuer[4]}},
         -65537: hawiya,
-    })
+    }
+    if device_key is not None:          # §5.2: cnf exactly for a phone-bound credential
+        cwt[8] = {1: {1: 1, -1: 6, -2: device_key}}
+    payload = dcbor(cwt)
     return protected, payload, root
 
 
@@ -475,15 +493,44 @@ DEVICE_PROTECTED = bytes.fromhex("a10127")
 
 
 def device_signed_bytes(arr):
-    """§6.4: P = the presentation with the device element as [ts, nonce]."""
-    ts, nonce, _ = arr[-1]
-    return dcbor(arr[:-1] + [[ts, nonce]])
+    """§6.4: P = the presentation with the device element as [ts, challenge]."""
+    ts, challenge, _ = arr[-1]
+    return dcbor(arr[:-1] + [[ts, challenge]])
 
 
 def verify_device_signature(arr):
     cose_key = CoseKey.from_dict({1: 1, -1: 6, -2: arr[7]})  # the cnf COSE_Key
     return pycose_verify_parts(DEVICE_PROTECTED, device_signed_bytes(arr),
                                arr[-1][2], cose_key)
+
+
+def device_part_verdict(arr, now, challenge=None, skew=30, freshness=120):
+    """§9 step 4 and §11: the failure codes of the device part and the
+    assurance level the code reaches (None when it reaches none)."""
+    _, dev = tail(arr)
+    device_key = arr[7]
+    if dev is None:
+        if device_key is not None:
+            return ["device_signature_required"], None
+        return (["challenge_not_answered"], None) if challenge else ([], "printed")
+    failures = []
+    if not verify_device_signature(arr):
+        failures.append("bad_device_signature")
+    ts = dev[0]
+    if ts > now + skew:
+        failures.append("presentation_from_future")
+    elif now - ts > freshness + skew:
+        failures.append("presentation_stale")
+    if challenge is None:
+        return failures, "timed"
+    code, issued_at = challenge
+    if dev[1] is None:
+        return failures + ["challenge_not_answered"], None
+    if dev[1] != code:
+        return failures + ["challenge_mismatch"], None
+    if not issued_at - skew <= now <= issued_at + freshness + skew:
+        return failures + ["challenge_expired"], None
+    return failures, "challenged"
 
 
 # --------------------------------------------------------------------------
@@ -502,23 +549,128 @@ ROOT_SEED = unhex(V["holder"]["root_seed"])
 SEALED_SEEDS = [unhex(s) for s in V["holder"]["sealed_seeds"]]
 PRESENTATIONS = {p["name"]: p for p in V["presentations"]}
 DOC_TYPES = {"national_id": 1, "resident_permit": 2}
+CHALLENGE = V["challenge"]
+REJECTIONS = V["rejections"]["vectors"]
 
-# §5.1 and §10: the dependent's credential, held by the guardian.
+# §5.2: the print-only credential of the same national ID.
+PRINT = V["print"]
+PRINT_CRED = PRINT["credential"]
+PRINT_VALUES = holder_values(PRINT["holder"])
+PRINT_PRESENTATIONS = {p["name"]: p for p in PRINT["presentations"]}
+
+# §5.1 and §10: the dependent's credential, held by the guardian, and its print credential.
 DEP = V["dependent"]
 DEP_CRED = DEP["credential"]
 DEP_VALUES = holder_values(DEP["holder"])
 DEP_PRESENTATIONS = {p["name"]: p for p in DEP["presentations"]}
+DEP_PRINT = DEP["print"]
+DEP_PRINT_PRESENTATIONS = {p["name"]: p for p in DEP_PRINT["presentations"]}
 
 # FORMAT.md §10 table: presentation -> (bytes, QR chars)
 SIZE_TABLE = {
     "full": (325, 492), "identity": (314, 475), "age_over_18": (223, 339),
-    "age_over_18_with_nonce": (239, 363), "static_full": (252, 382),
-    "dependent_full": (319, 483), "dependent_static_full": (246, 373),
+    "full_challenged": (329, 498), "identity_challenged": (318, 481),
+    "age_over_18_challenged": (227, 345),
+    "printed_full": (219, 333), "printed_age_over_18": (117, 180),
+    "dependent_full": (319, 483), "dependent_printed_full": (213, 324),
 }
 
 
 def trust_list():
     return trust_list_entries(unhex(V["trust_list"]), KEYS["root_public"])
+
+
+LEVELS = ["printed", "timed", "challenged"]           # weakest first (§9)
+MAX_STATUS_AGE = 7 * 86400                              # the default policy
+
+
+def status_bits(token, entries):
+    """§7.2: (uri, issued_at, ttl, bit(i)) of a signed status list token."""
+    outer = cbor2.loads(token)
+    protected = dcbor_decode(outer.value[0])
+    issuer = entries[protected[4]]
+    ok, msg = pycose_verify_sign1(token, ed25519_key(issuer[2]))
+    if not ok:
+        raise ValueError("status list signature invalid")
+    payload = dcbor_decode(msg.payload)
+    bits = zlib.decompress(payload[65533]["lst"])
+
+    def bit(i):
+        return None if i >= len(bits) * 8 else (bits[i // 8] >> (i % 8)) & 1
+
+    return payload[2], payload[6], payload[65534], bit
+
+
+class Verifier:
+    """§9 in full, from the spec: the reason codes of one scan. Keeps the
+    device signatures it accepted, to catch a code scanned twice."""
+
+    def __init__(self, min_assurance="printed", require_fresh_status=False,
+                 status_token=None, skew=30, freshness=120):
+        self.entries, _ = trust_list()
+        self.min_assurance = min_assurance
+        self.require_fresh_status = require_fresh_status
+        self.status = None if status_token is None else status_bits(status_token, self.entries)
+        self.skew, self.freshness = skew, freshness
+        self.seen = set()
+
+    def status_failures(self, issuer, index, now):
+        if self.status is None or self.status[0] != issuer[4]:
+            problem = "status_unknown"
+            revoked = False
+        else:
+            uri, issued_at, ttl, bit = self.status
+            value = bit(index)
+            if value is None:
+                problem, revoked = "status_unknown", False
+            else:
+                revoked = value == 1
+                age = now - issued_at
+                stale = age < -self.skew or (age > 0 and age > min(ttl, MAX_STATUS_AGE))
+                problem = "status_stale" if stale else None
+        failures = ["revoked"] if revoked else []
+        if problem and self.require_fresh_status:
+            failures.append(problem)
+        return failures
+
+    def verify(self, qr_text, now, challenge=None):
+        try:
+            _, arr = parse_qr(qr_text)
+        except UnsupportedVersion:
+            return ["unsupported_version"], None
+        except ValueError:                      # Malformed, Base45, CBOR
+            return ["malformed"], None
+        failures = []
+        kid, iat_day, exp_day, status_idx = arr[1], arr[2], arr[3], arr[4]
+        issuer = self.entries.get(kid)
+        if issuer is None:
+            failures.append("unknown_issuer_key")
+        else:
+            if not issuer[5] <= iat_day * 86400 <= issuer[6]:
+                failures.append("issuer_key_not_valid")
+            try:
+                ok = verify_issuer_signature(arr, issuer)[0]
+            except ProofError:
+                failures.append("malformed")
+            else:
+                if not ok:
+                    failures.append("bad_issuer_signature")
+                failures += self.status_failures(issuer, status_idx, now)
+        if now + self.skew < iat_day * 86400:
+            failures.append("credential_not_yet_valid")
+        if now - self.skew >= exp_day * 86400:
+            failures.append("credential_expired")
+        device_failures, level = device_part_verdict(arr, now, challenge, self.skew,
+                                                     self.freshness)
+        failures += device_failures
+        if level is not None and LEVELS.index(level) < LEVELS.index(self.min_assurance):
+            failures.append("assurance_below_minimum")
+        _, device = tail(arr)
+        if device is not None and not failures:
+            if device[2] in self.seen:
+                failures.append("replayed")
+            self.seen.add(device[2])
+        return failures, (level if not failures else None)
 
 
 # --------------------------------------------------------------------------
@@ -599,7 +751,7 @@ class TestCredential(unittest.TestCase):
         self.assertEqual(claims[65535], {"status_list": {
             "idx": CRED["status_index"], "uri": V["issuer"]["status_uri"]}})
         version, doc_type, doc_version, root = claims[-65537]
-        self.assertEqual(version, 1)
+        self.assertEqual(version, FORMAT_VERSION)
         self.assertEqual(doc_type, DOC_TYPES[CRED["document"]])
         self.assertIsInstance(doc_version, int)
         self.assertGreaterEqual(doc_version, 1)
@@ -741,24 +893,32 @@ class TestPresentations(unittest.TestCase):
         self.assertLessEqual(arr[2] * 86400, now + 30)
         self.assertLess(now - 30, arr[3] * 86400)
         base_len = 11 if guardian is None else 12
+        shown = p["challenge"]
+        challenge = None if shown is None else (shown["code"], shown["issued_at"])
+        failures, level = device_part_verdict(arr, now, challenge)
+        self.assertEqual(failures, [])
+        self.assertEqual(level, p["expected_assurance"])
         if p["presented_at"] is None:
             self.assertEqual(len(arr), base_len)
             self.assertIsNone(device)
+            self.assertIsNone(arr[7], "a printed code carries no device key")
+            self.assertEqual(cred["kind"], "print")
         else:
+            self.assertEqual(cred["kind"], "phone")
             self.assertEqual(len(arr), base_len + 1)
-            ts, nonce, device_sig = device
+            ts, code, device_sig = device
             self.assertTrue(verify_device_signature(arr),
                             "device signature does not verify")
             self.assertEqual(ts, p["presented_at"])
-            self.assertLessEqual(ts, now + 30)
-            self.assertLessEqual(now - ts, 120 + 30)
-            expected_nonce = p["verifier_nonce"]
-            self.assertEqual(nonce, None if expected_nonce is None else unhex(expected_nonce))
-            # the device signature covers the issuer signature, the claims
-            # and the guardian
+            self.assertEqual(code, None if shown is None else shown["code"])
+            # the device signature covers the issuer signature, the claims,
+            # the guardian and the challenge code
             forged = [*arr[:10], bytes(64), *arr[11:]]
             self.assertFalse(verify_device_signature(forged))
-            forged = [*arr[:-1], [ts + 1, nonce, device_sig]]
+            forged = [*arr[:-1], [ts + 1, code, device_sig]]
+            self.assertFalse(verify_device_signature(forged))
+            other = CHALLENGE_MIN if code != CHALLENGE_MIN else CHALLENGE_MAX
+            forged = [*arr[:-1], [ts, other, device_sig]]
             self.assertFalse(verify_device_signature(forged))
             if guardian is not None:
                 forged = [*arr[:11], 2345678901, device]
@@ -774,9 +934,101 @@ def _presentation_test(p, *args):
 
 for _name, _p in PRESENTATIONS.items():
     setattr(TestPresentations, f"test_presentation_{_name}", _presentation_test(_p))
+for _name, _p in PRINT_PRESENTATIONS.items():
+    setattr(TestPresentations, f"test_presentation_{_name}",
+            _presentation_test(_p, PRINT_CRED, PRINT_VALUES))
 for _name, _p in DEP_PRESENTATIONS.items():
     setattr(TestPresentations, f"test_presentation_{_name}",
             _presentation_test(_p, DEP_CRED, DEP_VALUES))
+for _name, _p in DEP_PRINT_PRESENTATIONS.items():
+    setattr(TestPresentations, f"test_presentation_{_name}",
+            _presentation_test(_p, DEP_PRINT["credential"], holder_values(DEP_PRINT["holder"])))
+
+
+class TestPrintCredential(unittest.TestCase):
+    """§5.2: a phone-bound credential and a print-only one, told apart by
+    cnf under the issuer's signature; a phone code cannot become a printed one."""
+
+    def setUp(self):
+        self.issuer = trust_list()[0][KEYS["issuer_kid"]]
+
+    def test_print_credential_has_no_cnf_and_its_own_status_index_and_seeds(self):
+        cose = unhex(PRINT_CRED["cose_sign1"])
+        ok, msg = pycose_verify_sign1(cose, ed25519_key(KEYS["issuer_public"]))
+        self.assertTrue(ok)
+        claims = dcbor_decode(msg.payload)
+        self.assertEqual(set(claims), {1, 4, 5, 6, 65535, -65537})
+        self.assertEqual(claims[-65537][0], FORMAT_VERSION)
+        self.assertNotEqual(PRINT_CRED["status_index"], CRED["status_index"])
+        self.assertNotEqual(PRINT_CRED["commitment_root"], CRED["commitment_root"])
+        self.assertEqual(PRINT_VALUES, HOLDER_VALUES, "the same claims")
+        held = HeldTree(DOC_TYPES[PRINT_CRED["document"]], PRINT_VALUES,
+                        unhex(PRINT["holder"]["root_seed"]),
+                        [unhex(s) for s in PRINT["holder"]["sealed_seeds"]])
+        self.assertEqual(held.root, unhex(PRINT_CRED["commitment_root"]))
+
+    def test_every_phone_code_without_its_device_part_is_refused(self):
+        phone = [*V["presentations"], *DEP["presentations"]]
+        self.assertGreater(len(phone), 3)
+        for p in phone:
+            _, arr = parse_qr(p["qr_text"])
+            guardian, device = tail(arr)
+            self.assertIsNotNone(device, p["name"])
+            stripped = arr[:-1]
+            text = f"HW{FORMAT_VERSION}:" + b45encode(dcbor(stripped))
+            _, reparsed = parse_qr(text)       # well formed...
+            # ...and genuine, but phone-bound: refused whatever the policy
+            self.assertTrue(verify_issuer_signature(reparsed, self.issuer)[0], p["name"])
+            self.assertEqual(device_part_verdict(reparsed, p["verify_at"]),
+                             (["device_signature_required"], None), p["name"])
+            # with the device key nulled as well, it is a credential the
+            # issuer never signed
+            nulled = [*stripped[:7], None, *stripped[8:]]
+            self.assertFalse(verify_issuer_signature(nulled, self.issuer)[0], p["name"])
+
+    def test_a_printed_code_cannot_take_a_device_part(self):
+        _, printed = parse_qr(PRINT_PRESENTATIONS["printed_full"]["qr_text"])
+        _, phone = parse_qr(PRESENTATIONS["full"]["qr_text"])
+        text = f"HW{FORMAT_VERSION}:" + b45encode(dcbor([*printed, phone[-1]]))
+        with self.assertRaises(Malformed):
+            parse_qr(text)
+
+
+class TestChallenge(unittest.TestCase):
+    """§11: the challenge code, its QR text, and what a wrong or late answer gives."""
+
+    def test_the_challenge_and_its_qr_text(self):
+        code = CHALLENGE["code"]
+        self.assertTrue(CHALLENGE_MIN <= code <= CHALLENGE_MAX)
+        self.assertEqual(CHALLENGE["qr_text"], f"HWC:{code}")
+        self.assertTrue(all(c in B45_ALPHABET for c in CHALLENGE["qr_text"]))
+        # a 5-byte unsigned integer: 4 bytes more than null
+        self.assertEqual(len(dcbor(code)), 5)
+        self.assertEqual(SIZE_TABLE["age_over_18_challenged"][0],
+                         SIZE_TABLE["age_over_18"][0] + 4)
+
+    def test_wrong_late_or_missing_answers(self):
+        answered = parse_qr(PRESENTATIONS["age_over_18_challenged"]["qr_text"])[1]
+        timed = parse_qr(PRESENTATIONS["age_over_18"]["qr_text"])[1]
+        printed = parse_qr(PRINT_PRESENTATIONS["printed_age_over_18"]["qr_text"])[1]
+        code, issued_at = CHALLENGE["code"], CHALLENGE["issued_at"]
+        now = PRESENTATIONS["age_over_18_challenged"]["verify_at"]
+        other = code + 1 if code < CHALLENGE_MAX else CHALLENGE_MIN
+        self.assertEqual(device_part_verdict(answered, now, (code, issued_at)), ([], "challenged"))
+        self.assertEqual(device_part_verdict(answered, now, (other, issued_at)),
+                         (["challenge_mismatch"], None))
+        self.assertEqual(device_part_verdict(answered, issued_at + 151, (code, issued_at)),
+                         (["challenge_expired"], None))
+        self.assertEqual(device_part_verdict(answered, now), ([], "timed"),
+                         "without a challenge shown, at most timed")
+        self.assertEqual(device_part_verdict(timed, now, (code, issued_at)),
+                         (["challenge_not_answered"], None))
+        self.assertEqual(device_part_verdict(printed, now, (code, issued_at)),
+                         (["challenge_not_answered"], None))
+        for bad in [99999, 1000000, -1, "492817", b"nonce"]:
+            forged = [*answered[:-1], [answered[-1][0], bad, answered[-1][2]]]
+            with self.assertRaises(Malformed, msg=repr(bad)):
+                parse_qr(f"HW{FORMAT_VERSION}:" + b45encode(dcbor(forged)))
 
 
 class TestDependent(unittest.TestCase):
@@ -799,7 +1051,7 @@ class TestDependent(unittest.TestCase):
         # cnf is the guardian's device key: the fixture device
         self.assertEqual(claims[8], {1: {1: 1, -1: 6, -2: KEYS["device_public"]}})
         version, doc_type, doc_version, root, guardian = claims[-65537]
-        self.assertEqual((version, doc_type), (1, DOC_TYPES[DEP_CRED["document"]]))
+        self.assertEqual((version, doc_type), (FORMAT_VERSION, DOC_TYPES[DEP_CRED["document"]]))
         self.assertEqual(root, unhex(DEP_CRED["commitment_root"]))
         self.assertEqual(guardian, DEP_CRED["guardian"])
         self.assertTrue(is_guardian(guardian))
@@ -841,14 +1093,15 @@ class TestDependent(unittest.TestCase):
             self.assertFalse(verify_issuer_signature(forged, self.issuer)[0], p["name"])
 
     def test_bad_guardians_are_malformed(self):
-        _, arr = parse_qr(DEP_PRESENTATIONS["dependent_static_full"]["qr_text"])
+        qr_text = DEP_PRINT_PRESENTATIONS["dependent_printed_full"]["qr_text"]
+        _, arr = parse_qr(qr_text)
         self.assertEqual(len(arr), 12)
-        qr_text = DEP_PRESENTATIONS["dependent_static_full"]["qr_text"]
-        self.assertEqual("HW1:" + b45encode(dcbor(arr)), qr_text)   # the encoder is faithful
+        prefix = f"HW{FORMAT_VERSION}:"
+        self.assertEqual(prefix + b45encode(dcbor(arr)), qr_text)   # the encoder is faithful
         for bad in [0, 123456789, 999999999, 12345678901, 3234567890, 2**64 - 1,
                     -1234567890, "1234567890", b"1234567890", True, None]:
             data = dcbor([*arr[:11], bad])
-            text = "HW1:" + b45encode(data)
+            text = prefix + b45encode(data)
             with self.assertRaises(Malformed, msg=repr(bad)):
                 parse_qr(text)
 
@@ -917,6 +1170,55 @@ class TestHiding(unittest.TestCase):
             chunks = [proof[i:i + 16] for i in range(0, len(proof), 16)]
             self.assertNotIn(sealed, chunks, p["name"])
             self.assertNotIn(sealed.hex(), p["bytes"], p["name"])
+
+
+class TestRejections(unittest.TestCase):
+    """The rejection vectors: every one refused by the §9 verifier above,
+    for exactly its expected reasons, and every reason code covered."""
+
+    REASONS = {
+        "assurance_below_minimum", "bad_device_signature", "bad_issuer_signature",
+        "challenge_expired", "challenge_mismatch", "challenge_not_answered",
+        "credential_expired", "credential_not_yet_valid", "device_signature_required",
+        "issuer_key_not_valid", "malformed", "presentation_from_future",
+        "presentation_stale", "replayed", "revoked", "status_stale", "status_unknown",
+        "unknown_issuer_key", "unsupported_version",
+    }
+
+    def test_every_reason_code_has_a_vector(self):
+        covered = {r for v in REJECTIONS for r in v["expected_failures"]}
+        self.assertEqual(self.REASONS - covered, set())
+
+    def test_the_accepted_vectors_pass_the_same_verifier(self):
+        status = unhex(V["status_list"]["token"])
+        for p in [*V["presentations"], *PRINT["presentations"], *DEP["presentations"],
+                  *DEP_PRINT["presentations"]]:
+            shown = p["challenge"]
+            challenge = None if shown is None else (shown["code"], shown["issued_at"])
+            verifier = Verifier(status_token=status)
+            self.assertEqual(verifier.verify(p["qr_text"], p["verify_at"], challenge),
+                             ([], p["expected_assurance"]), p["name"])
+
+
+def _rejection_test(v):
+    def test(self):
+        status = unhex(V["status_list"]["token"]) if v["status_list"] else None
+        verifier = Verifier(v["policy"]["min_assurance"], v["policy"]["require_fresh_status"],
+                            status)
+        shown = v["challenge"]
+        challenge = None if shown is None else (shown["code"], shown["issued_at"])
+        for _ in range(v["scans"] - 1):
+            self.assertEqual(verifier.verify(v["qr_text"], v["verify_at"], challenge)[0], [])
+        failures, level = verifier.verify(v["qr_text"], v["verify_at"], challenge)
+        self.assertEqual(sorted(failures), sorted(v["expected_failures"]))
+        self.assertIsNone(level)
+        self.assertEqual(v["expected"], "rejected")
+    test.__doc__ = f"rejection {v['name']!r}: refused for {v['expected_failures']}"
+    return test
+
+
+for _v in REJECTIONS:
+    setattr(TestRejections, f"test_rejection_{_v['name']}", _rejection_test(_v))
 
 
 # --------------------------------------------------------------------------

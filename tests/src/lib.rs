@@ -3,8 +3,8 @@
 //! reproducible byte for byte.
 
 use hawiya_core::{
-    BindingRequest, Claims, Date, DocumentType, HeldCredential, Issuer, SecretKey, Sex,
-    SignedStatusList, StatusList, TrustList, UnixTime,
+    BindingRequest, Challenge, ChallengeCode, Claims, Date, DocumentType, FixedClock,
+    HeldCredential, Issuer, SecretKey, Sex, SignedStatusList, StatusList, TrustList, UnixTime,
 };
 use rand_core::{CryptoRng, RngCore};
 use sha2::{Digest, Sha256};
@@ -13,6 +13,10 @@ use sha2::{Digest, Sha256};
 pub const ISSUED_AT: UnixTime = UnixTime(1_704_844_800);
 /// Presentation time of the fixtures: 100 s after issuance.
 pub const PRESENTED_AT: UnixTime = UnixTime(1_704_844_900);
+/// The fixture phone's clock: it always reads [`PRESENTED_AT`].
+pub const PHONE_CLOCK: FixedClock = FixedClock(PRESENTED_AT);
+/// The challenge code of the fixtures.
+pub const CHALLENGE_CODE: u32 = 492_817;
 /// Issuer key id of the fixtures.
 pub const KID: &[u8] = b"\x01";
 /// Issuer name of the fixtures.
@@ -165,9 +169,40 @@ pub fn resident_permit() -> Claims {
 
 pub use fixtures::tiny_png;
 
+/// The challenge the fixture verifier showed 20 s before [`PRESENTED_AT`].
+pub fn challenge() -> Challenge {
+    match ChallengeCode::from_value(CHALLENGE_CODE) {
+        Some(code) => Challenge::new(code, UnixTime(PRESENTED_AT.0 - 20)),
+        None => panic!("fixture challenge code"),
+    }
+}
+
 /// Issues `claims` to the fixture device with deterministic seeds.
 pub fn issue(claims: &Claims, status_index: u64) -> HeldCredential {
     issue_with(claims, None, status_index)
+}
+
+/// Issues the print-only credential of `claims` (no device key) with
+/// deterministic seeds of its own; `guardian` for a dependent's card.
+pub fn issue_print(claims: &Claims, guardian: Option<u64>, status_index: u64) -> HeldCredential {
+    let mut rng = FixedRng::new(match guardian {
+        None => "hawiya test vectors: print",
+        Some(_) => "hawiya test vectors: dependent print",
+    });
+    match issuer().issue_print(claims, guardian, status_index, ISSUED_AT, &mut rng) {
+        Ok(held) => held,
+        Err(e) => panic!("issue print credential: {e}"),
+    }
+}
+
+/// The print credential of `claims` with fresh seeds, as bytes a wallet
+/// imports with the credential from [`issue_to_wallet`].
+pub fn issue_print_to_wallet(claims: &Claims, guardian: Option<u64>) -> Vec<u8> {
+    let index = if guardian.is_some() { 10 } else { 9 };
+    match issuer().issue_print(claims, guardian, index, ISSUED_AT, &mut rand_core::OsRng) {
+        Ok(held) => held.to_bytes(),
+        Err(e) => panic!("issue print credential: {e}"),
+    }
 }
 
 /// Issues a dependent's `claims` with [`GUARDIAN`] as guardian to the fixture

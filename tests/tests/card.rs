@@ -70,6 +70,7 @@ fn verify_static_qr(png: &[u8], claims: &Claims) {
     let verdict = Verifier::new(trust_list(), Default::default()).verify(&text, PRESENTED_AT, None);
     assert!(verdict.is_accepted(), "{:?}", verdict.failures);
     assert_eq!(verdict.mode, Some(Mode::Static));
+    assert_eq!(verdict.assurance, Some(hawiya_core::Assurance::Printed));
     assert!(verdict.warnings.contains(&Warning::StaticLowerAssurance));
     let number = verdict
         .claims
@@ -79,12 +80,14 @@ fn verify_static_qr(png: &[u8], claims: &Claims) {
     assert_eq!(number, Some(claims.document_number.to_string()));
 }
 
-/// The card of `claims` and the QR matrix of its static presentation.
+/// The card of `claims` and the QR matrix of its print credential's static
+/// presentation.
 fn card_and_qr(claims: &Claims) -> (Card, QrMatrix) {
     let held = issue(claims, 0);
     let today = Date::from_unix(PRESENTED_AT).unwrap();
     let card = Card::from_held(&held, today);
-    let printed = Presentation::static_form(&held, &Disclosure::Full).unwrap();
+    let print = issue_print(claims, None, 1);
+    let printed = Presentation::static_form(&print, &Disclosure::Full).unwrap();
     let qr = QrMatrix::encode(&printed.qr_text(), EccLevel::M).unwrap();
     (card, qr)
 }

@@ -3,7 +3,8 @@
 //! round-trips through its encoder.
 //!
 //! Three kinds of input:
-//! - arbitrary bytes and strings (including `HW1:` plus Base45-alphabet text);
+//! - arbitrary bytes and strings (including `HW2:` plus Base45-alphabet text,
+//!   and challenge codes as typed or scanned);
 //! - byte-level mutations (flips, overwrites, insertions, deletions,
 //!   truncations) of *valid* encodings built once with the public API;
 //! - structure-aware mutations: one node of a valid encoding's CBOR tree
@@ -22,13 +23,14 @@ use hawiya_core::internal::{
     base45_decode, base45_encode, cbor_decode, parse_presentation, CborValue,
 };
 use hawiya_core::{
-    decode_png, BindingRequest, Credential, Disclosure, EccLevel, HeldCredential, Issuer, Policy,
-    Presentation, PublicKey, QrMatrix, SecretKey, SignedStatusList, StatusList, TrustList,
-    TrustedIssuer, UnixTime, Verifier, MIN_PNG_MODULE_PX, STATUS_LIST_TYP, TRUST_LIST_TYP,
+    decode_png, BindingRequest, ChallengeCode, Credential, Disclosure, EccLevel, HeldCredential,
+    Issuer, Policy, Presentation, PublicKey, QrMatrix, SecretKey, SignedStatusList, StatusList,
+    TrustList, TrustedIssuer, UnixTime, Verifier, MIN_PNG_MODULE_PX, QR_PREFIX, STATUS_LIST_TYP,
+    TRUST_LIST_TYP,
 };
 use hawiya_tests::{
-    dependent, issuer, national_id, signed_status_list, GUARDIAN, ISSUED_AT, KID, NONCE,
-    PRESENTED_AT, STATUS_URI,
+    challenge, dependent, issue_print, issuer, national_id, signed_status_list, GUARDIAN,
+    ISSUED_AT, KID, NONCE, PHONE_CLOCK, PRESENTED_AT, STATUS_URI,
 };
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -119,22 +121,32 @@ static FIX: LazyLock<Fixtures> = LazyLock::new(|| {
         &dependent,
         &Disclosure::Identity,
         &device_key,
-        PRESENTED_AT,
+        &PHONE_CLOCK,
         None,
     )
     .expect("present dependent");
-    let dependent_static =
-        Presentation::static_form(&dependent, &Disclosure::AgeOver18).expect("static dependent");
-    let presentation =
-        Presentation::device_bound(&held, &Disclosure::Full, &device_key, PRESENTED_AT, None)
-            .expect("present");
+    let dependent_static = Presentation::static_form(
+        &issue_print(&hawiya_tests::dependent(), Some(GUARDIAN), 9),
+        &Disclosure::AgeOver18,
+    )
+    .expect("static dependent");
+    // The full code answers a challenge, so the mutations reach that field.
+    let presentation = Presentation::device_bound(
+        &held,
+        &Disclosure::Full,
+        &device_key,
+        &PHONE_CLOCK,
+        Some(challenge().code()),
+    )
+    .expect("present");
     let static_form =
-        Presentation::static_form(&held, &Disclosure::Identity).expect("static present");
+        Presentation::static_form(&issue_print(&national_id(), None, 8), &Disclosure::Identity)
+            .expect("static present");
     let small = Presentation::device_bound(
         &held,
         &Disclosure::AgeOver18,
         &device_key,
-        PRESENTED_AT,
+        &PHONE_CLOCK,
         None,
     )
     .expect("present age");
@@ -177,7 +189,7 @@ fn verifier() -> Verifier {
 }
 
 fn qr(bytes: &[u8]) -> String {
-    format!("HW1:{}", base45_encode(bytes))
+    format!("{QR_PREFIX}{}", base45_encode(bytes))
 }
 
 // ---------------------------------------------------------------------------
@@ -236,6 +248,16 @@ fn check_base45(text: &str) -> Result<(), TestCaseError> {
 
 fn check_presentation_text(text: &str) -> Result<(), TestCaseError> {
     let _ = on_text("parse_presentation", text, parse_presentation)?;
+    Ok(())
+}
+
+fn check_challenge(text: &str) -> Result<(), TestCaseError> {
+    if let Ok(code) = on_text("ChallengeCode::parse", text, ChallengeCode::parse)? {
+        // Every accepted spelling reads as one code, whose own forms read back.
+        for form in [code.to_string(), code.grouped(), code.qr_text()] {
+            prop_assert_eq!(ChallengeCode::parse(&form), Ok(code));
+        }
+    }
     Ok(())
 }
 
@@ -320,8 +342,19 @@ fn check_png(bytes: &[u8]) -> Result<(), TestCaseError> {
 /// Full verification; an accepted presentation must be one of the valid
 /// fixtures byte for byte (no other encoding of them is accepted).
 fn check_verify(text: &str, now: UnixTime) -> Result<(), TestCaseError> {
+    // Texts of even length are checked against the challenge the fixture
+    // code answers, the others without one: both paths, at the cost of one.
+    let shown = text.len().is_multiple_of(2).then(challenge);
+    check_verify_with(text, now, shown.as_ref())
+}
+
+fn check_verify_with(
+    text: &str,
+    now: UnixTime,
+    shown: Option<&hawiya_core::Challenge>,
+) -> Result<(), TestCaseError> {
     let verdict = on_text("Verifier::verify", text, |t| {
-        verifier().verify(t, now, None)
+        verifier().verify(t, now, shown)
     })?;
     if verdict.is_accepted() {
         prop_assert!(
@@ -358,8 +391,9 @@ fn check_all_bytes(bytes: &[u8]) -> Result<(), TestCaseError> {
 fn check_all_text(text: &str) -> Result<(), TestCaseError> {
     check_base45(text)?;
     check_presentation_text(text)?;
+    check_challenge(text)?;
     check_verify(text, PRESENTED_AT)?;
-    if let Some(body) = text.strip_prefix("HW1:") {
+    if let Some(body) = text.strip_prefix(QR_PREFIX) {
         check_base45(body)?;
     }
     Ok(())
@@ -987,7 +1021,7 @@ proptest! {
     #[test]
     fn base45_alphabet_strings_never_panic(body in base45_text()) {
         check_base45(&body)?;
-        check_all_text(&format!("HW1:{body}"))?;
+        check_all_text(&format!("{QR_PREFIX}{body}"))?;
     }
 
     #[test]
@@ -1001,8 +1035,8 @@ proptest! {
     #[test]
     fn prefixes_never_panic(
         prefix in proptest::sample::select(vec![
-            "", "H", "HW", "HW:", "HW0:", "HW1", "HW1:", "HW2:", "HW01:",
-            "HW18446744073709551616:", "hw1:", "HW١:",
+            "", "H", "HW", "HW:", "HW0:", "HW1", "HW1:", "HW2", "HW2:", "HW3:", "HW02:",
+            "HW18446744073709551616:", "hw2:", "HW٢:", "HWC:", "HWC:1", "HWC:١٢٣٤٥٦",
         ]),
         body in "[0-9A-Z $%*+./:-]{0,40}",
     ) {
@@ -1206,14 +1240,35 @@ proptest! {
             )
         })?;
         prop_assert_eq!(issued.is_ok(), number_ok && !own_number, "{:?}", issued.err());
-        if let Ok(held) = issued {
+        // The print credential takes a guardian by the same rule.
+        let printed = run("Issuer::issue_print", || digits.clone(), || {
+            FIX.issuer.issue_print(
+                &dependent(),
+                Some(guardian),
+                9,
+                ISSUED_AT,
+                &mut rand_core::OsRng,
+            )
+        })?;
+        prop_assert_eq!(printed.is_ok(), number_ok && !own_number, "{:?}", printed.err());
+        if let (Ok(held), Ok(print)) = (issued, printed) {
             prop_assert_eq!(held.info().guardian, Some(guardian));
-            let text = Presentation::static_form(&held, &Disclosure::AgeOver18)
-                .map_err(|e| TestCaseError::fail(e.to_string()))?
-                .qr_text();
-            let verdict = verifier().verify(&text, PRESENTED_AT, None);
-            prop_assert!(verdict.is_accepted(), "{:?}", verdict.failures);
-            prop_assert_eq!(verdict.guardian, Some(guardian));
+            prop_assert_eq!(print.info().guardian, Some(guardian));
+            let phone = Presentation::device_bound(
+                &held,
+                &Disclosure::AgeOver18,
+                &device_key,
+                &PHONE_CLOCK,
+                None,
+            )
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let card = Presentation::static_form(&print, &Disclosure::AgeOver18)
+                .map_err(|e| TestCaseError::fail(e.to_string()))?;
+            for text in [phone.qr_text(), card.qr_text()] {
+                let verdict = verifier().verify(&text, PRESENTED_AT, None);
+                prop_assert!(verdict.is_accepted(), "{:?}", verdict.failures);
+                prop_assert_eq!(verdict.guardian, Some(guardian));
+            }
         }
         // The same number in place of the dependent fixture's guardian, as
         // an unsigned integer (read exactly when valid) and as text (never).

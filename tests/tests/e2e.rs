@@ -4,9 +4,10 @@
 
 use hawiya_core::internal::{base45_encode, cbor_decode, CborValue};
 use hawiya_core::{
-    BindingRequest, ClaimKey, ClaimValue, Disclosure, DocumentType, EccLevel, Failure, FormatError,
-    HeldCredential, IssueError, Mode, Policy, PresentError, Presentation, QrMatrix, SecretKey,
-    SignedStatusList, StatusList, TrustList, TrustListError, UnixTime, Verdict, Verifier, Warning,
+    Assurance, BindingRequest, ClaimKey, ClaimValue, Disclosure, DocumentType, EccLevel, Failure,
+    FixedClock, FormatError, HeldCredential, IssueError, Mode, Policy, PresentError, Presentation,
+    QrMatrix, SecretKey, SignedStatusList, StatusList, TrustList, TrustListError, UnixTime,
+    Verdict, Verifier, Warning, QR_PREFIX,
 };
 use hawiya_tests::*;
 
@@ -15,7 +16,17 @@ fn verifier() -> Verifier {
 }
 
 fn present(held: &HeldCredential, disclosure: &Disclosure) -> Presentation {
-    Presentation::device_bound(held, disclosure, &device_key(), PRESENTED_AT, None).unwrap()
+    Presentation::device_bound(held, disclosure, &device_key(), &PHONE_CLOCK, None).unwrap()
+}
+
+/// The static code of a print credential.
+fn printed(print: &HeldCredential, disclosure: &Disclosure) -> Presentation {
+    Presentation::static_form(print, disclosure).unwrap()
+}
+
+/// QR text of presentation bytes.
+fn qr(bytes: &[u8]) -> String {
+    format!("{QR_PREFIX}{}", base45_encode(bytes))
 }
 
 fn only_failure(verdict: &Verdict) -> &Failure {
@@ -27,6 +38,7 @@ fn only_failure(verdict: &Verdict) -> &Failure {
 fn every_disclosure_shape_round_trips_for_both_document_types() {
     for claims in [national_id(), resident_permit()] {
         let held = issue(&claims, 5);
+        let print = issue_print(&claims, None, 6);
         let doc = held.info().document_type;
         let mut shapes = vec![
             Disclosure::Full,
@@ -44,7 +56,7 @@ fn every_disclosure_shape_round_trips_for_both_document_types() {
             for mode in [Mode::DeviceBound, Mode::Static] {
                 let p = match mode {
                     Mode::DeviceBound => present(&held, &shape),
-                    Mode::Static => Presentation::static_form(&held, &shape).unwrap(),
+                    Mode::Static => printed(&print, &shape),
                 };
                 let verdict = verifier().verify(&p.qr_text(), PRESENTED_AT, None);
                 assert!(
@@ -53,6 +65,11 @@ fn every_disclosure_shape_round_trips_for_both_document_types() {
                     verdict.failures
                 );
                 assert_eq!(verdict.mode, Some(mode));
+                let level = match mode {
+                    Mode::DeviceBound => Assurance::Timed,
+                    Mode::Static => Assurance::Printed,
+                };
+                assert_eq!(verdict.assurance, Some(level));
                 let expected: Vec<(ClaimKey, ClaimValue)> = shape
                     .keys(doc)
                     .iter()
@@ -98,11 +115,7 @@ fn assert_every_byte_change_rejected(p: &Presentation) {
             }
             let mut forged = bytes.clone();
             forged[i] = value;
-            let verdict = v.verify(
-                &format!("HW1:{}", base45_encode(&forged)),
-                PRESENTED_AT,
-                None,
-            );
+            let verdict = v.verify(&qr(&forged), PRESENTED_AT, None);
             assert!(
                 !verdict.is_accepted(),
                 "byte {i} set to {value:#04x} was accepted"
@@ -123,10 +136,40 @@ fn every_single_byte_change_of_a_device_bound_presentation_is_rejected() {
 
 #[test]
 fn every_single_byte_change_of_a_static_presentation_is_rejected() {
+    let print = issue_print(&national_id(), None, 6);
+    assert_every_byte_change_rejected(&printed(&print, &Disclosure::AgeOver18));
+}
+
+#[test]
+fn every_single_byte_change_of_a_challenged_presentation_is_rejected() {
+    // Against the challenge it answers: any change, the code included, fails.
     let held = issue(&national_id(), 5);
-    assert_every_byte_change_rejected(
-        &Presentation::static_form(&held, &Disclosure::AgeOver18).unwrap(),
-    );
+    let p = Presentation::device_bound(
+        &held,
+        &Disclosure::AgeOver18,
+        &device_key(),
+        &PHONE_CLOCK,
+        Some(challenge().code()),
+    )
+    .unwrap();
+    let mut v = verifier();
+    let bytes = p.bytes().to_vec();
+    for i in 0..bytes.len() {
+        for value in 0..=255u8 {
+            if value == bytes[i] {
+                continue;
+            }
+            let mut forged = bytes.clone();
+            forged[i] = value;
+            let verdict = v.verify(&qr(&forged), PRESENTED_AT, Some(&challenge()));
+            assert!(
+                !verdict.is_accepted(),
+                "byte {i} set to {value:#04x} was accepted"
+            );
+        }
+    }
+    let verdict = v.verify(&p.qr_text(), PRESENTED_AT, Some(&challenge()));
+    assert_eq!(verdict.assurance, Some(Assurance::Challenged));
 }
 
 #[test]
@@ -175,16 +218,17 @@ fn every_single_character_change_of_the_qr_text_is_rejected() {
 fn malformed_input_is_rejected_with_a_reason() {
     let mut v = verifier();
     let valid = present(&issue(&national_id(), 5), &Disclosure::AgeOver18).qr_text();
-    let zero_padded = valid.replacen("HW1:", "HW01:", 1);
+    let zero_padded = valid.replacen(QR_PREFIX, "HW02:", 1);
     for text in [
         "",
         "HELLO",
-        "HW1",
-        "HW1:",
-        "HW1:A",
-        "HW1:::::",
-        "hw1:00",
+        "HW2",
+        "HW2:",
+        "HW2:A",
+        "HW2:::::",
+        "hw2:00",
         "HW:00",
+        "HWC:123456",
         zero_padded.as_str(),
     ] {
         let verdict = v.verify(text, PRESENTED_AT, None);
@@ -193,7 +237,7 @@ fn malformed_input_is_rejected_with_a_reason() {
             "{text:?}"
         );
     }
-    let long = format!("HW1:{}", "0".repeat(5000));
+    let long = format!("{QR_PREFIX}{}", "0".repeat(5000));
     assert!(matches!(
         only_failure(&v.verify(&long, PRESENTED_AT, None)),
         Failure::Malformed(FormatError::TooLarge { .. })
@@ -203,30 +247,30 @@ fn malformed_input_is_rejected_with_a_reason() {
 #[test]
 fn unsupported_version_is_named() {
     let p = present(&issue(&national_id(), 5), &Disclosure::AgeOver18);
-    let text = p.qr_text().replacen("HW1:", "HW2:", 1);
-    let verdict = verifier().verify(&text, PRESENTED_AT, None);
-    assert_eq!(
-        only_failure(&verdict),
-        &Failure::UnsupportedVersion { found: 2 }
-    );
+    for (prefix, found) in [("HW1:", 1), ("HW3:", 3)] {
+        let text = p.qr_text().replacen(QR_PREFIX, prefix, 1);
+        let verdict = verifier().verify(&text, PRESENTED_AT, None);
+        assert_eq!(
+            only_failure(&verdict),
+            &Failure::UnsupportedVersion { found }
+        );
+    }
     // The prefix names the version; an array whose first element says
     // otherwise is not the structure the prefix announced: malformed.
     let mut bytes = p.bytes().to_vec();
-    assert_eq!(bytes[1], 0x01);
-    bytes[1] = 0x02;
-    let verdict = verifier().verify(
-        &format!("HW1:{}", base45_encode(&bytes)),
-        PRESENTED_AT,
-        None,
-    );
-    assert_eq!(verdict.failures.len(), 1);
-    assert_eq!(verdict.failures[0].code(), "malformed");
+    assert_eq!(bytes[1], 0x02);
+    for other in [0x01, 0x03] {
+        bytes[1] = other;
+        let verdict = verifier().verify(&qr(&bytes), PRESENTED_AT, None);
+        assert_eq!(verdict.failures.len(), 1);
+        assert_eq!(verdict.failures[0].code(), "malformed");
+    }
     // Version 0, a leading zero and a version of more than 9 digits are
     // malformed too; any other well-formed version is unsupported.
-    let body = p.qr_text().replacen("HW1:", "", 1);
+    let body = p.qr_text().replacen(QR_PREFIX, "", 1);
     for (prefix, code) in [
         ("HW0:", "malformed"),
-        ("HW01:", "malformed"),
+        ("HW02:", "malformed"),
         ("HW1000000000:", "malformed"),
         ("HW999999999:", "unsupported_version"),
     ] {
@@ -291,8 +335,14 @@ fn forged_issuer_signature_is_rejected() {
 fn expired_and_not_yet_valid_credentials_are_rejected() {
     let held = issue(&national_id(), 5);
     let expires = held.info().expires_at();
-    let p =
-        Presentation::device_bound(&held, &Disclosure::Full, &device_key(), expires, None).unwrap();
+    let p = Presentation::device_bound(
+        &held,
+        &Disclosure::Full,
+        &device_key(),
+        &FixedClock(expires),
+        None,
+    )
+    .unwrap();
     let verdict = verifier().verify(&p.qr_text(), UnixTime(expires.0 + 31), None);
     assert_eq!(
         only_failure(&verdict),
@@ -306,8 +356,14 @@ fn expired_and_not_yet_valid_credentials_are_rejected() {
         .is_accepted());
 
     let early = UnixTime(ISSUED_AT.0 - 3600);
-    let p =
-        Presentation::device_bound(&held, &Disclosure::Full, &device_key(), early, None).unwrap();
+    let p = Presentation::device_bound(
+        &held,
+        &Disclosure::Full,
+        &device_key(),
+        &FixedClock(early),
+        None,
+    )
+    .unwrap();
     let verdict = verifier().verify(&p.qr_text(), early, None);
     assert_eq!(
         only_failure(&verdict),
@@ -387,7 +443,7 @@ fn another_devices_signature_is_rejected() {
     let held = issue(&national_id(), 5);
     let thief = SecretKey::from_bytes(&[8; 32]);
     assert!(matches!(
-        Presentation::device_bound(&held, &Disclosure::Full, &thief, PRESENTED_AT, None),
+        Presentation::device_bound(&held, &Disclosure::Full, &thief, &PHONE_CLOCK, None),
         Err(PresentError::DeviceKeyMismatch)
     ));
     // Re-signing a captured presentation with another key: swap in a signature
@@ -397,11 +453,7 @@ fn another_devices_signature_is_rejected() {
     let sig_at = bytes.len() - 64;
     let resigned = thief.sign(&bytes[..sig_at]);
     bytes[sig_at..].copy_from_slice(&resigned);
-    let verdict = verifier().verify(
-        &format!("HW1:{}", base45_encode(&bytes)),
-        PRESENTED_AT,
-        None,
-    );
+    let verdict = verifier().verify(&qr(&bytes), PRESENTED_AT, None);
     assert_eq!(only_failure(&verdict), &Failure::BadDeviceSignature);
 }
 
@@ -432,13 +484,10 @@ fn a_replayed_presentation_is_rejected_inside_the_window() {
         only_failure(&v.verify(&text, UnixTime(PRESENTED_AT.0 + 5), None)),
         &Failure::Replayed
     );
-    // Static presentations are not device-bound, so not replay-tracked.
-    let held = issue(&national_id(), 5);
-    let printed = Presentation::static_form(&held, &Disclosure::Full)
-        .unwrap()
-        .qr_text();
-    assert!(v.verify(&printed, PRESENTED_AT, None).is_accepted());
-    assert!(v.verify(&printed, PRESENTED_AT, None).is_accepted());
+    // A printed card's code is not device-bound, so not replay-tracked.
+    let card = printed(&issue_print(&national_id(), None, 6), &Disclosure::Full).qr_text();
+    assert!(v.verify(&card, PRESENTED_AT, None).is_accepted());
+    assert!(v.verify(&card, PRESENTED_AT, None).is_accepted());
 }
 
 #[test]
@@ -487,76 +536,187 @@ fn a_restarted_verifier_remembers_replays_and_the_trust_list_version() {
 }
 
 #[test]
-fn verifier_nonce_binds_the_presentation() {
+fn a_challenge_binds_the_presentation_to_this_verifier_and_moment() {
     let held = issue(&national_id(), 5);
-    let p = Presentation::device_bound(
-        &held,
-        &Disclosure::AgeOver18,
-        &device_key(),
-        PRESENTED_AT,
-        Some(b"n-123"),
-    )
-    .unwrap();
-    assert!(verifier()
-        .verify(&p.qr_text(), PRESENTED_AT, Some(b"n-123"))
-        .is_accepted());
-    assert_eq!(
-        only_failure(&verifier().verify(&p.qr_text(), PRESENTED_AT, Some(b"n-999"))),
-        &Failure::NonceMismatch
-    );
-    let no_nonce = present(&held, &Disclosure::AgeOver18);
-    assert_eq!(
-        only_failure(&verifier().verify(&no_nonce.qr_text(), PRESENTED_AT, Some(b"n-123"))),
-        &Failure::NonceMismatch
-    );
-    assert!(matches!(
+    let shown = challenge();
+    let answer = |code| {
         Presentation::device_bound(
             &held,
             &Disclosure::AgeOver18,
             &device_key(),
-            PRESENTED_AT,
-            Some(&[0; 33])
-        ),
-        Err(PresentError::NonceLength)
-    ));
-}
-
-/// A captured device-bound code stripped of its device part is a valid
-/// static code: the verdict must say so (lower assurance), and a policy that
-/// refuses static codes rejects it. Known limit, see docs/SECURITY.md.
-#[test]
-fn a_stripped_device_bound_code_is_only_ever_static() {
-    let p = present(&issue(&national_id(), 5), &Disclosure::Identity);
-    let mut bytes = p.bytes().to_vec();
-    assert_eq!(bytes[0], 0x8c, "12-item array");
-    let device_part_len = 1 + 5 + 1 + 2 + 64; // [ts, null, sig]
-    bytes.truncate(bytes.len() - device_part_len);
-    bytes[0] = 0x8b;
-    let stripped = format!("HW1:{}", base45_encode(&bytes));
-    let verdict = verifier().verify(&stripped, UnixTime(PRESENTED_AT.0 + 86_400), None);
-    assert!(verdict.is_accepted());
-    assert_eq!(verdict.mode, Some(Mode::Static));
-    assert!(verdict.warnings.contains(&Warning::StaticLowerAssurance));
-    let strict = Policy {
-        accept_static: false,
-        ..Policy::default()
-    };
-    let verdict = Verifier::new(trust_list(), strict).verify(&stripped, PRESENTED_AT, None);
-    assert_eq!(only_failure(&verdict), &Failure::StaticNotAccepted);
-}
-
-#[test]
-fn static_presentations_can_be_refused_by_policy() {
-    let held = issue(&national_id(), 5);
-    let printed = Presentation::static_form(&held, &Disclosure::Full)
+            &PHONE_CLOCK,
+            code,
+        )
         .unwrap()
-        .qr_text();
-    let policy = Policy {
-        accept_static: false,
+        .qr_text()
+    };
+    let answered = answer(Some(shown.code()));
+    let verdict = verifier().verify(&answered, PRESENTED_AT, Some(&shown));
+    assert!(verdict.is_accepted(), "{:?}", verdict.failures);
+    assert_eq!(verdict.assurance, Some(Assurance::Challenged));
+    // A wrong code (a typo, or another verifier's challenge).
+    let other = hawiya_core::ChallengeCode::from_value(CHALLENGE_CODE + 1).unwrap();
+    let verdict = verifier().verify(&answer(Some(other)), PRESENTED_AT, Some(&shown));
+    assert_eq!(
+        only_failure(&verdict),
+        &Failure::ChallengeMismatch {
+            answered: other,
+            expected: shown.code()
+        }
+    );
+    assert_eq!(verdict.assurance, None);
+    // A timed code where a challenge was shown.
+    let verdict = verifier().verify(&answer(None), PRESENTED_AT, Some(&shown));
+    assert_eq!(only_failure(&verdict), &Failure::ChallengeNotAnswered);
+    // The right code, too late: the challenge was shown 20 s before the
+    // phone signed; after 120 s + 30 s skew it is closed (and the code,
+    // signed at PRESENTED_AT, is stale a little later).
+    let closes = UnixTime(shown.issued_at().0 + 150);
+    assert!(verifier()
+        .verify(&answered, closes, Some(&shown))
+        .is_accepted());
+    let verdict = verifier().verify(&answered, UnixTime(closes.0 + 1), Some(&shown));
+    assert_eq!(
+        only_failure(&verdict),
+        &Failure::ChallengeExpired {
+            issued_at: shown.issued_at()
+        }
+    );
+    // Where no challenge was shown, an answer to someone's challenge is a
+    // phone code signed at its clock: timed, never challenged.
+    let verdict = verifier().verify(&answered, PRESENTED_AT, None);
+    assert!(verdict.is_accepted());
+    assert_eq!(verdict.assurance, Some(Assurance::Timed));
+    // Replaying the accepted answer at the same verifier is caught.
+    let mut v = verifier();
+    assert!(v
+        .verify(&answered, PRESENTED_AT, Some(&shown))
+        .is_accepted());
+    assert_eq!(
+        only_failure(&v.verify(&answered, UnixTime(PRESENTED_AT.0 + 3), Some(&shown))),
+        &Failure::Replayed
+    );
+}
+
+#[test]
+fn a_code_made_before_the_challenge_existed_cannot_answer_it() {
+    // A holder (or a thief with the phone for a minute) who makes codes in
+    // advance, with the phone's clock set to the time they will be shown,
+    // does not know the challenge yet: the best guess answers another one.
+    let held = issue(&national_id(), 5);
+    let later = UnixTime(PRESENTED_AT.0 + 30 * 86_400);
+    let premade: Vec<String> = [None, Some(100_000), Some(555_555), Some(999_999)]
+        .into_iter()
+        .map(|code| {
+            Presentation::device_bound(
+                &held,
+                &Disclosure::Full,
+                &device_key(),
+                &FixedClock(later),
+                code.and_then(hawiya_core::ChallengeCode::from_value),
+            )
+            .unwrap()
+            .qr_text()
+        })
+        .collect();
+    let shown = hawiya_core::Challenge::new(
+        hawiya_core::ChallengeCode::from_value(314_159).unwrap(),
+        UnixTime(later.0 - 10),
+    );
+    for text in &premade {
+        let verdict = verifier().verify(text, later, Some(&shown));
+        assert!(!verdict.is_accepted());
+        assert!(
+            matches!(
+                only_failure(&verdict),
+                Failure::ChallengeMismatch { .. } | Failure::ChallengeNotAnswered
+            ),
+            "{:?}",
+            verdict.failures
+        );
+    }
+    // Without a challenge the pre-made timed code passes at that time, as
+    // timed: a verifier that requires challenged codes refuses it.
+    let strict = Policy {
+        min_assurance: Assurance::Challenged,
         ..Policy::default()
     };
-    let verdict = Verifier::new(trust_list(), policy).verify(&printed, PRESENTED_AT, None);
-    assert_eq!(only_failure(&verdict), &Failure::StaticNotAccepted);
+    let verdict = Verifier::new(trust_list(), strict).verify(&premade[0], later, None);
+    assert_eq!(
+        only_failure(&verdict),
+        &Failure::AssuranceBelowMinimum {
+            found: Assurance::Timed,
+            required: Assurance::Challenged
+        }
+    );
+    let verdict = verifier().verify(&premade[0], later, None);
+    assert_eq!(verdict.assurance, Some(Assurance::Timed));
+}
+
+/// A phone code without its device part.
+fn stripped(p: &Presentation) -> String {
+    let mut fields = cbor_decode(p.bytes()).unwrap().as_array().unwrap().to_vec();
+    assert!(matches!(fields.pop(), Some(CborValue::Array(_))));
+    qr(&CborValue::Array(fields).to_bytes())
+}
+
+/// A captured phone code stripped of its device part is not a printed code:
+/// the credential says, under the issuer's signature, that it is bound to a
+/// phone, so the verifier refuses it whatever its policy.
+#[test]
+fn a_stripped_phone_code_is_refused_as_device_signature_required() {
+    let p = present(&issue(&national_id(), 5), &Disclosure::Identity);
+    let text = stripped(&p);
+    for policy in [
+        Policy::default(),
+        Policy {
+            min_assurance: Assurance::Timed,
+            ..Policy::default()
+        },
+    ] {
+        let verdict = Verifier::new(trust_list(), policy).verify(&text, PRESENTED_AT, None);
+        assert_eq!(only_failure(&verdict), &Failure::DeviceSignatureRequired);
+        assert_eq!(verdict.mode, Some(Mode::Static));
+        assert_eq!(verdict.assurance, None);
+        assert!(verdict.claims.is_empty());
+    }
+    // Replacing its device key with null, to pass as a print credential,
+    // breaks the issuer signature: the credential it rebuilds has no cnf.
+    let mut fields = cbor_decode(p.bytes()).unwrap().as_array().unwrap().to_vec();
+    fields.pop();
+    fields[7] = CborValue::Null;
+    let verdict = verifier().verify(
+        &qr(&CborValue::Array(fields).to_bytes()),
+        PRESENTED_AT,
+        None,
+    );
+    assert_eq!(only_failure(&verdict), &Failure::BadIssuerSignature);
+}
+
+#[test]
+fn printed_codes_can_be_refused_by_policy() {
+    let card = printed(&issue_print(&national_id(), None, 6), &Disclosure::Full).qr_text();
+    for required in [Assurance::Timed, Assurance::Challenged] {
+        let policy = Policy {
+            min_assurance: required,
+            ..Policy::default()
+        };
+        let verdict = Verifier::new(trust_list(), policy).verify(&card, PRESENTED_AT, None);
+        assert_eq!(
+            only_failure(&verdict),
+            &Failure::AssuranceBelowMinimum {
+                found: Assurance::Printed,
+                required
+            }
+        );
+        assert_eq!(verdict.assurance, None);
+    }
+    let verdict = verifier().verify(&card, PRESENTED_AT, None);
+    assert_eq!(verdict.assurance, Some(Assurance::Printed));
+    assert_eq!(
+        verdict.warnings,
+        vec![Warning::StatusUnknown, Warning::StaticLowerAssurance]
+    );
 }
 
 #[test]
@@ -703,7 +863,7 @@ fn held_credential_round_trips_and_detects_tampering() {
 
 #[test]
 fn empty_or_foreign_disclosures_are_refused() {
-    let held = issue(&national_id(), 5);
+    let held = issue_print(&national_id(), None, 6);
     assert!(matches!(
         Presentation::static_form(&held, &Disclosure::Only(vec![])),
         Err(PresentError::EmptyDisclosure)
@@ -736,13 +896,14 @@ fn issuer_key_not_yet_valid_when_signing_is_rejected() {
 }
 
 #[test]
-fn a_static_code_cannot_answer_a_verifier_nonce() {
-    // A printed code, or a screenshot stripped of its device part, is static:
-    // a verifier that showed a nonce is waiting for a phone.
-    let held = issue(&national_id(), 5);
-    let printed = Presentation::static_form(&held, &Disclosure::AgeOver18).unwrap();
-    let verdict = verifier().verify(&printed.qr_text(), PRESENTED_AT, Some(b"n-123"));
-    assert_eq!(only_failure(&verdict), &Failure::NonceMismatch);
+fn a_printed_code_cannot_answer_a_challenge() {
+    // A verifier that showed a challenge is waiting for a phone.
+    let card = printed(
+        &issue_print(&national_id(), None, 6),
+        &Disclosure::AgeOver18,
+    );
+    let verdict = verifier().verify(&card.qr_text(), PRESENTED_AT, Some(&challenge()));
+    assert_eq!(only_failure(&verdict), &Failure::ChallengeNotAnswered);
     assert!(verdict.claims.is_empty());
 }
 
@@ -815,9 +976,9 @@ fn edited(p: &Presentation, at: usize, with: Option<CborValue>, device: &SecretK
         }
     }
     if let Some(part) = device_part {
-        let (ts, nonce) = (part[0].clone(), part[1].clone());
+        let (ts, challenge) = (part[0].clone(), part[1].clone());
         let mut signed = fields.clone();
-        signed.push(CborValue::Array(vec![ts.clone(), nonce.clone()]));
+        signed.push(CborValue::Array(vec![ts.clone(), challenge.clone()]));
         let sig_structure = CborValue::Array(vec![
             CborValue::text("Signature1"),
             CborValue::bytes(&[0xa1, 0x01, 0x27]),
@@ -826,19 +987,22 @@ fn edited(p: &Presentation, at: usize, with: Option<CborValue>, device: &SecretK
         ])
         .to_bytes();
         let sig = device.sign(&sig_structure);
-        fields.push(CborValue::Array(vec![ts, nonce, CborValue::bytes(&sig)]));
+        fields.push(CborValue::Array(vec![
+            ts,
+            challenge,
+            CborValue::bytes(&sig),
+        ]));
     }
-    format!(
-        "HW1:{}",
-        base45_encode(&CborValue::Array(fields).to_bytes())
-    )
+    qr(&CborValue::Array(fields).to_bytes())
 }
 
 #[test]
 fn a_dependents_credential_is_presented_with_the_guardians_device_key() {
     let held = issue_to_guardian(&dependent(), 6);
+    let print = issue_print(&dependent(), Some(GUARDIAN), 7);
     assert_eq!(held.info().guardian, Some(GUARDIAN));
-    assert_eq!(held.info().device_key, device_key().public_key());
+    assert_eq!(print.info().guardian, Some(GUARDIAN));
+    assert_eq!(held.info().device_key, Some(device_key().public_key()));
     assert_eq!(
         held.claim(ClaimKey::DocumentNumber),
         Some(&ClaimValue::Number(1_098_765_432))
@@ -853,7 +1017,7 @@ fn a_dependents_credential_is_presented_with_the_guardians_device_key() {
         for mode in [Mode::DeviceBound, Mode::Static] {
             let p = match mode {
                 Mode::DeviceBound => present(&held, &shape),
-                Mode::Static => Presentation::static_form(&held, &shape).unwrap(),
+                Mode::Static => printed(&print, &shape),
             };
             let verdict = verifier().verify(&p.qr_text(), PRESENTED_AT, None);
             assert!(
@@ -872,14 +1036,14 @@ fn a_dependents_credential_is_presented_with_the_guardians_device_key() {
     // Only the guardian's device can present it (e.g. not the child's own phone).
     let childs_phone = SecretKey::from_bytes(&[9; 32]);
     assert!(matches!(
-        Presentation::device_bound(&held, &Disclosure::Full, &childs_phone, PRESENTED_AT, None),
+        Presentation::device_bound(&held, &Disclosure::Full, &childs_phone, &PHONE_CLOCK, None),
         Err(PresentError::DeviceKeyMismatch)
     ));
     // An ordinary credential names no guardian, in either mode.
     let own = issue(&national_id(), 5);
     for p in [
         present(&own, &Disclosure::Full),
-        Presentation::static_form(&own, &Disclosure::Full).unwrap(),
+        printed(&issue_print(&national_id(), None, 6), &Disclosure::Full),
     ] {
         let verdict = verifier().verify(&p.qr_text(), PRESENTED_AT, None);
         assert!(verdict.is_accepted());
@@ -890,10 +1054,11 @@ fn a_dependents_credential_is_presented_with_the_guardians_device_key() {
 #[test]
 fn altering_the_guardian_fails_the_issuer_signature() {
     let held = issue_to_guardian(&dependent(), 6);
+    let print = issue_print(&dependent(), Some(GUARDIAN), 7);
     const GUARDIAN_AT: usize = 11;
     for p in [
         present(&held, &Disclosure::Identity),
-        Presentation::static_form(&held, &Disclosure::Identity).unwrap(),
+        printed(&print, &Disclosure::Identity),
     ] {
         // Unchanged, the re-encoding helper is faithful.
         let same = edited(
@@ -938,7 +1103,7 @@ fn altering_the_guardian_fails_the_issuer_signature() {
     let own = issue(&national_id(), 5);
     for p in [
         present(&own, &Disclosure::Identity),
-        Presentation::static_form(&own, &Disclosure::Identity).unwrap(),
+        printed(&issue_print(&national_id(), None, 6), &Disclosure::Identity),
     ] {
         let added = edited(
             &p,
@@ -955,9 +1120,10 @@ fn altering_the_guardian_fails_the_issuer_signature() {
 fn every_single_byte_change_of_a_dependents_presentation_is_rejected() {
     let held = issue_to_guardian(&dependent(), 6);
     assert_every_byte_change_rejected(&present(&held, &Disclosure::AgeOver18));
-    assert_every_byte_change_rejected(
-        &Presentation::static_form(&held, &Disclosure::AgeOver18).unwrap(),
-    );
+    assert_every_byte_change_rejected(&printed(
+        &issue_print(&dependent(), Some(GUARDIAN), 7),
+        &Disclosure::AgeOver18,
+    ));
 }
 
 #[test]
@@ -1003,17 +1169,21 @@ fn issuance_to_a_guardian_checks_the_guardian_number() {
 fn a_guardian_adds_five_bytes_to_a_presentation() {
     let ordinary = issue(&dependent(), 6);
     let with_guardian = issue_to_guardian(&dependent(), 6);
+    let ordinary_print = issue_print(&dependent(), None, 7);
+    let print_with_guardian = issue_print(&dependent(), Some(GUARDIAN), 7);
     for shape in [
         Disclosure::Full,
         Disclosure::Identity,
         Disclosure::AgeOver18,
     ] {
         for mode in [Mode::DeviceBound, Mode::Static] {
-            let make = |held: &HeldCredential| match mode {
-                Mode::DeviceBound => present(held, &shape),
-                Mode::Static => Presentation::static_form(held, &shape).unwrap(),
+            let (a, b) = match mode {
+                Mode::DeviceBound => (present(&ordinary, &shape), present(&with_guardian, &shape)),
+                Mode::Static => (
+                    printed(&ordinary_print, &shape),
+                    printed(&print_with_guardian, &shape),
+                ),
             };
-            let (a, b) = (make(&ordinary), make(&with_guardian));
             // A 10-digit number starting with 1 or 2 is below 2^32: a uint
             // with a 4-byte argument, as the document_number claim encodes.
             assert_eq!(b.bytes().len(), a.bytes().len() + 5, "{shape:?} {mode:?}");
@@ -1034,36 +1204,103 @@ fn a_guardian_adds_five_bytes_to_a_presentation() {
     }
 }
 
-/// docs/FORMAT.md §9 step 4: a nonce the verifier did not ask for is not an
-/// error; the code is checked exactly as one without a nonce.
+/// docs/FORMAT.md §9: a challenge code the verifier did not show is not an
+/// error; the code is checked exactly as a timed one.
 #[test]
-fn a_nonce_the_verifier_did_not_ask_for_is_checked_like_no_nonce() {
+fn a_challenge_code_the_verifier_did_not_show_is_checked_like_a_timed_code() {
     let held = issue(&national_id(), 5);
-    let with_nonce = Presentation::device_bound(
+    let code = hawiya_core::ChallengeCode::from_value(123_456).unwrap();
+    let answered = Presentation::device_bound(
         &held,
         &Disclosure::AgeOver18,
         &device_key(),
-        PRESENTED_AT,
-        Some(b"n-123"),
+        &PHONE_CLOCK,
+        Some(code),
     )
     .unwrap();
-    let without = present(&held, &Disclosure::AgeOver18);
+    let timed = present(&held, &Disclosure::AgeOver18);
     let (a, b) = (
-        verifier().verify(&with_nonce.qr_text(), PRESENTED_AT, None),
-        verifier().verify(&without.qr_text(), PRESENTED_AT, None),
+        verifier().verify(&answered.qr_text(), PRESENTED_AT, None),
+        verifier().verify(&timed.qr_text(), PRESENTED_AT, None),
     );
     assert!(a.is_accepted(), "{:?}", a.failures);
+    assert_eq!(a.assurance, Some(Assurance::Timed));
+    assert_eq!(a.assurance, b.assurance);
     assert_eq!(a.failures, b.failures);
     assert_eq!(a.warnings, b.warnings);
     assert_eq!(a.claims, b.claims);
-    // Still bound to it: a changed nonce breaks the device signature.
-    let mut bytes = with_nonce.bytes().to_vec();
+    // Still bound to it: another code in its place breaks the device
+    // signature. 123456 is the CBOR unsigned 1a 00 01 e2 40.
+    let mut bytes = answered.bytes().to_vec();
     let at = bytes
         .windows(5)
-        .position(|w| w == b"n-123")
-        .expect("nonce in the bytes");
-    bytes[at + 4] = b'4';
-    let text = format!("HW1:{}", base45_encode(&bytes));
-    let changed = verifier().verify(&text, PRESENTED_AT, None);
+        .position(|w| w == [0x1a, 0x00, 0x01, 0xe2, 0x40])
+        .expect("challenge code in the bytes");
+    bytes[at + 4] = 0x41;
+    let changed = verifier().verify(&qr(&bytes), PRESENTED_AT, None);
     assert_eq!(only_failure(&changed), &Failure::BadDeviceSignature);
+}
+
+mod stripped_codes {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Phone credentials issued once for the property test: the national ID,
+    /// the resident permit, and a dependent's ID (with a guardian).
+    fn credentials() -> &'static [HeldCredential; 3] {
+        static HELD: std::sync::OnceLock<[HeldCredential; 3]> = std::sync::OnceLock::new();
+        HELD.get_or_init(|| {
+            [
+                issue(&national_id(), 5),
+                issue(&resident_permit(), 9),
+                issue_to_guardian(&dependent(), 6),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Any phone code (any document, any non-empty disclosure, with or
+        /// without a challenge, signed at any time) with its device part
+        /// removed is refused as `device_signature_required`, whatever the
+        /// verifier's policy and time.
+        #[test]
+        fn every_phone_code_without_its_device_part_is_refused(
+            which in 0usize..3,
+            keys in proptest::collection::btree_set(1u64..=14, 1..14),
+            challenged in any::<bool>(),
+            signed_after in 0i64..3_600,
+            checked_after in 0i64..600,
+            min in 0usize..3,
+        ) {
+            let held = &credentials()[which];
+            let doc = held.info().document_type;
+            let keys: Vec<ClaimKey> = keys
+                .into_iter()
+                .filter_map(ClaimKey::from_code)
+                .filter(|k| doc.claim_keys().contains(k))
+                .collect();
+            prop_assume!(!keys.is_empty());
+            let signed_at = UnixTime(PRESENTED_AT.0 + signed_after);
+            let p = Presentation::device_bound(
+                held,
+                &Disclosure::Only(keys),
+                &device_key(),
+                &FixedClock(signed_at),
+                challenged.then(|| challenge().code()),
+            )
+            .unwrap();
+            let policy = Policy {
+                min_assurance: Assurance::ALL[min],
+                ..Policy::default()
+            };
+            let now = UnixTime(signed_at.0 + checked_after);
+            let verdict = Verifier::new(trust_list(), policy).verify(&stripped(&p), now, None);
+            prop_assert!(!verdict.is_accepted());
+            prop_assert!(verdict.failures.contains(&Failure::DeviceSignatureRequired), "{:?}", verdict.failures);
+            prop_assert_eq!(verdict.assurance, None);
+            prop_assert!(verdict.claims.is_empty());
+        }
+    }
 }

@@ -60,7 +60,7 @@ fn create_import_present_verify_and_reopen() {
         matches!(outcome, ImportOutcome::Added(ref d) if d.number == 1_234_567_890 && !d.needs_rebinding)
     );
     let p = wallet
-        .present(1_234_567_890, &Disclosure::Identity, None, NOW)
+        .present(1_234_567_890, &Disclosure::Identity, None, &PHONE_CLOCK)
         .unwrap();
     let verdict = verify(&p.qr_text());
     assert!(verdict.is_accepted(), "{:?}", verdict.failures);
@@ -77,9 +77,13 @@ fn create_import_present_verify_and_reopen() {
     assert!(log[0].disclosed.contains(&ClaimKey::NameAr));
 }
 
+/// Imports the holder's national ID with its print credential.
 fn import_own_id(wallet: &Wallet, key: &PublicKey) {
     let bytes = issue_to_wallet(wallet, key, &national_id(), None);
-    wallet.import(&bytes, &trust_list(), NOW).unwrap();
+    let print = issue_print_to_wallet(&national_id(), None);
+    wallet
+        .import_with_print(&bytes, &print, &trust_list(), NOW)
+        .unwrap();
 }
 
 fn national_id_version(version: u32) -> hawiya_core::Claims {
@@ -442,7 +446,7 @@ fn damaged_files_are_reported_not_panicked_on() {
     let (wallet, key) = new_wallet(&dir);
     import_own_id(&wallet, &key);
     wallet
-        .present(1_234_567_890, &Disclosure::Full, None, NOW)
+        .present(1_234_567_890, &Disclosure::Full, None, &PHONE_CLOCK)
         .unwrap();
     drop(wallet);
     let path = dir.join("wallet.db");
@@ -517,7 +521,7 @@ fn swapped_or_rolled_back_rows_are_detected() {
         (Some(1_234_567_890), Some(2), Damage::RolledBack)
     );
     assert!(matches!(
-        wallet.present(1_234_567_890, &Disclosure::Full, None, NOW),
+        wallet.present(1_234_567_890, &Disclosure::Full, None, &PHONE_CLOCK),
         Err(WalletError::Tampered(_))
     ));
     // Importing anything over the rolled-back row is refused too.
@@ -564,7 +568,7 @@ fn previous_schema_is_migrated_with_its_data() {
     let wallet = reopen(&dir);
     assert_eq!(wallet.documents().unwrap().len(), 1);
     wallet
-        .present(1_234_567_890, &Disclosure::AgeOver18, None, NOW)
+        .present(1_234_567_890, &Disclosure::AgeOver18, None, &PHONE_CLOCK)
         .unwrap();
     assert_eq!(wallet.presentation_log().unwrap().len(), 1);
     drop(wallet);
@@ -589,13 +593,13 @@ fn dependents_are_listed_per_person_and_presented_by_the_guardian() {
     assert_eq!(people[1].documents[0].guardian, Some(1_234_567_890));
     assert_eq!(wallet.dependents().unwrap().len(), 1);
     let p = wallet
-        .present(1_098_765_432, &Disclosure::Identity, None, NOW)
+        .present(1_098_765_432, &Disclosure::Identity, None, &PHONE_CLOCK)
         .unwrap();
     let verdict = verify(&p.qr_text());
     assert!(verdict.is_accepted(), "{:?}", verdict.failures);
     assert_eq!(verdict.guardian, Some(GUARDIAN));
     let own = wallet
-        .present(1_234_567_890, &Disclosure::Identity, None, NOW)
+        .present(1_234_567_890, &Disclosure::Identity, None, &PHONE_CLOCK)
         .unwrap();
     assert_eq!(verify(&own.qr_text()).guardian, None);
 }
@@ -606,7 +610,12 @@ fn presentation_log_records_lists_and_clears() {
     let (wallet, key) = new_wallet(&dir);
     import_own_id(&wallet, &key);
     wallet
-        .present(1_234_567_890, &Disclosure::AgeOver18, Some(&[9; 16]), NOW)
+        .present(
+            1_234_567_890,
+            &Disclosure::AgeOver18,
+            Some(challenge().code()),
+            &PHONE_CLOCK,
+        )
         .unwrap();
     let later = UnixTime(NOW.0 + 60);
     wallet
@@ -619,7 +628,7 @@ fn presentation_log_records_lists_and_clears() {
     assert_eq!((log[1].mode, log[1].at), (Mode::Static, later));
     assert!(log[0].id < log[1].id);
     assert!(matches!(
-        wallet.present(5, &Disclosure::Full, None, NOW),
+        wallet.present(5, &Disclosure::Full, None, &PHONE_CLOCK),
         Err(WalletError::NoSuchDocument(5))
     ));
     assert_eq!(
@@ -633,7 +642,7 @@ fn presentation_log_records_lists_and_clears() {
     drop(wallet);
     let wallet = reopen(&dir);
     wallet
-        .present(1_234_567_890, &Disclosure::Identity, None, NOW)
+        .present(1_234_567_890, &Disclosure::Identity, None, &PHONE_CLOCK)
         .unwrap();
     let log = wallet.presentation_log().unwrap();
     assert_eq!(log.len(), 1);
@@ -648,7 +657,7 @@ fn backup_restores_elsewhere_and_asks_for_rebinding() {
     let child = issue_to_wallet(&wallet, &key, &dependent(), Some(GUARDIAN));
     wallet.import(&child, &trust_list(), NOW).unwrap();
     wallet
-        .present(1_234_567_890, &Disclosure::Identity, None, NOW)
+        .present(1_234_567_890, &Disclosure::Identity, None, &PHONE_CLOCK)
         .unwrap();
     let backup_pass = "cedar-meadow-river-77";
     assert!(matches!(
@@ -734,14 +743,19 @@ fn backup_restores_elsewhere_and_asks_for_rebinding() {
     let docs = restored.documents().unwrap();
     assert!(docs.iter().all(|d| d.needs_rebinding));
     assert!(matches!(
-        restored.present(1_234_567_890, &Disclosure::Identity, None, NOW),
+        restored.present(1_234_567_890, &Disclosure::Identity, None, &PHONE_CLOCK),
         Err(WalletError::NeedsRebinding(1_234_567_890))
     ));
-    // The printable static form still works.
+    // The printed card's code still works: its print credential travelled
+    // in the backup and needs no device key. The dependent has none.
     let printed = restored
         .present_static(1_234_567_890, &Disclosure::Identity, NOW)
         .unwrap();
     assert!(verify(&printed.qr_text()).is_accepted());
+    assert!(matches!(
+        restored.present_static(1_098_765_432, &Disclosure::Identity, NOW),
+        Err(WalletError::NoPrintCredential(1_098_765_432))
+    ));
     // Re-binding: a new key, a reissue at a higher version, imported as a renewal.
     let new_key = restored.create_device_key().unwrap();
     let reissued = issue_to_wallet(&restored, &new_key, &national_id_version(2), None);
@@ -753,9 +767,15 @@ fn backup_restores_elsewhere_and_asks_for_rebinding() {
         })
     ));
     let p = restored
-        .present(1_234_567_890, &Disclosure::Identity, None, NOW)
+        .present(1_234_567_890, &Disclosure::Identity, None, &PHONE_CLOCK)
         .unwrap();
     assert!(verify(&p.qr_text()).is_accepted());
+    // The renewal replaced the whole document: version 1's print credential
+    // went with it, until version 2's is added.
+    assert!(matches!(
+        restored.present_static(1_234_567_890, &Disclosure::Identity, NOW),
+        Err(WalletError::NoPrintCredential(1_234_567_890))
+    ));
     // The original wallet's key cannot sign for the restored wallet.
     assert!(wallet.binding_request(&new_key, &NONCE).is_err());
     // The restored wallet is protected by its new passphrase.
@@ -814,7 +834,7 @@ fn platform_key_source_and_signer() {
     wallet.unlock(Protection::KeySource(&source), NOW).unwrap();
     // The signer must be attached again after reopening.
     assert!(matches!(
-        wallet.present(1_234_567_890, &Disclosure::Identity, None, NOW),
+        wallet.present(1_234_567_890, &Disclosure::Identity, None, &PHONE_CLOCK),
         Err(WalletError::UnknownDeviceKey(_))
     ));
     assert!(wallet
@@ -822,11 +842,168 @@ fn platform_key_source_and_signer() {
         .is_err());
     wallet.attach_platform_signer(signer).unwrap();
     let p = wallet
-        .present(1_234_567_890, &Disclosure::Identity, None, NOW)
+        .present(1_234_567_890, &Disclosure::Identity, None, &PHONE_CLOCK)
         .unwrap();
     assert!(verify(&p.qr_text()).is_accepted());
     // Another key store cannot unwrap it.
     wallet.lock();
     let other = TestKeySource::new("another phone");
     assert!(wallet.unlock(Protection::KeySource(&other), NOW).is_err());
+}
+
+#[test]
+fn a_print_credential_is_checked_kept_with_its_document_and_replaced_on_renewal() {
+    let dir = temp_dir("print");
+    let (wallet, key) = new_wallet(&dir);
+    let phone = issue_to_wallet(&wallet, &key, &national_id(), None);
+    let print = issue_print_to_wallet(&national_id(), None);
+    // The wrong kind in either place.
+    assert!(matches!(
+        wallet.import(&print, &trust_list(), NOW),
+        Err(WalletError::PrintOnlyCredential)
+    ));
+    assert!(matches!(
+        wallet.import_with_print(&phone, &phone, &trust_list(), NOW),
+        Err(WalletError::NotAPrintCredential)
+    ));
+    // Another document's, or another version's, print credential.
+    for other in [
+        issue_print_to_wallet(&dependent(), None),
+        issue_print_to_wallet(&national_id_version(2), None),
+        issue_print_to_wallet(&national_id(), Some(GUARDIAN + 1)),
+    ] {
+        assert!(matches!(
+            wallet.import_with_print(&phone, &other, &trust_list(), NOW),
+            Err(WalletError::PrintCredentialMismatch)
+        ));
+    }
+    assert!(
+        wallet.documents().unwrap().is_empty(),
+        "nothing half-imported"
+    );
+    // Imported without one: the document is there, its printed code is not.
+    wallet.import(&phone, &trust_list(), NOW).unwrap();
+    assert!(!wallet.documents().unwrap()[0].printable);
+    assert!(matches!(
+        wallet.present_static(1_234_567_890, &Disclosure::Full, NOW),
+        Err(WalletError::NoPrintCredential(1_234_567_890))
+    ));
+    // Added afterwards; a second one (a lost card reissued) replaces it.
+    let summary = wallet
+        .add_print_credential(&print, &trust_list(), NOW)
+        .unwrap();
+    assert!(summary.printable);
+    let first = wallet
+        .present_static(1_234_567_890, &Disclosure::Full, NOW)
+        .unwrap();
+    let reissued = issue_print_to_wallet(&national_id(), None);
+    wallet
+        .add_print_credential(&reissued, &trust_list(), NOW)
+        .unwrap();
+    let second = wallet
+        .present_static(1_234_567_890, &Disclosure::Full, NOW)
+        .unwrap();
+    assert_ne!(first.qr_text(), second.qr_text(), "a new card, new salts");
+    for code in [&first, &second] {
+        let verdict = verify(&code.qr_text());
+        assert!(verdict.is_accepted(), "{:?}", verdict.failures);
+        assert_eq!(verdict.assurance, Some(hawiya_core::Assurance::Printed));
+    }
+    assert!(matches!(
+        wallet.add_print_credential(
+            &issue_print_to_wallet(&national_id_version(2), None),
+            &trust_list(),
+            NOW
+        ),
+        Err(WalletError::PrintCredentialMismatch)
+    ));
+    assert!(matches!(
+        wallet.add_print_credential(
+            &issue_print_to_wallet(&dependent(), None),
+            &trust_list(),
+            NOW
+        ),
+        Err(WalletError::NoSuchDocument(1_098_765_432))
+    ));
+    // Kept across a restart, sealed like the rest of the record.
+    drop(wallet);
+    let wallet = reopen(&dir);
+    assert!(wallet.documents().unwrap()[0].printable);
+    // A renewal with its own print credential replaces both at once.
+    let v2 = issue_to_wallet(&wallet, &key, &national_id_version(2), None);
+    let v2_print = issue_print_to_wallet(&national_id_version(2), None);
+    assert!(matches!(
+        wallet.renew_with_print(&v2, &print, &trust_list(), NOW),
+        Err(WalletError::PrintCredentialMismatch)
+    ));
+    assert!(matches!(
+        wallet.renew_with_print(&v2, &v2_print, &trust_list(), NOW),
+        Ok(ImportOutcome::Renewed {
+            replaced_version: 1,
+            ..
+        })
+    ));
+    let code = wallet
+        .present_static(1_234_567_890, &Disclosure::Identity, NOW)
+        .unwrap();
+    let fields = hawiya_core::internal::cbor_decode(code.bytes()).unwrap();
+    assert_eq!(
+        fields.as_array().unwrap()[6].as_u64(),
+        Some(2),
+        "version 2's card"
+    );
+    assert!(verify(&code.qr_text()).is_accepted());
+}
+
+#[test]
+fn the_wallet_signs_at_its_clock_and_answers_challenges() {
+    let dir = temp_dir("challenge");
+    let (wallet, key) = new_wallet(&dir);
+    import_own_id(&wallet, &key);
+    let clock = hawiya_core::FixedClock(UnixTime(NOW.0 + 40));
+    let shown = hawiya_core::Challenge::new(challenge().code(), UnixTime(NOW.0 + 30));
+    let p = wallet
+        .present(
+            1_234_567_890,
+            &Disclosure::Identity,
+            Some(shown.code()),
+            &clock,
+        )
+        .unwrap();
+    assert_eq!(p.presented_at(), Some(clock.0));
+    assert_eq!(p.challenge(), Some(shown.code()));
+    let mut verifier = Verifier::new(trust_list(), hawiya_core::Policy::default());
+    let verdict = verifier.verify(&p.qr_text(), UnixTime(NOW.0 + 45), Some(&shown));
+    assert_eq!(
+        verdict.assurance,
+        Some(hawiya_core::Assurance::Challenged),
+        "{:?}",
+        verdict.failures
+    );
+    assert_eq!(verdict.presented_at, Some(clock.0));
+    let log = wallet.presentation_log().unwrap();
+    assert_eq!(
+        log.last().unwrap().at,
+        clock.0,
+        "logged at the signing time"
+    );
+    // A phone code made by the wallet, stripped of its device part, is refused.
+    let mut fields = hawiya_core::internal::cbor_decode(p.bytes())
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .to_vec();
+    fields.pop();
+    let stripped = format!(
+        "{}{}",
+        hawiya_core::QR_PREFIX,
+        hawiya_core::internal::base45_encode(
+            &hawiya_core::internal::CborValue::Array(fields).to_bytes()
+        )
+    );
+    let verdict = verify(&stripped);
+    assert_eq!(
+        verdict.failures,
+        vec![hawiya_core::Failure::DeviceSignatureRequired]
+    );
 }

@@ -413,3 +413,89 @@ fn a_file_in_the_way_of_the_restore_is_refused_never_deleted_and_a_failed_restor
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A print credential kept with a document in a backup is checked as an
+/// import checks it: one signed by a home-made key leaves its document out
+/// (reported), and a genuine pair comes back with its printed code.
+#[test]
+fn a_forged_print_credential_in_a_backup_leaves_its_document_out() {
+    let dir = temp_dir("forged-print");
+    let forger = home_made_issuer();
+    let theirs = Wallet::create(
+        &dir.join("forger.db"),
+        Protection::Passphrase(PASSPHRASE),
+        &options(),
+    )
+    .unwrap();
+    let key = theirs.create_device_key().unwrap();
+    let their_trust = trust_list_with(&forger, 1);
+    let id = national_id();
+    let permit = resident_permit();
+    // The genuine phone credential, with a print credential made at home.
+    let forged_print = forger
+        .issue_print(&id, None, 8, ISSUED_AT, &mut rand_core::OsRng)
+        .unwrap()
+        .to_bytes();
+    theirs
+        .import_with_print(
+            &issued_by(&issuer(), &theirs, &key, &id, id.document_version),
+            &forged_print,
+            &their_trust,
+            NOW,
+        )
+        .unwrap();
+    theirs
+        .import_with_print(
+            &issued_by(&issuer(), &theirs, &key, &permit, permit.document_version),
+            &issue_print_to_wallet(&permit, None),
+            &their_trust,
+            NOW,
+        )
+        .unwrap();
+    let backup = theirs
+        .export_backup(BACKUP_PASSPHRASE, &options(), NOW)
+        .unwrap();
+
+    let (restored, report) = Wallet::restore(
+        &dir.join("restored.db"),
+        &backup,
+        BACKUP_PASSPHRASE,
+        Protection::Passphrase(NEW_PASSPHRASE),
+        &trust_list(),
+        &options(),
+        NOW,
+    )
+    .unwrap();
+    assert_eq!(report.documents, 1);
+    assert_eq!(
+        report.skipped,
+        vec![hawiya_core::SkippedDocument {
+            number: Some(id.document_number),
+            version: Some(id.document_version),
+            reason: hawiya_core::SkipReason::NotTrusted,
+        }]
+    );
+    let listed = restored.documents().unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].number, permit.document_number);
+    assert!(listed[0].printable);
+    let printed = restored
+        .present_static(
+            permit.document_number,
+            &hawiya_core::Disclosure::Identity,
+            NOW,
+        )
+        .unwrap();
+    let verdict = hawiya_core::Verifier::new(trust_list(), hawiya_core::Policy::default()).verify(
+        &printed.qr_text(),
+        NOW,
+        None,
+    );
+    assert_eq!(
+        verdict.assurance,
+        Some(hawiya_core::Assurance::Printed),
+        "{:?}",
+        verdict.failures
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

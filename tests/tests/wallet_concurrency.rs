@@ -115,7 +115,7 @@ impl Fixture {
             let doc = documents.iter().find(|d| d.number == number).unwrap();
             assert_eq!(doc.version, version, "document {number}");
             let presentation = wallet
-                .present_static(number, &Disclosure::Identity, NOW)
+                .present(number, &Disclosure::Identity, None, &PHONE_CLOCK)
                 .unwrap();
             let verdict = Verifier::new(trust_list(), Policy::default()).verify(
                 &presentation.qr_text(),
@@ -204,7 +204,7 @@ fn present_renew_list(
     for (round, bytes) in renewals.iter().enumerate() {
         let version = round as u32 + 2;
         retry("present", &busy.present, || {
-            wallet.present(present, &Disclosure::Identity, None, NOW)
+            wallet.present(present, &Disclosure::Identity, None, &PHONE_CLOCK)
         });
         match retry("import", &busy.import, || wallet.import(bytes, &trust, NOW)) {
             ImportOutcome::Renewed {
@@ -359,7 +359,7 @@ fn a_short_busy_timeout_answers_busy_while_another_writer_holds_the_lock() {
         matches!(import, Err(WalletError::Busy)),
         "import: {import:?}"
     );
-    let present = wallet.present(number, &Disclosure::Identity, None, NOW);
+    let present = wallet.present(number, &Disclosure::Identity, None, &PHONE_CLOCK);
     assert!(
         matches!(present, Err(WalletError::Busy)),
         "present: {:?}",
@@ -380,7 +380,7 @@ fn a_short_busy_timeout_answers_busy_while_another_writer_holds_the_lock() {
         }
     ));
     wallet
-        .present(number, &Disclosure::Identity, None, NOW)
+        .present(number, &Disclosure::Identity, None, &PHONE_CLOCK)
         .unwrap();
     drop(wallet);
     fixture.check(&[(number, 2)], 1);
@@ -412,7 +412,7 @@ fn present_waits_out_the_busy_timeout_like_import() {
     let (holder, release) = hold_write_lock(&fixture.path);
     release.send(()).unwrap();
     let since = Instant::now();
-    let present = wallet.present(number, &Disclosure::Identity, None, NOW);
+    let present = wallet.present(number, &Disclosure::Identity, None, &PHONE_CLOCK);
     println!("present waited {:?}", since.elapsed());
     assert!(
         present.is_ok(),
@@ -496,7 +496,7 @@ fn a_renewal_does_not_wait_for_a_reader_to_finish() {
     });
     // Give the write-ahead log frames, then pin a reader on that snapshot.
     wallet
-        .present(number, &Disclosure::Identity, None, NOW)
+        .present(number, &Disclosure::Identity, None, &PHONE_CLOCK)
         .unwrap();
     let reader = rusqlite::Connection::open(&fixture.path).unwrap();
     reader.execute_batch("BEGIN").unwrap();

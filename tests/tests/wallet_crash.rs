@@ -330,7 +330,7 @@ fn renewals_survive_sigkill_at_random_moments() {
         }
 
         let presentation = wallet
-            .present(number, &Disclosure::Identity, None, NOW)
+            .present(number, &Disclosure::Identity, None, &PHONE_CLOCK)
             .unwrap();
         let verdict = Verifier::new(trust_list(), Policy::default()).verify(
             &presentation.qr_text(),

@@ -111,8 +111,9 @@ fn a_file_that_cannot_grow_loses_nothing() {
         .unwrap();
         let key = wallet.create_device_key().unwrap();
         wallet
-            .import(
+            .import_with_print(
                 &issue_to_wallet(&wallet, &key, &national_id(), None),
+                &issue_print_to_wallet(&national_id(), None),
                 &trust_list(),
                 PRESENTED_AT,
             )

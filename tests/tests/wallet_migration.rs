@@ -1,8 +1,12 @@
 //! A wallet file written at schema 2 (`tests/data/wallet-schema-2`, made by
 //! `hawiya demo` before the manifest existed) opens, unlocks and keeps every
-//! document and log entry; its first unlock seals the manifest and the log
-//! head, after which deletions are detected as in a new wallet. Its backup,
-//! in the first backup format, still restores.
+//! document row and log entry; its first unlock seals the manifest and the
+//! log head, after which deletions are detected as in a new wallet. Its
+//! credentials are of wire format 1, which verifiers no longer accept
+//! (docs/FORMAT.md §5.2): each is listed as damaged with
+//! [`Damage::OldFormat`] (ask the issuer to reissue), never as altered. Its
+//! backup, in the first backup format, still opens, and reports each
+//! credential as of the old format.
 
 use std::path::{Path, PathBuf};
 
@@ -17,12 +21,6 @@ const PASSPHRASE: &str = "olive-harbour-lantern-42";
 const BACKUP_PASSPHRASE: &str = "cedar-meadow-river-77";
 /// A day after the fixture was made, inside every credential's validity.
 const NOW: UnixTime = UnixTime(1_796_515_200);
-/// The documents in the fixture: (number, type, version).
-const DOCUMENTS: [(u64, DocumentType, u32); 3] = [
-    (1_087_654_321, DocumentType::NationalId, 2),
-    (1_122_334_455, DocumentType::NationalId, 1),
-    (2_345_678_901, DocumentType::ResidentPermit, 1),
-];
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -96,19 +94,26 @@ fn a_schema_2_wallet_keeps_everything_and_is_sealed_at_its_first_unlock() {
     assert_eq!(user_version(&path), hawiya_core::SCHEMA_VERSION);
 
     let wallet = unlocked(&path);
-    assert_eq!(listed(&wallet), DOCUMENTS);
-    assert!(wallet.damaged_documents().unwrap().is_empty());
+    assert_eq!(listed(&wallet), []);
+    assert_old_format(&wallet, 3);
     let log = wallet.presentation_log().unwrap();
     assert_eq!(
         log.iter().map(|e| e.id).collect::<Vec<_>>(),
         (1..=11).collect::<Vec<_>>()
     );
     assert_eq!(wallet.device_keys().unwrap().len(), 1);
-    // New entries continue the numbering.
-    wallet
-        .present(1_087_654_321, &Disclosure::AgeOver18, None, NOW)
-        .unwrap();
-    assert_eq!(wallet.presentation_log().unwrap().last().unwrap().id, 12);
+    // A format-1 document cannot be presented; the error says why.
+    match wallet.present(
+        1_087_654_321,
+        &Disclosure::AgeOver18,
+        None,
+        &hawiya_core::FixedClock(NOW),
+    ) {
+        Err(WalletError::Tampered(reason)) => {
+            assert_eq!(reason, Damage::OldFormat.reason())
+        }
+        other => panic!("a format-1 document was presented: {other:?}"),
+    }
     drop(wallet);
     let names = meta_names(&path);
     assert!(names.contains(&"manifest".to_owned()), "{names:?}");
@@ -127,12 +132,24 @@ fn a_schema_2_wallet_keeps_everything_and_is_sealed_at_its_first_unlock() {
     drop(conn);
     let wallet = unlocked(&path);
     let damaged = wallet.damaged_documents().unwrap();
-    assert_eq!(damaged.len(), 1, "{damaged:?}");
-    assert_eq!(damaged[0].damage, Damage::Deleted);
-    assert!(DOCUMENTS
-        .iter()
-        .any(|d| Some(d.0) == damaged[0].number && Some(d.2) == damaged[0].version));
-    assert_eq!(wallet.documents().unwrap().len(), 2);
+    assert_eq!(damaged.len(), 3, "{damaged:?}");
+    assert_eq!(
+        damaged
+            .iter()
+            .filter(|d| d.damage == Damage::Deleted)
+            .count(),
+        1,
+        "{damaged:?}"
+    );
+    assert_eq!(
+        damaged
+            .iter()
+            .filter(|d| d.damage == Damage::OldFormat)
+            .count(),
+        2,
+        "{damaged:?}"
+    );
+    assert!(wallet.documents().unwrap().is_empty());
     assert!(matches!(
         wallet.presentation_log(),
         Err(WalletError::Tampered(_))
@@ -154,8 +171,10 @@ fn a_schema_2_wallet_opened_by_two_handles_is_upgraded_once() {
             });
         }
     });
-    assert_eq!(listed(&first), DOCUMENTS);
-    assert_eq!(listed(&second), DOCUMENTS);
+    for wallet in [&first, &second] {
+        assert_eq!(listed(wallet), []);
+        assert_old_format(wallet, 3);
+    }
     assert_eq!(second.presentation_log().unwrap().len(), 11);
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -175,10 +194,17 @@ fn a_backup_in_the_first_format_restores_checked_against_the_trust_list() {
         NOW,
     )
     .unwrap();
-    assert_eq!(report.documents, 3);
-    assert!(report.skipped.is_empty(), "{:?}", report.skipped);
-    assert_eq!(listed(&restored), DOCUMENTS);
-    // With another authority's trust list, nothing in it is restored.
+    // Every credential in it is of format 1: none is restored, and each is
+    // reported as of the old format (not as forged or unreadable).
+    assert_eq!(report.documents, 0);
+    assert_eq!(report.log_entries, 11);
+    assert_eq!(report.skipped.len(), 3);
+    assert!(report
+        .skipped
+        .iter()
+        .all(|s| s.reason == hawiya_core::SkipReason::OldFormat));
+    assert_eq!(listed(&restored), []);
+    // With another authority's trust list, likewise.
     let stranger = hawiya_tests::trust_list();
     let (empty, report) = Wallet::restore(
         &dir.join("stranger.db"),
@@ -195,6 +221,16 @@ fn a_backup_in_the_first_format_restores_checked_against_the_trust_list() {
     assert!(report
         .skipped
         .iter()
-        .all(|s| s.reason == hawiya_core::SkipReason::NotTrusted));
+        .all(|s| s.reason == hawiya_core::SkipReason::OldFormat));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `count` documents listed as damaged, each of the old format.
+fn assert_old_format(wallet: &Wallet, count: usize) {
+    let damaged = wallet.damaged_documents().unwrap();
+    assert_eq!(damaged.len(), count, "{damaged:?}");
+    assert!(
+        damaged.iter().all(|d| d.damage == Damage::OldFormat),
+        "{damaged:?}"
+    );
 }

@@ -120,7 +120,9 @@ fn full_wallet_locked_out(dir: &Path) -> (PathBuf, Wallet) {
         Disclosure::AgeOver18,
         Disclosure::Full,
     ] {
-        wallet.present(GUARDIAN, &disclosure, None, NOW).unwrap();
+        wallet
+            .present(GUARDIAN, &disclosure, None, &PHONE_CLOCK)
+            .unwrap();
     }
     wallet.lock();
     let mut now = NOW;
@@ -194,7 +196,7 @@ fn reset_destroys_everything_leaves_nothing_in_the_files_and_gives_a_fresh_walle
         Ok(ImportOutcome::Added(_))
     ));
     locked_out
-        .present(GUARDIAN, &Disclosure::Identity, None, NOW)
+        .present(GUARDIAN, &Disclosure::Identity, None, &PHONE_CLOCK)
         .unwrap();
     assert_eq!(locked_out.presentation_log().unwrap()[0].id, 1);
     drop(locked_out);

@@ -43,10 +43,24 @@ fn two_documents(dir: &Path) -> (PathBuf, Vec<u8>) {
     let wallet = Wallet::create(&path, Protection::Passphrase(PASSPHRASE), &options()).unwrap();
     let key: PublicKey = wallet.create_device_key().unwrap();
     let id = issue_to_wallet(&wallet, &key, &national_id(), None);
-    wallet.import(&id, &trust_list(), NOW).unwrap();
+    wallet
+        .import_with_print(
+            &id,
+            &issue_print_to_wallet(&national_id(), None),
+            &trust_list(),
+            NOW,
+        )
+        .unwrap();
     let before = row_ids(&path);
     let permit = issue_to_wallet(&wallet, &key, &resident_permit(), None);
-    wallet.import(&permit, &trust_list(), NOW).unwrap();
+    wallet
+        .import_with_print(
+            &permit,
+            &issue_print_to_wallet(&resident_permit(), None),
+            &trust_list(),
+            NOW,
+        )
+        .unwrap();
     drop(wallet);
     let permit_row = row_ids(&path)
         .into_iter()
@@ -77,7 +91,7 @@ fn the_national_id_still_works(wallet: &Wallet) {
     assert!(listed.iter().any(|d| d.number == ID), "{listed:?}");
     assert_eq!(wallet.document(ID).unwrap().info().document_version, 1);
     let p = wallet
-        .present(ID, &Disclosure::Identity, None, NOW)
+        .present(ID, &Disclosure::Identity, None, &PHONE_CLOCK)
         .unwrap();
     let mut verifier = hawiya_core::Verifier::new(trust_list(), hawiya_core::Policy::default());
     assert!(verifier.verify(&p.qr_text(), NOW, None).is_accepted());
@@ -113,7 +127,12 @@ fn a_document_row_deleted_outside_the_wallet_is_reported_as_tampered() {
     let key = wallet.device_keys().unwrap()[0].public_key;
     let permit = issue_to_wallet(&wallet, &key, &resident_permit(), None);
     assert!(matches!(
-        wallet.import(&permit, &trust_list(), NOW),
+        wallet.import_with_print(
+            &permit,
+            &issue_print_to_wallet(&resident_permit(), None),
+            &trust_list(),
+            NOW
+        ),
         Ok(ImportOutcome::Added(_))
     ));
     assert!(wallet.damaged_documents().unwrap().is_empty());
@@ -192,14 +211,24 @@ fn one_damaged_document_row_does_not_hide_the_others() {
     let permit = issue_to_wallet(&wallet, &key, &resident_permit(), None);
     assert!(
         matches!(
-            wallet.import(&permit, &trust_list(), NOW),
+            wallet.import_with_print(
+                &permit,
+                &issue_print_to_wallet(&resident_permit(), None),
+                &trust_list(),
+                NOW
+            ),
             Err(WalletError::Tampered(_))
         ),
         "imported over a damaged row"
     );
     wallet.delete(PERMIT).unwrap();
     assert!(matches!(
-        wallet.import(&permit, &trust_list(), NOW),
+        wallet.import_with_print(
+            &permit,
+            &issue_print_to_wallet(&resident_permit(), None),
+            &trust_list(),
+            NOW
+        ),
         Ok(ImportOutcome::Added(_))
     ));
     assert!(wallet.damaged_documents().unwrap().is_empty());

@@ -191,8 +191,16 @@ pub fn claims(d: &Path, name: &str, doc: &str, number: &str, version: u32) -> Pa
     path
 }
 
+/// The print credential [`issue_to_wallet`] wrote beside `credential`.
+#[allow(dead_code)]
+pub fn print_of(credential: &Path) -> PathBuf {
+    credential.with_extension("print.hwy")
+}
+
 /// The wallet `wallet` binds to a fresh issuer nonce (with the passphrase
-/// in `env`), and the issuer of `d` issues `claims` to it as `d/out`.
+/// in `env`), and the issuer of `d` issues `claims` to it as `d/out`, with
+/// the print credential (status index 100 + `index`) beside it
+/// ([`print_of`]).
 pub fn issue_to_wallet(
     d: &Path,
     wallet: &Path,
@@ -218,6 +226,7 @@ pub fn issue_to_wallet(
     );
     assert!(bound.contains("binding request"), "{bound}");
     let credential = d.join(out);
+    let print_index = (100 + index.parse::<u64>().expect("index")).to_string();
     ok(
         &[
             "issuer",
@@ -234,6 +243,10 @@ pub fn issue_to_wallet(
             index,
             "--out",
             s(&credential),
+            "--print-status-index",
+            &print_index,
+            "--print-out",
+            s(&print_of(&credential)),
         ],
         &[],
     );

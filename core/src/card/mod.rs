@@ -288,7 +288,7 @@ pub(crate) mod tests {
             status_uri: "https://status.example/1".into(),
             document_type: claims.document_type,
             document_version: claims.document_version,
-            device_key: SecretKey::from_bytes(&[7; 32]).public_key(),
+            device_key: Some(SecretKey::from_bytes(&[7; 32]).public_key()),
             root: [0; crate::CHUNK_LEN],
             guardian,
         }

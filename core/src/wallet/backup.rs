@@ -1,12 +1,16 @@
 //! Backups: the whole wallet in one passphrase-sealed file, to restore on
 //! another device.
 //!
-//! A backup holds the documents (with their claims and disclosure seeds) and
-//! the presentation log, but never the device secret keys: a key that proves
-//! "this phone" must not be copyable to another phone. A restored wallet shows
-//! its documents and can present them in static form; for device-bound codes
-//! each document must be re-bound (a new binding request, then the issuer's
-//! reissue is imported as a renewal).
+//! A backup holds the documents (with their claims and disclosure seeds, and
+//! their print credentials) and the presentation log, but never the device
+//! secret keys: a key that proves "this phone" must not be copyable to
+//! another phone. A restored wallet shows its documents and the printed codes
+//! of those with a print credential; for device-bound codes each document
+//! must be re-bound (a new binding request, then the issuer's reissue is
+//! imported as a renewal).
+//!
+//! Each document in the payload is the phone credential's bytes, or
+//! `[phone, print]` when the wallet holds its print credential.
 //!
 //! A backup comes from outside, so restoring it passes the same checks as an
 //! import: every credential is verified against the trust list the holder
@@ -23,7 +27,7 @@
 
 use sha2::{Digest, Sha256};
 
-use super::store::{check_trusted, guardian_of};
+use super::store::{check_trusted, checked_print, guardian_of};
 use super::*;
 use crate::cbor::{self, Value};
 
@@ -83,6 +87,17 @@ pub enum SkipReason {
     /// the list no longer names.
     #[error("it is not signed by an issuer in the trust list")]
     NotTrusted,
+    /// A print-only credential where the phone's belongs, or a print
+    /// credential kept with it that is not the print credential of the same
+    /// document, version and claims.
+    #[error("its print credential does not match it, or it is a print credential alone")]
+    PrintCredential,
+    /// A credential of an earlier wire format (docs/FORMAT.md §5.2), which
+    /// verifiers no longer accept.
+    #[error(
+        "it is of an earlier format that verifiers no longer accept; ask the issuer to reissue it"
+    )]
+    OldFormat,
     /// Not a readable credential.
     #[error("it is not a readable credential")]
     Unreadable,
@@ -113,7 +128,7 @@ impl Wallet {
         let documents = load_documents(&inner.conn, &session.sealer)?;
         let births: Vec<Date> = documents
             .iter()
-            .filter_map(|(_, h, _)| birth_date(h))
+            .filter_map(|(_, doc)| birth_date(&doc.held))
             .collect();
         options.passcode_rules.check(passphrase, &births)?;
         // The entries that open, even from a log damaged outside the
@@ -127,7 +142,13 @@ impl Wallet {
                 Value::Array(
                     documents
                         .iter()
-                        .map(|(_, held, _)| Value::Bytes(held.to_bytes()))
+                        .map(|(_, doc)| {
+                            let phone = Value::Bytes(doc.held.to_bytes());
+                            match &doc.print {
+                                None => phone,
+                                Some(print) => Value::Array(vec![phone, Value::bytes(print)]),
+                            }
+                        })
                         .collect(),
                 ),
                 Value::Array(
@@ -195,23 +216,41 @@ impl Wallet {
         let (documents, log) = open_backup(backup, backup_passphrase)?;
         let mut skipped = Vec::new();
         let mut checked = Vec::new();
-        for bytes in &documents {
-            let Ok(held) = HeldCredential::from_bytes(bytes) else {
-                skipped.push(SkippedDocument {
-                    number: None,
-                    version: None,
-                    reason: SkipReason::Unreadable,
-                });
-                continue;
+        for (bytes, print) in &documents {
+            let held = match HeldCredential::from_bytes(bytes) {
+                Ok(held) => held,
+                Err(error) => {
+                    skipped.push(SkippedDocument {
+                        number: None,
+                        version: None,
+                        reason: match error {
+                            FormatError::UnsupportedVersion { .. } => SkipReason::OldFormat,
+                            _ => SkipReason::Unreadable,
+                        },
+                    });
+                    continue;
+                }
             };
-            match check_trusted(&held, trust, now) {
-                Ok(()) => checked.push(held),
+            // The same checks as at import, for the phone credential and for
+            // the print credential kept with it.
+            let checked_pair = if held.info().is_print_only() {
+                Err(WalletError::PrintOnlyCredential)
+            } else {
+                check_trusted(&held, trust, now).and_then(|()| {
+                    print
+                        .as_deref()
+                        .map(|print| checked_print(&held, print, trust, now))
+                        .transpose()
+                })
+            };
+            match checked_pair {
+                Ok(print) => checked.push((held, print)),
                 Err(error) => skipped.push(skip(&held, skip_reason(&error))),
             }
         }
         // Own documents before dependents' (their guardian must be there),
         // newest version first (an older copy is then a duplicate).
-        checked.sort_by_key(|held| {
+        checked.sort_by_key(|(held, _)| {
             (
                 guardian_of(held).is_some(),
                 std::cmp::Reverse(held.info().document_version),
@@ -265,7 +304,7 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
 /// (duplicates, a guardian left out). The wallet is closed on return.
 fn build_restored(
     partial: &Path,
-    checked: &[HeldCredential],
+    checked: &[(HeldCredential, Option<HeldCredential>)],
     log: &[LogEntry],
     protection: Protection<'_>,
     trust: &TrustList,
@@ -278,8 +317,21 @@ fn build_restored(
     let session = session.as_ref().ok_or(WalletError::Locked)?;
     let mut restored = 0;
     let mut skipped = Vec::new();
-    for held in checked {
-        match store::store(conn, &session.sealer, held, &[], trust, now, true, false) {
+    for (held, print) in checked {
+        let document = store::Document {
+            held,
+            print: print.as_ref(),
+        };
+        match store::store(
+            conn,
+            &session.sealer,
+            &document,
+            &[],
+            trust,
+            now,
+            true,
+            false,
+        ) {
             Ok(_) => restored += 1,
             Err(error) => match skip_reason(&error) {
                 SkipReason::Unreadable => return Err(error),
@@ -313,13 +365,17 @@ fn skip_reason(error: &WalletError) -> SkipReason {
         WalletError::AlreadyStored { .. } | WalletError::OlderVersion { .. } => {
             SkipReason::Duplicate
         }
+        WalletError::PrintOnlyCredential
+        | WalletError::NotAPrintCredential
+        | WalletError::PrintCredentialMismatch => SkipReason::PrintCredential,
         _ => SkipReason::Unreadable,
     }
 }
 
-/// Documents (credential bytes, not yet checked) and log entries inside a
+/// Documents (credential bytes, not yet checked, each with its print
+/// credential's bytes if the backup holds one) and log entries inside a
 /// backup.
-type BackupContents = (Vec<Vec<u8>>, Vec<LogEntry>);
+type BackupContents = (Vec<(Vec<u8>, Option<Vec<u8>>)>, Vec<LogEntry>);
 
 /// A backup file's clear parts.
 pub(crate) struct BackupOuter {
@@ -405,7 +461,17 @@ pub(crate) fn decode_payload(payload: &[u8]) -> Result<BackupContents, WalletErr
         .as_array()
         .ok_or_else(unreadable)?
         .iter()
-        .map(|v| v.as_bytes().map(<[u8]>::to_vec))
+        .map(|v| match v {
+            // A phone credential alone, or `[phone, print]`.
+            Value::Bytes(phone) => Some((phone.clone(), None)),
+            Value::Array(pair) => match pair.as_slice() {
+                [Value::Bytes(phone), Value::Bytes(print)] => {
+                    Some((phone.clone(), Some(print.clone())))
+                }
+                _ => None,
+            },
+            _ => None,
+        })
         .collect::<Option<Vec<_>>>()
         .ok_or_else(unreadable)?;
     let log = log

@@ -213,6 +213,10 @@ pub enum Damage {
     RolledBack,
     /// Its row does not open: its bytes were altered or damaged.
     Unreadable,
+    /// Its credential is of an earlier wire format (docs/FORMAT.md §5.2:
+    /// version 1), which verifiers no longer accept: the issuer must reissue
+    /// the document.
+    OldFormat,
 }
 
 impl Damage {
@@ -224,6 +228,9 @@ impl Damage {
             Damage::NotListed => "a document the wallet never stored was put into the file",
             Damage::RolledBack => "the document was put back to an older version",
             Damage::Unreadable => "the document's stored bytes were altered or damaged",
+            Damage::OldFormat => {
+                "the document is of an earlier format that verifiers no longer accept: ask the issuer to reissue it"
+            }
         }
     }
 }
@@ -259,8 +266,8 @@ impl DamagedDocument {
     }
 }
 
-/// A stored document: `(blind id, credential, imported at)`.
-pub(super) type Stored = ([u8; INDEX_LEN], HeldCredential, UnixTime);
+/// A stored document and its blind id.
+pub(super) type Stored = ([u8; INDEX_LEN], StoredDocument);
 
 /// Every document row checked against the manifest.
 pub(super) struct Scan {
@@ -302,7 +309,7 @@ pub(super) fn scan(conn: &Connection, sealer: &Sealer) -> Result<Scan, WalletErr
             seen.insert(id);
             let entry = manifest.0.get(&id);
             match open_row(sealer, entry, &id, version, &sealed) {
-                Ok((held, at)) => out.good.push((id, held, at)),
+                Ok(document) => out.good.push((id, document)),
                 Err(damage) => out.damaged.push(DamagedDocument::new(entry, damage)),
             }
         }
@@ -323,7 +330,7 @@ pub(super) fn open_row(
     id: &[u8; INDEX_LEN],
     version: i64,
     sealed: &[u8],
-) -> Result<(HeldCredential, UnixTime), Damage> {
+) -> Result<StoredDocument, Damage> {
     let entry = entry.filter(|e| e.present).ok_or(Damage::NotListed)?;
     let version = u64::try_from(version).map_err(|_| Damage::Unreadable)?;
     if version != entry.version {
@@ -333,11 +340,19 @@ pub(super) fn open_row(
         .open(document_row(id, version), sealed)
         .ok_or(Damage::Unreadable)?;
     let record = DocumentRecord::decode(&plain).ok_or(Damage::Unreadable)?;
-    let held = HeldCredential::from_bytes(&record.held).map_err(|_| Damage::Unreadable)?;
+    let held = HeldCredential::from_bytes(&record.held).map_err(|e| match e {
+        // Stored intact, but of a format this version no longer reads.
+        FormatError::UnsupportedVersion { .. } => Damage::OldFormat,
+        _ => Damage::Unreadable,
+    })?;
     if u64::from(held.info().document_version) != version {
         return Err(Damage::Unreadable);
     }
-    Ok((held, record.imported_at))
+    Ok(StoredDocument {
+        held,
+        imported_at: record.imported_at,
+        print: record.print,
+    })
 }
 
 /// Finds a document by number through its blind index, in one snapshot.
@@ -345,7 +360,7 @@ pub(super) fn find(
     conn: &Connection,
     sealer: &Sealer,
     number: u64,
-) -> Result<(HeldCredential, UnixTime), WalletError> {
+) -> Result<StoredDocument, WalletError> {
     read_snapshot(conn, |conn| {
         let id = sealer.blind_index(DOCUMENT_INDEX, &number.to_be_bytes());
         let row: Option<(i64, Vec<u8>)> = conn
@@ -422,8 +437,8 @@ pub(super) fn upgrade(conn: &mut Connection, sealer: &Sealer) -> Result<(), Wall
         let Ok(id) = <[u8; INDEX_LEN]>::try_from(id.as_slice()) else {
             continue;
         };
-        if let Ok((held, _)) = open_row(sealer, manifest.0.get(&id), &id, *version, sealed) {
-            manifest.hold(id, &held);
+        if let Ok(document) = open_row(sealer, manifest.0.get(&id), &id, *version, sealed) {
+            manifest.hold(id, &document.held);
         }
     }
     write(&tx, sealer, &manifest)?;

@@ -31,8 +31,10 @@ use thiserror::Error;
 use zeroize::Zeroizing;
 
 use crate::binding::BindingRequest;
+use crate::challenge::ChallengeCode;
 use crate::claims::{ClaimKey, ClaimValue, DocumentType};
 use crate::credential::HeldCredential;
+use crate::date::Clock;
 use crate::date::{Date, UnixTime};
 use crate::error::FormatError;
 use crate::keys::{DeviceSigner, KeyError, PublicKey, SecretKey};
@@ -193,6 +195,20 @@ pub enum WalletError {
     /// No document with that number.
     #[error("no document {0} in the wallet")]
     NoSuchDocument(u64),
+    /// A printed code was asked for a document the wallet holds no print
+    /// credential for.
+    #[error("document {0} has no print credential in this wallet: ask the issuer for the document's print credential to print its card or show a printed code")]
+    NoPrintCredential(u64),
+    /// The credential given as a print credential is bound to a phone.
+    #[error("the credential given as the print credential is bound to a phone: ask the issuer for the document's print credential")]
+    NotAPrintCredential,
+    /// A print credential was given where the phone's credential belongs.
+    #[error("this is a print credential (the printable card's), not the phone's: import it together with the document's phone credential, or as the print credential of a stored document")]
+    PrintOnlyCredential,
+    /// The print credential is not of the same document and version, or its
+    /// claims differ.
+    #[error("the print credential is not for this document (its number, version, guardian or claims differ): ask the issuer for the print credential issued with this version")]
+    PrintCredentialMismatch,
     /// The document is bound to a key this wallet no longer holds (restored
     /// from backup): it can be shown in static form until re-bound.
     #[error("document {0} needs re-binding on this device: make a binding request and ask the issuer to reissue it")]
@@ -332,6 +348,9 @@ pub struct DocumentSummary {
     pub guardian: Option<u64>,
     /// Whether this wallet lacks the device key the credential is bound to.
     pub needs_rebinding: bool,
+    /// Whether the wallet holds the document's print credential, so its card
+    /// can be printed and its printed code shown.
+    pub printable: bool,
     /// When it was imported.
     pub imported_at: UnixTime,
 }
@@ -594,7 +613,7 @@ impl Wallet {
         if let Protection::Passphrase(passphrase) = protection {
             let births = load_documents(conn, &session.sealer)?
                 .iter()
-                .filter_map(|(_, held, _)| birth_date(held))
+                .filter_map(|(_, doc)| birth_date(&doc.held))
                 .collect::<Vec<_>>();
             options.passcode_rules.check(passphrase, &births)?;
         }
@@ -840,9 +859,19 @@ fn load_keys(conn: &Connection, sealer: &Sealer) -> Result<Vec<KeyRecord>, Walle
     Ok(keys)
 }
 
-/// Every stored document that is as the manifest says: `(blind id,
-/// credential, imported at)`. Damaged ones are left out (see
-/// [`Wallet::damaged_documents`]).
+/// A stored document, opened: the phone's credential, when it was imported,
+/// and the print credential's bytes (read only when a printed code is made).
+pub(crate) struct StoredDocument {
+    /// The phone-bound credential.
+    pub held: HeldCredential,
+    /// When it was imported.
+    pub imported_at: UnixTime,
+    /// `HeldCredential::to_bytes` of the print credential, if the wallet has one.
+    pub print: Option<Zeroizing<Vec<u8>>>,
+}
+
+/// Every stored document that is as the manifest says, with its blind id.
+/// Damaged ones are left out (see [`Wallet::damaged_documents`]).
 fn load_documents(
     conn: &Connection,
     sealer: &Sealer,

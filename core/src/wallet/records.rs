@@ -84,31 +84,50 @@ impl KeyRecord {
     }
 }
 
-/// A stored document: the holder's credential copy and when it was imported.
+/// A stored document: the holder's credential copy, when it was imported,
+/// and the document's print credential (the printable card's) when the
+/// wallet has one: `[1, held, imported_at, ? print]`. The print credential is
+/// the same document and version; a renewal replaces the whole record.
 pub(crate) struct DocumentRecord {
-    /// `HeldCredential::to_bytes`.
+    /// `HeldCredential::to_bytes` of the phone-bound credential.
     pub held: Zeroizing<Vec<u8>>,
     /// When it was imported.
     pub imported_at: UnixTime,
+    /// `HeldCredential::to_bytes` of the print-only credential, if any.
+    pub print: Option<Zeroizing<Vec<u8>>>,
 }
 
 impl DocumentRecord {
     pub(crate) fn encode(&self) -> Zeroizing<Vec<u8>> {
-        Zeroizing::new(versioned(vec![
-            Value::bytes(&self.held),
-            Value::int(self.imported_at.0),
-        ]))
+        let mut items = vec![Value::bytes(&self.held), Value::int(self.imported_at.0)];
+        // Absent rather than null, so records without one keep their bytes.
+        items.extend(self.print.as_ref().map(|p| Value::bytes(p)));
+        Zeroizing::new(versioned(items))
     }
 
     pub(crate) fn decode(bytes: &[u8]) -> Option<DocumentRecord> {
-        let items = fields(bytes)?;
-        let [held, imported_at] = items.as_slice() else {
-            return None;
-        };
-        Some(DocumentRecord {
-            held: Zeroizing::new(held.as_bytes()?.to_vec()),
-            imported_at: time(imported_at)?,
-        })
+        let mut items = fields(bytes)?;
+        let record = match items.as_slice() {
+            [held, imported_at] => Some((held, imported_at, None)),
+            [held, imported_at, print] => Some((held, imported_at, Some(print))),
+            _ => None,
+        }
+        .and_then(|(held, imported_at, print)| {
+            Some(DocumentRecord {
+                held: Zeroizing::new(held.as_bytes()?.to_vec()),
+                imported_at: time(imported_at)?,
+                print: match print {
+                    None => None,
+                    Some(p) => Some(Zeroizing::new(p.as_bytes()?.to_vec())),
+                },
+            })
+        });
+        for item in &mut items {
+            if let Value::Bytes(bytes) = item {
+                zeroize::Zeroize::zeroize(bytes);
+            }
+        }
+        record
     }
 }
 
@@ -311,11 +330,21 @@ mod tests {
         }
 
         #[test]
-        fn documents_and_keys_round_trip(held in proptest::collection::vec(any::<u8>(), 0..300), at in any::<i64>(), public in any::<[u8; 32]>(), secret in proptest::option::of(any::<[u8; 32]>())) {
-            let doc = DocumentRecord { held: Zeroizing::new(held.clone()), imported_at: UnixTime(at) };
-            let back = DocumentRecord::decode(&doc.encode()).unwrap();
+        fn documents_and_keys_round_trip(held in proptest::collection::vec(any::<u8>(), 0..300), at in any::<i64>(), print in proptest::option::of(proptest::collection::vec(any::<u8>(), 0..300)), public in any::<[u8; 32]>(), secret in proptest::option::of(any::<[u8; 32]>())) {
+            let doc = DocumentRecord { held: Zeroizing::new(held.clone()), imported_at: UnixTime(at), print: print.clone().map(Zeroizing::new) };
+            let encoded = doc.encode();
+            let back = DocumentRecord::decode(&encoded).unwrap();
             prop_assert_eq!(back.held.as_slice(), held.as_slice());
             prop_assert_eq!(back.imported_at, UnixTime(at));
+            prop_assert_eq!(back.print.as_deref().map(|p| p.to_vec()), print.clone());
+            let again = back.encode();
+            prop_assert_eq!(again.as_slice(), encoded.as_slice());
+            if print.is_none() {
+                // A record without a print credential is the two-field record
+                // wallets wrote before print credentials existed.
+                let two_fields = versioned(vec![Value::bytes(&held), Value::int(at)]);
+                prop_assert_eq!(encoded.as_slice(), two_fields.as_slice());
+            }
             let key = KeyRecord { public, secret: secret.map(Zeroizing::new) };
             let back = KeyRecord::decode(&key.encode()).unwrap();
             prop_assert_eq!(back.public, public);
@@ -331,6 +360,21 @@ mod tests {
             let _ = decode_attempts(&bytes);
             let _ = decode_policy(&bytes);
         }
+    }
+
+    #[test]
+    fn a_document_record_takes_only_bytes_as_its_print_credential() {
+        for third in [Value::Null, Value::Unsigned(1), Value::text("print")] {
+            let bytes = versioned(vec![Value::bytes(b"held"), Value::int(5), third.clone()]);
+            assert!(DocumentRecord::decode(&bytes).is_none(), "{third:?}");
+        }
+        let four = versioned(vec![
+            Value::bytes(b"held"),
+            Value::int(5),
+            Value::bytes(b"print"),
+            Value::bytes(b"more"),
+        ]);
+        assert!(DocumentRecord::decode(&four).is_none());
     }
 
     #[test]

@@ -1,4 +1,8 @@
 //! Documents, presentations and the presentation log of an unlocked wallet.
+//!
+//! Each document is its phone-bound credential and, optionally, its print
+//! credential (the printable card's), kept in one record: imported together,
+//! replaced together on renewal.
 
 use super::*;
 
@@ -27,9 +31,11 @@ pub(super) fn check_trusted(
 fn summary(
     held: &HeldCredential,
     imported_at: UnixTime,
+    printable: bool,
     keys: &[KeyRecord],
 ) -> Result<DocumentSummary, WalletError> {
     let info = held.info();
+    let bound_to = info.device_key.map(|k| *k.as_bytes());
     Ok(DocumentSummary {
         number: document_number(held)?,
         document_type: info.document_type,
@@ -39,9 +45,44 @@ fn summary(
         birth_date: birth_date(held),
         expires_at: info.expires_at(),
         guardian: guardian_of(held),
-        needs_rebinding: !keys.iter().any(|k| k.public == *info.device_key.as_bytes()),
+        needs_rebinding: !keys.iter().any(|k| Some(k.public) == bound_to),
+        printable,
         imported_at,
     })
+}
+
+/// Reads and checks the print credential offered with `held`: issuer-signed
+/// and trusted, print-only, and the same document, version, guardian and
+/// claims.
+pub(super) fn checked_print(
+    held: &HeldCredential,
+    print: &[u8],
+    trust: &TrustList,
+    now: UnixTime,
+) -> Result<HeldCredential, WalletError> {
+    let print = HeldCredential::from_bytes(print)?;
+    matches_phone_credential(held, &print)?;
+    check_trusted(&print, trust, now)?;
+    Ok(print)
+}
+
+/// Whether `print` is a print-only credential of the same document, version,
+/// guardian and claims as the phone credential `held`.
+pub(super) fn matches_phone_credential(
+    held: &HeldCredential,
+    print: &HeldCredential,
+) -> Result<(), WalletError> {
+    let (phone, card) = (held.info(), print.info());
+    if !card.is_print_only() {
+        return Err(WalletError::NotAPrintCredential);
+    }
+    if (card.document_type, card.document_version, card.guardian)
+        != (phone.document_type, phone.document_version, phone.guardian)
+        || print.claims() != held.claims()
+    {
+        return Err(WalletError::PrintCredentialMismatch);
+    }
+    Ok(())
 }
 
 /// The guardian document number a dependent's credential names.
@@ -67,7 +108,25 @@ impl Wallet {
         trust: &TrustList,
         now: UnixTime,
     ) -> Result<ImportOutcome, WalletError> {
-        self.import_checked(credential, trust, now, false)
+        self.import_checked(credential, None, trust, now, false)
+    }
+
+    /// Imports a credential with its print credential (the printable card's,
+    /// issued with it): both are checked against the trust list, the print
+    /// credential must be print-only and of the same document, version and
+    /// claims, and both are stored in one record. A renewal replaces both.
+    ///
+    /// # Errors
+    /// As [`Wallet::import`], and [`WalletError::NotAPrintCredential`] or
+    /// [`WalletError::PrintCredentialMismatch`] for the print credential.
+    pub fn import_with_print(
+        &self,
+        credential: &[u8],
+        print: &[u8],
+        trust: &TrustList,
+        now: UnixTime,
+    ) -> Result<ImportOutcome, WalletError> {
+        self.import_checked(credential, Some(print), trust, now, false)
     }
 
     /// Imports a renewal: as [`Wallet::import`], but refuses a document the
@@ -83,41 +142,113 @@ impl Wallet {
         trust: &TrustList,
         now: UnixTime,
     ) -> Result<ImportOutcome, WalletError> {
-        self.import_checked(credential, trust, now, true)
+        self.import_checked(credential, None, trust, now, true)
     }
 
-    /// [`Wallet::import`] and [`Wallet::renew`]: checks the credential against
-    /// the trust list and this wallet's device keys, then stores it;
-    /// `renewal_only` refuses a document that is not stored yet.
+    /// Imports a renewal with the new version's print credential: as
+    /// [`Wallet::renew`], with the checks of [`Wallet::import_with_print`].
+    ///
+    /// # Errors
+    /// As [`Wallet::renew`] and [`Wallet::import_with_print`].
+    pub fn renew_with_print(
+        &self,
+        credential: &[u8],
+        print: &[u8],
+        trust: &TrustList,
+        now: UnixTime,
+    ) -> Result<ImportOutcome, WalletError> {
+        self.import_checked(credential, Some(print), trust, now, true)
+    }
+
+    /// [`Wallet::import`], [`Wallet::renew`] and their `_with_print` forms:
+    /// checks the credential against the trust list and this wallet's device
+    /// keys (and the print credential against the trust list and the
+    /// credential), then stores them; `renewal_only` refuses a document that
+    /// is not stored yet.
     fn import_checked(
         &self,
         credential: &[u8],
+        print: Option<&[u8]>,
         trust: &TrustList,
         now: UnixTime,
         renewal_only: bool,
     ) -> Result<ImportOutcome, WalletError> {
         let held = HeldCredential::from_bytes(credential)?;
+        let bound_to = held
+            .info()
+            .device_key
+            .ok_or(WalletError::PrintOnlyCredential)?;
         check_trusted(&held, trust, now)?;
+        let print = print
+            .map(|bytes| checked_print(&held, bytes, trust, now))
+            .transpose()?;
         let mut inner = self.lock_inner();
         let Inner { conn, session, .. } = &mut *inner;
         let session = session.as_ref().ok_or(WalletError::Locked)?;
         let keys = load_keys(conn, &session.sealer)?;
-        if !keys
-            .iter()
-            .any(|k| k.public == *held.info().device_key.as_bytes())
-        {
+        if !keys.iter().any(|k| k.public == *bound_to.as_bytes()) {
             return Err(WalletError::NotBoundToWallet);
         }
+        let document = Document {
+            held: &held,
+            print: print.as_ref(),
+        };
         store(
             conn,
             &session.sealer,
-            &held,
+            &document,
             &keys,
             trust,
             now,
             true,
             renewal_only,
         )
+    }
+
+    /// Adds the print credential of a stored document, or replaces it (e.g.
+    /// after a lost card was revoked and a new one issued). It must be of the
+    /// stored version; after a renewal, import the new version's print
+    /// credential with the renewal.
+    ///
+    /// # Errors
+    /// [`WalletError::NoSuchDocument`], [`WalletError::PrintCredentialMismatch`]
+    /// (another version or other claims), [`WalletError::NotAPrintCredential`],
+    /// the trust errors of [`Wallet::import`], [`WalletError::Locked`],
+    /// storage errors.
+    pub fn add_print_credential(
+        &self,
+        print: &[u8],
+        trust: &TrustList,
+        now: UnixTime,
+    ) -> Result<DocumentSummary, WalletError> {
+        let offered = HeldCredential::from_bytes(print)?;
+        let number = document_number(&offered)?;
+        let mut inner = self.lock_inner();
+        let Inner { conn, session, .. } = &mut *inner;
+        let session = session.as_ref().ok_or(WalletError::Locked)?;
+        let sealer = &session.sealer;
+        let keys = load_keys(conn, sealer)?;
+        let tx = immediate(conn)?;
+        // Read and rewrite in one transaction: a renewal in another process
+        // cannot slip in between.
+        let stored = find_document(&tx, sealer, number)?;
+        let checked = checked_print(&stored.held, print, trust, now)?;
+        let id = sealer.blind_index(DOCUMENT_INDEX, &number.to_be_bytes());
+        let version = u64::from(stored.held.info().document_version);
+        let record = DocumentRecord {
+            held: Zeroizing::new(stored.held.to_bytes()),
+            imported_at: stored.imported_at,
+            print: Some(Zeroizing::new(checked.to_bytes())),
+        };
+        let sealed = sealer.seal(document_row(&id, version), &record.encode(), &mut OsRng);
+        tx.execute(
+            "UPDATE documents SET sealed = ?1 WHERE id = ?2 AND version = ?3",
+            params![sealed, &id[..], version as i64],
+        )
+        .map_err(storage_error)?;
+        tx.commit().map_err(storage_error)?;
+        checkpoint(conn);
+        summary(&stored.held, stored.imported_at, true, &keys)
     }
 
     /// Every stored document, the holder's and dependents', newest first
@@ -132,7 +263,7 @@ impl Wallet {
         let keys = load_keys(&inner.conn, &session.sealer)?;
         let mut out = load_documents(&inner.conn, &session.sealer)?
             .iter()
-            .map(|(_, held, at)| summary(held, *at, &keys))
+            .map(|(_, doc)| summary(&doc.held, doc.imported_at, doc.print.is_some(), &keys))
             .collect::<Result<Vec<_>, _>>()?;
         out.sort_by(|a, b| {
             (a.guardian.is_some(), &a.name_en, a.number).cmp(&(
@@ -209,7 +340,7 @@ impl Wallet {
     pub fn document(&self, number: u64) -> Result<HeldCredential, WalletError> {
         let inner = self.lock_inner();
         let session = inner.session.as_ref().ok_or(WalletError::Locked)?;
-        find_document(&inner.conn, &session.sealer, number).map(|(held, _)| held)
+        find_document(&inner.conn, &session.sealer, number).map(|doc| doc.held)
     }
 
     /// Deletes a document and purges it from the file.
@@ -239,8 +370,10 @@ impl Wallet {
     }
 
     /// Makes a device-bound presentation of a stored document, signed with
-    /// the device key it is bound to (the guardian's for a dependent), and
-    /// records it in the presentation log.
+    /// the device key it is bound to (the guardian's for a dependent) at the
+    /// time `clock` reads now, over the verifier's `challenge` when it showed
+    /// one, and records it in the presentation log. There is no way to sign
+    /// for another time: the app passes its clock, not a time.
     ///
     /// # Errors
     /// [`WalletError::NoSuchDocument`], [`WalletError::NeedsRebinding`],
@@ -249,33 +382,38 @@ impl Wallet {
         &self,
         number: u64,
         disclosure: &Disclosure,
-        verifier_nonce: Option<&[u8]>,
-        now: UnixTime,
+        challenge: Option<ChallengeCode>,
+        clock: &dyn Clock,
     ) -> Result<Presentation, WalletError> {
-        self.present_in(number, disclosure, Some(verifier_nonce), now)
+        self.present_in(number, disclosure, Some((challenge, clock)), None)
     }
 
-    /// Makes a static (issuer-signed only) presentation, e.g. to print, and
-    /// records it. Works for documents awaiting re-binding too.
+    /// Makes the printed code of a stored document: the static
+    /// (issuer-signed only) presentation of its print credential, as its
+    /// card carries, and records it at `now`. Works for documents awaiting
+    /// re-binding too (a print credential has no device key).
     ///
     /// # Errors
-    /// As [`Wallet::present`], without the device-key cases.
+    /// [`WalletError::NoPrintCredential`] if the wallet holds none for the
+    /// document, [`WalletError::NoSuchDocument`], [`WalletError::Present`],
+    /// [`WalletError::Locked`], storage errors.
     pub fn present_static(
         &self,
         number: u64,
         disclosure: &Disclosure,
         now: UnixTime,
     ) -> Result<Presentation, WalletError> {
-        self.present_in(number, disclosure, None, now)
+        self.present_in(number, disclosure, None, Some(now))
     }
 
-    /// `device`: `Some(nonce)` for device-bound, `None` for static.
+    /// `device`: the challenge and clock for device-bound, `None` for the
+    /// print credential's static code, logged at `logged_at`.
     fn present_in(
         &self,
         number: u64,
         disclosure: &Disclosure,
-        device: Option<Option<&[u8]>>,
-        now: UnixTime,
+        device: Option<(Option<ChallengeCode>, &dyn Clock)>,
+        logged_at: Option<UnixTime>,
     ) -> Result<Presentation, WalletError> {
         let mut inner = self.lock_inner();
         let Inner {
@@ -284,11 +422,22 @@ impl Wallet {
             signers,
         } = &mut *inner;
         let session = session.as_ref().ok_or(WalletError::Locked)?;
-        let (held, _) = find_document(conn, &session.sealer, number)?;
+        let stored = find_document(conn, &session.sealer, number)?;
+        let held = &stored.held;
         let presentation = match device {
-            None => Presentation::static_form(&held, disclosure)?,
-            Some(nonce) => {
-                let public = held.info().device_key;
+            None => {
+                let print = stored
+                    .print
+                    .as_deref()
+                    .ok_or(WalletError::NoPrintCredential(number))?;
+                let print = HeldCredential::from_bytes(print)
+                    .map_err(|_| WalletError::Tampered("print credential"))?;
+                Presentation::static_form(&print, disclosure)?
+            }
+            Some((challenge, clock)) => {
+                let public = held.info().device_key.ok_or(WalletError::Tampered(
+                    "a stored credential without device key",
+                ))?;
                 let signer: Arc<dyn DeviceSigner> = match signers.get(public.as_bytes()) {
                     Some(signer) => Arc::clone(signer),
                     None => {
@@ -304,7 +453,7 @@ impl Wallet {
                         }
                     }
                 };
-                Presentation::device_bound(&held, disclosure, signer.as_ref(), now, nonce)?
+                Presentation::device_bound(held, disclosure, signer.as_ref(), clock, challenge)?
             }
         };
         let entry = LogEntry {
@@ -312,7 +461,11 @@ impl Wallet {
             document_number: number,
             document_type: held.info().document_type,
             disclosed: presentation.disclosed().to_vec(),
-            at: now,
+            // The device-signed time, or the printed code's making time.
+            at: presentation
+                .presented_at()
+                .or(logged_at)
+                .unwrap_or(UnixTime(0)),
             mode: presentation.mode(),
         };
         // Logging may use the reserve: presenting works on a full disk.
@@ -438,33 +591,41 @@ pub(super) fn find_document(
     conn: &Connection,
     sealer: &Sealer,
     number: u64,
-) -> Result<(HeldCredential, UnixTime), WalletError> {
+) -> Result<StoredDocument, WalletError> {
     manifest::find(conn, sealer, number)
 }
 
-/// Stores a checked credential: add, or renew (replace and purge) in one
-/// transaction, with the manifest. `check_guardian` requires a dependent's
-/// guardian document to be in the wallet. `renewal_only` refuses a document
-/// with no stored version. Version marks hold against `trust` (see
-/// `manifest`).
+/// A checked document to store: the phone's credential and, if given, its
+/// print credential of the same version.
+pub(super) struct Document<'a> {
+    pub held: &'a HeldCredential,
+    pub print: Option<&'a HeldCredential>,
+}
+
+/// Stores a checked document: add, or renew (replace and purge, the print
+/// credential included) in one transaction, with the manifest.
+/// `check_guardian` requires a dependent's guardian document to be in the
+/// wallet. `renewal_only` refuses a document with no stored version. Version
+/// marks hold against `trust` (see `manifest`).
 #[allow(clippy::too_many_arguments)]
 pub(super) fn store(
     conn: &mut Connection,
     sealer: &Sealer,
-    held: &HeldCredential,
+    document: &Document<'_>,
     keys: &[KeyRecord],
     trust: &TrustList,
     now: UnixTime,
     check_guardian: bool,
     renewal_only: bool,
 ) -> Result<ImportOutcome, WalletError> {
+    let held = document.held;
     let number = document_number(held)?;
     let version = held.info().document_version;
     let id = sealer.blind_index(DOCUMENT_INDEX, &number.to_be_bytes());
     let tx = immediate(conn)?;
     if let (Some(guardian), true) = (guardian_of(held), check_guardian) {
-        let own = load_documents(&tx, sealer)?.iter().any(|(_, doc, _)| {
-            guardian_of(doc).is_none() && document_number(doc).ok() == Some(guardian)
+        let own = load_documents(&tx, sealer)?.iter().any(|(_, doc)| {
+            guardian_of(&doc.held).is_none() && document_number(&doc.held).ok() == Some(guardian)
         });
         if !own {
             return Err(WalletError::GuardianNotInWallet(guardian));
@@ -515,6 +676,7 @@ pub(super) fn store(
     let record = DocumentRecord {
         held: Zeroizing::new(held.to_bytes()),
         imported_at: now,
+        print: document.print.map(|p| Zeroizing::new(p.to_bytes())),
     };
     let sealed = sealer.seal(document_row(&id, offered), &record.encode(), &mut OsRng);
     tx.execute(
@@ -525,7 +687,7 @@ pub(super) fn store(
     listed.hold(id, held);
     manifest::write(&tx, sealer, &listed)?;
     tx.commit().map_err(storage_error)?;
-    let document = summary(held, now, keys)?;
+    let document = summary(held, now, document.print.is_some(), keys)?;
     Ok(match replaced {
         Some(replaced_version) => {
             checkpoint(conn);

@@ -214,7 +214,7 @@ impl Wallet {
             let births = load_documents(&inner.conn, &sealer)
                 .unwrap_or_default()
                 .iter()
-                .filter_map(|(_, held, _)| birth_date(held))
+                .filter_map(|(_, doc)| birth_date(&doc.held))
                 .collect::<Vec<_>>();
             if passcode::is_birth_date(passphrase, &births) {
                 outcome.weak_passcode = Some(WeakPasscode::BirthDate);

@@ -50,7 +50,7 @@ use hawiya_core::{
     Disclosure, ImportOutcome, Protection, UnixTime, UnlockBlocked, Wallet, WalletError,
     WalletOptions,
 };
-use hawiya_tests::{trust_list, TestKeySource, PRESENTED_AT};
+use hawiya_tests::{trust_list, TestKeySource, PHONE_CLOCK, PRESENTED_AT};
 
 const USAGE: &str = "usage: wallet_worker renew-loop <wallet> <key-label> <credential-dir> <document-number>\n       \
                      wallet_worker present-loop <wallet> <key-label> <document-number> <count>\n       \
@@ -285,7 +285,7 @@ fn renew_loop(
         if renewals.is_multiple_of(PRESENT_EVERY) {
             say("present")?;
             wallet
-                .present(number, &Disclosure::Identity, None, PRESENTED_AT)
+                .present(number, &Disclosure::Identity, None, &PHONE_CLOCK)
                 .map_err(|e| format!("present: {e}"))?;
             say("presented")?;
         }
@@ -304,7 +304,7 @@ fn present_loop(
     let mut busy = 0u32;
     for _ in 0..count {
         loop {
-            match wallet.present(number, &Disclosure::Identity, None, PRESENTED_AT) {
+            match wallet.present(number, &Disclosure::Identity, None, &PHONE_CLOCK) {
                 Ok(_) => break,
                 Err(WalletError::Busy) if busy < MAX_BUSY_RETRIES => {
                     busy += 1;
@@ -425,7 +425,9 @@ fn expect<T: std::fmt::Debug>(
 }
 
 fn full_disk(folder: &std::path::Path) -> Result<(), String> {
-    use hawiya_tests::{issue_to_wallet, national_id, resident_permit, PASSPHRASE};
+    use hawiya_tests::{
+        issue_print_to_wallet, issue_to_wallet, national_id, resident_permit, PASSPHRASE,
+    };
     let path = folder.join("wallet.db");
     let options = WalletOptions::default();
     let now = PRESENTED_AT;
@@ -436,8 +438,9 @@ fn full_disk(folder: &std::path::Path) -> Result<(), String> {
             .map_err(|e| format!("create: {e}"))?;
         let key = wallet.create_device_key().map_err(|e| e.to_string())?;
         wallet
-            .import(
+            .import_with_print(
                 &issue_to_wallet(&wallet, &key, &national_id(), None),
+                &issue_print_to_wallet(&national_id(), None),
                 &trust,
                 now,
             )
@@ -474,7 +477,7 @@ fn full_disk(folder: &std::path::Path) -> Result<(), String> {
     )?;
     expect(
         "present device-bound",
-        wallet.present(number, &Disclosure::AgeOver18, None, now),
+        wallet.present(number, &Disclosure::AgeOver18, None, &PHONE_CLOCK),
         Result::is_ok,
     )?;
     expect(

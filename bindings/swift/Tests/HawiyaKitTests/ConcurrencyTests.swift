@@ -18,13 +18,17 @@ final class ConcurrencyTests: XCTestCase {
         DispatchQueue.concurrentPerform(iterations: threads) { thread in
             for round in 0 ..< perThread {
                 do {
-                    // A distinct nonce per code: every code is new to the verifier.
-                    let nonce = Data([UInt8(thread), UInt8(round)] + Array(repeating: 0, count: 14))
-                    let code = try wallet.present(number: World.holderNumber, disclosure: .identity, verifierNonce: nonce)
+                    // A fresh challenge per code, answered by the phone.
+                    let challenge = try verifier.newChallenge()
+                    let code = try wallet.present(number: World.holderNumber, disclosure: .identity, challenge: challenge.grouped)
                     _ = try wallet.documents()
-                    let verdict = try verifier.verify(qrText: code.qrText, expectedNonce: nonce)
+                    let verdict = try verifier.verify(qrText: code.qrText, challenge: challenge)
                     lock.lock()
-                    if verdict.accepted { accepted += 1 } else { problems.append("\(verdict.failures)") }
+                    if verdict.accepted && verdict.assurance == .challenged {
+                        accepted += 1
+                    } else {
+                        problems.append("\(verdict.failures)")
+                    }
                     lock.unlock()
                 } catch {
                     lock.lock()
@@ -41,12 +45,12 @@ final class ConcurrencyTests: XCTestCase {
     func testTheSameCodeIsAcceptedOnceWhateverTheThread() throws {
         let world = try World()
         let wallet = try world.holderWallet()
-        let code = try wallet.present(number: World.holderNumber, disclosure: .full, verifierNonce: nil)
+        let code = try wallet.present(number: World.holderNumber, disclosure: .full, challenge: nil)
         let verifier = world.verifier()
         let lock = NSLock()
         var verdicts: [Verdict] = []
         DispatchQueue.concurrentPerform(iterations: 8) { _ in
-            let verdict = try? verifier.verify(qrText: code.qrText, expectedNonce: nil)
+            let verdict = try? verifier.verify(qrText: code.qrText, challenge: nil)
             lock.lock()
             verdicts.append(contentsOf: verdict.map { [$0] } ?? [])
             lock.unlock()
@@ -68,7 +72,7 @@ final class ConcurrencyTests: XCTestCase {
             }
             let outcome: String
             do {
-                _ = try wallet.present(number: World.holderNumber, disclosure: .ageOver18, verifierNonce: nil)
+                _ = try wallet.present(number: World.holderNumber, disclosure: .ageOver18, challenge: nil)
                 outcome = "presented"
             } catch WalletError.Locked {
                 outcome = "locked"

@@ -7,7 +7,7 @@ final class ConvenienceTests: XCTestCase {
     func testQrRowsMatchTheModules() throws {
         let world = try World()
         let wallet = try world.holderWallet()
-        let presentation = try wallet.present(number: World.holderNumber, disclosure: .identity, verifierNonce: nil)
+        let presentation = try wallet.present(number: World.holderNumber, disclosure: .identity, challenge: nil)
         let qr = presentation.qr
         let rows = qr.rows
         XCTAssertEqual(rows.count, Int(qr.size))
@@ -25,7 +25,7 @@ final class ConvenienceTests: XCTestCase {
     func testTimesReadAsFoundationDates() throws {
         let world = try World()
         let wallet = try world.holderWallet()
-        let presentation = try wallet.present(number: World.holderNumber, disclosure: .identity, verifierNonce: nil)
+        let presentation = try wallet.present(number: World.holderNumber, disclosure: .identity, challenge: nil)
         XCTAssertEqual(presentation.createdDate, Date(timeIntervalSince1970: TimeInterval(World.start)))
         XCTAssertEqual(presentation.secondsUntilExpiry(at: presentation.createdDate), Int(presentation.expiresAt - presentation.createdAt))
         XCTAssertEqual(presentation.secondsUntilExpiry(at: presentation.expiryDate.addingTimeInterval(5)), 0)

@@ -34,11 +34,11 @@ final class ErrorPathTests: XCTestCase {
     func testTamperedCodeIsRejected() throws {
         let world = try World()
         let wallet = try world.holderWallet()
-        let text = try wallet.present(number: World.holderNumber, disclosure: .full, verifierNonce: nil).qrText
+        let text = try wallet.present(number: World.holderNumber, disclosure: .full, challenge: nil).qrText
         var characters = Array(text)
         let middle = characters.count / 2
         characters[middle] = characters[middle] == "A" ? "B" : "A"
-        let verdict = try world.verifier().verify(qrText: String(characters), expectedNonce: nil)
+        let verdict = try world.verifier().verify(qrText: String(characters), challenge: nil)
         XCTAssertFalse(verdict.accepted)
         XCTAssertFalse(verdict.failures.isEmpty)
         XCTAssertTrue(
@@ -48,8 +48,8 @@ final class ErrorPathTests: XCTestCase {
         XCTAssertEqual(verdict.claims, [], "a rejected code discloses nothing")
         XCTAssertFalse(verdict.failures[0].message.isEmpty)
 
-        for junk in ["", "HW1:", "https://example.org", "HW1:" + String(repeating: "Z", count: 40)] {
-            let rejected = try world.verifier().verify(qrText: junk, expectedNonce: nil)
+        for junk in ["", "HW2:", "https://example.org", "HW2:" + String(repeating: "Z", count: 40)] {
+            let rejected = try world.verifier().verify(qrText: junk, challenge: nil)
             XCTAssertEqual(codes(rejected), ["malformed"], junk)
         }
     }
@@ -57,30 +57,30 @@ final class ErrorPathTests: XCTestCase {
     func testStaleAndReplayedPresentations() throws {
         let world = try World()
         let wallet = try world.holderWallet()
-        let code = try wallet.present(number: World.holderNumber, disclosure: .identity, verifierNonce: nil)
+        let code = try wallet.present(number: World.holderNumber, disclosure: .identity, challenge: nil)
 
         // Still fresh just before its expiry, stale once it and the allowed
         // clock difference have passed.
         let justBefore = FixedClock(unixSeconds: code.expiresAt - 1)
-        XCTAssertTrue(try world.verifier(clock: justBefore).verify(qrText: code.qrText, expectedNonce: nil).accepted)
+        XCTAssertTrue(try world.verifier(clock: justBefore).verify(qrText: code.qrText, challenge: nil).accepted)
         let later = FixedClock(unixSeconds: code.expiresAt + Int64(defaultPolicy().clockSkewSecs) + 1)
-        let stale = try world.verifier(clock: later).verify(qrText: code.qrText, expectedNonce: nil)
+        let stale = try world.verifier(clock: later).verify(qrText: code.qrText, challenge: nil)
         XCTAssertEqual(codes(stale), ["presentation_stale"])
 
         let early = FixedClock(unixSeconds: World.start - 600)
-        XCTAssertEqual(codes(try world.verifier(clock: early).verify(qrText: code.qrText, expectedNonce: nil)), ["presentation_from_future"])
+        XCTAssertEqual(codes(try world.verifier(clock: early).verify(qrText: code.qrText, challenge: nil)), ["presentation_from_future"])
 
         let verifier = world.verifier()
-        XCTAssertTrue(try verifier.verify(qrText: code.qrText, expectedNonce: nil).accepted)
-        XCTAssertEqual(codes(try verifier.verify(qrText: code.qrText, expectedNonce: nil)), ["replayed"])
+        XCTAssertTrue(try verifier.verify(qrText: code.qrText, challenge: nil).accepted)
+        XCTAssertEqual(codes(try verifier.verify(qrText: code.qrText, challenge: nil)), ["replayed"])
     }
 
     func testUnknownIssuerIsRejected() throws {
         let world = try World()
         let other = try World(keyId: "t2")
         let wallet = try world.holderWallet()
-        let code = try wallet.present(number: World.holderNumber, disclosure: .identity, verifierNonce: nil)
-        XCTAssertEqual(codes(try other.verifier().verify(qrText: code.qrText, expectedNonce: nil)), ["unknown_issuer_key"])
+        let code = try wallet.present(number: World.holderNumber, disclosure: .identity, challenge: nil)
+        XCTAssertEqual(codes(try other.verifier().verify(qrText: code.qrText, challenge: nil)), ["unknown_issuer_key"])
         // The wallet refuses a credential from an issuer it does not trust.
         let foreign = try other.issue(World.nationalID(number: 1_000_000_001), to: wallet)
         XCTAssertWalletError(try wallet.importCredential(credential: foreign, trustList: world.trustList)) { $0 == .NotTrusted }
@@ -177,7 +177,7 @@ final class ErrorPathTests: XCTestCase {
         _ = try world.passphraseWallet()
         XCTAssertWalletError(try world.passphraseWallet()) { $0 == .AlreadyExists }
         let wallet = try world.holderWallet("second")
-        XCTAssertWalletError(try wallet.present(number: 42, disclosure: .full, verifierNonce: nil)) { $0 == .NoSuchDocument }
+        XCTAssertWalletError(try wallet.present(number: 42, disclosure: .full, challenge: nil)) { $0 == .NoSuchDocument }
         XCTAssertWalletError(try wallet.unlockWithKeySource(keySource: MemoryKeySource())) {
             if case .WrongProtection = $0 { return true }
             return false
@@ -221,8 +221,8 @@ final class ErrorPathTests: XCTestCase {
         let wallet = try world.holderWallet()
         let broken = BrokenClock()
         let verifier = world.verifier(clock: broken)
-        let code = try wallet.present(number: World.holderNumber, disclosure: .identity, verifierNonce: nil)
-        XCTAssertThrowsError(try verifier.verify(qrText: code.qrText, expectedNonce: nil)) { error in
+        let code = try wallet.present(number: World.holderNumber, disclosure: .identity, challenge: nil)
+        XCTAssertThrowsError(try verifier.verify(qrText: code.qrText, challenge: nil)) { error in
             guard case VerifyError.ClockUnavailable(let reason) = error else {
                 return XCTFail("expected VerifyError.ClockUnavailable, got \(error)")
             }

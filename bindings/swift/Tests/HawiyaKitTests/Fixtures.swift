@@ -87,10 +87,23 @@ final class World {
         return try issuer.issue(claims: claims, bindingRequest: request, nonce: nonce, statusIndex: statusIndex, issuedAt: now)
     }
 
-    /// A passphrase wallet holding the holder's national ID.
+    /// The print credential of `claims` (the printable card's): no device
+    /// key, its own status index.
+    func issuePrint(_ claims: DocumentClaims, guardian: UInt64? = nil, statusIndex: UInt64 = 100) throws -> Data {
+        try issuer.issuePrint(
+            claims: claims, guardianDocumentNumber: guardian, statusIndex: statusIndex,
+            issuedAt: clock.nowUnixSeconds()
+        )
+    }
+
+    /// A passphrase wallet holding the holder's national ID and its print credential.
     func holderWallet(_ name: String = "wallet", options: WalletOptions = defaultWalletOptions()) throws -> Wallet {
         let wallet = try passphraseWallet(name, options: options)
-        _ = try wallet.importCredential(credential: issue(World.nationalID(), to: wallet), trustList: trustList)
+        _ = try wallet.importCredentialWithPrint(
+            credential: issue(World.nationalID(), to: wallet),
+            printCredential: issuePrint(World.nationalID()),
+            trustList: trustList
+        )
         return wallet
     }
 }

@@ -25,15 +25,15 @@ final class FlowTests: XCTestCase {
         XCTAssertNil(try wallet.unlockWithPassphrase(passphrase: World.passphrase).weakPasscode)
         XCTAssertEqual(try wallet.documents().map(\.number), [World.holderNumber])
 
-        let presentation = try wallet.present(number: World.holderNumber, disclosure: .full, verifierNonce: nil)
-        XCTAssertTrue(presentation.qrText.hasPrefix("HW1:"))
+        let presentation = try wallet.present(number: World.holderNumber, disclosure: .full, challenge: nil)
+        XCTAssertTrue(presentation.qrText.hasPrefix("HW2:"))
         XCTAssertEqual(presentation.mode, .deviceBound)
         XCTAssertEqual(presentation.createdAt, World.start)
         XCTAssertGreaterThan(presentation.expiresAt, presentation.createdAt)
         XCTAssertEqual(presentation.qr.modules.count, Int(presentation.qr.size * presentation.qr.size))
         XCTAssertTrue(presentation.svg.contains("<svg"))
 
-        let verdict = try world.verifier().verify(qrText: presentation.qrText, expectedNonce: nil)
+        let verdict = try world.verifier().verify(qrText: presentation.qrText, challenge: nil)
         XCTAssertTrue(verdict.accepted, "\(verdict.failures)")
         XCTAssertEqual(verdict.failures, [])
         XCTAssertEqual(verdict.mode, .deviceBound)
@@ -52,8 +52,8 @@ final class FlowTests: XCTestCase {
 
         func shown(_ disclosure: Disclosure) throws -> Set<ClaimKey> {
             world.clock.advance(by: 1) // each code is new (the verifier remembers codes it accepted)
-            let presentation = try wallet.present(number: World.holderNumber, disclosure: disclosure, verifierNonce: nil)
-            let verdict = try verifier.verify(qrText: presentation.qrText, expectedNonce: nil)
+            let presentation = try wallet.present(number: World.holderNumber, disclosure: disclosure, challenge: nil)
+            let verdict = try verifier.verify(qrText: presentation.qrText, challenge: nil)
             XCTAssertTrue(verdict.accepted, "\(disclosure): \(verdict.failures)")
             XCTAssertEqual(Set(presentation.disclosed), Set(verdict.claims.map(\.key)))
             return Set(verdict.claims.map(\.key))
@@ -68,29 +68,69 @@ final class FlowTests: XCTestCase {
 
         world.clock.advance(by: 1)
         let age = try verifier.verify(
-            qrText: wallet.present(number: World.holderNumber, disclosure: .ageOver21, verifierNonce: nil).qrText,
-            expectedNonce: nil
+            qrText: wallet.present(number: World.holderNumber, disclosure: .ageOver21, challenge: nil).qrText,
+            challenge: nil
         )
         XCTAssertEqual(age.claims.first?.value, .bool(value: true))
     }
 
-    func testVerifierNonceAndStaticCode() throws {
+    func testChallengeAssuranceLevelsAndThePrintedCode() throws {
         let world = try World()
         let wallet = try world.holderWallet()
-        let nonce = Data((0 ..< 16).map { UInt8($0) })
-        let answered = try wallet.present(number: World.holderNumber, disclosure: .identity, verifierNonce: nonce)
-        XCTAssertTrue(try world.verifier().verify(qrText: answered.qrText, expectedNonce: nonce).accepted)
-        let other = try world.verifier().verify(qrText: answered.qrText, expectedNonce: Data(repeating: 7, count: 16))
-        XCTAssertEqual(codes(other), ["nonce_mismatch"])
+        let verifier = world.verifier()
+        let challenge = try verifier.newChallenge()
+        XCTAssertEqual(challenge.qrText, "HWC:" + challenge.code)
+        XCTAssertEqual(try readChallengeCode(text: challenge.grouped), challenge.code)
+        // Typed by the holder, or scanned by the wallet app.
+        // (Two disclosures: at one fixed time the same answer would be the
+        // same bytes, a replay.)
+        for (entered, disclosure) in [(challenge.grouped, Disclosure.identity), (challenge.qrText, Disclosure.ageOver18)] {
+            let answered = try wallet.present(number: World.holderNumber, disclosure: disclosure, challenge: entered)
+            XCTAssertEqual(answered.challenge, challenge.code)
+            let verdict = try verifier.verify(qrText: answered.qrText, challenge: challenge)
+            XCTAssertTrue(verdict.accepted, "\(verdict.failures)")
+            XCTAssertEqual(verdict.assurance, .challenged)
+        }
+        let other = try world.verifier().newChallenge()
+        if other.code != challenge.code {
+            let wrong = try wallet.present(number: World.holderNumber, disclosure: .identity, challenge: other.code)
+            XCTAssertEqual(codes(try verifier.verify(qrText: wrong.qrText, challenge: challenge)), ["challenge_mismatch"])
+        }
+        let timed = try wallet.present(number: World.holderNumber, disclosure: .identity, challenge: nil)
+        XCTAssertEqual(codes(try verifier.verify(qrText: timed.qrText, challenge: challenge)), ["challenge_not_answered"])
+        XCTAssertEqual(try world.verifier().verify(qrText: timed.qrText, challenge: nil).assurance, .timed)
+        XCTAssertWalletError(try wallet.present(number: World.holderNumber, disclosure: .identity, challenge: "12345")) {
+            $0 == .InvalidChallenge
+        }
 
         let printed = try wallet.presentStatic(number: World.holderNumber, disclosure: .identity)
         XCTAssertEqual(printed.mode, .static)
-        let verdict = try world.verifier().verify(qrText: printed.qrText, expectedNonce: nil)
+        let verdict = try world.verifier().verify(qrText: printed.qrText, challenge: nil)
         XCTAssertTrue(verdict.accepted)
+        XCTAssertEqual(verdict.assurance, .printed)
         XCTAssertTrue(verdict.warnings.map(\.code).contains("static_lower_assurance"))
         var strict = defaultPolicy()
-        strict.acceptStatic = false
-        XCTAssertEqual(codes(try world.verifier(policy: strict).verify(qrText: printed.qrText, expectedNonce: nil)), ["static_not_accepted"])
+        strict.minAssurance = .timed
+        XCTAssertEqual(codes(try world.verifier(policy: strict).verify(qrText: printed.qrText, challenge: nil)), ["assurance_below_minimum"])
+        strict.minAssurance = .challenged
+        XCTAssertEqual(codes(try world.verifier(policy: strict).verify(qrText: timed.qrText, challenge: nil)), ["assurance_below_minimum"])
+        XCTAssertFalse(describeAssurance(assurance: .challenged).isEmpty)
+    }
+
+    func testAPrintCredentialIsNeededForPrintedCodes() throws {
+        let world = try World()
+        let wallet = try world.passphraseWallet()
+        _ = try wallet.importCredential(credential: world.issue(World.nationalID(), to: wallet), trustList: world.trustList)
+        XCTAssertEqual(try wallet.documents().first?.printable, false)
+        XCTAssertWalletError(try wallet.presentStatic(number: World.holderNumber, disclosure: .full)) { $0 == .NoPrintCredential }
+        let print = try world.issuePrint(World.nationalID())
+        XCTAssertWalletError(try wallet.importCredential(credential: print, trustList: world.trustList)) { $0 == .PrintOnlyCredential }
+        XCTAssertWalletError(try wallet.addPrintCredential(printCredential: world.issuePrint(World.nationalID(version: 2)), trustList: world.trustList)) {
+            $0 == .PrintCredentialMismatch
+        }
+        XCTAssertEqual(try wallet.addPrintCredential(printCredential: print, trustList: world.trustList).printable, true)
+        let printed = try wallet.presentStatic(number: World.holderNumber, disclosure: .full)
+        XCTAssertEqual(try world.verifier().verify(qrText: printed.qrText, challenge: nil).assurance, .printed)
     }
 
     func testDependentRenewalLogAndDetails() throws {
@@ -104,8 +144,8 @@ final class FlowTests: XCTestCase {
         XCTAssertEqual(dependents.first?.isDependent, true)
         XCTAssertEqual(dependents.first?.documents.first?.guardian, World.holderNumber)
         XCTAssertEqual(try wallet.people().count, 2)
-        let childCode = try wallet.present(number: World.childNumber, disclosure: .identity, verifierNonce: nil)
-        let childVerdict = try world.verifier().verify(qrText: childCode.qrText, expectedNonce: nil)
+        let childCode = try wallet.present(number: World.childNumber, disclosure: .identity, challenge: nil)
+        let childVerdict = try world.verifier().verify(qrText: childCode.qrText, challenge: nil)
         XCTAssertTrue(childVerdict.accepted, "\(childVerdict.failures)")
         XCTAssertEqual(childVerdict.guardian, World.holderNumber)
 
@@ -145,11 +185,11 @@ final class FlowTests: XCTestCase {
         XCTAssertEqual(restored.documents, 1)
         XCTAssertEqual(restored.needsRebinding, 1)
         XCTAssertTrue(restored.skipped.isEmpty)
-        XCTAssertWalletError(try restored.wallet.present(number: World.holderNumber, disclosure: .full, verifierNonce: nil)) {
+        XCTAssertWalletError(try restored.wallet.present(number: World.holderNumber, disclosure: .full, challenge: nil)) {
             $0 == .NeedsRebinding
         }
         let printed = try restored.wallet.presentStatic(number: World.holderNumber, disclosure: .identity)
-        XCTAssertTrue(try world.verifier().verify(qrText: printed.qrText, expectedNonce: nil).accepted)
+        XCTAssertTrue(try world.verifier().verify(qrText: printed.qrText, challenge: nil).accepted)
         XCTAssertWalletError(try restoreBackupWithPassphrase(
             path: world.walletPath("restored-again"), backup: backup, backupPassphrase: "not the backup passphrase",
             newPassphrase: "another long passphrase", trustList: world.trustList, options: defaultWalletOptions(), clock: world.clock
@@ -173,15 +213,15 @@ final class FlowTests: XCTestCase {
         let wallet = try world.holderWallet()
         let verifier = world.verifier()
         try verifier.addStatusList(bytes: world.issuer.signedStatusList(issuedAt: World.start, ttlSecs: 86_400))
-        let code = try wallet.present(number: World.holderNumber, disclosure: .identity, verifierNonce: nil)
-        XCTAssertTrue(try verifier.verify(qrText: code.qrText, expectedNonce: nil).accepted)
+        let code = try wallet.present(number: World.holderNumber, disclosure: .identity, challenge: nil)
+        XCTAssertTrue(try verifier.verify(qrText: code.qrText, challenge: nil).accepted)
 
         try world.issuer.revoke(statusIndex: 1)
         let revokedList = world.issuer.signedStatusList(issuedAt: World.start + 10, ttlSecs: 86_400)
         let fresh = world.verifier()
         try fresh.addStatusList(bytes: revokedList)
         world.clock.advance(by: 20)
-        let again = try wallet.present(number: World.holderNumber, disclosure: .identity, verifierNonce: nil)
-        XCTAssertEqual(codes(try fresh.verify(qrText: again.qrText, expectedNonce: nil)), ["revoked"])
+        let again = try wallet.present(number: World.holderNumber, disclosure: .identity, challenge: nil)
+        XCTAssertEqual(codes(try fresh.verify(qrText: again.qrText, challenge: nil)), ["revoked"])
     }
 }

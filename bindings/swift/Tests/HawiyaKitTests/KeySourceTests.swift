@@ -85,8 +85,8 @@ final class KeySourceTests: XCTestCase {
         XCTAssertFalse(wallet.isUnlocked())
         _ = try wallet.unlockWithKeySource(keySource: source)
         XCTAssertEqual(source.unwrapCalls, 1)
-        let code = try wallet.present(number: World.holderNumber, disclosure: .ageOver18, verifierNonce: nil)
-        XCTAssertTrue(try world.verifier().verify(qrText: code.qrText, expectedNonce: nil).accepted)
+        let code = try wallet.present(number: World.holderNumber, disclosure: .ageOver18, challenge: nil)
+        XCTAssertTrue(try world.verifier().verify(qrText: code.qrText, challenge: nil).accepted)
 
         wallet.lock()
         let reopened = try Wallet.open(path: world.walletPath("keysource"), options: defaultWalletOptions(), clock: world.clock)
@@ -142,7 +142,7 @@ final class KeySourceTests: XCTestCase {
         do {
             let wallet = try Wallet.createWithPassphrase(path: path, passphrase: World.passphrase, options: options, clock: world.clock)
             _ = try wallet.importCredential(credential: world.issue(World.nationalID(), to: wallet), trustList: world.trustList)
-            _ = try wallet.present(number: World.holderNumber, disclosure: .identity, verifierNonce: nil)
+            _ = try wallet.present(number: World.holderNumber, disclosure: .identity, challenge: nil)
         }
         let source = MemoryKeySource()
         do {

@@ -23,8 +23,9 @@ public struct DemoTrust: Codable, Equatable {
 
 /// The demo's files: the wallet and the demo trust. On first launch it
 /// creates the wallet behind the app's key source and fills it with a demo
-/// ID and a dependent child's ID from an in-memory test issuer (a real app
-/// gets credentials from the issuing authority instead).
+/// ID and a dependent child's ID, each with the print credential of its
+/// printed card, from an in-memory test issuer (a real app gets credentials
+/// from the issuing authority instead).
 public struct DemoStore {
     /// The folder holding the files (Application Support on iOS).
     public let directory: URL
@@ -69,7 +70,8 @@ public struct DemoStore {
     }
 
     /// Issues the demo holder's national ID and a child's ID (with the holder
-    /// as guardian) from a fresh test issuer into `wallet`.
+    /// as guardian), each with its print credential, from a fresh test issuer
+    /// into `wallet`.
     public static func fill(_ wallet: Wallet, now: Int64) throws -> DemoTrust {
         let day: Int64 = 86_400
         let issuer = try TestIssuer(
@@ -103,7 +105,11 @@ public struct DemoStore {
                     claims: claims, bindingRequest: request, nonce: nonce,
                     guardianDocumentNumber: holder.documentNumber, statusIndex: 2, issuedAt: now
                 )
-            _ = try wallet.importCredential(credential: credential, trustList: trustList)
+            let guardian = index == 0 ? nil : holder.documentNumber
+            let card = try issuer.issuePrint(
+                claims: claims, guardianDocumentNumber: guardian, statusIndex: UInt64(3 + index), issuedAt: now
+            )
+            _ = try wallet.importCredentialWithPrint(credential: credential, printCredential: card, trustList: trustList)
         }
         return DemoTrust(
             signedTrustList: try issuer.signedTrustList(version: 1, issuedAt: now),

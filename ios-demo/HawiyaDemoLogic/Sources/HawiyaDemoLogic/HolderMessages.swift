@@ -30,7 +30,11 @@ public enum HolderMessages {
         case .Locked:
             return "Unlock the wallet first."
         case .NeedsRebinding:
-            return "This ID must be issued again to this phone before it can be shown as a live code. The printable code still works."
+            return "This ID must be issued again to this phone before it can be shown as a live code. The printed card's code still works."
+        case .NoPrintCredential:
+            return "The wallet holds no printed card for this ID."
+        case .InvalidChallenge:
+            return "That is not a verifier's challenge. Type the six digits the verifier shows, or scan its code."
         case .NoSuchDocument:
             return "This ID is no longer in the wallet."
         case .Expired:

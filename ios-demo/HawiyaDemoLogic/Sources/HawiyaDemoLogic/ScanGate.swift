@@ -25,9 +25,15 @@ public struct ScanGate: Sendable {
     public let prefix: String
     private var last: (text: String, at: Date)?
 
-    /// A gate for codes starting with `prefix` (the wallet's QR prefix).
-    public init(prefix: String, repeatWindow: TimeInterval = 3) {
+    /// Texts that are verified for a clearer verdict although they are not
+    /// ID codes (a verifier's challenge QR read by the verifier's camera).
+    public let alsoVerified: [String]
+
+    /// A gate for codes starting with `prefix` (the wallet's QR prefix), and
+    /// for those starting with one of `alsoVerified`.
+    public init(prefix: String, alsoVerified: [String] = [], repeatWindow: TimeInterval = 3) {
         self.prefix = prefix
+        self.alsoVerified = alsoVerified
         self.repeatWindow = repeatWindow
     }
 
@@ -44,7 +50,9 @@ public struct ScanGate: Sendable {
             }
         }
         last = (text, now)
-        guard text.hasPrefix(prefix) else { return .notAnIDCode }
+        guard text.hasPrefix(prefix) || alsoVerified.contains(where: { text.hasPrefix($0) }) else {
+            return .notAnIDCode
+        }
         return .verify(text)
     }
 

@@ -32,6 +32,14 @@ public struct VerdictScreen: Equatable {
     /// Verified details: disclosed claims, document, issuer. Empty when rejected.
     public let rows: [Row]
 
+    /// A rejection the app decides itself, before any verification.
+    public init(headline: String, reasons: [String]) {
+        tone = .rejected
+        self.headline = headline
+        self.reasons = reasons
+        rows = []
+    }
+
     /// The screen for `verdict`.
     public init(verdict: Verdict, formatter: DateFormatter = VerdictScreen.dayFormatter) {
         guard verdict.accepted else {
@@ -64,14 +72,28 @@ public struct VerdictScreen: Equatable {
         if let expires = verdict.expiresAt, claims[.expiryDate] == nil {
             rows.append(Row(label: "Valid until", value: formatter.string(from: Date(timeIntervalSince1970: TimeInterval(expires)))))
         }
-        rows.append(Row(label: "Code", value: verdict.mode == .static ? "printed (not tied to a phone)" : "live, from the holder's phone"))
+        rows.append(Row(label: "Code", value: Self.assurance(verdict.assurance ?? .printed)))
         self.rows = rows
+    }
+
+    /// How far an accepted code can be trusted, in words for the clerk.
+    public static func assurance(_ level: Assurance) -> String {
+        switch level {
+        case .challenged: return "live, from the holder's phone, answering your challenge"
+        case .timed: return "live, from the holder's phone, without a challenge"
+        case .printed: return "printed (not tied to a phone)"
+        }
     }
 
     /// Plain words for a reason code; the library's own sentence otherwise.
     static func sentence(_ reason: Reason) -> String {
         switch reason.code {
         case "presentation_stale": return "The code is too old: it may be a screenshot. Ask the holder to show the live code."
+        case "device_signature_required": return "A phone's code with its phone signature cut off. Ask the holder to show the live code."
+        case "challenge_not_answered": return "The code does not answer your challenge. Ask the holder to enter it in the wallet app."
+        case "challenge_mismatch": return "The code answers another challenge (a typo?). Ask the holder to enter the digits again."
+        case "challenge_expired": return "The answer to your challenge came too late. Show a new challenge."
+        case "assurance_below_minimum": return "This kind of code is not enough here. Show a challenge and ask for a code that answers it."
         case "replayed": return "This exact code was already scanned. Ask the holder for a new one."
         case "bad_issuer_signature", "bad_device_signature": return "The code was altered or copied."
         case "malformed": return "This is not a readable ID code."

@@ -1,7 +1,13 @@
 import Foundation
 import HawiyaKit
 
-/// The verifier screen's state: scanning, or the verdict for the last code.
+/// The verifier screen's state: scanning (with a challenge on screen for the
+/// holder's phone to answer, when the clerk showed one), or the verdict for
+/// the last code.
+///
+/// A challenge is the normal path: a code that answers it was made after the
+/// clerk asked, so it cannot be a screenshot or a code prepared in advance.
+/// Each challenge serves one scan; the next person gets a new one.
 @MainActor
 public final class VerifierModel {
     /// What the screen shows.
@@ -15,16 +21,18 @@ public final class VerifierModel {
     }
 
     /// The text every hawiya ID code starts with (docs/FORMAT.md).
-    public static let codePrefix = "HW1:"
+    public static let codePrefix = "HW2:"
 
     /// What the screen shows.
     public private(set) var state: State = .scanning
+    /// The challenge on screen (six digits and its QR code), if the clerk showed one.
+    public private(set) var challenge: Challenge?
     /// Called after every change of state.
     public var onChange: (() -> Void)?
 
     private let verifier: Verifier
     private let now: () -> Date
-    private var gate = ScanGate(prefix: VerifierModel.codePrefix)
+    private var gate = ScanGate(prefix: VerifierModel.codePrefix, alsoVerified: [VerifierModel.challengePrefix])
 
     /// A model checking codes with `verifier`; `now` times the camera's repeats.
     public init(verifier: Verifier, now: @escaping () -> Date = { Date() }) {
@@ -53,16 +61,52 @@ public final class VerifierModel {
         onChange?()
     }
 
-    private func check(_ text: String) -> VerdictScreen {
+    /// "Show challenge": a fresh challenge for the next holder to type or
+    /// scan into the wallet app; the next scan must answer it. Returns `nil`
+    /// (and a verdict saying why) if this phone's clock is unavailable.
+    @discardableResult
+    public func showChallenge() -> Challenge? {
         do {
-            return VerdictScreen(verdict: try verifier.verify(qrText: text, expectedNonce: nil))
+            challenge = try verifier.newChallenge()
+            state = .scanning
+        } catch {
+            challenge = nil
+            state = .result(Self.clockUnavailable)
+        }
+        onChange?()
+        return challenge
+    }
+
+    /// Takes the challenge off screen: the next scan is checked without one.
+    public func cancelChallenge() {
+        challenge = nil
+        onChange?()
+    }
+
+    private func check(_ text: String) -> VerdictScreen {
+        if text.hasPrefix(Self.challengePrefix) {
+            return VerdictScreen(headline: "A challenge, not an ID code", reasons: [
+                "The wallet app scans this one. Ask the holder to show their ID code.",
+            ])
+        }
+        do {
+            let shown = challenge
+            // One challenge, one person.
+            challenge = nil
+            return VerdictScreen(verdict: try verifier.verify(qrText: text, challenge: shown))
         } catch {
             // Only the verifier's own clock can fail: reject, and say why.
-            let reason = Reason(code: "verifier_clock", message: "this phone's clock is unavailable, so the code cannot be checked")
-            return VerdictScreen(verdict: Verdict(
-                accepted: false, failures: [reason], warnings: [], mode: nil, documentType: nil, documentVersion: nil,
-                guardian: nil, issuer: nil, expiresAt: nil, presentedAt: nil, claims: []
-            ))
+            return Self.clockUnavailable
         }
     }
+
+    /// The text of a verifier's challenge QR code.
+    public static let challengePrefix = "HWC:"
+
+    private static let clockUnavailable = VerdictScreen(verdict: Verdict(
+        accepted: false, assurance: nil,
+        failures: [Reason(code: "verifier_clock", message: "this phone's clock is unavailable, so the code cannot be checked")],
+        warnings: [], mode: nil, documentType: nil, documentVersion: nil,
+        guardian: nil, issuer: nil, expiresAt: nil, presentedAt: nil, claims: []
+    ))
 }

@@ -2,7 +2,9 @@ import Foundation
 import HawiyaKit
 
 /// The wallet screen's state and actions: unlock, the cards, the QR code that
-/// renews itself every 30 seconds, what it discloses, dependents and the log.
+/// renews itself every 30 seconds (signed by the phone's own clock, and over
+/// the verifier's challenge once the holder scanned or typed it), what it
+/// discloses, dependents and the log.
 ///
 /// Plain Swift: the SwiftUI view observes it through `onChange` and draws
 /// what it says; every decision is here, tested on any platform.
@@ -38,6 +40,13 @@ public final class WalletModel {
     /// (``resetWarning``): set by ``requestReset()``, cleared by
     /// ``cancelReset()`` or ``confirmReset(keySource:)``.
     public private(set) var confirmingReset = false
+    /// The verifier's challenge the codes answer (six digits), if any.
+    public private(set) var challenge: String?
+    private var challengeEnteredAt: Date?
+
+    /// How long codes answer an entered challenge: the verifier's default
+    /// freshness window and clock skew, after which it refuses answers.
+    public static let challengeSeconds: TimeInterval = 150
     /// Called after every change of state.
     public var onChange: (() -> Void)?
 
@@ -207,6 +216,40 @@ public final class WalletModel {
     /// Share of the 30 seconds left, for the ring around the code.
     public var refreshFraction: Double { schedule.fractionLeft(at: now()) }
 
+    /// "Scan challenge" or "Type code": the holder scanned the verifier's
+    /// challenge QR or typed its six digits. The next codes answer it. Text
+    /// that is not a challenge leaves everything as it was and says so.
+    public func answerChallenge(_ text: String) {
+        guard phase == .unlocked else { return }
+        do {
+            challenge = try readChallengeCode(text: text)
+            challengeEnteredAt = now()
+            message = nil
+            schedule.reset()
+            refresh()
+        } catch {
+            message = HolderMessages.text(for: error)
+            changed()
+        }
+    }
+
+    /// Stops answering the challenge: the codes are timed again.
+    public func clearChallenge() {
+        challenge = nil
+        challengeEnteredAt = nil
+        schedule.reset()
+        refresh()
+    }
+
+    /// The challenge to answer now, dropped once the verifier's window is surely over.
+    private func currentChallenge() -> String? {
+        if let entered = challengeEnteredAt, now().timeIntervalSince(entered) > Self.challengeSeconds {
+            challenge = nil
+            challengeEnteredAt = nil
+        }
+        return challenge
+    }
+
     /// Whether the code on screen is the printable kind (the document was
     /// restored from a backup and is not yet bound to this phone).
     public var showsPrintedCode: Bool { presentation?.mode == .static }
@@ -222,7 +265,7 @@ public final class WalletModel {
             if selectedDocument?.needsRebinding == true {
                 presentation = try wallet.presentStatic(number: number, disclosure: choice.disclosure)
             } else {
-                presentation = try wallet.present(number: number, disclosure: choice.disclosure, verifierNonce: nil)
+                presentation = try wallet.present(number: number, disclosure: choice.disclosure, challenge: currentChallenge())
             }
             schedule.recordRefresh(at: now())
             message = nil

@@ -19,7 +19,7 @@ final class WalletModelTests: XCTestCase {
         let code = try XCTUnwrap(model.presentation)
         XCTAssertEqual(model.secondsToRefresh, 30)
 
-        let verdict = try trust.verifier(clock: world.clock).verify(qrText: code.qrText, expectedNonce: nil)
+        let verdict = try trust.verifier(clock: world.clock).verify(qrText: code.qrText, challenge: nil)
         XCTAssertTrue(verdict.accepted, "\(verdict.failures)")
         XCTAssertFalse(verdict.claims.contains { $0.key == .birthDate }, "identity does not show the birth date")
         XCTAssertEqual(model.log.count, 1)
@@ -62,7 +62,7 @@ final class WalletModelTests: XCTestCase {
         let code = try XCTUnwrap(model.presentation)
         XCTAssertEqual(code.disclosed, [.ageOver18])
         XCTAssertEqual(code.createdAt, DemoWorld.start + 3)
-        let verdict = try trust.verifier(clock: world.clock).verify(qrText: code.qrText, expectedNonce: nil)
+        let verdict = try trust.verifier(clock: world.clock).verify(qrText: code.qrText, challenge: nil)
         XCTAssertEqual(verdict.claims.map(\.key), [.ageOver18])
 
         var empty = model.disclosureSheet()
@@ -167,5 +167,50 @@ final class WalletModelTests: XCTestCase {
         model.clearLog()
         XCTAssertEqual(model.log, [])
         XCTAssertEqual(try wallet.presentationLog(), [])
+    }
+
+    @MainActor func testTypingOrScanningTheVerifiersChallenge() async throws {
+        let world = DemoWorld()
+        let (wallet, trust) = try world.store.openOrCreate(keySource: world.keySource)
+        let model = WalletModel(wallet: wallet, now: world.now)
+        let verifier = try trust.verifier(clock: world.clock)
+        let challenge = try verifier.newChallenge()
+
+        for entered in [challenge.grouped, challenge.qrText] {
+            // A second later: at one fixed time the same answer would be the
+            // same bytes, a replay.
+            world.clock.advance(by: 1)
+            model.answerChallenge(entered)
+            XCTAssertEqual(model.challenge, challenge.code)
+            let code = try XCTUnwrap(model.presentation)
+            XCTAssertEqual(code.challenge, challenge.code)
+            let verdict = try verifier.verify(qrText: code.qrText, challenge: challenge)
+            XCTAssertEqual(verdict.assurance, .challenged, "\(verdict.failures)")
+        }
+        // Not a challenge: a message, nothing changed.
+        let before = model.presentation
+        model.answerChallenge("12345")
+        XCTAssertEqual(model.challenge, challenge.code)
+        XCTAssertEqual(model.presentation, before)
+        XCTAssertEqual(model.message, "That is not a verifier's challenge. Type the six digits the verifier shows, or scan its code.")
+        // After the verifier's window the codes are timed again.
+        world.clock.advance(by: Int64(WalletModel.challengeSeconds) + 30)
+        model.tick()
+        XCTAssertNil(model.challenge)
+        XCTAssertNil(try XCTUnwrap(model.presentation).challenge)
+        model.answerChallenge(challenge.code)
+        model.clearChallenge()
+        XCTAssertNil(model.challenge)
+    }
+
+    @MainActor func testTheDemoHoldsEachDocumentsPrintedCard() async throws {
+        let world = DemoWorld()
+        let (wallet, trust) = try world.store.openOrCreate(keySource: world.keySource)
+        XCTAssertTrue(try wallet.documents().allSatisfy(\.printable))
+        let verifier = try trust.verifier(clock: world.clock)
+        for document in try wallet.documents() {
+            let printed = try wallet.presentStatic(number: document.number, disclosure: .full)
+            XCTAssertEqual(try verifier.verify(qrText: printed.qrText, challenge: nil).assurance, .printed)
+        }
     }
 }

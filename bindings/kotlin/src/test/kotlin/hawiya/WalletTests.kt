@@ -1,6 +1,7 @@
 // The Kotlin bindings on the JVM through JNA, as an Android app calls them.
 package hawiya
 
+import hawiya.ffi.Assurance
 import hawiya.ffi.CardStatus
 import hawiya.ffi.ClaimKey
 import hawiya.ffi.ClockException
@@ -17,7 +18,9 @@ import hawiya.ffi.WalletException
 import hawiya.ffi.WeakPasscodeKind
 import hawiya.ffi.defaultPolicy
 import hawiya.ffi.defaultWalletOptions
+import hawiya.ffi.describeAssurance
 import hawiya.ffi.libraryVersion
+import hawiya.ffi.readChallengeCode
 import hawiya.ffi.qrCodeForText
 import hawiya.ffi.readQrPng
 import hawiya.ffi.restoreBackupWithKeySource
@@ -49,7 +52,9 @@ val walletTests: List<Pair<String, () -> Any?>> = listOf(
     "stale presentation is rejected after the freshness window" to ::stalePresentation,
     "replayed presentation is rejected" to ::replay,
     "verifier memory catches a replay and a trust-list rollback after a restart" to ::verifierRestart,
-    "verifier nonce must be answered" to ::verifierNonce,
+    "verifier challenge: typed or scanned, answered, mismatched, refused when malformed" to ::verifierChallenge,
+    "a policy can require challenged codes; printed and timed ones are refused" to ::minimumAssurance,
+    "print credential: imported with the document or added later, required for printed codes" to ::printCredential,
     "credential bound to another device's key is refused" to ::foreignDeviceKey,
     "key source written in Kotlin (AES-GCM) wraps and unwraps the data key" to ::kotlinKeySource,
     "key source that refuses counts as a failed unlock" to ::rejectingKeySource,
@@ -62,7 +67,7 @@ val walletTests: List<Pair<String, () -> Any?>> = listOf(
     "dependents are issued to the guardian and listed" to ::dependents,
     "card: bilingual fields, Hijri dates, directions, validity" to ::card,
     "presentation log lists and clears" to ::presentationLog,
-    "backup restores elsewhere; static code verifies with a warning" to ::backupRestore,
+    "backup restores elsewhere; the printed code verifies as printed" to ::backupRestore,
     "status list revocation is reported" to ::revocation,
     "QR matrix, SVG and text agree" to ::qrRendering,
     "many threads present and verify on one wallet at once" to ::concurrentCalls,
@@ -92,8 +97,9 @@ fun wholeFlow() {
             it.present(NUMBER, Disclosure.Identity, null)
         }
         assertFalse(wallet.isUnlocked(), "unlocked {} locks again")
-        assertTrue(code.qrText.startsWith("HW1:"))
+        assertTrue(code.qrText.startsWith("HW2:"))
         assertEquals(Mode.DEVICE_BOUND, code.mode)
+        assertEquals(null, code.challenge)
         assertEquals(NOW, code.createdAt)
         assertEquals(NOW + defaultPolicy().freshnessSecs.toLong(), code.expiresAt)
         assertEquals(code.expiresInstant.epochSecond, code.expiresAt)
@@ -101,6 +107,7 @@ fun wholeFlow() {
         verifier(trust, clock = clock).use { verifier ->
             val verdict = verifier.verify(code.qrText, null)
             assertTrue(verdict.accepted, verdict.failures.toString())
+            assertEquals(Assurance.TIMED, verdict.assurance)
             assertEquals("Test Civil Registry", verdict.issuer)
             val shown = verdict.claims.map { it.key }.toSet()
             assertEquals(setOf(ClaimKey.DOCUMENT_NUMBER, ClaimKey.NAME_AR, ClaimKey.NAME_EN, ClaimKey.EXPIRY_DATE), shown)
@@ -167,7 +174,9 @@ private class Fixture(name: String) : AutoCloseable {
     val trust = issuer.trustList(1UL, NOW)
     val clock = TestClock()
     val wallet: Wallet = keySourceWallet(name, clock = clock)
-    init { wallet.importCredential(issueTo(wallet, issuer), trust) }
+    init {
+        wallet.importCredentialWithPrint(issueTo(wallet, issuer), issuer.issuePrint(nationalId(), null, 8UL, NOW), trust)
+    }
     fun verifier(): Verifier = verifier(trust, clock = clock)
     override fun close() { wallet.close(); trust.close(); issuer.close() }
 }
@@ -183,7 +192,7 @@ fun tamperedQr() = Fixture("tamper").use { f ->
         assertTrue(verdict.claims.isEmpty())
         assertTrue(verdict.failures.all { it.code.isNotEmpty() && it.message.isNotEmpty() })
     }
-    val garbage = f.verifier().use { it.verify("HW1:not a code", null) }
+    val garbage = f.verifier().use { it.verify("HW2:not a code", null) }
     assertEquals("malformed", garbage.failures.single().code)
 }
 
@@ -224,14 +233,79 @@ fun verifierRestart() = Fixture("restart").use { f ->
     assertFailsWith<VerifyException.Rollback> { Verifier.withMemory(f.trust, defaultPolicy(), memory, f.clock) }
 }
 
-fun verifierNonce() = Fixture("nonce").use { f ->
-    val nonce = byteArrayOf(1, 2, 3, 4, 5, 6, 7, 8)
-    val code = f.wallet.present(NUMBER, Disclosure.Identity, nonce)
+fun verifierChallenge() = Fixture("challenge").use { f ->
     f.verifier().use { verifier ->
-        assertContains(verifier.verify(code.qrText, byteArrayOf(9, 9, 9, 9)).failures.map { it.code }, "nonce_mismatch")
+        val challenge = verifier.newChallenge()
+        assertEquals(6, challenge.code.length)
+        assertEquals("HWC:${challenge.code}", challenge.qrText)
+        assertEquals(NOW, challenge.issuedAt)
+        assertTrue(challenge.answerableUntil > NOW)
+        assertEquals(challenge.code, readChallengeCode(challenge.grouped))
+        // The holder types it, or the wallet app scans its QR code.
+        // (Two disclosures: at one fixed time the same answer would be the
+        // same bytes, a replay.)
+        for ((entered, disclosure) in listOf(challenge.grouped to Disclosure.Identity, challenge.qrText to Disclosure.AgeOver18)) {
+            val code = f.wallet.present(NUMBER, disclosure, entered)
+            assertEquals(challenge.code, code.challenge)
+            val verdict = verifier.verify(code.qrText, challenge)
+            assertTrue(verdict.accepted, verdict.failures.toString())
+            assertEquals(Assurance.CHALLENGED, verdict.assurance)
+        }
+        // Another verifier's challenge, or a timed code, does not answer this one.
+        val other = f.verifier().use { it.newChallenge() }
+        if (other.code != challenge.code) {
+            val code = f.wallet.present(NUMBER, Disclosure.Identity, other.code)
+            assertEquals(listOf("challenge_mismatch"), verifier.verify(code.qrText, challenge).failures.map { it.code })
+        }
+        val timed = f.wallet.present(NUMBER, Disclosure.Identity, null)
+        assertEquals(listOf("challenge_not_answered"), verifier.verify(timed.qrText, challenge).failures.map { it.code })
+        // Too late: past the freshness window.
+        f.clock.advance(challenge.answerableUntil - NOW + 1)
+        val late = f.wallet.present(NUMBER, Disclosure.Identity, challenge.code)
+        assertEquals(listOf("challenge_expired"), verifier.verify(late.qrText, challenge).failures.map { it.code })
     }
-    f.verifier().use { verifier -> assertTrue(verifier.verify(code.qrText, nonce).accepted) }
-    assertFailsWith<WalletException.InvalidPresentation> { f.wallet.present(NUMBER, Disclosure.Identity, ByteArray(40)) }
+    for (junk in listOf("12345", "abcdef", "HWC:12345", "")) {
+        assertFailsWith<WalletException.InvalidChallenge> { f.wallet.present(NUMBER, Disclosure.Identity, junk) }
+        assertFailsWith<WalletException.InvalidChallenge> { readChallengeCode(junk) }
+    }
+}
+
+fun minimumAssurance() = Fixture("min-assurance").use { f ->
+    val strict = defaultPolicy().copy(minAssurance = Assurance.CHALLENGED)
+    Verifier(f.trust, strict, f.clock).use { verifier ->
+        val timed = f.wallet.present(NUMBER, Disclosure.Identity, null)
+        val printed = f.wallet.presentStatic(NUMBER, Disclosure.Identity)
+        for (code in listOf(timed, printed)) {
+            val verdict = verifier.verify(code.qrText, null)
+            assertFalse(verdict.accepted)
+            assertEquals(listOf("assurance_below_minimum"), verdict.failures.map { it.code })
+            assertEquals(null, verdict.assurance)
+        }
+        val challenge = verifier.newChallenge()
+        val answer = f.wallet.present(NUMBER, Disclosure.Identity, challenge.code)
+        assertEquals(Assurance.CHALLENGED, verifier.verify(answer.qrText, challenge).assurance)
+    }
+    assertTrue(describeAssurance(Assurance.PRINTED).contains("photo"))
+}
+
+fun printCredential() {
+    val issuer = testIssuer()
+    val trust = issuer.trustList(1UL, NOW)
+    keySourceWallet("print").use { wallet ->
+        wallet.importCredential(issueTo(wallet, issuer), trust)
+        assertFalse(wallet.documents().single().printable)
+        assertFailsWith<WalletException.NoPrintCredential> { wallet.presentStatic(NUMBER, Disclosure.Full) }
+        val print = issuer.issuePrint(nationalId(), null, 8UL, NOW)
+        assertFailsWith<WalletException.PrintOnlyCredential> { wallet.importCredential(print, trust) }
+        assertFailsWith<WalletException.PrintCredentialMismatch> {
+            wallet.addPrintCredential(issuer.issuePrint(nationalId(2u), null, 9UL, NOW), trust)
+        }
+        assertTrue(wallet.addPrintCredential(print, trust).printable)
+        val printed = wallet.presentStatic(NUMBER, Disclosure.Full)
+        assertEquals(Mode.STATIC, printed.mode)
+        val verdict = verifier(trust, clock = TestClock()).use { it.verify(printed.qrText, null) }
+        assertEquals(Assurance.PRINTED, verdict.assurance)
+    }
 }
 
 fun foreignDeviceKey() {
@@ -399,7 +473,7 @@ fun throwingClock() {
     val undeclared = clock { throw ArithmeticException("overflow") }
     val issuer = testIssuer()
     Verifier(issuer.trustList(1UL, NOW), defaultPolicy(), undeclared).use { verifier ->
-        val error = assertFailsWith<VerifyException.ClockUnavailable> { verifier.verify("HW1:x", null) }
+        val error = assertFailsWith<VerifyException.ClockUnavailable> { verifier.verify("HW2:x", null) }
         assertContains(error.reason, "ArithmeticException")
     }
 }
@@ -497,6 +571,7 @@ fun backupRestore() = Fixture("backup").use { f ->
         assertEquals(Mode.STATIC, printed.mode)
         val verdict = f.verifier().use { it.verify(printed.qrText, null) }
         assertTrue(verdict.accepted)
+        assertEquals(Assurance.PRINTED, verdict.assurance)
         assertContains(verdict.warnings.map { it.code }, "static_lower_assurance")
     }
     assertFailsWith<WalletException.AlreadyExists> {

@@ -26,7 +26,8 @@ import java.util.TimeZone
  * On first start there is no issuing authority to ask, so the demo plays
  * one: a test issuer (fresh keys, in memory, gone afterwards) issues the
  * holder's national ID and a dependent child's ID to the wallet's binding
- * requests, exactly as a real issuer would, and publishes its trust list.
+ * requests, each with the print credential of its printed card, exactly as
+ * a real issuer would, and publishes its trust list.
  * A real app gets its credentials from the authority and pins the
  * authority's root key instead.
  */
@@ -122,7 +123,8 @@ class DemoData private constructor(
                         1uL,
                         now,
                     )
-                    wallet.importCredential(holder, trust)
+                    val holderCard = issuer.issuePrint(holderClaims(today), null, 3uL, now)
+                    wallet.importCredentialWithPrint(holder, holderCard, trust)
 
                     nonce = issuer.bindingNonce()
                     val child = issuer.issueToGuardian(
@@ -133,7 +135,8 @@ class DemoData private constructor(
                         2uL,
                         now,
                     )
-                    wallet.importCredential(child, trust)
+                    val childCard = issuer.issuePrint(childClaims(today), HOLDER_NUMBER.toULong(), 4uL, now)
+                    wallet.importCredentialWithPrint(child, childCard, trust)
 
                     File(folder, ROOT_KEY).writeBytes(issuer.rootPublicKey())
                     File(folder, TRUST_LIST).writeBytes(issuer.signedTrustList(1uL, now))

@@ -1,5 +1,6 @@
 package org.hawiya.demo.logic
 
+import hawiya.ffi.Assurance
 import hawiya.ffi.Mode
 import hawiya.ffi.Reason
 import hawiya.ffi.Verdict
@@ -9,9 +10,11 @@ import java.util.TimeZone
  * A verifier's verdict in plain words for the clerk, in Arabic and English:
  * a headline that says whether to accept the ID, each reason as a short
  * sentence with what to do, the disclosed claims, and the facts that matter
- * (issuer, document, when the phone made the code, a guardian presenting for
- * a dependent). Reasons are chosen by their stable code; a code this app
- * does not know is shown with the library's English sentence.
+ * (how far the code can be trusted: answered this device's challenge, from
+ * the holder's phone, or a printed card; issuer, document, when the phone
+ * made the code, a guardian presenting for a dependent). Reasons are chosen
+ * by their stable code; a code this app does not know is shown with the
+ * library's English sentence.
  */
 class VerdictWords(private val timeZone: TimeZone, private val cards: CardFormatter = CardFormatter(timeZone)) {
     /** The verdict as the verifier screen shows it, [now] being when it was checked. */
@@ -42,6 +45,26 @@ class VerdictWords(private val timeZone: TimeZone, private val cards: CardFormat
 
     /** A reason that rejects, with what to do. */
     fun failure(reason: Reason, verdict: Verdict? = null, now: Long? = null): Words = when (reason.code) {
+        "assurance_below_minimum" -> Words(
+            "هذا الرمز لا يكفي هنا: اعرض رمز تحقق واطلب من حامل الهوية رمزاً جديداً يجيب عليه.",
+            "This kind of code is not enough here: show a challenge and ask for a new code that answers it.",
+        )
+        "challenge_expired" -> Words(
+            "جاء الرد على رمز التحقق متأخراً. اعرض رمز تحقق جديداً.",
+            "The answer to the challenge came too late. Show a new challenge.",
+        )
+        "challenge_mismatch" -> Words(
+            "الرمز يجيب على رمز تحقق آخر (خطأ في الكتابة؟). اطلب إدخال الأرقام من جديد.",
+            "The code answers another challenge (a typo?). Ask the holder to enter the digits again.",
+        )
+        "challenge_not_answered" -> Words(
+            "الرمز لا يجيب على رمز التحقق المعروض. اطلب من حامل الهوية إدخاله في تطبيق المحفظة.",
+            "The code does not answer the challenge on screen. Ask the holder to enter it in the wallet app.",
+        )
+        "device_signature_required" -> Words(
+            "رمز هاتف حُذف منه توقيع الهاتف (لقطة مقصوصة؟). اطلب الرمز الحي من هاتف حامل الهوية.",
+            "A phone's code with its phone signature cut off (a cropped screenshot?). Ask for the live code from the holder's phone.",
+        )
         "bad_device_signature" -> Words(
             "الرمز ليس من الهاتف الذي صدرت له الهوية: معدّل أو منسوخ.",
             "Not from the phone this ID was issued to: the code was altered or copied.",
@@ -57,10 +80,6 @@ class VerdictWords(private val timeZone: TimeZone, private val cards: CardFormat
             "Signed with an issuer key outside its valid period.",
         )
         "malformed" -> Words("هذا ليس رمز هوية مقروءاً.", "This is not a readable ID code.")
-        "nonce_mismatch" -> Words(
-            "هذا الرمز صُنع لعملية تحقق أخرى. اطلب رمزاً جديداً.",
-            "This code was made for another check. Ask for a new code.",
-        )
         "presentation_from_future" -> Words(
             "وقت الرمز متقدم على وقت هذا الجهاز: تحقق من ساعة الجهازين.",
             "The code's time is ahead of this device: check both clocks.",
@@ -81,10 +100,6 @@ class VerdictWords(private val timeZone: TimeZone, private val cards: CardFormat
         "revoked" -> Words(
             "هذه الهوية ملغاة أو استُبدلت بنسخة أحدث.",
             "This ID was cancelled or replaced by a newer version.",
-        )
-        "static_not_accepted" -> Words(
-            "الرموز المطبوعة غير مقبولة هنا. اطلب الرمز من هاتف حامل الهوية.",
-            "Printed codes are not accepted here. Ask for the code on the holder's phone.",
         )
         "status_stale" -> Words(
             "قائمة الإلغاء على هذا الجهاز قديمة: حدّثها ثم أعد المسح.",
@@ -122,6 +137,22 @@ class VerdictWords(private val timeZone: TimeZone, private val cards: CardFormat
         else -> Words("تنبيه.", reason.message)
     }
 
+    /** How far an accepted code can be trusted, in words. */
+    fun assurance(level: Assurance): Words = when (level) {
+        Assurance.CHALLENGED -> Words(
+            "من هاتف حامل الهوية، ردّاً على رمز التحقق المعروض الآن",
+            "From the holder's phone, answering the challenge shown just now",
+        )
+        Assurance.TIMED -> Words(
+            "من هاتف حامل الهوية بتوقيت الهاتف، دون رمز تحقق",
+            "From the holder's phone, by the phone's clock, without a challenge",
+        )
+        Assurance.PRINTED -> Words(
+            "بطاقة مطبوعة: غير مرتبطة بهاتف؛ طابق الصورة",
+            "Printed card: not tied to a phone; compare the photo",
+        )
+    }
+
     private fun details(verdict: Verdict): List<CardField> {
         val out = mutableListOf<CardField>()
         verdict.documentType?.let { type ->
@@ -130,13 +161,15 @@ class VerdictWords(private val timeZone: TimeZone, private val cards: CardFormat
             out += CardField(Words("الوثيقة", "Document"), "${name.ar} / ${name.en}$version", false)
         }
         verdict.issuer?.let { out += CardField(Words("جهة الإصدار", "Issuer"), it, CardFormatter.isArabic(it)) }
-        verdict.mode?.let { mode ->
-            val words = when (mode) {
-                Mode.DEVICE_BOUND -> Words("من هاتف حامل الهوية", "From the holder's phone")
-                Mode.STATIC -> Words("رمز مطبوع", "Printed code")
+        // An accepted verdict says how far to trust it; a rejected one only
+        // what the code claims to be.
+        val code = verdict.assurance?.let(::assurance) ?: verdict.mode?.let { mode ->
+            when (mode) {
+                Mode.DEVICE_BOUND -> Words("يدّعي أنه من هاتف", "Claims to be from a phone")
+                Mode.STATIC -> Words("يدّعي أنه مطبوع", "Claims to be printed")
             }
-            out += CardField(Words("الرمز", "Code"), "${words.ar} / ${words.en}", false)
         }
+        code?.let { out += CardField(Words("الرمز", "Code"), "${it.ar} / ${it.en}", false) }
         verdict.presentedAt?.let {
             out += CardField(Words("وقت إنشاء الرمز", "Code made at"), Formatting.minute(it, timeZone), false)
         }

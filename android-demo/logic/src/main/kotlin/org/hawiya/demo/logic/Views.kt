@@ -60,7 +60,7 @@ data class CardView(
 
 /** A QR code ready to draw: the square module grid (true = dark), row by row. */
 data class QrView(
-    /** The QR text (`HW1:` + Base45), for accessibility and copy. */
+    /** The QR text (`HW2:` + Base45, or `HWC:` and six digits for a challenge), for accessibility and copy. */
     val text: String,
     /** Modules per side, without the quiet zone. */
     val size: Int,

@@ -8,6 +8,7 @@ import hawiya.ffi.Mode
 import hawiya.ffi.Presentation
 import hawiya.ffi.Wallet
 import hawiya.ffi.WalletException
+import hawiya.ffi.readChallengeCode
 import java.util.TimeZone
 
 /** What the wallet screen shows. */
@@ -37,6 +38,8 @@ sealed interface WalletState {
         val log: List<LogRow>,
         /** A message for the holder, or null. */
         val notice: Notice?,
+        /** The verifier's challenge the codes answer ("493 817"), or null. */
+        val challenge: String? = null,
     ) : WalletState
 }
 
@@ -45,9 +48,11 @@ data class ShownCode(val presentation: Presentation, val view: QrView)
 
 /**
  * Everything the wallet screen does, without Android: unlocking with the
- * key source, choosing a document and what to share, keeping the QR fresh,
- * the dependents list and the log. The app calls it from one background
- * thread (unlocking blocks on the biometric prompt) and draws [state].
+ * key source, choosing a document and what to share, answering a verifier's
+ * challenge (scanned from its QR code or typed as six digits), keeping the
+ * QR fresh, the dependents list and the log. The app calls it from one
+ * background thread (unlocking blocks on the biometric prompt) and draws
+ * [state]. Codes are always signed at the phone's own clock, now.
  *
  * Errors never escape: each becomes a [Notice] in the state, in both languages.
  */
@@ -165,6 +170,44 @@ class WalletController(
     /** Whole seconds until the next code, for the countdown. */
     fun secondsUntilNewCode(): Long = refresher.secondsLeft()
 
+    private var challengeCode: String? = null
+    private var challengeEnteredAt = 0L
+
+    /**
+     * The holder typed the verifier's six digits, or the camera read its
+     * challenge QR: the codes shown from now on answer it (for
+     * [CHALLENGE_SECONDS]). Text that is not a challenge gets a notice and
+     * changes nothing.
+     */
+    fun answerChallenge(text: String) = whenOpen { open ->
+        val code = try {
+            readChallengeCode(text)
+        } catch (e: WalletException) {
+            set(open.copy(notice = Notice(Tone.CAUTION, explain(e))))
+            return@whenOpen
+        }
+        challengeCode = code
+        challengeEnteredAt = clock.now()
+        set(open.copy(challenge = grouped(code), notice = null))
+        refresher.refreshNow()
+    }
+
+    /** Stops answering the challenge: the codes are timed again. */
+    fun clearChallenge() = whenOpen { open ->
+        challengeCode = null
+        set(open.copy(challenge = null))
+        refresher.refreshNow()
+    }
+
+    /** The challenge to answer now, dropped once the verifier's window is surely over. */
+    private fun currentChallenge(): String? {
+        if (challengeCode != null && clock.now() - challengeEnteredAt > CHALLENGE_SECONDS) {
+            challengeCode = null
+            (state as? WalletState.Open)?.let { state = it.copy(challenge = null) }
+        }
+        return challengeCode
+    }
+
     /** Deletes the presentation log. */
     fun clearLog() = whenOpen { open ->
         try {
@@ -187,11 +230,11 @@ class WalletController(
         val doc = summaries().firstOrNull { it.number.toLong() == number } ?: throw IllegalStateException("no document")
         val disclosure = open.disclosure.toDisclosure()
         // A restored document cannot sign on this phone until re-bound:
-        // show its printable code meanwhile.
+        // show its printed card's code meanwhile (if the wallet holds one).
         val presentation = if (doc.needsRebinding) {
             wallet.presentStatic(doc.number, disclosure)
         } else {
-            wallet.present(doc.number, disclosure, null)
+            wallet.present(doc.number, disclosure, currentChallenge())
         }
         return ShownCode(presentation, qrView(presentation))
     }
@@ -209,7 +252,9 @@ class WalletController(
             Tone.CAUTION,
             Words("رمز مطبوع: أقل ضماناً، قد يُطلب منك إثبات آخر", "Printed code: lower assurance, you may be asked for more proof"),
         )
-        Mode.DEVICE_BOUND -> null
+        Mode.DEVICE_BOUND -> code.presentation.challenge?.let {
+            Notice(Tone.GOOD, Words("يجيب على رمز التحقق ${grouped(it)}", "Answers the verifier's challenge ${grouped(it)}"))
+        }
     }
 
     private fun openState(notice: Notice?): WalletState {
@@ -271,8 +316,25 @@ class WalletController(
     }
 
     companion object {
+        /**
+         * How long codes answer an entered challenge: the verifier's default
+         * freshness window and clock skew, after which it refuses answers.
+         */
+        const val CHALLENGE_SECONDS = 150L
+
+        /** Six digits as the verifier shows them: "493 817". */
+        fun grouped(code: String): String = if (code.length == 6) "${code.take(3)} ${code.drop(3)}" else code
+
         /** A wallet error (or any failure making a code) in words for the holder. */
         fun explain(e: Throwable): Words = when (e) {
+            is WalletException.InvalidChallenge -> Words(
+                "هذا ليس رمز تحقق: اكتب الأرقام الستة التي يعرضها جهاز التحقق، أو امسح رمزه.",
+                "Not a verifier's challenge: type the six digits the verifier shows, or scan its code.",
+            )
+            is WalletException.NoPrintCredential -> Words(
+                "لا توجد بطاقة مطبوعة لهذه الوثيقة في المحفظة.",
+                "The wallet holds no printed card for this document.",
+            )
             is WalletException.KeySourceRejected -> Words(
                 "لم يتم التعرف عليك. حاول مرة أخرى.",
                 "Not recognised. Try again.",

@@ -19,6 +19,21 @@ class DemoDataTests : Suite() {
             for (name in listOf("wallet.db", "trust-list.cbor", "status-list.cbor", "root.pub")) {
                 assertTrue(File(fx.folder, name).isFile, name)
             }
+            // Each document came with its printed card's credential.
+            assertTrue(fx.demo.wallet.documents().all { it.printable })
+        }
+
+        test("the demo issues both: the phone's code verifies as timed, the printed card's as printed") {
+            val fx = DemoFixture()
+            val verifier = fx.demo.verifier()
+            for (number in listOf(DemoData.HOLDER_NUMBER, DemoData.CHILD_NUMBER)) {
+                val phone = fx.demo.wallet.present(number.toULong(), Disclosure.Full, null)
+                assertEquals(hawiya.ffi.Assurance.TIMED, verifier.verify(phone.qrText, null).assurance)
+                val printed = fx.demo.wallet.presentStatic(number.toULong(), Disclosure.Full)
+                val verdict = verifier.verify(printed.qrText, null)
+                assertTrue(verdict.accepted, verdict.failures.toString())
+                assertEquals(hawiya.ffi.Assurance.PRINTED, verdict.assurance)
+            }
         }
 
         test("next start: the same wallet opens locked and unlocks with the key source") {

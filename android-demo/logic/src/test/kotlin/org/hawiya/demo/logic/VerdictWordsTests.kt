@@ -10,9 +10,10 @@ import kotlin.test.assertTrue
 class VerdictWordsTests : Suite() {
     /** Every failure and warning code hawiya-core can give (core/src/verifier.rs). */
     private val failureCodes = listOf(
-        "bad_device_signature", "bad_issuer_signature", "credential_expired", "credential_not_yet_valid",
-        "issuer_key_not_valid", "malformed", "nonce_mismatch", "presentation_from_future", "presentation_stale",
-        "replayed", "revoked", "static_not_accepted", "status_stale", "status_unknown", "unknown_issuer_key",
+        "assurance_below_minimum", "bad_device_signature", "bad_issuer_signature", "challenge_expired",
+        "challenge_mismatch", "challenge_not_answered", "credential_expired", "credential_not_yet_valid",
+        "device_signature_required", "issuer_key_not_valid", "malformed", "presentation_from_future",
+        "presentation_stale", "replayed", "revoked", "status_stale", "status_unknown", "unknown_issuer_key",
         "unsupported_version",
     )
     private val warningCodes = listOf("static_lower_assurance", "status_stale", "status_unknown")
@@ -80,7 +81,29 @@ class VerdictWordsTests : Suite() {
             val view = VerdictWords(Formatting.utc).view(fx.demo.verifier().verify(text, null), fx.clock.now())
             assertEquals(Tone.CAUTION, view.tone)
             assertEquals("Printed code: not tied to the holder's phone. Compare the photo ID.", view.reasons.single().en)
-            assertTrue(view.details.any { it.value == "رمز مطبوع / Printed code" })
+            assertTrue(view.details.any { it.value.endsWith("Printed card: not tied to a phone; compare the photo") }, view.details.toString())
+        }
+
+        test("the assurance is stated for every accepted code, and never for a rejected one") {
+            val fx = DemoFixture()
+            val verifier = fx.demo.verifier()
+            val words = VerdictWords(Formatting.utc)
+            val challenge = verifier.newChallenge()
+            val answered = fx.demo.wallet.present(DemoData.HOLDER_NUMBER.toULong(), Disclosure.AgeOver18, challenge.grouped)
+            val view = words.view(verifier.verify(answered.qrText, challenge), fx.clock.now())
+            assertEquals(Tone.GOOD, view.tone)
+            assertEquals(
+                "From the holder's phone, answering the challenge shown just now",
+                view.details.single { it.label.en == "Code" }.value.substringAfter(" / "),
+            )
+            val timed = fx.demo.wallet.present(DemoData.HOLDER_NUMBER.toULong(), Disclosure.AgeOver18, null)
+            val timedView = words.view(verifier.verify(timed.qrText, null), fx.clock.now())
+            assertTrue(timedView.details.single { it.label.en == "Code" }.value.endsWith("without a challenge"))
+            val rejected = words.view(verifier.verify(timed.qrText, verifier.newChallenge()), fx.clock.now())
+            assertEquals(Tone.BAD, rejected.tone)
+            assertEquals("Claims to be from a phone", rejected.details.single { it.label.en == "Code" }.value.substringAfter(" / "))
+            assertTrue(rejected.reasons.single().en.startsWith("The code does not answer the challenge"))
+            assertTrue(words.assurance(hawiya.ffi.Assurance.PRINTED).ar.isNotBlank())
         }
 
         test("a dependent's ID says the guardian presented it") {

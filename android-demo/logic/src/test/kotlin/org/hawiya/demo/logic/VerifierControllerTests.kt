@@ -3,6 +3,7 @@ package org.hawiya.demo.logic
 import hawiya.ffi.Disclosure
 import kotlin.test.assertEquals
 import kotlin.test.assertFalse
+import kotlin.test.assertNotNull
 import kotlin.test.assertNull
 import kotlin.test.assertTrue
 
@@ -55,9 +56,67 @@ class VerifierControllerTests : Suite() {
         test("garbage after the prefix is a readable rejection, not a crash") {
             val fx = DemoFixture()
             val v = VerifierController(fx.demo.verifier(), fx.clock, Formatting.utc)
-            assertTrue(v.scan("HW1:%%%%"))
+            assertTrue(v.scan("HW2:%%%%"))
             assertEquals(Tone.BAD, v.verdict?.tone)
             assertEquals("This is not a readable ID code.", v.verdict?.reasons?.single()?.en)
+        }
+
+        test("show challenge: the holder's answer is Valid ID, challenged; the challenge then goes") {
+            val fx = DemoFixture()
+            val v = VerifierController(fx.demo.verifier(), fx.clock, Formatting.utc)
+            val seen = mutableListOf<VerdictView?>()
+            v.onChange = { seen += it }
+            val shown = assertNotNull(v.showChallenge())
+            assertEquals(7, shown.digits.length)
+            assertTrue(shown.qr.text.startsWith("HWC:"))
+            assertEquals(shown.qr.size * shown.qr.size, shown.qr.dark.size)
+            assertEquals(fx.clock.now() + 150, shown.answerableUntil)
+            // The holder types the digits into the wallet app.
+            val text = fx.demo.wallet.present(DemoData.HOLDER_NUMBER.toULong(), Disclosure.Identity, shown.digits).qrText
+            assertTrue(v.scan(text))
+            assertEquals("Valid ID", v.verdict?.headline?.en)
+            assertTrue(v.verdict!!.details.any { it.value.endsWith("answering the challenge shown just now") })
+            assertNull(v.challenge, "one challenge, one person")
+            // The next holder, without a new challenge: a timed code, still accepted.
+            v.reset()
+            val next = fx.demo.wallet.present(DemoData.CHILD_NUMBER.toULong(), Disclosure.AgeOver18, null).qrText
+            assertTrue(v.scan(next))
+            assertTrue(v.verdict!!.details.any { it.value.endsWith("without a challenge") })
+        }
+
+        test("with a challenge on screen, a code that does not answer it is refused with what to do") {
+            val fx = DemoFixture()
+            val v = VerifierController(fx.demo.verifier(), fx.clock, Formatting.utc)
+            v.showChallenge()
+            val timed = fx.demo.wallet.present(DemoData.HOLDER_NUMBER.toULong(), Disclosure.Identity, null).qrText
+            assertTrue(v.scan(timed))
+            assertEquals(Tone.BAD, v.verdict?.tone)
+            assertEquals(
+                "The code does not answer the challenge on screen. Ask the holder to enter it in the wallet app.",
+                v.verdict?.reasons?.single()?.en,
+            )
+            // A typo in the digits: the phone answered another challenge.
+            v.reset()
+            val shown = assertNotNull(v.showChallenge())
+            val wrong = if (shown.digits.startsWith("9")) "1" + shown.digits.drop(1) else "9" + shown.digits.drop(1)
+            val typo = fx.demo.wallet.present(DemoData.HOLDER_NUMBER.toULong(), Disclosure.Identity, wrong).qrText
+            assertTrue(v.scan(typo))
+            assertTrue(v.verdict!!.reasons.single().en.startsWith("The code answers another challenge"))
+            // Answered too late.
+            v.reset()
+            val late = assertNotNull(v.showChallenge())
+            fx.clock.time += 151
+            val answer = fx.demo.wallet.present(DemoData.HOLDER_NUMBER.toULong(), Disclosure.Identity, late.digits).qrText
+            assertTrue(v.scan(answer))
+            assertEquals("The answer to the challenge came too late. Show a new challenge.", v.verdict?.reasons?.single()?.en)
+        }
+
+        test("a verifier's challenge QR read by the verifier's own camera says so") {
+            val fx = DemoFixture()
+            val v = VerifierController(fx.demo.verifier(), fx.clock, Formatting.utc)
+            val shown = assertNotNull(v.showChallenge())
+            assertTrue(v.scan(shown.qr.text))
+            assertEquals("A challenge, not an ID code", v.verdict?.headline?.en)
         }
 
         test("a revoked ID is refused") {

@@ -38,7 +38,7 @@ class WalletControllerTests : Suite() {
             val s = open(c)
             val qr = assertNotNull(s.qr)
             assertEquals(qr.size * qr.size, qr.dark.size)
-            assertTrue(qr.text.startsWith("HW1:"))
+            assertTrue(qr.text.startsWith("HW2:"))
             assertEquals(fx.clock.now() + 120, qr.expiresAt)
             assertEquals(1, s.log.size)
             val verdict = fx.demo.verifier().verify(qr.text, null)
@@ -61,6 +61,47 @@ class WalletControllerTests : Suite() {
             assertEquals("From this phone (live code) · 7 codes", open(c).log.single().mode.en)
             assertEquals(listOf("presentation_stale"), fx.demo.verifier().verify(first, null).failures.map { it.code })
             assertTrue(states.size >= 4, "each code reached the screen")
+        }
+
+        test("typing the verifier's challenge: the codes answer it, and the verifier calls them challenged") {
+            val fx = DemoFixture()
+            val c = fx.controller()
+            c.startQr()
+            val verifier = fx.demo.verifier()
+            val challenge = verifier.newChallenge()
+            c.answerChallenge(challenge.grouped)
+            val s = open(c)
+            assertEquals(challenge.grouped, s.challenge)
+            assertEquals("Answers the verifier's challenge ${challenge.grouped}", s.qrNotice?.words?.en)
+            val verdict = verifier.verify(assertNotNull(s.qr).text, challenge)
+            assertTrue(verdict.accepted, verdict.failures.toString())
+            assertEquals(hawiya.ffi.Assurance.CHALLENGED, verdict.assurance)
+            // Scanned from the verifier's QR code instead: the same.
+            val again = verifier.newChallenge()
+            c.answerChallenge(again.qrText)
+            assertEquals(hawiya.ffi.Assurance.CHALLENGED, verifier.verify(assertNotNull(open(c).qr).text, again).assurance)
+            // The verifier's window passes: the codes are timed again.
+            fx.scheduler.advance(WalletController.CHALLENGE_SECONDS + 30)
+            assertNull(open(c).challenge)
+            assertNull(fx.demo.verifier().verify(assertNotNull(open(c).qr).text, null).failures.firstOrNull())
+            c.answerChallenge(again.grouped)
+            c.clearChallenge()
+            assertNull(open(c).challenge)
+        }
+
+        test("text that is not a challenge is refused with a notice and changes nothing") {
+            val fx = DemoFixture()
+            val c = fx.controller()
+            c.startQr()
+            val before = assertNotNull(open(c).qr).text
+            for (typed in listOf("12345", "abcdef", "HWC:12", "012345")) {
+                c.answerChallenge(typed)
+                val s = open(c)
+                assertNull(s.challenge)
+                assertEquals(Tone.CAUTION, s.notice?.tone)
+                assertTrue(s.notice!!.words.en.startsWith("Not a verifier's challenge"), s.notice.toString())
+                assertEquals(before, s.qr?.text)
+            }
         }
 
         test("hiding the screen stops the codes") {
