@@ -191,7 +191,20 @@ fn every_input_file_is_size_checked_before_it_is_read() {
         refused_owned(args);
     };
     with_text("--status-list");
-    with_text("--state");
+    // --state is also written, so a device is refused as an output first;
+    // a huge regular state file is refused from its size.
+    let mut args = verify(&["--state", "/dev/zero", "--text"]);
+    args.push(text.to_owned());
+    let args_ref: Vec<&str> = args.iter().map(String::as_str).collect();
+    refused_fast(&args_ref, "not a regular file");
+    let huge_state = p("huge-state.json");
+    std::fs::File::create(&huge_state)
+        .and_then(|f| f.set_len(64 << 20))
+        .unwrap();
+    let mut args = verify(&["--text"]);
+    args.push(text.to_owned());
+    args.extend(["--state".to_owned(), huge_state]);
+    refused_owned(args);
     refused_owned(verify(&["--image", "/dev/zero"]));
     let issue = |claims: &str, portrait: Option<&str>, request: &str, key: &str| {
         let mut args = vec![
