@@ -35,7 +35,7 @@ final class PresentationTextTests: XCTestCase {
         XCTAssertEqual(HolderMessages.text(for: WalletError.RetryLater(seconds: 90)),
                        "Too many wrong attempts. Try again in 2 minutes.")
         XCTAssertTrue(HolderMessages.text(for: WalletError.LockedOut(failures: 10)).contains("backup"))
-        XCTAssertTrue(HolderMessages.text(for: WalletError.NeedsRebinding).contains("printable"))
+        XCTAssertTrue(HolderMessages.text(for: WalletError.NeedsRebinding).contains("printed card"))
         XCTAssertEqual(HolderMessages.text(for: CocoaError(.fileNoSuchFile)), "Something went wrong. Try again.")
         XCTAssertEqual(HolderMessages.duration(1), "1 second")
         XCTAssertEqual(HolderMessages.duration(45), "45 seconds")
@@ -55,7 +55,7 @@ final class PresentationTextTests: XCTestCase {
 
     func testRejectedVerdictShowsNoDetailsEvenIfTheCodeClaimsSome() {
         let verdict = Verdict(
-            accepted: false, failures: [Reason(code: "bad_issuer_signature", message: "issuer signature invalid")],
+            accepted: false, assurance: nil, failures: [Reason(code: "bad_issuer_signature", message: "issuer signature invalid")],
             warnings: [], mode: .deviceBound, documentType: .nationalId, documentVersion: 1, guardian: nil,
             issuer: "Someone", expiresAt: 1_900_000_000, presentedAt: 1_800_000_000, claims: []
         )
@@ -64,7 +64,7 @@ final class PresentationTextTests: XCTestCase {
         XCTAssertEqual(screen.reasons, ["The code was altered or copied."])
         XCTAssertEqual(screen.rows, [])
         let unknown = VerdictScreen(verdict: Verdict(
-            accepted: false, failures: [Reason(code: "something_new", message: "a new kind of failure")],
+            accepted: false, assurance: nil, failures: [Reason(code: "something_new", message: "a new kind of failure")],
             warnings: [], mode: nil, documentType: nil, documentVersion: nil, guardian: nil,
             issuer: nil, expiresAt: nil, presentedAt: nil, claims: []
         ))
