@@ -14,6 +14,7 @@ mod cleanup;
 mod demo;
 mod demo_folder;
 mod files;
+mod input;
 mod output;
 mod report;
 mod wallet_cmd;

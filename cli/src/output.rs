@@ -736,7 +736,7 @@ impl LockedState {
     /// # Errors
     /// The file cannot be read, or is larger than `limit`.
     pub fn contents(&mut self, limit: usize) -> Result<Option<Vec<u8>>, CliError> {
-        let bytes = crate::files::read_open(&self.path, &self.file, limit)?;
+        let bytes = crate::input::read_open(&self.path, &self.file, limit)?;
         Ok((!bytes.is_empty()).then_some(bytes))
     }
 

@@ -5,7 +5,6 @@ use subtle::ConstantTimeEq;
 
 use crate::cbor::{self, Value};
 use crate::error::FormatError;
-use crate::issuer::IssueError;
 use crate::keys::{DeviceSigner, KeyError, PublicKey, SIGNATURE_LEN};
 
 /// Shortest issuer nonce accepted (128 bits).
@@ -93,37 +92,37 @@ impl BindingRequest {
         })
     }
 
-    /// Checks the request answers `expected_nonce` and proves possession of
-    /// the device key; the result is what [`crate::Issuer::issue`] takes.
-    ///
-    /// # Errors
-    /// [`IssueError::NonceMismatch`] or [`IssueError::BindingSignature`].
-    pub fn check(&self, expected_nonce: &[u8]) -> Result<DeviceBinding, IssueError> {
-        if self.nonce.len() != expected_nonce.len() || !bool::from(self.nonce.ct_eq(expected_nonce))
-        {
-            return Err(IssueError::NonceMismatch);
-        }
-        if !self.device_key.verify(
+    /// Whether the request answers `nonce`, compared in constant time.
+    pub(crate) fn answers(&self, nonce: &[u8]) -> bool {
+        self.nonce.len() == nonce.len() && bool::from(self.nonce.ct_eq(nonce))
+    }
+
+    /// Whether the signature proves possession of the device key.
+    pub(crate) fn proves_possession(&self) -> bool {
+        self.device_key.verify(
             &signed_bytes(&self.nonce, &self.device_key),
             &self.signature,
-        ) {
-            return Err(IssueError::BindingSignature);
-        }
-        Ok(DeviceBinding {
-            device_key: self.device_key,
-        })
+        )
     }
 }
 
 /// A device key whose holder proved possession over a fresh issuer nonce.
-/// Only [`BindingRequest::check`] makes one, so an issuer cannot bind a
-/// credential to an unchecked key by mistake.
+/// Only [`BindingRequest::check`] (the issuer's check, in `issuer.rs`)
+/// makes one, so an issuer cannot bind a credential to an unchecked key by
+/// mistake.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DeviceBinding {
     device_key: PublicKey,
 }
 
 impl DeviceBinding {
+    /// A binding for a key whose request was checked.
+    pub(crate) fn checked(request: &BindingRequest) -> DeviceBinding {
+        DeviceBinding {
+            device_key: *request.device_key(),
+        }
+    }
+
     /// The checked device key, which goes into the credential's `cnf`.
     pub fn device_key(&self) -> PublicKey {
         self.device_key

@@ -12,6 +12,9 @@ pub(crate) const TAG_SIGN1: u64 = 18;
 /// COSE header labels.
 const HDR_ALG: i64 = 1;
 const HDR_KID: i64 = 4;
+
+/// Longest key id (`kid`) accepted, in bytes. Short ids keep QR codes small.
+pub const MAX_KID_LEN: usize = 16;
 const HDR_TYP: i64 = 16;
 
 /// The encoded protected header `{1: -8, ?4: kid, ?16: typ}`.

@@ -164,7 +164,7 @@ impl CredentialInfo {
                 return Err(bad(field));
             }
             let day = (secs / SECONDS_PER_DAY) as u64;
-            if day > crate::presentation::MAX_DAY {
+            if day > crate::date::MAX_DAY {
                 return Err(bad(field));
             }
             Ok(day)
@@ -300,7 +300,7 @@ impl Credential {
         let sign1 = Sign1::from_bytes(bytes, "credential", None)?;
         let kid = sign1
             .kid()
-            .filter(|k| !k.is_empty() && k.len() <= crate::issuer::MAX_KID_LEN)
+            .filter(|k| !k.is_empty() && k.len() <= cose::MAX_KID_LEN)
             .ok_or(FormatError::field("credential", "kid (1 to 16 bytes)"))?;
         let info = CredentialInfo::from_payload(kid, &sign1.payload)?;
         if sign1.protected != info.protected() {

@@ -9,6 +9,11 @@ use std::str::FromStr;
 
 use thiserror::Error;
 
+/// The day after 9999-12-31 as a day count: the largest `iat_day` or
+/// `exp_day` a credential or presentation may carry (docs/FORMAT.md §6.2), so
+/// `day × 86400` always fits a signed 64-bit number of seconds.
+pub const MAX_DAY: u64 = 2_932_897;
+
 /// Seconds in one day.
 pub const SECONDS_PER_DAY: i64 = 86_400;
 

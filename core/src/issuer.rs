@@ -7,18 +7,15 @@ use std::collections::BTreeMap;
 use rand_core::CryptoRngCore;
 use thiserror::Error;
 
-use crate::binding::{DeviceBinding, MIN_NONCE_LEN};
+use crate::binding::{BindingRequest, DeviceBinding, MIN_NONCE_LEN};
 use crate::claims::{self, Claims, ClaimsError};
 use crate::commitment::{self, Seeds, TreeCache};
-use crate::cose::Sign1;
+use crate::cose::{Sign1, MAX_KID_LEN};
 use crate::credential::{Credential, CredentialInfo, HeldCredential};
 use crate::date::{UnixTime, SECONDS_PER_DAY};
 use crate::keys::{PublicKey, SecretKey};
 use crate::status_list::SignedStatusList;
 use crate::trust_list::TrustedIssuer;
-
-/// Longest key id accepted, in bytes. Short ids keep QR codes small.
-pub const MAX_KID_LEN: usize = 16;
 
 /// Why a credential could not be issued.
 #[derive(Debug, Error)]
@@ -50,6 +47,26 @@ pub enum IssueError {
     /// Issuance time before 1970.
     #[error("issuance time is before 1970-01-01")]
     TimeBeforeEpoch,
+}
+
+/// Checking a binding request is the issuer's side of binding: it lives
+/// here, with issuance, so the request format (`binding.rs`) knows nothing of
+/// issuing.
+impl BindingRequest {
+    /// Checks the request answers `expected_nonce` and proves possession of
+    /// the device key; the result is what [`Issuer::issue`] takes.
+    ///
+    /// # Errors
+    /// [`IssueError::NonceMismatch`] or [`IssueError::BindingSignature`].
+    pub fn check(&self, expected_nonce: &[u8]) -> Result<DeviceBinding, IssueError> {
+        if !self.answers(expected_nonce) {
+            return Err(IssueError::NonceMismatch);
+        }
+        if !self.proves_possession() {
+            return Err(IssueError::BindingSignature);
+        }
+        Ok(DeviceBinding::checked(self))
+    }
 }
 
 /// An issuing authority's signing key and published identity.

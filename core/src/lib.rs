@@ -55,14 +55,16 @@ pub use claims::{
     MAX_PORTRAIT_BYTES, MAX_PORTRAIT_PIXELS, MAX_TEXT_BYTES, MAX_VALIDITY_DAYS, MIN_BIRTH_YEAR,
 };
 pub use commitment::CHUNK_LEN;
+pub use cose::MAX_KID_LEN;
 pub use credential::{Credential, CredentialInfo, HeldCredential, FORMAT_VERSION};
-pub use date::{Clock, Date, DateError, FixedClock, SystemClock, UnixTime, SECONDS_PER_DAY};
+pub use date::{
+    Clock, Date, DateError, FixedClock, SystemClock, UnixTime, MAX_DAY, SECONDS_PER_DAY,
+};
 pub use error::FormatError;
-pub use issuer::{IssueError, Issuer, MAX_KID_LEN};
+pub use issuer::{IssueError, Issuer};
 pub use keys::{DeviceSigner, KeyError, PublicKey, SecretKey, PUBLIC_KEY_LEN, SIGNATURE_LEN};
 pub use presentation::{
-    qr_text_from_input, Disclosure, Mode, PresentError, Presentation, MAX_DAY, MAX_QR_TEXT_LEN,
-    QR_PREFIX,
+    qr_text_from_input, Disclosure, Mode, PresentError, Presentation, MAX_QR_TEXT_LEN, QR_PREFIX,
 };
 #[cfg(feature = "qr-decode")]
 pub use qr::{

@@ -23,7 +23,7 @@ use crate::claims::{ClaimKey, ClaimValue, DocumentType};
 use crate::commitment::{self, EncodedClaims};
 use crate::cose;
 use crate::credential::{self, HeldCredential, FORMAT_VERSION};
-use crate::date::{Clock, UnixTime};
+use crate::date::{Clock, UnixTime, MAX_DAY};
 use crate::error::FormatError;
 use crate::keys::{DeviceSigner, KeyError, PublicKey, SIGNATURE_LEN};
 
@@ -359,11 +359,6 @@ pub(crate) struct ParsedPresentation {
 /// Most digits a version number in the QR prefix may have (docs/FORMAT.md §6.1).
 const MAX_VERSION_DIGITS: usize = 9;
 
-/// The day after 9999-12-31 as a day count: the largest `iat_day` or
-/// `exp_day` a credential or presentation may carry (docs/FORMAT.md §6.2), so
-/// `day × 86400` always fits a signed 64-bit number of seconds.
-pub const MAX_DAY: u64 = 2_932_897;
-
 /// Reads the version from `HW<digits>:` and returns the Base45 rest.
 fn split_prefix(text: &str) -> Result<&str, FormatError> {
     let rest = text.strip_prefix("HW").ok_or(FormatError::Prefix)?;
@@ -517,7 +512,7 @@ pub(crate) fn parse_bytes(bytes: &[u8]) -> Result<ParsedPresentation, FormatErro
     Ok(ParsedPresentation {
         kid: kid
             .as_bytes()
-            .filter(|k| !k.is_empty() && k.len() <= crate::issuer::MAX_KID_LEN)
+            .filter(|k| !k.is_empty() && k.len() <= crate::cose::MAX_KID_LEN)
             .ok_or(bad("kid"))?
             .to_vec(),
         issued_day: iat

@@ -7,10 +7,9 @@ use miniz_oxide::inflate::TINFLStatus;
 use thiserror::Error;
 
 use crate::cbor::{self, Value};
-use crate::cose::{self, Sign1};
+use crate::cose::{self, Sign1, MAX_KID_LEN};
 use crate::date::UnixTime;
 use crate::error::FormatError;
-use crate::issuer::MAX_KID_LEN;
 use crate::keys::SecretKey;
 use crate::trust_list::TrustList;
 

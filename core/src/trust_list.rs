@@ -4,10 +4,9 @@
 use thiserror::Error;
 
 use crate::cbor::{self, Value};
-use crate::cose::{self, Sign1};
+use crate::cose::{self, Sign1, MAX_KID_LEN};
 use crate::date::UnixTime;
 use crate::error::FormatError;
-use crate::issuer::MAX_KID_LEN;
 use crate::keys::{PublicKey, SecretKey};
 
 /// COSE `typ` of a signed trust list.
