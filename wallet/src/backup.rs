@@ -25,11 +25,25 @@
 //! wrong passphrase. Backups of the first format (`HWYBAK01`, no checksum)
 //! are still read.
 
-use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
 
-use super::store::{check_trusted, checked_print, guardian_of};
-use super::*;
 use hawiya_core::cbor::{self, Value};
+use hawiya_core::{Date, FormatError, HeldCredential, TrustList, UnixTime};
+use rand_core::OsRng;
+use sha2::{Digest, Sha256};
+use thiserror::Error;
+use zeroize::Zeroizing;
+
+use crate::documents::{check_trusted, checked_print};
+use crate::error::WalletError;
+use crate::handle::{load_documents, Inner, Wallet};
+use crate::held::{birth_date, document_number, guardian_of};
+use crate::key_source::KdfParams;
+use crate::options::WalletOptions;
+use crate::protection::Protection;
+use crate::records::LogEntry;
+use crate::seal::random;
+use crate::{documents, key_source, presenting, seal};
 
 /// The first bytes of every backup file this version writes.
 pub const BACKUP_MAGIC: &[u8; 8] = b"HWYBAK02";
@@ -132,7 +146,7 @@ impl Wallet {
         options.passcode_rules.check(passphrase, &births)?;
         // The entries that open, even from a log damaged outside the
         // wallet: the documents must still be exportable.
-        let log = store::readable_log(&inner.conn, &session.sealer)?;
+        let log = presenting::readable_log(&inner.conn, &session.sealer)?;
         drop(inner);
         let payload = Zeroizing::new(
             Value::Array(vec![
@@ -317,11 +331,11 @@ fn build_restored(
     let mut restored = 0;
     let mut skipped = Vec::new();
     for (held, print) in checked {
-        let document = store::Document {
+        let document = documents::Document {
             held,
             print: print.as_ref(),
         };
-        match store::store(
+        match documents::store(
             conn,
             &session.sealer,
             &document,
@@ -339,12 +353,12 @@ fn build_restored(
         }
     }
     for entry in log {
-        store::append_log(conn, &session.sealer, entry)?;
+        presenting::append_log(conn, &session.sealer, entry)?;
     }
     Ok((restored, skipped))
 }
 
-fn skip(held: &HeldCredential, reason: SkipReason) -> SkippedDocument {
+pub(crate) fn skip(held: &HeldCredential, reason: SkipReason) -> SkippedDocument {
     SkippedDocument {
         number: document_number(held).ok(),
         version: Some(held.info().document_version),

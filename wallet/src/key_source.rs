@@ -4,11 +4,10 @@
 //! CLI and desktop.
 
 use argon2::{Algorithm, Argon2, Params, Version};
+use hawiya_core::cbor::{self, Value};
 use thiserror::Error;
 use unicode_normalization::UnicodeNormalization;
 use zeroize::Zeroizing;
-
-use hawiya_core::cbor::{self, Value};
 
 use super::seal::KEY_LEN;
 

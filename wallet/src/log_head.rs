@@ -8,8 +8,14 @@
 //! tail) and the log is reported as [`WalletError::Tampered`]; the rows
 //! themselves are sealed to their number, so none can be moved or forged.
 
-use super::*;
 use hawiya_core::cbor::{self, Value};
+use rand_core::OsRng;
+use rusqlite::Connection;
+
+use crate::error::{storage_error, WalletError};
+use crate::schema;
+use crate::schema::meta;
+use crate::seal::{RowId, Sealer};
 
 /// Record version of the head's plaintext.
 const HEAD_VERSION: u64 = 1;
@@ -31,7 +37,7 @@ pub(crate) struct LogHead {
 
 impl LogHead {
     /// A new wallet's log: empty, numbering from 1.
-    pub(super) const EMPTY: LogHead = LogHead { first: 1, next: 1 };
+    pub(crate) const EMPTY: LogHead = LogHead { first: 1, next: 1 };
 
     /// `[1, first, next]`.
     pub(crate) fn encode(&self) -> Vec<u8> {
@@ -58,7 +64,7 @@ impl LogHead {
 }
 
 /// Reads the sealed head.
-pub(super) fn read(conn: &Connection, sealer: &Sealer) -> Result<LogHead, WalletError> {
+pub(crate) fn read(conn: &Connection, sealer: &Sealer) -> Result<LogHead, WalletError> {
     let sealed = schema::get_meta(conn, meta::LOG_HEAD)?.ok_or(WalletError::Tampered(
         "the presentation log's head is missing",
     ))?;
@@ -69,7 +75,7 @@ pub(super) fn read(conn: &Connection, sealer: &Sealer) -> Result<LogHead, Wallet
 }
 
 /// Writes the sealed head (inside the caller's transaction).
-pub(super) fn write(conn: &Connection, sealer: &Sealer, head: LogHead) -> Result<(), WalletError> {
+pub(crate) fn write(conn: &Connection, sealer: &Sealer, head: LogHead) -> Result<(), WalletError> {
     schema::set_meta(
         conn,
         meta::LOG_HEAD,
@@ -79,7 +85,7 @@ pub(super) fn write(conn: &Connection, sealer: &Sealer, head: LogHead) -> Result
 
 /// Checks that the log holds exactly the entries `first..next` (inside the
 /// caller's snapshot).
-pub(super) fn check(conn: &Connection, head: LogHead) -> Result<(), WalletError> {
+pub(crate) fn check(conn: &Connection, head: LogHead) -> Result<(), WalletError> {
     let (count, low, high): (i64, Option<i64>, Option<i64>) = conn
         .prepare_cached("SELECT count(*), min(id), max(id) FROM presentation_log")
         .and_then(|mut stmt| stmt.query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))))
@@ -102,7 +108,7 @@ pub(super) fn check(conn: &Connection, head: LogHead) -> Result<(), WalletError>
 /// `AUTOINCREMENT` and only ever deleted all at once, so the head spans
 /// from the lowest row to the last number handed out. Rows already missing
 /// then show as a gap afterwards.
-pub(super) fn upgrade(conn: &Connection, sealer: &Sealer) -> Result<(), WalletError> {
+pub(crate) fn upgrade(conn: &Connection, sealer: &Sealer) -> Result<(), WalletError> {
     if schema::get_meta(conn, meta::LOG_HEAD)?.is_some() {
         return Err(WalletError::Tampered(
             "the presentation log's head is in a file that predates it",

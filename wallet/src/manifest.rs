@@ -22,14 +22,26 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
-use super::*;
 use hawiya_core::cbor::{self, Value};
+use hawiya_core::{DocumentType, FormatError, HeldCredential, TrustList, UnixTime};
+use rand_core::OsRng;
+use rusqlite::{Connection, OptionalExtension};
+use zeroize::Zeroizing;
+
+use crate::db::{immediate, read_snapshot};
+use crate::error::{storage_error, WalletError};
+use crate::held::document_number;
+use crate::records::DocumentRecord;
+use crate::schema::{document_row, meta, DOCUMENT_INDEX, MARKS_ROW};
+use crate::seal::{RowId, Sealer, INDEX_LEN};
+use crate::{records, schema};
 
 /// Record version of the manifest's plaintext.
 const MANIFEST_VERSION: u64 = 1;
 
-pub(super) const MANIFEST_ROW: RowId<'static> = RowId {
+const MANIFEST_ROW: RowId<'static> = RowId {
     table: "meta",
     id: b"manifest",
     version: 0,
@@ -55,7 +67,7 @@ pub(crate) struct Entry {
 impl Entry {
     /// The version this entry forbids going below (or repeating), checked
     /// against `trust`: none when the key that signed it is not trusted.
-    pub(super) fn mark(&self, trust: &TrustList) -> Option<u64> {
+    pub(crate) fn mark(&self, trust: &TrustList) -> Option<u64> {
         (!self.kid.is_empty() && trust.issuer(&self.kid).is_some()).then_some(self.version)
     }
 }
@@ -131,7 +143,7 @@ impl Manifest {
     }
 
     /// Records `held` as the document stored under `id`.
-    pub(super) fn hold(&mut self, id: [u8; INDEX_LEN], held: &HeldCredential) {
+    pub(crate) fn hold(&mut self, id: [u8; INDEX_LEN], held: &HeldCredential) {
         let info = held.info();
         self.0.insert(
             id,
@@ -147,41 +159,26 @@ impl Manifest {
 
     /// Records that the document under `id` was deleted; its entry stays as
     /// a version mark.
-    pub(super) fn release(&mut self, id: &[u8; INDEX_LEN]) {
+    pub(crate) fn release(&mut self, id: &[u8; INDEX_LEN]) {
         if let Some(entry) = self.0.get_mut(id) {
             entry.present = false;
         }
     }
 }
 
-/// Reads the sealed manifest. The last decoded copy is kept (in the
-/// session's sealer) with the exact sealed bytes it came from: every seal
-/// uses a fresh nonce, so identical bytes mean identical, already
-/// authenticated contents, and any rewrite of the row, rolled back or not, is
-/// opened and checked again.
-pub(super) fn read(conn: &Connection, sealer: &Sealer) -> Result<Arc<Manifest>, WalletError> {
+/// Reads the sealed manifest. The sealer keeps the last decoded copy with
+/// the sealed bytes it came from ([`Sealer::open_memo`]), so a wallet that
+/// reads it on every call decrypts it once per change.
+pub(crate) fn read(conn: &Connection, sealer: &Sealer) -> Result<Arc<Manifest>, WalletError> {
     let sealed = schema::get_meta(conn, meta::MANIFEST)?
         .ok_or(WalletError::Tampered("the document manifest is missing"))?;
-    let mut cache = sealer
-        .manifest_cache
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some((bytes, manifest)) = cache.as_ref() {
-        if *bytes == sealed {
-            return Ok(Arc::clone(manifest));
-        }
-    }
-    let manifest = sealer
-        .open(MANIFEST_ROW, &sealed)
-        .and_then(|plain| Manifest::decode(&plain))
-        .map(Arc::new)
-        .ok_or(WalletError::Tampered("the document manifest"))?;
-    *cache = Some((sealed, Arc::clone(&manifest)));
-    Ok(manifest)
+    sealer
+        .open_memo(MANIFEST_ROW, &sealed, Manifest::decode)
+        .ok_or(WalletError::Tampered("the document manifest"))
 }
 
 /// Writes the sealed manifest (inside the caller's transaction).
-pub(super) fn write(
+pub(crate) fn write(
     conn: &Connection,
     sealer: &Sealer,
     manifest: &Manifest,
@@ -195,7 +192,7 @@ pub(super) fn write(
 
 /// Whether a data key opens this wallet's sealed manifest (or, before the
 /// first unlock after an upgrade, its version marks).
-pub(super) fn opens(conn: &Connection, sealer: &Sealer) -> bool {
+pub(crate) fn opens(conn: &Connection, sealer: &Sealer) -> bool {
     let open = |name, row| matches!(schema::get_meta(conn, name), Ok(Some(sealed)) if sealer.open(row, &sealed).is_some());
     open(meta::MANIFEST, MANIFEST_ROW) || open(meta::MARKS, MARKS_ROW)
 }
@@ -266,10 +263,10 @@ impl DamagedDocument {
 }
 
 /// A stored document and its blind id.
-pub(super) type Stored = ([u8; INDEX_LEN], StoredDocument);
+pub(crate) type Stored = ([u8; INDEX_LEN], StoredDocument);
 
 /// Every document row checked against the manifest.
-pub(super) struct Scan {
+pub(crate) struct Scan {
     /// The documents that are as the manifest says.
     pub good: Vec<Stored>,
     /// Everything else.
@@ -278,7 +275,7 @@ pub(super) struct Scan {
 
 /// Reads every document row and the manifest in one snapshot (the caller's
 /// transaction, if any).
-pub(super) fn scan(conn: &Connection, sealer: &Sealer) -> Result<Scan, WalletError> {
+pub(crate) fn scan(conn: &Connection, sealer: &Sealer) -> Result<Scan, WalletError> {
     read_snapshot(conn, |conn| {
         let manifest = read(conn, sealer)?;
         let mut stmt = conn
@@ -323,7 +320,7 @@ pub(super) fn scan(conn: &Connection, sealer: &Sealer) -> Result<Scan, WalletErr
 }
 
 /// Opens one document row, checking it against its manifest entry.
-pub(super) fn open_row(
+pub(crate) fn open_row(
     sealer: &Sealer,
     entry: Option<&Entry>,
     id: &[u8; INDEX_LEN],
@@ -355,7 +352,7 @@ pub(super) fn open_row(
 }
 
 /// Finds a document by number through its blind index, in one snapshot.
-pub(super) fn find(
+pub(crate) fn find(
     conn: &Connection,
     sealer: &Sealer,
     number: u64,
@@ -388,7 +385,7 @@ pub(super) fn find(
 /// row goes, all in one transaction. A row that did not match its mark is
 /// listed at the mark's version, so it shows as damaged afterwards, as it
 /// did before.
-pub(super) fn upgrade(conn: &mut Connection, sealer: &Sealer) -> Result<(), WalletError> {
+pub(crate) fn upgrade(conn: &mut Connection, sealer: &Sealer) -> Result<(), WalletError> {
     let tx = immediate(conn)?;
     let Some(sealed_marks) = schema::get_meta(&tx, meta::MARKS)? else {
         // Nothing to upgrade (or another handle did it meanwhile).
@@ -447,9 +444,21 @@ pub(super) fn upgrade(conn: &mut Connection, sealer: &Sealer) -> Result<(), Wall
     tx.commit().map_err(storage_error)
 }
 
+/// A stored document, opened: the phone's credential, when it was imported,
+/// and the print credential's bytes (read only when a printed code is made).
+pub(crate) struct StoredDocument {
+    /// The phone-bound credential.
+    pub held: HeldCredential,
+    /// When it was imported.
+    pub imported_at: UnixTime,
+    /// `HeldCredential::to_bytes` of the print credential, if the wallet has one.
+    pub print: Option<Zeroizing<Vec<u8>>>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hawiya_core::SecretKey;
     use proptest::prelude::*;
 
     fn any_entry() -> impl Strategy<Value = Entry> {

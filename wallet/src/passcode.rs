@@ -7,10 +7,9 @@
 //! Both are pure logic: the wallet persists [`AttemptState`] in its file and
 //! passes the time in; nothing here reads the clock or keeps the passcode.
 
+use hawiya_core::{Date, UnixTime};
 use thiserror::Error;
 use zeroize::Zeroizing;
-
-use hawiya_core::{Date, UnixTime};
 
 /// Minimum lengths for passcodes.
 ///

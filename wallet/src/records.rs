@@ -3,12 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use zeroize::Zeroizing;
-
 use hawiya_core::cbor::{self, Value};
-use hawiya_core::Mode;
-use hawiya_core::UnixTime;
-use hawiya_core::{ClaimKey, DocumentType};
+use hawiya_core::{ClaimKey, DocumentType, Mode, UnixTime};
+use zeroize::Zeroizing;
 
 use super::passcode::{AttemptState, UnlockPolicy};
 use super::seal::{INDEX_LEN, KEY_LEN};

@@ -15,7 +15,15 @@
 //! a page, as for any overwrite; they were ciphertext under a data key that
 //! no longer exists anywhere.
 
-use super::*;
+use rand_core::OsRng;
+use rusqlite::Connection;
+
+use crate::db::immediate;
+use crate::error::{storage_error, WalletError};
+use crate::handle::{write_fresh_meta, Session, Wallet};
+use crate::options::WalletOptions;
+use crate::protection::{wrap_data_key, Protection};
+use crate::seal::{random, DataKey, Sealer, WALLET_ID_LEN};
 
 impl Wallet {
     /// Destroys everything in the wallet (documents, device keys, the
@@ -80,39 +88,9 @@ impl Wallet {
     }
 }
 
-/// Writes the settings rows of an empty wallet (creation and reset).
-pub(super) fn write_fresh_meta(
-    tx: &Connection,
-    sealer: &Sealer,
-    wallet_id: [u8; WALLET_ID_LEN],
-    protection: Protection<'_>,
-    kdf: Option<&[u8]>,
-    wrapped: &[u8],
-    options: &WalletOptions,
-) -> Result<(), WalletError> {
-    schema::set_meta(tx, meta::WALLET_ID, &wallet_id)?;
-    schema::set_meta(tx, meta::PROTECTION, protection.tag())?;
-    if let Some(kdf) = kdf {
-        schema::set_meta(tx, meta::KDF, kdf)?;
-    }
-    schema::set_meta(tx, meta::WRAPPED_KEY, wrapped)?;
-    schema::set_meta(
-        tx,
-        meta::ATTEMPTS,
-        &records::encode_attempts(&AttemptState::default()),
-    )?;
-    schema::set_meta(
-        tx,
-        meta::POLICY,
-        &records::encode_policy(&options.unlock_policy),
-    )?;
-    manifest::write(tx, sealer, &manifest::Manifest::default())?;
-    log_head::write(tx, sealer, log_head::LogHead::EMPTY)
-}
-
 /// Rebuilds the file from what it holds now and empties the write-ahead
 /// log, waiting (up to the busy timeout) for readers of older pages.
-fn wipe(conn: &Connection) -> Result<(), WalletError> {
+pub(crate) fn wipe(conn: &Connection) -> Result<(), WalletError> {
     conn.execute_batch("VACUUM").map_err(storage_error)?;
     let (busy, _, _): (i64, i64, i64) = conn
         .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {

@@ -6,10 +6,11 @@
 
 use rusqlite::{Connection, OptionalExtension};
 
-use super::{storage_error, WalletError};
+use crate::error::{storage_error, WalletError};
+use crate::seal::RowId;
 
 /// `PRAGMA application_id` of a wallet file: "HWYA".
-pub(crate) const APPLICATION_ID: i32 = 0x4857_5941;
+const APPLICATION_ID: i32 = 0x4857_5941;
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: u32 = 3;
@@ -141,3 +142,53 @@ pub(crate) fn set_meta(conn: &Connection, name: &str, value: &[u8]) -> Result<()
         .map(|_| ())
         .map_err(storage_error)
 }
+
+/// Blind-index label for document numbers.
+pub(crate) const DOCUMENT_INDEX: &[u8] = b"document number";
+
+/// Names of the clear and sealed settings rows in `meta`.
+pub(crate) mod meta {
+    pub const WALLET_ID: &str = "wallet_id";
+    pub const PROTECTION: &str = "protection";
+    pub const KDF: &str = "kdf";
+    pub const WRAPPED_KEY: &str = "wrapped_key";
+    pub const ATTEMPTS: &str = "attempts";
+    pub const POLICY: &str = "unlock_policy";
+    /// Sealed version marks of schemas 1 and 2 (replaced by the manifest).
+    pub const MARKS: &str = "marks";
+    /// Sealed document manifest (schema 3).
+    pub const MANIFEST: &str = "manifest";
+    /// Sealed head of the presentation log (schema 3).
+    pub const LOG_HEAD: &str = "log_head";
+}
+
+pub(crate) fn key_row(id: &[u8]) -> RowId<'_> {
+    RowId {
+        table: "device_keys",
+        id,
+        version: 0,
+    }
+}
+
+pub(crate) fn document_row(id: &[u8], version: u64) -> RowId<'_> {
+    RowId {
+        table: "documents",
+        id,
+        version,
+    }
+}
+
+pub(crate) fn log_row(id: &[u8]) -> RowId<'_> {
+    RowId {
+        table: "presentation_log",
+        id,
+        version: 0,
+    }
+}
+
+/// Where schemas 1 and 2 kept the sealed version marks.
+pub(crate) const MARKS_ROW: RowId<'static> = RowId {
+    table: "meta",
+    id: b"marks",
+    version: 0,
+};

@@ -7,7 +7,7 @@
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use hmac::{Hmac, Mac};
-use rand_core::CryptoRngCore;
+use rand_core::{CryptoRngCore, OsRng, RngCore};
 use sha2::Sha256;
 use zeroize::Zeroizing;
 
@@ -97,13 +97,13 @@ pub(crate) struct Sealer {
     cipher: XChaCha20Poly1305,
     index_key: Zeroizing<[u8; KEY_LEN]>,
     wallet_id: [u8; WALLET_ID_LEN],
-    /// The last manifest opened: `(sealed bytes, contents)`.
-    pub(crate) manifest_cache: ManifestCache,
+    /// The last row opened through [`Sealer::open_memo`].
+    memo: Memo,
 }
 
-/// See `manifest::read`.
-pub(crate) type ManifestCache =
-    std::sync::Mutex<Option<(Vec<u8>, std::sync::Arc<super::manifest::Manifest>)>>;
+/// The last sealed row [`Sealer::open_memo`] opened: its exact sealed bytes
+/// and what they decoded to (any type: the caller's decoder decides).
+type Memo = std::sync::Mutex<Option<(Vec<u8>, std::sync::Arc<dyn std::any::Any + Send + Sync>)>>;
 
 impl Sealer {
     /// The sealer for a wallet's data key.
@@ -113,7 +113,7 @@ impl Sealer {
             cipher: XChaCha20Poly1305::new(seal_key.as_ref().into()),
             index_key: data_key.derive(b"blind index"),
             wallet_id,
-            manifest_cache: std::sync::Mutex::new(None),
+            memo: std::sync::Mutex::new(None),
         }
     }
 
@@ -140,6 +140,34 @@ impl Sealer {
             out.extend_from_slice(&ciphertext);
         }
         out
+    }
+
+    /// Opens `sealed` (a row at `row`) and decodes it, remembering the last
+    /// result with the exact sealed bytes it came from: every seal uses a
+    /// fresh nonce, so identical bytes mean identical, already authenticated
+    /// contents, and any rewrite of the row, rolled back or not, is opened
+    /// and checked again. For a row read on every call (the manifest).
+    pub(crate) fn open_memo<T: Send + Sync + 'static>(
+        &self,
+        row: RowId<'_>,
+        sealed: &[u8],
+        decode: impl FnOnce(&[u8]) -> Option<T>,
+    ) -> Option<std::sync::Arc<T>> {
+        let mut memo = self
+            .memo
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((bytes, value)) = memo.as_ref() {
+            if bytes.as_slice() == sealed {
+                if let Ok(value) = std::sync::Arc::clone(value).downcast::<T>() {
+                    return Some(value);
+                }
+            }
+        }
+        let value = std::sync::Arc::new(decode(&self.open(row, sealed)?)?);
+        let shared: std::sync::Arc<dyn std::any::Any + Send + Sync> = value.clone();
+        *memo = Some((sealed.to_vec(), shared));
+        Some(value)
     }
 
     /// Decrypts a row; `None` if it was altered, moved, or sealed for another
@@ -216,6 +244,13 @@ pub(crate) fn unwrap_with(
         )
         .ok()
         .map(Zeroizing::new)
+}
+
+/// `N` bytes from the operating system's random source (wallet ids, salts).
+pub(crate) fn random<const N: usize>() -> [u8; N] {
+    let mut out = [0u8; N];
+    OsRng.fill_bytes(&mut out);
+    out
 }
 
 #[cfg(test)]

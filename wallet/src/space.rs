@@ -14,8 +14,9 @@
 //! full disk they fail with [`WalletError::DiskFull`] and change nothing.
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
 
-use super::*;
+use crate::error::WalletError;
 
 /// Size of the reserve: room for the shared-memory index of a new
 /// connection and well over a hundred small transactions.
@@ -30,7 +31,7 @@ fn reserve_path(wallet: &Path) -> PathBuf {
 
 /// Makes the reserve if it is missing and there is room (best effort). The
 /// filler is pseudo-random, so a compressing file system allocates it too.
-pub(super) fn ensure_reserve(wallet: &Path) {
+pub(crate) fn ensure_reserve(wallet: &Path) {
     let path = reserve_path(wallet);
     if path.exists() {
         return;
@@ -62,7 +63,7 @@ pub(super) fn ensure_reserve(wallet: &Path) {
 }
 
 /// Deletes the reserve; `true` if there was one.
-fn release(wallet: &Path) -> bool {
+pub(crate) fn release(wallet: &Path) -> bool {
     std::fs::remove_file(reserve_path(wallet)).is_ok()
 }
 
@@ -70,7 +71,7 @@ fn release(wallet: &Path) -> bool {
 /// storage error and a reserve exists, the reserve is freed and `write` runs
 /// once more. A failure for want of space is reported as
 /// [`WalletError::DiskFull`].
-pub(super) fn with_reserve<T>(
+pub(crate) fn with_reserve<T>(
     wallet: &Path,
     mut write: impl FnMut() -> Result<T, WalletError>,
 ) -> Result<T, WalletError> {

@@ -17,7 +17,20 @@
 //! No lock is held while the secret is tried, so a biometric prompt left
 //! open never blocks other processes.
 
-use super::*;
+use hawiya_core::UnixTime;
+use rusqlite::Connection;
+use zeroize::Zeroizing;
+
+use crate::db::immediate;
+use crate::error::{storage_error, WalletError};
+use crate::handle::{load_documents, Session, Wallet};
+use crate::held::birth_date;
+use crate::key_source::{KdfParams, KeySourceError};
+use crate::passcode::{AttemptState, UnlockBlocked, UnlockPolicy, WeakPasscode};
+use crate::protection::{passphrase_context, Protection};
+use crate::schema::meta;
+use crate::seal::{DataKey, Sealer, WALLET_ID_LEN};
+use crate::{manifest, passcode, records, schema, seal, space};
 
 /// What the begin step read, in the transaction that counted the attempt.
 struct Begun {
@@ -28,7 +41,7 @@ struct Begun {
 }
 
 /// How a tried secret ended, before it is recorded.
-enum Tried {
+pub(crate) enum Tried {
     /// The data key, checked against the wallet's sealed rows.
     Key(DataKey),
     /// A wrong secret: counted.
@@ -38,7 +51,7 @@ enum Tried {
     Withdrawn(WalletError),
 }
 
-pub(super) fn read_attempts(conn: &Connection) -> Result<AttemptState, WalletError> {
+pub(crate) fn read_attempts(conn: &Connection) -> Result<AttemptState, WalletError> {
     schema::get_meta(conn, meta::ATTEMPTS)?
         .and_then(|b| records::decode_attempts(&b))
         .ok_or(WalletError::Tampered("failed-attempt counter"))
@@ -153,6 +166,14 @@ fn settle(
     schema::set_meta(&tx, meta::ATTEMPTS, &records::encode_attempts(&state))?;
     tx.commit().map_err(storage_error)?;
     Ok(state)
+}
+
+/// What an unlock found worth telling the holder.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UnlockOutcome {
+    /// Set when the passphrase turned out trivial for what the wallet now
+    /// holds (e.g. a stored birth date): ask the holder to change it.
+    pub weak_passcode: Option<WeakPasscode>,
 }
 
 impl Wallet {

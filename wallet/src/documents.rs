@@ -1,14 +1,86 @@
-//! Documents, presentations and the presentation log of an unlocked wallet.
+//! The documents of an unlocked wallet: import, renewal, print
+//! credentials, lists and deletion.
 //!
 //! Each document is its phone-bound credential and, optionally, its print
 //! credential (the printable card's), kept in one record: imported together,
 //! replaced together on renewal.
 
-use super::*;
+use hawiya_core::{ClaimKey, Date, DocumentType, HeldCredential, TrustList, UnixTime};
+use rand_core::OsRng;
+use rusqlite::{params, Connection, OptionalExtension};
+use zeroize::Zeroizing;
+
+use crate::db::{checkpoint, immediate};
+use crate::device_keys::load_keys;
+use crate::error::{storage_error, WalletError};
+use crate::handle::{load_documents, Inner, Wallet};
+use crate::held::{birth_date, document_number, guardian_of, text_claim};
+use crate::manifest;
+use crate::manifest::{DamagedDocument, StoredDocument};
+use crate::records::{DocumentRecord, KeyRecord};
+use crate::schema::{document_row, DOCUMENT_INDEX};
+use crate::seal::Sealer;
+
+/// A stored document, without its secrets, for lists.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DocumentSummary {
+    /// Document number.
+    pub number: u64,
+    /// National ID or resident permit.
+    pub document_type: DocumentType,
+    /// Document version (renewals are higher).
+    pub version: u32,
+    /// Holder's name in Arabic.
+    pub name_ar: String,
+    /// Holder's name in English.
+    pub name_en: String,
+    /// Holder's date of birth.
+    pub birth_date: Option<Date>,
+    /// When the credential expires.
+    pub expires_at: UnixTime,
+    /// The guardian's document number, for a dependent's document.
+    pub guardian: Option<u64>,
+    /// Whether this wallet lacks the device key the credential is bound to.
+    pub needs_rebinding: bool,
+    /// Whether the wallet holds the document's print credential, so its card
+    /// can be printed and its printed code shown.
+    pub printable: bool,
+    /// When it was imported.
+    pub imported_at: UnixTime,
+}
+
+/// A person whose documents the wallet holds: the holder or a dependent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Person {
+    /// Name in English (from the newest document).
+    pub name_en: String,
+    /// Name in Arabic.
+    pub name_ar: String,
+    /// Date of birth, if on the documents.
+    pub birth_date: Option<Date>,
+    /// Whether this is a dependent held under a guardian's key.
+    pub is_dependent: bool,
+    /// Their documents.
+    pub documents: Vec<DocumentSummary>,
+}
+
+/// What an import did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ImportOutcome {
+    /// A new document.
+    Added(DocumentSummary),
+    /// A renewal replaced (and purged) an older version.
+    Renewed {
+        /// The new version.
+        document: DocumentSummary,
+        /// The version it replaced.
+        replaced_version: u32,
+    },
+}
 
 /// Checks a credential as an import does: signed by an issuer in the trust
 /// list, with a key valid when it was issued, and not expired at `now`.
-pub(super) fn check_trusted(
+pub(crate) fn check_trusted(
     held: &HeldCredential,
     trust: &TrustList,
     now: UnixTime,
@@ -54,7 +126,7 @@ fn summary(
 /// Reads and checks the print credential offered with `held`: issuer-signed
 /// and trusted, print-only, and the same document, version, guardian and
 /// claims.
-pub(super) fn checked_print(
+pub(crate) fn checked_print(
     held: &HeldCredential,
     print: &[u8],
     trust: &TrustList,
@@ -68,7 +140,7 @@ pub(super) fn checked_print(
 
 /// Whether `print` is a print-only credential of the same document, version,
 /// guardian and claims as the phone credential `held`.
-pub(super) fn matches_phone_credential(
+fn matches_phone_credential(
     held: &HeldCredential,
     print: &HeldCredential,
 ) -> Result<(), WalletError> {
@@ -83,11 +155,6 @@ pub(super) fn matches_phone_credential(
         return Err(WalletError::PrintCredentialMismatch);
     }
     Ok(())
-}
-
-/// The guardian document number a dependent's credential names.
-pub(super) fn guardian_of(held: &HeldCredential) -> Option<u64> {
-    held.info().guardian
 }
 
 impl Wallet {
@@ -368,226 +435,10 @@ impl Wallet {
         checkpoint(conn);
         Ok(())
     }
-
-    /// Makes a device-bound presentation of a stored document, signed with
-    /// the device key it is bound to (the guardian's for a dependent) at the
-    /// time `clock` reads now, over the verifier's `challenge` when it showed
-    /// one, and records it in the presentation log. There is no way to sign
-    /// for another time: the app passes its clock, not a time.
-    ///
-    /// # Errors
-    /// [`WalletError::NoSuchDocument`], [`WalletError::NeedsRebinding`],
-    /// [`WalletError::Present`], [`WalletError::Locked`], storage errors.
-    pub fn present(
-        &self,
-        number: u64,
-        disclosure: &Disclosure,
-        challenge: Option<ChallengeCode>,
-        clock: &dyn Clock,
-    ) -> Result<Presentation, WalletError> {
-        self.present_in(number, disclosure, Some((challenge, clock)), None)
-    }
-
-    /// Makes the printed code of a stored document: the static
-    /// (issuer-signed only) presentation of its print credential, as its
-    /// card carries, and records it at `now`. Works for documents awaiting
-    /// re-binding too (a print credential has no device key).
-    ///
-    /// # Errors
-    /// [`WalletError::NoPrintCredential`] if the wallet holds none for the
-    /// document, [`WalletError::NoSuchDocument`], [`WalletError::Present`],
-    /// [`WalletError::Locked`], storage errors.
-    pub fn present_static(
-        &self,
-        number: u64,
-        disclosure: &Disclosure,
-        now: UnixTime,
-    ) -> Result<Presentation, WalletError> {
-        self.present_in(number, disclosure, None, Some(now))
-    }
-
-    /// `device`: the challenge and clock for device-bound, `None` for the
-    /// print credential's static code, logged at `logged_at`.
-    fn present_in(
-        &self,
-        number: u64,
-        disclosure: &Disclosure,
-        device: Option<(Option<ChallengeCode>, &dyn Clock)>,
-        logged_at: Option<UnixTime>,
-    ) -> Result<Presentation, WalletError> {
-        let mut inner = self.lock_inner();
-        let Inner {
-            conn,
-            session,
-            signers,
-        } = &mut *inner;
-        let session = session.as_ref().ok_or(WalletError::Locked)?;
-        let stored = find_document(conn, &session.sealer, number)?;
-        let held = &stored.held;
-        let presentation = match device {
-            None => {
-                let print = stored
-                    .print
-                    .as_deref()
-                    .ok_or(WalletError::NoPrintCredential(number))?;
-                let print = HeldCredential::from_bytes(print)
-                    .map_err(|_| WalletError::Tampered("print credential"))?;
-                Presentation::static_form(&print, disclosure)?
-            }
-            Some((challenge, clock)) => {
-                let public = held.info().device_key.ok_or(WalletError::Tampered(
-                    "a stored credential without device key",
-                ))?;
-                let signer: Arc<dyn DeviceSigner> = match signers.get(public.as_bytes()) {
-                    Some(signer) => Arc::clone(signer),
-                    None => {
-                        let record = load_keys(conn, &session.sealer)?
-                            .into_iter()
-                            .find(|k| k.public == *public.as_bytes())
-                            .ok_or(WalletError::NeedsRebinding(number))?;
-                        match record.secret {
-                            Some(secret) => Arc::new(SecretKey::from_bytes(&secret)),
-                            None => {
-                                return Err(WalletError::UnknownDeviceKey(public.fingerprint()))
-                            }
-                        }
-                    }
-                };
-                Presentation::device_bound(held, disclosure, signer.as_ref(), clock, challenge)?
-            }
-        };
-        let entry = LogEntry {
-            id: 0,
-            document_number: number,
-            document_type: held.info().document_type,
-            disclosed: presentation.disclosed().to_vec(),
-            // The device-signed time, or the printed code's making time.
-            at: presentation
-                .presented_at()
-                .or(logged_at)
-                .unwrap_or(UnixTime(0)),
-            mode: presentation.mode(),
-        };
-        // Logging may use the reserve: presenting works on a full disk.
-        space::with_reserve(&self.path, || append_log(conn, &session.sealer, &entry))?;
-        Ok(presentation)
-    }
-
-    /// The presentation log, oldest first.
-    ///
-    /// # Errors
-    /// [`WalletError::Locked`], [`WalletError::Tampered`], storage errors.
-    pub fn presentation_log(&self) -> Result<Vec<LogEntry>, WalletError> {
-        let inner = self.lock_inner();
-        let session = inner.session.as_ref().ok_or(WalletError::Locked)?;
-        read_snapshot(&inner.conn, |conn| {
-            // Every entry the sealed head says the log holds, and no other,
-            // and each one opens.
-            let head = log_head::read(conn, &session.sealer)?;
-            log_head::check(conn, head)?;
-            let entries = readable_log(conn, &session.sealer)?;
-            if i64::try_from(entries.len()) != Ok(head.next - head.first) {
-                return Err(WalletError::Tampered(
-                    "presentation log entries were altered outside the wallet",
-                ));
-            }
-            Ok(entries)
-        })
-    }
-
-    /// Deletes the whole presentation log and purges it from the file;
-    /// returns how many entries were removed.
-    ///
-    /// # Errors
-    /// [`WalletError::Locked`], storage errors.
-    pub fn clear_presentation_log(&self) -> Result<usize, WalletError> {
-        let mut inner = self.lock_inner();
-        let Inner { conn, session, .. } = &mut *inner;
-        let session = session.as_ref().ok_or(WalletError::Locked)?;
-        let tx = immediate(conn)?;
-        let removed = tx
-            .execute("DELETE FROM presentation_log", [])
-            .map_err(storage_error)?;
-        // The numbers handed out so far are never used again.
-        let head = log_head::read(&tx, &session.sealer)?;
-        log_head::write(
-            &tx,
-            &session.sealer,
-            log_head::LogHead {
-                first: head.next,
-                ..head
-            },
-        )?;
-        tx.commit().map_err(storage_error)?;
-        checkpoint(conn);
-        Ok(removed)
-    }
-}
-
-/// Every log entry that opens, oldest first, whether or not the log is
-/// complete (for backups).
-pub(super) fn readable_log(
-    conn: &Connection,
-    sealer: &Sealer,
-) -> Result<Vec<LogEntry>, WalletError> {
-    let mut stmt = conn
-        .prepare_cached("SELECT id, sealed FROM presentation_log ORDER BY id")
-        .map_err(storage_error)?;
-    let rows = stmt
-        .query_map([], |row| {
-            Ok((row.get::<_, i64>(0)?, row.get::<_, Vec<u8>>(1)?))
-        })
-        .map_err(storage_error)?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (id, sealed) = row.map_err(storage_error)?;
-        if let Some(entry) = sealer
-            .open(log_row(&id.to_be_bytes()), &sealed)
-            .and_then(|plain| LogEntry::decode(id, &plain))
-        {
-            out.push(entry);
-        }
-    }
-    Ok(out)
-}
-
-pub(super) fn append_log(
-    conn: &Connection,
-    sealer: &Sealer,
-    entry: &LogEntry,
-) -> Result<(), WalletError> {
-    // Entry numbers come from the sealed log head and are never reused, so a
-    // sealed entry cannot be replayed into the slot of a cleared one.
-    // IMMEDIATE: take the write lock first, so the busy timeout applies
-    // (a deferred read-then-write transaction gets SQLITE_BUSY at once).
-    let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)
-        .map_err(storage_error)?;
-    let head = log_head::read(&tx, sealer)?;
-    let id = head.next;
-    let sealed = sealer.seal(log_row(&id.to_be_bytes()), &entry.encode(), &mut OsRng);
-    tx.prepare_cached("INSERT INTO presentation_log (id, sealed) VALUES (?1, ?2)")
-        .and_then(|mut stmt| stmt.execute(params![id, sealed]))
-        .map_err(|e| match e.sqlite_error_code() {
-            // A row already there under the next number was put there
-            // outside the wallet.
-            Some(rusqlite::ErrorCode::ConstraintViolation) => {
-                WalletError::Tampered("presentation log entries were added outside the wallet")
-            }
-            _ => storage_error(e),
-        })?;
-    log_head::write(
-        &tx,
-        sealer,
-        log_head::LogHead {
-            next: id.saturating_add(1),
-            ..head
-        },
-    )?;
-    tx.commit().map_err(storage_error)
 }
 
 /// Finds a document by number through its blind index.
-pub(super) fn find_document(
+pub(crate) fn find_document(
     conn: &Connection,
     sealer: &Sealer,
     number: u64,
@@ -597,7 +448,7 @@ pub(super) fn find_document(
 
 /// A checked document to store: the phone's credential and, if given, its
 /// print credential of the same version.
-pub(super) struct Document<'a> {
+pub(crate) struct Document<'a> {
     pub held: &'a HeldCredential,
     pub print: Option<&'a HeldCredential>,
 }
@@ -608,7 +459,7 @@ pub(super) struct Document<'a> {
 /// wallet. `renewal_only` refuses a document with no stored version. Version
 /// marks hold against `trust` (see `manifest`).
 #[allow(clippy::too_many_arguments)]
-pub(super) fn store(
+pub(crate) fn store(
     conn: &mut Connection,
     sealer: &Sealer,
     document: &Document<'_>,

@@ -1,0 +1,210 @@
+//! The open wallet file: creating and opening it, the unlocked session
+//! (derived keys, zeroized on lock), the connection and its transactions.
+//! Every job of the wallet (documents, presenting, keys, settings, unlock,
+//! backup, reset) works through this handle.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use hawiya_core::DeviceSigner;
+use rand_core::OsRng;
+use rusqlite::Connection;
+
+use crate::db::{immediate, open_connection};
+use crate::error::{storage_error, WalletError};
+use crate::options::WalletOptions;
+use crate::passcode::AttemptState;
+use crate::protection::{wrap_data_key, Protection};
+use crate::schema::{meta, SCHEMA_VERSION};
+use crate::seal::{random, DataKey, Sealer, WALLET_ID_LEN};
+use crate::{log_head, manifest, records, schema, space};
+
+/// The unlocked state: derived keys only, zeroized on lock or drop.
+pub(crate) struct Session {
+    pub(crate) sealer: Sealer,
+    pub(crate) data_key: DataKey,
+    /// The wallet id the rows are sealed to (read at unlock: a reset changes it).
+    pub(crate) wallet_id: [u8; WALLET_ID_LEN],
+}
+
+pub(crate) struct Inner {
+    pub(crate) conn: Connection,
+    pub(crate) session: Option<Session>,
+    pub(crate) signers: HashMap<[u8; 32], Arc<dyn DeviceSigner>>,
+}
+
+/// An open wallet file. Safe to share between threads; each call takes an
+/// internal lock, and other processes are coordinated by SQLite.
+pub struct Wallet {
+    pub(crate) inner: Mutex<Inner>,
+    pub(crate) path: PathBuf,
+}
+
+impl std::fmt::Debug for Wallet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Wallet")
+            .field("path", &self.path)
+            .field("unlocked", &self.is_unlocked())
+            .finish()
+    }
+}
+
+impl Wallet {
+    /// Creates a new wallet file protected by `protection`, unlocked.
+    ///
+    /// # Errors
+    /// [`WalletError::AlreadyExists`] if the path holds a file;
+    /// [`WalletError::WeakPasscode`] for a trivial PIN or passphrase;
+    /// [`WalletError::WeakKdf`] or [`WalletError::InvalidOptions`] for bad options;
+    /// storage and key-source errors.
+    pub fn create(
+        path: &Path,
+        protection: Protection<'_>,
+        options: &WalletOptions,
+    ) -> Result<Wallet, WalletError> {
+        options
+            .unlock_policy
+            .validate()
+            .map_err(WalletError::InvalidOptions)?;
+        if std::fs::metadata(path).is_ok_and(|m| m.len() > 0) {
+            return Err(WalletError::AlreadyExists(path.to_path_buf()));
+        }
+        let data_key = DataKey::generate(&mut OsRng);
+        let wallet_id: [u8; WALLET_ID_LEN] = random();
+        let (kdf, wrapped) = wrap_data_key(&data_key, &wallet_id, protection, options)?;
+        let mut conn = open_connection(path, true, options.busy_timeout)?;
+        if schema::version(&conn)?.is_some() {
+            return Err(WalletError::AlreadyExists(path.to_path_buf()));
+        }
+        let sealer = Sealer::new(&data_key, wallet_id);
+        let tx = immediate(&mut conn)?;
+        for version in 1..=SCHEMA_VERSION {
+            schema::apply(&tx, version)?;
+        }
+        write_fresh_meta(
+            &tx,
+            &sealer,
+            wallet_id,
+            protection,
+            kdf.as_deref(),
+            &wrapped,
+            options,
+        )?;
+        tx.commit().map_err(storage_error)?;
+        space::ensure_reserve(path);
+        Ok(Wallet {
+            inner: Mutex::new(Inner {
+                conn,
+                session: Some(Session {
+                    sealer,
+                    data_key,
+                    wallet_id,
+                }),
+                signers: HashMap::new(),
+            }),
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Opens an existing wallet, locked, migrating an older schema forward.
+    ///
+    /// # Errors
+    /// [`WalletError::NotFound`], [`WalletError::NotAWallet`],
+    /// [`WalletError::NewerSchema`], [`WalletError::Corrupt`], [`WalletError::Busy`].
+    pub fn open(path: &Path, options: &WalletOptions) -> Result<Wallet, WalletError> {
+        if !path.is_file() {
+            return Err(WalletError::NotFound(path.to_path_buf()));
+        }
+        space::ensure_reserve(path);
+        let mut conn =
+            space::with_reserve(path, || open_connection(path, false, options.busy_timeout))?;
+        let version = schema::version(&conn)?.ok_or(WalletError::NotAWallet)?;
+        if version > SCHEMA_VERSION {
+            return Err(WalletError::NewerSchema {
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        let check: String = conn
+            .query_row("PRAGMA quick_check", [], |row| row.get(0))
+            .map_err(storage_error)?;
+        if check != "ok" {
+            return Err(WalletError::Corrupt(check));
+        }
+        space::with_reserve(path, || schema::migrate(&mut conn, version))?;
+        schema::get_meta(&conn, meta::WALLET_ID)?
+            .filter(|id| id.len() == WALLET_ID_LEN)
+            .ok_or(WalletError::NotAWallet)?;
+        Ok(Wallet {
+            inner: Mutex::new(Inner {
+                conn,
+                session: None,
+                signers: HashMap::new(),
+            }),
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The file this wallet lives in.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub(crate) fn lock_inner(&self) -> MutexGuard<'_, Inner> {
+        // A panic elsewhere while holding the lock cannot leave SQLite state
+        // half-written (transactions roll back on drop), so carry on.
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Whether the wallet is unlocked.
+    pub fn is_unlocked(&self) -> bool {
+        self.lock_inner().session.is_some()
+    }
+
+    /// Forgets the data key until the next unlock.
+    pub fn lock(&self) {
+        self.lock_inner().session = None;
+    }
+}
+
+/// Every stored document that is as the manifest says, with its blind id.
+/// Damaged ones are left out (see [`Wallet::damaged_documents`]).
+pub(crate) fn load_documents(
+    conn: &Connection,
+    sealer: &Sealer,
+) -> Result<Vec<manifest::Stored>, WalletError> {
+    Ok(manifest::scan(conn, sealer)?.good)
+}
+
+/// Writes the settings rows of an empty wallet (creation and reset).
+pub(crate) fn write_fresh_meta(
+    tx: &Connection,
+    sealer: &Sealer,
+    wallet_id: [u8; WALLET_ID_LEN],
+    protection: Protection<'_>,
+    kdf: Option<&[u8]>,
+    wrapped: &[u8],
+    options: &WalletOptions,
+) -> Result<(), WalletError> {
+    schema::set_meta(tx, meta::WALLET_ID, &wallet_id)?;
+    schema::set_meta(tx, meta::PROTECTION, protection.tag())?;
+    if let Some(kdf) = kdf {
+        schema::set_meta(tx, meta::KDF, kdf)?;
+    }
+    schema::set_meta(tx, meta::WRAPPED_KEY, wrapped)?;
+    schema::set_meta(
+        tx,
+        meta::ATTEMPTS,
+        &records::encode_attempts(&AttemptState::default()),
+    )?;
+    schema::set_meta(
+        tx,
+        meta::POLICY,
+        &records::encode_policy(&options.unlock_policy),
+    )?;
+    manifest::write(tx, sealer, &manifest::Manifest::default())?;
+    log_head::write(tx, sealer, log_head::LogHead::EMPTY)
+}
