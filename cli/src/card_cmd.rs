@@ -18,8 +18,10 @@ use hawiya_card::{Card, CardRenderer, DEFAULT_PNG_DPI};
 use hawiya_core::{Date, Disclosure, EccLevel, QrMatrix, UnixTime};
 use hawiya_wallet::Wallet;
 
+use crate::args::now_or;
+use crate::error::CliError;
 use crate::output::{Force, Outputs};
-use crate::{files, now_or, wallet_cmd, CliError};
+use crate::{files, wallet_cmd};
 
 /// The file format of a card.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -16,8 +16,10 @@ use rand_core::OsRng;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use crate::args::now_or;
+use crate::error::CliError;
+use crate::files;
 use crate::output::{self, Access, Outputs};
-use crate::{files, now_or, CliError};
 
 /// The `kind` of a challenge file.
 const KIND: &str = "hawiya challenge";

@@ -25,9 +25,10 @@ use zeroize::Zeroizing;
 
 use crate::card_cmd::{self, CardFormat};
 use crate::demo_folder::DemoFolder;
+use crate::error::CliError;
 use crate::output::{Access, Force};
 use crate::report::{self, Sizes};
-use crate::{files, wallet_cmd, CliError};
+use crate::{files, wallet_cmd};
 
 const ISSUER_NAME: &str = "National Identity Authority (demo)";
 const STATUS_URI: &str = "https://id.example/status/1";

@@ -17,8 +17,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::CliError;
 use crate::output::{self, Access, Force, Outputs, WALLET_COMPANIONS};
-use crate::CliError;
 
 /// The record of what the demo wrote, in its folder.
 pub const MANIFEST: &str = ".hawiya-demo.json";

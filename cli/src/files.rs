@@ -4,12 +4,14 @@
 
 use std::path::{Path, PathBuf};
 
-use hawiya_core::{Claims, Date, DocumentType, Issuer, PublicKey, SecretKey, Sex, VerifierMemory};
+use hawiya_core::{
+    Claims, Date, DocumentType, Issuer, PublicKey, SecretKey, Sex, TrustList, VerifierMemory,
+};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
+use crate::error::CliError;
 use crate::output::{Access, LockedState, Outputs};
-use crate::CliError;
 
 pub use crate::input::{limit, read, read_if_exists, MAX_CLI_IMAGE_PIXELS};
 
@@ -379,4 +381,36 @@ pub fn claims_json(c: &Claims) -> serde_json::Value {
         "issue_date": c.issue_date.to_string(),
         "expiry_date": c.expiry_date.to_string(),
     })
+}
+
+/// The root key that checks a trust list: `--root-key`, else `root.pub`
+/// beside the list.
+pub fn root_key_path(trust_list: &Path, root: Option<&Path>) -> PathBuf {
+    match root {
+        Some(root) => root.to_path_buf(),
+        None => crate::output::folder_of(trust_list).join("root.pub"),
+    }
+}
+
+/// Loads and checks the trust list against its pinned root key.
+pub fn load_trust_list(path: &Path, root: Option<&Path>) -> Result<TrustList, CliError> {
+    let root_path = &root_key_path(path, root);
+    if !root_path.exists() {
+        return Err(CliError::Usage(format!(
+            "no root key to check the trust list with: {} does not exist; pass --root-key FILE",
+            root_path.display()
+        )));
+    }
+    let root_key = read_root_public_key(root_path)?;
+    if root.is_none() {
+        // Say where trust came from: a root key beside the list only protects
+        // if that folder is as trusted as a pinned key.
+        eprintln!(
+            "hawiya: trust list checked with root key {} from {} (pin it with --root-key)",
+            root_key.fingerprint(),
+            root_path.display()
+        );
+    }
+    TrustList::from_signed(&read(path, limit::TRUST_LIST)?, &root_key)
+        .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))
 }

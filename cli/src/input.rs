@@ -6,7 +6,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::CliError;
+use crate::error::CliError;
 
 /// The most bytes the CLI reads from each kind of input file: every file is
 /// size-checked before it is read, and reading stops past the limit, so a

@@ -8,11 +8,13 @@
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+mod args;
 mod card_cmd;
 mod challenge_cmd;
 mod cleanup;
 mod demo;
 mod demo_folder;
+mod error;
 mod files;
 mod input;
 mod output;
@@ -24,46 +26,16 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use hawiya_core::{
-    decode_png_with, qr_text_from_input, Assurance, BindingRequest, ChallengeCode, ClaimKey, Clock,
-    Disclosure, EccLevel, HeldCredential, Issuer, Policy, Presentation, QrMatrix, ScanLimits,
-    SecretKey, SignedStatusList, StatusList, SystemClock, TrustList, UnixTime, Verifier,
-    VerifierMemory,
+    decode_png_with, qr_text_from_input, Assurance, BindingRequest, Clock, EccLevel,
+    HeldCredential, Issuer, Policy, Presentation, QrMatrix, ScanLimits, SecretKey,
+    SignedStatusList, StatusList, SystemClock, TrustList, UnixTime, Verifier, VerifierMemory,
 };
 use rand_core::OsRng;
 
+use crate::args::{challenge_arg, disclosure, now_or, Profile};
+use crate::error::CliError;
+use crate::files::{load_trust_list, root_key_path};
 use crate::output::{Access, Outputs};
-
-/// A failure the CLI reports before exiting with status 2.
-#[derive(Debug, thiserror::Error)]
-pub enum CliError {
-    /// A file could not be read or written.
-    #[error("{path}: {source}")]
-    Io {
-        /// The file.
-        path: String,
-        /// The cause.
-        source: std::io::Error,
-    },
-    /// Input was read but is not acceptable.
-    #[error("{0}")]
-    Input(String),
-    /// Flags do not make sense together.
-    #[error("{0}")]
-    Usage(String),
-}
-
-impl CliError {
-    fn io(path: &Path, source: std::io::Error) -> CliError {
-        CliError::Io {
-            path: path.display().to_string(),
-            source,
-        }
-    }
-
-    fn json(e: serde_json::Error) -> CliError {
-        CliError::Input(format!("JSON: {e}"))
-    }
-}
 
 /// How every command treats the files it writes (shown under --help).
 const OVERWRITE_RULE: &str =
@@ -329,18 +301,6 @@ enum IssuerCommand {
     },
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum Profile {
-    /// Every claim except the portrait.
-    Full,
-    /// Name (Arabic and English), document number, expiry date.
-    Identity,
-    /// Only "18 or over".
-    Age18,
-    /// Only "21 or over".
-    Age21,
-}
-
 #[derive(Subcommand)]
 enum HolderCommand {
     /// Make a device key (device.key + device.pub).
@@ -414,10 +374,6 @@ enum HolderCommand {
     },
 }
 
-fn now_or(at: Option<i64>) -> UnixTime {
-    at.map(UnixTime).unwrap_or_else(|| SystemClock.now())
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -444,38 +400,6 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
-}
-
-/// The root key that checks a trust list: `--root-key`, else `root.pub`
-/// beside the list.
-pub fn root_key_path(trust_list: &Path, root: Option<&Path>) -> PathBuf {
-    match root {
-        Some(root) => root.to_path_buf(),
-        None => output::folder_of(trust_list).join("root.pub"),
-    }
-}
-
-/// Loads and checks the trust list against its pinned root key.
-pub fn load_trust_list(path: &Path, root: Option<&Path>) -> Result<TrustList, CliError> {
-    let root_path = &root_key_path(path, root);
-    if !root_path.exists() {
-        return Err(CliError::Usage(format!(
-            "no root key to check the trust list with: {} does not exist; pass --root-key FILE",
-            root_path.display()
-        )));
-    }
-    let root_key = files::read_root_public_key(root_path)?;
-    if root.is_none() {
-        // Say where trust came from: a root key beside the list only protects
-        // if that folder is as trusted as a pinned key.
-        eprintln!(
-            "hawiya: trust list checked with root key {} from {} (pin it with --root-key)",
-            root_key.fingerprint(),
-            root_path.display()
-        );
-    }
-    TrustList::from_signed(&files::read(path, files::limit::TRUST_LIST)?, &root_key)
-        .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))
 }
 
 fn verify(args: &VerifyArgs) -> Result<ExitCode, CliError> {
@@ -852,29 +776,6 @@ fn status_state(raw: Option<Vec<u8>>, capacity: u64) -> Result<StatusList, CliEr
     }
 }
 
-fn disclosure(profile: Option<Profile>, names: &[String]) -> Result<Disclosure, CliError> {
-    Ok(match profile {
-        Some(Profile::Full) => Disclosure::Full,
-        Some(Profile::Identity) => Disclosure::Identity,
-        Some(Profile::Age18) => Disclosure::AgeOver18,
-        Some(Profile::Age21) => Disclosure::AgeOver21,
-        None => Disclosure::Only(
-            names
-                .iter()
-                .map(|n| {
-                    ClaimKey::from_name(n.trim()).ok_or_else(|| {
-                        let all: Vec<&str> = ClaimKey::ALL.iter().map(|k| k.name()).collect();
-                        CliError::Usage(format!(
-                            "unknown claim {n:?}; choose from {}",
-                            all.join(", ")
-                        ))
-                    })
-                })
-                .collect::<Result<_, _>>()?,
-        ),
-    })
-}
-
 fn holder(cmd: HolderCommand) -> Result<(), CliError> {
     match cmd {
         HolderCommand::Key { out, force } => {
@@ -1016,11 +917,6 @@ fn holder(cmd: HolderCommand) -> Result<(), CliError> {
         }
     }
     Ok(())
-}
-
-/// Reads `--challenge`: the six digits a verifier shows, or its QR text.
-pub fn challenge_arg(text: &str) -> Result<ChallengeCode, CliError> {
-    ChallengeCode::parse(text).map_err(|e| CliError::Usage(format!("--challenge: {e}")))
 }
 
 fn read_held(path: &Path) -> Result<HeldCredential, CliError> {

@@ -32,7 +32,7 @@ use clap::Args;
 use rand_core::{OsRng, RngCore};
 
 use crate::cleanup::{self, file_id, Kind, Registration};
-use crate::CliError;
+use crate::error::CliError;
 
 /// `--force`, as every writing command takes it.
 #[derive(Args, Clone, Copy, Debug, Default)]

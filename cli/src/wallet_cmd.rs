@@ -21,9 +21,11 @@ use hawiya_wallet::{
 use serde_json::{json, Value};
 use zeroize::Zeroizing;
 
+use crate::args::{challenge_arg, now_or, Profile};
+use crate::error::CliError;
+use crate::files;
 use crate::output::{self, Force, Outputs, Staged};
 use crate::report;
-use crate::{challenge_arg, files, now_or, CliError, Profile};
 
 /// The environment variable scripts set to the wallet passphrase.
 pub const PASSPHRASE_ENV: &str = "HAWIYA_PASSPHRASE";
@@ -620,7 +622,7 @@ fn import(path: &Path, args: &CredentialArgs, renewal: bool) -> Result<(), CliEr
     let number = document_number(&held)
         .ok_or_else(|| CliError::Input(format!("{}: no document number", credential.display())))?;
     let offered = held.info().document_version;
-    let trust = crate::load_trust_list(&args.trust_list, args.root_key.as_deref())?;
+    let trust = crate::files::load_trust_list(&args.trust_list, args.root_key.as_deref())?;
     let wallet = open(path)?;
     let stored = wallet.documents().map_err(wallet_error)?;
     let had_print = stored.iter().any(|d| d.number == number && d.printable);
@@ -688,7 +690,7 @@ fn import(path: &Path, args: &CredentialArgs, renewal: bool) -> Result<(), CliEr
 /// `wallet import --print FILE` alone: adds the print credential to the
 /// stored document of the same version.
 fn add_print(path: &Path, args: &CredentialArgs, print: &[u8]) -> Result<(), CliError> {
-    let trust = crate::load_trust_list(&args.trust_list, args.root_key.as_deref())?;
+    let trust = crate::files::load_trust_list(&args.trust_list, args.root_key.as_deref())?;
     let wallet = open(path)?;
     let document = wallet
         .add_print_credential(print, &trust, now_or(args.at))
@@ -969,14 +971,14 @@ fn show(path: &Path, number: u64, json: bool) -> Result<(), CliError> {
 /// `full`, `identity`, `age18`, `age21`, or claim names separated by commas.
 fn parse_disclosure(text: &str) -> Result<Disclosure, CliError> {
     match Profile::from_str(text.trim(), true) {
-        Ok(profile) => crate::disclosure(Some(profile), &[]),
+        Ok(profile) => crate::args::disclosure(Some(profile), &[]),
         Err(_) => {
             let names: Vec<String> = text
                 .split(',')
                 .map(str::to_owned)
                 .filter(|n| !n.trim().is_empty())
                 .collect();
-            crate::disclosure(None, &names)
+            crate::args::disclosure(None, &names)
         }
     }
 }
@@ -1168,7 +1170,7 @@ fn restore(
         .reads("--trust-list", trust_list)
         .reads_opt("--root-key", root_key);
     outputs.check_wallet("--wallet", path)?;
-    let trust = crate::load_trust_list(trust_list, root_key)?;
+    let trust = crate::files::load_trust_list(trust_list, root_key)?;
     let backup = files::read(from, files::limit::WALLET_BACKUP)?;
     let backup_passphrase = passphrase(BACKUP_PASSPHRASE_ENV, "backup passphrase", false)?;
     let passphrase = passphrase(PASSPHRASE_ENV, "new wallet passphrase", true)?;

@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 
 use super::text::{Fitted, Measurer, Style, ARABIC_FAMILY, ASCENT, LATIN_FAMILY, PDF, RLE};
-use crate::{Card, CardField, CardStatus, TextDirection};
+use crate::model::{Card, CardField, CardStatus, TextDirection};
 use hawiya_core::ClaimKey;
 use hawiya_core::{QrMatrix, QUIET_ZONE_MODULES};
 

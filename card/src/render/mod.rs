@@ -7,65 +7,24 @@
 //! bidi algorithm). The tree is written back as SVG with text as paths,
 //! rasterised by resvg for PNG, and converted by svg2pdf for PDF.
 
+mod error;
 mod layout;
+mod sizes;
 mod text;
+
+pub use error::RenderError;
+pub use sizes::{CARD_HEIGHT_MM, CARD_WIDTH_MM, DEFAULT_PNG_DPI, MAX_PNG_DPI, MIN_PNG_DPI};
+
+use sizes::SVG_DPI;
 
 use std::sync::Arc;
 
 use usvg::fontdb;
 
-use crate::Card;
+use crate::model::Card;
 use hawiya_core::QrMatrix;
 
 use text::{Measurer, FONT_FILES, LATIN_FAMILY};
-
-/// Width of an ID-1 card (ISO/IEC 7810), in millimetres.
-pub const CARD_WIDTH_MM: f32 = 85.60;
-/// Height of an ID-1 card, in millimetres.
-pub const CARD_HEIGHT_MM: f32 = 53.98;
-/// PNG resolution used when none is asked for: 600 dots per inch, so the
-/// card's QR modules are 8 pixels or more wide and scan reliably.
-pub const DEFAULT_PNG_DPI: u32 = 600;
-/// Lowest PNG resolution accepted.
-pub const MIN_PNG_DPI: u32 = 72;
-/// Highest PNG resolution accepted (a 4044 × 2550 pixel image).
-pub const MAX_PNG_DPI: u32 = 1200;
-
-/// usvg's CSS pixels per inch: its millimetres become pixels at this rate.
-const SVG_DPI: f32 = 96.0;
-
-/// Why a card could not be drawn.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum RenderError {
-    /// The drawing could not be read back; a defect of the card layout.
-    #[error("the card drawing is not valid SVG ({detail}); please report this")]
-    Drawing {
-        /// What the SVG reader said.
-        detail: String,
-    },
-    /// A PNG resolution outside the accepted range.
-    #[error("PNG resolution {dpi} dpi is outside {MIN_PNG_DPI}..={MAX_PNG_DPI}")]
-    Dpi {
-        /// The resolution asked for.
-        dpi: u32,
-    },
-    /// The embedded fonts could not be read; a defect of the build.
-    #[error("the embedded card fonts cannot be read; the library is damaged")]
-    Fonts,
-    /// The PDF writer failed.
-    #[error("the card could not be written as PDF ({detail})")]
-    Pdf {
-        /// What the PDF writer said.
-        detail: String,
-    },
-    /// The raster image could not be made or encoded.
-    #[error("the card could not be drawn as PNG ({detail})")]
-    Png {
-        /// What went wrong.
-        detail: String,
-    },
-}
 
 /// Draws cards. Build one and reuse it: it holds the parsed fonts.
 pub struct CardRenderer {
@@ -307,7 +266,7 @@ mod tests {
             image::ImageFormat::Jpeg,
             image::ImageFormat::WebP,
         ] {
-            let mut card = crate::tests::sample_card();
+            let mut card = crate::model::tests::sample_card();
             card.portrait = Some(encoded(format));
             assert!(
                 renderer.svg_source(&card, &qr).contains("<image"),
@@ -397,7 +356,7 @@ mod tests {
 
     #[test]
     fn ordinary_cards_are_laid_out_cleanly() {
-        let mut card = crate::tests::sample_card();
+        let mut card = crate::model::tests::sample_card();
         assert_laid_out_cleanly(&card);
         card.guardian = Some("1000000001".into());
         assert_laid_out_cleanly(&card);
@@ -405,7 +364,7 @@ mod tests {
 
     #[test]
     fn the_longest_values_shrink_or_wrap_and_never_collide() {
-        let mut card = crate::tests::sample_card();
+        let mut card = crate::model::tests::sample_card();
         let long_en = "Abdulrahman Mohammed Abdullah Alqahtani Almutairi Alshammari Alharbi \
                        Alzahrani Alghamdi Aldosari Alotaibi Alanazi Alshehri Alsubaie Alharthy";
         let long_ar = "عبدالرحمن محمد عبدالله القحطاني المطيري الشمري الحربي الزهراني الغامدي";
@@ -423,7 +382,7 @@ mod tests {
             let key = hawiya_core::ClaimKey::from_name(key).unwrap();
             for f in card.fields.iter_mut().filter(|f| f.key == key) {
                 f.value = value.trim().to_owned();
-                f.direction = crate::TextDirection::of(&f.value);
+                f.direction = crate::model::TextDirection::of(&f.value);
             }
             assert_laid_out_cleanly(&card);
         }
@@ -434,7 +393,7 @@ mod tests {
     #[test]
     fn png_refuses_resolutions_out_of_range() {
         let renderer = CardRenderer::new().unwrap();
-        let card = crate::tests::sample_card();
+        let card = crate::model::tests::sample_card();
         let qr = QrMatrix::encode("HW1:TEST", hawiya_core::EccLevel::M).unwrap();
         for dpi in [0, MIN_PNG_DPI - 1, MAX_PNG_DPI + 1] {
             assert!(matches!(

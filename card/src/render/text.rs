@@ -7,7 +7,7 @@
 
 use rustybuzz::{Face, UnicodeBuffer};
 
-use super::RenderError;
+use super::error::RenderError;
 
 /// Noto Sans (Latin, Greek, Cyrillic subset), regular.
 pub(super) const NOTO_SANS_REGULAR: &[u8] = include_bytes!("../../fonts/NotoSans-Regular.ttf");
@@ -71,7 +71,7 @@ pub(super) const ASCENT: f32 = 1.07;
 /// lines this far apart never overlap. Naskh descends deeper (634/1000)
 /// than Noto Sans (293/1000), and any Arabic letter in the text brings it.
 pub(super) fn line_height(style: Style, text: &str) -> f32 {
-    if style.arabic_first || text.chars().any(crate::is_rtl_letter) {
+    if style.arabic_first || text.chars().any(crate::model::is_rtl_letter) {
         ASCENT + 0.64
     } else {
         ASCENT + 0.30
