@@ -57,3 +57,60 @@ pub(crate) fn checkpoint(conn: &Connection) {
     let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
     let _ = conn.execute_batch(&format!("PRAGMA busy_timeout = {timeout}"));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch_db() -> (tempfile::TempDir, Connection) {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = open_connection(&dir.path().join("db"), true, Duration::from_secs(1)).unwrap();
+        conn.execute_batch("CREATE TABLE t (v INTEGER)").unwrap();
+        (dir, conn)
+    }
+
+    #[test]
+    fn a_snapshot_inside_a_transaction_reads_that_transaction() {
+        let (_dir, mut conn) = scratch_db();
+        let tx = immediate(&mut conn).unwrap();
+        tx.execute("INSERT INTO t VALUES (1)", []).unwrap();
+        let seen: i64 = read_snapshot(&tx, |c| {
+            c.query_row("SELECT count(*) FROM t", [], |r| r.get(0))
+                .map_err(storage_error)
+        })
+        .unwrap();
+        assert_eq!(
+            seen, 1,
+            "the uncommitted row is visible to its own transaction"
+        );
+        drop(tx);
+        let after: i64 = read_snapshot(&conn, |c| {
+            c.query_row("SELECT count(*) FROM t", [], |r| r.get(0))
+                .map_err(storage_error)
+        })
+        .unwrap();
+        assert_eq!(after, 0, "a dropped transaction rolled back");
+    }
+
+    #[test]
+    fn a_second_writer_waits_then_is_told_the_wallet_is_busy() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db");
+        let mut first = open_connection(&path, true, Duration::from_millis(50)).unwrap();
+        let mut second = open_connection(&path, false, Duration::from_millis(50)).unwrap();
+        let _held = immediate(&mut first).unwrap();
+        assert!(matches!(immediate(&mut second), Err(WalletError::Busy)));
+    }
+
+    #[test]
+    fn a_checkpoint_empties_the_write_ahead_log() {
+        let (dir, conn) = scratch_db();
+        for v in 0..100 {
+            conn.execute("INSERT INTO t VALUES (?1)", [v]).unwrap();
+        }
+        let wal = dir.path().join("db-wal");
+        assert!(std::fs::metadata(&wal).unwrap().len() > 0);
+        checkpoint(&conn);
+        assert_eq!(std::fs::metadata(&wal).unwrap().len(), 0);
+    }
+}

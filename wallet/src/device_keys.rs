@@ -172,3 +172,40 @@ pub(crate) fn load_keys(conn: &Connection, sealer: &Sealer) -> Result<Vec<KeyRec
     }
     Ok(keys)
 }
+
+#[cfg(test)]
+mod tests {
+    use hawiya_core::SecretKey;
+
+    use crate::testing::Scratch;
+    use crate::WalletError;
+
+    #[test]
+    fn a_key_made_inside_the_wallet_is_listed_and_signs_binding_requests() {
+        let scratch = Scratch::new();
+        let wallet = scratch.wallet();
+        let key = wallet.create_device_key().unwrap();
+        let keys = wallet.device_keys().unwrap();
+        assert_eq!(keys.len(), 1);
+        assert_eq!(keys[0].public_key, key);
+        assert!(!keys[0].platform);
+        let request = wallet.binding_request(&key, &[9; 16]).unwrap();
+        assert_eq!(request.device_key(), &key);
+        assert!(request.check(&[9; 16]).is_ok());
+    }
+
+    #[test]
+    fn an_unknown_key_signs_nothing_and_cannot_be_attached() {
+        let scratch = Scratch::new();
+        let wallet = scratch.wallet();
+        let stranger = SecretKey::from_bytes(&[8; 32]);
+        assert!(matches!(
+            wallet.binding_request(&stranger.public_key(), &[9; 16]),
+            Err(WalletError::UnknownDeviceKey(_))
+        ));
+        assert!(matches!(
+            wallet.attach_platform_signer(std::sync::Arc::new(stranger)),
+            Err(WalletError::UnknownDeviceKey(_))
+        ));
+    }
+}

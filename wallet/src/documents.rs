@@ -550,3 +550,60 @@ pub(crate) fn store(
         None => ImportOutcome::Added(document),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use hawiya_core::TrustList;
+
+    use crate::testing::{issue_to, trust, wallet_with_document, Scratch, NOW, NUMBER};
+    use crate::WalletError;
+
+    #[test]
+    fn an_imported_document_is_listed_shown_and_deleted() {
+        let scratch = Scratch::new();
+        let wallet = wallet_with_document(&scratch);
+        let documents = wallet.documents().unwrap();
+        assert_eq!(documents.len(), 1);
+        assert_eq!(documents[0].number, NUMBER);
+        assert_eq!(documents[0].name_en, "Mohammed Abdullah Alahmad");
+        assert!(!documents[0].needs_rebinding);
+        assert_eq!(wallet.people().unwrap().len(), 1);
+        assert_eq!(wallet.document(NUMBER).unwrap().info().status_index, 7);
+        wallet.delete(NUMBER).unwrap();
+        assert!(wallet.documents().unwrap().is_empty());
+        assert!(matches!(
+            wallet.document(NUMBER),
+            Err(WalletError::NoSuchDocument(_))
+        ));
+    }
+
+    #[test]
+    fn a_credential_from_an_issuer_outside_the_trust_list_is_refused() {
+        let scratch = Scratch::new();
+        let wallet = scratch.wallet();
+        let key = wallet.create_device_key().unwrap();
+        let nobody = TrustList {
+            issuers: Vec::new(),
+            ..trust()
+        };
+        let imported = wallet.import(&issue_to(&wallet, &key), &nobody, NOW);
+        assert!(
+            matches!(imported, Err(WalletError::NotTrusted)),
+            "{imported:?}"
+        );
+        assert!(wallet.documents().unwrap().is_empty());
+    }
+
+    #[test]
+    fn the_same_version_twice_is_refused() {
+        let scratch = Scratch::new();
+        let wallet = scratch.wallet();
+        let key = wallet.create_device_key().unwrap();
+        let credential = issue_to(&wallet, &key);
+        wallet.import(&credential, &trust(), NOW).unwrap();
+        assert!(matches!(
+            wallet.import(&credential, &trust(), NOW),
+            Err(WalletError::AlreadyStored { .. })
+        ));
+    }
+}

@@ -193,3 +193,42 @@ pub(crate) fn storage_error(error: rusqlite::Error) -> WalletError {
         _ => WalletError::Storage(error.to_string()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rusqlite::ffi;
+
+    fn sqlite(code: i32) -> rusqlite::Error {
+        rusqlite::Error::SqliteFailure(ffi::Error::new(code), None)
+    }
+
+    #[test]
+    fn sqlite_failures_become_errors_the_holder_can_act_on() {
+        assert!(matches!(
+            storage_error(sqlite(ffi::SQLITE_BUSY)),
+            WalletError::Busy
+        ));
+        assert!(matches!(
+            storage_error(sqlite(ffi::SQLITE_LOCKED)),
+            WalletError::Busy
+        ));
+        assert!(matches!(
+            storage_error(sqlite(ffi::SQLITE_FULL)),
+            WalletError::DiskFull
+        ));
+        assert!(matches!(
+            storage_error(sqlite(ffi::SQLITE_NOTADB)),
+            WalletError::NotAWallet
+        ));
+        assert!(matches!(
+            storage_error(sqlite(ffi::SQLITE_CORRUPT)),
+            WalletError::Corrupt(_)
+        ));
+        assert!(matches!(
+            storage_error(sqlite(ffi::SQLITE_IOERR)),
+            WalletError::Storage(_)
+        ));
+        assert!(WalletError::DiskFull.to_string().contains("space"));
+    }
+}

@@ -208,3 +208,44 @@ pub(crate) fn write_fresh_meta(
     manifest::write(tx, sealer, &manifest::Manifest::default())?;
     log_head::write(tx, sealer, log_head::LogHead::EMPTY)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{PadKeySource, Scratch};
+    use crate::{Protection, Wallet, WalletError, WalletOptions};
+
+    #[test]
+    fn a_new_wallet_is_unlocked_and_locks_until_the_next_unlock() {
+        let scratch = Scratch::new();
+        let wallet = scratch.wallet();
+        assert!(wallet.is_unlocked());
+        assert_eq!(wallet.path(), scratch.path("wallet.db"));
+        wallet.lock();
+        assert!(!wallet.is_unlocked());
+        assert!(matches!(wallet.device_keys(), Err(WalletError::Locked)));
+        let reopened = Wallet::open(wallet.path(), &WalletOptions::default()).unwrap();
+        assert!(!reopened.is_unlocked(), "a wallet opens locked");
+    }
+
+    #[test]
+    fn create_never_replaces_a_file_and_open_refuses_what_is_not_a_wallet() {
+        let scratch = Scratch::new();
+        let path = scratch.path("notes.txt");
+        std::fs::write(&path, b"the holder's shopping list").unwrap();
+        let created = Wallet::create(
+            &path,
+            Protection::KeySource(&PadKeySource),
+            &WalletOptions::default(),
+        );
+        assert!(matches!(created, Err(WalletError::AlreadyExists(_))));
+        assert_eq!(std::fs::read(&path).unwrap(), b"the holder's shopping list");
+        assert!(matches!(
+            Wallet::open(&path, &WalletOptions::default()),
+            Err(WalletError::NotAWallet)
+        ));
+        assert!(matches!(
+            Wallet::open(&scratch.path("missing.db"), &WalletOptions::default()),
+            Err(WalletError::NotFound(_))
+        ));
+    }
+}

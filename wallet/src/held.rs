@@ -34,3 +34,38 @@ pub(crate) fn birth_date(held: &HeldCredential) -> Option<Date> {
 pub(crate) fn guardian_of(held: &HeldCredential) -> Option<u64> {
     held.info().guardian
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{issuer, Scratch, ISSUED_AT, NUMBER};
+    use hawiya_core::fixtures;
+
+    #[test]
+    fn the_claims_the_wallet_lists_are_read_from_the_credential() {
+        let scratch = Scratch::new();
+        let wallet = scratch.wallet();
+        let key = wallet.create_device_key().unwrap();
+        let binding = wallet
+            .binding_request(&key, &[4; 16])
+            .unwrap()
+            .check(&[4; 16])
+            .unwrap();
+        let held = issuer()
+            .issue(
+                &fixtures::national_id(),
+                &binding,
+                1,
+                ISSUED_AT,
+                &mut rand_core::OsRng,
+            )
+            .unwrap();
+        assert_eq!(document_number(&held).unwrap(), NUMBER);
+        assert_eq!(
+            text_claim(&held, ClaimKey::NameEn),
+            "Mohammed Abdullah Alahmad"
+        );
+        assert_eq!(birth_date(&held), Some(fixtures::national_id().birth_date));
+        assert_eq!(guardian_of(&held), None);
+    }
+}

@@ -32,6 +32,8 @@ mod schema;
 mod seal;
 mod settings;
 mod space;
+#[cfg(test)]
+mod testing;
 mod unlock;
 
 pub use backup::{RestoreReport, SkipReason, SkippedDocument, BACKUP_MAGIC};

@@ -28,3 +28,17 @@ impl Default for WalletOptions {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_defaults_are_a_valid_policy_and_an_acceptable_kdf() {
+        let options = WalletOptions::default();
+        assert!(options.unlock_policy.validate().is_ok());
+        assert!(options.kdf.is_acceptable());
+        assert!(options.kdf.is_affordable_on_a_phone());
+        assert_eq!(options.busy_timeout, Duration::from_secs(5));
+    }
+}

@@ -237,3 +237,45 @@ pub(crate) fn append_log(
     )?;
     tx.commit().map_err(storage_error)
 }
+
+#[cfg(test)]
+mod tests {
+    use hawiya_core::{Disclosure, FixedClock};
+
+    use crate::testing::{wallet_with_document, Scratch, NOW, NUMBER};
+    use crate::WalletError;
+
+    #[test]
+    fn each_presentation_is_logged_and_the_log_can_be_cleared() {
+        let scratch = Scratch::new();
+        let wallet = wallet_with_document(&scratch);
+        let clock = FixedClock(NOW);
+        wallet
+            .present(NUMBER, &Disclosure::Full, None, &clock)
+            .unwrap();
+        wallet
+            .present(NUMBER, &Disclosure::Full, None, &clock)
+            .unwrap();
+        let log = wallet.presentation_log().unwrap();
+        assert_eq!(log.len(), 2);
+        assert_eq!(log[0].document_number, NUMBER);
+        assert_eq!(wallet.clear_presentation_log().unwrap(), 2);
+        assert!(wallet.presentation_log().unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_document_the_wallet_does_not_hold_is_not_presented_or_logged() {
+        let scratch = Scratch::new();
+        let wallet = wallet_with_document(&scratch);
+        let shown = wallet.present(2_000_000_001, &Disclosure::Full, None, &FixedClock(NOW));
+        assert!(
+            matches!(shown, Err(WalletError::NoSuchDocument(_))),
+            "{shown:?}"
+        );
+        assert!(matches!(
+            wallet.present_static(NUMBER, &Disclosure::Full, NOW),
+            Err(WalletError::NoPrintCredential(NUMBER))
+        ));
+        assert!(wallet.presentation_log().unwrap().is_empty());
+    }
+}

@@ -73,3 +73,57 @@ pub(crate) fn wrap_data_key(
         Protection::KeySource(source) => Ok((None, source.wrap(data_key.as_bytes())?)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::seal::DataKey;
+    use crate::testing::PadKeySource;
+    use crate::WalletError;
+
+    #[test]
+    fn a_trivial_passphrase_is_refused_before_any_key_is_derived() {
+        let key = DataKey::generate(&mut rand_core::OsRng);
+        let wrapped = wrap_data_key(
+            &key,
+            &[1; WALLET_ID_LEN],
+            Protection::Passphrase("1234"),
+            &WalletOptions::default(),
+        );
+        assert!(matches!(wrapped, Err(WalletError::WeakPasscode(_))));
+    }
+
+    #[test]
+    fn a_key_source_wraps_without_kdf_settings_and_the_tags_differ() {
+        let key = DataKey::generate(&mut rand_core::OsRng);
+        let (kdf, wrapped) = wrap_data_key(
+            &key,
+            &[1; WALLET_ID_LEN],
+            Protection::KeySource(&PadKeySource),
+            &WalletOptions::default(),
+        )
+        .unwrap();
+        assert!(kdf.is_none());
+        assert_eq!(PadKeySource.unwrap(&wrapped).unwrap(), key.as_bytes());
+        assert_ne!(
+            Protection::KeySource(&PadKeySource).tag(),
+            Protection::Passphrase("x").tag()
+        );
+        assert_eq!(
+            format!("{:?}", Protection::Passphrase("olive-harbour")),
+            "Passphrase(redacted)"
+        );
+    }
+
+    #[test]
+    fn the_passphrase_wrap_is_bound_to_the_wallet_and_its_kdf_settings() {
+        assert_ne!(
+            passphrase_context(&[1; 16], b"kdf"),
+            passphrase_context(&[2; 16], b"kdf")
+        );
+        assert_ne!(
+            passphrase_context(&[1; 16], b"kdf"),
+            passphrase_context(&[1; 16], b"kdg")
+        );
+    }
+}

@@ -335,4 +335,34 @@ mod tests {
         assert!(unwrap_with(&[6; 32], b"ctx", &wrapped).is_none());
         assert!(unwrap_with(&kek, b"ctz", &wrapped).is_none());
     }
+
+    #[test]
+    fn the_memo_decodes_once_per_sealed_value_and_never_serves_a_tampered_row() {
+        let sealer = sealer(1);
+        let decodes = std::cell::Cell::new(0);
+        let decode = |plain: &[u8]| {
+            decodes.set(decodes.get() + 1);
+            Some(plain.to_vec())
+        };
+        let first = sealer.seal(ROW, b"manifest v1", &mut OsRng);
+        assert_eq!(
+            *sealer.open_memo(ROW, &first, decode).unwrap(),
+            b"manifest v1"
+        );
+        assert_eq!(
+            *sealer.open_memo(ROW, &first, decode).unwrap(),
+            b"manifest v1"
+        );
+        assert_eq!(decodes.get(), 1, "the same sealed bytes are opened once");
+        // The same contents sealed again (a rewrite) are opened again.
+        let again = sealer.seal(ROW, b"manifest v1", &mut OsRng);
+        sealer.open_memo(ROW, &again, decode).unwrap();
+        assert_eq!(decodes.get(), 2);
+        let mut tampered = again.clone();
+        let last = tampered.len() - 1;
+        tampered[last] ^= 1;
+        assert!(sealer.open_memo(ROW, &tampered, decode).is_none());
+        // A decoder that refuses leaves nothing remembered for it.
+        assert!(sealer.open_memo::<Vec<u8>>(ROW, &first, |_| None).is_none());
+    }
 }

@@ -71,3 +71,57 @@ impl Wallet {
         schema::set_meta(&inner.conn, meta::POLICY, &records::encode_policy(policy))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{wallet_with_document, Scratch};
+    use crate::{Protection, UnlockPolicy, WalletError, WalletOptions};
+
+    #[test]
+    fn settings_change_only_on_an_unlocked_wallet() {
+        let scratch = Scratch::new();
+        let wallet = scratch.wallet();
+        wallet.lock();
+        assert!(matches!(
+            wallet.set_unlock_policy(&UnlockPolicy::default()),
+            Err(WalletError::Locked)
+        ));
+        assert!(matches!(
+            wallet.change_protection(
+                Protection::Passphrase("olive-harbour-lantern-42"),
+                &WalletOptions::default()
+            ),
+            Err(WalletError::Locked)
+        ));
+        assert_eq!(wallet.failed_attempts().unwrap().failures, 0);
+    }
+
+    #[test]
+    fn the_birth_date_of_someone_in_the_wallet_is_refused_as_a_passphrase() {
+        let scratch = Scratch::new();
+        let wallet = wallet_with_document(&scratch);
+        // The fixture holder was born on 1990-05-17.
+        let changed = wallet.change_protection(
+            Protection::Passphrase("17051990"),
+            &WalletOptions::default(),
+        );
+        assert!(
+            matches!(changed, Err(WalletError::WeakPasscode(_))),
+            "{changed:?}"
+        );
+    }
+
+    #[test]
+    fn an_invalid_unlock_policy_is_refused() {
+        let scratch = Scratch::new();
+        let wallet = scratch.wallet();
+        let policy = UnlockPolicy {
+            max_attempts: 0,
+            ..UnlockPolicy::default()
+        };
+        assert!(matches!(
+            wallet.set_unlock_policy(&policy),
+            Err(WalletError::InvalidOptions(_))
+        ));
+    }
+}
