@@ -1,5 +1,5 @@
 //! A child process for the wallet's crash-safety and multi-process tests
-//! (`tests/tests/wallet_crash.rs`, `tests/tests/wallet_concurrency.rs`).
+//! (`tests/tests/wallet/crash.rs`, `tests/tests/wallet/concurrency.rs`).
 //!
 //! It opens a wallet protected by a [`TestKeySource`] rebuilt from the label
 //! the parent used, unlocks it and runs one loop, printing one line per step

@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 const NATIONAL_ID: &str = "1087654321";
 const PERMIT: &str = "2345678901";
 
-mod common;
+use crate::common;
 use common::{code, s, stderr};
 
 fn run(args: &[&str], passphrase: Option<&str>) -> Output {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::{Duration, Instant};
 
-mod common;
+use crate::common;
 use common::{code, s, scratch, stderr, stdout};
 
 fn hawiya(args: &[&str]) -> Output {

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use hawiya_core::{ClaimValue, Clock, SystemClock};
 use hawiya_wallet::{Protection, Wallet, WalletOptions};
 
-mod common;
+use crate::common;
 use common::{claims, code, mode, print_of, run, run_with_limit, s, scratch, stderr, stdout};
 
 const PASSPHRASE: &str = "olive tree by the wadi 7";

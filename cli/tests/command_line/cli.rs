@@ -3,7 +3,7 @@
 
 use std::process::Output;
 
-mod common;
+use crate::common;
 use common::{code, mode, s, scratch, stderr, stdout, IssuerSetup};
 
 fn hawiya(args: &[&str]) -> Output {

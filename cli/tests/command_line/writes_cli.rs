@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use hawiya_core::StatusList;
 
-mod common;
+use crate::common;
 use common::{claims, code, ok, run, run_with_limit, s, scratch, stderr, stdout};
 
 const PASSPHRASE: &str = "olive tree by the wadi 7";

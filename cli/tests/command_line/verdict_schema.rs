@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 
-mod common;
+use crate::common;
 use common::{code, s, scratch, stderr, stdout};
 
 fn docs(file: &str) -> PathBuf {
