@@ -141,6 +141,7 @@ check clippy cargo clippy --workspace --all-targets --locked -- -D warnings
 # The verifier crate has no C code and no OS dependency: it must build for
 # the web (issue: a verifier any clerk opens in a browser).
 check wasm cargo build -p hawiya-core --features qr-decode --target wasm32-unknown-unknown --locked
+check layering bash scripts/check-layering.sh
 if [[ $mode == all ]]; then
   check doc env RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
   check deny bash scripts/deny.sh
