@@ -7,6 +7,8 @@ use thiserror::Error;
 
 use crate::key_source::KeySourceError;
 use crate::passcode::{UnlockBlocked, WeakPasscode};
+#[cfg(doc)]
+use crate::Wallet;
 
 /// Why a wallet operation failed. Each message says what to do next.
 #[derive(Debug, Error)]
