@@ -63,44 +63,25 @@ impl Wallet {
         protection: Protection<'_>,
         options: &WalletOptions,
     ) -> Result<Wallet, WalletError> {
-        options
-            .unlock_policy
-            .validate()
-            .map_err(WalletError::InvalidOptions)?;
         if std::fs::metadata(path).is_ok_and(|m| m.len() > 0) {
             return Err(WalletError::AlreadyExists(path.to_path_buf()));
         }
-        let data_key = DataKey::generate(&mut OsRng);
-        let wallet_id: [u8; WALLET_ID_LEN] = random();
-        let (kdf, wrapped) = wrap_data_key(&data_key, &wallet_id, protection, options)?;
+        let keys = FreshKeys::new(protection, options)?;
         let mut conn = open_connection(path, true, options.busy_timeout)?;
         if schema::version(&conn)?.is_some() {
             return Err(WalletError::AlreadyExists(path.to_path_buf()));
         }
-        let sealer = Sealer::new(&data_key, wallet_id);
         let tx = immediate(&mut conn)?;
         for version in 1..=SCHEMA_VERSION {
             schema::apply(&tx, version)?;
         }
-        write_fresh_meta(
-            &tx,
-            &sealer,
-            wallet_id,
-            protection,
-            kdf.as_deref(),
-            &wrapped,
-            options,
-        )?;
+        let session = keys.write(&tx, protection, options)?;
         tx.commit().map_err(storage_error)?;
         space::ensure_reserve(path);
         Ok(Wallet {
             inner: Mutex::new(Inner {
                 conn,
-                session: Some(Session {
-                    sealer,
-                    data_key,
-                    wallet_id,
-                }),
+                session: Some(session),
                 signers: HashMap::new(),
             }),
             path: path.to_path_buf(),
@@ -179,34 +160,71 @@ pub(crate) fn load_documents(
     Ok(manifest::scan(conn, sealer)?.good)
 }
 
-/// Writes the settings rows of an empty wallet (creation and reset).
-pub(crate) fn write_fresh_meta(
-    tx: &Connection,
-    sealer: &Sealer,
+/// A new wallet's keys, made and wrapped before any row is touched (a key
+/// source may prompt the holder, and a refused passphrase must change
+/// nothing): creation and reset both start from one.
+pub(crate) struct FreshKeys {
+    data_key: DataKey,
     wallet_id: [u8; WALLET_ID_LEN],
-    protection: Protection<'_>,
-    kdf: Option<&[u8]>,
-    wrapped: &[u8],
-    options: &WalletOptions,
-) -> Result<(), WalletError> {
-    schema::set_meta(tx, meta::WALLET_ID, &wallet_id)?;
-    schema::set_meta(tx, meta::PROTECTION, protection.tag())?;
-    if let Some(kdf) = kdf {
-        schema::set_meta(tx, meta::KDF, kdf)?;
+    kdf: Option<Vec<u8>>,
+    wrapped: Vec<u8>,
+}
+
+impl FreshKeys {
+    /// A random data key and wallet id, the data key wrapped by
+    /// `protection`, once the options are known to be valid.
+    pub(crate) fn new(
+        protection: Protection<'_>,
+        options: &WalletOptions,
+    ) -> Result<FreshKeys, WalletError> {
+        options
+            .unlock_policy
+            .validate()
+            .map_err(WalletError::InvalidOptions)?;
+        let data_key = DataKey::generate(&mut OsRng);
+        let wallet_id: [u8; WALLET_ID_LEN] = random();
+        let (kdf, wrapped) = wrap_data_key(&data_key, &wallet_id, protection, options)?;
+        Ok(FreshKeys {
+            data_key,
+            wallet_id,
+            kdf,
+            wrapped,
+        })
     }
-    schema::set_meta(tx, meta::WRAPPED_KEY, wrapped)?;
-    schema::set_meta(
-        tx,
-        meta::ATTEMPTS,
-        &records::encode_attempts(&AttemptState::default()),
-    )?;
-    schema::set_meta(
-        tx,
-        meta::POLICY,
-        &records::encode_policy(&options.unlock_policy),
-    )?;
-    manifest::write(tx, sealer, &manifest::Manifest::default())?;
-    log_head::write(tx, sealer, log_head::LogHead::EMPTY)
+
+    /// Writes the settings rows of an empty wallet in `tx` and returns the
+    /// unlocked session over them.
+    pub(crate) fn write(
+        self,
+        tx: &Connection,
+        protection: Protection<'_>,
+        options: &WalletOptions,
+    ) -> Result<Session, WalletError> {
+        let sealer = Sealer::new(&self.data_key, self.wallet_id);
+        schema::set_meta(tx, meta::WALLET_ID, &self.wallet_id)?;
+        schema::set_meta(tx, meta::PROTECTION, protection.tag())?;
+        if let Some(kdf) = &self.kdf {
+            schema::set_meta(tx, meta::KDF, kdf)?;
+        }
+        schema::set_meta(tx, meta::WRAPPED_KEY, &self.wrapped)?;
+        schema::set_meta(
+            tx,
+            meta::ATTEMPTS,
+            &records::encode_attempts(&AttemptState::default()),
+        )?;
+        schema::set_meta(
+            tx,
+            meta::POLICY,
+            &records::encode_policy(&options.unlock_policy),
+        )?;
+        manifest::write(tx, &sealer, &manifest::Manifest::default())?;
+        log_head::write(tx, &sealer, log_head::LogHead::EMPTY)?;
+        Ok(Session {
+            sealer,
+            data_key: self.data_key,
+            wallet_id: self.wallet_id,
+        })
+    }
 }
 
 #[cfg(test)]

@@ -15,15 +15,13 @@
 //! a page, as for any overwrite; they were ciphertext under a data key that
 //! no longer exists anywhere.
 
-use rand_core::OsRng;
 use rusqlite::Connection;
 
 use crate::db::immediate;
 use crate::error::{storage_error, WalletError};
-use crate::handle::{write_fresh_meta, Session, Wallet};
+use crate::handle::{FreshKeys, Wallet};
 use crate::options::WalletOptions;
-use crate::protection::{wrap_data_key, Protection};
-use crate::seal::{random, DataKey, Sealer, WALLET_ID_LEN};
+use crate::protection::Protection;
 
 impl Wallet {
     /// Destroys everything in the wallet (documents, device keys, the
@@ -46,15 +44,7 @@ impl Wallet {
         protection: Protection<'_>,
         options: &WalletOptions,
     ) -> Result<(), WalletError> {
-        options
-            .unlock_policy
-            .validate()
-            .map_err(WalletError::InvalidOptions)?;
-        let data_key = DataKey::generate(&mut OsRng);
-        let wallet_id: [u8; WALLET_ID_LEN] = random();
-        let (kdf, wrapped) = wrap_data_key(&data_key, &wallet_id, protection, options)?;
-        let sealer = Sealer::new(&data_key, wallet_id);
-
+        let keys = FreshKeys::new(protection, options)?;
         let mut inner = self.lock_inner();
         inner.session = None;
         inner.signers.clear();
@@ -68,22 +58,10 @@ impl Wallet {
              DELETE FROM sqlite_sequence;",
         )
         .map_err(storage_error)?;
-        write_fresh_meta(
-            &tx,
-            &sealer,
-            wallet_id,
-            protection,
-            kdf.as_deref(),
-            &wrapped,
-            options,
-        )?;
+        let session = keys.write(&tx, protection, options)?;
         tx.commit().map_err(storage_error)?;
         wipe(conn)?;
-        inner.session = Some(Session {
-            sealer,
-            data_key,
-            wallet_id,
-        });
+        inner.session = Some(session);
         Ok(())
     }
 }
