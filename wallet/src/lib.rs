@@ -48,7 +48,6 @@ use hawiya_core::{Disclosure, PresentError, Presentation};
 
 pub use backup::{RestoreReport, SkipReason, SkippedDocument, BACKUP_MAGIC};
 pub use key_source::{KdfParams, KeySource, KeySourceError};
-pub(crate) use log_head::LogHead;
 pub use manifest::{Damage, DamagedDocument};
 pub use passcode::{AttemptState, PasscodeRules, UnlockBlocked, UnlockPolicy, WeakPasscode};
 pub use records::LogEntry;
@@ -913,16 +912,18 @@ fn checkpoint(conn: &Connection) {
     let _ = conn.execute_batch(&format!("PRAGMA busy_timeout = {timeout}"));
 }
 
-/// Low-level pieces for fuzzing the wallet's decoders. Not a stable API.
+/// Low-level pieces for fuzzing the wallet's decoders. Not a stable API;
+/// only with the `internal` feature.
+#[cfg(feature = "internal")]
 #[doc(hidden)]
 pub mod internal {
     /// Runs every wallet record decoder on `bytes`. Returns how many
     /// accepted, or the name of a decoder that accepted bytes it would not
     /// write itself (non-canonical input).
     pub fn wallet_records(bytes: &[u8]) -> Result<usize, &'static str> {
+        use crate::log_head::LogHead;
         use crate::manifest::Manifest;
         use crate::records::{self, DocumentRecord, KeyRecord, LogEntry, Marks};
-        use crate::LogHead;
         let decoded: [(&'static str, Option<Vec<u8>>); 8] = [
             ("key", KeyRecord::decode(bytes).map(|r| r.encode().to_vec())),
             (
