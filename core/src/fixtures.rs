@@ -43,6 +43,8 @@ pub fn tiny_png() -> Vec<u8> {
     PNG.to_vec()
 }
 
+// The fixture's dates are constants: a wrong one is a bug in this file.
+#[allow(clippy::panic)]
 fn date(year: i32, month: u32, day: u32) -> Date {
     match Date::new(year, month, day) {
         Ok(date) => date,
