@@ -9,10 +9,15 @@
 # last line.
 #
 #   scripts/bindings-generate.sh            from the workspace's test build
-#   scripts/bindings-generate.sh --release  from a release build of the library
+#   scripts/bindings-generate.sh --release [--features LIST]
+#                                           from a release build of the library,
+#                                           with hawiya-ffi's features LIST
+#                                           (e.g. test-issuer for the demo apps;
+#                                           none for an app's library)
 #
 # Without --release the library and the generator come from the workspace's
-# test build: `cargo test --workspace --no-run --test generate_bindings`
+# test build, whose library has the test features (test-issuer, bench,
+# qr-decode: bindings/Cargo.toml): `cargo test --workspace --no-run --test generate_bindings`
 # builds just the generator's own test, the generator and the library, with
 # the features of the whole `cargo test --workspace` (cargo resolves features
 # for every selected package, whatever the target filter). So after `cargo
@@ -26,12 +31,17 @@ export CARGO_TERM_COLOR=never
 die() { echo "bindings-generate.sh: $*" >&2; exit 1; }
 
 release=0
-case "${1:-}" in
-  "") ;;
-  --release) release=1 ;;
-  -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
-  *) die "unknown option $1 (usage: scripts/bindings-generate.sh [--release])" ;;
-esac
+features=
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --release) release=1 ;;
+    --features) [[ $# -ge 2 ]] || die "--features needs a list"; features=$2; shift ;;
+    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+    *) die "unknown option $1 (usage: scripts/bindings-generate.sh [--release [--features LIST]])" ;;
+  esac
+  shift
+done
+[[ -z "$features" || $release == 1 ]] || die "--features goes with --release (the test build has its own)"
 
 target_dir=$(cargo metadata --format-version 1 --no-deps --locked \
   | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
@@ -42,7 +52,10 @@ case "$(uname -s)" in
 esac
 
 if [[ $release == 1 ]]; then
-  cargo build --locked --release -p hawiya-ffi --lib -p hawiya-uniffi-bindgen --bin uniffi-bindgen >&2
+  # Two packages are built: name hawiya-ffi in each feature.
+  qualified=$(sed 's|[^,]\{1,\}|hawiya-ffi/&|g' <<<"$features")
+  cargo build --locked --release -p hawiya-ffi --lib ${features:+--features "$qualified"} \
+    -p hawiya-uniffi-bindgen --bin uniffi-bindgen >&2
   lib="$target_dir/release/$lib_file"
   generator="$target_dir/release/uniffi-bindgen"
 else
@@ -50,6 +63,14 @@ else
   # A dependency's cdylib stays in deps/; the test build uplifts only binaries.
   lib="$target_dir/debug/deps/$lib_file"
   generator="$target_dir/debug/uniffi-bindgen"
+  # A build of hawiya-ffi alone (`cargo build -p hawiya-ffi`, without the
+  # test features) writes the same deps/ file, and cargo still counts the
+  # test build's library as fresh. Relink it if the test issuer is missing.
+  if [[ -f "$lib" ]] && ! grep -qa uniffi_hawiya_ffi_fn_constructor_testissuer_new "$lib"; then
+    echo "bindings-generate.sh: $lib was built without the test features; building it again" >&2
+    touch bindings/src/lib.rs
+    cargo test --workspace --locked --no-run --test generate_bindings >&2
+  fi
 fi
 [[ -f "$lib" ]] || die "$lib was not built"
 [[ -x "$generator" ]] || die "$generator was not built"

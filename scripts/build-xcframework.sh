@@ -7,6 +7,11 @@
 #   scripts/build-xcframework.sh            device + simulator slices (release)
 #   scripts/build-xcframework.sh --macos    also a macOS slice, so `swift test`
 #                                           runs the package tests on the Mac
+#                                           (with the test issuer, which the
+#                                           tests use)
+#   scripts/build-xcframework.sh --demo     with the test issuer, for the iOS
+#                                           demo (ios-demo/); an app's library
+#                                           is built without it
 #
 # Slices: aarch64-apple-ios (devices); aarch64-apple-ios-sim + x86_64-apple-ios,
 # joined with lipo into one simulator library; optionally aarch64-apple-darwin +
@@ -25,12 +30,15 @@ KIT=$ROOT/bindings/swift
 OUT=$KIT/Frameworks/$FFI_MODULE.xcframework
 WORK=$ROOT/target/xcframework
 PROFILE=release
+# hawiya-ffi's features: none for an app's library.
+FEATURES=
 MACOS=0
 
 die() { printf 'build-xcframework: %s\n' "$*" >&2; exit 1; }
 for arg in "$@"; do
   case "$arg" in
-    --macos) MACOS=1 ;;
+    --macos) MACOS=1; FEATURES=test-issuer,bench,qr-decode ;;
+    --demo) FEATURES=${FEATURES:-test-issuer} ;;
     -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) die "unknown option $arg" ;;
   esac
@@ -54,13 +62,14 @@ for target in "${TARGETS[@]}"; do
   # The staticlib is asked for here only: hawiya-ffi's Cargo.toml lists lib
   # and cdylib, so that other builds do not write a static archive too.
   echo "==> cargo rustc --crate-type staticlib --target $target"
-  cargo rustc -p hawiya-ffi --lib --crate-type staticlib --locked --profile "$PROFILE" --target "$target"
+  cargo rustc -p hawiya-ffi --lib --crate-type staticlib --locked --profile "$PROFILE" --target "$target" \
+    ${FEATURES:+--features "$FEATURES"}
 done
 
 # The Swift sources and C header, generated from the host library (library mode,
 # with bindings/uniffi.toml), exactly as the Linux tests generate them.
 echo "==> generating the Swift bindings"
-scripts/bindings-generate.sh --release >/dev/null
+scripts/bindings-generate.sh --release ${FEATURES:+--features "$FEATURES"} >/dev/null
 GEN=$ROOT/target/bindings/swift
 [ -f "$GEN/$FFI_MODULE.h" ] || die "the generator did not write $FFI_MODULE.h (module name changed?)"
 SWIFT_SOURCE=$(cd "$GEN" && ls -- *.swift | head -n1)

@@ -55,7 +55,9 @@ classpath="$jar:$STDLIB:$KTEST:$JNA_JAR"
 if [[ $bench == 1 ]]; then
   say "building the release library for the benchmark"
   # The generated sources above fit it: the API does not depend on the profile.
-  cargo build --locked --release -p hawiya-ffi --lib >&2 || fail "building the release library failed"
+  # With the test issuer and the benchmark, as the test build has them.
+  cargo build --locked --release -p hawiya-ffi --lib --features test-issuer,bench,qr-decode >&2 \
+    || fail "building the release library failed"
   # The wallet file goes to $TMPDIR: TMPDIR=/dev/shm leaves out the disk's
   # fsync, which otherwise dominates each presentation (its log entry is durable).
   exec java -Djava.io.tmpdir="${TMPDIR:-/tmp}" -Djna.library.path="$PWD/target/release" \

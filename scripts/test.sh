@@ -6,6 +6,8 @@
 #                            docs, cargo-deny (deny.toml), every Rust test
 #                            (unit, property, integration, end to end, CLI,
 #                            test vectors, the card renderer, the FFI façade),
+#                            the check that the app's FFI library exports no
+#                            test-only symbol,
 #                            the independent Python check of the wire format,
 #                            the Kotlin bindings and the Android demo's logic
 #                            on the JVM, the Swift package and the iOS demo's
@@ -30,7 +32,7 @@ set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
 export CARGO_TERM_COLOR=never
 
-usage() { sed -n '4,13p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '4,17p' "$0" | sed 's/^# \{0,1\}//'; }
 mode=all
 case "${1:-}" in
   "" | all) ;;
@@ -149,6 +151,9 @@ if [[ $mode == all ]]; then
 fi
 rust_tests
 if [[ $mode == all ]]; then
+  # The app's library (hawiya-ffi without features) exports no test issuer,
+  # benchmark or PNG reader; the test build's library, loaded below, does.
+  check ffi-exports bash scripts/check-ffi-exports.sh
   language python bash tests/python/run.sh
   language kotlin bash scripts/test-kotlin.sh
   language android-logic bash scripts/test-android-logic.sh

@@ -91,7 +91,9 @@ val cargoNdkBuild by tasks.registering(Exec::class) {
     workingDir = rustWorkspace
     val args = mutableListOf("cargo", "ndk", "--platform", "30")
     rustAbis.forEach { args += listOf("-t", it) }
-    args += listOf("-o", jniLibsDir.absolutePath, "build", "-p", "hawiya-ffi", "--locked")
+    // The demo issues its own credentials: the test issuer is in its library
+    // (an app's library is built without the feature).
+    args += listOf("-o", jniLibsDir.absolutePath, "build", "-p", "hawiya-ffi", "--features", "test-issuer", "--locked")
     if (cargoProfile == "release") args += "--release"
     commandLine(args)
     // Cargo decides what is stale; Gradle always asks it.

@@ -41,7 +41,8 @@ val cargoBuildHost by tasks.registering(Exec::class) {
     group = "rust"
     description = "Builds libhawiya_ffi and uniffi-bindgen for this computer."
     workingDir = rustWorkspace
-    commandLine("cargo", "build", "-p", "hawiya-ffi", "-p", "hawiya-uniffi-bindgen", "--locked")
+    // With the test issuer, which the demo and its tests use.
+    commandLine("cargo", "build", "-p", "hawiya-ffi", "--features", "hawiya-ffi/test-issuer", "-p", "hawiya-uniffi-bindgen", "--locked")
     outputs.upToDateWhen { false }
 }
 

@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::error::WalletError;
-use crate::model::Disclosure;
 use crate::wallet::Wallet;
+use hawiya_core::Disclosure;
 
 /// How long `count` presentations took inside Rust.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
@@ -18,8 +18,8 @@ pub struct BenchResult {
 }
 
 /// Makes `count` device-bound presentations of document `number` through
-/// the same Rust code path as `Wallet::present` (QR text, module matrix and
-/// SVG included) and times them, so an app can compare one call from Kotlin
+/// the same Rust code path as `Wallet::present` (QR text and module matrix
+/// included) and times them, so an app can compare one call from Kotlin
 /// or Swift with the Rust cost. Each presentation is logged, as usual.
 #[uniffi::export]
 pub fn rust_presentation_benchmark(

@@ -4,68 +4,14 @@
 
 use hawiya_card as card;
 
-use crate::model::{CalendarDate, ClaimKey, DocumentType};
+use hawiya_card::{CardField, CardStatus};
+use hawiya_core::DocumentType;
 
-/// Which way a piece of text runs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
-pub enum TextDirection {
-    /// Left to right (Latin script, digits).
-    Ltr,
-    /// Right to left (Arabic script).
-    Rtl,
-}
-
-impl From<card::TextDirection> for TextDirection {
-    fn from(direction: card::TextDirection) -> Self {
-        match direction {
-            card::TextDirection::Ltr => TextDirection::Ltr,
-            card::TextDirection::Rtl => TextDirection::Rtl,
-        }
-    }
-}
-
-/// Whether the document is valid on the day the card was made for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
-pub enum CardStatus {
-    /// Issued for a later day.
-    NotYetValid,
-    /// Within its validity.
-    Valid,
-    /// Past its last valid day.
-    Expired,
-}
-
-impl From<card::CardStatus> for CardStatus {
-    fn from(status: card::CardStatus) -> Self {
-        match status {
-            card::CardStatus::NotYetValid => CardStatus::NotYetValid,
-            card::CardStatus::Valid => CardStatus::Valid,
-            card::CardStatus::Expired => CardStatus::Expired,
-        }
-    }
-}
-
-/// One line of the card: a labelled value.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct CardField {
-    /// The claim shown.
-    pub key: ClaimKey,
-    /// Arabic label.
-    pub label_ar: String,
-    /// English label.
-    pub label_en: String,
-    /// The value as text (dates as Gregorian `YYYY-MM-DD`).
-    pub value: String,
-    /// The value in Arabic where it differs (e.g. the sex); else `null`.
-    pub value_ar: Option<String>,
-    /// For dates: the Umm al-Qura Hijri date, e.g. `1446/05/23 هـ`.
-    pub value_hijri: Option<String>,
-    /// The direction of `value`.
-    pub direction: TextDirection,
-}
+use crate::types::CalendarDate;
 
 /// The card of one document, ready to draw. Holds personal data: show it,
 /// do not log it.
+// Adds the status's labels, which core's CardStatus gives on demand.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct Card {
     /// National ID or resident permit.
@@ -94,42 +40,27 @@ pub struct Card {
     pub status_ar: String,
 }
 
-impl Card {
-    /// Converts a core card; `None` for a document type or claim this
-    /// version of the bindings does not know.
-    pub(crate) fn from_core(card: card::Card) -> Option<Card> {
-        Some(Card {
-            document_type: DocumentType::from_core(card.document_type)?,
+impl From<card::Card> for Card {
+    fn from(card: card::Card) -> Card {
+        Card {
+            document_type: card.document_type,
             title_ar: card.title_ar,
             title_en: card.title_en,
             document_number: card.document_number,
             document_version: card.document_version,
             issuer: card.issuer,
             guardian: card.guardian,
-            fields: card
-                .fields
-                .into_iter()
-                .filter_map(|f| {
-                    Some(CardField {
-                        key: ClaimKey::from_core(f.key)?,
-                        label_ar: f.label_ar,
-                        label_en: f.label_en,
-                        value: f.value,
-                        value_ar: f.value_ar,
-                        value_hijri: f.value_hijri,
-                        direction: f.direction.into(),
-                    })
-                })
-                .collect(),
+            fields: card.fields,
             portrait: card.portrait,
             status_en: card.status.label_en().to_owned(),
             status_ar: card.status.label_ar().to_owned(),
-            status: card.status.into(),
-        })
+            status: card.status,
+        }
     }
 }
 
 /// A date in the Umm al-Qura (Hijri) calendar.
+// Adds the printed form, which core's HijriDate gives on demand.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct HijriDate {
     /// Hijri year.
@@ -145,7 +76,7 @@ pub struct HijriDate {
 /// The Umm al-Qura Hijri date of a Gregorian date, as cards print it.
 #[uniffi::export]
 pub fn hijri_date(date: CalendarDate) -> Option<HijriDate> {
-    let hijri = card::HijriDate::from_gregorian(date.to_core().ok()?);
+    let hijri = card::HijriDate::from_gregorian(date.try_into().ok()?);
     Some(HijriDate {
         year: hijri.year,
         month: hijri.month,

@@ -5,6 +5,11 @@
 //! passphrase, a key, a document number, a name or a file path, so an app may
 //! log them; the few numbers they carry (attempts left, seconds to wait,
 //! versions) are not personal data.
+//!
+//! A sentence lives in one place: where a variant means what a core error
+//! means, its message is that core error's `Display` (`#[error("{}", …)]`,
+//! a path given as "that path"). The façade writes its own only where core's
+//! would carry a document number, merges several core errors, or has none.
 
 use hawiya_core as core;
 use hawiya_wallet as wallet;
@@ -14,17 +19,17 @@ use hawiya_wallet as wallet;
 #[non_exhaustive]
 pub enum WalletError {
     /// There is no wallet file at the path.
-    #[error("no wallet at that path; create one first")]
+    #[error("{}", hawiya_wallet::WalletError::NotFound("that path".into()))]
     NotFound,
     /// `create` or `restore` was asked to overwrite an existing file (for a
     /// restore, also the temporary file it builds under, `PATH.restoring`).
-    #[error("a file already exists at that path; open it, or choose another path")]
+    #[error("{}", hawiya_wallet::WalletError::AlreadyExists("that path".into()))]
     AlreadyExists,
     /// The file is not a hawiya wallet (or its creation was interrupted).
-    #[error("this file is not a hawiya wallet (or its creation was interrupted); choose the right file or create a new wallet")]
+    #[error("{}", hawiya_wallet::WalletError::NotAWallet)]
     NotAWallet,
     /// The file was written by a newer version of the app.
-    #[error("the wallet uses schema {found}, newer than this app's {supported}; update the app")]
+    #[error("{}", hawiya_wallet::WalletError::NewerSchema { found: *found, supported: *supported })]
     NewerSchema {
         /// Schema version in the file.
         found: u32,
@@ -35,11 +40,11 @@ pub enum WalletError {
     #[error("the wallet file is damaged; restore it from a backup")]
     Corrupt,
     /// Another process or handle kept the wallet busy past the timeout.
-    #[error("the wallet is busy in another process or thread; try again")]
+    #[error("{}", hawiya_wallet::WalletError::Busy)]
     Busy,
     /// The disk is full. Nothing was changed; unlocking, reading and
     /// presenting keep working, other changes wait for free space.
-    #[error("the disk is full: free some space on the device and try again; nothing was changed")]
+    #[error("{}", hawiya_wallet::WalletError::DiskFull)]
     DiskFull,
     /// Any other storage failure (permissions, I/O).
     #[error("the wallet file could not be read or written ({reason})")]
@@ -54,24 +59,22 @@ pub enum WalletError {
         what: String,
     },
     /// The wallet is locked; unlock it first.
-    #[error("the wallet is locked; unlock it first")]
+    #[error("{}", hawiya_wallet::WalletError::Locked)]
     Locked,
     /// The passphrase or PIN is wrong. Nothing changed except the failure count.
-    #[error("wrong passphrase; {remaining} attempts left before the wallet locks")]
+    #[error("{}", hawiya_wallet::WalletError::WrongPassphrase { remaining: *remaining })]
     WrongPassphrase {
         /// Attempts left before lockout.
         remaining: u32,
     },
     /// Too many recent failures: wait before the next attempt.
-    #[error("too many failed attempts: wait {seconds} seconds before trying again")]
+    #[error("{}", hawiya_wallet::UnlockBlocked::RetryAfter { seconds: *seconds })]
     RetryLater {
         /// Seconds until an attempt is allowed.
         seconds: u64,
     },
     /// Too many consecutive failures: the wallet stays locked.
-    #[error(
-        "locked after {failures} failed attempts: restore the wallet from a backup or reset it"
-    )]
+    #[error("{}", hawiya_wallet::UnlockBlocked::LockedOut { failures: *failures })]
     LockedOut {
         /// The consecutive failures recorded.
         failures: u32,
@@ -84,15 +87,15 @@ pub enum WalletError {
     },
     /// The app's key source refused: the holder presented a wrong secret.
     /// Counted as a failed unlock.
-    #[error("the device key store refused: authenticate and try again")]
+    #[error("{}", hawiya_wallet::KeySourceError::Rejected)]
     KeySourceRejected,
     /// The app's key source's prompt was cancelled (by the holder or the
     /// system) or timed out. Not counted as a failed unlock.
-    #[error("unlocking was cancelled; nothing was counted, try again when ready")]
+    #[error("{}", hawiya_wallet::KeySourceError::Cancelled)]
     KeySourceCancelled,
     /// The app's key source failed (key invalidated, hardware error, or the
     /// app's implementation threw). Not counted as a failed unlock.
-    #[error("the device key store is unavailable ({reason}); restore the wallet from a backup if the key was invalidated")]
+    #[error("{}", hawiya_wallet::KeySourceError::Unavailable(reason.clone()))]
     KeySourceUnavailable {
         /// What the key source reported.
         reason: String,
@@ -106,6 +109,7 @@ pub enum WalletError {
         reason: String,
     },
     /// Argon2id settings below OWASP's minimum or beyond sane limits.
+    // Core's sentence names a Rust constant (`KdfParams::OWASP_MINIMUM`).
     #[error("key derivation settings are below OWASP's Argon2id minimum or too large")]
     WeakKdf,
     /// Invalid options.
@@ -121,16 +125,16 @@ pub enum WalletError {
         reason: String,
     },
     /// The issuer is not in the trust list, or the signature does not verify.
-    #[error("the credential is not signed by an issuer in the trust list; update the trust list or ask the issuer again")]
+    #[error("{}", hawiya_wallet::WalletError::NotTrusted)]
     NotTrusted,
     /// The issuer key was not valid when the credential was issued.
-    #[error("the issuer's key was not valid when this credential was issued")]
+    #[error("{}", hawiya_wallet::WalletError::IssuerKeyNotValid)]
     IssuerKeyNotValid,
     /// The credential has expired.
-    #[error("the credential expired; ask the issuer for a renewal")]
+    #[error("{}", hawiya_wallet::WalletError::Expired)]
     Expired,
     /// The credential is bound to a device key this wallet does not hold.
-    #[error("the credential is bound to another device's key; bind this wallet (binding request) and ask the issuer again")]
+    #[error("{}", hawiya_wallet::WalletError::NotBoundToWallet)]
     NotBoundToWallet,
     /// A dependent's credential names a guardian whose document is not here.
     #[error("this dependent's credential names a guardian document that is not in this wallet; import your own document first")]
@@ -167,21 +171,21 @@ pub enum WalletError {
     #[error("this document has no print credential in the wallet: ask the issuer for its print credential to print the card or show a printed code")]
     NoPrintCredential,
     /// The credential given as a print credential is bound to a phone.
-    #[error("the credential given as the print credential is bound to a phone: ask the issuer for the document's print credential")]
+    #[error("{}", hawiya_wallet::WalletError::NotAPrintCredential)]
     NotAPrintCredential,
     /// A print credential was given where the phone's credential belongs.
-    #[error("this is a print credential (the printable card's), not the phone's: import it with the document's phone credential, or as the print credential of a stored document")]
+    #[error("{}", hawiya_wallet::WalletError::PrintOnlyCredential)]
     PrintOnlyCredential,
     /// The print credential is not of the same document and version, or its
     /// claims differ.
-    #[error("the print credential is not for this document (its number, version, guardian or claims differ): ask the issuer for the print credential issued with this version")]
+    #[error("{}", hawiya_wallet::WalletError::PrintCredentialMismatch)]
     PrintCredentialMismatch,
     /// The challenge the holder typed or scanned is not a verifier's
     /// challenge: six digits (100000 to 999999), or its QR text (`HWC:…`).
     #[error("not a verifier's challenge: type the 6 digits the verifier shows, or scan its challenge QR code")]
     InvalidChallenge,
     /// No device key with that public key, or its platform signer is not attached.
-    #[error("this wallet has no usable device key {fingerprint}; attach the platform signer or create a key")]
+    #[error("{}", hawiya_wallet::WalletError::UnknownDeviceKey(fingerprint.clone()))]
     UnknownDeviceKey {
         /// The key's short fingerprint (public data).
         fingerprint: String,
@@ -196,10 +200,10 @@ pub enum WalletError {
     #[error("the device signer failed; unlock the device key and try again")]
     SignerFailed,
     /// A public key given by the app is not an Ed25519 key.
-    #[error("not a valid Ed25519 public key (32 bytes of a curve point)")]
+    #[error("{}", hawiya_core::KeyError::InvalidPublicKey)]
     InvalidPublicKey,
     /// The file is not a hawiya backup at all.
-    #[error("not a hawiya wallet backup; choose the backup file")]
+    #[error("{}", hawiya_wallet::WalletError::NotABackup)]
     NotABackup,
     /// The backup file is damaged (checksum or structure): no passphrase
     /// would open it.
@@ -210,7 +214,7 @@ pub enum WalletError {
     },
     /// The backup asks for more key-derivation memory or passes than a phone
     /// can afford; refused before any work.
-    #[error("the backup asks for Argon2id with {memory_mib} MiB and {passes} passes, more than a phone can afford; hawiya never writes such backups, so it was refused")]
+    #[error("{}", hawiya_wallet::WalletError::BackupTooCostly { memory_mib: *memory_mib, passes: *passes })]
     BackupTooCostly {
         /// Memory it asks for, in MiB.
         memory_mib: u32,
@@ -218,7 +222,7 @@ pub enum WalletError {
         passes: u32,
     },
     /// Wrong backup passphrase.
-    #[error("wrong backup passphrase")]
+    #[error("{}", hawiya_wallet::WalletError::WrongBackupPassphrase)]
     WrongBackupPassphrase,
     /// The app's clock failed (its implementation threw).
     #[error("the clock is unavailable ({reason})")]
@@ -372,7 +376,7 @@ pub enum VerifyError {
     )]
     BadSignature,
     /// The trust list is older than one already accepted.
-    #[error("trust list version {offered} is older than version {seen} already in use; refusing to roll back")]
+    #[error("{}", hawiya_core::TrustListError::Rollback { offered: *offered, seen: *seen })]
     Rollback {
         /// The version offered.
         offered: u64,
@@ -383,16 +387,16 @@ pub enum VerifyError {
     #[error("the trust list names a key id twice")]
     DuplicateKeyId,
     /// The status list is signed by a key the trust list does not have.
-    #[error("the status list is signed by a key not in the trust list")]
+    #[error("{}", hawiya_core::StatusListError::UnknownIssuerKey)]
     UnknownIssuerKey,
     /// The status list was signed outside its key's validity period.
-    #[error("the status list was signed outside its key's validity period; refusing it")]
+    #[error("{}", hawiya_core::StatusListError::KeyNotValid)]
     KeyNotValid,
     /// The status list's address is not its issuer's.
-    #[error("the status list address does not match the trust list entry of its signing key")]
+    #[error("{}", hawiya_core::StatusListError::WrongAddress)]
     WrongAddress,
     /// A public key given by the app is not an Ed25519 key.
-    #[error("not a valid Ed25519 public key (32 bytes of a curve point)")]
+    #[error("{}", hawiya_core::KeyError::InvalidPublicKey)]
     InvalidPublicKey,
     /// The challenge passed to `verify` is not one `newChallenge` made (its
     /// code is not six digits 100000 to 999999).
@@ -447,6 +451,7 @@ impl From<core::StatusListError> for VerifyError {
     }
 }
 
+#[cfg(feature = "test-issuer")]
 /// Why the test issuer could not issue or sign.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
 #[non_exhaustive]
@@ -458,12 +463,10 @@ pub enum IssueError {
         reason: String,
     },
     /// The binding request's signature does not verify with its key.
-    #[error(
-        "binding request signature does not verify: the device did not prove it holds the key"
-    )]
+    #[error("{}", hawiya_core::IssueError::BindingSignature)]
     BindingSignature,
     /// The binding request answers a different nonce.
-    #[error("binding request answers a different nonce; bind again with the current nonce")]
+    #[error("{}", hawiya_core::IssueError::NonceMismatch)]
     NonceMismatch,
     /// The claims are not a valid document.
     #[error("invalid claims: {reason}")]
@@ -472,7 +475,7 @@ pub enum IssueError {
         reason: String,
     },
     /// The document's expiry date is already past at issuance.
-    #[error("the document's expiry date is already past at issuance")]
+    #[error("{}", hawiya_core::IssueError::AlreadyExpired)]
     AlreadyExpired,
     /// The guardian's document number is not valid, or is the dependent's own.
     #[error("the guardian's document number is not a valid guardian for this document")]
@@ -491,6 +494,7 @@ pub enum IssueError {
     },
 }
 
+#[cfg(feature = "test-issuer")]
 impl From<core::IssueError> for IssueError {
     fn from(error: core::IssueError) -> Self {
         use core::IssueError as E;
@@ -515,6 +519,7 @@ impl From<core::IssueError> for IssueError {
     }
 }
 
+#[cfg(feature = "test-issuer")]
 impl From<core::StatusListError> for IssueError {
     fn from(error: core::StatusListError) -> Self {
         IssueError::InvalidInput {
@@ -523,6 +528,7 @@ impl From<core::StatusListError> for IssueError {
     }
 }
 
+#[cfg(feature = "test-issuer")]
 impl From<core::TrustListError> for IssueError {
     fn from(error: core::TrustListError) -> Self {
         IssueError::InvalidInput {
@@ -562,6 +568,7 @@ pub fn describe_verify_error(error: VerifyError) -> String {
     error.to_string()
 }
 
+#[cfg(feature = "test-issuer")]
 /// The sentence for a test issuer error.
 #[uniffi::export]
 pub fn describe_issue_error(error: IssueError) -> String {

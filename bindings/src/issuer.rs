@@ -9,8 +9,66 @@ use hawiya_core as core;
 use rand_core::OsRng;
 
 use crate::error::IssueError;
-use crate::model::DocumentClaims;
+use hawiya_core::{DocumentType, Sex};
+
 use crate::trust::TrustList;
+use crate::types::CalendarDate;
+
+/// What an issuer puts on a document (test issuer input).
+// Dates as CalendarDate, so that a wrong one is an InvalidClaims error
+// rather than a failed lift.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct DocumentClaims {
+    /// National ID or resident permit.
+    pub document_type: DocumentType,
+    /// 10 digits; 1… for citizens, 2… for residents.
+    pub document_number: u64,
+    /// Version; a renewal carries a higher version.
+    pub document_version: u32,
+    /// Full name in Arabic script.
+    pub name_ar: String,
+    /// Full name in Latin script.
+    pub name_en: String,
+    /// Date of birth.
+    pub birth_date: CalendarDate,
+    /// Sex.
+    pub sex: Sex,
+    /// Nationality, ISO 3166-1 alpha-3 (e.g. SAU).
+    pub nationality: String,
+    /// Place of birth.
+    pub place_of_birth: String,
+    /// Occupation (resident permit only).
+    pub occupation: Option<String>,
+    /// Employer or sponsor (resident permit only).
+    pub employer: Option<String>,
+    /// Date of issue.
+    pub issue_date: CalendarDate,
+    /// Last valid day.
+    pub expiry_date: CalendarDate,
+    /// Portrait image (JPEG, PNG or WebP).
+    pub portrait: Option<Vec<u8>>,
+}
+
+impl DocumentClaims {
+    pub(crate) fn to_core(&self) -> Result<core::Claims, core::DateError> {
+        Ok(core::Claims {
+            document_type: self.document_type,
+            document_number: self.document_number,
+            document_version: self.document_version,
+            name_ar: self.name_ar.clone(),
+            name_en: self.name_en.clone(),
+            birth_date: self.birth_date.try_into()?,
+            sex: self.sex,
+            nationality: self.nationality.clone(),
+            place_of_birth: self.place_of_birth.clone(),
+            occupation: self.occupation.clone(),
+            employer: self.employer.clone(),
+            issue_date: self.issue_date.try_into()?,
+            expiry_date: self.expiry_date.try_into()?,
+            portrait: self.portrait.clone(),
+        })
+    }
+}
 
 /// Entries in the test issuer's status list.
 const STATUS_LIST_CAPACITY: u64 = 1024;

@@ -35,11 +35,11 @@ pub enum KeySourceError {
     /// The prompt ended without an answer from the holder: they cancelled,
     /// the system cancelled it (another app came to the front, the screen
     /// locked), or it timed out. Not counted as a failed unlock.
-    #[error("unlocking was cancelled; nothing was counted, try again when ready")]
+    #[error("{}", wallet::KeySourceError::Cancelled)]
     Cancelled,
     /// The holder presented a wrong secret (biometrics or passcode not
     /// accepted) and the prompt ended. Counted as a failed unlock.
-    #[error("the device key store refused: authenticate and try again")]
+    #[error("{}", wallet::KeySourceError::Rejected)]
     Rejected,
     /// The platform key is missing, invalidated or the hardware failed, or
     /// the platform is throttling its own prompt after failures. Not counted

@@ -1,13 +1,13 @@
 //! A presentation ready to show: its QR text, the QR module matrix to draw,
-//! an SVG, and how long verifiers will accept it.
+//! and how long verifiers will accept it. An SVG of it is opt-in
+//! (`qrSvgForText`), for apps that do not draw the matrix themselves.
 
 use hawiya_core as core;
 
 use crate::error::QrError;
-use crate::model::{ClaimKey, Mode, QrCode};
+use hawiya_core::{ClaimKey, Mode};
 
-/// Pixels per module in [`Presentation::svg`].
-const SVG_MODULE_PX: u32 = 8;
+use crate::model::QrCode;
 
 /// A presentation made by the wallet. Plain data: keep it as long as it is
 /// on screen, and make a new one before `expires_at`.
@@ -17,8 +17,6 @@ pub struct Presentation {
     pub qr_text: String,
     /// The QR code (error correction M) as a module matrix.
     pub qr: QrCode,
-    /// The same QR code as an SVG document (8 px per module, with quiet zone).
-    pub svg: String,
     /// Device-bound or static.
     pub mode: Mode,
     /// The verifier's challenge it answers (six digits), if any.
@@ -28,42 +26,29 @@ pub struct Presentation {
     /// When it was made (seconds since 1970).
     pub created_at: i64,
     /// When a verifier with the default policy stops accepting it (seconds
-    /// since 1970): `created_at` plus the default freshness window for a
-    /// device-bound code, the credential's expiry for a static one.
+    /// since 1970), as hawiya-core's `Policy::accepts_until` says: the
+    /// default freshness window after the phone signed a device-bound code,
+    /// the credential's expiry for a static one.
     pub expires_at: i64,
     /// Its size in bytes before Base45 (what the QR version depends on).
     pub size_bytes: u32,
 }
 
 impl Presentation {
-    /// Renders a core presentation made at `created_at`. `static_expiry` is
-    /// the credential's expiry, for a static presentation.
+    /// Describes a core presentation made at `created_at`.
     pub(crate) fn new(
         made: &core::Presentation,
         created_at: core::UnixTime,
-        static_expiry: Option<core::UnixTime>,
     ) -> Result<Presentation, QrError> {
         let qr_text = made.qr_text();
-        let matrix = encode(&qr_text)?;
-        let expires_at = match (made.mode(), static_expiry) {
-            (core::Mode::Static, Some(expiry)) => expiry.0,
-            _ => created_at
-                .0
-                .saturating_add(i64::from(core::Policy::default().freshness_secs)),
-        };
         Ok(Presentation {
-            svg: matrix.to_svg(SVG_MODULE_PX),
-            qr: qr_code(&matrix),
+            qr: qr_code(&encode(&qr_text)?),
             qr_text,
-            mode: made.mode().into(),
+            mode: made.mode(),
             challenge: made.challenge().map(|c| c.to_string()),
-            disclosed: made
-                .disclosed()
-                .iter()
-                .filter_map(|k| ClaimKey::from_core(*k))
-                .collect(),
+            disclosed: made.disclosed().to_vec(),
             created_at: created_at.0,
-            expires_at,
+            expires_at: core::Policy::default().accepts_until(made).0,
             size_bytes: u32::try_from(made.bytes().len()).unwrap_or(u32::MAX),
         })
     }
@@ -90,12 +75,15 @@ pub fn qr_code_for_text(text: String) -> Result<QrCode, QrError> {
     Ok(qr_code(&encode(&text)?))
 }
 
-/// An SVG document of the QR code for `text`, `module_px` pixels per module.
+/// An SVG document of the QR code for `text` (e.g. a presentation's
+/// `qrText`), `module_px` pixels per module, with its quiet zone: for apps
+/// that show an SVG rather than draw the matrix.
 #[uniffi::export]
 pub fn qr_svg_for_text(text: String, module_px: u32) -> Result<String, QrError> {
     Ok(encode(&text)?.to_svg(module_px.max(1)))
 }
 
+#[cfg(feature = "qr-decode")]
 /// Reads the QR text from a PNG image (a screenshot or a camera frame saved
 /// as PNG), for verifiers without a platform barcode scanner.
 #[uniffi::export]

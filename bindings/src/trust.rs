@@ -6,7 +6,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use hawiya_core as core;
 
 use crate::error::VerifyError;
-use crate::model::{Challenge, Policy, TrustedIssuer, Verdict, VerifierMemory};
+use hawiya_core::{Policy, TrustedIssuer};
+
+use crate::model::{Challenge, Verdict, VerifierMemory};
 use crate::platform::{Clock, TimeSource};
 use crate::presentation;
 
@@ -55,7 +57,7 @@ impl TrustList {
 
     /// The issuer keys it names.
     pub fn issuers(&self) -> Vec<TrustedIssuer> {
-        self.inner.issuers.iter().map(TrustedIssuer::from).collect()
+        self.inner.issuers.clone()
     }
 }
 
@@ -104,7 +106,7 @@ impl Verifier {
         policy: Policy,
         clock: Option<Arc<dyn Clock>>,
     ) -> Arc<Verifier> {
-        let inner = core::Verifier::new(trust_list.inner.clone(), policy.to_core());
+        let inner = core::Verifier::new(trust_list.inner.clone(), policy);
         Verifier::build(inner, &policy, clock)
     }
 
@@ -118,11 +120,8 @@ impl Verifier {
         memory: VerifierMemory,
         clock: Option<Arc<dyn Clock>>,
     ) -> Result<Arc<Verifier>, VerifyError> {
-        let inner = core::Verifier::with_memory(
-            trust_list.inner.clone(),
-            policy.to_core(),
-            &memory.to_core(),
-        )?;
+        let inner =
+            core::Verifier::with_memory(trust_list.inner.clone(), policy, &memory.to_core())?;
         Ok(Verifier::build(inner, &policy, clock))
     }
 

@@ -11,14 +11,16 @@ use hawiya_wallet as wallet;
 use crate::card::Card;
 use crate::error::{QrError, WalletError};
 use crate::model::{
-    AttemptState, Claim, DamagedDocument, DeviceKeyInfo, DocumentDetails, DocumentSummary,
-    ImportOutcome, LogEntry, Person, RestoredWallet, SkippedDocument, UnlockOutcome, WalletOptions,
+    Claim, DamagedDocument, DeviceKeyInfo, DocumentDetails, ImportOutcome, SkippedDocument,
+    UnlockOutcome, WalletOptions,
 };
 use crate::platform::{
     Clock, DeviceSigner, KeySource, KeySourceAdapter, Secret, SignerAdapter, TimeSource,
 };
 use crate::presentation::Presentation;
 use crate::trust::TrustList;
+use core::Disclosure;
+use wallet::{AttemptState, DocumentSummary, LogEntry, Person};
 
 /// An open wallet file. Safe to call from any thread: each call takes the
 /// wallet's internal lock (calls run one at a time), and other processes are
@@ -52,26 +54,17 @@ impl Wallet {
         self.time.now().map_err(clock_error)
     }
 
-    fn summaries(docs: Vec<wallet::DocumentSummary>) -> impl Iterator<Item = DocumentSummary> {
-        docs.into_iter().filter_map(DocumentSummary::from_core)
-    }
-
-    fn outcome(outcome: wallet::ImportOutcome) -> Result<ImportOutcome, WalletError> {
-        let unknown = || WalletError::Other {
-            reason: "a document type this version of the bindings does not know".into(),
-        };
-        Ok(match outcome {
-            wallet::ImportOutcome::Added(doc) => ImportOutcome::Added {
-                document: DocumentSummary::from_core(doc).ok_or_else(unknown)?,
-            },
+    fn outcome(outcome: wallet::ImportOutcome) -> ImportOutcome {
+        match outcome {
+            wallet::ImportOutcome::Added(document) => ImportOutcome::Added { document },
             wallet::ImportOutcome::Renewed {
                 document,
                 replaced_version,
             } => ImportOutcome::Renewed {
-                document: DocumentSummary::from_core(document).ok_or_else(unknown)?,
+                document,
                 replaced_version,
             },
-        })
+        }
     }
 }
 
@@ -176,12 +169,7 @@ impl Wallet {
 
     /// Failed unlock attempts so far.
     pub fn failed_attempts(&self) -> Result<AttemptState, WalletError> {
-        let state = self.inner.failed_attempts()?;
-        Ok(AttemptState {
-            failures: state.failures,
-            last_failure: state.last_failure.map(|t| t.0),
-            unresolved: state.unresolved,
-        })
+        Ok(self.inner.failed_attempts()?)
     }
 
     /// Destroys everything in the wallet (documents, device keys, the log,
@@ -286,7 +274,7 @@ impl Wallet {
         let outcome = self
             .inner
             .import(&credential, trust_list.core(), self.now()?)?;
-        Wallet::outcome(outcome)
+        Ok(Wallet::outcome(outcome))
     }
 
     /// Imports a credential with its print credential (the printable card's,
@@ -304,7 +292,7 @@ impl Wallet {
         let outcome =
             self.inner
                 .import_with_print(&credential, &print, trust_list.core(), self.now()?)?;
-        Wallet::outcome(outcome)
+        Ok(Wallet::outcome(outcome))
     }
 
     /// Adds (or replaces, e.g. after a lost card was revoked and reissued)
@@ -315,12 +303,9 @@ impl Wallet {
         trust_list: Arc<TrustList>,
     ) -> Result<DocumentSummary, WalletError> {
         let print = zeroize::Zeroizing::new(print_credential);
-        let summary = self
+        Ok(self
             .inner
-            .add_print_credential(&print, trust_list.core(), self.now()?)?;
-        DocumentSummary::from_core(summary).ok_or_else(|| WalletError::Other {
-            reason: "a document type this version of the bindings does not know".into(),
-        })
+            .add_print_credential(&print, trust_list.core(), self.now()?)?)
     }
 
     /// Imports a renewal of a stored document (new version replaces and
@@ -334,7 +319,7 @@ impl Wallet {
         let outcome = self
             .inner
             .renew(&credential, trust_list.core(), self.now()?)?;
-        Wallet::outcome(outcome)
+        Ok(Wallet::outcome(outcome))
     }
 
     /// Imports a renewal with the new version's print credential: as
@@ -350,12 +335,12 @@ impl Wallet {
         let outcome =
             self.inner
                 .renew_with_print(&credential, &print, trust_list.core(), self.now()?)?;
-        Wallet::outcome(outcome)
+        Ok(Wallet::outcome(outcome))
     }
 
     /// Every stored document, the holder's first, then dependents'.
     pub fn documents(&self) -> Result<Vec<DocumentSummary>, WalletError> {
-        Ok(Wallet::summaries(self.inner.documents()?).collect())
+        Ok(self.inner.documents()?)
     }
 
     /// The documents the wallet should hold but cannot show (deleted, altered
@@ -368,35 +353,23 @@ impl Wallet {
             .inner
             .damaged_documents()?
             .into_iter()
-            .map(DamagedDocument::from_core)
+            .map(DamagedDocument::from)
             .collect())
     }
 
     /// The documents grouped per person: the holder first, then each dependent.
     pub fn people(&self) -> Result<Vec<Person>, WalletError> {
-        Ok(self.inner.people()?.into_iter().map(Person::from).collect())
+        Ok(self.inner.people()?)
     }
 
     /// The dependents: people whose documents are held under this wallet's key.
     pub fn dependents(&self) -> Result<Vec<Person>, WalletError> {
-        Ok(self
-            .inner
-            .dependents()?
-            .into_iter()
-            .map(Person::from)
-            .collect())
+        Ok(self.inner.dependents()?)
     }
 
     /// One document with all its claims, to show on screen.
     pub fn show(&self, number: u64) -> Result<DocumentDetails, WalletError> {
-        let held = self.inner.document(number)?;
-        let summary = self
-            .inner
-            .documents()?
-            .into_iter()
-            .find(|d| d.number == number)
-            .and_then(DocumentSummary::from_core)
-            .ok_or(WalletError::NoSuchDocument)?;
+        let (held, summary) = self.inner.document_with_summary(number)?;
         let info = held.info();
         Ok(DocumentDetails {
             summary,
@@ -405,7 +378,7 @@ impl Wallet {
             claims: held
                 .claims()
                 .iter()
-                .filter_map(|(k, v)| Claim::from_core(*k, v))
+                .map(|(key, value)| Claim::new(*key, value))
                 .collect(),
         })
     }
@@ -419,9 +392,7 @@ impl Wallet {
                 reason: "the clock's time is outside the calendar's range".into(),
             })?;
         let held = self.inner.document(number)?;
-        Card::from_core(card::Card::from_held(&held, today)).ok_or_else(|| WalletError::Other {
-            reason: "a document type this version of the bindings does not know".into(),
-        })
+        Ok(card::Card::from_held(&held, today).into())
     }
 
     /// Deletes a document and purges it from the file.
@@ -438,7 +409,7 @@ impl Wallet {
     pub fn present(
         &self,
         number: u64,
-        disclosure: crate::model::Disclosure,
+        disclosure: Disclosure,
         challenge: Option<String>,
     ) -> Result<Presentation, WalletError> {
         let challenge = challenge
@@ -449,13 +420,10 @@ impl Wallet {
         // The wallet's own clock, read now: the app's clock cannot fail
         // inside the core, so it is read here and handed over as is.
         let now = self.now()?;
-        let made = self.inner.present(
-            number,
-            &disclosure.to_core(),
-            challenge,
-            &core::FixedClock(now),
-        )?;
-        Presentation::new(&made, now, None).map_err(qr_to_wallet)
+        let made = self
+            .inner
+            .present(number, &disclosure, challenge, &core::FixedClock(now))?;
+        Presentation::new(&made, now).map_err(qr_to_wallet)
     }
 
     /// Makes the printed code of a stored document: the static
@@ -466,24 +434,16 @@ impl Wallet {
     pub fn present_static(
         &self,
         number: u64,
-        disclosure: crate::model::Disclosure,
+        disclosure: Disclosure,
     ) -> Result<Presentation, WalletError> {
         let now = self.now()?;
-        let made = self
-            .inner
-            .present_static(number, &disclosure.to_core(), now)?;
-        let held = self.inner.document(number)?;
-        Presentation::new(&made, now, Some(held.info().expires_at())).map_err(qr_to_wallet)
+        let made = self.inner.present_static(number, &disclosure, now)?;
+        Presentation::new(&made, now).map_err(qr_to_wallet)
     }
 
     /// The presentation log, oldest first.
     pub fn presentation_log(&self) -> Result<Vec<LogEntry>, WalletError> {
-        Ok(self
-            .inner
-            .presentation_log()?
-            .into_iter()
-            .filter_map(LogEntry::from_core)
-            .collect())
+        Ok(self.inner.presentation_log()?)
     }
 
     /// Deletes the whole presentation log; returns how many entries went.
@@ -570,6 +530,23 @@ pub fn restore_backup_with_key_source(
     Ok(restored(inner, report, options, time))
 }
 
+/// A restored wallet and what the restore brought back.
+#[derive(uniffi::Record)]
+pub struct RestoredWallet {
+    /// The new wallet, unlocked.
+    pub wallet: Arc<Wallet>,
+    /// Documents restored.
+    pub documents: u32,
+    /// Log entries restored.
+    pub log_entries: u32,
+    /// Documents that must be re-bound before device-bound presentation
+    /// (all of them: device keys are never in a backup).
+    pub needs_rebinding: u32,
+    /// Documents in the backup that were left out (not signed by an issuer
+    /// in the trust list, expired, ...), each with why.
+    pub skipped: Vec<SkippedDocument>,
+}
+
 fn restored(
     inner: wallet::Wallet,
     report: wallet::RestoreReport,
@@ -582,11 +559,7 @@ fn restored(
         documents: count(report.documents),
         log_entries: count(report.log_entries),
         needs_rebinding: count(report.needs_rebinding),
-        skipped: report
-            .skipped
-            .iter()
-            .map(SkippedDocument::from_core)
-            .collect(),
+        skipped: report.skipped.iter().map(SkippedDocument::from).collect(),
     }
 }
 

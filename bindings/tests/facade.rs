@@ -175,7 +175,9 @@ fn whole_flow_issue_import_unlock_present_verify() {
         presentation.qr.modules.len(),
         (presentation.qr.size * presentation.qr.size) as usize
     );
-    assert!(presentation.svg.starts_with("<svg") || presentation.svg.starts_with("<?xml"));
+    // The SVG is opt-in: made from the QR text only when the app asks.
+    let svg = qr_svg_for_text(presentation.qr_text.clone(), 8).unwrap();
+    assert!(svg.starts_with("<svg") || svg.starts_with("<?xml"));
     assert_eq!(presentation.mode, Mode::DeviceBound);
     assert_eq!(presentation.created_at, NOW);
     assert_eq!(
@@ -692,6 +694,11 @@ fn backup_restores_and_printed_codes_still_verify() {
     ));
     let printed = wallet.present_static(NUMBER, Disclosure::Full).unwrap();
     assert_eq!(printed.mode, Mode::Static);
+    // A printed code is accepted until its credential expires.
+    assert_eq!(
+        printed.expires_at,
+        wallet.documents().unwrap()[0].expires_at.0
+    );
     let verdict = Verifier::new(Arc::clone(&trust), default_policy(), Some(clock()))
         .verify(printed.qr_text, None)
         .unwrap();

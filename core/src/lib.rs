@@ -82,7 +82,9 @@ pub use trust_list::{
 };
 pub use verifier::{Assurance, Failure, Policy, Verdict, Verifier, VerifierMemory, Warning};
 
-/// Low-level pieces for fuzzing and the format's test vectors. Not a stable API.
+/// Low-level pieces for fuzzing and the format's test vectors. Not a stable
+/// API; only with the `internal` feature.
+#[cfg(feature = "internal")]
 #[doc(hidden)]
 pub mod internal {
     pub use crate::base45::{decode as base45_decode, encode as base45_encode};

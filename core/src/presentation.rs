@@ -133,6 +133,7 @@ pub struct Presentation {
     disclosed_len: usize,
     presented_at: Option<UnixTime>,
     challenge: Option<ChallengeCode>,
+    credential_expires_at: UnixTime,
 }
 
 impl Presentation {
@@ -186,6 +187,7 @@ impl Presentation {
             disclosed_len,
             presented_at: Some(at),
             challenge,
+            credential_expires_at: held.info().expires_at(),
         })
     }
 
@@ -210,6 +212,7 @@ impl Presentation {
             disclosed_len,
             presented_at: None,
             challenge: None,
+            credential_expires_at: held.info().expires_at(),
         })
     }
 
@@ -237,6 +240,11 @@ impl Presentation {
     /// The verifier's challenge code it answers, if any.
     pub fn challenge(&self) -> Option<ChallengeCode> {
         self.challenge
+    }
+
+    /// When the credential it presents expires.
+    pub fn credential_expires_at(&self) -> UnixTime {
+        self.credential_expires_at
     }
 
     /// The floor no encoding of this presentation can go below: its
@@ -745,6 +753,23 @@ mod tests {
         let parsed = parse_bytes(code.bytes()).unwrap();
         assert_eq!(parsed.device_key, None);
         assert_eq!(code.presented_at(), None);
+    }
+
+    #[test]
+    fn a_policy_accepts_a_phone_code_for_its_freshness_and_a_printed_code_until_expiry() {
+        let policy = crate::verifier::Policy {
+            freshness_secs: 90,
+            ..crate::verifier::Policy::default()
+        };
+        let (phone, _) = held();
+        let (print, _) = printed();
+        let bound = Presentation::device_bound(&phone, &Disclosure::Identity, &device(), &AT, None)
+            .unwrap();
+        assert_eq!(bound.credential_expires_at(), phone.info().expires_at());
+        assert_eq!(policy.accepts_until(&bound), UnixTime(AT.0 .0 + 90));
+        let code = Presentation::static_form(&print, &Disclosure::Identity).unwrap();
+        assert_eq!(policy.accepts_until(&code), print.info().expires_at());
+        assert_ne!(policy.accepts_until(&code), UnixTime(AT.0 .0 + 90));
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::cose::Sign1;
 use crate::credential::CredentialInfo;
 use crate::date::UnixTime;
 use crate::error::FormatError;
-use crate::presentation::{self, Mode, ParsedPresentation};
+use crate::presentation::{self, Mode, ParsedPresentation, Presentation};
 use crate::status_list::SignedStatusList;
 use crate::trust_list::{TrustList, TrustListError};
 
@@ -91,6 +91,19 @@ pub struct Policy {
     /// [`Assurance::Challenged`] only phones answering the challenge this
     /// verifier showed.
     pub min_assurance: Assurance,
+}
+
+impl Policy {
+    /// Until when a verifier with this policy accepts `presentation` (by a
+    /// clock that agrees with the phone's): a device-bound code for the
+    /// freshness window after the phone signed it, a static code until its
+    /// credential expires. The holder's app refreshes its code by it.
+    pub fn accepts_until(&self, presentation: &Presentation) -> UnixTime {
+        match presentation.presented_at() {
+            Some(at) => UnixTime(at.0.saturating_add(i64::from(self.freshness_secs))),
+            None => presentation.credential_expires_at(),
+        }
+    }
 }
 
 impl Default for Policy {

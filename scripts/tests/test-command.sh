@@ -52,6 +52,10 @@ cat >"$repo/scripts/check-layering.sh" <<'STUB'
 #!/usr/bin/env bash
 [[ "${FAKE_LAYERING:-ok}" == ok ]]
 STUB
+cat >"$repo/scripts/check-ffi-exports.sh" <<'STUB'
+#!/usr/bin/env bash
+[[ "${FAKE_EXPORTS:-ok}" == ok ]]
+STUB
 
 # cargo stand-in. FAKE_FMT / FAKE_CLIPPY / FAKE_DOC / FAKE_WASM: ok or fail.
 # FAKE_BUILD: ok or error (a compile error in `cargo test --no-run`).
@@ -142,7 +146,7 @@ finish() {
 # ---- the cases ----------------------------------------------------------------
 run_case --
 expect_status 0
-expect_line "checks:        7 passed, 0 failed"
+expect_line "checks:        8 passed, 0 failed"
 expect_line "scripts:       3 passed, 0 failed"
 expect_line "rust:          9 passed, 0 failed"
 expect_line "python:        3 passed, 0 failed"
@@ -150,7 +154,7 @@ expect_line "kotlin:        3 passed, 0 failed"
 expect_line "android-logic: 3 passed, 0 failed"
 expect_line "swift:         3 passed, 0 failed"
 expect_line "setup stand-in: parts []"
-expect_last_line "total: 31 passed, 0 failed"
+expect_last_line "total: 32 passed, 0 failed"
 expect_no_line_like "^failed:"
 finish "everything passes: exit 0, every line, the sum"
 
@@ -159,28 +163,28 @@ expect_status 1
 expect_line "rust:          8 passed, 1 failed"
 expect_line "swift:         3 passed, 0 failed"
 expect_line "failed: rust (logs in target/test-logs/)"
-expect_last_line "total: 30 passed, 1 failed"
+expect_last_line "total: 31 passed, 1 failed"
 finish "a failing Rust test: the later steps still run, the summary counts it"
 
 run_case FAKE_CLIPPY=fail FAKE_FMT=fail --
 expect_status 1
-expect_line "checks:        5 passed, 2 failed"
+expect_line "checks:        6 passed, 2 failed"
 expect_line "rust:          9 passed, 0 failed"
 expect_line "failed: fmt clippy (logs in target/test-logs/)"
-expect_last_line "total: 29 passed, 2 failed"
+expect_last_line "total: 30 passed, 2 failed"
 finish "fmt and clippy failing count as failures and do not stop the run"
 
 run_case FAKE_BUILD=error FAKE_TESTS=error --
 expect_status 1
 expect_line "rust:          0 passed, 1 failed"
 expect_line "kotlin:        3 passed, 0 failed"
-expect_last_line "total: 22 passed, 1 failed"
+expect_last_line "total: 23 passed, 1 failed"
 finish "a Rust compile error is one failure; the other languages still run"
 
 run_case FAKE_TESTS=crash --
 expect_status 1
 expect_line "rust:          5 passed, 1 failed"
-expect_last_line "total: 27 passed, 1 failed"
+expect_last_line "total: 28 passed, 1 failed"
 finish "a test binary that aborts before its result line counts as a failure"
 
 run_case FAKE_KOTLIN=silent FAKE_SWIFT=liar --
@@ -188,29 +192,29 @@ expect_status 1
 expect_line "kotlin:        0 passed, 1 failed"
 expect_line "swift:         3 passed, 1 failed"
 expect_line "android-logic: 3 passed, 0 failed"
-expect_last_line "total: 28 passed, 2 failed"
+expect_last_line "total: 29 passed, 2 failed"
 finish "a runner with no summary line, or one that exits non-zero saying 0 failed, fails"
 
 run_case FAKE_SWIFT=fail FAKE_PYTHON=fail --
 expect_status 1
 expect_line "swift:         2 passed, 1 failed"
 expect_line "python:        2 passed, 1 failed"
-expect_last_line "total: 29 passed, 2 failed"
+expect_last_line "total: 30 passed, 2 failed"
 finish "failures reported by the other languages are summed"
 
 run_case FAKE_SETUP=fail FAKE_DENY=fail FAKE_DOC=fail --
 expect_status 1
-expect_line "checks:        4 passed, 3 failed"
+expect_line "checks:        5 passed, 3 failed"
 expect_line "rust:          9 passed, 0 failed"
-expect_last_line "total: 28 passed, 3 failed"
+expect_last_line "total: 29 passed, 3 failed"
 finish "setup, doc and deny failures are counted and the tests still run"
 
-run_case FAKE_WASM=fail FAKE_LAYERING=fail --
+run_case FAKE_WASM=fail FAKE_LAYERING=fail FAKE_EXPORTS=fail --
 expect_status 1
-expect_line "checks:        5 passed, 2 failed"
-expect_line "failed: wasm layering (logs in target/test-logs/)"
-expect_last_line "total: 29 passed, 2 failed"
-finish "the verifier's WebAssembly build and the layering check count as checks"
+expect_line "checks:        5 passed, 3 failed"
+expect_line "failed: wasm layering ffi-exports (logs in target/test-logs/)"
+expect_last_line "total: 29 passed, 3 failed"
+finish "the WebAssembly build, the layering check and the FFI export check count as checks"
 
 run_case -- rust
 expect_status 0

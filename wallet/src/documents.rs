@@ -410,6 +410,24 @@ impl Wallet {
         find_document(&inner.conn, &session.sealer, number).map(|doc| doc.held)
     }
 
+    /// One stored document with its summary as [`Wallet::documents`] lists
+    /// it, for a details screen: opens only this document (and the device
+    /// keys, for `needs_rebinding`), not every one the wallet holds.
+    ///
+    /// # Errors
+    /// As [`Wallet::document`].
+    pub fn document_with_summary(
+        &self,
+        number: u64,
+    ) -> Result<(HeldCredential, DocumentSummary), WalletError> {
+        let inner = self.lock_inner();
+        let session = inner.session.as_ref().ok_or(WalletError::Locked)?;
+        let doc = find_document(&inner.conn, &session.sealer, number)?;
+        let keys = load_keys(&inner.conn, &session.sealer)?;
+        let summary = summary(&doc.held, doc.imported_at, doc.print.is_some(), &keys)?;
+        Ok((doc.held, summary))
+    }
+
     /// Deletes a document and purges it from the file.
     ///
     /// # Errors

@@ -50,7 +50,9 @@ pub use records::LogEntry;
 pub use schema::SCHEMA_VERSION;
 pub use unlock::UnlockOutcome;
 
-/// Low-level pieces for fuzzing the wallet's decoders. Not a stable API.
+/// Low-level pieces for fuzzing the wallet's decoders. Not a stable API;
+/// only with the `internal` feature.
+#[cfg(feature = "internal")]
 #[doc(hidden)]
 pub mod internal {
     /// Runs every wallet record decoder on `bytes`. Returns how many

@@ -196,6 +196,8 @@ impl LogEntry {
 pub(crate) struct Marks(pub BTreeMap<[u8; INDEX_LEN], u64>);
 
 impl Marks {
+    /// Schema 3 never writes marks: only the decoders' tests and fuzzing do.
+    #[cfg(any(test, feature = "internal"))]
     pub(crate) fn encode(&self) -> Vec<u8> {
         versioned(vec![Value::Map(
             self.0

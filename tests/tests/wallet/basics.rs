@@ -1007,3 +1007,23 @@ fn the_wallet_signs_at_its_clock_and_answers_challenges() {
         vec![hawiya_core::Failure::DeviceSignatureRequired]
     );
 }
+
+#[test]
+fn document_with_summary_matches_the_list_and_names_a_missing_document() {
+    let dir = temp_dir("with-summary");
+    let (wallet, key) = new_wallet(&dir);
+    import_own_id(&wallet, &key);
+    let (held, summary) = wallet.document_with_summary(1_234_567_890).unwrap();
+    assert_eq!(held, wallet.document(1_234_567_890).unwrap());
+    assert_eq!(vec![summary.clone()], wallet.documents().unwrap());
+    assert!(summary.printable && !summary.needs_rebinding);
+    assert!(matches!(
+        wallet.document_with_summary(2_000_000_001),
+        Err(WalletError::NoSuchDocument(2_000_000_001))
+    ));
+    wallet.lock();
+    assert!(matches!(
+        wallet.document_with_summary(1_234_567_890),
+        Err(WalletError::Locked)
+    ));
+}

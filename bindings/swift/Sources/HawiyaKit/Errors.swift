@@ -6,7 +6,9 @@ import Foundation
 // locks" rather than the case and its fields. The sentences never contain a
 // passphrase, key, name or document number. (bindings/uniffi.toml turns off
 // the generated conformance, which described the case with
-// `String(reflecting:)`.)
+// `String(reflecting:)`.) The test issuer's IssueError exists only in a
+// library built with the `test-issuer` feature: the tests and the demo give it
+// the same conformance themselves.
 
 extension WalletError: LocalizedError {
     /// The sentence for this error, to show or log.
@@ -16,11 +18,6 @@ extension WalletError: LocalizedError {
 extension VerifyError: LocalizedError {
     /// The sentence for this error, to show or log.
     public var errorDescription: String? { describeVerifyError(error: self) }
-}
-
-extension IssueError: LocalizedError {
-    /// The sentence for this error, to show or log.
-    public var errorDescription: String? { describeIssueError(error: self) }
 }
 
 extension QrError: LocalizedError {

@@ -2,6 +2,12 @@ import Foundation
 import XCTest
 import HawiyaKit
 
+// The test issuer's errors read as sentences too (HawiyaKit leaves IssueError
+// out: it exists only in a library built with the `test-issuer` feature).
+extension IssueError: LocalizedError {
+    public var errorDescription: String? { describeIssueError(error: self) }
+}
+
 /// The test world: an issuer, a trust list, a verifier and a holder's wallet,
 /// all on one fixed clock so that every time in a test is known.
 final class World {

@@ -1,6 +1,12 @@
 import Foundation
 import HawiyaKit
 
+// The test issuer's errors read as sentences too (HawiyaKit leaves IssueError
+// out: it exists only in a library built with the `test-issuer` feature).
+extension IssueError: LocalizedError {
+    public var errorDescription: String? { describeIssueError(error: self) }
+}
+
 /// What the demo's verifier needs to trust the demo issuer: the signed trust
 /// list, the root key it is pinned to, and a signed status list. Stored next
 /// to the wallet, because the demo issuer lives only in memory.

@@ -78,7 +78,7 @@ public struct DisclosureChoice: Equatable {
         case .identity: return .identity
         case .ageOver18: return .ageOver18
         case .ageOver21: return .ageOver21
-        case .custom: return .only(keys: ClaimKey.displayOrder.filter(picked.contains))
+        case .custom: return .only(ClaimKey.displayOrder.filter(picked.contains))
         }
     }
 

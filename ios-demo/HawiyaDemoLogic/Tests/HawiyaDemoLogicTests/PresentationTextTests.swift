@@ -15,15 +15,15 @@ final class PresentationTextTests: XCTestCase {
         choice.toggle(.nameEn)
         choice.toggle(.expiryDate) // not on this document: ignored
         XCTAssertEqual(choice.preset, .custom)
-        XCTAssertEqual(choice.disclosure, .only(keys: [.nameEn, .birthDate]))
+        XCTAssertEqual(choice.disclosure, .only([.nameEn, .birthDate]))
         XCTAssertEqual(choice.summary, "Shows Name and Date of birth")
         choice.toggle(.nameEn)
         choice.toggle(.birthDate)
         XCTAssertFalse(choice.canConfirm)
 
-        let back = DisclosureChoice(available: [.nameEn, .birthDate], current: .only(keys: [.birthDate, .sex]))
+        let back = DisclosureChoice(available: [.nameEn, .birthDate], current: .only([.birthDate, .sex]))
         XCTAssertEqual(back.preset, .custom)
-        XCTAssertEqual(back.disclosure, .only(keys: [.birthDate]))
+        XCTAssertEqual(back.disclosure, .only([.birthDate]))
         XCTAssertEqual(DisclosureChoice(available: [], current: .ageOver21).preset, .ageOver21)
     }
 

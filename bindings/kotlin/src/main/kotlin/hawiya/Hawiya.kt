@@ -10,7 +10,6 @@ package hawiya
 import hawiya.ffi.Clock
 import hawiya.ffi.ClockException
 import hawiya.ffi.CalendarDate
-import hawiya.ffi.IssueException
 import hawiya.ffi.KeySource
 import hawiya.ffi.KeySourceException
 import hawiya.ffi.Presentation
@@ -26,7 +25,6 @@ import hawiya.ffi.defaultPolicy
 import hawiya.ffi.defaultWalletOptions
 import hawiya.ffi.SignerException
 import hawiya.ffi.describeClockError
-import hawiya.ffi.describeIssueError
 import hawiya.ffi.describeKeySourceError
 import hawiya.ffi.describeSignerError
 import hawiya.ffi.describeQrError
@@ -158,13 +156,14 @@ fun QrCode.isDark(x: Int, y: Int): Boolean = modules[y * size.toInt() + x]
 /**
  * The sentence for this error, to show or log. The generated `message` of a
  * hawiya exception lists only its fields; this is the full explanation. It
- * never contains a passphrase, key, name or document number.
+ * never contains a passphrase, key, name or document number. (The test
+ * issuer's IssueException, only in a library built with `test-issuer`, has
+ * `describeIssueError`.)
  */
 val Throwable.explanation: String
     get() = when (this) {
         is WalletException -> describeWalletError(this)
         is VerifyException -> describeVerifyError(this)
-        is IssueException -> describeIssueError(this)
         is QrException -> describeQrError(this)
         is KeySourceException -> describeKeySourceError(this)
         is SignerException -> describeSignerError(this)

@@ -22,6 +22,7 @@ import hawiya.ffi.describeAssurance
 import hawiya.ffi.libraryVersion
 import hawiya.ffi.readChallengeCode
 import hawiya.ffi.qrCodeForText
+import hawiya.ffi.qrSvgForText
 import hawiya.ffi.readQrPng
 import hawiya.ffi.restoreBackupWithKeySource
 import hawiya.ffi.QrException
@@ -608,7 +609,8 @@ fun qrRendering() = Fixture("qr").use { f ->
     // Finder pattern corners are dark.
     assertTrue(code.qr.isDark(0, 0) && code.qr.isDark(size - 1, 0) && code.qr.isDark(0, size - 1))
     assertEquals(code.qr, qrCodeForText(code.qrText))
-    assertTrue(code.svg.contains("<svg"))
+    // The SVG is opt-in: made from the QR text when the app asks.
+    assertTrue(qrSvgForText(code.qrText, 8u).contains("<svg"))
     assertEquals(code.sizeBytes > 0u, true)
     assertFailsWith<QrException.Decode> { readQrPng(byteArrayOf(1, 2, 3)) }
     assertFailsWith<QrException.Encode> { qrCodeForText("x".repeat(5000)) }

@@ -20,7 +20,7 @@ class CardFormatter(private val timeZone: TimeZone) {
         val fields = DisclosureChoice.claimsOf(details.summary.documentType)
             .filter { it != ClaimKey.NAME_AR && it != ClaimKey.NAME_EN && it != ClaimKey.PORTRAIT }
             .mapNotNull { key -> byKey[key]?.let(::field) }
-        val portrait = (byKey[ClaimKey.PORTRAIT]?.value as? ClaimValue.Bytes)?.value
+        val portrait = (byKey[ClaimKey.PORTRAIT]?.value as? ClaimValue.Bytes)?.v1
         return CardView(
             title = Texts.documentType(details.summary.documentType),
             nameAr = details.summary.nameAr,
@@ -41,15 +41,15 @@ class CardFormatter(private val timeZone: TimeZone) {
     /** A claim value as text: dates in both calendars, yes/no and sex in both languages. */
     fun value(value: ClaimValue, display: String): String? = when (value) {
         is ClaimValue.Absent -> null
-        is ClaimValue.Bool -> (if (value.value) Texts.yes else Texts.no).let { "${it.ar} / ${it.en}" }
+        is ClaimValue.Bool -> (if (value.v1) Texts.yes else Texts.no).let { "${it.ar} / ${it.en}" }
         is ClaimValue.Bytes -> display
-        is ClaimValue.Date -> Formatting.local(value.value)?.let(Formatting::bothCalendars) ?: display
-        is ClaimValue.Number -> value.value.toString()
-        is ClaimValue.Sex -> when (value.value) {
+        is ClaimValue.Date -> Formatting.local(value.v1)?.let(Formatting::bothCalendars) ?: display
+        is ClaimValue.Number -> value.v1.toString()
+        is ClaimValue.Sex -> when (value.v1) {
             Sex.MALE -> Texts.male
             Sex.FEMALE -> Texts.female
         }.let { "${it.ar} / ${it.en}" }
-        is ClaimValue.Text -> value.value
+        is ClaimValue.Text -> value.v1
     }
 
     /** A document in the people list. */
