@@ -21,6 +21,12 @@ fn with_pass(args: &[&str]) -> Output {
     run(args, &[("HAWIYA_PASSPHRASE", PASSPHRASE)])
 }
 
+/// `hawiya wallet <command> --wallet <w> <extra…>`, with the wallet
+/// passphrase set.
+fn wallet(command: &str, w: &Path, extra: &[&str]) -> Output {
+    with_pass(&[&["wallet", command, "--wallet", s(w)], extra].concat())
+}
+
 fn ok(out: Output) -> String {
     assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
     stdout(&out)
@@ -46,13 +52,13 @@ fn the_whole_wallet_flow_from_the_command_line() {
     let tl = p("trust-list.cbor");
 
     // init: a wallet with a device key, readable by the owner only.
-    let out = ok(with_pass(&["wallet", "init", "--wallet", s(&w)]));
+    let out = ok(wallet("init", &w, &[]));
     assert!(out.contains("device key"), "{out}");
     assert!(!out.contains(PASSPHRASE));
     #[cfg(unix)]
     assert_eq!(mode(&w), 0o600);
     // A second init on the same file is refused.
-    assert_eq!(code(&with_pass(&["wallet", "init", "--wallet", s(&w)])), 2);
+    assert_eq!(code(&wallet("init", &w, &[])), 2);
 
     // bind → issuer issue → import.
     let v1 = issue_to_wallet(
@@ -91,13 +97,7 @@ fn the_whole_wallet_flow_from_the_command_line() {
     );
 
     // list --json, show.
-    let list = json(&ok(with_pass(&[
-        "wallet",
-        "list",
-        "--wallet",
-        s(&w),
-        "--json",
-    ])));
+    let list = json(&ok(wallet("list", &w, &["--json"])));
     let docs = &list["people"][0]["documents"];
     assert_eq!(docs[0]["number"], "1123456789");
     assert_eq!(docs[0]["version"], 1);
@@ -105,19 +105,12 @@ fn the_whole_wallet_flow_from_the_command_line() {
     assert_eq!(docs[0]["valid_until"], "2035-01-01");
     assert_eq!(docs[0]["needs_rebinding"], false);
     assert_eq!(list["device_keys"].as_array().expect("keys").len(), 1);
-    let text = ok(with_pass(&["wallet", "list", "--wallet", s(&w)]));
+    let text = ok(wallet("list", &w, &[]));
     assert!(
         text.contains("National ID 1123456789") && text.contains("version 1"),
         "{text}"
     );
-    let shown = ok(with_pass(&[
-        "wallet",
-        "show",
-        "--wallet",
-        s(&w),
-        "--document",
-        "1123456789",
-    ]));
+    let shown = ok(wallet("show", &w, &["--document", "1123456789"]));
     for expected in [
         "Sara Khalid",
         "Date of birth:",
@@ -127,25 +120,14 @@ fn the_whole_wallet_flow_from_the_command_line() {
     ] {
         assert!(shown.contains(expected), "{expected}: {shown}");
     }
-    let shown = json(&ok(with_pass(&[
-        "wallet",
+    let shown = json(&ok(wallet(
         "show",
-        "--wallet",
-        s(&w),
-        "--document",
-        "1123456789",
-        "--json",
-    ])));
+        &w,
+        &["--document", "1123456789", "--json"],
+    )));
     assert_eq!(shown["claims"]["name_en"], "Sara Khalid");
     // Unknown documents say so.
-    let none = with_pass(&[
-        "wallet",
-        "show",
-        "--wallet",
-        s(&w),
-        "--document",
-        "1999999999",
-    ]);
+    let none = wallet("show", &w, &["--document", "1999999999"]);
     assert_eq!(code(&none), 2);
     assert!(
         stderr(&none).contains("no document 1999999999"),
@@ -154,18 +136,18 @@ fn the_whole_wallet_flow_from_the_command_line() {
     );
 
     // present → hawiya verify accepts it, from the PNG and answering a challenge.
-    let qr = ok(with_pass(&[
-        "wallet",
+    let qr = ok(wallet(
         "present",
-        "--wallet",
-        s(&w),
-        "--document",
-        "1123456789",
-        "--disclose",
-        "identity",
-        "--png",
-        s(&p("id.png")),
-    ]));
+        &w,
+        &[
+            "--document",
+            "1123456789",
+            "--disclose",
+            "identity",
+            "--png",
+            s(&p("id.png")),
+        ],
+    ));
     assert!(qr.trim().starts_with("HW2:"));
     let verify = |extra: &[&str]| {
         let mut args = vec!["verify", "--trust-list", s(&tl), "--json"];
@@ -180,34 +162,29 @@ fn the_whole_wallet_flow_from_the_command_line() {
     assert_eq!(verdict["claims"].as_object().expect("claims").len(), 4);
     assert_eq!(verdict["claims"]["document_number"], "1123456789");
     // There is no presenting for another time.
-    let at = with_pass(&[
-        "wallet",
+    let at = wallet(
         "present",
-        "--wallet",
-        s(&w),
-        "--document",
-        "1123456789",
-        "--at",
-        "1704844900",
-    ]);
+        &w,
+        &["--document", "1123456789", "--at", "1704844900"],
+    );
     assert_eq!(code(&at), 2, "--at is not an option of wallet present");
     let challenge = json(&ok(run(
         &["challenge", "--out", s(&p("challenge.json")), "--json"],
         &[],
     )));
-    let bound = json(&ok(with_pass(&[
-        "wallet",
+    let bound = json(&ok(wallet(
         "present",
-        "--wallet",
-        s(&w),
-        "--document",
-        "1123456789",
-        "--disclose",
-        "name_en,age_over_18",
-        "--challenge",
-        challenge["grouped"].as_str().expect("code"),
-        "--json",
-    ])));
+        &w,
+        &[
+            "--document",
+            "1123456789",
+            "--disclose",
+            "name_en,age_over_18",
+            "--challenge",
+            challenge["grouped"].as_str().expect("code"),
+            "--json",
+        ],
+    )));
     assert_eq!(bound["challenge"], challenge["code"]);
     let bound = bound["qr_text"].as_str().expect("qr text").to_owned();
     let out = verify(&[
@@ -229,15 +206,7 @@ fn the_whole_wallet_flow_from_the_command_line() {
         1
     );
     // Without a print credential there is no printed code.
-    let none = with_pass(&[
-        "wallet",
-        "present",
-        "--wallet",
-        s(&w),
-        "--document",
-        "1123456789",
-        "--static",
-    ]);
+    let none = wallet("present", &w, &["--document", "1123456789", "--static"]);
     assert_eq!(code(&none), 2);
     assert!(
         stderr(&none).contains("no print credential") && stderr(&none).contains("--print"),
@@ -278,18 +247,8 @@ fn the_whole_wallet_flow_from_the_command_line() {
         "{renewed}"
     );
     // Its print credential, added afterwards; version 1's is refused.
-    let add_print = |print: &Path| {
-        with_pass(&[
-            "wallet",
-            "import",
-            "--wallet",
-            s(&w),
-            "--print",
-            s(print),
-            "--trust-list",
-            s(&tl),
-        ])
-    };
+    let add_print =
+        |print: &Path| wallet("import", &w, &["--print", s(print), "--trust-list", s(&tl)]);
     let wrong = add_print(&print_of(&v1));
     assert_eq!(code(&wrong), 2);
     assert!(
@@ -299,36 +258,21 @@ fn the_whole_wallet_flow_from_the_command_line() {
     );
     let added = ok(add_print(&print_of(&v2)));
     assert!(added.contains("Added the print credential"), "{added}");
-    let printed = ok(with_pass(&[
-        "wallet",
+    let printed = ok(wallet(
         "present",
-        "--wallet",
-        s(&w),
-        "--document",
-        "1123456789",
-        "--static",
-    ]));
+        &w,
+        &["--document", "1123456789", "--static"],
+    ));
     let out = verify(&["--text", printed.trim()]);
     assert_eq!(code(&out), 0, "{}", stdout(&out));
     assert_eq!(json(&stdout(&out))["assurance"], "printed");
-    let renew_alone = with_pass(&[
-        "wallet",
+    let renew_alone = wallet(
         "renew",
-        "--wallet",
-        s(&w),
-        "--print",
-        s(&print_of(&v2)),
-        "--trust-list",
-        s(&tl),
-    ]);
+        &w,
+        &["--print", s(&print_of(&v2)), "--trust-list", s(&tl)],
+    );
     assert_eq!(code(&renew_alone), 2, "renew needs the phone's credential");
-    let list = json(&ok(with_pass(&[
-        "wallet",
-        "list",
-        "--wallet",
-        s(&w),
-        "--json",
-    ])));
+    let list = json(&ok(wallet("list", &w, &["--json"])));
     let docs = list["people"][0]["documents"]
         .as_array()
         .expect("documents");
@@ -363,13 +307,7 @@ fn the_whole_wallet_flow_from_the_command_line() {
         "{}",
         stderr(&out)
     );
-    let list = json(&ok(with_pass(&[
-        "wallet",
-        "list",
-        "--wallet",
-        s(&w),
-        "--json",
-    ])));
+    let list = json(&ok(wallet("list", &w, &["--json"])));
     assert_eq!(
         list["people"][0]["documents"]
             .as_array()
@@ -377,30 +315,18 @@ fn the_whole_wallet_flow_from_the_command_line() {
             .len(),
         1
     );
-    let added = json(&ok(with_pass(&[
-        "wallet",
+    let added = json(&ok(wallet(
         "import",
-        "--wallet",
-        s(&w),
-        "--credential",
-        s(&permit),
-        "--trust-list",
-        s(&tl),
-        "--json",
-    ])));
+        &w,
+        &["--credential", s(&permit), "--trust-list", s(&tl), "--json"],
+    )));
     assert_eq!(added["outcome"], "added");
     assert_eq!(added["document"]["number"], "2123456789");
-    let out = ok(with_pass(&["wallet", "dependents", "--wallet", s(&w)]));
+    let out = ok(wallet("dependents", &w, &[]));
     assert!(out.contains("no dependents"), "{out}");
 
     // log: both presentations, then cleared.
-    let log = json(&ok(with_pass(&[
-        "wallet",
-        "log",
-        "--wallet",
-        s(&w),
-        "--json",
-    ])));
+    let log = json(&ok(wallet("log", &w, &["--json"])));
     let entries = log["entries"].as_array().expect("entries");
     assert_eq!(entries.len(), 3, "{log}");
     assert_eq!(
@@ -409,15 +335,9 @@ fn the_whole_wallet_flow_from_the_command_line() {
     );
     assert_eq!(entries[0]["mode"], "device_bound");
     assert_eq!(entries[2]["mode"], "static");
-    let cleared = ok(with_pass(&["wallet", "log", "--wallet", s(&w), "--clear"]));
+    let cleared = ok(wallet("log", &w, &["--clear"]));
     assert!(cleared.contains("3 entries removed"), "{cleared}");
-    let log = json(&ok(with_pass(&[
-        "wallet",
-        "log",
-        "--wallet",
-        s(&w),
-        "--json",
-    ])));
+    let log = json(&ok(wallet("log", &w, &["--json"])));
     assert!(log["entries"].as_array().expect("entries").is_empty());
 
     // export → restore into a new file: documents need re-binding.
@@ -492,41 +412,24 @@ fn the_whole_wallet_flow_from_the_command_line() {
     assert!(restored.contains("hawiya wallet bind"), "{restored}");
     #[cfg(unix)]
     assert_eq!(mode(&r), 0o600);
-    let list = json(&ok(with_pass(&[
-        "wallet",
-        "list",
-        "--wallet",
-        s(&r),
-        "--json",
-    ])));
+    let list = json(&ok(wallet("list", &r, &["--json"])));
     let docs = list["people"][0]["documents"].as_array().expect("docs");
     assert_eq!(docs.len(), 2);
     assert!(docs.iter().all(|d| d["needs_rebinding"] == true), "{list}");
-    let text = ok(with_pass(&["wallet", "list", "--wallet", s(&r)]));
+    let text = ok(wallet("list", &r, &[]));
     assert!(text.contains("needs re-binding"), "{text}");
-    let device = with_pass(&[
-        "wallet",
-        "present",
-        "--wallet",
-        s(&r),
-        "--document",
-        "1123456789",
-    ]);
+    let device = wallet("present", &r, &["--document", "1123456789"]);
     assert_eq!(code(&device), 2);
     assert!(
         stderr(&device).contains("needs re-binding"),
         "{}",
         stderr(&device)
     );
-    let printed = ok(with_pass(&[
-        "wallet",
+    let printed = ok(wallet(
         "present",
-        "--wallet",
-        s(&r),
-        "--document",
-        "1123456789",
-        "--static",
-    ]));
+        &r,
+        &["--document", "1123456789", "--static"],
+    ));
     let out = verify(&["--text", printed.trim()]);
     assert_eq!(code(&out), 0, "{}", stdout(&out));
     assert_eq!(json(&stdout(&out))["mode"], "static");
@@ -540,64 +443,31 @@ fn the_whole_wallet_flow_from_the_command_line() {
         "10",
         "id-v3.hwy",
     );
-    let renewed = ok(with_pass(&[
-        "wallet",
+    let renewed = ok(wallet(
         "renew",
-        "--wallet",
-        s(&r),
-        "--credential",
-        s(&v3),
-        "--trust-list",
-        s(&tl),
-    ]));
+        &r,
+        &["--credential", s(&v3), "--trust-list", s(&tl)],
+    ));
     assert!(renewed.contains("replaced version 2"), "{renewed}");
-    let qr = ok(with_pass(&[
-        "wallet",
-        "present",
-        "--wallet",
-        s(&r),
-        "--document",
-        "1123456789",
-    ]));
+    let qr = ok(wallet("present", &r, &["--document", "1123456789"]));
     assert_eq!(code(&verify(&["--text", qr.trim()])), 0);
 
     // delete purges the document.
-    let out = ok(with_pass(&[
-        "wallet",
-        "delete",
-        "--wallet",
-        s(&w),
-        "--document",
-        "1123456789",
-    ]));
+    let out = ok(wallet("delete", &w, &["--document", "1123456789"]));
     assert!(out.contains("deleted document 1123456789"), "{out}");
-    let list = json(&ok(with_pass(&[
-        "wallet",
-        "list",
-        "--wallet",
-        s(&w),
-        "--json",
-    ])));
+    let list = json(&ok(wallet("list", &w, &["--json"])));
     let docs = list["people"][0]["documents"].as_array().expect("docs");
     assert_eq!(docs.len(), 1);
     assert_eq!(docs[0]["number"], "2123456789");
-    let gone = with_pass(&[
-        "wallet",
-        "delete",
-        "--wallet",
-        s(&w),
-        "--document",
-        "1123456789",
-    ]);
+    let gone = wallet("delete", &w, &["--document", "1123456789"]);
     assert_eq!(code(&gone), 2);
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 #[test]
 fn a_wrong_passphrase_is_a_clear_error() {
     let d = scratch("wrong");
     let w = d.join("w.db");
-    ok(with_pass(&["wallet", "init", "--wallet", s(&w)]));
+    ok(wallet("init", &w, &[]));
     let wrong = "not the passphrase at all";
     let out = run(
         &["wallet", "list", "--wallet", s(&w)],
@@ -622,7 +492,7 @@ fn a_wrong_passphrase_is_a_clear_error() {
         .expect("error")
         .contains("wrong passphrase"));
     // The right one still opens it.
-    ok(with_pass(&["wallet", "list", "--wallet", s(&w)]));
+    ok(wallet("list", &w, &[]));
     // A missing wallet says how to make one.
     let out = with_pass(&["wallet", "list", "--wallet", s(&d.join("none.db"))]);
     assert_eq!(code(&out), 2);
@@ -631,7 +501,6 @@ fn a_wrong_passphrase_is_a_clear_error() {
         "{}",
         stderr(&out)
     );
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 #[test]
@@ -651,7 +520,6 @@ fn a_trivial_pin_is_refused_at_init() {
         );
         assert!(!w.exists(), "{pin}: a refused init left a file");
     }
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 #[test]
@@ -667,7 +535,7 @@ fn no_passphrase_and_no_terminal_fails_at_once() {
         stderr(&out)
     );
     assert!(!w.exists());
-    ok(with_pass(&["wallet", "init", "--wallet", s(&w)]));
+    ok(wallet("init", &w, &[]));
     for args in [
         vec!["wallet", "list", "--wallet", s(&w)],
         vec!["wallet", "log", "--wallet", s(&w)],
@@ -681,21 +549,13 @@ fn no_passphrase_and_no_terminal_fails_at_once() {
         );
     }
     // export names the backup variable when only the wallet one is set.
-    let out = with_pass(&[
-        "wallet",
-        "export",
-        "--wallet",
-        s(&w),
-        "--out",
-        s(&d.join("b")),
-    ]);
+    let out = wallet("export", &w, &["--out", s(&d.join("b"))]);
     assert_eq!(code(&out), 2);
     assert!(
         stderr(&out).contains("HAWIYA_BACKUP_PASSPHRASE"),
         "{}",
         stderr(&out)
     );
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 // ------------------------------------------------------- nothing in clear
@@ -820,7 +680,7 @@ fn expected_chance_hits(files: &[(String, Vec<u8>)], secrets: &Secrets) -> f64 {
 /// Runs the demo into a fresh folder and reads the raw bytes of its wallet
 /// files (before anything else opens them), then the secrets through the API
 /// from a copy.
-fn demo_files(name: &str) -> (PathBuf, Vec<(String, Vec<u8>)>, Secrets) {
+fn demo_files(name: &str) -> (common::Scratch, Vec<(String, Vec<u8>)>, Secrets) {
     let dir = scratch(name);
     let out = run(
         &["demo", "--out", s(&dir)],
@@ -937,11 +797,10 @@ fn the_demo_leaves_nothing_in_clear_in_its_wallet_files() {
     };
     if !found.is_empty() && found.iter().all(short) {
         eprintln!("short needles found, confirming on a second run: {found:?}");
-        let (dir2, files2, secrets2) = demo_files("clear-again");
+        let (_dir2, files2, secrets2) = demo_files("clear-again");
         let (again, more) = search(&files2, &secrets2);
         windows += more;
         found = again;
-        let _ = std::fs::remove_dir_all(&dir2);
     }
     let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
     println!(
@@ -960,7 +819,6 @@ fn the_demo_leaves_nothing_in_clear_in_its_wallet_files() {
         start.elapsed().as_secs_f64()
     );
     assert!(found.is_empty(), "found in clear: {found:#?}");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// A wallet made with the core (so its unlock policy locks out after one
@@ -973,9 +831,9 @@ fn wallet_with_an_id(d: &Path, policy: hawiya_wallet::UnlockPolicy) -> PathBuf {
         unlock_policy: policy,
         ..WalletOptions::default()
     };
-    let wallet = Wallet::create(&w, Protection::Passphrase(PASSPHRASE), &options).expect("create");
-    wallet.create_device_key().expect("key");
-    drop(wallet);
+    let created = Wallet::create(&w, Protection::Passphrase(PASSPHRASE), &options).expect("create");
+    created.create_device_key().expect("key");
+    drop(created);
     let id = issue_to_wallet(
         d,
         &w,
@@ -983,18 +841,18 @@ fn wallet_with_an_id(d: &Path, policy: hawiya_wallet::UnlockPolicy) -> PathBuf {
         "1",
         "id.hwy",
     );
-    ok(with_pass(&[
-        "wallet",
+    ok(wallet(
         "import",
-        "--wallet",
-        s(&w),
-        "--credential",
-        s(&id),
-        "--print",
-        s(&print_of(&id)),
-        "--trust-list",
-        s(&d.join("trust-list.cbor")),
-    ]));
+        &w,
+        &[
+            "--credential",
+            s(&id),
+            "--print",
+            s(&print_of(&id)),
+            "--trust-list",
+            s(&d.join("trust-list.cbor")),
+        ],
+    ));
     w
 }
 
@@ -1015,7 +873,7 @@ fn a_locked_out_wallet_is_reset_from_the_command_line() {
         &[("HAWIYA_PASSPHRASE", "not the passphrase at all")],
     );
     assert_eq!(code(&wrong), 2);
-    let locked = with_pass(&["wallet", "list", "--wallet", s(&w)]);
+    let locked = wallet("list", &w, &[]);
     assert_eq!(code(&locked), 2);
     assert!(
         stderr(&locked).contains("locked after 1 failed attempts")
@@ -1024,14 +882,14 @@ fn a_locked_out_wallet_is_reset_from_the_command_line() {
         stderr(&locked)
     );
     // Without --yes and without a terminal to ask, nothing happens.
-    let unconfirmed = with_pass(&["wallet", "reset", "--wallet", s(&w)]);
+    let unconfirmed = wallet("reset", &w, &[]);
     assert_eq!(code(&unconfirmed), 2);
     assert!(
         stderr(&unconfirmed).contains("--yes"),
         "{}",
         stderr(&unconfirmed)
     );
-    assert_eq!(code(&with_pass(&["wallet", "list", "--wallet", s(&w)])), 2);
+    assert_eq!(code(&wallet("list", &w, &[])), 2);
     // A trivial new passphrase is refused before anything is destroyed.
     let weak = run(
         &["wallet", "reset", "--wallet", s(&w), "--yes"],
@@ -1059,7 +917,7 @@ fn a_locked_out_wallet_is_reset_from_the_command_line() {
     ));
     assert!(list.contains("no documents yet"), "{list}");
     assert!(list.contains("device key"), "{list}");
-    assert_eq!(code(&with_pass(&["wallet", "list", "--wallet", s(&w)])), 2);
+    assert_eq!(code(&wallet("list", &w, &[])), 2);
 }
 
 #[test]
@@ -1081,18 +939,18 @@ fn a_document_deleted_with_sqlite3_is_listed_as_damaged() {
             .collect::<Result<_, _>>()
             .expect("ids")
     };
-    ok(with_pass(&[
-        "wallet",
+    ok(wallet(
         "import",
-        "--wallet",
-        s(&w),
-        "--credential",
-        s(&permit),
-        "--print",
-        s(&print_of(&permit)),
-        "--trust-list",
-        s(&d.join("trust-list.cbor")),
-    ]));
+        &w,
+        &[
+            "--credential",
+            s(&permit),
+            "--print",
+            s(&print_of(&permit)),
+            "--trust-list",
+            s(&d.join("trust-list.cbor")),
+        ],
+    ));
     let conn = rusqlite::Connection::open(&w).expect("open");
     let mut stmt = conn.prepare("SELECT id FROM documents").expect("select");
     let ids: Vec<Vec<u8>> = stmt
@@ -1106,7 +964,7 @@ fn a_document_deleted_with_sqlite3_is_listed_as_damaged() {
     drop(stmt);
     drop(conn);
 
-    let out = with_pass(&["wallet", "list", "--wallet", s(&w)]);
+    let out = wallet("list", &w, &[]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let text = stdout(&out);
     assert!(text.contains("National ID 1234567890"), "{text}");
@@ -1119,22 +977,9 @@ fn a_document_deleted_with_sqlite3_is_listed_as_damaged() {
         "{}",
         stderr(&out)
     );
-    let listed = json(&ok(with_pass(&[
-        "wallet",
-        "list",
-        "--wallet",
-        s(&w),
-        "--json",
-    ])));
+    let listed = json(&ok(wallet("list", &w, &["--json"])));
     assert_eq!(listed["damaged"][0]["number"], "2123456789");
-    let shown = with_pass(&[
-        "wallet",
-        "show",
-        "--wallet",
-        s(&w),
-        "--document",
-        "2123456789",
-    ]);
+    let shown = wallet("show", &w, &["--document", "2123456789"]);
     assert_eq!(code(&shown), 2);
     assert!(
         stderr(&shown).contains("deleted outside the wallet"),
@@ -1142,23 +987,12 @@ fn a_document_deleted_with_sqlite3_is_listed_as_damaged() {
         stderr(&shown)
     );
     // The other document is shown and presented as before.
-    ok(with_pass(&[
-        "wallet",
-        "show",
-        "--wallet",
-        s(&w),
-        "--document",
-        "1234567890",
-    ]));
-    ok(with_pass(&[
-        "wallet",
+    ok(wallet("show", &w, &["--document", "1234567890"]));
+    ok(wallet(
         "present",
-        "--wallet",
-        s(&w),
-        "--document",
-        "1234567890",
-        "--static",
-    ]));
+        &w,
+        &["--document", "1234567890", "--static"],
+    ));
 }
 
 #[test]

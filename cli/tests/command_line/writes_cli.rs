@@ -13,7 +13,7 @@ use std::time::Duration;
 use hawiya_core::StatusList;
 
 use crate::common;
-use common::{claims, code, ok, run, run_with_limit, s, scratch, stderr, stdout};
+use common::{claims, code, ok, run, run_with_limit, s, scratch, stderr, stdout, Holder};
 
 const PASSPHRASE: &str = "olive tree by the wadi 7";
 const BACKUP_PASSPHRASE: &str = "sealed copy for the new phone";
@@ -274,7 +274,6 @@ fn key_commands_never_overwrite_and_never_split_a_pair() {
     assert!(outs.iter().all(|o| code(o) == 0), "{}", stderr(&outs[0]));
     assert!(pair_matches(&shared));
     assert_no_temporaries(&d);
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 #[test]
@@ -340,40 +339,11 @@ fn issuer_commands_never_write_onto_their_inputs() {
 
     // issue: never onto the request or the claims; an existing output only
     // with --force.
-    let nonce = ok(&["issuer", "nonce"], &[]);
-    ok(&["holder", "key", "--out", s(&d.join("device.key"))], &[]);
-    let request = d.join("request.cbor");
-    ok(
-        &[
-            "holder",
-            "bind",
-            "--key",
-            s(&d.join("device.key")),
-            "--nonce",
-            nonce.trim(),
-            "--out",
-            s(&request),
-        ],
-        &[],
-    );
+    let holder = Holder::bound(&d, &common::nonce());
+    let request = holder.request.clone();
     let id = claims(&d, "id.json", "national_id", "1123456789", 1);
     let issue = |out: &Path, force: bool| {
-        let mut args = vec![
-            "issuer",
-            "issue",
-            "--key",
-            s(&issuer.issuer_key),
-            "--claims",
-            s(&id),
-            "--request",
-            s(&request),
-            "--nonce",
-            nonce.trim(),
-            "--status-index",
-            "3",
-            "--out",
-            s(out),
-        ];
+        let mut args = holder.issue_args(&issuer.issuer_key, &id, "3", out);
         if force {
             args.push("--force");
         }
@@ -396,7 +366,6 @@ fn issuer_commands_never_write_onto_their_inputs() {
     assert_eq!(code(&issue(&held, true)), 0);
     assert_ne!(std::fs::read(&held).expect("held"), first);
     assert_no_temporaries(&d);
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 #[test]
@@ -488,7 +457,6 @@ fn status_state_is_updated_in_turns_and_never_overwritten_by_the_list() {
         assert!(stderr(&o).contains("not a regular file"), "{}", stderr(&o));
     });
     assert_no_temporaries(&d);
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 #[test]
@@ -630,7 +598,6 @@ fn wallet_commands_never_write_onto_the_wallet() {
     }
     assert_eq!(log_entries(&w), logged + 2, "present and card each log one");
     assert_no_temporaries(&d);
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 #[test]
@@ -787,7 +754,6 @@ fn wallet_init_and_restore_replace_a_file_only_with_force() {
         );
     });
     assert_no_temporaries(&d);
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 #[test]
@@ -828,18 +794,15 @@ fn holder_bind_and_present_never_write_onto_their_inputs() {
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("already exists"), "{}", stderr(&o));
     assert_eq!(code(&bind(&request, true)), 0);
-    let held = issue_id(&d, &issuer, &request, None);
+    let holder = Holder {
+        key: key.clone(),
+        request,
+        nonce: NONCE.to_owned(),
+    };
+    let held = issue_id(&d, &issuer, &holder);
     let present = |extra: &[&str]| {
-        let mut args = vec![
-            "holder",
-            "present",
-            "--credential",
-            s(&held),
-            "--key",
-            s(&key),
-            "--profile",
-            "identity",
-        ];
+        let mut args = holder.present_args(&held);
+        args.extend(["--profile", "identity"]);
         args.extend_from_slice(extra);
         run(&args, &[])
     };
@@ -862,7 +825,6 @@ fn holder_bind_and_present_never_write_onto_their_inputs() {
     assert!(stderr(&o).contains("already exists"), "{}", stderr(&o));
     assert_eq!(code(&present(&["--out-text", s(&qr), "--force"])), 0);
     assert_no_temporaries(&d);
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 #[test]
@@ -873,26 +835,16 @@ fn eight_verifiers_sharing_a_state_file_accept_a_code_once() {
         ..common::IssuerSetup::default()
     }
     .run(&d);
-    let (key, request) = device_and_request(&d);
-    let held = issue_id(&d, &issuer, &request, None);
+    let holder = Holder::bound(&d, NONCE);
+    let held = issue_id(&d, &issuer, &holder);
     let state = d.join("verifier-state.json");
     // A shared state starts missing, then holds earlier codes.
     for (round, profile) in ["identity", "full", "age18"].into_iter().enumerate() {
         // The phone signs at its clock's present; another disclosure is
         // another code.
-        let text = ok(
-            &[
-                "holder",
-                "present",
-                "--credential",
-                s(&held),
-                "--key",
-                s(&key),
-                "--profile",
-                profile,
-            ],
-            &[],
-        );
+        let mut present = holder.present_args(&held);
+        present.extend(["--profile", profile]);
+        let text = ok(&present, &[]);
         let args = strings(&[
             "verify",
             "--trust-list",
@@ -939,7 +891,6 @@ fn eight_verifiers_sharing_a_state_file_accept_a_code_once() {
     );
     assert_eq!(snapshot(&d), before);
     assert_no_temporaries(&d);
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 #[test]
@@ -1009,66 +960,24 @@ fn the_demo_replaces_only_what_it_wrote() {
         b"the holder's real wallet"
     );
     assert_no_temporaries(&d);
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 /// The nonce every binding request in these tests answers.
 const NONCE: &str = "00112233445566778899aabbccddeeff";
 
-/// A device key `d/device.key` and its binding request `d/request.cbor`.
-fn device_and_request(d: &Path) -> (PathBuf, PathBuf) {
-    let key = d.join("device.key");
-    ok(&["holder", "key", "--out", s(&key)], &[]);
-    let request = d.join("request.cbor");
-    ok(
-        &[
-            "holder",
-            "bind",
-            "--key",
-            s(&key),
-            "--nonce",
-            NONCE,
-            "--out",
-            s(&request),
-        ],
-        &[],
-    );
-    (key, request)
-}
-
-/// The issuer of `d` issues a national ID for `request` as `d/id.hwy`
-/// (at Unix time `at`, or now).
-fn issue_id(d: &Path, issuer: &common::IssuerFiles, request: &Path, at: Option<&str>) -> PathBuf {
+/// The issuer of `d` issues a national ID to `holder` as `d/id.hwy`.
+fn issue_id(d: &Path, issuer: &common::IssuerFiles, holder: &Holder) -> PathBuf {
     let id = claims(d, "id.json", "national_id", "1123456789", 1);
     let held = d.join("id.hwy");
-    let mut args = vec![
-        "issuer",
-        "issue",
-        "--key",
-        s(&issuer.issuer_key),
-        "--claims",
-        s(&id),
-        "--request",
-        s(request),
-        "--nonce",
-        NONCE,
-        "--status-index",
-        "1",
-        "--out",
-        s(&held),
-    ];
-    if let Some(at) = at {
-        args.extend(["--at", at]);
-    }
-    ok(&args, &[]);
+    ok(&holder.issue_args(&issuer.issuer_key, &id, "1", &held), &[]);
     held
 }
 
 /// A holder's credential and key in `d`, to present from.
 fn presentable(d: &Path) -> (PathBuf, PathBuf) {
     let issuer = common::issuer(d);
-    let (key, request) = device_and_request(d);
-    (issue_id(d, &issuer, &request, None), key)
+    let holder = Holder::bound(d, NONCE);
+    (issue_id(d, &issuer, &holder), holder.key)
 }
 
 #[cfg(unix)]
@@ -1118,7 +1027,6 @@ fn a_failing_write_leaves_nothing_behind() {
             "{name}"
         );
     }
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 /// A small tmpfs mounted for one test, unmounted when dropped.
@@ -1196,7 +1104,6 @@ fn a_full_disk_is_named_and_leaves_nothing_behind() {
         "something was left on the full disk"
     );
     drop(disk);
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 #[cfg(unix)]
@@ -1255,7 +1162,6 @@ fn ctrl_c_during_a_restore_leaves_nothing_behind() {
         }
     }
     assert!(interrupted > 0, "no restore was interrupted while it ran");
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 /// The exit code, or 128 + the signal that ended the process.
