@@ -11,7 +11,9 @@ use hawiya_core::{ClaimValue, Clock, SystemClock};
 use hawiya_wallet::{Protection, Wallet, WalletOptions};
 
 use crate::common;
-use common::{claims, code, mode, print_of, run, run_with_limit, s, scratch, stderr, stdout};
+use common::{
+    assert_refused, claims, code, mode, print_of, run, run_with_limit, s, scratch, stderr, stdout,
+};
 
 const PASSPHRASE: &str = "olive tree by the wadi 7";
 const BACKUP_PASSPHRASE: &str = "sealed copy for the new phone";
@@ -89,12 +91,7 @@ fn the_whole_wallet_flow_from_the_command_line() {
     );
     // The same version again is refused with the wallet's reason.
     let again = import(&v1, "import");
-    assert_eq!(code(&again), 2);
-    assert!(
-        stderr(&again).contains("already in the wallet"),
-        "{}",
-        stderr(&again)
-    );
+    assert_refused(&again, "already in the wallet");
 
     // list --json, show.
     let list = json(&ok(wallet("list", &w, &["--json"])));
@@ -128,12 +125,7 @@ fn the_whole_wallet_flow_from_the_command_line() {
     assert_eq!(shown["claims"]["name_en"], "Sara Khalid");
     // Unknown documents say so.
     let none = wallet("show", &w, &["--document", "1999999999"]);
-    assert_eq!(code(&none), 2);
-    assert!(
-        stderr(&none).contains("no document 1999999999"),
-        "{}",
-        stderr(&none)
-    );
+    assert_refused(&none, "no document 1999999999");
 
     // present → hawiya verify accepts it, from the PNG and answering a challenge.
     let qr = ok(wallet(
@@ -225,12 +217,7 @@ fn the_whole_wallet_flow_from_the_command_line() {
         "--out",
         s(&p("card.svg")),
     ]);
-    assert_eq!(code(&card), 2);
-    assert!(
-        stderr(&card).contains("no print credential"),
-        "{}",
-        stderr(&card)
-    );
+    assert_refused(&card, "no print credential");
     assert!(!p("card.svg").exists());
 
     // renew: version 2 replaces version 1; version 1 is then refused.
@@ -250,12 +237,7 @@ fn the_whole_wallet_flow_from_the_command_line() {
     let add_print =
         |print: &Path| wallet("import", &w, &["--print", s(print), "--trust-list", s(&tl)]);
     let wrong = add_print(&print_of(&v1));
-    assert_eq!(code(&wrong), 2);
-    assert!(
-        stderr(&wrong).contains("not for this document"),
-        "{}",
-        stderr(&wrong)
-    );
+    assert_refused(&wrong, "not for this document");
     let added = ok(add_print(&print_of(&v2)));
     assert!(added.contains("Added the print credential"), "{added}");
     let printed = ok(wallet(
@@ -279,19 +261,9 @@ fn the_whole_wallet_flow_from_the_command_line() {
     assert_eq!(docs.len(), 1);
     assert_eq!(docs[0]["version"], 2);
     let older = import(&v1, "import");
-    assert_eq!(code(&older), 2);
-    assert!(
-        stderr(&older).contains("older than the stored version 2"),
-        "{}",
-        stderr(&older)
-    );
+    assert_refused(&older, "older than the stored version 2");
     let older = import(&v1, "renew");
-    assert_eq!(code(&older), 2);
-    assert!(
-        stderr(&older).contains("not a renewal"),
-        "{}",
-        stderr(&older)
-    );
+    assert_refused(&older, "not a renewal");
     // renew refuses a document the wallet does not hold, and stores nothing.
     let permit = issue_to_wallet(
         &d,
@@ -301,12 +273,7 @@ fn the_whole_wallet_flow_from_the_command_line() {
         "permit.hwy",
     );
     let out = import(&permit, "renew");
-    assert_eq!(code(&out), 2);
-    assert!(
-        stderr(&out).contains("no older version of document 2123456789"),
-        "{}",
-        stderr(&out)
-    );
+    assert_refused(&out, "no older version of document 2123456789");
     let list = json(&ok(wallet("list", &w, &["--json"])));
     assert_eq!(
         list["people"][0]["documents"]
@@ -369,24 +336,14 @@ fn the_whole_wallet_flow_from_the_command_line() {
             ("HAWIYA_BACKUP_PASSPHRASE", "not the backup passphrase"),
         ],
     );
-    assert_eq!(code(&wrong), 2);
-    assert!(
-        stderr(&wrong).contains("wrong backup passphrase"),
-        "{}",
-        stderr(&wrong)
-    );
+    assert_refused(&wrong, "wrong backup passphrase");
     assert!(!r.exists());
     // Without a trust list nothing is restored.
     let untrusted = run(
         &["wallet", "restore", "--from", s(&backup), "--wallet", s(&r)],
         &both,
     );
-    assert_eq!(code(&untrusted), 2);
-    assert!(
-        stderr(&untrusted).contains("--trust-list"),
-        "{}",
-        stderr(&untrusted)
-    );
+    assert_refused(&untrusted, "--trust-list");
     assert!(!r.exists());
     let restored = ok(run(
         &[
@@ -419,12 +376,7 @@ fn the_whole_wallet_flow_from_the_command_line() {
     let text = ok(wallet("list", &r, &[]));
     assert!(text.contains("needs re-binding"), "{text}");
     let device = wallet("present", &r, &["--document", "1123456789"]);
-    assert_eq!(code(&device), 2);
-    assert!(
-        stderr(&device).contains("needs re-binding"),
-        "{}",
-        stderr(&device)
-    );
+    assert_refused(&device, "needs re-binding");
     let printed = ok(wallet(
         "present",
         &r,
@@ -473,12 +425,7 @@ fn a_wrong_passphrase_is_a_clear_error() {
         &["wallet", "list", "--wallet", s(&w)],
         &[("HAWIYA_PASSPHRASE", wrong)],
     );
-    assert_eq!(code(&out), 2);
-    assert!(
-        stderr(&out).contains("wrong passphrase"),
-        "{}",
-        stderr(&out)
-    );
+    assert_refused(&out, "wrong passphrase");
     assert!(stderr(&out).contains("attempts left"), "{}", stderr(&out));
     assert!(!stderr(&out).contains(wrong) && !stdout(&out).contains(wrong));
     // With --json, the error is a JSON object too.
@@ -495,12 +442,7 @@ fn a_wrong_passphrase_is_a_clear_error() {
     ok(wallet("list", &w, &[]));
     // A missing wallet says how to make one.
     let out = with_pass(&["wallet", "list", "--wallet", s(&d.join("none.db"))]);
-    assert_eq!(code(&out), 2);
-    assert!(
-        stderr(&out).contains("hawiya wallet init"),
-        "{}",
-        stderr(&out)
-    );
+    assert_refused(&out, "hawiya wallet init");
 }
 
 #[test]
@@ -528,12 +470,7 @@ fn no_passphrase_and_no_terminal_fails_at_once() {
     let w = d.join("w.db");
     let limit = Duration::from_secs(20);
     let out = run_with_limit(&["wallet", "init", "--wallet", s(&w)], &[], limit);
-    assert_eq!(code(&out), 2);
-    assert!(
-        stderr(&out).contains("HAWIYA_PASSPHRASE"),
-        "{}",
-        stderr(&out)
-    );
+    assert_refused(&out, "HAWIYA_PASSPHRASE");
     assert!(!w.exists());
     ok(wallet("init", &w, &[]));
     for args in [
@@ -541,21 +478,11 @@ fn no_passphrase_and_no_terminal_fails_at_once() {
         vec!["wallet", "log", "--wallet", s(&w)],
     ] {
         let out = run_with_limit(&args, &[], limit);
-        assert_eq!(code(&out), 2);
-        assert!(
-            stderr(&out).contains("HAWIYA_PASSPHRASE"),
-            "{}",
-            stderr(&out)
-        );
+        assert_refused(&out, "HAWIYA_PASSPHRASE");
     }
     // export names the backup variable when only the wallet one is set.
     let out = wallet("export", &w, &["--out", s(&d.join("b"))]);
-    assert_eq!(code(&out), 2);
-    assert!(
-        stderr(&out).contains("HAWIYA_BACKUP_PASSPHRASE"),
-        "{}",
-        stderr(&out)
-    );
+    assert_refused(&out, "HAWIYA_BACKUP_PASSPHRASE");
 }
 
 // ------------------------------------------------------- nothing in clear
@@ -841,19 +768,29 @@ fn wallet_with_an_id(d: &Path, policy: hawiya_wallet::UnlockPolicy) -> PathBuf {
         "1",
         "id.hwy",
     );
-    ok(wallet(
-        "import",
-        &w,
-        &[
-            "--credential",
-            s(&id),
-            "--print",
-            s(&print_of(&id)),
-            "--trust-list",
-            s(&d.join("trust-list.cbor")),
-        ],
-    ));
+    common::import_with_print(d, &w, &[("HAWIYA_PASSPHRASE", PASSPHRASE)], &id);
     w
+}
+
+/// [`wallet_with_an_id`] (default unlock policy) in `d`, and a resident
+/// permit issued to it as `d/permit.hwy`, not yet imported.
+fn wallet_with_an_id_and_a_permit(d: &Path) -> (PathBuf, PathBuf) {
+    let w = wallet_with_an_id(d, hawiya_wallet::UnlockPolicy::default());
+    let permit_claims = claims(d, "permit.json", "resident_permit", "2123456789", 1);
+    let permit = issue_to_wallet(d, &w, &permit_claims, "2", "permit.hwy");
+    (w, permit)
+}
+
+/// The row ids of the wallet file's documents table, read with SQLite.
+fn document_ids(w: &Path) -> Vec<Vec<u8>> {
+    let conn = rusqlite::Connection::open(w).expect("open");
+    let mut stmt = conn.prepare("SELECT id FROM documents").expect("select");
+    let ids = stmt
+        .query_map([], |r| r.get(0))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("ids");
+    ids
 }
 
 #[test]
@@ -883,24 +820,14 @@ fn a_locked_out_wallet_is_reset_from_the_command_line() {
     );
     // Without --yes and without a terminal to ask, nothing happens.
     let unconfirmed = wallet("reset", &w, &[]);
-    assert_eq!(code(&unconfirmed), 2);
-    assert!(
-        stderr(&unconfirmed).contains("--yes"),
-        "{}",
-        stderr(&unconfirmed)
-    );
+    assert_refused(&unconfirmed, "--yes");
     assert_eq!(code(&wallet("list", &w, &[])), 2);
     // A trivial new passphrase is refused before anything is destroyed.
     let weak = run(
         &["wallet", "reset", "--wallet", s(&w), "--yes"],
         &[("HAWIYA_PASSPHRASE", "123456")],
     );
-    assert_eq!(code(&weak), 2);
-    assert!(
-        stderr(&weak).contains("passphrase refused"),
-        "{}",
-        stderr(&weak)
-    );
+    assert_refused(&weak, "passphrase refused");
 
     let new = "a fresh start on the old phone 4";
     let reset = ok(run(
@@ -923,45 +850,14 @@ fn a_locked_out_wallet_is_reset_from_the_command_line() {
 #[test]
 fn a_document_deleted_with_sqlite3_is_listed_as_damaged() {
     let d = scratch("damaged");
-    let w = wallet_with_an_id(&d, hawiya_wallet::UnlockPolicy::default());
-    let permit = issue_to_wallet(
-        &d,
-        &w,
-        &claims(&d, "permit.json", "resident_permit", "2123456789", 1),
-        "2",
-        "permit.hwy",
-    );
-    let before: Vec<Vec<u8>> = {
-        let conn = rusqlite::Connection::open(&w).expect("open");
-        let mut stmt = conn.prepare("SELECT id FROM documents").expect("select");
-        stmt.query_map([], |r| r.get(0))
-            .expect("rows")
-            .collect::<Result<_, _>>()
-            .expect("ids")
-    };
-    ok(wallet(
-        "import",
-        &w,
-        &[
-            "--credential",
-            s(&permit),
-            "--print",
-            s(&print_of(&permit)),
-            "--trust-list",
-            s(&d.join("trust-list.cbor")),
-        ],
-    ));
-    let conn = rusqlite::Connection::open(&w).expect("open");
-    let mut stmt = conn.prepare("SELECT id FROM documents").expect("select");
-    let ids: Vec<Vec<u8>> = stmt
-        .query_map([], |r| r.get(0))
-        .expect("rows")
-        .collect::<Result<_, _>>()
-        .expect("ids");
+    let (w, permit) = wallet_with_an_id_and_a_permit(&d);
+    let before = document_ids(&w);
+    common::import_with_print(&d, &w, &[("HAWIYA_PASSPHRASE", PASSPHRASE)], &permit);
+    let ids = document_ids(&w);
     let permit_row = ids.iter().find(|id| !before.contains(id)).expect("permit");
+    let conn = rusqlite::Connection::open(&w).expect("open");
     conn.execute("DELETE FROM documents WHERE id = ?1", [permit_row])
         .expect("delete");
-    drop(stmt);
     drop(conn);
 
     let out = wallet("list", &w, &[]);
@@ -980,12 +876,7 @@ fn a_document_deleted_with_sqlite3_is_listed_as_damaged() {
     let listed = json(&ok(wallet("list", &w, &["--json"])));
     assert_eq!(listed["damaged"][0]["number"], "2123456789");
     let shown = wallet("show", &w, &["--document", "2123456789"]);
-    assert_eq!(code(&shown), 2);
-    assert!(
-        stderr(&shown).contains("deleted outside the wallet"),
-        "{}",
-        stderr(&shown)
-    );
+    assert_refused(&shown, "deleted outside the wallet");
     // The other document is shown and presented as before.
     ok(wallet("show", &w, &["--document", "1234567890"]));
     ok(wallet(
@@ -998,14 +889,7 @@ fn a_document_deleted_with_sqlite3_is_listed_as_damaged() {
 #[test]
 fn on_a_full_disk_list_and_static_codes_still_work_and_an_import_says_disk_full() {
     let d = scratch("full-disk");
-    let w = wallet_with_an_id(&d, hawiya_wallet::UnlockPolicy::default());
-    let permit = issue_to_wallet(
-        &d,
-        &w,
-        &claims(&d, "permit.json", "resident_permit", "2123456789", 1),
-        "2",
-        "permit.hwy",
-    );
+    let (w, permit) = wallet_with_an_id_and_a_permit(&d);
     let small = d.join("small");
     std::fs::create_dir_all(&small).expect("mount point");
     // On a small tmpfs of its own (a private mount namespace): the wallet is

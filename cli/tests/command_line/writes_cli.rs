@@ -13,7 +13,9 @@ use std::time::Duration;
 use hawiya_core::StatusList;
 
 use crate::common;
-use common::{claims, code, ok, run, run_with_limit, s, scratch, stderr, stdout, Holder};
+use common::{
+    assert_refused, claims, code, ok, run, run_with_limit, s, scratch, stderr, stdout, Holder,
+};
 
 const PASSPHRASE: &str = "olive tree by the wadi 7";
 const BACKUP_PASSPHRASE: &str = "sealed copy for the new phone";
@@ -162,27 +164,29 @@ fn strings(args: &[&str]) -> Vec<String> {
 
 /// A wallet `w.db` in `d` holding a national ID, with the issuer beside it.
 fn wallet_with_id(d: &Path) -> PathBuf {
-    let issuer = common::issuer(d);
+    common::issuer(d);
     let w = d.join("w.db");
     ok(&["wallet", "init", "--wallet", s(&w)], &PASS);
     let id = claims(d, "id.json", "national_id", "1123456789", 1);
     let credential = common::issue_to_wallet(d, &w, &PASS, &id, "1", "id.hwy");
-    ok(
-        &[
-            "wallet",
-            "import",
-            "--wallet",
-            s(&w),
-            "--credential",
-            s(&credential),
-            "--print",
-            s(&common::print_of(&credential)),
-            "--trust-list",
-            s(&issuer.trust_list),
-        ],
-        &PASS,
-    );
+    common::import_with_print(d, &w, &PASS, &credential);
     w
+}
+
+/// `hawiya wallet restore` of `backup` onto `wallet`, then `extra`.
+fn restore<'a>(
+    trust_list: &'a Path,
+    backup: &'a Path,
+    wallet: &'a Path,
+    extra: &[&'a str],
+) -> Vec<&'a str> {
+    let restore = ["wallet", "restore", "--trust-list", s(trust_list)];
+    [
+        &restore[..],
+        &["--from", s(backup), "--wallet", s(wallet)],
+        extra,
+    ]
+    .concat()
 }
 
 /// How many presentations the wallet's log holds.
@@ -331,8 +335,7 @@ fn issuer_commands_never_write_onto_their_inputs() {
     assert_eq!(snapshot(&d), before, "an input changed");
     // The existing trust list: only with --force.
     let o = run_strings(trust_list(&issuer.trust_list, false));
-    assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("already exists"), "{}", stderr(&o));
+    assert_refused(&o, "already exists");
     assert_eq!(snapshot(&d), before);
     assert_eq!(code(&run_strings(trust_list(&issuer.trust_list, true))), 0);
     assert_ne!(snapshot(&d)["trust-list.cbor"], before["trust-list.cbor"]);
@@ -360,8 +363,7 @@ fn issuer_commands_never_write_onto_their_inputs() {
     assert_eq!(code(&issue(&held, false)), 0);
     let first = std::fs::read(&held).expect("held");
     let o = issue(&held, false);
-    assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("already exists"), "{}", stderr(&o));
+    assert_refused(&o, "already exists");
     assert_eq!(std::fs::read(&held).expect("held"), first);
     assert_eq!(code(&issue(&held, true)), 0);
     assert_ne!(std::fs::read(&held).expect("held"), first);
@@ -442,8 +444,7 @@ fn status_state_is_updated_in_turns_and_never_overwritten_by_the_list() {
     };
     assert_eq!(code(&publish(false)), 0);
     let o = publish(false);
-    assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("already exists"), "{}", stderr(&o));
+    assert_refused(&o, "already exists");
     assert_eq!(code(&publish(true)), 0);
     // A state that is not a regular file is refused at once.
     #[cfg(unix)]
@@ -453,8 +454,7 @@ fn status_state_is_updated_in_turns_and_never_overwritten_by_the_list() {
             &[],
             Duration::from_secs(30),
         );
-        assert_eq!(code(&o), 2);
-        assert!(stderr(&o).contains("not a regular file"), "{}", stderr(&o));
+        assert_refused(&o, "not a regular file");
     });
     assert_no_temporaries(&d);
 }
@@ -627,25 +627,14 @@ fn wallet_init_and_restore_replace_a_file_only_with_force() {
             .unwrap_or(0)
     };
     assert_eq!(documents(&w), 1);
+    let trust_list = d.join("trust-list.cbor");
 
     // A file that happens to have the name restore once used for its work
     // is the holder's: it stays.
     let fresh = d.join("fresh.db");
     let theirs = d.join("fresh.db.restoring");
     std::fs::write(&theirs, b"not hawiya's").expect("theirs");
-    ok(
-        &[
-            "wallet",
-            "restore",
-            "--trust-list",
-            s(&d.join("trust-list.cbor")),
-            "--from",
-            s(&backup),
-            "--wallet",
-            s(&fresh),
-        ],
-        &BOTH,
-    );
+    ok(&restore(&trust_list, &backup, &fresh, &[]), &BOTH);
     assert_eq!(std::fs::read(&theirs).expect("kept"), b"not hawiya's");
     std::fs::remove_file(&theirs).expect("remove");
 
@@ -672,48 +661,16 @@ fn wallet_init_and_restore_replace_a_file_only_with_force() {
     // restore: not over an existing wallet without --force; never over the
     // backup it reads; with --force, the restored wallet replaces the file.
     refused(
-        &[
-            "wallet",
-            "restore",
-            "--trust-list",
-            s(&d.join("trust-list.cbor")),
-            "--from",
-            s(&backup),
-            "--wallet",
-            s(&other),
-        ],
+        &restore(&trust_list, &backup, &other, &[]),
         &BOTH,
         "already exists; choose another path, or give --force",
     );
     refused(
-        &[
-            "wallet",
-            "restore",
-            "--trust-list",
-            s(&d.join("trust-list.cbor")),
-            "--from",
-            s(&backup),
-            "--wallet",
-            s(&backup),
-            "--force",
-        ],
+        &restore(&trust_list, &backup, &backup, &["--force"]),
         &BOTH,
         "the file given as --from",
     );
-    ok(
-        &[
-            "wallet",
-            "restore",
-            "--trust-list",
-            s(&d.join("trust-list.cbor")),
-            "--from",
-            s(&backup),
-            "--wallet",
-            s(&other),
-            "--force",
-        ],
-        &BOTH,
-    );
+    ok(&restore(&trust_list, &backup, &other, &["--force"]), &BOTH);
     assert_eq!(documents(&other), 1);
     #[cfg(unix)]
     assert_eq!(common::mode(&other), 0o600);
@@ -729,17 +686,7 @@ fn wallet_init_and_restore_replace_a_file_only_with_force() {
     );
     std::fs::rename(&fresh, d.join("moved.db")).expect("move");
     refused(
-        &[
-            "wallet",
-            "restore",
-            "--trust-list",
-            s(&d.join("trust-list.cbor")),
-            "--from",
-            s(&backup),
-            "--wallet",
-            s(&fresh),
-            "--force",
-        ],
+        &restore(&trust_list, &backup, &fresh, &["--force"]),
         &BOTH,
         "left over from an earlier wallet",
     );
@@ -784,15 +731,13 @@ fn holder_bind_and_present_never_write_onto_their_inputs() {
     for out in [&key, &d.join("sub/../device.key")] {
         for force in [false, true] {
             let o = bind(out, force);
-            assert_eq!(code(&o), 2);
-            assert!(stderr(&o).contains("reads"), "{}", stderr(&o));
+            assert_refused(&o, "reads");
         }
     }
     assert_eq!(snapshot(&d), before, "a key file changed");
     assert_eq!(code(&bind(&request, false)), 0);
     let o = bind(&request, false);
-    assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("already exists"), "{}", stderr(&o));
+    assert_refused(&o, "already exists");
     assert_eq!(code(&bind(&request, true)), 0);
     let holder = Holder {
         key: key.clone(),
@@ -821,8 +766,7 @@ fn holder_bind_and_present_never_write_onto_their_inputs() {
     assert_eq!(snapshot(&d), before, "a refused present wrote something");
     assert_eq!(code(&present(&["--out-text", s(&qr)])), 0);
     let o = present(&["--out-text", s(&qr)]);
-    assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("already exists"), "{}", stderr(&o));
+    assert_refused(&o, "already exists");
     assert_eq!(code(&present(&["--out-text", s(&qr), "--force"])), 0);
     assert_no_temporaries(&d);
 }
@@ -938,8 +882,7 @@ fn the_demo_replaces_only_what_it_wrote() {
     edited.extend_from_slice(b"my notes\n");
     std::fs::write(&report, &edited).expect("edit");
     let o = demo(false);
-    assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("report.txt"), "{}", stderr(&o));
+    assert_refused(&o, "report.txt");
     assert_eq!(std::fs::read(&report).expect("report"), edited);
     // Not a regular file where the demo writes: never, even with --force.
     #[cfg(unix)]
@@ -948,8 +891,7 @@ fn the_demo_replaces_only_what_it_wrote() {
         std::fs::remove_file(&png).expect("remove");
         on_a_pipe(&png, |_| {
             let o = demo(true);
-            assert_eq!(code(&o), 2);
-            assert!(stderr(&o).contains("presentation.png"), "{}", stderr(&o));
+            assert_refused(&o, "presentation.png");
         });
     }
     let o = demo(true);

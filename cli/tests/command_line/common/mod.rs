@@ -389,3 +389,37 @@ pub fn held_id(d: &Path) -> HeldId {
         credential,
     }
 }
+
+/// Asserts that `out` is a usage or input error (exit 2) whose message on
+/// stderr says `says`.
+pub fn assert_refused(out: &Output, says: &str) {
+    assert_eq!(code(out), 2, "{}{}", stdout(out), stderr(out));
+    assert!(stderr(out).contains(says), "{}", stderr(out));
+}
+
+/// `hawiya wallet import` of `credential` with its print credential beside
+/// it ([`print_of`]) into `wallet` (passphrase in `env`), trusting the trust
+/// list of `d`. Asserts it succeeded; returns its stdout.
+pub fn import_with_print(
+    d: &Path,
+    wallet: &Path,
+    env: &[(&str, &str)],
+    credential: &Path,
+) -> String {
+    let (print, trust_list) = (print_of(credential), d.join("trust-list.cbor"));
+    ok(
+        &[
+            "wallet",
+            "import",
+            "--wallet",
+            s(wallet),
+            "--credential",
+            s(credential),
+            "--print",
+            s(&print),
+            "--trust-list",
+            s(&trust_list),
+        ],
+        env,
+    )
+}
