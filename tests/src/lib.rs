@@ -452,3 +452,23 @@ pub fn assert_intact(path: &std::path::Path, when: &str) -> rusqlite::Connection
     }
     conn
 }
+
+/// What one unlock attempt answered, in the words the `wallet_worker`
+/// prints and the guessing tests compare: `unlocked`, `wrong <remaining>`,
+/// `retry-after <seconds>`, `locked-out <failures>` or `error <message>`.
+pub fn unlock_outcome(
+    result: Result<hawiya_wallet::UnlockOutcome, hawiya_wallet::WalletError>,
+) -> String {
+    use hawiya_wallet::{UnlockBlocked, WalletError};
+    match result {
+        Ok(_) => "unlocked".to_owned(),
+        Err(WalletError::WrongPassphrase { remaining }) => format!("wrong {remaining}"),
+        Err(WalletError::Blocked(UnlockBlocked::RetryAfter { seconds })) => {
+            format!("retry-after {seconds}")
+        }
+        Err(WalletError::Blocked(UnlockBlocked::LockedOut { failures })) => {
+            format!("locked-out {failures}")
+        }
+        Err(other) => format!("error {other}"),
+    }
+}

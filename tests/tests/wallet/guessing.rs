@@ -46,28 +46,13 @@ fn new_wallet(dir: &Path, name: &str) -> PathBuf {
     path
 }
 
-/// What one unlock attempt answered, as the worker prints it.
-fn outcome(result: Result<hawiya_wallet::UnlockOutcome, WalletError>) -> String {
-    match result {
-        Ok(_) => "unlocked".to_owned(),
-        Err(WalletError::WrongPassphrase { remaining }) => format!("wrong {remaining}"),
-        Err(WalletError::Blocked(UnlockBlocked::RetryAfter { seconds })) => {
-            format!("retry-after {seconds}")
-        }
-        Err(WalletError::Blocked(UnlockBlocked::LockedOut { failures })) => {
-            format!("locked-out {failures}")
-        }
-        Err(other) => format!("error {other}"),
-    }
-}
-
 /// The answers `GUESSERS` wrong guesses get one after another, sorted, and
 /// the failure count they leave.
 fn sequential_answers(dir: &Path) -> (Vec<String>, u32) {
     let path = new_wallet(dir, "sequential.db");
     let wallet = Wallet::open(&path, &WalletOptions::default()).unwrap();
     let mut answers: Vec<String> = (0..GUESSERS)
-        .map(|_| outcome(wallet.unlock(Protection::Passphrase(WRONG), NOW)))
+        .map(|_| unlock_outcome(wallet.unlock(Protection::Passphrase(WRONG), NOW)))
         .collect();
     answers.sort();
     (answers, wallet.failed_attempts().unwrap().failures)
@@ -95,7 +80,7 @@ fn threads_guessing_at_once_are_throttled_like_sequential_guesses() {
                 // services of an app would.
                 let wallet = Wallet::open(&path, &WalletOptions::default()).unwrap();
                 start.wait();
-                outcome(wallet.unlock(Protection::Passphrase(WRONG), NOW))
+                unlock_outcome(wallet.unlock(Protection::Passphrase(WRONG), NOW))
             })
         })
         .collect();
