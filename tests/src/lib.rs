@@ -345,3 +345,130 @@ impl hawiya_wallet::KeySource for TestKeySource {
         Ok(key)
     }
 }
+
+/// A fresh, empty folder `hawiya-<area>-<name>-<pid>` in the temporary
+/// folder, for one test. `area` keeps the test files' folders apart.
+pub fn temp_dir(area: &str, name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("hawiya-{area}-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        panic!("creating {}: {e}", dir.display());
+    }
+    dir
+}
+
+/// A new wallet at `path` under `protection` (default options) with one
+/// device key.
+pub fn wallet_with_key(
+    path: &std::path::Path,
+    protection: hawiya_wallet::Protection<'_>,
+) -> (hawiya_wallet::Wallet, hawiya_core::PublicKey) {
+    let options = hawiya_wallet::WalletOptions::default();
+    let wallet = match hawiya_wallet::Wallet::create(path, protection, &options) {
+        Ok(w) => w,
+        Err(e) => panic!("creating the wallet {}: {e}", path.display()),
+    };
+    match wallet.create_device_key() {
+        Ok(key) => (wallet, key),
+        Err(e) => panic!("creating a device key: {e}"),
+    }
+}
+
+/// A new [`PASSPHRASE`] wallet at `path` (default options) with a device
+/// key, holding the fixture national ID ([`issue_to_wallet`]) imported at
+/// `now`.
+pub fn wallet_with_id(
+    path: &std::path::Path,
+    now: UnixTime,
+) -> (hawiya_wallet::Wallet, hawiya_core::PublicKey) {
+    let (wallet, key) = wallet_with_key(path, hawiya_wallet::Protection::Passphrase(PASSPHRASE));
+    let held = issue_to_wallet(&wallet, &key, &national_id(), None);
+    if let Err(e) = wallet.import(&held, &trust_list(), now) {
+        panic!("importing the national ID: {e}");
+    }
+    (wallet, key)
+}
+
+/// The binding of `wallet`'s device `key` to [`NONCE`], as the fixture
+/// issuer checks it before issuing.
+pub fn wallet_binding(
+    wallet: &hawiya_wallet::Wallet,
+    key: &hawiya_core::PublicKey,
+) -> hawiya_core::DeviceBinding {
+    let request = match wallet.binding_request(key, &NONCE) {
+        Ok(r) => r,
+        Err(e) => panic!("wallet binding request: {e}"),
+    };
+    match request.check(&NONCE) {
+        Ok(b) => b,
+        Err(e) => panic!("binding check: {e}"),
+    }
+}
+
+/// SplitMix64: spreads the kill delays of the crash tests, replayable from
+/// its seed.
+pub struct SplitMix(pub u64);
+
+impl SplitMix {
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+}
+
+/// The random source of the crash test `name`: seeded from
+/// `HAWIYA_CRASH_SEED` when set, else at random; the seed is printed so a
+/// failing run can be replayed.
+pub fn crash_seed(name: &str) -> SplitMix {
+    let seed = match std::env::var("HAWIYA_CRASH_SEED") {
+        Ok(s) => match s.parse() {
+            Ok(seed) => seed,
+            Err(_) => panic!("HAWIYA_CRASH_SEED must be a u64, not {s:?}"),
+        },
+        Err(_) => rand_core::OsRng.next_u64(),
+    };
+    println!("{name}: seed {seed} (replay with HAWIYA_CRASH_SEED={seed})");
+    SplitMix(seed)
+}
+
+/// Opens the wallet file at `path` with SQLite (read-write, not creating
+/// it) and asserts that `PRAGMA integrity_check` finds every row `ok`
+/// (`when` says when, in the failure message). Returns the connection.
+pub fn assert_intact(path: &std::path::Path, when: &str) -> rusqlite::Connection {
+    let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE;
+    let conn = match rusqlite::Connection::open_with_flags(path, flags) {
+        Ok(c) => c,
+        Err(e) => panic!("opening {} with SQLite {when}: {e}", path.display()),
+    };
+    let rows: Result<Vec<String>, _> = conn
+        .prepare("PRAGMA integrity_check")
+        .and_then(|mut stmt| stmt.query_map([], |row| row.get(0))?.collect());
+    match rows {
+        Ok(rows) => assert_eq!(rows, ["ok"], "integrity_check {when}"),
+        Err(e) => panic!("integrity_check {when}: {e}"),
+    }
+    conn
+}
+
+/// What one unlock attempt answered, in the words the `wallet_worker`
+/// prints and the guessing tests compare: `unlocked`, `wrong <remaining>`,
+/// `retry-after <seconds>`, `locked-out <failures>` or `error <message>`.
+pub fn unlock_outcome(
+    result: Result<hawiya_wallet::UnlockOutcome, hawiya_wallet::WalletError>,
+) -> String {
+    use hawiya_wallet::{UnlockBlocked, WalletError};
+    match result {
+        Ok(_) => "unlocked".to_owned(),
+        Err(WalletError::WrongPassphrase { remaining }) => format!("wrong {remaining}"),
+        Err(WalletError::Blocked(UnlockBlocked::RetryAfter { seconds })) => {
+            format!("retry-after {seconds}")
+        }
+        Err(WalletError::Blocked(UnlockBlocked::LockedOut { failures })) => {
+            format!("locked-out {failures}")
+        }
+        Err(other) => format!("error {other}"),
+    }
+}

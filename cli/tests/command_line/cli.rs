@@ -1,10 +1,11 @@
 //! The `hawiya` command as scripts use it: files, exit codes (0 accepted,
 //! 1 rejected, 2 usage or I/O error), JSON output and key file permissions.
 
+use std::path::Path;
 use std::process::Output;
 
 use crate::common;
-use common::{code, mode, s, scratch, stderr, stdout, IssuerSetup};
+use common::{assert_refused, code, mode, s, scratch, stderr, stdout, IssuerSetup};
 
 fn hawiya(args: &[&str]) -> Output {
     // The demo's wallet passphrase is generated when HAWIYA_PASSPHRASE is unset.
@@ -159,18 +160,13 @@ fn demo_writes_its_files_and_they_verify() {
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
     assert_eq!(v["failures"][0]["code"], "presentation_stale");
     assert!(v["claims"].as_object().expect("claims").is_empty());
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn every_step_has_a_subcommand() {
     let d = scratch("steps");
     let p = |f: &str| d.join(f);
-    let ok = |args: &[&str]| {
-        let out = hawiya(args);
-        assert_eq!(code(&out), 0, "{args:?}: {}", stderr(&out));
-        stdout(&out)
-    };
+    let ok = |args: &[&str]| common::ok(args, &[]);
     IssuerSetup {
         kid: "0a",
         name: "Test Authority",
@@ -179,20 +175,9 @@ fn every_step_has_a_subcommand() {
         window: Some(("1600000000", "2200000000")),
     }
     .run(&d);
-    let nonce = ok(&["issuer", "nonce"]);
-    let nonce = nonce.trim();
+    let nonce = common::nonce();
     assert_eq!(nonce.len(), 32);
-    ok(&["holder", "key", "--out", s(&p("device.key"))]);
-    ok(&[
-        "holder",
-        "bind",
-        "--key",
-        s(&p("device.key")),
-        "--nonce",
-        nonce,
-        "--out",
-        s(&p("request.cbor")),
-    ]);
+    let holder = common::Holder::bound(&d, &nonce);
     std::fs::write(
         p("claims.json"),
         r#"{"document_type":"resident_permit","document_number":"2123456789","document_version":1,
@@ -203,26 +188,11 @@ fn every_step_has_a_subcommand() {
     .expect("claims");
     // The phone's credential and the printed card's, issued together, each
     // with its own status index.
-    let issued = ok(&[
-        "issuer",
-        "issue",
-        "--key",
-        s(&p("issuer.key")),
-        "--claims",
-        s(&p("claims.json")),
-        "--request",
-        s(&p("request.cbor")),
-        "--nonce",
-        nonce,
-        "--status-index",
-        "42",
-        "--out",
-        s(&p("permit.hwy")),
-        "--print-status-index",
-        "43",
-        "--print-out",
-        s(&p("permit-print.hwy")),
-    ]);
+    let (issuer_key, claims, permit) = (p("issuer.key"), p("claims.json"), p("permit.hwy"));
+    let mut issue = holder.issue_args(&issuer_key, &claims, "42", &permit);
+    let print = p("permit-print.hwy");
+    issue.extend(["--print-status-index", "43", "--print-out", s(&print)]);
+    let issued = ok(&issue);
     assert!(issued.contains("print credential"), "{issued}");
     #[cfg(unix)]
     for file in ["permit.hwy", "permit-print.hwy"] {
@@ -233,35 +203,20 @@ fn every_step_has_a_subcommand() {
     let shown = ok(&["holder", "show", "--credential", s(&p("permit-print.hwy"))]);
     assert!(shown.contains("print credential: no device key"), "{shown}");
     // A code is signed now, by this machine's clock: there is no --at.
-    let (permit, device) = (p("permit.hwy"), p("device.key"));
     let presenting = |extra: &[&str]| {
-        let mut args = vec![
-            "holder",
-            "present",
-            "--credential",
-            s(&permit),
-            "--key",
-            s(&device),
-        ];
+        let mut args = holder.present_args(&permit);
         args.extend_from_slice(extra);
         hawiya(&args)
     };
     let out = presenting(&["--profile", "full", "--at", "1704844900"]);
     assert_eq!(code(&out), 2, "--at is not an option of holder present");
+    let (png, svg) = (p("p.png"), p("p.svg"));
     let text = ok(&[
-        "holder",
-        "present",
-        "--credential",
-        s(&p("permit.hwy")),
-        "--key",
-        s(&p("device.key")),
-        "--disclose",
-        "name_en,occupation",
-        "--out-png",
-        s(&p("p.png")),
-        "--out-svg",
-        s(&p("p.svg")),
-    ]);
+        &holder.present_args(&permit)[..],
+        &["--disclose", "name_en,occupation"],
+        &["--out-png", s(&png), "--out-svg", s(&svg)],
+    ]
+    .concat());
     let text = text.trim().to_owned();
     assert!(text.starts_with("HW2:"));
     let tl = p("trust-list.cbor");
@@ -279,26 +234,23 @@ fn every_step_has_a_subcommand() {
     assert_eq!(v["claims"].as_object().expect("claims").len(), 2);
 
     // Revoke, publish, and the same code is rejected (exit 1).
-    ok(&[
-        "issuer",
-        "revoke",
-        "--state",
-        s(&p("status.bits")),
-        "--index",
-        "42",
-        "--capacity",
-        "1024",
-    ]);
-    ok(&[
-        "issuer",
-        "status-list",
-        "--key",
-        s(&p("issuer.key")),
-        "--state",
-        s(&p("status.bits")),
-        "--out",
-        s(&p("status.cbor")),
-    ]);
+    let (state, key) = (p("status.bits"), p("issuer.key"));
+    // `issuer revoke` marks a status index, `issuer status-list` signs the
+    // state as `out`.
+    let revoke_and_publish = |revoke: &[&str], out: &Path| {
+        ok(&[&["issuer", "revoke", "--state", s(&state)], revoke].concat());
+        ok(&[
+            "issuer",
+            "status-list",
+            "--key",
+            s(&key),
+            "--state",
+            s(&state),
+            "--out",
+            s(out),
+        ]);
+    };
+    revoke_and_publish(&["--index", "42", "--capacity", "1024"], &p("status.cbor"));
     let out = verify(&["--text", &text, "--status-list", s(&p("status.cbor"))]);
     assert_eq!(code(&out), 1);
     assert!(stdout(&out).contains("revoked"), "{}", stdout(&out));
@@ -377,12 +329,7 @@ fn every_step_has_a_subcommand() {
     assert_eq!(code(&out), 0, "{}", stdout(&out));
     // Requiring challenged codes without a challenge cannot be met: usage.
     let out = verify(&["--text", &timed, "--min-assurance", "challenged"]);
-    assert_eq!(code(&out), 2);
-    assert!(
-        stderr(&out).contains("--challenge-from"),
-        "{}",
-        stderr(&out)
-    );
+    assert_refused(&out, "--challenge-from");
     // Bad challenge input: usage errors, nothing signed.
     for bad in ["12345", "012345", "1234567", "HWC:12345", "abcdef"] {
         let out = presenting(&["--profile", "age18", "--challenge", bad]);
@@ -400,8 +347,7 @@ fn every_step_has_a_subcommand() {
     // `hawiya challenge` replaces an earlier challenge file, nothing else.
     ok(&["challenge", "--out", s(&p("challenge.json"))]);
     let out = hawiya(&["challenge", "--out", s(&p("claims.json"))]);
-    assert_eq!(code(&out), 2);
-    assert!(stderr(&out).contains("--force"), "{}", stderr(&out));
+    assert_refused(&out, "--force");
     assert!(std::fs::read_to_string(p("claims.json"))
         .expect("claims")
         .contains("Anita"));
@@ -412,15 +358,10 @@ fn every_step_has_a_subcommand() {
     // trust list older than one seen before is refused.
     let state = p("verifier-state.json");
     let fresh = ok(&[
-        "holder",
-        "present",
-        "--credential",
-        s(&p("permit.hwy")),
-        "--key",
-        s(&p("device.key")),
-        "--profile",
-        "identity",
-    ]);
+        &holder.present_args(&permit)[..],
+        &["--profile", "identity"],
+    ]
+    .concat());
     assert_eq!(
         code(&verify(&["--text", fresh.trim(), "--state", s(&state)])),
         0
@@ -434,12 +375,7 @@ fn every_step_has_a_subcommand() {
     );
     std::fs::write(&state, r#"{"trust_list_version": 9, "recent": []}"#).expect("state");
     let rolled_back = verify(&["--text", fresh.trim(), "--state", s(&state)]);
-    assert_eq!(code(&rolled_back), 2);
-    assert!(
-        stderr(&rolled_back).contains("roll back"),
-        "{}",
-        stderr(&rolled_back)
-    );
+    assert_refused(&rolled_back, "roll back");
     std::fs::write(&state, "not json").expect("state");
     assert_eq!(
         code(&verify(&["--text", fresh.trim(), "--state", s(&state)])),
@@ -457,28 +393,9 @@ fn every_step_has_a_subcommand() {
         "--profile",
         "full",
     ]);
-    assert_eq!(code(&out), 2);
-    assert!(
-        stderr(&out).contains("bound to a phone"),
-        "{}",
-        stderr(&out)
-    );
-    let out = hawiya(&[
-        "holder",
-        "present",
-        "--credential",
-        s(&p("permit-print.hwy")),
-        "--key",
-        s(&p("device.key")),
-        "--profile",
-        "full",
-    ]);
-    assert_eq!(code(&out), 2);
-    assert!(
-        stderr(&out).contains("print credential"),
-        "{}",
-        stderr(&out)
-    );
+    assert_refused(&out, "bound to a phone");
+    let out = hawiya(&[&holder.present_args(&print)[..], &["--profile", "full"]].concat());
+    assert_refused(&out, "print credential");
     let printed = ok(&[
         "holder",
         "present",
@@ -515,24 +432,7 @@ fn every_step_has_a_subcommand() {
         "one or the other"
     );
     // The card is revoked on its own: the phone's code still verifies.
-    ok(&[
-        "issuer",
-        "revoke",
-        "--state",
-        s(&p("status.bits")),
-        "--index",
-        "43",
-    ]);
-    ok(&[
-        "issuer",
-        "status-list",
-        "--key",
-        s(&p("issuer.key")),
-        "--state",
-        s(&p("status.bits")),
-        "--out",
-        s(&p("status-2.cbor")),
-    ]);
+    revoke_and_publish(&["--index", "43"], &p("status-2.cbor"));
     let out = verify(&[
         "--text",
         printed.trim(),
@@ -541,7 +441,6 @@ fn every_step_has_a_subcommand() {
     ]);
     assert_eq!(code(&out), 1);
     assert!(stdout(&out).contains("[revoked]"), "{}", stdout(&out));
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 /// The exit code (a second name, for closures that shadow `code`).
@@ -597,8 +496,7 @@ fn usage_and_input_errors_exit_2_and_say_what_to_do() {
         "--text",
         "HW2:00",
     ]);
-    assert_eq!(code(&out), 2);
-    assert!(stderr(&out).contains("--root-key"), "{}", stderr(&out));
+    assert_refused(&out, "--root-key");
     // Garbage QR text is a rejection (exit 1), not an error.
     let dir = scratch("errors-demo");
     assert_eq!(code(&hawiya(&["demo", "--out", s(&dir)])), 0);
@@ -624,18 +522,7 @@ fn usage_and_input_errors_exit_2_and_say_what_to_do() {
         "--status-uri",
         "u",
     ]);
-    hawiya(&["holder", "key", "--out", s(&p("device.key"))]);
-    let nonce = "00112233445566778899aabbccddeeff";
-    hawiya(&[
-        "holder",
-        "bind",
-        "--key",
-        s(&p("device.key")),
-        "--nonce",
-        nonce,
-        "--out",
-        s(&p("req.cbor")),
-    ]);
+    let holder = common::Holder::bound(&d, "00112233445566778899aabbccddeeff");
     std::fs::write(
         p("claims.json"),
         r#"{"document_type":"national_id","document_number":"2123456789","document_version":1,
@@ -643,48 +530,14 @@ fn usage_and_input_errors_exit_2_and_say_what_to_do() {
             "nationality":"SAU","place_of_birth":"Riyadh","issue_date":"2024-01-10","expiry_date":"2034-01-09"}"#,
     )
     .expect("claims");
-    let out = hawiya(&[
-        "issuer",
-        "issue",
-        "--key",
-        s(&p("issuer.key")),
-        "--claims",
-        s(&p("claims.json")),
-        "--request",
-        s(&p("req.cbor")),
-        "--nonce",
-        nonce,
-        "--status-index",
-        "1",
-        "--out",
-        s(&p("c.hwy")),
-    ]);
-    assert_eq!(code(&out), 2);
-    assert!(stderr(&out).contains("document_number"), "{}", stderr(&out));
+    let (claims, issued) = (p("claims.json"), p("c.hwy"));
+    let issue_with = |key: &Path| hawiya(&holder.issue_args(key, &claims, "1", &issued));
+    let out = issue_with(&p("issuer.key"));
+    assert_refused(&out, "document_number");
     assert!(!p("c.hwy").exists());
     // A device key where an issuer key is needed.
-    let out = hawiya(&[
-        "issuer",
-        "issue",
-        "--key",
-        s(&p("device.key")),
-        "--claims",
-        s(&p("claims.json")),
-        "--request",
-        s(&p("req.cbor")),
-        "--nonce",
-        nonce,
-        "--status-index",
-        "1",
-        "--out",
-        s(&p("c.hwy")),
-    ]);
-    assert_eq!(code(&out), 2);
-    assert!(
-        stderr(&out).contains("issuer key is needed"),
-        "{}",
-        stderr(&out)
-    );
+    let out = issue_with(&holder.key);
+    assert_refused(&out, "issuer key is needed");
     // Unknown claim names list the valid ones.
     let out = hawiya(&[
         "wallet",
@@ -698,74 +551,23 @@ fn usage_and_input_errors_exit_2_and_say_what_to_do() {
     ]);
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("age_over_18"));
-    let _ = std::fs::remove_dir_all(&d);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn the_documented_flow_works_with_default_times() {
     // The README's commands as written: no --not-before, no --at anywhere.
     let d = scratch("readme-flow");
-    let p = |f: &str| d.join(f);
-    let ok = |args: &[&str]| {
-        let out = hawiya(args);
-        assert_eq!(code(&out), 0, "{args:?}: {}", stderr(&out));
-        stdout(&out)
+    let held = common::held_id(&d);
+    let mut present = held.holder.present_args(&held.credential);
+    present.extend(["--profile", "identity"]);
+    let text = common::ok(&present, &[]);
+    let verify = |extra: &[&str]| {
+        let mut args = vec!["verify", "--trust-list", s(&held.issuer.trust_list)];
+        args.extend(["--text", text.trim()]);
+        args.extend_from_slice(extra);
+        hawiya(&args)
     };
-    common::issuer(&d);
-    let nonce = ok(&["issuer", "nonce"]);
-    ok(&["holder", "key", "--out", s(&p("device.key"))]);
-    ok(&[
-        "holder",
-        "bind",
-        "--key",
-        s(&p("device.key")),
-        "--nonce",
-        nonce.trim(),
-        "--out",
-        s(&p("request.cbor")),
-    ]);
-    std::fs::write(
-        p("claims.json"),
-        r#"{"document_type":"national_id","document_number":"1123456789","document_version":1,
-            "name_ar":"سارة خالد","name_en":"Sara Khalid","birth_date":"2001-09-30","sex":"female",
-            "nationality":"SAU","place_of_birth":"Jeddah","issue_date":"2025-01-01","expiry_date":"2035-01-01"}"#,
-    )
-    .expect("claims");
-    ok(&[
-        "issuer",
-        "issue",
-        "--key",
-        s(&p("issuer.key")),
-        "--claims",
-        s(&p("claims.json")),
-        "--request",
-        s(&p("request.cbor")),
-        "--nonce",
-        nonce.trim(),
-        "--status-index",
-        "7",
-        "--out",
-        s(&p("id.hwy")),
-    ]);
-    let text = ok(&[
-        "holder",
-        "present",
-        "--credential",
-        s(&p("id.hwy")),
-        "--key",
-        s(&p("device.key")),
-        "--profile",
-        "identity",
-    ]);
-    let out = hawiya(&[
-        "verify",
-        "--trust-list",
-        s(&p("trust-list.cbor")),
-        "--text",
-        text.trim(),
-        "--json",
-    ]);
+    let out = verify(&["--json"]);
     assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
     // Without --root-key, the CLI says which root key it trusted.
     assert!(
@@ -774,50 +576,24 @@ fn the_documented_flow_works_with_default_times() {
         stderr(&out)
     );
     // A rejected verdict never claims an assurance level.
-    let out = hawiya(&[
-        "verify",
-        "--trust-list",
-        s(&p("trust-list.cbor")),
-        "--text",
-        text.trim(),
-        "--at",
-        "-5",
-        "--json",
-    ]);
+    let out = verify(&["--at", "-5", "--json"]);
     assert_eq!(code(&out), 1);
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
     assert!(v["assurance"].is_null(), "{v}");
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 #[test]
 fn a_dependents_credential_is_issued_to_the_guardian_and_verified_as_such() {
     let d = scratch("dependents");
     let p = |f: &str| d.join(f);
-    let ok = |args: &[&str]| {
-        let out = hawiya(args);
-        assert_eq!(code(&out), 0, "{args:?}: {}", stderr(&out));
-        stdout(&out)
-    };
+    let ok = |args: &[&str]| common::ok(args, &[]);
     IssuerSetup {
         window: Some(("1600000000", "2200000000")),
         ..IssuerSetup::default()
     }
     .run(&d);
-    let nonce = ok(&["issuer", "nonce"]);
-    let nonce = nonce.trim();
     // The guardian's phone binds once; it receives the guardian's own ID and the child's.
-    ok(&["holder", "key", "--out", s(&p("guardian.key"))]);
-    ok(&[
-        "holder",
-        "bind",
-        "--key",
-        s(&p("guardian.key")),
-        "--nonce",
-        nonce,
-        "--out",
-        s(&p("request.cbor")),
-    ]);
+    let guardian = common::Holder::bound_as(&d, "guardian.key", &common::nonce());
     std::fs::write(
         p("guardian.json"),
         r#"{"document_type":"national_id","document_number":"1234567890","document_version":1,
@@ -833,33 +609,15 @@ fn a_dependents_credential_is_issued_to_the_guardian_and_verified_as_such() {
     )
     .expect("claims");
     let at = "1704844800";
-    let issue = |claims: &str, index: &str, out: &str, guardian: Option<&str>| {
+    let issuer_key = p("issuer.key");
+    let issue = |claims: &str, index: &str, out: &str, guardian_of: Option<&str>| {
         let (claims, out) = (p(claims), p(out));
-        let mut args = vec![
-            "issuer",
-            "issue",
-            "--key",
-            s(&p("issuer.key")),
-            "--claims",
-            s(&claims),
-            "--request",
-            s(&p("request.cbor")),
-            "--nonce",
-            nonce,
-            "--status-index",
-            index,
-            "--at",
-            at,
-            "--out",
-            s(&out),
-        ]
-        .into_iter()
-        .map(str::to_owned)
-        .collect::<Vec<_>>();
-        if let Some(g) = guardian {
-            args.extend(["--guardian".to_owned(), g.to_owned()]);
+        let mut args = guardian.issue_args(&issuer_key, &claims, index, &out);
+        args.extend(["--at", at]);
+        if let Some(g) = guardian_of {
+            args.extend(["--guardian", g]);
         }
-        hawiya(&args.iter().map(String::as_str).collect::<Vec<_>>())
+        hawiya(&args)
     };
     let own = issue("guardian.json", "1", "own.hwy", None);
     assert_eq!(code(&own), 0, "{}", stderr(&own));
@@ -962,79 +720,6 @@ fn a_dependents_credential_is_issued_to_the_guardian_and_verified_as_such() {
     let v: serde_json::Value = serde_json::from_str(&verify(&text, true)).expect("json");
     assert!(v["guardian"].is_null(), "{v}");
     assert_eq!(v["claims"]["document_number"], "1234567890");
-    let _ = std::fs::remove_dir_all(&d);
-}
-
-/// A root, an issuer, a trust list, a device key and a national ID issued to
-/// it (as plain holder files) in `d`. Returns (trust list, credential, key).
-fn holder_files(d: &std::path::Path) -> [std::path::PathBuf; 3] {
-    let p = |f: &str| d.join(f);
-    let ok = |args: &[&str]| {
-        let out = hawiya(args);
-        assert_eq!(code(&out), 0, "{args:?}: {}", stderr(&out));
-        stdout(&out)
-    };
-    ok(&["issuer", "root-key", "--out", s(&p("root.key"))]);
-    ok(&[
-        "issuer",
-        "key",
-        "--out",
-        s(&p("issuer.key")),
-        "--kid",
-        "01",
-        "--name",
-        "ID Authority",
-        "--status-uri",
-        "https://status.example/1",
-    ]);
-    ok(&[
-        "issuer",
-        "trust-list",
-        "--root-key",
-        s(&p("root.key")),
-        "--issuer",
-        s(&p("issuer.pub")),
-        "--version",
-        "1",
-        "--out",
-        s(&p("trust-list.cbor")),
-    ]);
-    let nonce = ok(&["issuer", "nonce"]);
-    ok(&["holder", "key", "--out", s(&p("device.key"))]);
-    ok(&[
-        "holder",
-        "bind",
-        "--key",
-        s(&p("device.key")),
-        "--nonce",
-        nonce.trim(),
-        "--out",
-        s(&p("request.cbor")),
-    ]);
-    std::fs::write(
-        p("claims.json"),
-        r#"{"document_type":"national_id","document_number":"1123456789","document_version":1,
-            "name_ar":"سارة خالد","name_en":"Sara Khalid","birth_date":"2001-09-30","sex":"female",
-            "nationality":"SAU","place_of_birth":"Jeddah","issue_date":"2025-01-01","expiry_date":"2035-01-01"}"#,
-    )
-    .expect("claims");
-    ok(&[
-        "issuer",
-        "issue",
-        "--key",
-        s(&p("issuer.key")),
-        "--claims",
-        s(&p("claims.json")),
-        "--request",
-        s(&p("request.cbor")),
-        "--nonce",
-        nonce.trim(),
-        "--status-index",
-        "7",
-        "--out",
-        s(&p("id.hwy")),
-    ]);
-    [p("trust-list.cbor"), p("id.hwy"), p("device.key")]
 }
 
 #[test]
@@ -1042,14 +727,15 @@ fn verify_challenge_shows_a_challenge_and_reads_the_phones_answer_from_standard_
     use std::io::{BufRead, BufReader, Write};
     use std::process::{Command, Stdio};
     let d = scratch("interactive-challenge");
-    let [tl, id, key] = holder_files(&d);
+    let held = common::held_id(&d);
+    let (tl, id) = (&held.issuer.trust_list, &held.credential);
     let png = d.join("challenge.png");
     let start = || {
         Command::new(env!("CARGO_BIN_EXE_hawiya"))
             .args([
                 "verify",
                 "--trust-list",
-                s(&tl),
+                s(tl),
                 "--challenge",
                 "--challenge-png",
                 s(&png),
@@ -1079,16 +765,8 @@ fn verify_challenge_shows_a_challenge_and_reads_the_phones_answer_from_standard_
         }
     };
     let answer = |challenge: Option<&str>| {
-        let mut args = vec![
-            "holder",
-            "present",
-            "--credential",
-            s(&id),
-            "--key",
-            s(&key),
-            "--profile",
-            "identity",
-        ];
+        let mut args = held.holder.present_args(id);
+        args.extend(["--profile", "identity"]);
         if let Some(code) = challenge {
             args.extend(["--challenge", code]);
         }
@@ -1132,9 +810,8 @@ fn verify_challenge_shows_a_challenge_and_reads_the_phones_answer_from_standard_
     }
     // No answer at all (standard input closed): a usage error, exit 2.
     let _ = std::fs::remove_file(&png);
-    let out = hawiya(&["verify", "--trust-list", s(&tl), "--challenge"]);
-    assert_eq!(code(&out), 2);
-    assert!(stderr(&out).contains("challenge: "), "{}", stderr(&out));
+    let out = hawiya(&["verify", "--trust-list", s(tl), "--challenge"]);
+    assert_refused(&out, "challenge: ");
     assert!(
         stderr(&out).contains("--challenge-from"),
         "{}",
@@ -1144,11 +821,10 @@ fn verify_challenge_shows_a_challenge_and_reads_the_phones_answer_from_standard_
     let out = hawiya(&[
         "verify",
         "--trust-list",
-        s(&tl),
+        s(tl),
         "--challenge",
         "--text",
         "HW2:00",
     ]);
     assert_eq!(code(&out), 2);
-    let _ = std::fs::remove_dir_all(&d);
 }

@@ -3,7 +3,7 @@
 //! else, QR text with at most one line ending, and images whose decoding
 //! work is bounded.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Output;
 use std::time::{Duration, Instant};
 
@@ -16,7 +16,7 @@ fn hawiya(args: &[&str]) -> Output {
 
 /// An issuer, a holder and a static code, made with the CLI in `dir`.
 struct Setup {
-    dir: PathBuf,
+    dir: common::Scratch,
     static_text: String,
 }
 
@@ -24,75 +24,14 @@ impl Setup {
     fn new(name: &str) -> Setup {
         let dir = scratch(name);
         let p = |f: &str| s(&dir.join(f)).to_owned();
-        let ok = |args: &[&str]| {
-            let out = hawiya(args);
-            assert_eq!(code(&out), 0, "{args:?}: {}", stderr(&out));
-            stdout(&out)
-        };
-        ok(&["issuer", "root-key", "--out", &p("root.key")]);
-        ok(&[
-            "issuer",
-            "key",
-            "--out",
-            &p("issuer.key"),
-            "--kid",
-            "01",
-            "--name",
-            "ID Authority",
-            "--status-uri",
-            "https://status.example/1",
-        ]);
-        ok(&[
-            "issuer",
-            "trust-list",
-            "--root-key",
-            &p("root.key"),
-            "--issuer",
-            &p("issuer.pub"),
-            "--version",
-            "1",
-            "--out",
-            &p("trust-list.cbor"),
-        ]);
-        let nonce = ok(&["issuer", "nonce"]);
-        ok(&["holder", "key", "--out", &p("device.key")]);
-        ok(&[
-            "holder",
-            "bind",
-            "--key",
-            &p("device.key"),
-            "--nonce",
-            nonce.trim(),
-            "--out",
-            &p("request.cbor"),
-        ]);
-        std::fs::write(
-            dir.join("claims.json"),
-            r#"{"document_type":"national_id","document_number":"1123456789","document_version":1,
-            "name_ar":"سارة خالد","name_en":"Sara Khalid","birth_date":"2001-09-30","sex":"female",
-            "nationality":"SAU","place_of_birth":"Jeddah","issue_date":"2025-01-01","expiry_date":"2035-01-01"}"#,
-        )
-        .expect("claims");
-        ok(&[
-            "issuer",
-            "issue",
-            "--key",
-            &p("issuer.key"),
-            "--claims",
-            &p("claims.json"),
-            "--request",
-            &p("request.cbor"),
-            "--nonce",
-            nonce.trim(),
-            "--status-index",
-            "7",
-            "--out",
-            &p("id.hwy"),
-            "--print-status-index",
-            "8",
-            "--print-out",
-            &p("id-print.hwy"),
-        ]);
+        let ok = |args: &[&str]| common::ok(args, &[]);
+        let issuer = common::issuer(&dir);
+        let holder = common::Holder::bound(&dir, &common::nonce());
+        let id = common::claims(&dir, "claims.json", "national_id", "1123456789", 1);
+        let (held, print) = (dir.join("id.hwy"), dir.join("id-print.hwy"));
+        let mut issue = holder.issue_args(&issuer.issuer_key, &id, "7", &held);
+        issue.extend(["--print-status-index", "8", "--print-out", s(&print)]);
+        ok(&issue);
         let static_text = ok(&[
             "holder",
             "present",

@@ -11,7 +11,9 @@ use hawiya_core::{ClaimValue, Clock, SystemClock};
 use hawiya_wallet::{Protection, Wallet, WalletOptions};
 
 use crate::common;
-use common::{claims, code, mode, print_of, run, run_with_limit, s, scratch, stderr, stdout};
+use common::{
+    assert_refused, claims, code, mode, print_of, run, run_with_limit, s, scratch, stderr, stdout,
+};
 
 const PASSPHRASE: &str = "olive tree by the wadi 7";
 const BACKUP_PASSPHRASE: &str = "sealed copy for the new phone";
@@ -19,6 +21,12 @@ const BACKUP_PASSPHRASE: &str = "sealed copy for the new phone";
 /// Runs hawiya with the wallet passphrase set.
 fn with_pass(args: &[&str]) -> Output {
     run(args, &[("HAWIYA_PASSPHRASE", PASSPHRASE)])
+}
+
+/// `hawiya wallet <command> --wallet <w> <extra…>`, with the wallet
+/// passphrase set.
+fn wallet(command: &str, w: &Path, extra: &[&str]) -> Output {
+    with_pass(&[&["wallet", command, "--wallet", s(w)], extra].concat())
 }
 
 fn ok(out: Output) -> String {
@@ -46,13 +54,13 @@ fn the_whole_wallet_flow_from_the_command_line() {
     let tl = p("trust-list.cbor");
 
     // init: a wallet with a device key, readable by the owner only.
-    let out = ok(with_pass(&["wallet", "init", "--wallet", s(&w)]));
+    let out = ok(wallet("init", &w, &[]));
     assert!(out.contains("device key"), "{out}");
     assert!(!out.contains(PASSPHRASE));
     #[cfg(unix)]
     assert_eq!(mode(&w), 0o600);
     // A second init on the same file is refused.
-    assert_eq!(code(&with_pass(&["wallet", "init", "--wallet", s(&w)])), 2);
+    assert_eq!(code(&wallet("init", &w, &[])), 2);
 
     // bind → issuer issue → import.
     let v1 = issue_to_wallet(
@@ -83,21 +91,10 @@ fn the_whole_wallet_flow_from_the_command_line() {
     );
     // The same version again is refused with the wallet's reason.
     let again = import(&v1, "import");
-    assert_eq!(code(&again), 2);
-    assert!(
-        stderr(&again).contains("already in the wallet"),
-        "{}",
-        stderr(&again)
-    );
+    assert_refused(&again, "already in the wallet");
 
     // list --json, show.
-    let list = json(&ok(with_pass(&[
-        "wallet",
-        "list",
-        "--wallet",
-        s(&w),
-        "--json",
-    ])));
+    let list = json(&ok(wallet("list", &w, &["--json"])));
     let docs = &list["people"][0]["documents"];
     assert_eq!(docs[0]["number"], "1123456789");
     assert_eq!(docs[0]["version"], 1);
@@ -105,19 +102,12 @@ fn the_whole_wallet_flow_from_the_command_line() {
     assert_eq!(docs[0]["valid_until"], "2035-01-01");
     assert_eq!(docs[0]["needs_rebinding"], false);
     assert_eq!(list["device_keys"].as_array().expect("keys").len(), 1);
-    let text = ok(with_pass(&["wallet", "list", "--wallet", s(&w)]));
+    let text = ok(wallet("list", &w, &[]));
     assert!(
         text.contains("National ID 1123456789") && text.contains("version 1"),
         "{text}"
     );
-    let shown = ok(with_pass(&[
-        "wallet",
-        "show",
-        "--wallet",
-        s(&w),
-        "--document",
-        "1123456789",
-    ]));
+    let shown = ok(wallet("show", &w, &["--document", "1123456789"]));
     for expected in [
         "Sara Khalid",
         "Date of birth:",
@@ -127,45 +117,29 @@ fn the_whole_wallet_flow_from_the_command_line() {
     ] {
         assert!(shown.contains(expected), "{expected}: {shown}");
     }
-    let shown = json(&ok(with_pass(&[
-        "wallet",
+    let shown = json(&ok(wallet(
         "show",
-        "--wallet",
-        s(&w),
-        "--document",
-        "1123456789",
-        "--json",
-    ])));
+        &w,
+        &["--document", "1123456789", "--json"],
+    )));
     assert_eq!(shown["claims"]["name_en"], "Sara Khalid");
     // Unknown documents say so.
-    let none = with_pass(&[
-        "wallet",
-        "show",
-        "--wallet",
-        s(&w),
-        "--document",
-        "1999999999",
-    ]);
-    assert_eq!(code(&none), 2);
-    assert!(
-        stderr(&none).contains("no document 1999999999"),
-        "{}",
-        stderr(&none)
-    );
+    let none = wallet("show", &w, &["--document", "1999999999"]);
+    assert_refused(&none, "no document 1999999999");
 
     // present → hawiya verify accepts it, from the PNG and answering a challenge.
-    let qr = ok(with_pass(&[
-        "wallet",
+    let qr = ok(wallet(
         "present",
-        "--wallet",
-        s(&w),
-        "--document",
-        "1123456789",
-        "--disclose",
-        "identity",
-        "--png",
-        s(&p("id.png")),
-    ]));
+        &w,
+        &[
+            "--document",
+            "1123456789",
+            "--disclose",
+            "identity",
+            "--png",
+            s(&p("id.png")),
+        ],
+    ));
     assert!(qr.trim().starts_with("HW2:"));
     let verify = |extra: &[&str]| {
         let mut args = vec!["verify", "--trust-list", s(&tl), "--json"];
@@ -180,34 +154,29 @@ fn the_whole_wallet_flow_from_the_command_line() {
     assert_eq!(verdict["claims"].as_object().expect("claims").len(), 4);
     assert_eq!(verdict["claims"]["document_number"], "1123456789");
     // There is no presenting for another time.
-    let at = with_pass(&[
-        "wallet",
+    let at = wallet(
         "present",
-        "--wallet",
-        s(&w),
-        "--document",
-        "1123456789",
-        "--at",
-        "1704844900",
-    ]);
+        &w,
+        &["--document", "1123456789", "--at", "1704844900"],
+    );
     assert_eq!(code(&at), 2, "--at is not an option of wallet present");
     let challenge = json(&ok(run(
         &["challenge", "--out", s(&p("challenge.json")), "--json"],
         &[],
     )));
-    let bound = json(&ok(with_pass(&[
-        "wallet",
+    let bound = json(&ok(wallet(
         "present",
-        "--wallet",
-        s(&w),
-        "--document",
-        "1123456789",
-        "--disclose",
-        "name_en,age_over_18",
-        "--challenge",
-        challenge["grouped"].as_str().expect("code"),
-        "--json",
-    ])));
+        &w,
+        &[
+            "--document",
+            "1123456789",
+            "--disclose",
+            "name_en,age_over_18",
+            "--challenge",
+            challenge["grouped"].as_str().expect("code"),
+            "--json",
+        ],
+    )));
     assert_eq!(bound["challenge"], challenge["code"]);
     let bound = bound["qr_text"].as_str().expect("qr text").to_owned();
     let out = verify(&[
@@ -229,15 +198,7 @@ fn the_whole_wallet_flow_from_the_command_line() {
         1
     );
     // Without a print credential there is no printed code.
-    let none = with_pass(&[
-        "wallet",
-        "present",
-        "--wallet",
-        s(&w),
-        "--document",
-        "1123456789",
-        "--static",
-    ]);
+    let none = wallet("present", &w, &["--document", "1123456789", "--static"]);
     assert_eq!(code(&none), 2);
     assert!(
         stderr(&none).contains("no print credential") && stderr(&none).contains("--print"),
@@ -256,12 +217,7 @@ fn the_whole_wallet_flow_from_the_command_line() {
         "--out",
         s(&p("card.svg")),
     ]);
-    assert_eq!(code(&card), 2);
-    assert!(
-        stderr(&card).contains("no print credential"),
-        "{}",
-        stderr(&card)
-    );
+    assert_refused(&card, "no print credential");
     assert!(!p("card.svg").exists());
 
     // renew: version 2 replaces version 1; version 1 is then refused.
@@ -278,76 +234,36 @@ fn the_whole_wallet_flow_from_the_command_line() {
         "{renewed}"
     );
     // Its print credential, added afterwards; version 1's is refused.
-    let add_print = |print: &Path| {
-        with_pass(&[
-            "wallet",
-            "import",
-            "--wallet",
-            s(&w),
-            "--print",
-            s(print),
-            "--trust-list",
-            s(&tl),
-        ])
-    };
+    let add_print =
+        |print: &Path| wallet("import", &w, &["--print", s(print), "--trust-list", s(&tl)]);
     let wrong = add_print(&print_of(&v1));
-    assert_eq!(code(&wrong), 2);
-    assert!(
-        stderr(&wrong).contains("not for this document"),
-        "{}",
-        stderr(&wrong)
-    );
+    assert_refused(&wrong, "not for this document");
     let added = ok(add_print(&print_of(&v2)));
     assert!(added.contains("Added the print credential"), "{added}");
-    let printed = ok(with_pass(&[
-        "wallet",
+    let printed = ok(wallet(
         "present",
-        "--wallet",
-        s(&w),
-        "--document",
-        "1123456789",
-        "--static",
-    ]));
+        &w,
+        &["--document", "1123456789", "--static"],
+    ));
     let out = verify(&["--text", printed.trim()]);
     assert_eq!(code(&out), 0, "{}", stdout(&out));
     assert_eq!(json(&stdout(&out))["assurance"], "printed");
-    let renew_alone = with_pass(&[
-        "wallet",
+    let renew_alone = wallet(
         "renew",
-        "--wallet",
-        s(&w),
-        "--print",
-        s(&print_of(&v2)),
-        "--trust-list",
-        s(&tl),
-    ]);
+        &w,
+        &["--print", s(&print_of(&v2)), "--trust-list", s(&tl)],
+    );
     assert_eq!(code(&renew_alone), 2, "renew needs the phone's credential");
-    let list = json(&ok(with_pass(&[
-        "wallet",
-        "list",
-        "--wallet",
-        s(&w),
-        "--json",
-    ])));
+    let list = json(&ok(wallet("list", &w, &["--json"])));
     let docs = list["people"][0]["documents"]
         .as_array()
         .expect("documents");
     assert_eq!(docs.len(), 1);
     assert_eq!(docs[0]["version"], 2);
     let older = import(&v1, "import");
-    assert_eq!(code(&older), 2);
-    assert!(
-        stderr(&older).contains("older than the stored version 2"),
-        "{}",
-        stderr(&older)
-    );
+    assert_refused(&older, "older than the stored version 2");
     let older = import(&v1, "renew");
-    assert_eq!(code(&older), 2);
-    assert!(
-        stderr(&older).contains("not a renewal"),
-        "{}",
-        stderr(&older)
-    );
+    assert_refused(&older, "not a renewal");
     // renew refuses a document the wallet does not hold, and stores nothing.
     let permit = issue_to_wallet(
         &d,
@@ -357,19 +273,8 @@ fn the_whole_wallet_flow_from_the_command_line() {
         "permit.hwy",
     );
     let out = import(&permit, "renew");
-    assert_eq!(code(&out), 2);
-    assert!(
-        stderr(&out).contains("no older version of document 2123456789"),
-        "{}",
-        stderr(&out)
-    );
-    let list = json(&ok(with_pass(&[
-        "wallet",
-        "list",
-        "--wallet",
-        s(&w),
-        "--json",
-    ])));
+    assert_refused(&out, "no older version of document 2123456789");
+    let list = json(&ok(wallet("list", &w, &["--json"])));
     assert_eq!(
         list["people"][0]["documents"]
             .as_array()
@@ -377,30 +282,18 @@ fn the_whole_wallet_flow_from_the_command_line() {
             .len(),
         1
     );
-    let added = json(&ok(with_pass(&[
-        "wallet",
+    let added = json(&ok(wallet(
         "import",
-        "--wallet",
-        s(&w),
-        "--credential",
-        s(&permit),
-        "--trust-list",
-        s(&tl),
-        "--json",
-    ])));
+        &w,
+        &["--credential", s(&permit), "--trust-list", s(&tl), "--json"],
+    )));
     assert_eq!(added["outcome"], "added");
     assert_eq!(added["document"]["number"], "2123456789");
-    let out = ok(with_pass(&["wallet", "dependents", "--wallet", s(&w)]));
+    let out = ok(wallet("dependents", &w, &[]));
     assert!(out.contains("no dependents"), "{out}");
 
     // log: both presentations, then cleared.
-    let log = json(&ok(with_pass(&[
-        "wallet",
-        "log",
-        "--wallet",
-        s(&w),
-        "--json",
-    ])));
+    let log = json(&ok(wallet("log", &w, &["--json"])));
     let entries = log["entries"].as_array().expect("entries");
     assert_eq!(entries.len(), 3, "{log}");
     assert_eq!(
@@ -409,15 +302,9 @@ fn the_whole_wallet_flow_from_the_command_line() {
     );
     assert_eq!(entries[0]["mode"], "device_bound");
     assert_eq!(entries[2]["mode"], "static");
-    let cleared = ok(with_pass(&["wallet", "log", "--wallet", s(&w), "--clear"]));
+    let cleared = ok(wallet("log", &w, &["--clear"]));
     assert!(cleared.contains("3 entries removed"), "{cleared}");
-    let log = json(&ok(with_pass(&[
-        "wallet",
-        "log",
-        "--wallet",
-        s(&w),
-        "--json",
-    ])));
+    let log = json(&ok(wallet("log", &w, &["--json"])));
     assert!(log["entries"].as_array().expect("entries").is_empty());
 
     // export → restore into a new file: documents need re-binding.
@@ -449,24 +336,14 @@ fn the_whole_wallet_flow_from_the_command_line() {
             ("HAWIYA_BACKUP_PASSPHRASE", "not the backup passphrase"),
         ],
     );
-    assert_eq!(code(&wrong), 2);
-    assert!(
-        stderr(&wrong).contains("wrong backup passphrase"),
-        "{}",
-        stderr(&wrong)
-    );
+    assert_refused(&wrong, "wrong backup passphrase");
     assert!(!r.exists());
     // Without a trust list nothing is restored.
     let untrusted = run(
         &["wallet", "restore", "--from", s(&backup), "--wallet", s(&r)],
         &both,
     );
-    assert_eq!(code(&untrusted), 2);
-    assert!(
-        stderr(&untrusted).contains("--trust-list"),
-        "{}",
-        stderr(&untrusted)
-    );
+    assert_refused(&untrusted, "--trust-list");
     assert!(!r.exists());
     let restored = ok(run(
         &[
@@ -492,41 +369,19 @@ fn the_whole_wallet_flow_from_the_command_line() {
     assert!(restored.contains("hawiya wallet bind"), "{restored}");
     #[cfg(unix)]
     assert_eq!(mode(&r), 0o600);
-    let list = json(&ok(with_pass(&[
-        "wallet",
-        "list",
-        "--wallet",
-        s(&r),
-        "--json",
-    ])));
+    let list = json(&ok(wallet("list", &r, &["--json"])));
     let docs = list["people"][0]["documents"].as_array().expect("docs");
     assert_eq!(docs.len(), 2);
     assert!(docs.iter().all(|d| d["needs_rebinding"] == true), "{list}");
-    let text = ok(with_pass(&["wallet", "list", "--wallet", s(&r)]));
+    let text = ok(wallet("list", &r, &[]));
     assert!(text.contains("needs re-binding"), "{text}");
-    let device = with_pass(&[
-        "wallet",
+    let device = wallet("present", &r, &["--document", "1123456789"]);
+    assert_refused(&device, "needs re-binding");
+    let printed = ok(wallet(
         "present",
-        "--wallet",
-        s(&r),
-        "--document",
-        "1123456789",
-    ]);
-    assert_eq!(code(&device), 2);
-    assert!(
-        stderr(&device).contains("needs re-binding"),
-        "{}",
-        stderr(&device)
-    );
-    let printed = ok(with_pass(&[
-        "wallet",
-        "present",
-        "--wallet",
-        s(&r),
-        "--document",
-        "1123456789",
-        "--static",
-    ]));
+        &r,
+        &["--document", "1123456789", "--static"],
+    ));
     let out = verify(&["--text", printed.trim()]);
     assert_eq!(code(&out), 0, "{}", stdout(&out));
     assert_eq!(json(&stdout(&out))["mode"], "static");
@@ -540,75 +395,37 @@ fn the_whole_wallet_flow_from_the_command_line() {
         "10",
         "id-v3.hwy",
     );
-    let renewed = ok(with_pass(&[
-        "wallet",
+    let renewed = ok(wallet(
         "renew",
-        "--wallet",
-        s(&r),
-        "--credential",
-        s(&v3),
-        "--trust-list",
-        s(&tl),
-    ]));
+        &r,
+        &["--credential", s(&v3), "--trust-list", s(&tl)],
+    ));
     assert!(renewed.contains("replaced version 2"), "{renewed}");
-    let qr = ok(with_pass(&[
-        "wallet",
-        "present",
-        "--wallet",
-        s(&r),
-        "--document",
-        "1123456789",
-    ]));
+    let qr = ok(wallet("present", &r, &["--document", "1123456789"]));
     assert_eq!(code(&verify(&["--text", qr.trim()])), 0);
 
     // delete purges the document.
-    let out = ok(with_pass(&[
-        "wallet",
-        "delete",
-        "--wallet",
-        s(&w),
-        "--document",
-        "1123456789",
-    ]));
+    let out = ok(wallet("delete", &w, &["--document", "1123456789"]));
     assert!(out.contains("deleted document 1123456789"), "{out}");
-    let list = json(&ok(with_pass(&[
-        "wallet",
-        "list",
-        "--wallet",
-        s(&w),
-        "--json",
-    ])));
+    let list = json(&ok(wallet("list", &w, &["--json"])));
     let docs = list["people"][0]["documents"].as_array().expect("docs");
     assert_eq!(docs.len(), 1);
     assert_eq!(docs[0]["number"], "2123456789");
-    let gone = with_pass(&[
-        "wallet",
-        "delete",
-        "--wallet",
-        s(&w),
-        "--document",
-        "1123456789",
-    ]);
+    let gone = wallet("delete", &w, &["--document", "1123456789"]);
     assert_eq!(code(&gone), 2);
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 #[test]
 fn a_wrong_passphrase_is_a_clear_error() {
     let d = scratch("wrong");
     let w = d.join("w.db");
-    ok(with_pass(&["wallet", "init", "--wallet", s(&w)]));
+    ok(wallet("init", &w, &[]));
     let wrong = "not the passphrase at all";
     let out = run(
         &["wallet", "list", "--wallet", s(&w)],
         &[("HAWIYA_PASSPHRASE", wrong)],
     );
-    assert_eq!(code(&out), 2);
-    assert!(
-        stderr(&out).contains("wrong passphrase"),
-        "{}",
-        stderr(&out)
-    );
+    assert_refused(&out, "wrong passphrase");
     assert!(stderr(&out).contains("attempts left"), "{}", stderr(&out));
     assert!(!stderr(&out).contains(wrong) && !stdout(&out).contains(wrong));
     // With --json, the error is a JSON object too.
@@ -622,16 +439,10 @@ fn a_wrong_passphrase_is_a_clear_error() {
         .expect("error")
         .contains("wrong passphrase"));
     // The right one still opens it.
-    ok(with_pass(&["wallet", "list", "--wallet", s(&w)]));
+    ok(wallet("list", &w, &[]));
     // A missing wallet says how to make one.
     let out = with_pass(&["wallet", "list", "--wallet", s(&d.join("none.db"))]);
-    assert_eq!(code(&out), 2);
-    assert!(
-        stderr(&out).contains("hawiya wallet init"),
-        "{}",
-        stderr(&out)
-    );
-    let _ = std::fs::remove_dir_all(&d);
+    assert_refused(&out, "hawiya wallet init");
 }
 
 #[test]
@@ -651,7 +462,6 @@ fn a_trivial_pin_is_refused_at_init() {
         );
         assert!(!w.exists(), "{pin}: a refused init left a file");
     }
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 #[test]
@@ -660,42 +470,19 @@ fn no_passphrase_and_no_terminal_fails_at_once() {
     let w = d.join("w.db");
     let limit = Duration::from_secs(20);
     let out = run_with_limit(&["wallet", "init", "--wallet", s(&w)], &[], limit);
-    assert_eq!(code(&out), 2);
-    assert!(
-        stderr(&out).contains("HAWIYA_PASSPHRASE"),
-        "{}",
-        stderr(&out)
-    );
+    assert_refused(&out, "HAWIYA_PASSPHRASE");
     assert!(!w.exists());
-    ok(with_pass(&["wallet", "init", "--wallet", s(&w)]));
+    ok(wallet("init", &w, &[]));
     for args in [
         vec!["wallet", "list", "--wallet", s(&w)],
         vec!["wallet", "log", "--wallet", s(&w)],
     ] {
         let out = run_with_limit(&args, &[], limit);
-        assert_eq!(code(&out), 2);
-        assert!(
-            stderr(&out).contains("HAWIYA_PASSPHRASE"),
-            "{}",
-            stderr(&out)
-        );
+        assert_refused(&out, "HAWIYA_PASSPHRASE");
     }
     // export names the backup variable when only the wallet one is set.
-    let out = with_pass(&[
-        "wallet",
-        "export",
-        "--wallet",
-        s(&w),
-        "--out",
-        s(&d.join("b")),
-    ]);
-    assert_eq!(code(&out), 2);
-    assert!(
-        stderr(&out).contains("HAWIYA_BACKUP_PASSPHRASE"),
-        "{}",
-        stderr(&out)
-    );
-    let _ = std::fs::remove_dir_all(&d);
+    let out = wallet("export", &w, &["--out", s(&d.join("b"))]);
+    assert_refused(&out, "HAWIYA_BACKUP_PASSPHRASE");
 }
 
 // ------------------------------------------------------- nothing in clear
@@ -820,7 +607,7 @@ fn expected_chance_hits(files: &[(String, Vec<u8>)], secrets: &Secrets) -> f64 {
 /// Runs the demo into a fresh folder and reads the raw bytes of its wallet
 /// files (before anything else opens them), then the secrets through the API
 /// from a copy.
-fn demo_files(name: &str) -> (PathBuf, Vec<(String, Vec<u8>)>, Secrets) {
+fn demo_files(name: &str) -> (common::Scratch, Vec<(String, Vec<u8>)>, Secrets) {
     let dir = scratch(name);
     let out = run(
         &["demo", "--out", s(&dir)],
@@ -937,11 +724,10 @@ fn the_demo_leaves_nothing_in_clear_in_its_wallet_files() {
     };
     if !found.is_empty() && found.iter().all(short) {
         eprintln!("short needles found, confirming on a second run: {found:?}");
-        let (dir2, files2, secrets2) = demo_files("clear-again");
+        let (_dir2, files2, secrets2) = demo_files("clear-again");
         let (again, more) = search(&files2, &secrets2);
         windows += more;
         found = again;
-        let _ = std::fs::remove_dir_all(&dir2);
     }
     let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
     println!(
@@ -960,7 +746,6 @@ fn the_demo_leaves_nothing_in_clear_in_its_wallet_files() {
         start.elapsed().as_secs_f64()
     );
     assert!(found.is_empty(), "found in clear: {found:#?}");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// A wallet made with the core (so its unlock policy locks out after one
@@ -973,9 +758,9 @@ fn wallet_with_an_id(d: &Path, policy: hawiya_wallet::UnlockPolicy) -> PathBuf {
         unlock_policy: policy,
         ..WalletOptions::default()
     };
-    let wallet = Wallet::create(&w, Protection::Passphrase(PASSPHRASE), &options).expect("create");
-    wallet.create_device_key().expect("key");
-    drop(wallet);
+    let created = Wallet::create(&w, Protection::Passphrase(PASSPHRASE), &options).expect("create");
+    created.create_device_key().expect("key");
+    drop(created);
     let id = issue_to_wallet(
         d,
         &w,
@@ -983,19 +768,29 @@ fn wallet_with_an_id(d: &Path, policy: hawiya_wallet::UnlockPolicy) -> PathBuf {
         "1",
         "id.hwy",
     );
-    ok(with_pass(&[
-        "wallet",
-        "import",
-        "--wallet",
-        s(&w),
-        "--credential",
-        s(&id),
-        "--print",
-        s(&print_of(&id)),
-        "--trust-list",
-        s(&d.join("trust-list.cbor")),
-    ]));
+    common::import_with_print(d, &w, &[("HAWIYA_PASSPHRASE", PASSPHRASE)], &id);
     w
+}
+
+/// [`wallet_with_an_id`] (default unlock policy) in `d`, and a resident
+/// permit issued to it as `d/permit.hwy`, not yet imported.
+fn wallet_with_an_id_and_a_permit(d: &Path) -> (PathBuf, PathBuf) {
+    let w = wallet_with_an_id(d, hawiya_wallet::UnlockPolicy::default());
+    let permit_claims = claims(d, "permit.json", "resident_permit", "2123456789", 1);
+    let permit = issue_to_wallet(d, &w, &permit_claims, "2", "permit.hwy");
+    (w, permit)
+}
+
+/// The row ids of the wallet file's documents table, read with SQLite.
+fn document_ids(w: &Path) -> Vec<Vec<u8>> {
+    let conn = rusqlite::Connection::open(w).expect("open");
+    let mut stmt = conn.prepare("SELECT id FROM documents").expect("select");
+    let ids = stmt
+        .query_map([], |r| r.get(0))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("ids");
+    ids
 }
 
 #[test]
@@ -1015,7 +810,7 @@ fn a_locked_out_wallet_is_reset_from_the_command_line() {
         &[("HAWIYA_PASSPHRASE", "not the passphrase at all")],
     );
     assert_eq!(code(&wrong), 2);
-    let locked = with_pass(&["wallet", "list", "--wallet", s(&w)]);
+    let locked = wallet("list", &w, &[]);
     assert_eq!(code(&locked), 2);
     assert!(
         stderr(&locked).contains("locked after 1 failed attempts")
@@ -1024,25 +819,15 @@ fn a_locked_out_wallet_is_reset_from_the_command_line() {
         stderr(&locked)
     );
     // Without --yes and without a terminal to ask, nothing happens.
-    let unconfirmed = with_pass(&["wallet", "reset", "--wallet", s(&w)]);
-    assert_eq!(code(&unconfirmed), 2);
-    assert!(
-        stderr(&unconfirmed).contains("--yes"),
-        "{}",
-        stderr(&unconfirmed)
-    );
-    assert_eq!(code(&with_pass(&["wallet", "list", "--wallet", s(&w)])), 2);
+    let unconfirmed = wallet("reset", &w, &[]);
+    assert_refused(&unconfirmed, "--yes");
+    assert_eq!(code(&wallet("list", &w, &[])), 2);
     // A trivial new passphrase is refused before anything is destroyed.
     let weak = run(
         &["wallet", "reset", "--wallet", s(&w), "--yes"],
         &[("HAWIYA_PASSPHRASE", "123456")],
     );
-    assert_eq!(code(&weak), 2);
-    assert!(
-        stderr(&weak).contains("passphrase refused"),
-        "{}",
-        stderr(&weak)
-    );
+    assert_refused(&weak, "passphrase refused");
 
     let new = "a fresh start on the old phone 4";
     let reset = ok(run(
@@ -1059,54 +844,23 @@ fn a_locked_out_wallet_is_reset_from_the_command_line() {
     ));
     assert!(list.contains("no documents yet"), "{list}");
     assert!(list.contains("device key"), "{list}");
-    assert_eq!(code(&with_pass(&["wallet", "list", "--wallet", s(&w)])), 2);
+    assert_eq!(code(&wallet("list", &w, &[])), 2);
 }
 
 #[test]
 fn a_document_deleted_with_sqlite3_is_listed_as_damaged() {
     let d = scratch("damaged");
-    let w = wallet_with_an_id(&d, hawiya_wallet::UnlockPolicy::default());
-    let permit = issue_to_wallet(
-        &d,
-        &w,
-        &claims(&d, "permit.json", "resident_permit", "2123456789", 1),
-        "2",
-        "permit.hwy",
-    );
-    let before: Vec<Vec<u8>> = {
-        let conn = rusqlite::Connection::open(&w).expect("open");
-        let mut stmt = conn.prepare("SELECT id FROM documents").expect("select");
-        stmt.query_map([], |r| r.get(0))
-            .expect("rows")
-            .collect::<Result<_, _>>()
-            .expect("ids")
-    };
-    ok(with_pass(&[
-        "wallet",
-        "import",
-        "--wallet",
-        s(&w),
-        "--credential",
-        s(&permit),
-        "--print",
-        s(&print_of(&permit)),
-        "--trust-list",
-        s(&d.join("trust-list.cbor")),
-    ]));
-    let conn = rusqlite::Connection::open(&w).expect("open");
-    let mut stmt = conn.prepare("SELECT id FROM documents").expect("select");
-    let ids: Vec<Vec<u8>> = stmt
-        .query_map([], |r| r.get(0))
-        .expect("rows")
-        .collect::<Result<_, _>>()
-        .expect("ids");
+    let (w, permit) = wallet_with_an_id_and_a_permit(&d);
+    let before = document_ids(&w);
+    common::import_with_print(&d, &w, &[("HAWIYA_PASSPHRASE", PASSPHRASE)], &permit);
+    let ids = document_ids(&w);
     let permit_row = ids.iter().find(|id| !before.contains(id)).expect("permit");
+    let conn = rusqlite::Connection::open(&w).expect("open");
     conn.execute("DELETE FROM documents WHERE id = ?1", [permit_row])
         .expect("delete");
-    drop(stmt);
     drop(conn);
 
-    let out = with_pass(&["wallet", "list", "--wallet", s(&w)]);
+    let out = wallet("list", &w, &[]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let text = stdout(&out);
     assert!(text.contains("National ID 1234567890"), "{text}");
@@ -1119,59 +873,23 @@ fn a_document_deleted_with_sqlite3_is_listed_as_damaged() {
         "{}",
         stderr(&out)
     );
-    let listed = json(&ok(with_pass(&[
-        "wallet",
-        "list",
-        "--wallet",
-        s(&w),
-        "--json",
-    ])));
+    let listed = json(&ok(wallet("list", &w, &["--json"])));
     assert_eq!(listed["damaged"][0]["number"], "2123456789");
-    let shown = with_pass(&[
-        "wallet",
-        "show",
-        "--wallet",
-        s(&w),
-        "--document",
-        "2123456789",
-    ]);
-    assert_eq!(code(&shown), 2);
-    assert!(
-        stderr(&shown).contains("deleted outside the wallet"),
-        "{}",
-        stderr(&shown)
-    );
+    let shown = wallet("show", &w, &["--document", "2123456789"]);
+    assert_refused(&shown, "deleted outside the wallet");
     // The other document is shown and presented as before.
-    ok(with_pass(&[
-        "wallet",
-        "show",
-        "--wallet",
-        s(&w),
-        "--document",
-        "1234567890",
-    ]));
-    ok(with_pass(&[
-        "wallet",
+    ok(wallet("show", &w, &["--document", "1234567890"]));
+    ok(wallet(
         "present",
-        "--wallet",
-        s(&w),
-        "--document",
-        "1234567890",
-        "--static",
-    ]));
+        &w,
+        &["--document", "1234567890", "--static"],
+    ));
 }
 
 #[test]
 fn on_a_full_disk_list_and_static_codes_still_work_and_an_import_says_disk_full() {
     let d = scratch("full-disk");
-    let w = wallet_with_an_id(&d, hawiya_wallet::UnlockPolicy::default());
-    let permit = issue_to_wallet(
-        &d,
-        &w,
-        &claims(&d, "permit.json", "resident_permit", "2123456789", 1),
-        "2",
-        "permit.hwy",
-    );
+    let (w, permit) = wallet_with_an_id_and_a_permit(&d);
     let small = d.join("small");
     std::fs::create_dir_all(&small).expect("mount point");
     // On a small tmpfs of its own (a private mount namespace): the wallet is

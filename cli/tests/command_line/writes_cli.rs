@@ -13,7 +13,9 @@ use std::time::Duration;
 use hawiya_core::StatusList;
 
 use crate::common;
-use common::{claims, code, ok, run, run_with_limit, s, scratch, stderr, stdout};
+use common::{
+    assert_refused, claims, code, ok, run, run_with_limit, s, scratch, stderr, stdout, Holder,
+};
 
 const PASSPHRASE: &str = "olive tree by the wadi 7";
 const BACKUP_PASSPHRASE: &str = "sealed copy for the new phone";
@@ -162,27 +164,29 @@ fn strings(args: &[&str]) -> Vec<String> {
 
 /// A wallet `w.db` in `d` holding a national ID, with the issuer beside it.
 fn wallet_with_id(d: &Path) -> PathBuf {
-    let issuer = common::issuer(d);
+    common::issuer(d);
     let w = d.join("w.db");
     ok(&["wallet", "init", "--wallet", s(&w)], &PASS);
     let id = claims(d, "id.json", "national_id", "1123456789", 1);
     let credential = common::issue_to_wallet(d, &w, &PASS, &id, "1", "id.hwy");
-    ok(
-        &[
-            "wallet",
-            "import",
-            "--wallet",
-            s(&w),
-            "--credential",
-            s(&credential),
-            "--print",
-            s(&common::print_of(&credential)),
-            "--trust-list",
-            s(&issuer.trust_list),
-        ],
-        &PASS,
-    );
+    common::import_with_print(d, &w, &PASS, &credential);
     w
+}
+
+/// `hawiya wallet restore` of `backup` onto `wallet`, then `extra`.
+fn restore<'a>(
+    trust_list: &'a Path,
+    backup: &'a Path,
+    wallet: &'a Path,
+    extra: &[&'a str],
+) -> Vec<&'a str> {
+    let restore = ["wallet", "restore", "--trust-list", s(trust_list)];
+    [
+        &restore[..],
+        &["--from", s(backup), "--wallet", s(wallet)],
+        extra,
+    ]
+    .concat()
 }
 
 /// How many presentations the wallet's log holds.
@@ -274,7 +278,6 @@ fn key_commands_never_overwrite_and_never_split_a_pair() {
     assert!(outs.iter().all(|o| code(o) == 0), "{}", stderr(&outs[0]));
     assert!(pair_matches(&shared));
     assert_no_temporaries(&d);
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 #[test]
@@ -332,48 +335,18 @@ fn issuer_commands_never_write_onto_their_inputs() {
     assert_eq!(snapshot(&d), before, "an input changed");
     // The existing trust list: only with --force.
     let o = run_strings(trust_list(&issuer.trust_list, false));
-    assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("already exists"), "{}", stderr(&o));
+    assert_refused(&o, "already exists");
     assert_eq!(snapshot(&d), before);
     assert_eq!(code(&run_strings(trust_list(&issuer.trust_list, true))), 0);
     assert_ne!(snapshot(&d)["trust-list.cbor"], before["trust-list.cbor"]);
 
     // issue: never onto the request or the claims; an existing output only
     // with --force.
-    let nonce = ok(&["issuer", "nonce"], &[]);
-    ok(&["holder", "key", "--out", s(&d.join("device.key"))], &[]);
-    let request = d.join("request.cbor");
-    ok(
-        &[
-            "holder",
-            "bind",
-            "--key",
-            s(&d.join("device.key")),
-            "--nonce",
-            nonce.trim(),
-            "--out",
-            s(&request),
-        ],
-        &[],
-    );
+    let holder = Holder::bound(&d, &common::nonce());
+    let request = holder.request.clone();
     let id = claims(&d, "id.json", "national_id", "1123456789", 1);
     let issue = |out: &Path, force: bool| {
-        let mut args = vec![
-            "issuer",
-            "issue",
-            "--key",
-            s(&issuer.issuer_key),
-            "--claims",
-            s(&id),
-            "--request",
-            s(&request),
-            "--nonce",
-            nonce.trim(),
-            "--status-index",
-            "3",
-            "--out",
-            s(out),
-        ];
+        let mut args = holder.issue_args(&issuer.issuer_key, &id, "3", out);
         if force {
             args.push("--force");
         }
@@ -390,13 +363,11 @@ fn issuer_commands_never_write_onto_their_inputs() {
     assert_eq!(code(&issue(&held, false)), 0);
     let first = std::fs::read(&held).expect("held");
     let o = issue(&held, false);
-    assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("already exists"), "{}", stderr(&o));
+    assert_refused(&o, "already exists");
     assert_eq!(std::fs::read(&held).expect("held"), first);
     assert_eq!(code(&issue(&held, true)), 0);
     assert_ne!(std::fs::read(&held).expect("held"), first);
     assert_no_temporaries(&d);
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 #[test]
@@ -473,8 +444,7 @@ fn status_state_is_updated_in_turns_and_never_overwritten_by_the_list() {
     };
     assert_eq!(code(&publish(false)), 0);
     let o = publish(false);
-    assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("already exists"), "{}", stderr(&o));
+    assert_refused(&o, "already exists");
     assert_eq!(code(&publish(true)), 0);
     // A state that is not a regular file is refused at once.
     #[cfg(unix)]
@@ -484,11 +454,9 @@ fn status_state_is_updated_in_turns_and_never_overwritten_by_the_list() {
             &[],
             Duration::from_secs(30),
         );
-        assert_eq!(code(&o), 2);
-        assert!(stderr(&o).contains("not a regular file"), "{}", stderr(&o));
+        assert_refused(&o, "not a regular file");
     });
     assert_no_temporaries(&d);
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 #[test]
@@ -630,7 +598,6 @@ fn wallet_commands_never_write_onto_the_wallet() {
     }
     assert_eq!(log_entries(&w), logged + 2, "present and card each log one");
     assert_no_temporaries(&d);
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 #[test]
@@ -660,25 +627,14 @@ fn wallet_init_and_restore_replace_a_file_only_with_force() {
             .unwrap_or(0)
     };
     assert_eq!(documents(&w), 1);
+    let trust_list = d.join("trust-list.cbor");
 
     // A file that happens to have the name restore once used for its work
     // is the holder's: it stays.
     let fresh = d.join("fresh.db");
     let theirs = d.join("fresh.db.restoring");
     std::fs::write(&theirs, b"not hawiya's").expect("theirs");
-    ok(
-        &[
-            "wallet",
-            "restore",
-            "--trust-list",
-            s(&d.join("trust-list.cbor")),
-            "--from",
-            s(&backup),
-            "--wallet",
-            s(&fresh),
-        ],
-        &BOTH,
-    );
+    ok(&restore(&trust_list, &backup, &fresh, &[]), &BOTH);
     assert_eq!(std::fs::read(&theirs).expect("kept"), b"not hawiya's");
     std::fs::remove_file(&theirs).expect("remove");
 
@@ -705,48 +661,16 @@ fn wallet_init_and_restore_replace_a_file_only_with_force() {
     // restore: not over an existing wallet without --force; never over the
     // backup it reads; with --force, the restored wallet replaces the file.
     refused(
-        &[
-            "wallet",
-            "restore",
-            "--trust-list",
-            s(&d.join("trust-list.cbor")),
-            "--from",
-            s(&backup),
-            "--wallet",
-            s(&other),
-        ],
+        &restore(&trust_list, &backup, &other, &[]),
         &BOTH,
         "already exists; choose another path, or give --force",
     );
     refused(
-        &[
-            "wallet",
-            "restore",
-            "--trust-list",
-            s(&d.join("trust-list.cbor")),
-            "--from",
-            s(&backup),
-            "--wallet",
-            s(&backup),
-            "--force",
-        ],
+        &restore(&trust_list, &backup, &backup, &["--force"]),
         &BOTH,
         "the file given as --from",
     );
-    ok(
-        &[
-            "wallet",
-            "restore",
-            "--trust-list",
-            s(&d.join("trust-list.cbor")),
-            "--from",
-            s(&backup),
-            "--wallet",
-            s(&other),
-            "--force",
-        ],
-        &BOTH,
-    );
+    ok(&restore(&trust_list, &backup, &other, &["--force"]), &BOTH);
     assert_eq!(documents(&other), 1);
     #[cfg(unix)]
     assert_eq!(common::mode(&other), 0o600);
@@ -762,17 +686,7 @@ fn wallet_init_and_restore_replace_a_file_only_with_force() {
     );
     std::fs::rename(&fresh, d.join("moved.db")).expect("move");
     refused(
-        &[
-            "wallet",
-            "restore",
-            "--trust-list",
-            s(&d.join("trust-list.cbor")),
-            "--from",
-            s(&backup),
-            "--wallet",
-            s(&fresh),
-            "--force",
-        ],
+        &restore(&trust_list, &backup, &fresh, &["--force"]),
         &BOTH,
         "left over from an earlier wallet",
     );
@@ -787,7 +701,6 @@ fn wallet_init_and_restore_replace_a_file_only_with_force() {
         );
     });
     assert_no_temporaries(&d);
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 #[test]
@@ -818,28 +731,23 @@ fn holder_bind_and_present_never_write_onto_their_inputs() {
     for out in [&key, &d.join("sub/../device.key")] {
         for force in [false, true] {
             let o = bind(out, force);
-            assert_eq!(code(&o), 2);
-            assert!(stderr(&o).contains("reads"), "{}", stderr(&o));
+            assert_refused(&o, "reads");
         }
     }
     assert_eq!(snapshot(&d), before, "a key file changed");
     assert_eq!(code(&bind(&request, false)), 0);
     let o = bind(&request, false);
-    assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("already exists"), "{}", stderr(&o));
+    assert_refused(&o, "already exists");
     assert_eq!(code(&bind(&request, true)), 0);
-    let held = issue_id(&d, &issuer, &request, None);
+    let holder = Holder {
+        key: key.clone(),
+        request,
+        nonce: NONCE.to_owned(),
+    };
+    let held = issue_id(&d, &issuer, &holder);
     let present = |extra: &[&str]| {
-        let mut args = vec![
-            "holder",
-            "present",
-            "--credential",
-            s(&held),
-            "--key",
-            s(&key),
-            "--profile",
-            "identity",
-        ];
+        let mut args = holder.present_args(&held);
+        args.extend(["--profile", "identity"]);
         args.extend_from_slice(extra);
         run(&args, &[])
     };
@@ -858,11 +766,9 @@ fn holder_bind_and_present_never_write_onto_their_inputs() {
     assert_eq!(snapshot(&d), before, "a refused present wrote something");
     assert_eq!(code(&present(&["--out-text", s(&qr)])), 0);
     let o = present(&["--out-text", s(&qr)]);
-    assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("already exists"), "{}", stderr(&o));
+    assert_refused(&o, "already exists");
     assert_eq!(code(&present(&["--out-text", s(&qr), "--force"])), 0);
     assert_no_temporaries(&d);
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 #[test]
@@ -873,26 +779,16 @@ fn eight_verifiers_sharing_a_state_file_accept_a_code_once() {
         ..common::IssuerSetup::default()
     }
     .run(&d);
-    let (key, request) = device_and_request(&d);
-    let held = issue_id(&d, &issuer, &request, None);
+    let holder = Holder::bound(&d, NONCE);
+    let held = issue_id(&d, &issuer, &holder);
     let state = d.join("verifier-state.json");
     // A shared state starts missing, then holds earlier codes.
     for (round, profile) in ["identity", "full", "age18"].into_iter().enumerate() {
         // The phone signs at its clock's present; another disclosure is
         // another code.
-        let text = ok(
-            &[
-                "holder",
-                "present",
-                "--credential",
-                s(&held),
-                "--key",
-                s(&key),
-                "--profile",
-                profile,
-            ],
-            &[],
-        );
+        let mut present = holder.present_args(&held);
+        present.extend(["--profile", profile]);
+        let text = ok(&present, &[]);
         let args = strings(&[
             "verify",
             "--trust-list",
@@ -939,7 +835,6 @@ fn eight_verifiers_sharing_a_state_file_accept_a_code_once() {
     );
     assert_eq!(snapshot(&d), before);
     assert_no_temporaries(&d);
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 #[test]
@@ -987,8 +882,7 @@ fn the_demo_replaces_only_what_it_wrote() {
     edited.extend_from_slice(b"my notes\n");
     std::fs::write(&report, &edited).expect("edit");
     let o = demo(false);
-    assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("report.txt"), "{}", stderr(&o));
+    assert_refused(&o, "report.txt");
     assert_eq!(std::fs::read(&report).expect("report"), edited);
     // Not a regular file where the demo writes: never, even with --force.
     #[cfg(unix)]
@@ -997,8 +891,7 @@ fn the_demo_replaces_only_what_it_wrote() {
         std::fs::remove_file(&png).expect("remove");
         on_a_pipe(&png, |_| {
             let o = demo(true);
-            assert_eq!(code(&o), 2);
-            assert!(stderr(&o).contains("presentation.png"), "{}", stderr(&o));
+            assert_refused(&o, "presentation.png");
         });
     }
     let o = demo(true);
@@ -1009,66 +902,24 @@ fn the_demo_replaces_only_what_it_wrote() {
         b"the holder's real wallet"
     );
     assert_no_temporaries(&d);
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 /// The nonce every binding request in these tests answers.
 const NONCE: &str = "00112233445566778899aabbccddeeff";
 
-/// A device key `d/device.key` and its binding request `d/request.cbor`.
-fn device_and_request(d: &Path) -> (PathBuf, PathBuf) {
-    let key = d.join("device.key");
-    ok(&["holder", "key", "--out", s(&key)], &[]);
-    let request = d.join("request.cbor");
-    ok(
-        &[
-            "holder",
-            "bind",
-            "--key",
-            s(&key),
-            "--nonce",
-            NONCE,
-            "--out",
-            s(&request),
-        ],
-        &[],
-    );
-    (key, request)
-}
-
-/// The issuer of `d` issues a national ID for `request` as `d/id.hwy`
-/// (at Unix time `at`, or now).
-fn issue_id(d: &Path, issuer: &common::IssuerFiles, request: &Path, at: Option<&str>) -> PathBuf {
+/// The issuer of `d` issues a national ID to `holder` as `d/id.hwy`.
+fn issue_id(d: &Path, issuer: &common::IssuerFiles, holder: &Holder) -> PathBuf {
     let id = claims(d, "id.json", "national_id", "1123456789", 1);
     let held = d.join("id.hwy");
-    let mut args = vec![
-        "issuer",
-        "issue",
-        "--key",
-        s(&issuer.issuer_key),
-        "--claims",
-        s(&id),
-        "--request",
-        s(request),
-        "--nonce",
-        NONCE,
-        "--status-index",
-        "1",
-        "--out",
-        s(&held),
-    ];
-    if let Some(at) = at {
-        args.extend(["--at", at]);
-    }
-    ok(&args, &[]);
+    ok(&holder.issue_args(&issuer.issuer_key, &id, "1", &held), &[]);
     held
 }
 
 /// A holder's credential and key in `d`, to present from.
 fn presentable(d: &Path) -> (PathBuf, PathBuf) {
     let issuer = common::issuer(d);
-    let (key, request) = device_and_request(d);
-    (issue_id(d, &issuer, &request, None), key)
+    let holder = Holder::bound(d, NONCE);
+    (issue_id(d, &issuer, &holder), holder.key)
 }
 
 #[cfg(unix)]
@@ -1118,7 +969,6 @@ fn a_failing_write_leaves_nothing_behind() {
             "{name}"
         );
     }
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 /// A small tmpfs mounted for one test, unmounted when dropped.
@@ -1196,7 +1046,6 @@ fn a_full_disk_is_named_and_leaves_nothing_behind() {
         "something was left on the full disk"
     );
     drop(disk);
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 #[cfg(unix)]
@@ -1255,7 +1104,6 @@ fn ctrl_c_during_a_restore_leaves_nothing_behind() {
         }
     }
     assert!(interrupted > 0, "no restore was interrupted while it ran");
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 /// The exit code, or 128 + the signal that ended the process.

@@ -48,7 +48,7 @@ use std::time::Duration;
 
 use hawiya_core::{Disclosure, UnixTime};
 use hawiya_tests::{trust_list, TestKeySource, PHONE_CLOCK, PRESENTED_AT};
-use hawiya_wallet::{ImportOutcome, Protection, UnlockBlocked, Wallet, WalletError, WalletOptions};
+use hawiya_wallet::{ImportOutcome, Protection, Wallet, WalletError, WalletOptions};
 
 const USAGE: &str = "usage: wallet_worker renew-loop <wallet> <key-label> <credential-dir> <document-number>\n       \
                      wallet_worker present-loop <wallet> <key-label> <document-number> <count>\n       \
@@ -329,17 +329,7 @@ fn guess(path: &std::path::Path, passphrase: &str, at: UnixTime) -> Result<(), S
     let wallet = Wallet::open(path, &WalletOptions::default()).map_err(|e| format!("open: {e}"))?;
     say("ready")?;
     wait_for_go()?;
-    let line = match wallet.unlock(Protection::Passphrase(passphrase), at) {
-        Ok(_) => "unlocked".to_owned(),
-        Err(WalletError::WrongPassphrase { remaining }) => format!("wrong {remaining}"),
-        Err(WalletError::Blocked(UnlockBlocked::RetryAfter { seconds })) => {
-            format!("retry-after {seconds}")
-        }
-        Err(WalletError::Blocked(UnlockBlocked::LockedOut { failures })) => {
-            format!("locked-out {failures}")
-        }
-        Err(other) => format!("error {other}"),
-    };
+    let line = hawiya_tests::unlock_outcome(wallet.unlock(Protection::Passphrase(passphrase), at));
     say(&line)
 }
 

@@ -29,6 +29,30 @@ fn qr(bytes: &[u8]) -> String {
     format!("{QR_PREFIX}{}", base45_encode(bytes))
 }
 
+/// The verdict on `shape` presented in `mode`: from the phone's credential
+/// `held`, or as the static code of `print`. Fails the test (naming `what`)
+/// unless it is accepted in that mode.
+fn accepted_in(
+    mode: Mode,
+    held: &HeldCredential,
+    print: &HeldCredential,
+    shape: &Disclosure,
+    what: &str,
+) -> Verdict {
+    let p = match mode {
+        Mode::DeviceBound => present(held, shape),
+        Mode::Static => printed(print, shape),
+    };
+    let verdict = verifier().verify(&p.qr_text(), PRESENTED_AT, None);
+    assert!(
+        verdict.is_accepted(),
+        "{what} {shape:?} {mode:?}: {:?}",
+        verdict.failures
+    );
+    assert_eq!(verdict.mode, Some(mode));
+    verdict
+}
+
 fn only_failure(verdict: &Verdict) -> &Failure {
     assert_eq!(verdict.failures.len(), 1, "{:?}", verdict.failures);
     &verdict.failures[0]
@@ -54,17 +78,7 @@ fn every_disclosure_shape_round_trips_for_both_document_types() {
         ]));
         for shape in shapes {
             for mode in [Mode::DeviceBound, Mode::Static] {
-                let p = match mode {
-                    Mode::DeviceBound => present(&held, &shape),
-                    Mode::Static => printed(&print, &shape),
-                };
-                let verdict = verifier().verify(&p.qr_text(), PRESENTED_AT, None);
-                assert!(
-                    verdict.is_accepted(),
-                    "{doc:?} {shape:?} {mode:?}: {:?}",
-                    verdict.failures
-                );
-                assert_eq!(verdict.mode, Some(mode));
+                let verdict = accepted_in(mode, &held, &print, &shape, &format!("{doc:?}"));
                 let level = match mode {
                     Mode::DeviceBound => Assurance::Timed,
                     Mode::Static => Assurance::Printed,
@@ -1015,17 +1029,7 @@ fn a_dependents_credential_is_presented_with_the_guardians_device_key() {
         Disclosure::AgeOver18,
     ] {
         for mode in [Mode::DeviceBound, Mode::Static] {
-            let p = match mode {
-                Mode::DeviceBound => present(&held, &shape),
-                Mode::Static => printed(&print, &shape),
-            };
-            let verdict = verifier().verify(&p.qr_text(), PRESENTED_AT, None);
-            assert!(
-                verdict.is_accepted(),
-                "{shape:?} {mode:?}: {:?}",
-                verdict.failures
-            );
-            assert_eq!(verdict.mode, Some(mode));
+            let verdict = accepted_in(mode, &held, &print, &shape, "dependent");
             assert_eq!(verdict.guardian, Some(GUARDIAN));
             assert_eq!(
                 verdict.claims.len(),

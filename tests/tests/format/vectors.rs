@@ -455,8 +455,9 @@ fn test_vectors_match_docs() {
     assert!(committed == generated, "docs/test-vectors.json is out of date with the code; if the format change is deliberate, rerun with HAWIYA_UPDATE_VECTORS=1 and update docs/FORMAT.md");
 }
 
-#[test]
-fn committed_vectors_verify() {
+/// The committed vectors, with their trust list and status list read and
+/// checked against the root key they name.
+fn committed() -> (Value, hawiya_core::TrustList, SignedStatusList) {
     let vectors: Value =
         serde_json::from_str(&std::fs::read_to_string(vectors_path()).unwrap()).unwrap();
     let root = hawiya_core::PublicKey::from_bytes(
@@ -473,6 +474,12 @@ fn committed_vectors_verify() {
         &trust,
     )
     .unwrap();
+    (vectors, trust, status)
+}
+
+#[test]
+fn committed_vectors_verify() {
+    let (vectors, trust, status) = committed();
     assert!(status.list.is_invalid(7).unwrap());
     let guardian = vectors["dependent"]["credential"]["guardian"].as_u64();
     assert_eq!(guardian, Some(GUARDIAN));
@@ -522,22 +529,7 @@ fn committed_vectors_verify() {
 
 #[test]
 fn committed_rejection_vectors_are_refused_for_their_reasons() {
-    let vectors: Value =
-        serde_json::from_str(&std::fs::read_to_string(vectors_path()).unwrap()).unwrap();
-    let root = hawiya_core::PublicKey::from_bytes(
-        &hex::decode(vectors["keys"]["root_public"].as_str().unwrap()).unwrap(),
-    )
-    .unwrap();
-    let trust = hawiya_core::TrustList::from_signed(
-        &hex::decode(vectors["trust_list"].as_str().unwrap()).unwrap(),
-        &root,
-    )
-    .unwrap();
-    let status = SignedStatusList::from_signed(
-        &hex::decode(vectors["status_list"]["token"].as_str().unwrap()).unwrap(),
-        &trust,
-    )
-    .unwrap();
+    let (vectors, trust, status) = committed();
     let rejections = vectors["rejections"]["vectors"].as_array().unwrap();
     let mut reasons = std::collections::BTreeSet::new();
     for v in rejections {

@@ -2,7 +2,7 @@
 //! and gigabytes before it fails, and a damaged backup is reported as
 //! damaged, not as a wrong passphrase.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use hawiya_core::internal::CborValue;
@@ -18,14 +18,28 @@ const BACKUP_PASSPHRASE: &str = "cedar-meadow-river-77";
 const NEW_PASSPHRASE: &str = "quiet-dune-falcon-18";
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hawiya-backup-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    hawiya_tests::temp_dir("backup", name)
 }
 
 fn options() -> WalletOptions {
     WalletOptions::default()
+}
+
+/// Restores `backup` to `target` as the holder does: the backup passphrase
+/// of these tests, a new wallet passphrase, the authority's trust list.
+fn restore_with_authority(
+    target: &Path,
+    backup: &[u8],
+) -> Result<(Wallet, hawiya_wallet::RestoreReport), WalletError> {
+    Wallet::restore(
+        target,
+        backup,
+        BACKUP_PASSPHRASE,
+        Protection::Passphrase(NEW_PASSPHRASE),
+        &trust_list(),
+        &options(),
+        NOW,
+    )
 }
 
 /// A backup file in the documented layout whose key derivation asks for
@@ -57,16 +71,8 @@ fn a_backup_asking_for_more_than_a_phone_can_afford_is_refused_before_any_work()
     for (memory_kib, passes) in [(512 * 1024, 4), (65_536, 40), (2 * 1024 * 1024, 64)] {
         let target = dir.join("restored.db");
         let started = Instant::now();
-        let err = Wallet::restore(
-            &target,
-            &backup_asking_for(memory_kib, passes),
-            BACKUP_PASSPHRASE,
-            Protection::Passphrase(NEW_PASSPHRASE),
-            &trust_list(),
-            &options(),
-            NOW,
-        )
-        .unwrap_err();
+        let err =
+            restore_with_authority(&target, &backup_asking_for(memory_kib, passes)).unwrap_err();
         let spent = started.elapsed();
         assert!(
             spent < Duration::from_secs(1),
@@ -88,20 +94,7 @@ fn a_backup_asking_for_more_than_a_phone_can_afford_is_refused_before_any_work()
 #[test]
 fn a_damaged_backup_is_reported_as_damaged_not_as_a_wrong_passphrase() {
     let dir = temp_dir("damaged");
-    let wallet = Wallet::create(
-        &dir.join("wallet.db"),
-        Protection::Passphrase(PASSPHRASE),
-        &options(),
-    )
-    .unwrap();
-    let key = wallet.create_device_key().unwrap();
-    wallet
-        .import(
-            &issue_to_wallet(&wallet, &key, &national_id(), None),
-            &trust_list(),
-            NOW,
-        )
-        .unwrap();
+    let (wallet, _) = wallet_with_id(&dir.join("wallet.db"), NOW);
     let backup = wallet
         .export_backup(BACKUP_PASSPHRASE, &options(), NOW)
         .unwrap();
@@ -117,16 +110,7 @@ fn a_damaged_backup_is_reported_as_damaged_not_as_a_wrong_passphrase() {
         .collect();
     damaged.push(backup[..backup.len() - 100].to_vec());
     for (n, bad) in damaged.iter().enumerate() {
-        let err = Wallet::restore(
-            &target,
-            bad,
-            BACKUP_PASSPHRASE,
-            Protection::Passphrase(NEW_PASSPHRASE),
-            &trust_list(),
-            &options(),
-            NOW,
-        )
-        .unwrap_err();
+        let err = restore_with_authority(&target, bad).unwrap_err();
         assert!(
             !matches!(err, WalletError::WrongBackupPassphrase),
             "damage {n}: reported as a wrong passphrase"
@@ -200,13 +184,7 @@ fn a_forged_document_in_a_backup_is_skipped_and_reported_and_never_blocks_the_ge
     // signed by a key of their own under the authority's name, beside a
     // genuine permit.
     let forger = home_made_issuer();
-    let theirs = Wallet::create(
-        &dir.join("forger.db"),
-        Protection::Passphrase(PASSPHRASE),
-        &options(),
-    )
-    .unwrap();
-    let key = theirs.create_device_key().unwrap();
+    let (theirs, key) = wallet_with_key(&dir.join("forger.db"), Protection::Passphrase(PASSPHRASE));
     let their_trust = trust_list_with(&forger, 1);
     theirs
         .import(
@@ -227,16 +205,7 @@ fn a_forged_document_in_a_backup_is_skipped_and_reported_and_never_blocks_the_ge
         .unwrap();
 
     // The holder restores it with the authority's trust list.
-    let (restored, report) = Wallet::restore(
-        &dir.join("restored.db"),
-        &backup,
-        BACKUP_PASSPHRASE,
-        Protection::Passphrase(NEW_PASSPHRASE),
-        &trust_list(),
-        &options(),
-        NOW,
-    )
-    .unwrap();
+    let (restored, report) = restore_with_authority(&dir.join("restored.db"), &backup).unwrap();
     assert_eq!(report.documents, 1);
     assert_eq!(
         report.skipped,
@@ -266,13 +235,7 @@ fn a_forged_document_in_a_backup_is_skipped_and_reported_and_never_blocks_the_ge
 #[test]
 fn a_version_mark_set_by_a_key_since_removed_from_the_trust_list_does_not_block_the_reissue() {
     let dir = temp_dir("marks");
-    let wallet = Wallet::create(
-        &dir.join("wallet.db"),
-        Protection::Passphrase(PASSPHRASE),
-        &options(),
-    )
-    .unwrap();
-    let key = wallet.create_device_key().unwrap();
+    let (wallet, key) = wallet_with_key(&dir.join("wallet.db"), Protection::Passphrase(PASSPHRASE));
     // A key the list trusted once (later found compromised) signed version 99
     // of the holder's ID, which went into the wallet and was deleted.
     let compromised = home_made_issuer();
@@ -327,35 +290,12 @@ fn a_version_mark_set_by_a_key_since_removed_from_the_trust_list_does_not_block_
 #[test]
 fn a_file_in_the_way_of_the_restore_is_refused_never_deleted_and_a_failed_restore_leaves_nothing() {
     let dir = temp_dir("in-the-way");
-    let wallet = Wallet::create(
-        &dir.join("wallet.db"),
-        Protection::Passphrase(PASSPHRASE),
-        &options(),
-    )
-    .unwrap();
-    let key = wallet.create_device_key().unwrap();
-    wallet
-        .import(
-            &issue_to_wallet(&wallet, &key, &national_id(), None),
-            &trust_list(),
-            NOW,
-        )
-        .unwrap();
+    let (wallet, _) = wallet_with_id(&dir.join("wallet.db"), NOW);
     let backup = wallet
         .export_backup(BACKUP_PASSPHRASE, &options(), NOW)
         .unwrap();
     let target = dir.join("restored.db");
-    let restore = || {
-        Wallet::restore(
-            &target,
-            &backup,
-            BACKUP_PASSPHRASE,
-            Protection::Passphrase(NEW_PASSPHRASE),
-            &trust_list(),
-            &options(),
-            NOW,
-        )
-    };
+    let restore = || restore_with_authority(&target, &backup);
     let leftovers = || -> Vec<String> {
         std::fs::read_dir(&dir)
             .unwrap()
@@ -422,13 +362,7 @@ fn a_file_in_the_way_of_the_restore_is_refused_never_deleted_and_a_failed_restor
 fn a_forged_print_credential_in_a_backup_leaves_its_document_out() {
     let dir = temp_dir("forged-print");
     let forger = home_made_issuer();
-    let theirs = Wallet::create(
-        &dir.join("forger.db"),
-        Protection::Passphrase(PASSPHRASE),
-        &options(),
-    )
-    .unwrap();
-    let key = theirs.create_device_key().unwrap();
+    let (theirs, key) = wallet_with_key(&dir.join("forger.db"), Protection::Passphrase(PASSPHRASE));
     let their_trust = trust_list_with(&forger, 1);
     let id = national_id();
     let permit = resident_permit();
@@ -457,16 +391,7 @@ fn a_forged_print_credential_in_a_backup_leaves_its_document_out() {
         .export_backup(BACKUP_PASSPHRASE, &options(), NOW)
         .unwrap();
 
-    let (restored, report) = Wallet::restore(
-        &dir.join("restored.db"),
-        &backup,
-        BACKUP_PASSPHRASE,
-        Protection::Passphrase(NEW_PASSPHRASE),
-        &trust_list(),
-        &options(),
-        NOW,
-    )
-    .unwrap();
+    let (restored, report) = restore_with_authority(&dir.join("restored.db"), &backup).unwrap();
     assert_eq!(report.documents, 1);
     assert_eq!(
         report.skipped,

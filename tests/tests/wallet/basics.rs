@@ -15,10 +15,7 @@ use hawiya_wallet::{
 const NOW: UnixTime = PRESENTED_AT;
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hawiya-wallet-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    hawiya_tests::temp_dir("wallet", name)
 }
 
 fn options() -> WalletOptions {
@@ -27,13 +24,7 @@ fn options() -> WalletOptions {
 
 /// A new passphrase wallet with one device key.
 fn new_wallet(dir: &Path) -> (Wallet, PublicKey) {
-    let wallet = Wallet::create(
-        &dir.join("wallet.db"),
-        Protection::Passphrase(PASSPHRASE),
-        &options(),
-    )
-    .unwrap();
-    let key = wallet.create_device_key().unwrap();
+    let (wallet, key) = wallet_with_key(&dir.join("wallet.db"), Protection::Passphrase(PASSPHRASE));
     (wallet, key)
 }
 

@@ -8,9 +8,9 @@
 //! surfaced as the typed [`WalletError::Busy`], which the callers here retry
 //! and count; any other error fails the test.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::ffi::OsStr;
+use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
@@ -18,6 +18,8 @@ use std::time::{Duration, Instant};
 use hawiya_core::{Claims, DeviceBinding, Disclosure, Issuer, Policy, UnixTime, Verifier};
 use hawiya_tests::*;
 use hawiya_wallet::{ImportOutcome, Protection, Wallet, WalletError, WalletOptions};
+
+use crate::worker::worker;
 
 /// Label of the fake platform key store every handle unlocks with.
 const KEY_LABEL: &str = "hawiya concurrency test key store";
@@ -31,10 +33,7 @@ const MAX_BUSY: usize = 10_000;
 const HOLD: Duration = Duration::from_millis(300);
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hawiya-wallet-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    hawiya_tests::temp_dir("wallet", name)
 }
 
 /// A wallet file holding version 1 of each of `numbers`, and what is needed
@@ -51,18 +50,8 @@ impl Fixture {
         let dir = temp_dir(name);
         let path = dir.join("wallet.db");
         let source = TestKeySource::new(KEY_LABEL);
-        let wallet = Wallet::create(
-            &path,
-            Protection::KeySource(&source),
-            &WalletOptions::default(),
-        )
-        .unwrap();
-        let key = wallet.create_device_key().unwrap();
-        let binding = wallet
-            .binding_request(&key, &NONCE)
-            .unwrap()
-            .check(&NONCE)
-            .unwrap();
+        let (wallet, key) = wallet_with_key(&path, Protection::KeySource(&source));
+        let binding = wallet_binding(&wallet, &key);
         let fixture = Fixture {
             dir,
             path,
@@ -138,16 +127,7 @@ impl Drop for Fixture {
 }
 
 fn integrity_check(path: &Path) {
-    let conn =
-        rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE)
-            .unwrap();
-    let mut stmt = conn.prepare("PRAGMA integrity_check").unwrap();
-    let rows: Vec<String> = stmt
-        .query_map([], |row| row.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    assert_eq!(rows, ["ok"], "integrity_check");
+    assert_intact(path, "after the run");
 }
 
 /// Runs `call` until it answers something other than [`WalletError::Busy`],
@@ -523,16 +503,6 @@ fn a_renewal_does_not_wait_for_a_reader_to_finish() {
     fixture.check(&[(number, 2)], 1);
 }
 
-/// Kills the worker if the test fails while it runs.
-struct Worker(Child);
-
-impl Drop for Worker {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 #[test]
 fn two_processes_present_concurrently() {
     const EACH: u32 = 150;
@@ -540,23 +510,15 @@ fn two_processes_present_concurrently() {
     let number = national_id().document_number;
     let fixture = Fixture::new("two-processes", &[number]);
 
-    let mut workers: Vec<(Worker, BufReader<std::process::ChildStdout>)> = (0..2)
-        .map(|_| {
-            let mut child = Command::new(env!("CARGO_BIN_EXE_wallet_worker"))
-                .arg("present-loop")
-                .arg(&fixture.path)
-                .arg(KEY_LABEL)
-                .arg(number.to_string())
-                .arg(EACH.to_string())
-                .stdin(Stdio::piped())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap();
-            let stdout = BufReader::new(child.stdout.take().unwrap());
-            (Worker(child), stdout)
-        })
-        .collect();
+    let (number_arg, each) = (number.to_string(), EACH.to_string());
+    let args: [&OsStr; 5] = [
+        "present-loop".as_ref(),
+        fixture.path.as_os_str(),
+        KEY_LABEL.as_ref(),
+        number_arg.as_ref(),
+        each.as_ref(),
+    ];
+    let mut workers: Vec<_> = (0..2).map(|_| worker(&args)).collect();
     // Both are open and unlocked before either starts presenting.
     for (_, stdout) in &mut workers {
         let mut line = String::new();

@@ -8,15 +8,17 @@
 //! The kill delays come from a seeded generator; the seed is printed and can
 //! be replayed with `HAWIYA_CRASH_SEED=<seed>`.
 
+use std::ffi::OsStr;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdout, Command, Stdio};
+use std::process::{ChildStdout, Command};
 use std::time::{Duration, Instant};
 
 use hawiya_core::{Claims, DeviceBinding, Disclosure, Issuer, Policy, UnixTime, Verifier};
 use hawiya_tests::*;
 use hawiya_wallet::{Protection, Wallet, WalletOptions};
-use rand_core::RngCore;
+
+use crate::worker::{stderr_of, worker, Worker};
 
 /// How many times the worker is killed.
 const KILLS: usize = 200;
@@ -32,33 +34,7 @@ const KEY_LABEL: &str = "hawiya crash test key store";
 const NOW: UnixTime = PRESENTED_AT;
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hawiya-wallet-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// SplitMix64: enough to spread kill delays, and replayable from its seed.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-}
-
-/// Kills the worker if the test fails while it runs.
-struct Worker(Child);
-
-impl Drop for Worker {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
+    hawiya_tests::temp_dir("wallet", name)
 }
 
 /// Writes version files `<number>-<version>.cred` for the worker.
@@ -142,16 +118,7 @@ fn progress(ready: u32, stdout: &str) -> Progress {
 }
 
 fn integrity_check(path: &Path) {
-    let conn =
-        rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE)
-            .unwrap();
-    let mut stmt = conn.prepare("PRAGMA integrity_check").unwrap();
-    let rows: Vec<String> = stmt
-        .query_map([], |row| row.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    assert_eq!(rows, ["ok"], "integrity_check after a kill");
+    let conn = assert_intact(path, "after a kill");
     let documents: i64 = conn
         .query_row("SELECT count(*) FROM documents", [], |row| row.get(0))
         .unwrap();
@@ -194,48 +161,29 @@ fn assert_killed(status: std::process::ExitStatus, stderr: &str) {
 }
 
 fn spawn_worker(wallet: &Path, dir: &Path, number: u64) -> (Worker, BufReader<ChildStdout>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wallet_worker"))
-        .arg("renew-loop")
-        .arg(wallet)
-        .arg(KEY_LABEL)
-        .arg(dir)
-        .arg(number.to_string())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = BufReader::new(child.stdout.take().unwrap());
-    (Worker(child), stdout)
+    let number = number.to_string();
+    let args: [&OsStr; 5] = [
+        "renew-loop".as_ref(),
+        wallet.as_os_str(),
+        KEY_LABEL.as_ref(),
+        dir.as_os_str(),
+        number.as_ref(),
+    ];
+    worker(&args)
 }
 
 #[test]
 fn renewals_survive_sigkill_at_random_moments() {
     let started = Instant::now();
-    let seed = match std::env::var("HAWIYA_CRASH_SEED") {
-        Ok(s) => s.parse().expect("HAWIYA_CRASH_SEED must be a u64"),
-        Err(_) => rand_core::OsRng.next_u64(),
-    };
-    println!("wallet crash test: seed {seed} (replay with HAWIYA_CRASH_SEED={seed})");
-    let mut rng = SplitMix(seed);
+    let mut rng = crash_seed("wallet crash test");
 
     let dir = temp_dir("crash");
     let path = dir.join("wallet.db");
     let source = TestKeySource::new(KEY_LABEL);
     let number = national_id().document_number;
     let mut credentials = {
-        let wallet = Wallet::create(
-            &path,
-            Protection::KeySource(&source),
-            &WalletOptions::default(),
-        )
-        .unwrap();
-        let key = wallet.create_device_key().unwrap();
-        let binding = wallet
-            .binding_request(&key, &NONCE)
-            .unwrap()
-            .check(&NONCE)
-            .unwrap();
+        let (wallet, key) = wallet_with_key(&path, Protection::KeySource(&source));
+        let binding = wallet_binding(&wallet, &key);
         let mut credentials = Credentials {
             dir: dir.clone(),
             issuer: issuer(),
@@ -266,12 +214,7 @@ fn renewals_survive_sigkill_at_random_moments() {
         let ready = match first.trim_end().split_once(' ') {
             Some(("ready", v)) => v.parse::<u32>().unwrap(),
             _ => {
-                let mut stderr = String::new();
-                let _ = worker
-                    .0
-                    .stderr
-                    .take()
-                    .map(|mut e| e.read_to_string(&mut stderr));
+                let stderr = stderr_of(&mut worker);
                 panic!("kill {kill}: worker did not start: {first:?}; stderr: {stderr}");
             }
         };
@@ -280,7 +223,7 @@ fn renewals_survive_sigkill_at_random_moments() {
             "kill {kill}: the worker found another version than the last check"
         );
 
-        let delay = Duration::from_micros(rng.next() % (MAX_KILL_DELAY.as_micros() as u64 + 1));
+        let delay = Duration::from_micros(rng.next_u64() % (MAX_KILL_DELAY.as_micros() as u64 + 1));
         let entered = Instant::now();
         std::thread::sleep(delay);
         worker.0.kill().unwrap();
@@ -288,10 +231,7 @@ fn renewals_survive_sigkill_at_random_moments() {
         in_loop += entered.elapsed();
         let mut rest = String::new();
         stdout.read_to_string(&mut rest).unwrap();
-        let mut stderr = String::new();
-        if let Some(mut e) = worker.0.stderr.take() {
-            e.read_to_string(&mut stderr).unwrap();
-        }
+        let stderr = stderr_of(&mut worker);
         assert_killed(status, &stderr);
         let seen = progress(ready, &rest);
 

@@ -20,10 +20,7 @@ use hawiya_wallet::{Protection, Wallet, WalletOptions};
 const TMPFS_SIZE: &str = "4m";
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hawiya-full-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    hawiya_tests::temp_dir("full", name)
 }
 
 /// Runs the worker's full-disk scenario on a new tmpfs at `dir`, in a
@@ -55,11 +52,7 @@ fn on_own_tmpfs(dir: &Path) -> Option<Output> {
 }
 
 fn integrity_check(path: &Path) {
-    let conn = rusqlite::Connection::open(path).unwrap();
-    let result: String = conn
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(result, "ok");
+    assert_intact(path, "after the full disk");
 }
 
 #[test]
@@ -103,13 +96,7 @@ fn a_file_that_cannot_grow_loses_nothing() {
     let dir = temp_dir("limit");
     let path = dir.join("wallet.db");
     {
-        let wallet = Wallet::create(
-            &path,
-            Protection::Passphrase(PASSPHRASE),
-            &WalletOptions::default(),
-        )
-        .unwrap();
-        let key = wallet.create_device_key().unwrap();
+        let (wallet, key) = wallet_with_key(&path, Protection::Passphrase(PASSPHRASE));
         wallet
             .import_with_print(
                 &issue_to_wallet(&wallet, &key, &national_id(), None),

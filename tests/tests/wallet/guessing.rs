@@ -5,9 +5,8 @@
 //! one after another, and crashes during correct unlocks must never add up to
 //! a lockout.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
@@ -19,7 +18,8 @@ use hawiya_wallet::{
     AttemptState, KeySourceError, Protection, UnlockBlocked, UnlockPolicy, Wallet, WalletError,
     WalletOptions,
 };
-use rand_core::RngCore;
+
+use crate::worker::{stderr_of, worker};
 
 /// A time during the fixture credentials' validity.
 const NOW: UnixTime = PRESENTED_AT;
@@ -29,10 +29,7 @@ const WRONG: &str = "not-the-passphrase-71";
 const GUESSERS: usize = 12;
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hawiya-guess-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    hawiya_tests::temp_dir("guess", name)
 }
 
 /// A new passphrase wallet at `dir/name`, closed.
@@ -49,28 +46,13 @@ fn new_wallet(dir: &Path, name: &str) -> PathBuf {
     path
 }
 
-/// What one unlock attempt answered, as the worker prints it.
-fn outcome(result: Result<hawiya_wallet::UnlockOutcome, WalletError>) -> String {
-    match result {
-        Ok(_) => "unlocked".to_owned(),
-        Err(WalletError::WrongPassphrase { remaining }) => format!("wrong {remaining}"),
-        Err(WalletError::Blocked(UnlockBlocked::RetryAfter { seconds })) => {
-            format!("retry-after {seconds}")
-        }
-        Err(WalletError::Blocked(UnlockBlocked::LockedOut { failures })) => {
-            format!("locked-out {failures}")
-        }
-        Err(other) => format!("error {other}"),
-    }
-}
-
 /// The answers `GUESSERS` wrong guesses get one after another, sorted, and
 /// the failure count they leave.
 fn sequential_answers(dir: &Path) -> (Vec<String>, u32) {
     let path = new_wallet(dir, "sequential.db");
     let wallet = Wallet::open(&path, &WalletOptions::default()).unwrap();
     let mut answers: Vec<String> = (0..GUESSERS)
-        .map(|_| outcome(wallet.unlock(Protection::Passphrase(WRONG), NOW)))
+        .map(|_| unlock_outcome(wallet.unlock(Protection::Passphrase(WRONG), NOW)))
         .collect();
     answers.sort();
     (answers, wallet.failed_attempts().unwrap().failures)
@@ -98,7 +80,7 @@ fn threads_guessing_at_once_are_throttled_like_sequential_guesses() {
                 // services of an app would.
                 let wallet = Wallet::open(&path, &WalletOptions::default()).unwrap();
                 start.wait();
-                outcome(wallet.unlock(Protection::Passphrase(WRONG), NOW))
+                unlock_outcome(wallet.unlock(Protection::Passphrase(WRONG), NOW))
             })
         })
         .collect();
@@ -119,36 +101,6 @@ fn threads_guessing_at_once_are_throttled_like_sequential_guesses() {
         .unlock(Protection::Passphrase(PASSPHRASE), UnixTime(NOW.0 + 3600))
         .unwrap();
     let _ = std::fs::remove_dir_all(&dir);
-}
-
-/// Kills a child process if the test fails while it runs.
-struct Worker(Child);
-
-impl Drop for Worker {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn worker(args: &[&str]) -> (Worker, BufReader<std::process::ChildStdout>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wallet_worker"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = BufReader::new(child.stdout.take().unwrap());
-    (Worker(child), stdout)
-}
-
-fn stderr_of(worker: &mut Worker) -> String {
-    let mut text = String::new();
-    if let Some(mut e) = worker.0.stderr.take() {
-        let _ = e.read_to_string(&mut text);
-    }
-    text
 }
 
 #[test]
@@ -197,28 +149,10 @@ const MAX_KILL_DELAY: Duration = Duration::from_millis(80);
 /// Clock seconds between two worker runs (each run's own times stay inside).
 const RUN_SPAN: i64 = 10_000_000;
 
-/// SplitMix64: spreads kill delays, replayable from its seed.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-}
-
 #[test]
 fn correct_unlocks_killed_at_random_moments_never_lock_the_holder_out() {
     let started = Instant::now();
-    let seed = match std::env::var("HAWIYA_CRASH_SEED") {
-        Ok(s) => s.parse().expect("HAWIYA_CRASH_SEED must be a u64"),
-        Err(_) => rand_core::OsRng.next_u64(),
-    };
-    println!("unlock crash test: seed {seed} (replay with HAWIYA_CRASH_SEED={seed})");
-    let mut rng = SplitMix(seed);
+    let mut rng = crash_seed("unlock crash test");
     let dir = temp_dir("unlock-crash");
     let path = new_wallet(&dir, "wallet.db");
     let policy = UnlockPolicy::default();
@@ -235,7 +169,7 @@ fn correct_unlocks_killed_at_random_moments_never_lock_the_holder_out() {
         out.read_line(&mut first).unwrap();
         assert_eq!(first.trim_end(), "ready", "{}", stderr_of(&mut w));
         std::thread::sleep(Duration::from_micros(
-            rng.next() % (MAX_KILL_DELAY.as_micros() as u64 + 1),
+            rng.next_u64() % (MAX_KILL_DELAY.as_micros() as u64 + 1),
         ));
         w.0.kill().unwrap();
         let status = w.0.wait().unwrap();

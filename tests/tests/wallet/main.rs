@@ -12,3 +12,4 @@ mod guessing;
 mod migration;
 mod reset;
 mod tamper;
+mod worker;

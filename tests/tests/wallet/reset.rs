@@ -19,10 +19,7 @@ const NEW_PASSPHRASE: &str = "quiet-dune-falcon-18";
 const WINDOW: usize = 12;
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hawiya-reset-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    hawiya_tests::temp_dir("reset", name)
 }
 
 /// Every value of the old wallet someone could learn anything from: sealed
@@ -95,20 +92,7 @@ fn assert_nothing_left(path: &Path, old: &[(String, Vec<u8>)]) {
 /// writes are still in the write-ahead log, locked out by wrong guesses.
 fn full_wallet_locked_out(dir: &Path) -> (PathBuf, Wallet) {
     let path = dir.join("wallet.db");
-    let wallet = Wallet::create(
-        &path,
-        Protection::Passphrase(PASSPHRASE),
-        &WalletOptions::default(),
-    )
-    .unwrap();
-    let key = wallet.create_device_key().unwrap();
-    wallet
-        .import(
-            &issue_to_wallet(&wallet, &key, &national_id(), None),
-            &trust_list(),
-            NOW,
-        )
-        .unwrap();
+    let (wallet, key) = wallet_with_id(&path, NOW);
     wallet
         .import(
             &issue_to_wallet(&wallet, &key, &dependent(), Some(GUARDIAN)),

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use hawiya_core::{Disclosure, DocumentType, PublicKey, UnixTime};
+use hawiya_core::{Claims, Disclosure, DocumentType, UnixTime};
 use hawiya_tests::*;
 use hawiya_wallet::{
     Damage, DamagedDocument, ImportOutcome, Protection, Wallet, WalletError, WalletOptions,
@@ -18,10 +18,7 @@ const ID: u64 = 1_234_567_890;
 const PERMIT: u64 = 2_345_678_901;
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hawiya-tamper-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    hawiya_tests::temp_dir("tamper", name)
 }
 
 fn options() -> WalletOptions {
@@ -36,31 +33,33 @@ fn reopen(path: &Path) -> Wallet {
     wallet
 }
 
+/// `claims` issued to the wallet's (first) device key.
+fn issued_to(wallet: &Wallet, claims: &Claims) -> Vec<u8> {
+    let key = wallet.device_keys().unwrap()[0].public_key;
+    issue_to_wallet(wallet, &key, claims, None)
+}
+
+/// Imports `credential` (issued for `claims`) with a print credential of
+/// the same claims beside it.
+fn import_with_print(
+    wallet: &Wallet,
+    claims: &Claims,
+    credential: &[u8],
+) -> Result<ImportOutcome, WalletError> {
+    let print = issue_print_to_wallet(claims, None);
+    wallet.import_with_print(credential, &print, &trust_list(), NOW)
+}
+
 /// A wallet holding the national ID and then the resident permit; returns
 /// its path and the blind id of the permit's row.
 fn two_documents(dir: &Path) -> (PathBuf, Vec<u8>) {
     let path = dir.join("wallet.db");
-    let wallet = Wallet::create(&path, Protection::Passphrase(PASSPHRASE), &options()).unwrap();
-    let key: PublicKey = wallet.create_device_key().unwrap();
-    let id = issue_to_wallet(&wallet, &key, &national_id(), None);
-    wallet
-        .import_with_print(
-            &id,
-            &issue_print_to_wallet(&national_id(), None),
-            &trust_list(),
-            NOW,
-        )
-        .unwrap();
+    let (wallet, _) = wallet_with_key(&path, Protection::Passphrase(PASSPHRASE));
+    let id = issued_to(&wallet, &national_id());
+    import_with_print(&wallet, &national_id(), &id).unwrap();
     let before = row_ids(&path);
-    let permit = issue_to_wallet(&wallet, &key, &resident_permit(), None);
-    wallet
-        .import_with_print(
-            &permit,
-            &issue_print_to_wallet(&resident_permit(), None),
-            &trust_list(),
-            NOW,
-        )
-        .unwrap();
+    let permit = issued_to(&wallet, &resident_permit());
+    import_with_print(&wallet, &resident_permit(), &permit).unwrap();
     drop(wallet);
     let permit_row = row_ids(&path)
         .into_iter()
@@ -124,15 +123,9 @@ fn a_document_row_deleted_outside_the_wallet_is_reported_as_tampered() {
     the_national_id_still_works(&wallet);
     only_the_permit_is_damaged(&wallet, Damage::Deleted);
     // Importing the document again puts it back.
-    let key = wallet.device_keys().unwrap()[0].public_key;
-    let permit = issue_to_wallet(&wallet, &key, &resident_permit(), None);
+    let permit = issued_to(&wallet, &resident_permit());
     assert!(matches!(
-        wallet.import_with_print(
-            &permit,
-            &issue_print_to_wallet(&resident_permit(), None),
-            &trust_list(),
-            NOW
-        ),
+        import_with_print(&wallet, &resident_permit(), &permit),
         Ok(ImportOutcome::Added(_))
     ));
     assert!(wallet.damaged_documents().unwrap().is_empty());
@@ -207,28 +200,17 @@ fn one_damaged_document_row_does_not_hide_the_others() {
     only_the_permit_is_damaged(&wallet, Damage::Unreadable);
     // A damaged row is never silently overwritten; the holder deletes it
     // and imports the document again.
-    let key = wallet.device_keys().unwrap()[0].public_key;
-    let permit = issue_to_wallet(&wallet, &key, &resident_permit(), None);
+    let permit = issued_to(&wallet, &resident_permit());
     assert!(
         matches!(
-            wallet.import_with_print(
-                &permit,
-                &issue_print_to_wallet(&resident_permit(), None),
-                &trust_list(),
-                NOW
-            ),
+            import_with_print(&wallet, &resident_permit(), &permit),
             Err(WalletError::Tampered(_))
         ),
         "imported over a damaged row"
     );
     wallet.delete(PERMIT).unwrap();
     assert!(matches!(
-        wallet.import_with_print(
-            &permit,
-            &issue_print_to_wallet(&resident_permit(), None),
-            &trust_list(),
-            NOW
-        ),
+        import_with_print(&wallet, &resident_permit(), &permit),
         Ok(ImportOutcome::Added(_))
     ));
     assert!(wallet.damaged_documents().unwrap().is_empty());

@@ -58,12 +58,37 @@ pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-/// A fresh, empty folder for one test.
-pub fn scratch(name: &str) -> PathBuf {
+/// A fresh, empty folder for one test, removed when the test is done with
+/// it. A failing test leaves it in place, to be looked at.
+pub struct Scratch(PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for Scratch {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+/// A fresh, empty folder for one test ([`Scratch`]).
+pub fn scratch(name: &str) -> Scratch {
     let dir = std::env::temp_dir().join(format!("hawiya-cli-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
+    Scratch(dir)
 }
 
 pub fn s(p: &Path) -> &str {
@@ -251,4 +276,150 @@ pub fn issue_to_wallet(
         &[],
     );
     credential
+}
+
+/// A fresh nonce from `hawiya issuer nonce`.
+pub fn nonce() -> String {
+    ok(&["issuer", "nonce"], &[]).trim().to_owned()
+}
+
+/// A holder's device key, bound to an issuer's nonce: what `holder key` and
+/// `holder bind` write, and the nonce the issuer must be given again.
+pub struct Holder {
+    pub key: PathBuf,
+    pub request: PathBuf,
+    pub nonce: String,
+}
+
+impl Holder {
+    /// `holder key` writes `d/device.key`; `holder bind` binds it to `nonce`
+    /// as `d/request.cbor`.
+    pub fn bound(d: &Path, nonce: &str) -> Holder {
+        Holder::bound_as(d, "device.key", nonce)
+    }
+
+    /// As [`Holder::bound`], with the key written to `d/key`.
+    pub fn bound_as(d: &Path, key: &str, nonce: &str) -> Holder {
+        let holder = Holder {
+            key: d.join(key),
+            request: d.join("request.cbor"),
+            nonce: nonce.to_owned(),
+        };
+        ok(&["holder", "key", "--out", s(&holder.key)], &[]);
+        ok(
+            &[
+                "holder",
+                "bind",
+                "--key",
+                s(&holder.key),
+                "--nonce",
+                nonce,
+                "--out",
+                s(&holder.request),
+            ],
+            &[],
+        );
+        holder
+    }
+
+    /// The `issuer issue` arguments with which `issuer_key` issues `claims`
+    /// to this holder (status index `index`) as `out`. Add the rest
+    /// (`--at`, `--print-out`, `--force` …) before running them.
+    pub fn issue_args<'a>(
+        &'a self,
+        issuer_key: &'a Path,
+        claims: &'a Path,
+        index: &'a str,
+        out: &'a Path,
+    ) -> Vec<&'a str> {
+        vec![
+            "issuer",
+            "issue",
+            "--key",
+            s(issuer_key),
+            "--claims",
+            s(claims),
+            "--request",
+            s(&self.request),
+            "--nonce",
+            &self.nonce,
+            "--status-index",
+            index,
+            "--out",
+            s(out),
+        ]
+    }
+
+    /// The `holder present` arguments for `credential` with this holder's
+    /// key; add the profile or disclosure and the outputs.
+    pub fn present_args<'a>(&'a self, credential: &'a Path) -> Vec<&'a str> {
+        vec![
+            "holder",
+            "present",
+            "--credential",
+            s(credential),
+            "--key",
+            s(&self.key),
+        ]
+    }
+}
+
+/// The files of a holder with a national ID, set up in a test folder.
+pub struct HeldId {
+    pub issuer: IssuerFiles,
+    pub holder: Holder,
+    /// The national ID (Sara Khalid, 1123456789, status index 7), `id.hwy`.
+    pub credential: PathBuf,
+}
+
+/// In `d`: the usual issuer ([`issuer`]), a holder bound to a fresh nonce
+/// ([`Holder::bound`]), and a national ID issued to it as `d/id.hwy`.
+pub fn held_id(d: &Path) -> HeldId {
+    let issuer = issuer(d);
+    let holder = Holder::bound(d, &nonce());
+    let id = claims(d, "claims.json", "national_id", "1123456789", 1);
+    let credential = d.join("id.hwy");
+    ok(
+        &holder.issue_args(&issuer.issuer_key, &id, "7", &credential),
+        &[],
+    );
+    HeldId {
+        issuer,
+        holder,
+        credential,
+    }
+}
+
+/// Asserts that `out` is a usage or input error (exit 2) whose message on
+/// stderr says `says`.
+pub fn assert_refused(out: &Output, says: &str) {
+    assert_eq!(code(out), 2, "{}{}", stdout(out), stderr(out));
+    assert!(stderr(out).contains(says), "{}", stderr(out));
+}
+
+/// `hawiya wallet import` of `credential` with its print credential beside
+/// it ([`print_of`]) into `wallet` (passphrase in `env`), trusting the trust
+/// list of `d`. Asserts it succeeded; returns its stdout.
+pub fn import_with_print(
+    d: &Path,
+    wallet: &Path,
+    env: &[(&str, &str)],
+    credential: &Path,
+) -> String {
+    let (print, trust_list) = (print_of(credential), d.join("trust-list.cbor"));
+    ok(
+        &[
+            "wallet",
+            "import",
+            "--wallet",
+            s(wallet),
+            "--credential",
+            s(credential),
+            "--print",
+            s(&print),
+            "--trust-list",
+            s(&trust_list),
+        ],
+        env,
+    )
 }
