@@ -223,7 +223,7 @@ where
         }
     }
 
-    pub fn detect_grids(&mut self) -> Vec<crate::Grid<crate::identify::grid::RefGridImage<S>>> {
+    pub fn detect_grids(&mut self) -> Vec<crate::Grid<crate::identify::grid::RefGridImage<'_, S>>> {
         let mut res = Vec::new();
         let stones = crate::capstones_from_image(self);
         let groups = crate::identify::find_groupings(stones);

@@ -108,7 +108,7 @@ impl SkewedGridLocation {
     }
 
     /// Convert into a grid referencing the underlying image as source
-    pub fn into_grid_image<S>(self, img: &PreparedImage<S>) -> RefGridImage<S> {
+    pub fn into_grid_image<S>(self, img: &PreparedImage<S>) -> RefGridImage<'_, S> {
         RefGridImage { grid: self, img }
     }
 }
