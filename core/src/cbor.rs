@@ -208,6 +208,26 @@ pub(crate) fn array_head(len: usize, out: &mut Vec<u8>) {
     head(4, len as u64, out);
 }
 
+/// Appends the head of a map of `len` entries. The caller writes the
+/// entries in canonical key order.
+pub(crate) fn map_head(len: usize, out: &mut Vec<u8>) {
+    head(5, len as u64, out);
+}
+
+/// Appends an unsigned integer.
+pub(crate) fn int_into_unsigned(n: u64, out: &mut Vec<u8>) {
+    head(0, n, out);
+}
+
+/// Appends an integer, as [`Value::int`] encodes it.
+pub(crate) fn int_into(n: i64, out: &mut Vec<u8>) {
+    if n >= 0 {
+        head(0, n.unsigned_abs(), out);
+    } else {
+        head(1, n.unsigned_abs() - 1, out);
+    }
+}
+
 /// Appends a head (major type + argument) in its shortest form.
 fn head(major: u8, arg: u64, out: &mut Vec<u8>) {
     let mt = major << 5;

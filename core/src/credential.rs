@@ -102,7 +102,62 @@ impl CredentialInfo {
 
     /// The CWT claims set, deterministically encoded: with `cnf` for a
     /// phone-bound credential, without for a print-only one.
+    ///
+    /// Written straight to bytes (it is encoded at every issuance): every
+    /// map's keys are written in canonical order (RFC 8949 §4.2.1: 1, 4, 5,
+    /// 6, 8, 65535, -65537; `1, -1, -2`; `"idx"`, `"uri"`), which
+    /// `payload_is_the_canonical_encoding` checks against the generic encoder.
     pub(crate) fn payload(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(128 + self.issuer.len() + self.status_uri.len());
+        let o = &mut out;
+        cbor::map_head(if self.device_key.is_some() { 7 } else { 6 }, o);
+        cbor::int_into(CWT_ISS, o);
+        cbor::text_into(&self.issuer, o);
+        cbor::int_into(CWT_EXP, o);
+        cbor::int_into(self.expires_at().0, o);
+        let iat = self.issued_at().0;
+        cbor::int_into(CWT_NBF, o);
+        cbor::int_into(iat, o);
+        cbor::int_into(CWT_IAT, o);
+        cbor::int_into(iat, o);
+        if let Some(key) = &self.device_key {
+            cbor::int_into(CWT_CNF, o);
+            cbor::map_head(1, o);
+            cbor::int_into(1, o); // COSE_Key
+            cbor::map_head(3, o);
+            cbor::int_into(1, o); // kty: OKP
+            cbor::int_into(1, o);
+            cbor::int_into(-1, o); // crv: Ed25519
+            cbor::int_into(6, o);
+            cbor::int_into(-2, o); // x
+            cbor::bytes_into(key.as_bytes(), o);
+        }
+        cbor::int_into(CWT_STATUS, o);
+        cbor::map_head(1, o);
+        cbor::text_into("status_list", o);
+        cbor::map_head(2, o);
+        cbor::text_into("idx", o);
+        cbor::int_into_unsigned(self.status_index, o);
+        cbor::text_into("uri", o);
+        cbor::text_into(&self.status_uri, o);
+        cbor::int_into(CWT_HAWIYA, o);
+        // Optional 5th element; absent for an ordinary credential, so those
+        // encode exactly as before guardians existed.
+        cbor::array_head(if self.guardian.is_some() { 5 } else { 4 }, o);
+        cbor::int_into_unsigned(FORMAT_VERSION, o);
+        cbor::int_into_unsigned(self.document_type.code(), o);
+        cbor::int_into_unsigned(u64::from(self.document_version), o);
+        cbor::bytes_into(&self.root, o);
+        if let Some(guardian) = self.guardian {
+            cbor::int_into_unsigned(guardian, o);
+        }
+        out
+    }
+
+    /// [`CredentialInfo::payload`] built as a value tree and encoded by the
+    /// generic encoder, which sorts every map's keys.
+    #[cfg(test)]
+    fn payload_from_values(&self) -> Vec<u8> {
         let cnf = self.device_key.map(|key| {
             let cose_key = Value::Map(vec![
                 (Value::int(1), Value::int(1)),  // kty: OKP
@@ -551,6 +606,31 @@ mod tests {
             Value::Unsigned(1),
             Value::bytes(&[7; CHUNK_LEN]),
         ]
+    }
+
+    #[test]
+    fn payload_is_the_canonical_encoding() {
+        let key = SecretKey::from_bytes(&[3; 32]).public_key();
+        for device_key in [Some(key), None] {
+            for guardian in [None, Some(1_234_567_890)] {
+                for (status_index, issued_day) in
+                    [(0, 0), (23, 1), (24, 19_732), (u64::MAX, 2_932_896)]
+                {
+                    let info = CredentialInfo {
+                        device_key,
+                        guardian,
+                        status_index,
+                        issued_day,
+                        status_uri: "u".repeat(status_index.min(300) as usize),
+                        ..info(None)
+                    };
+                    let payload = info.payload();
+                    assert_eq!(payload, info.payload_from_values());
+                    // The decoder accepts only canonical CBOR.
+                    assert_eq!(cbor::decode(&payload).unwrap().to_bytes(), payload);
+                }
+            }
+        }
     }
 
     #[test]

@@ -695,6 +695,66 @@ mod tests {
         ));
     }
 
+    /// A grey PNG of seeded noise: each pixel a random byte (xorshift).
+    fn noise_png(width: u32, height: u32, seed: u64) -> Vec<u8> {
+        let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        let pixels: Vec<u8> = (0..u64::from(width) * u64::from(height))
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                (state >> 56) as u8
+            })
+            .collect();
+        let mut out = Vec::new();
+        let mut encoder = png::Encoder::new(&mut out, width, height);
+        encoder.set_color(png::ColorType::Grayscale);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().unwrap();
+        writer.write_image_data(&pixels).unwrap();
+        writer.finish().unwrap();
+        out
+    }
+
+    /// Thresholded noise is a mass of small dark blobs; a few pass for QR
+    /// corner marks and group by chance into "codes" of wildly skewed
+    /// geometry. The QR library's search for their alignment pattern was
+    /// bounded only by that geometry: a 1 MP noise image took up to 6 s of
+    /// CPU and a 15.9 MP one 54 s (release build), far more in a debug
+    /// build. Now the search is bounded by the corner marks' size.
+    #[test]
+    fn noise_images_are_given_up_on_quickly() {
+        let started = std::time::Instant::now();
+        for seed in 1..=6 {
+            let result = decode_png(&noise_png(1000, 1000, seed));
+            assert!(
+                matches!(result, Err(QrError::NoQrFound | QrError::QrUnreadable(_))),
+                "seed {seed}: {result:?}"
+            );
+        }
+        let small = started.elapsed();
+        // Just under the CLI's 16 MP cap: searched shrunk, then at full size.
+        let result = decode_png(&noise_png(4000, 3975, 12));
+        assert!(
+            matches!(
+                result,
+                Err(QrError::NoQrFound
+                    | QrError::QrUnreadable(_)
+                    | QrError::TooManyCandidates { .. })
+            ),
+            "{result:?}"
+        );
+        let large = started.elapsed() - small;
+        eprintln!("6 noise images of 1 MP: {small:?}; one of 15.9 MP: {large:?}");
+        // Generous for a busy 2-core machine and a debug build: before, the
+        // same images took minutes.
+        assert!(
+            small < std::time::Duration::from_secs(60)
+                && large < std::time::Duration::from_secs(60),
+            "6 noise images of 1 MP took {small:?}, one of 15.9 MP {large:?}"
+        );
+    }
+
     #[test]
     fn a_large_image_is_searched_shrunk_first_then_finer() {
         let text = format!("HW1:{}", text_of_len(300));

@@ -46,7 +46,7 @@ class DemoData private constructor(
      * accepted then is still refused as a replay.
      */
     fun verifier(): Verifier {
-        val trust = TrustList.fromSigned(read(TRUST_LIST), read(ROOT_KEY))
+        val trust = TrustList.fromSigned(read(TRUST_LIST), RootKeyFile.read(read(ROOT_KEY)))
         val remembered = verifierMemory.load()
         val verifier = if (remembered == null) {
             Verifier(trust, defaultPolicy(), clock.asBindingClock())
@@ -84,6 +84,7 @@ class DemoData private constructor(
             val walletFile = File(folder, WALLET_FILE)
             val ready = listOf(TRUST_LIST, STATUS_LIST, ROOT_KEY).all { File(folder, it).isFile }
             if (walletFile.isFile && ready) {
+                upgradeRawRootKey(File(folder, ROOT_KEY))
                 val wallet = Wallet.open(walletFile, clock = clock.asBindingClock())
                 return DemoData(wallet, folder, clock)
             }
@@ -99,6 +100,21 @@ class DemoData private constructor(
                 wallet?.close()
                 deleteAll(folder)
                 throw e
+            }
+        }
+
+        /**
+         * Earlier versions of the demo kept the root key as its 32 raw bytes;
+         * such a file is rewritten once in the form of docs/FORMAT.md §2.1,
+         * the only form [verifier] reads.
+         */
+        private fun upgradeRawRootKey(file: File) {
+            if (file.length() != RootKeyFile.KEY_BYTES.toLong()) return
+            val fresh = File(file.parentFile, "${file.name}.new")
+            fresh.writeBytes(RootKeyFile.write(file.readBytes()))
+            if (!fresh.renameTo(file)) {
+                fresh.delete()
+                throw java.io.IOException("could not rewrite ${file.path} in the root key file form")
             }
         }
 
@@ -138,7 +154,7 @@ class DemoData private constructor(
                     val childCard = issuer.issuePrint(childClaims(today), HOLDER_NUMBER.toULong(), 4uL, now)
                     wallet.importCredentialWithPrint(child, childCard, trust)
 
-                    File(folder, ROOT_KEY).writeBytes(issuer.rootPublicKey())
+                    File(folder, ROOT_KEY).writeBytes(RootKeyFile.write(issuer.rootPublicKey()))
                     File(folder, TRUST_LIST).writeBytes(issuer.signedTrustList(1uL, now))
                     File(folder, STATUS_LIST).writeBytes(issuer.signedStatusList(now, (30 * DAY).toULong()))
                 }

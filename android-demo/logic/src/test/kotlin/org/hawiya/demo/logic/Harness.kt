@@ -32,6 +32,7 @@ fun main(args: Array<String>) {
         VerifierControllerTests(),
         VerifierMemoryTests(),
         DemoDataTests(),
+        RootKeyFileTests(),
     )
     val filter = args.firstOrNull()
     var passed = 0
