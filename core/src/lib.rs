@@ -70,7 +70,7 @@ pub use presentation::{
     QR_PREFIX,
 };
 pub use qr::{
-    decode_png, decode_png_with, EccLevel, QrError, QrMatrix, ScanLimits,
+    decode_png, decode_png_with, decode_rgba_with, EccLevel, QrError, QrMatrix, ScanLimits,
     DEFAULT_FINDER_CANDIDATES, DEFAULT_SEARCH_PIXELS, MAX_IMAGE_PIXELS, MIN_PNG_MODULE_PX,
     QUIET_ZONE_MODULES,
 };
