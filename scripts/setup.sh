@@ -7,7 +7,7 @@
 #   scripts/setup.sh              every part
 #   scripts/setup.sh PART...      only these parts:
 #
-#   rust    rustfmt and clippy (rustup); pdftoppm (Debian's poppler-utils),
+#   rust    rustfmt, clippy and the wasm32 target (rustup); pdftoppm (Debian's poppler-utils),
 #           which the card tests read the printed PDF's QR code back with
 #   deny    cargo-deny (pinned; cargo install --locked), which checks deny.toml
 #   python  target/python-venv with pycose and cbor2 (tests/python)
@@ -39,6 +39,10 @@ setup_rust() {
     command -v rustup >/dev/null || fail "rustfmt or clippy is missing and rustup is not there to add them"
     say "installing rustfmt and clippy (rustup component add)"
     rustup component add rustfmt clippy >&2 || fail "rustup could not add rustfmt and clippy"
+  fi
+  if command -v rustup >/dev/null && ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "installing the wasm32-unknown-unknown target (rustup), to check the verifier builds for the web"
+    rustup target add wasm32-unknown-unknown >&2 || fail "rustup could not add the wasm32-unknown-unknown target"
   fi
   if ! command -v pdftoppm >/dev/null; then
     say "installing poppler-utils (pdftoppm, for the printed card's QR check)"

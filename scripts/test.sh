@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The hawiya test command, as CI runs it (`.ci/run` calls exactly this).
 #
-#   scripts/test.sh          everything: setup, formatting, clippy, the API
+#   scripts/test.sh          everything: setup, formatting, clippy, the
+#                            verifier crate's WebAssembly build, the API
 #                            docs, cargo-deny (deny.toml), every Rust test
 #                            (unit, property, integration, end to end, CLI,
 #                            test vectors, the card renderer, the FFI façade),
@@ -10,7 +11,8 @@
 #                            on the JVM, the Swift package and the iOS demo's
 #                            logic on Linux, and this script's own tests
 #   scripts/test.sh rust     the inner loop: the Rust tools' setup, formatting,
-#                            clippy and every Rust test
+#                            clippy, the verifier's WebAssembly build and
+#                            every Rust test
 #
 # Setup comes first (scripts/setup.sh: rustfmt/clippy, pdftoppm, cargo-deny,
 # a Python venv with pycose, a JDK, JNA and the Kotlin compiler, a Swift
@@ -136,6 +138,9 @@ else
 fi
 check fmt cargo fmt --all --check
 check clippy cargo clippy --workspace --all-targets --locked -- -D warnings
+# The verifier crate has no C code and no OS dependency: it must build for
+# the web (issue: a verifier any clerk opens in a browser).
+check wasm cargo build -p hawiya-core --features qr-decode --target wasm32-unknown-unknown --locked
 if [[ $mode == all ]]; then
   check doc env RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
   check deny bash scripts/deny.sh

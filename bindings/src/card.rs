@@ -2,7 +2,7 @@
 //! Umm al-Qura Hijri dates, text direction, validity today. The app draws it;
 //! the model comes from hawiya-core's card module.
 
-use hawiya_core as core;
+use hawiya_card as card;
 
 use crate::model::{CalendarDate, ClaimKey, DocumentType};
 
@@ -15,11 +15,11 @@ pub enum TextDirection {
     Rtl,
 }
 
-impl From<core::TextDirection> for TextDirection {
-    fn from(direction: core::TextDirection) -> Self {
+impl From<card::TextDirection> for TextDirection {
+    fn from(direction: card::TextDirection) -> Self {
         match direction {
-            core::TextDirection::Ltr => TextDirection::Ltr,
-            core::TextDirection::Rtl => TextDirection::Rtl,
+            card::TextDirection::Ltr => TextDirection::Ltr,
+            card::TextDirection::Rtl => TextDirection::Rtl,
         }
     }
 }
@@ -35,12 +35,12 @@ pub enum CardStatus {
     Expired,
 }
 
-impl From<core::CardStatus> for CardStatus {
-    fn from(status: core::CardStatus) -> Self {
+impl From<card::CardStatus> for CardStatus {
+    fn from(status: card::CardStatus) -> Self {
         match status {
-            core::CardStatus::NotYetValid => CardStatus::NotYetValid,
-            core::CardStatus::Valid => CardStatus::Valid,
-            core::CardStatus::Expired => CardStatus::Expired,
+            card::CardStatus::NotYetValid => CardStatus::NotYetValid,
+            card::CardStatus::Valid => CardStatus::Valid,
+            card::CardStatus::Expired => CardStatus::Expired,
         }
     }
 }
@@ -97,7 +97,7 @@ pub struct Card {
 impl Card {
     /// Converts a core card; `None` for a document type or claim this
     /// version of the bindings does not know.
-    pub(crate) fn from_core(card: core::Card) -> Option<Card> {
+    pub(crate) fn from_core(card: card::Card) -> Option<Card> {
         Some(Card {
             document_type: DocumentType::from_core(card.document_type)?,
             title_ar: card.title_ar,
@@ -145,7 +145,7 @@ pub struct HijriDate {
 /// The Umm al-Qura Hijri date of a Gregorian date, as cards print it.
 #[uniffi::export]
 pub fn hijri_date(date: CalendarDate) -> Option<HijriDate> {
-    let hijri = core::HijriDate::from_gregorian(date.to_core().ok()?);
+    let hijri = card::HijriDate::from_gregorian(date.to_core().ok()?);
     Some(HijriDate {
         year: hijri.year,
         month: hijri.month,

@@ -7,6 +7,7 @@
 //! versions) are not personal data.
 
 use hawiya_core as core;
+use hawiya_wallet as wallet;
 
 /// Why a wallet operation failed.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
@@ -252,23 +253,22 @@ pub enum WeakPasscodeKind {
     Other,
 }
 
-impl From<core::WeakPasscode> for WeakPasscodeKind {
-    fn from(weak: core::WeakPasscode) -> Self {
+impl From<wallet::WeakPasscode> for WeakPasscodeKind {
+    fn from(weak: wallet::WeakPasscode) -> Self {
         match weak {
-            core::WeakPasscode::BirthDate => WeakPasscodeKind::BirthDate,
-            core::WeakPasscode::Common => WeakPasscodeKind::Common,
-            core::WeakPasscode::RepeatedCharacter => WeakPasscodeKind::RepeatedCharacter,
-            core::WeakPasscode::RepeatingPattern => WeakPasscodeKind::RepeatingPattern,
-            core::WeakPasscode::Sequence => WeakPasscodeKind::Sequence,
-            core::WeakPasscode::TooShort { .. } => WeakPasscodeKind::TooShort,
-            _ => WeakPasscodeKind::Other,
+            wallet::WeakPasscode::BirthDate => WeakPasscodeKind::BirthDate,
+            wallet::WeakPasscode::Common => WeakPasscodeKind::Common,
+            wallet::WeakPasscode::RepeatedCharacter => WeakPasscodeKind::RepeatedCharacter,
+            wallet::WeakPasscode::RepeatingPattern => WeakPasscodeKind::RepeatingPattern,
+            wallet::WeakPasscode::Sequence => WeakPasscodeKind::Sequence,
+            wallet::WeakPasscode::TooShort { .. } => WeakPasscodeKind::TooShort,
         }
     }
 }
 
-impl From<core::WalletError> for WalletError {
-    fn from(error: core::WalletError) -> Self {
-        use core::WalletError as E;
+impl From<wallet::WalletError> for WalletError {
+    fn from(error: wallet::WalletError) -> Self {
+        use wallet::WalletError as E;
         match error {
             E::NotFound(_) => WalletError::NotFound,
             E::AlreadyExists(_) | E::RestoreInTheWay(_) => WalletError::AlreadyExists,
@@ -281,21 +281,18 @@ impl From<core::WalletError> for WalletError {
             E::Tampered(what) => WalletError::Tampered { what: what.into() },
             E::Locked => WalletError::Locked,
             E::WrongPassphrase { remaining } => WalletError::WrongPassphrase { remaining },
-            E::Blocked(core::UnlockBlocked::RetryAfter { seconds }) => {
+            E::Blocked(wallet::UnlockBlocked::RetryAfter { seconds }) => {
                 WalletError::RetryLater { seconds }
             }
-            E::Blocked(core::UnlockBlocked::LockedOut { failures }) => {
+            E::Blocked(wallet::UnlockBlocked::LockedOut { failures }) => {
                 WalletError::LockedOut { failures }
             }
-            E::Blocked(other) => WalletError::Other {
-                reason: other.to_string(),
-            },
             E::WrongProtection { expected } => WalletError::WrongProtection {
                 expected: expected.into(),
             },
-            E::KeySource(core::KeySourceError::Rejected) => WalletError::KeySourceRejected,
-            E::KeySource(core::KeySourceError::Cancelled) => WalletError::KeySourceCancelled,
-            E::KeySource(core::KeySourceError::Unavailable(reason)) => {
+            E::KeySource(wallet::KeySourceError::Rejected) => WalletError::KeySourceRejected,
+            E::KeySource(wallet::KeySourceError::Cancelled) => WalletError::KeySourceCancelled,
+            E::KeySource(wallet::KeySourceError::Unavailable(reason)) => {
                 WalletError::KeySourceUnavailable { reason }
             }
             E::KeySource(other) => WalletError::KeySourceUnavailable {

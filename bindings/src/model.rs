@@ -5,6 +5,7 @@
 //! numbers are `u64` (Kotlin `ULong`, Swift `UInt64`).
 
 use hawiya_core as core;
+use hawiya_wallet as wallet;
 
 /// A calendar date (Gregorian): a day, with no time and no time zone. Named
 /// so that it does not clash with Swift's `Foundation.Date` or Java's
@@ -49,7 +50,6 @@ impl DocumentType {
         match doc {
             core::DocumentType::NationalId => Some(DocumentType::NationalId),
             core::DocumentType::ResidentPermit => Some(DocumentType::ResidentPermit),
-            _ => None,
         }
     }
 
@@ -407,7 +407,7 @@ pub struct DocumentSummary {
 }
 
 impl DocumentSummary {
-    pub(crate) fn from_core(doc: core::DocumentSummary) -> Option<DocumentSummary> {
+    pub(crate) fn from_core(doc: wallet::DocumentSummary) -> Option<DocumentSummary> {
         Some(DocumentSummary {
             number: doc.number,
             document_type: DocumentType::from_core(doc.document_type)?,
@@ -439,8 +439,8 @@ pub struct Person {
     pub documents: Vec<DocumentSummary>,
 }
 
-impl From<core::Person> for Person {
-    fn from(person: core::Person) -> Self {
+impl From<wallet::Person> for Person {
+    fn from(person: wallet::Person) -> Self {
         Person {
             name_en: person.name_en,
             name_ar: person.name_ar,
@@ -504,7 +504,7 @@ pub struct LogEntry {
 }
 
 impl LogEntry {
-    pub(crate) fn from_core(entry: core::LogEntry) -> Option<LogEntry> {
+    pub(crate) fn from_core(entry: wallet::LogEntry) -> Option<LogEntry> {
         Some(LogEntry {
             id: entry.id,
             document_number: entry.document_number,
@@ -599,8 +599,8 @@ pub struct WalletOptions {
     pub busy_timeout_ms: u64,
 }
 
-impl From<&core::WalletOptions> for WalletOptions {
-    fn from(o: &core::WalletOptions) -> Self {
+impl From<&wallet::WalletOptions> for WalletOptions {
+    fn from(o: &wallet::WalletOptions) -> Self {
         WalletOptions {
             unlock_policy: UnlockPolicy {
                 free_attempts: o.unlock_policy.free_attempts,
@@ -624,14 +624,14 @@ impl From<&core::WalletOptions> for WalletOptions {
 }
 
 impl WalletOptions {
-    pub(crate) fn to_core(&self) -> core::WalletOptions {
-        core::WalletOptions {
+    pub(crate) fn to_core(&self) -> wallet::WalletOptions {
+        wallet::WalletOptions {
             unlock_policy: self.unlock_policy.to_core(),
-            passcode_rules: core::PasscodeRules {
+            passcode_rules: wallet::PasscodeRules {
                 min_pin_digits: self.passcode_rules.min_pin_digits as usize,
                 min_passphrase_chars: self.passcode_rules.min_passphrase_chars as usize,
             },
-            kdf: core::KdfParams {
+            kdf: wallet::KdfParams {
                 memory_kib: self.kdf.memory_kib,
                 iterations: self.kdf.iterations,
                 parallelism: self.kdf.parallelism,
@@ -642,8 +642,8 @@ impl WalletOptions {
 }
 
 impl UnlockPolicy {
-    pub(crate) fn to_core(&self) -> core::UnlockPolicy {
-        core::UnlockPolicy {
+    pub(crate) fn to_core(&self) -> wallet::UnlockPolicy {
+        wallet::UnlockPolicy {
             free_attempts: self.free_attempts,
             base_delay_secs: self.base_delay_secs,
             max_delay_secs: self.max_delay_secs,
@@ -657,7 +657,7 @@ impl UnlockPolicy {
 /// lockout after 10.
 #[uniffi::export]
 pub fn default_wallet_options() -> WalletOptions {
-    WalletOptions::from(&core::WalletOptions::default())
+    WalletOptions::from(&wallet::WalletOptions::default())
 }
 
 /// A restored wallet and what the restore brought back.
@@ -711,8 +711,8 @@ pub enum SkipReason {
 }
 
 impl SkippedDocument {
-    pub(crate) fn from_core(skipped: &core::SkippedDocument) -> SkippedDocument {
-        use core::SkipReason as R;
+    pub(crate) fn from_core(skipped: &wallet::SkippedDocument) -> SkippedDocument {
+        use wallet::SkipReason as R;
         SkippedDocument {
             number: skipped.number,
             version: skipped.version,
@@ -763,8 +763,8 @@ pub enum Damage {
 }
 
 impl DamagedDocument {
-    pub(crate) fn from_core(damaged: core::DamagedDocument) -> DamagedDocument {
-        use core::Damage as D;
+    pub(crate) fn from_core(damaged: wallet::DamagedDocument) -> DamagedDocument {
+        use wallet::Damage as D;
         DamagedDocument {
             number: damaged.number,
             document_type: damaged.document_type.and_then(DocumentType::from_core),

@@ -10,6 +10,7 @@
 use std::sync::Arc;
 
 use hawiya_core as core;
+use hawiya_wallet as wallet;
 use uniffi::UnexpectedUniFFICallbackError;
 use zeroize::Zeroizing;
 
@@ -77,22 +78,22 @@ pub trait KeySource: Send + Sync {
 /// Adapts the app's key source to the core's trait.
 pub(crate) struct KeySourceAdapter(pub(crate) Arc<dyn KeySource>);
 
-impl core::KeySource for KeySourceAdapter {
-    fn wrap(&self, data_key: &[u8]) -> Result<Vec<u8>, core::KeySourceError> {
+impl wallet::KeySource for KeySourceAdapter {
+    fn wrap(&self, data_key: &[u8]) -> Result<Vec<u8>, wallet::KeySourceError> {
         self.0.wrap(data_key.to_vec()).map_err(to_core)
     }
 
-    fn unwrap(&self, wrapped: &[u8]) -> Result<Vec<u8>, core::KeySourceError> {
+    fn unwrap(&self, wrapped: &[u8]) -> Result<Vec<u8>, wallet::KeySourceError> {
         // The core zeroizes what this returns once it has used it.
         self.0.unwrap(wrapped.to_vec()).map_err(to_core)
     }
 }
 
-fn to_core(error: KeySourceError) -> core::KeySourceError {
+fn to_core(error: KeySourceError) -> wallet::KeySourceError {
     match error {
-        KeySourceError::Cancelled => core::KeySourceError::Cancelled,
-        KeySourceError::Rejected => core::KeySourceError::Rejected,
-        KeySourceError::Unavailable { reason } => core::KeySourceError::Unavailable(reason),
+        KeySourceError::Cancelled => wallet::KeySourceError::Cancelled,
+        KeySourceError::Rejected => wallet::KeySourceError::Rejected,
+        KeySourceError::Unavailable { reason } => wallet::KeySourceError::Unavailable(reason),
     }
 }
 

@@ -4,7 +4,9 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use hawiya_card as card;
 use hawiya_core as core;
+use hawiya_wallet as wallet;
 
 use crate::card::Card;
 use crate::error::{QrError, WalletError};
@@ -24,8 +26,8 @@ use crate::trust::TrustList;
 /// the last reference) to release the file; locking it forgets the data key.
 #[derive(uniffi::Object)]
 pub struct Wallet {
-    inner: core::Wallet,
-    options: core::WalletOptions,
+    inner: wallet::Wallet,
+    options: wallet::WalletOptions,
     time: TimeSource,
 }
 
@@ -34,7 +36,11 @@ fn clock_error(reason: String) -> WalletError {
 }
 
 impl Wallet {
-    fn wrap(inner: core::Wallet, options: core::WalletOptions, time: TimeSource) -> Arc<Wallet> {
+    fn wrap(
+        inner: wallet::Wallet,
+        options: wallet::WalletOptions,
+        time: TimeSource,
+    ) -> Arc<Wallet> {
         Arc::new(Wallet {
             inner,
             options,
@@ -46,19 +52,19 @@ impl Wallet {
         self.time.now().map_err(clock_error)
     }
 
-    fn summaries(docs: Vec<core::DocumentSummary>) -> impl Iterator<Item = DocumentSummary> {
+    fn summaries(docs: Vec<wallet::DocumentSummary>) -> impl Iterator<Item = DocumentSummary> {
         docs.into_iter().filter_map(DocumentSummary::from_core)
     }
 
-    fn outcome(outcome: core::ImportOutcome) -> Result<ImportOutcome, WalletError> {
+    fn outcome(outcome: wallet::ImportOutcome) -> Result<ImportOutcome, WalletError> {
         let unknown = || WalletError::Other {
             reason: "a document type this version of the bindings does not know".into(),
         };
         Ok(match outcome {
-            core::ImportOutcome::Added(doc) => ImportOutcome::Added {
+            wallet::ImportOutcome::Added(doc) => ImportOutcome::Added {
                 document: DocumentSummary::from_core(doc).ok_or_else(unknown)?,
             },
-            core::ImportOutcome::Renewed {
+            wallet::ImportOutcome::Renewed {
                 document,
                 replaced_version,
             } => ImportOutcome::Renewed {
@@ -89,9 +95,9 @@ impl Wallet {
     ) -> Result<Arc<Wallet>, WalletError> {
         let passphrase = Secret::new(passphrase);
         let options = options.to_core();
-        let inner = core::Wallet::create(
+        let inner = wallet::Wallet::create(
             &PathBuf::from(path),
-            core::Protection::Passphrase(&passphrase),
+            wallet::Protection::Passphrase(&passphrase),
             &options,
         )?;
         Ok(Wallet::wrap(inner, options, TimeSource::from_option(clock)))
@@ -108,9 +114,9 @@ impl Wallet {
     ) -> Result<Arc<Wallet>, WalletError> {
         let options = options.to_core();
         let source = KeySourceAdapter(key_source);
-        let inner = core::Wallet::create(
+        let inner = wallet::Wallet::create(
             &PathBuf::from(path),
-            core::Protection::KeySource(&source),
+            wallet::Protection::KeySource(&source),
             &options,
         )?;
         Ok(Wallet::wrap(inner, options, TimeSource::from_option(clock)))
@@ -124,7 +130,7 @@ impl Wallet {
         clock: Option<Arc<dyn Clock>>,
     ) -> Result<Arc<Wallet>, WalletError> {
         let options = options.to_core();
-        let inner = core::Wallet::open(&PathBuf::from(path), &options)?;
+        let inner = wallet::Wallet::open(&PathBuf::from(path), &options)?;
         Ok(Wallet::wrap(inner, options, TimeSource::from_option(clock)))
     }
 
@@ -146,7 +152,7 @@ impl Wallet {
         let passphrase = Secret::new(passphrase);
         let outcome = self
             .inner
-            .unlock(core::Protection::Passphrase(&passphrase), self.now()?)?;
+            .unlock(wallet::Protection::Passphrase(&passphrase), self.now()?)?;
         Ok(UnlockOutcome {
             weak_passcode: outcome.weak_passcode.map(Into::into),
         })
@@ -162,7 +168,7 @@ impl Wallet {
         let source = KeySourceAdapter(key_source);
         let outcome = self
             .inner
-            .unlock(core::Protection::KeySource(&source), self.now()?)?;
+            .unlock(wallet::Protection::KeySource(&source), self.now()?)?;
         Ok(UnlockOutcome {
             weak_passcode: outcome.weak_passcode.map(Into::into),
         })
@@ -187,7 +193,7 @@ impl Wallet {
         let passphrase = Secret::new(new_passphrase);
         Ok(self
             .inner
-            .reset(core::Protection::Passphrase(&passphrase), &self.options)?)
+            .reset(wallet::Protection::Passphrase(&passphrase), &self.options)?)
     }
 
     /// As `resetWithPassphrase`, protecting the fresh wallet with the app's
@@ -196,7 +202,7 @@ impl Wallet {
         let source = KeySourceAdapter(key_source);
         Ok(self
             .inner
-            .reset(core::Protection::KeySource(&source), &self.options)?)
+            .reset(wallet::Protection::KeySource(&source), &self.options)?)
     }
 
     /// Replaces the protection with a new PIN or passphrase (trivial ones and
@@ -205,7 +211,7 @@ impl Wallet {
         let passphrase = Secret::new(new_passphrase);
         Ok(self
             .inner
-            .change_protection(core::Protection::Passphrase(&passphrase), &self.options)?)
+            .change_protection(wallet::Protection::Passphrase(&passphrase), &self.options)?)
     }
 
     /// Moves the wallet's protection to the app's key source. Needs an
@@ -214,7 +220,7 @@ impl Wallet {
         let source = KeySourceAdapter(key_source);
         Ok(self
             .inner
-            .change_protection(core::Protection::KeySource(&source), &self.options)?)
+            .change_protection(wallet::Protection::KeySource(&source), &self.options)?)
     }
 
     /// Generates a device key inside the wallet; returns its 32-byte public
@@ -229,7 +235,7 @@ impl Wallet {
         &self,
         signer: Arc<dyn DeviceSigner>,
     ) -> Result<Vec<u8>, WalletError> {
-        let signer = SignerAdapter::new(signer).map_err(core::WalletError::from)?;
+        let signer = SignerAdapter::new(signer).map_err(wallet::WalletError::from)?;
         Ok(self
             .inner
             .add_platform_signer(Arc::new(signer))?
@@ -239,7 +245,7 @@ impl Wallet {
 
     /// Attaches a platform signer registered earlier, for this session.
     pub fn attach_platform_signer(&self, signer: Arc<dyn DeviceSigner>) -> Result<(), WalletError> {
-        let signer = SignerAdapter::new(signer).map_err(core::WalletError::from)?;
+        let signer = SignerAdapter::new(signer).map_err(wallet::WalletError::from)?;
         Ok(self.inner.attach_platform_signer(Arc::new(signer))?)
     }
 
@@ -413,7 +419,7 @@ impl Wallet {
                 reason: "the clock's time is outside the calendar's range".into(),
             })?;
         let held = self.inner.document(number)?;
-        Card::from_core(core::Card::from_held(&held, today)).ok_or_else(|| WalletError::Other {
+        Card::from_core(card::Card::from_held(&held, today)).ok_or_else(|| WalletError::Other {
             reason: "a document type this version of the bindings does not know".into(),
         })
     }
@@ -521,11 +527,11 @@ pub fn restore_backup_with_passphrase(
     let time = TimeSource::from_option(clock);
     let now = time.now().map_err(clock_error)?;
     let options = options.to_core();
-    let (inner, report) = core::Wallet::restore(
+    let (inner, report) = wallet::Wallet::restore(
         &PathBuf::from(path),
         &backup,
         &backup_passphrase,
-        core::Protection::Passphrase(&new_passphrase),
+        wallet::Protection::Passphrase(&new_passphrase),
         trust_list.core(),
         &options,
         now,
@@ -552,11 +558,11 @@ pub fn restore_backup_with_key_source(
     let now = time.now().map_err(clock_error)?;
     let options = options.to_core();
     let source = KeySourceAdapter(key_source);
-    let (inner, report) = core::Wallet::restore(
+    let (inner, report) = wallet::Wallet::restore(
         &PathBuf::from(path),
         &backup,
         &backup_passphrase,
-        core::Protection::KeySource(&source),
+        wallet::Protection::KeySource(&source),
         trust_list.core(),
         &options,
         now,
@@ -565,9 +571,9 @@ pub fn restore_backup_with_key_source(
 }
 
 fn restored(
-    inner: core::Wallet,
-    report: core::RestoreReport,
-    options: core::WalletOptions,
+    inner: wallet::Wallet,
+    report: wallet::RestoreReport,
+    options: wallet::WalletOptions,
     time: TimeSource,
 ) -> RestoredWallet {
     let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);

@@ -14,9 +14,9 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
-use hawiya_core::{
-    Card, CardRenderer, Date, Disclosure, EccLevel, QrMatrix, UnixTime, Wallet, DEFAULT_PNG_DPI,
-};
+use hawiya_card::{Card, CardRenderer, DEFAULT_PNG_DPI};
+use hawiya_core::{Date, Disclosure, EccLevel, QrMatrix, UnixTime};
+use hawiya_wallet::Wallet;
 
 use crate::output::{Force, Outputs};
 use crate::{files, now_or, wallet_cmd, CliError};

@@ -11,12 +11,14 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use hawiya_card::CardRenderer;
 use hawiya_core::{
-    decode_png, Assurance, BindingRequest, CardRenderer, Challenge, ChallengeCode, Claims, Clock,
-    Date, Disclosure, DocumentType, EccLevel, FixedClock, ImportOutcome, Issuer, Mode, Policy,
-    Presentation, QrMatrix, SecretKey, Sex, SignedStatusList, StatusList, SystemClock, TrustList,
-    UnixTime, Verifier, WalletOptions, SECONDS_PER_DAY,
+    decode_png, Assurance, BindingRequest, Challenge, ChallengeCode, Claims, Clock, Date,
+    Disclosure, DocumentType, EccLevel, FixedClock, Issuer, Mode, Policy, Presentation, QrMatrix,
+    SecretKey, Sex, SignedStatusList, StatusList, SystemClock, TrustList, UnixTime, Verifier,
+    SECONDS_PER_DAY,
 };
+use hawiya_wallet::{ImportOutcome, WalletOptions};
 use rand_core::OsRng;
 use serde_json::json;
 use zeroize::Zeroizing;

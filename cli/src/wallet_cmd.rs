@@ -11,9 +11,12 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
 use hawiya_core::{
-    ClaimKey, ClaimValue, Clock, DamagedDocument, Disclosure, DocumentSummary, EccLevel,
-    HeldCredential, ImportOutcome, LogEntry, Mode, Person, Protection, QrMatrix, SkippedDocument,
-    SystemClock, TrustList, UnlockBlocked, Wallet, WalletError, WalletOptions,
+    ClaimKey, ClaimValue, Clock, Disclosure, EccLevel, HeldCredential, Mode, QrMatrix, SystemClock,
+    TrustList,
+};
+use hawiya_wallet::{
+    DamagedDocument, DocumentSummary, ImportOutcome, LogEntry, Person, Protection, SkippedDocument,
+    UnlockBlocked, Wallet, WalletError, WalletOptions,
 };
 use serde_json::{json, Value};
 use zeroize::Zeroizing;
@@ -1136,7 +1139,7 @@ pub fn restore_staged(
     passphrase: &str,
     trust: &TrustList,
     now: hawiya_core::UnixTime,
-) -> Result<(Wallet, hawiya_core::RestoreReport), CliError> {
+) -> Result<(Wallet, hawiya_wallet::RestoreReport), CliError> {
     let restored = Wallet::restore(
         staged.path(),
         backup,

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use hawiya_core::{ClaimValue, Clock, Protection, SystemClock, Wallet, WalletOptions};
+use hawiya_core::{ClaimValue, Clock, SystemClock};
+use hawiya_wallet::{Protection, Wallet, WalletOptions};
 
 mod common;
 use common::{claims, code, mode, print_of, run, run_with_limit, s, scratch, stderr, stdout};
@@ -965,7 +966,7 @@ fn the_demo_leaves_nothing_in_clear_in_its_wallet_files() {
 /// A wallet made with the core (so its unlock policy locks out after one
 /// wrong passphrase) holding a device key and the national ID issued by the
 /// CLI issuer in `d`.
-fn wallet_with_an_id(d: &Path, policy: hawiya_core::UnlockPolicy) -> PathBuf {
+fn wallet_with_an_id(d: &Path, policy: hawiya_wallet::UnlockPolicy) -> PathBuf {
     common::issuer(d);
     let w = d.join("w.db");
     let options = WalletOptions {
@@ -1002,7 +1003,7 @@ fn a_locked_out_wallet_is_reset_from_the_command_line() {
     let d = scratch("reset");
     let w = wallet_with_an_id(
         &d,
-        hawiya_core::UnlockPolicy {
+        hawiya_wallet::UnlockPolicy {
             free_attempts: 1,
             base_delay_secs: 1,
             max_delay_secs: 1,
@@ -1064,7 +1065,7 @@ fn a_locked_out_wallet_is_reset_from_the_command_line() {
 #[test]
 fn a_document_deleted_with_sqlite3_is_listed_as_damaged() {
     let d = scratch("damaged");
-    let w = wallet_with_an_id(&d, hawiya_core::UnlockPolicy::default());
+    let w = wallet_with_an_id(&d, hawiya_wallet::UnlockPolicy::default());
     let permit = issue_to_wallet(
         &d,
         &w,
@@ -1163,7 +1164,7 @@ fn a_document_deleted_with_sqlite3_is_listed_as_damaged() {
 #[test]
 fn on_a_full_disk_list_and_static_codes_still_work_and_an_import_says_disk_full() {
     let d = scratch("full-disk");
-    let w = wallet_with_an_id(&d, hawiya_core::UnlockPolicy::default());
+    let w = wallet_with_an_id(&d, hawiya_wallet::UnlockPolicy::default());
     let permit = issue_to_wallet(
         &d,
         &w,

@@ -25,9 +25,9 @@ use harness::{
 };
 use hawiya_core::internal::CborValue;
 use hawiya_core::{
-    BindingRequest, Claims, Date, DeviceBinding, Disclosure, DocumentType, EccLevel, FixedClock,
-    HeldCredential, Issuer, Policy, Presentation, PublicKey, QrMatrix, SecretKey, Sex, TrustList,
-    UnixTime, Verifier, SIGNATURE_LEN,
+    BindingRequest, Claims, DeviceBinding, Disclosure, EccLevel, FixedClock, HeldCredential,
+    Issuer, Policy, Presentation, PublicKey, QrMatrix, SecretKey, TrustList, UnixTime, Verifier,
+    SIGNATURE_LEN,
 };
 use rand_core::OsRng;
 

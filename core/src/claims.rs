@@ -30,7 +30,6 @@ pub const MAX_VALIDITY_DAYS: i64 = 7305;
 
 /// The kind of identity document.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum DocumentType {
     /// National ID card of a citizen; document numbers start with 1.
     NationalId,
@@ -154,7 +153,6 @@ impl Sex {
 
 /// One claim of an identity document. The numbers are the wire keys.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[non_exhaustive]
 pub enum ClaimKey {
     /// 10-digit document number (ID number or iqama number).
     DocumentNumber = 1,
@@ -289,7 +287,6 @@ impl fmt::Display for ClaimKey {
 
 /// The value of one claim, typed.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum ClaimValue {
     /// The claim is not on this document (e.g. no portrait).
     Absent,
@@ -425,7 +422,7 @@ pub fn check_value(
 /// Checks a portrait: at most [`MAX_PORTRAIT_BYTES`], a JPEG, PNG or WebP
 /// whose header declares at most [`MAX_PORTRAIT_PIXELS`]. Reads the header
 /// only; nothing is decoded.
-pub(crate) fn check_portrait(bytes: &[u8]) -> Result<(), ClaimsError> {
+pub fn check_portrait(bytes: &[u8]) -> Result<(), ClaimsError> {
     if bytes.len() > MAX_PORTRAIT_BYTES {
         return Err(ClaimsError::Portrait);
     }

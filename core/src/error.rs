@@ -50,7 +50,7 @@ pub enum FormatError {
 
 impl FormatError {
     /// Shorthand for a [`FormatError::Field`].
-    pub(crate) fn field(structure: &'static str, field: &'static str) -> FormatError {
+    pub fn field(structure: &'static str, field: &'static str) -> FormatError {
         FormatError::Field { structure, field }
     }
 }

@@ -2,10 +2,8 @@
 //! the tiny PNG they use as a portrait.
 //!
 //! One definition for every crate that needs it: core's unit tests use this
-//! module; the benches (through `core/benches/harness`) and hawiya-tests
-//! (`tests/src/lib.rs`) include this file with `#[path]`, each with
-//! `Claims`, `Date`, `DocumentType` and `Sex` imported at its crate root.
-//! A test that needs a variant (a portrait, another number or version)
+//! module, and the other crates' tests and benches turn on hawiya-core's
+//! `test-fixtures` feature (never on in a release library). A test that needs a variant (a portrait, another number or version)
 //! changes those fields with struct update syntax, so every crate tests the
 //! same person.
 
@@ -34,8 +32,6 @@ pub fn national_id() -> Claims {
 }
 
 /// The smallest valid PNG (1×1 grey), as a stand-in portrait.
-// Core's own unit tests need no decodable portrait; the other crates do.
-#[allow(dead_code)]
 pub fn tiny_png() -> Vec<u8> {
     const PNG: [u8; 67] = [
         0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44,

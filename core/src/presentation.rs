@@ -37,7 +37,6 @@ const BASE_FIELDS: usize = 11;
 
 /// Which claims to show.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum Disclosure {
     /// Every claim except the portrait.
     Full,

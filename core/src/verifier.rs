@@ -107,7 +107,6 @@ impl Default for Policy {
 
 /// One failed check. Alphabetical.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum Failure {
     /// A genuine code whose assurance is below the policy's minimum.
     AssuranceBelowMinimum {
@@ -282,7 +281,6 @@ impl Failure {
 
 /// Something the verifier should know that does not, under the policy, reject.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum Warning {
     /// A printed card's static code: anyone holding a copy can show it.
     StaticLowerAssurance,

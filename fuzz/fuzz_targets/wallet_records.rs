@@ -9,7 +9,7 @@ fuzz_target!(|data: &[u8]| {
     if let Err(decoder) = wallet_records(data) {
         panic!("{decoder} record decoder accepted non-canonical bytes");
     }
-    let mut file = hawiya_core::BACKUP_MAGIC.to_vec();
+    let mut file = hawiya_wallet::BACKUP_MAGIC.to_vec();
     file.extend_from_slice(data);
     let _ = wallet_backup(&file, data);
     let _ = wallet_backup(data, data);

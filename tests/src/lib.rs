@@ -114,8 +114,7 @@ fn date(s: &str) -> Date {
     }
 }
 
-#[path = "../../core/src/fixtures.rs"]
-mod fixtures;
+use hawiya_core::fixtures;
 
 /// A citizen's national ID (the fixture every crate's tests share), with the
 /// [`tiny_png`] portrait.
@@ -265,7 +264,7 @@ pub const PASSPHRASE: &str = "olive-harbour-lantern-42";
 /// the binding request over [`NONCE`], the fixture issuer checks it and
 /// issues with fresh seeds. Returns the credential bytes the wallet imports.
 pub fn issue_to_wallet(
-    wallet: &hawiya_core::Wallet,
+    wallet: &hawiya_wallet::Wallet,
     device_key: &hawiya_core::PublicKey,
     claims: &Claims,
     guardian: Option<u64>,
@@ -316,24 +315,24 @@ impl TestKeySource {
     }
 }
 
-impl hawiya_core::KeySource for TestKeySource {
-    fn wrap(&self, data_key: &[u8]) -> Result<Vec<u8>, hawiya_core::KeySourceError> {
+impl hawiya_wallet::KeySource for TestKeySource {
+    fn wrap(&self, data_key: &[u8]) -> Result<Vec<u8>, hawiya_wallet::KeySourceError> {
         let mut out: Vec<u8> = data_key.iter().zip(self.pad).map(|(k, p)| k ^ p).collect();
         out.extend_from_slice(&Sha256::digest([&self.pad[..], data_key].concat())[..8]);
         Ok(out)
     }
 
-    fn unwrap(&self, wrapped: &[u8]) -> Result<Vec<u8>, hawiya_core::KeySourceError> {
+    fn unwrap(&self, wrapped: &[u8]) -> Result<Vec<u8>, hawiya_wallet::KeySourceError> {
         if self.unavailable.load(std::sync::atomic::Ordering::SeqCst) {
-            return Err(hawiya_core::KeySourceError::Unavailable(
+            return Err(hawiya_wallet::KeySourceError::Unavailable(
                 "key permanently invalidated".into(),
             ));
         }
         if self.cancel.load(std::sync::atomic::Ordering::SeqCst) {
-            return Err(hawiya_core::KeySourceError::Cancelled);
+            return Err(hawiya_wallet::KeySourceError::Cancelled);
         }
         if self.refuse.load(std::sync::atomic::Ordering::SeqCst) || wrapped.len() != 40 {
-            return Err(hawiya_core::KeySourceError::Rejected);
+            return Err(hawiya_wallet::KeySourceError::Rejected);
         }
         let key: Vec<u8> = wrapped[..32]
             .iter()
@@ -341,7 +340,7 @@ impl hawiya_core::KeySource for TestKeySource {
             .map(|(k, p)| k ^ p)
             .collect();
         if Sha256::digest([&self.pad[..], &key].concat())[..8] != wrapped[32..] {
-            return Err(hawiya_core::KeySourceError::Rejected);
+            return Err(hawiya_wallet::KeySourceError::Rejected);
         }
         Ok(key)
     }

@@ -2,10 +2,13 @@
 //! table, and the card's QR code read back from the rasterised PNG and PDF
 //! and verified as a static presentation.
 
+use hawiya_card::{
+    Card, CardRenderer, CardStatus, HijriDate, TextDirection, CARD_HEIGHT_MM, CARD_WIDTH_MM,
+    DEFAULT_PNG_DPI,
+};
 use hawiya_core::{
-    decode_png, Card, CardRenderer, CardStatus, ClaimKey, Claims, Date, Disclosure, EccLevel,
-    HijriDate, Mode, Presentation, QrMatrix, TextDirection, Verifier, Warning, CARD_HEIGHT_MM,
-    CARD_WIDTH_MM, DEFAULT_PNG_DPI,
+    decode_png, ClaimKey, Claims, Date, Disclosure, EccLevel, Mode, Presentation, QrMatrix,
+    Verifier, Warning,
 };
 use hawiya_tests::*;
 

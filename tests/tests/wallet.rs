@@ -4,12 +4,12 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use hawiya_core::{
-    ClaimKey, Damage, Disclosure, ImportOutcome, KdfParams, KeySourceError, Mode, Protection,
-    PublicKey, SecretKey, UnixTime, UnlockBlocked, UnlockPolicy, Verifier, Wallet, WalletError,
-    WalletOptions, WeakPasscode,
-};
+use hawiya_core::{ClaimKey, Disclosure, Mode, PublicKey, SecretKey, UnixTime, Verifier};
 use hawiya_tests::*;
+use hawiya_wallet::{
+    Damage, ImportOutcome, KdfParams, KeySourceError, Protection, UnlockBlocked, UnlockPolicy,
+    Wallet, WalletError, WalletOptions, WeakPasscode,
+};
 
 /// A time during the fixture credentials' validity.
 const NOW: UnixTime = PRESENTED_AT;
@@ -433,7 +433,7 @@ fn files_that_are_not_wallets_give_typed_errors() {
             err,
             WalletError::NewerSchema {
                 found: 99,
-                supported: hawiya_core::SCHEMA_VERSION
+                supported: hawiya_wallet::SCHEMA_VERSION
             }
         ),
         "{err}"
@@ -576,7 +576,7 @@ fn previous_schema_is_migrated_with_its_data() {
         .unwrap()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, hawiya_core::SCHEMA_VERSION);
+    assert_eq!(version, hawiya_wallet::SCHEMA_VERSION);
 }
 
 #[test]
@@ -665,7 +665,7 @@ fn backup_restores_elsewhere_and_asks_for_rebinding() {
         Err(WalletError::WeakPasscode(_))
     ));
     let backup = wallet.export_backup(backup_pass, &options(), NOW).unwrap();
-    assert!(backup.starts_with(hawiya_core::BACKUP_MAGIC));
+    assert!(backup.starts_with(hawiya_wallet::BACKUP_MAGIC));
     for needle in ["Mohammed", "Sara", "1234567890"] {
         assert!(!backup.windows(needle.len()).any(|w| w == needle.as_bytes()));
     }

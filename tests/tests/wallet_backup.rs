@@ -6,8 +6,9 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use hawiya_core::internal::CborValue;
-use hawiya_core::{Protection, UnixTime, Wallet, WalletError, WalletOptions};
+use hawiya_core::UnixTime;
 use hawiya_tests::*;
+use hawiya_wallet::{Protection, Wallet, WalletError, WalletOptions};
 
 /// A time during the fixture credentials' validity.
 const NOW: UnixTime = PRESENTED_AT;
@@ -239,10 +240,10 @@ fn a_forged_document_in_a_backup_is_skipped_and_reported_and_never_blocks_the_ge
     assert_eq!(report.documents, 1);
     assert_eq!(
         report.skipped,
-        vec![hawiya_core::SkippedDocument {
+        vec![hawiya_wallet::SkippedDocument {
             number: Some(national_id().document_number),
             version: Some(99),
-            reason: hawiya_core::SkipReason::NotTrusted,
+            reason: hawiya_wallet::SkipReason::NotTrusted,
         }]
     );
     let listed = restored.documents().unwrap();
@@ -257,7 +258,7 @@ fn a_forged_document_in_a_backup_is_skipped_and_reported_and_never_blocks_the_ge
     let genuine = issued_by(&issuer(), &restored, &key, &national_id(), 2);
     assert!(matches!(
         restored.import(&genuine, &trust_list(), NOW),
-        Ok(hawiya_core::ImportOutcome::Added(_))
+        Ok(hawiya_wallet::ImportOutcome::Added(_))
     ));
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -304,7 +305,7 @@ fn a_version_mark_set_by_a_key_since_removed_from_the_trust_list_does_not_block_
     };
     assert!(matches!(
         wallet.import(&genuine_v2, &new_list, NOW),
-        Ok(hawiya_core::ImportOutcome::Added(_))
+        Ok(hawiya_wallet::ImportOutcome::Added(_))
     ));
     // Rollback protection holds for the genuine versions.
     assert!(matches!(
@@ -469,10 +470,10 @@ fn a_forged_print_credential_in_a_backup_leaves_its_document_out() {
     assert_eq!(report.documents, 1);
     assert_eq!(
         report.skipped,
-        vec![hawiya_core::SkippedDocument {
+        vec![hawiya_wallet::SkippedDocument {
             number: Some(id.document_number),
             version: Some(id.document_version),
-            reason: hawiya_core::SkipReason::NotTrusted,
+            reason: hawiya_wallet::SkipReason::NotTrusted,
         }]
     );
     let listed = restored.documents().unwrap();

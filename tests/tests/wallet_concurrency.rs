@@ -15,11 +15,9 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
-use hawiya_core::{
-    Claims, DeviceBinding, Disclosure, ImportOutcome, Issuer, Policy, Protection, UnixTime,
-    Verifier, Wallet, WalletError, WalletOptions,
-};
+use hawiya_core::{Claims, DeviceBinding, Disclosure, Issuer, Policy, UnixTime, Verifier};
 use hawiya_tests::*;
+use hawiya_wallet::{ImportOutcome, Protection, Wallet, WalletError, WalletOptions};
 
 /// Label of the fake platform key store every handle unlocks with.
 const KEY_LABEL: &str = "hawiya concurrency test key store";

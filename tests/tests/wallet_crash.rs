@@ -13,11 +13,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use hawiya_core::{
-    Claims, DeviceBinding, Disclosure, Issuer, Policy, Protection, UnixTime, Verifier, Wallet,
-    WalletOptions,
-};
+use hawiya_core::{Claims, DeviceBinding, Disclosure, Issuer, Policy, UnixTime, Verifier};
 use hawiya_tests::*;
+use hawiya_wallet::{Protection, Wallet, WalletOptions};
 use rand_core::RngCore;
 
 /// How many times the worker is killed.

@@ -13,8 +13,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use hawiya_core::{Protection, Wallet, WalletOptions};
 use hawiya_tests::*;
+use hawiya_wallet::{Protection, Wallet, WalletOptions};
 
 /// Size of the test's own file system.
 const TMPFS_SIZE: &str = "4m";

@@ -13,11 +13,12 @@ use std::time::{Duration, Instant};
 
 use std::sync::atomic::Ordering;
 
-use hawiya_core::{
-    AttemptState, KeySourceError, Protection, UnixTime, UnlockBlocked, UnlockPolicy, Wallet,
-    WalletError, WalletOptions,
-};
+use hawiya_core::UnixTime;
 use hawiya_tests::*;
+use hawiya_wallet::{
+    AttemptState, KeySourceError, Protection, UnlockBlocked, UnlockPolicy, Wallet, WalletError,
+    WalletOptions,
+};
 use rand_core::RngCore;
 
 /// A time during the fixture credentials' validity.
@@ -49,7 +50,7 @@ fn new_wallet(dir: &Path, name: &str) -> PathBuf {
 }
 
 /// What one unlock attempt answered, as the worker prints it.
-fn outcome(result: Result<hawiya_core::UnlockOutcome, WalletError>) -> String {
+fn outcome(result: Result<hawiya_wallet::UnlockOutcome, WalletError>) -> String {
     match result {
         Ok(_) => "unlocked".to_owned(),
         Err(WalletError::WrongPassphrase { remaining }) => format!("wrong {remaining}"),
@@ -273,7 +274,7 @@ fn correct_unlocks_killed_at_random_moments_never_lock_the_holder_out() {
             // A success clears whatever the crashes left.
             assert_eq!(
                 wallet.failed_attempts().unwrap(),
-                hawiya_core::AttemptState::default(),
+                hawiya_wallet::AttemptState::default(),
                 "kill {kill}"
             );
         }

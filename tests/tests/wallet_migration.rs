@@ -10,10 +10,8 @@
 
 use std::path::{Path, PathBuf};
 
-use hawiya_core::{
-    Damage, Disclosure, DocumentType, Protection, PublicKey, TrustList, UnixTime, Wallet,
-    WalletError, WalletOptions,
-};
+use hawiya_core::{Disclosure, DocumentType, PublicKey, TrustList, UnixTime};
+use hawiya_wallet::{Damage, Protection, Wallet, WalletError, WalletOptions};
 
 /// The fixture wallet's passphrase.
 const PASSPHRASE: &str = "olive-harbour-lantern-42";
@@ -91,7 +89,7 @@ fn a_schema_2_wallet_keeps_everything_and_is_sealed_at_its_first_unlock() {
     // Opening raises the schema version at once, so an older app can no
     // longer write documents the manifest would not know.
     drop(Wallet::open(&path, &WalletOptions::default()).unwrap());
-    assert_eq!(user_version(&path), hawiya_core::SCHEMA_VERSION);
+    assert_eq!(user_version(&path), hawiya_wallet::SCHEMA_VERSION);
 
     let wallet = unlocked(&path);
     assert_eq!(listed(&wallet), []);
@@ -202,7 +200,7 @@ fn a_backup_in_the_first_format_restores_checked_against_the_trust_list() {
     assert!(report
         .skipped
         .iter()
-        .all(|s| s.reason == hawiya_core::SkipReason::OldFormat));
+        .all(|s| s.reason == hawiya_wallet::SkipReason::OldFormat));
     assert_eq!(listed(&restored), []);
     // With another authority's trust list, likewise.
     let stranger = hawiya_tests::trust_list();
@@ -221,7 +219,7 @@ fn a_backup_in_the_first_format_restores_checked_against_the_trust_list() {
     assert!(report
         .skipped
         .iter()
-        .all(|s| s.reason == hawiya_core::SkipReason::OldFormat));
+        .all(|s| s.reason == hawiya_wallet::SkipReason::OldFormat));
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -4,11 +4,12 @@
 
 use std::path::{Path, PathBuf};
 
-use hawiya_core::{
-    AttemptState, Disclosure, ImportOutcome, Protection, UnixTime, UnlockBlocked, Wallet,
-    WalletError, WalletOptions, WeakPasscode,
-};
+use hawiya_core::{Disclosure, UnixTime};
 use hawiya_tests::*;
+use hawiya_wallet::{
+    AttemptState, ImportOutcome, Protection, UnlockBlocked, Wallet, WalletError, WalletOptions,
+    WeakPasscode,
+};
 
 /// A time during the fixture credentials' validity.
 const NOW: UnixTime = PRESENTED_AT;

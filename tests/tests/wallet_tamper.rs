@@ -4,11 +4,11 @@
 
 use std::path::{Path, PathBuf};
 
-use hawiya_core::{
-    Damage, DamagedDocument, Disclosure, DocumentType, ImportOutcome, Protection, PublicKey,
-    UnixTime, Wallet, WalletError, WalletOptions,
-};
+use hawiya_core::{Disclosure, DocumentType, PublicKey, UnixTime};
 use hawiya_tests::*;
+use hawiya_wallet::{
+    Damage, DamagedDocument, ImportOutcome, Protection, Wallet, WalletError, WalletOptions,
+};
 
 /// A time during the fixture credentials' validity.
 const NOW: UnixTime = PRESENTED_AT;

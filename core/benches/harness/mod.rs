@@ -27,8 +27,7 @@ use std::time::{Duration, Instant};
 
 use criterion::Bencher;
 
-#[path = "../../src/fixtures.rs"]
-pub mod fixtures;
+pub use hawiya_core::fixtures;
 
 /// A benchmark routine: runs the operation `iters` times and returns the
 /// time of just those runs (setup excluded).

@@ -46,11 +46,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use hawiya_core::{
-    Disclosure, ImportOutcome, Protection, UnixTime, UnlockBlocked, Wallet, WalletError,
-    WalletOptions,
-};
+use hawiya_core::{Disclosure, UnixTime};
 use hawiya_tests::{trust_list, TestKeySource, PHONE_CLOCK, PRESENTED_AT};
+use hawiya_wallet::{ImportOutcome, Protection, UnlockBlocked, Wallet, WalletError, WalletOptions};
 
 const USAGE: &str = "usage: wallet_worker renew-loop <wallet> <key-label> <credential-dir> <document-number>\n       \
                      wallet_worker present-loop <wallet> <key-label> <document-number> <count>\n       \
@@ -365,15 +363,15 @@ fn unlock_loop(path: &std::path::Path, passphrase: &str, from: UnixTime) -> Resu
 /// A key source whose prompt never answers: it says `prompting` and waits.
 struct HangingKeySource(TestKeySource);
 
-impl hawiya_core::KeySource for HangingKeySource {
-    fn wrap(&self, data_key: &[u8]) -> Result<Vec<u8>, hawiya_core::KeySourceError> {
+impl hawiya_wallet::KeySource for HangingKeySource {
+    fn wrap(&self, data_key: &[u8]) -> Result<Vec<u8>, hawiya_wallet::KeySourceError> {
         self.0.wrap(data_key)
     }
 
-    fn unwrap(&self, _wrapped: &[u8]) -> Result<Vec<u8>, hawiya_core::KeySourceError> {
+    fn unwrap(&self, _wrapped: &[u8]) -> Result<Vec<u8>, hawiya_wallet::KeySourceError> {
         let _ = say("prompting");
         std::thread::sleep(EXHAUSTED_WAIT);
-        Err(hawiya_core::KeySourceError::Unavailable(
+        Err(hawiya_wallet::KeySourceError::Unavailable(
             "the prompt was never answered and the worker was not killed".into(),
         ))
     }

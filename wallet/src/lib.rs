@@ -7,6 +7,11 @@
 //! Renewals replace the old version in one transaction and purge it. Time is
 //! passed in; randomness comes from the operating system.
 
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
 pub(crate) mod backup;
 mod key_source;
 mod log_head;
@@ -30,16 +35,16 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBeha
 use thiserror::Error;
 use zeroize::Zeroizing;
 
-use crate::binding::BindingRequest;
-use crate::challenge::ChallengeCode;
-use crate::claims::{ClaimKey, ClaimValue, DocumentType};
-use crate::credential::HeldCredential;
-use crate::date::Clock;
-use crate::date::{Date, UnixTime};
-use crate::error::FormatError;
-use crate::keys::{DeviceSigner, KeyError, PublicKey, SecretKey};
-use crate::presentation::{Disclosure, PresentError, Presentation};
-use crate::trust_list::TrustList;
+use hawiya_core::BindingRequest;
+use hawiya_core::ChallengeCode;
+use hawiya_core::Clock;
+use hawiya_core::FormatError;
+use hawiya_core::HeldCredential;
+use hawiya_core::TrustList;
+use hawiya_core::{ClaimKey, ClaimValue, DocumentType};
+use hawiya_core::{Date, UnixTime};
+use hawiya_core::{DeviceSigner, KeyError, PublicKey, SecretKey};
+use hawiya_core::{Disclosure, PresentError, Presentation};
 
 pub use backup::{RestoreReport, SkipReason, SkippedDocument, BACKUP_MAGIC};
 pub use key_source::{KdfParams, KeySource, KeySourceError};
@@ -906,4 +911,57 @@ fn checkpoint(conn: &Connection) {
     let _ = conn.execute_batch("PRAGMA busy_timeout = 0");
     let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
     let _ = conn.execute_batch(&format!("PRAGMA busy_timeout = {timeout}"));
+}
+
+/// Low-level pieces for fuzzing the wallet's decoders. Not a stable API.
+#[doc(hidden)]
+pub mod internal {
+    /// Runs every wallet record decoder on `bytes`. Returns how many
+    /// accepted, or the name of a decoder that accepted bytes it would not
+    /// write itself (non-canonical input).
+    pub fn wallet_records(bytes: &[u8]) -> Result<usize, &'static str> {
+        use crate::manifest::Manifest;
+        use crate::records::{self, DocumentRecord, KeyRecord, LogEntry, Marks};
+        use crate::LogHead;
+        let decoded: [(&'static str, Option<Vec<u8>>); 8] = [
+            ("key", KeyRecord::decode(bytes).map(|r| r.encode().to_vec())),
+            (
+                "document",
+                DocumentRecord::decode(bytes).map(|r| r.encode().to_vec()),
+            ),
+            (
+                "log entry",
+                LogEntry::decode(0, bytes).map(|r| r.encode().to_vec()),
+            ),
+            ("marks", Marks::decode(bytes).map(|r| r.encode())),
+            ("manifest", Manifest::decode(bytes).map(|r| r.encode())),
+            ("log head", LogHead::decode(bytes).map(|r| r.encode())),
+            (
+                "attempts",
+                records::decode_attempts(bytes).map(|r| records::encode_attempts(&r)),
+            ),
+            (
+                "policy",
+                records::decode_policy(bytes).map(|r| records::encode_policy(&r)),
+            ),
+        ];
+        let mut accepted = 0;
+        for (name, again) in decoded {
+            match again {
+                Some(again) if again != bytes => return Err(name),
+                Some(_) => accepted += 1,
+                None => {}
+            }
+        }
+        Ok(accepted)
+    }
+
+    /// Parses a wallet backup's clear header and, separately, `payload` as
+    /// a decrypted backup payload. Neither needs a key.
+    pub fn wallet_backup(file: &[u8], payload: &[u8]) -> (bool, bool) {
+        (
+            crate::backup::parse_outer(file).is_ok(),
+            crate::backup::decode_payload(payload).is_ok(),
+        )
+    }
 }

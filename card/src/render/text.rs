@@ -10,14 +10,14 @@ use rustybuzz::{Face, UnicodeBuffer};
 use super::RenderError;
 
 /// Noto Sans (Latin, Greek, Cyrillic subset), regular.
-pub(super) const NOTO_SANS_REGULAR: &[u8] = include_bytes!("../../../fonts/NotoSans-Regular.ttf");
+pub(super) const NOTO_SANS_REGULAR: &[u8] = include_bytes!("../../fonts/NotoSans-Regular.ttf");
 /// Noto Sans subset, bold.
-pub(super) const NOTO_SANS_BOLD: &[u8] = include_bytes!("../../../fonts/NotoSans-Bold.ttf");
+pub(super) const NOTO_SANS_BOLD: &[u8] = include_bytes!("../../fonts/NotoSans-Bold.ttf");
 /// Noto Naskh Arabic, regular.
 pub(super) const NOTO_NASKH_REGULAR: &[u8] =
-    include_bytes!("../../../fonts/NotoNaskhArabic-Regular.ttf");
+    include_bytes!("../../fonts/NotoNaskhArabic-Regular.ttf");
 /// Noto Naskh Arabic, bold.
-pub(super) const NOTO_NASKH_BOLD: &[u8] = include_bytes!("../../../fonts/NotoNaskhArabic-Bold.ttf");
+pub(super) const NOTO_NASKH_BOLD: &[u8] = include_bytes!("../../fonts/NotoNaskhArabic-Bold.ttf");
 
 /// Every embedded font file.
 pub(super) const FONT_FILES: [&[u8]; 4] = [
@@ -71,7 +71,7 @@ pub(super) const ASCENT: f32 = 1.07;
 /// lines this far apart never overlap. Naskh descends deeper (634/1000)
 /// than Noto Sans (293/1000), and any Arabic letter in the text brings it.
 pub(super) fn line_height(style: Style, text: &str) -> f32 {
-    if style.arabic_first || text.chars().any(crate::card::is_rtl_letter) {
+    if style.arabic_first || text.chars().any(crate::is_rtl_letter) {
         ASCENT + 0.64
     } else {
         ASCENT + 0.30

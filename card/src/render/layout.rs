@@ -7,9 +7,9 @@
 use std::fmt::Write as _;
 
 use super::text::{Fitted, Measurer, Style, ARABIC_FAMILY, ASCENT, LATIN_FAMILY, PDF, RLE};
-use crate::card::{Card, CardField, CardStatus, TextDirection};
-use crate::claims::ClaimKey;
-use crate::qr::{QrMatrix, QUIET_ZONE_MODULES};
+use crate::{Card, CardField, CardStatus, TextDirection};
+use hawiya_core::ClaimKey;
+use hawiya_core::{QrMatrix, QUIET_ZONE_MODULES};
 
 /// Card width in layout units (0.1 mm).
 pub(super) const CARD_W: f32 = 856.0;

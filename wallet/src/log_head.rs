@@ -9,7 +9,7 @@
 //! themselves are sealed to their number, so none can be moved or forged.
 
 use super::*;
-use crate::cbor::{self, Value};
+use hawiya_core::cbor::{self, Value};
 
 /// Record version of the head's plaintext.
 const HEAD_VERSION: u64 = 1;

@@ -6,8 +6,13 @@
 //! [`Card`] is plain data (strings, lists, enums, optional bytes), so the
 //! apps draw it natively through the bindings. The CLI draws the same model
 //! to SVG, PNG and a printable PDF with the `render` feature
-//! (`CardRenderer`); without that feature this module has no drawing code
+//! (`CardRenderer`); without that feature this crate has no drawing code
 //! and no fonts. See `docs/CARD.md`.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 mod hijri;
 #[cfg(feature = "render")]
@@ -22,9 +27,9 @@ pub use render::{
     MIN_PNG_DPI,
 };
 
-use crate::claims::{ClaimKey, ClaimValue, DocumentType, Sex};
-use crate::credential::{CredentialInfo, HeldCredential};
-use crate::date::Date;
+use hawiya_core::Date;
+use hawiya_core::{ClaimKey, ClaimValue, DocumentType, Sex};
+use hawiya_core::{CredentialInfo, HeldCredential};
 
 /// Which way a piece of text runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -169,7 +174,7 @@ const CARD_ORDER: [ClaimKey; 11] = [
 
 impl Card {
     /// The card of a document the wallet holds (e.g. from
-    /// [`crate::Wallet::document`]), with its validity on `today`.
+    /// `hawiya_wallet::Wallet::document`), with its validity on `today`.
     pub fn from_held(held: &HeldCredential, today: Date) -> Card {
         Card::new(held.info(), held.claims(), today)
     }
@@ -273,10 +278,10 @@ fn field(key: ClaimKey, value: &ClaimValue) -> CardField {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::claims::tests::national_id;
-    use crate::claims::Claims;
-    use crate::date::UnixTime;
-    use crate::keys::SecretKey;
+    use hawiya_core::fixtures::national_id;
+    use hawiya_core::Claims;
+    use hawiya_core::SecretKey;
+    use hawiya_core::UnixTime;
 
     fn info(claims: &Claims, guardian: Option<u64>) -> CredentialInfo {
         CredentialInfo {
@@ -289,7 +294,7 @@ pub(crate) mod tests {
             document_type: claims.document_type,
             document_version: claims.document_version,
             device_key: Some(SecretKey::from_bytes(&[7; 32]).public_key()),
-            root: [0; crate::CHUNK_LEN],
+            root: [0; hawiya_core::CHUNK_LEN],
             guardian,
         }
     }

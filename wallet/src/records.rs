@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 
 use zeroize::Zeroizing;
 
-use crate::cbor::{self, Value};
-use crate::claims::{ClaimKey, DocumentType};
-use crate::date::UnixTime;
-use crate::presentation::Mode;
+use hawiya_core::cbor::{self, Value};
+use hawiya_core::Mode;
+use hawiya_core::UnixTime;
+use hawiya_core::{ClaimKey, DocumentType};
 
 use super::passcode::{AttemptState, UnlockPolicy};
 use super::seal::{INDEX_LEN, KEY_LEN};

@@ -30,6 +30,7 @@
 //!
 //! Run: `cargo bench -p hawiya-core --bench wallet` (about two minutes).
 
+#[path = "../../core/benches/harness/mod.rs"]
 mod harness;
 
 use std::cell::{Cell, RefCell};
@@ -41,9 +42,11 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, SamplingMode};
 use harness::{fmt_time, time_loop, BatchSizes, Interleave, Paired, Samples, Stats};
 use hawiya_core::{
-    Claims, Date, DeviceBinding, Disclosure, DocumentType, FixedClock, HeldCredential,
-    ImportOutcome, Issuer, KdfParams, KeySource, KeySourceError, Policy, Presentation, Protection,
-    SecretKey, Sex, TrustList, UnixTime, Verifier, Wallet, WalletOptions,
+    Claims, DeviceBinding, Disclosure, FixedClock, HeldCredential, Issuer, Policy, Presentation,
+    SecretKey, TrustList, UnixTime, Verifier,
+};
+use hawiya_wallet::{
+    ImportOutcome, KdfParams, KeySource, KeySourceError, Protection, Wallet, WalletOptions,
 };
 use rand_core::OsRng;
 use rusqlite::Connection;

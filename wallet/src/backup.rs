@@ -29,7 +29,7 @@ use sha2::{Digest, Sha256};
 
 use super::store::{check_trusted, checked_print, guardian_of};
 use super::*;
-use crate::cbor::{self, Value};
+use hawiya_core::cbor::{self, Value};
 
 /// The first bytes of every backup file this version writes.
 pub const BACKUP_MAGIC: &[u8; 8] = b"HWYBAK02";
@@ -68,7 +68,6 @@ pub struct SkippedDocument {
 
 /// Why a restore left a document out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Error)]
-#[non_exhaustive]
 pub enum SkipReason {
     /// Another copy of the document, of the same or a newer version, was
     /// restored from the backup.

@@ -7,7 +7,7 @@ use std::fmt;
 use icu_calendar::cal::Hijri;
 use icu_calendar::types::RataDie;
 
-use crate::date::Date;
+use hawiya_core::Date;
 
 /// A day in the Umm al-Qura Hijri calendar, the official calendar of Saudi
 /// Arabia. Years are AH (Anno Hegirae).

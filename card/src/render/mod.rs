@@ -14,8 +14,8 @@ use std::sync::Arc;
 
 use usvg::fontdb;
 
-use crate::card::Card;
-use crate::qr::QrMatrix;
+use crate::Card;
+use hawiya_core::QrMatrix;
 
 use text::{Measurer, FONT_FILES, LATIN_FAMILY};
 
@@ -203,7 +203,7 @@ impl CardRenderer {
     }
 }
 
-/// Most memory decoding a portrait may take: a [`crate::MAX_PORTRAIT_PIXELS`]
+/// Most memory decoding a portrait may take: a [`hawiya_core::MAX_PORTRAIT_PIXELS`]
 /// image in RGBA with room to spare.
 const PORTRAIT_DECODE_BYTES: u64 = 64 << 20;
 
@@ -213,7 +213,7 @@ const PORTRAIT_DECODE_BYTES: u64 = 64 << 20;
 fn portrait_href(bytes: &[u8]) -> Option<String> {
     // The declared size first (a small file can declare a huge image), then
     // a decode whose allocation is capped all the same.
-    crate::claims::check_portrait(bytes).ok()?;
+    hawiya_core::check_portrait(bytes).ok()?;
     let mut limits = image::Limits::default();
     limits.max_alloc = Some(PORTRAIT_DECODE_BYTES);
     let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
@@ -301,13 +301,13 @@ mod tests {
     #[test]
     fn every_portrait_format_draws_in_every_output() {
         let renderer = CardRenderer::new().unwrap();
-        let qr = QrMatrix::encode("HW1:TEST", crate::EccLevel::M).unwrap();
+        let qr = QrMatrix::encode("HW1:TEST", hawiya_core::EccLevel::M).unwrap();
         for format in [
             image::ImageFormat::Png,
             image::ImageFormat::Jpeg,
             image::ImageFormat::WebP,
         ] {
-            let mut card = crate::card::tests::sample_card();
+            let mut card = crate::tests::sample_card();
             card.portrait = Some(encoded(format));
             assert!(
                 renderer.svg_source(&card, &qr).contains("<image"),
@@ -364,7 +364,7 @@ mod tests {
     /// code, and only the placeholder's own words over the portrait.
     fn assert_laid_out_cleanly(card: &Card) {
         let renderer = CardRenderer::new().unwrap();
-        let qr = QrMatrix::encode("HW1:TEST", crate::EccLevel::M).unwrap();
+        let qr = QrMatrix::encode("HW1:TEST", hawiya_core::EccLevel::M).unwrap();
         let boxes = text_boxes(&renderer, &renderer.svg_source(card, &qr));
         assert!(boxes.len() > 20, "{}", boxes.len());
         let card_rect = usvg::Rect::from_xywh(0.0, 0.0, layout::CARD_W, layout::CARD_H).unwrap();
@@ -397,7 +397,7 @@ mod tests {
 
     #[test]
     fn ordinary_cards_are_laid_out_cleanly() {
-        let mut card = crate::card::tests::sample_card();
+        let mut card = crate::tests::sample_card();
         assert_laid_out_cleanly(&card);
         card.guardian = Some("1000000001".into());
         assert_laid_out_cleanly(&card);
@@ -405,7 +405,7 @@ mod tests {
 
     #[test]
     fn the_longest_values_shrink_or_wrap_and_never_collide() {
-        let mut card = crate::card::tests::sample_card();
+        let mut card = crate::tests::sample_card();
         let long_en = "Abdulrahman Mohammed Abdullah Alqahtani Almutairi Alshammari Alharbi \
                        Alzahrani Alghamdi Aldosari Alotaibi Alanazi Alshehri Alsubaie Alharthy";
         let long_ar = "عبدالرحمن محمد عبدالله القحطاني المطيري الشمري الحربي الزهراني الغامدي";
@@ -420,7 +420,7 @@ mod tests {
             ),
         ];
         for (key, value) in cases {
-            let key = crate::ClaimKey::from_name(key).unwrap();
+            let key = hawiya_core::ClaimKey::from_name(key).unwrap();
             for f in card.fields.iter_mut().filter(|f| f.key == key) {
                 f.value = value.trim().to_owned();
                 f.direction = crate::TextDirection::of(&f.value);
@@ -434,8 +434,8 @@ mod tests {
     #[test]
     fn png_refuses_resolutions_out_of_range() {
         let renderer = CardRenderer::new().unwrap();
-        let card = crate::card::tests::sample_card();
-        let qr = QrMatrix::encode("HW1:TEST", crate::EccLevel::M).unwrap();
+        let card = crate::tests::sample_card();
+        let qr = QrMatrix::encode("HW1:TEST", hawiya_core::EccLevel::M).unwrap();
         for dpi in [0, MIN_PNG_DPI - 1, MAX_PNG_DPI + 1] {
             assert!(matches!(
                 renderer.png(&card, &qr, dpi),

@@ -8,7 +8,7 @@ use thiserror::Error;
 use unicode_normalization::UnicodeNormalization;
 use zeroize::Zeroizing;
 
-use crate::cbor::{self, Value};
+use hawiya_core::cbor::{self, Value};
 
 use super::seal::KEY_LEN;
 

@@ -24,7 +24,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use super::*;
-use crate::cbor::{self, Value};
+use hawiya_core::cbor::{self, Value};
 
 /// Record version of the manifest's plaintext.
 const MANIFEST_VERSION: u64 = 1;
@@ -202,7 +202,6 @@ pub(super) fn opens(conn: &Connection, sealer: &Sealer) -> bool {
 
 /// What is wrong with a document the wallet cannot show.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum Damage {
     /// Its row was deleted with a tool outside the wallet.
     Deleted,
@@ -488,10 +487,10 @@ mod tests {
 
     #[test]
     fn a_mark_holds_only_while_its_key_is_trusted() {
-        let trusted = crate::trust_list::TrustList {
+        let trusted = hawiya_core::TrustList {
             version: 1,
             issued_at: UnixTime(0),
-            issuers: vec![crate::trust_list::TrustedIssuer {
+            issuers: vec![hawiya_core::TrustedIssuer {
                 kid: vec![1],
                 name: "issuer".into(),
                 public_key: SecretKey::from_bytes(&[2; 32]).public_key(),

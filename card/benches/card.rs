@@ -20,9 +20,10 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use criterion::Criterion;
+use hawiya_card::{Card, CardRenderer, DEFAULT_PNG_DPI};
 use hawiya_core::{
-    BindingRequest, Card, CardRenderer, Claims, Date, Disclosure, DocumentType, EccLevel, Issuer,
-    Presentation, QrMatrix, SecretKey, Sex, UnixTime, DEFAULT_PNG_DPI,
+    BindingRequest, Claims, Date, Disclosure, DocumentType, EccLevel, Issuer, Presentation,
+    QrMatrix, SecretKey, Sex, UnixTime,
 };
 use rand_core::OsRng;
 

@@ -10,7 +10,7 @@
 use thiserror::Error;
 use zeroize::Zeroizing;
 
-use crate::date::{Date, UnixTime};
+use hawiya_core::{Date, UnixTime};
 
 /// Minimum lengths for passcodes.
 ///
@@ -41,7 +41,6 @@ impl Default for PasscodeRules {
 /// Messages tell the user what to choose instead. They never include the
 /// passcode or the birth date it matched, so they are safe to show and log.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Error)]
-#[non_exhaustive]
 pub enum WeakPasscode {
     /// It is one of the holder's birth dates written as digits (with or
     /// without separators), which anyone holding the ID card can read.
@@ -199,7 +198,6 @@ pub struct AttemptState {
 
 /// Why an unlock attempt may not be made now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Error)]
-#[non_exhaustive]
 pub enum UnlockBlocked {
     /// Too many consecutive failures: the wallet stays locked.
     #[error(
