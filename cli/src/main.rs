@@ -17,6 +17,7 @@ mod files;
 mod output;
 mod report;
 mod wallet_cmd;
+mod web_cmd;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -52,7 +53,7 @@ pub enum CliError {
 }
 
 impl CliError {
-    fn io(path: &Path, source: std::io::Error) -> CliError {
+    pub(crate) fn io(path: &Path, source: std::io::Error) -> CliError {
         CliError::Io {
             path: path.display().to_string(),
             source,
@@ -110,6 +111,9 @@ enum Command {
     Wallet(wallet_cmd::WalletCommand),
     /// Draw a stored document as its ID card: SVG, PNG or a printable A4 PDF.
     Card(card_cmd::CardArgs),
+    /// The browser verifier: write it as a static folder for any web host.
+    #[command(subcommand)]
+    Web(web_cmd::WebCommand),
 }
 
 #[derive(Args)]
@@ -435,6 +439,7 @@ fn main() -> ExitCode {
         Command::Holder(cmd) => holder(cmd).map(|()| ExitCode::SUCCESS),
         Command::Wallet(cmd) => wallet_cmd::run(cmd).map(|()| ExitCode::SUCCESS),
         Command::Card(args) => card_cmd::run(&args).map(|()| ExitCode::SUCCESS),
+        Command::Web(cmd) => web_cmd::run(cmd).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,
