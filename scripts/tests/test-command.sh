@@ -38,6 +38,7 @@ language_stub tests/python/run.sh python FAKE_PYTHON
 language_stub scripts/test-kotlin.sh kotlin FAKE_KOTLIN
 language_stub scripts/test-android-logic.sh android-logic FAKE_ANDROID
 language_stub scripts/test-swift.sh swift FAKE_SWIFT
+language_stub scripts/test-web.sh web FAKE_WEB
 language_stub scripts/tests/test-command.sh scripts FAKE_SCRIPTS
 cat >"$repo/scripts/setup.sh" <<'STUB'
 #!/usr/bin/env bash
@@ -49,7 +50,8 @@ cat >"$repo/scripts/deny.sh" <<'STUB'
 [[ "${FAKE_DENY:-ok}" == ok ]]
 STUB
 
-# cargo stand-in. FAKE_FMT / FAKE_CLIPPY / FAKE_DOC: ok or fail.
+# cargo stand-in. FAKE_FMT / FAKE_CLIPPY / FAKE_DOC / FAKE_WASM (the
+# WebAssembly build of the verifier crate): ok or fail.
 # FAKE_BUILD: ok or error (a compile error in `cargo test --no-run`).
 # FAKE_TESTS: pass, fail (one test fails), crash (a test binary aborts before
 # its result line) or error (the compile error again, so nothing runs).
@@ -60,6 +62,7 @@ case "$1" in
   fmt) verdict "${FAKE_FMT:-ok}" fmt ;;
   clippy) verdict "${FAKE_CLIPPY:-ok}" clippy ;;
   doc) verdict "${FAKE_DOC:-ok}" doc ;;
+  build) verdict "${FAKE_WASM:-ok}" "build $*" ;;
   test)
     if [[ " $* " == *" --no-run "* ]]; then
       [[ "${FAKE_BUILD:-ok}" == ok ]] || { echo "error[E0308]: mismatched types"; exit 101; }
@@ -135,15 +138,16 @@ finish() {
 # ---- the cases ----------------------------------------------------------------
 run_case --
 expect_status 0
-expect_line "checks:        5 passed, 0 failed"
+expect_line "checks:        6 passed, 0 failed"
 expect_line "scripts:       3 passed, 0 failed"
 expect_line "rust:          9 passed, 0 failed"
 expect_line "python:        3 passed, 0 failed"
 expect_line "kotlin:        3 passed, 0 failed"
 expect_line "android-logic: 3 passed, 0 failed"
 expect_line "swift:         3 passed, 0 failed"
+expect_line "web:           3 passed, 0 failed"
 expect_line "setup stand-in: parts []"
-expect_last_line "total: 29 passed, 0 failed"
+expect_last_line "total: 33 passed, 0 failed"
 expect_no_line_like "^failed:"
 finish "everything passes: exit 0, every line, the sum"
 
@@ -152,28 +156,28 @@ expect_status 1
 expect_line "rust:          8 passed, 1 failed"
 expect_line "swift:         3 passed, 0 failed"
 expect_line "failed: rust (logs in target/test-logs/)"
-expect_last_line "total: 28 passed, 1 failed"
+expect_last_line "total: 32 passed, 1 failed"
 finish "a failing Rust test: the later steps still run, the summary counts it"
 
 run_case FAKE_CLIPPY=fail FAKE_FMT=fail --
 expect_status 1
-expect_line "checks:        3 passed, 2 failed"
+expect_line "checks:        4 passed, 2 failed"
 expect_line "rust:          9 passed, 0 failed"
 expect_line "failed: fmt clippy (logs in target/test-logs/)"
-expect_last_line "total: 27 passed, 2 failed"
+expect_last_line "total: 31 passed, 2 failed"
 finish "fmt and clippy failing count as failures and do not stop the run"
 
 run_case FAKE_BUILD=error FAKE_TESTS=error --
 expect_status 1
 expect_line "rust:          0 passed, 1 failed"
 expect_line "kotlin:        3 passed, 0 failed"
-expect_last_line "total: 20 passed, 1 failed"
+expect_last_line "total: 24 passed, 1 failed"
 finish "a Rust compile error is one failure; the other languages still run"
 
 run_case FAKE_TESTS=crash --
 expect_status 1
 expect_line "rust:          5 passed, 1 failed"
-expect_last_line "total: 25 passed, 1 failed"
+expect_last_line "total: 29 passed, 1 failed"
 finish "a test binary that aborts before its result line counts as a failure"
 
 run_case FAKE_KOTLIN=silent FAKE_SWIFT=liar --
@@ -181,36 +185,50 @@ expect_status 1
 expect_line "kotlin:        0 passed, 1 failed"
 expect_line "swift:         3 passed, 1 failed"
 expect_line "android-logic: 3 passed, 0 failed"
-expect_last_line "total: 26 passed, 2 failed"
+expect_last_line "total: 30 passed, 2 failed"
 finish "a runner with no summary line, or one that exits non-zero saying 0 failed, fails"
 
 run_case FAKE_SWIFT=fail FAKE_PYTHON=fail --
 expect_status 1
 expect_line "swift:         2 passed, 1 failed"
 expect_line "python:        2 passed, 1 failed"
-expect_last_line "total: 27 passed, 2 failed"
+expect_last_line "total: 31 passed, 2 failed"
 finish "failures reported by the other languages are summed"
 
 run_case FAKE_SETUP=fail FAKE_DENY=fail FAKE_DOC=fail --
 expect_status 1
-expect_line "checks:        2 passed, 3 failed"
+expect_line "checks:        3 passed, 3 failed"
 expect_line "rust:          9 passed, 0 failed"
-expect_last_line "total: 26 passed, 3 failed"
+expect_last_line "total: 30 passed, 3 failed"
 finish "setup, doc and deny failures are counted and the tests still run"
 
 run_case -- rust
 expect_status 0
 expect_line "setup stand-in: parts [rust]"
-expect_line "checks:        3 passed, 0 failed"
+expect_line "checks:        4 passed, 0 failed"
 expect_line "rust:          9 passed, 0 failed"
-expect_no_line_like "^(python|kotlin|android-logic|swift|scripts):"
-expect_last_line "total: 12 passed, 0 failed"
+expect_no_line_like "^(python|kotlin|android-logic|swift|web|scripts):"
+expect_last_line "total: 13 passed, 0 failed"
 finish "rust mode: setup of the Rust tools, fmt, clippy and the Rust tests only"
 
 run_case FAKE_TESTS=fail -- rust
 expect_status 1
-expect_last_line "total: 11 passed, 1 failed"
+expect_last_line "total: 12 passed, 1 failed"
 finish "rust mode: a failing test still ends with the total and exit 1"
+
+run_case FAKE_WASM=fail FAKE_WEB=fail --
+expect_status 1
+expect_line "checks:        5 passed, 1 failed"
+expect_line "web:           2 passed, 1 failed"
+expect_line "failed: wasm web (logs in target/test-logs/)"
+expect_last_line "total: 31 passed, 2 failed"
+finish "the WebAssembly build of the verifier crate and the browser tests count like the others"
+
+run_case FAKE_WEB=silent --
+expect_status 1
+expect_line "web:           0 passed, 1 failed"
+expect_last_line "total: 30 passed, 1 failed"
+finish "browser tests that stop before their summary count as a failure"
 
 run_case -- everything
 expect_status 2

@@ -80,7 +80,7 @@ const T: Record<Lang, Record<string, string>> = {
     title: "التحقق من الهوية",
     loading: "جارٍ التحميل…",
     ready: "جاهز: امسح الرمز.",
-    input_label: "امسح بالماسح، أو الصق نص الرمز (HW2:…)",
+    input_label: "امسح بالماسح، أو الصق نص الرمز (\u2066HW2:…\u2069)",
     verify: "تحقّق",
     camera: "المسح بالكاميرا",
     camera_stop: "إيقاف الكاميرا",
@@ -458,6 +458,9 @@ function showChallenge(): void {
 function toggleChallenge(): void {
   challengeMode = !challengeMode;
   $("challenge").setAttribute("aria-pressed", String(challengeMode));
+  // The verdict on screen was for the last person, not for this challenge.
+  $("verdict").hidden = true;
+  lastVerdict = null;
   if (challengeMode) {
     showChallenge();
   } else {
