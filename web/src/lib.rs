@@ -34,14 +34,12 @@ impl std::fmt::Display for WebError {
     }
 }
 
+impl std::error::Error for WebError {}
+
 impl From<WebError> for JsValue {
     fn from(e: WebError) -> JsValue {
-        JsValue::from(js_sys_error(&e.0))
+        JsValue::from(JsError::new(&e.0))
     }
-}
-
-fn js_sys_error(message: &str) -> JsError {
-    JsError::new(message)
 }
 
 fn time(now_secs: f64) -> Result<UnixTime, WebError> {
@@ -338,6 +336,23 @@ impl WebVerifier {
         })
     }
 
+    /// Shows a new challenge at `now`: its code, grouped form, QR text,
+    /// time and QR code (SVG), as JSON. Codes are then verified against it
+    /// until [`WebVerifier::clear_challenge`].
+    ///
+    /// # Errors
+    /// The challenge's QR code could not be drawn (never for six digits).
+    pub fn new_challenge_at(&mut self, now: UnixTime) -> Result<String, WebError> {
+        let challenge = Challenge::generate(&mut rand_core::OsRng, now);
+        let mut out = challenge_json(&challenge);
+        let svg = QrMatrix::encode(&challenge.code().qr_text(), EccLevel::M)
+            .map(|m| m.to_svg(8))
+            .map_err(|e| WebError(format!("challenge QR: {e}")))?;
+        out["svg"] = svg.into();
+        self.challenge = Some(challenge);
+        Ok(out.to_string())
+    }
+
     /// Everything the page shows about its trust: the root key's
     /// fingerprint, the trust list, the status lists with their age, the
     /// policy and the challenge on screen.
@@ -407,15 +422,7 @@ impl WebVerifier {
     /// verified against it until [`WebVerifier::clear_challenge`].
     #[wasm_bindgen(js_name = newChallenge)]
     pub fn new_challenge(&mut self, now_secs: f64) -> Result<String, JsValue> {
-        let now = time(now_secs)?;
-        let challenge = Challenge::generate(&mut rand_core::OsRng, now);
-        let mut out = challenge_json(&challenge);
-        let svg = QrMatrix::encode(&challenge.code().qr_text(), EccLevel::M)
-            .map(|m| m.to_svg(8))
-            .map_err(|e| WebError(format!("challenge QR: {e}")))?;
-        out["svg"] = svg.into();
-        self.challenge = Some(challenge);
-        Ok(out.to_string())
+        Ok(self.new_challenge_at(time(now_secs)?)?)
     }
 
     /// Leaves challenge mode.
@@ -483,4 +490,272 @@ pub fn claim_labels() -> String {
         .map(|k| json!({"key": k.name(), "en": k.label_en(), "ar": k.label_ar()}))
         .collect();
     Value::Array(keys).to_string()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use hawiya_core::{
+        fixtures, BindingRequest, Disclosure, FixedClock, HeldCredential, Issuer, Presentation,
+        SecretKey, StatusList,
+    };
+    use rand_core::OsRng;
+
+    const NOW: UnixTime = UnixTime(1_800_000_000);
+
+    struct World {
+        root: SecretKey,
+        issuer: Issuer,
+        device: SecretKey,
+        phone: HeldCredential,
+        print: HeldCredential,
+    }
+
+    fn world() -> World {
+        let root = SecretKey::generate(&mut OsRng);
+        let issuer = Issuer::new(
+            SecretKey::generate(&mut OsRng),
+            b"k1",
+            "ID Authority",
+            "https://status.example/1",
+        )
+        .unwrap();
+        let device = SecretKey::generate(&mut OsRng);
+        let nonce = [7u8; 16];
+        let binding = BindingRequest::new(&device, &nonce)
+            .unwrap()
+            .check(&nonce)
+            .unwrap();
+        let claims = fixtures::national_id();
+        let at = UnixTime(NOW.0 - 86_400);
+        let phone = issuer.issue(&claims, &binding, 3, at, &mut OsRng).unwrap();
+        let print = issuer
+            .issue_print(&claims, None, 4, at, &mut OsRng)
+            .unwrap();
+        World {
+            root,
+            issuer,
+            device,
+            phone,
+            print,
+        }
+    }
+
+    impl World {
+        fn trust(&self, version: u64) -> Vec<u8> {
+            TrustList {
+                version,
+                issued_at: NOW,
+                issuers: vec![self
+                    .issuer
+                    .trust_entry(UnixTime(0), UnixTime(NOW.0 + 10 * 365 * 86_400))],
+            }
+            .sign(&self.root)
+            .unwrap()
+        }
+
+        fn root_hex(&self) -> String {
+            hex::encode(self.root.public_key().as_bytes())
+        }
+
+        fn phone_code(&self, at: UnixTime) -> String {
+            Presentation::device_bound(
+                &self.phone,
+                &Disclosure::Full,
+                &self.device,
+                &FixedClock(at),
+                None,
+            )
+            .unwrap()
+            .qr_text()
+        }
+
+        fn print_code(&self) -> String {
+            Presentation::static_form(&self.print, &Disclosure::Full)
+                .unwrap()
+                .qr_text()
+        }
+
+        fn status(&self, revoked: &[u64], at: UnixTime) -> Vec<u8> {
+            let mut list = StatusList::new(64);
+            for &i in revoked {
+                list.set_invalid(i).unwrap();
+            }
+            self.issuer.sign_status_list(&SignedStatusList {
+                uri: "https://status.example/1".into(),
+                issued_at: at,
+                ttl: 86_400,
+                list,
+            })
+        }
+    }
+
+    fn open(w: &World, memory: &str, phone_only: bool) -> WebVerifier {
+        WebVerifier::open(&w.root_hex(), &w.trust(1), memory, phone_only).unwrap()
+    }
+
+    #[test]
+    fn verdicts_carry_the_cli_fields_and_the_assurance() {
+        let w = world();
+        let mut v = open(&w, "", false);
+        let phone = v.verify_at(&w.phone_code(NOW), NOW);
+        assert_eq!(phone["verdict"], "accepted", "{phone}");
+        assert_eq!(phone["assurance"], "timed");
+        assert_eq!(phone["claims"]["name_en"], "Mohammed Abdullah Alahmad");
+        assert_eq!(phone["labels"][0]["key"], "document_number");
+        let printed = v.verify_at(&w.print_code(), NOW);
+        assert_eq!(printed["assurance"], "printed", "{printed}");
+        assert!(
+            printed["warnings"]
+                .to_string()
+                .contains("static_lower_assurance"),
+            "{printed}"
+        );
+        // Phone codes only: the printed code is refused.
+        v.set_phone_codes_only(true).unwrap();
+        let refused = v.verify_at(&w.print_code(), NOW);
+        assert_eq!(refused["failures"][0]["code"], "assurance_below_minimum");
+        assert_eq!(refused["claims"], json!({}));
+        assert_eq!(refused["min_assurance"], "timed");
+    }
+
+    #[test]
+    fn the_replay_memory_survives_a_reopen_and_damaged_memory_is_refused() {
+        let w = world();
+        let code = w.phone_code(NOW);
+        let mut v = open(&w, "", false);
+        assert_eq!(v.verify_at(&code, NOW)["verdict"], "accepted");
+        let memory = v.memory();
+        let mut again = open(&w, &memory, false);
+        let replay = again.verify_at(&code, UnixTime(NOW.0 + 5));
+        assert_eq!(replay["failures"][0]["code"], "replayed", "{replay}");
+        for damaged in [
+            "{",
+            "{\"trust_list_version\":1}",
+            "{\"trust_list_version\":1,\"recent\":[[\"zz\",1]]}",
+        ] {
+            let e = WebVerifier::open(&w.root_hex(), &w.trust(1), damaged, false).err();
+            assert!(
+                e.is_some_and(|e| e.0.contains("memory is damaged")),
+                "{damaged}"
+            );
+        }
+    }
+
+    #[test]
+    fn trust_lists_are_checked_with_the_pinned_root_and_never_rolled_back() {
+        let w = world();
+        let other = world();
+        // Another root's list, at construction and as an update.
+        let e = WebVerifier::open(&w.root_hex(), &other.trust(1), "", false)
+            .err()
+            .unwrap();
+        assert!(
+            e.0.contains("does not verify with the pinned root key"),
+            "{e}"
+        );
+        let mut v = open(&w, "", false);
+        let e = v.update_trust(&other.trust(5)).err().unwrap();
+        assert!(e.0.contains("pinned root key"), "{e}");
+        // Newer accepted; older refused, also after a reopen with the memory.
+        assert_eq!(v.update_trust(&w.trust(2)).unwrap()["version"], 2);
+        let e = v.update_trust(&w.trust(1)).err().unwrap();
+        assert!(e.0.contains("roll back"), "{e}");
+        let memory = v.memory();
+        let e = WebVerifier::open(&w.root_hex(), &w.trust(1), &memory, false)
+            .err()
+            .unwrap();
+        assert!(e.0.contains("roll back"), "{e}");
+        // A pinned key that is not one.
+        for bad in ["", "00", &"A".repeat(64), &"0".repeat(64)] {
+            assert!(
+                WebVerifier::open(bad, &w.trust(1), "", false).is_err(),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn status_lists_revoke_and_go_stale_as_in_the_cli() {
+        let w = world();
+        let other = world();
+        let mut v = open(&w, "", false);
+        // Signed by an issuer the trust list does not have.
+        let e = v.add_status(&other.status(&[], NOW), NOW).err().unwrap();
+        assert!(e.0.contains("status list"), "{e}");
+        v.add_status(&w.status(&[3], NOW), NOW).unwrap();
+        let revoked = v.verify_at(&w.phone_code(NOW), NOW);
+        assert_eq!(revoked["failures"][0]["code"], "revoked", "{revoked}");
+        // An older list never replaces a newer one.
+        let e = v
+            .add_status(&w.status(&[], UnixTime(NOW.0 - 60)), NOW)
+            .err()
+            .unwrap();
+        assert!(e.0.contains("older"), "{e}");
+        // Eight days later the list is stale, with verify's warning.
+        let later = UnixTime(NOW.0 + 8 * 86_400);
+        let state = v.state_at(later);
+        assert_eq!(state["status"][0]["stale"], true);
+        let warning = state["status"][0]["warning"].as_str().unwrap();
+        assert_eq!(
+            warning,
+            Warning::StatusStale {
+                age_secs: 8 * 86_400
+            }
+            .explain(),
+        );
+        assert!(state["status"][0]["warning"]
+            .as_str()
+            .unwrap()
+            .contains("may be missed"));
+        assert_eq!(v.state_at(NOW)["status"][0]["stale"], false);
+    }
+
+    #[test]
+    fn challenges_are_answered_or_refused() {
+        let w = world();
+        let mut v = open(&w, "", false);
+        let shown: Value = serde_json::from_str(&v.new_challenge_at(NOW).unwrap()).unwrap();
+        let code = hawiya_core::ChallengeCode::parse(shown["code"].as_str().unwrap()).unwrap();
+        assert!(shown["svg"].as_str().unwrap().starts_with("<svg"));
+        let answer = Presentation::device_bound(
+            &w.phone,
+            &Disclosure::Full,
+            &w.device,
+            &FixedClock(NOW),
+            Some(code),
+        )
+        .unwrap()
+        .qr_text();
+        let ok = v.verify_at(&answer, NOW);
+        assert_eq!(ok["assurance"], "challenged", "{ok}");
+        v.new_challenge_at(NOW).unwrap();
+        let other = Presentation::device_bound(
+            &w.phone,
+            &Disclosure::Full,
+            &w.device,
+            &FixedClock(UnixTime(NOW.0 + 1)),
+            Some(code),
+        )
+        .unwrap()
+        .qr_text();
+        let refused = v.verify_at(&other, UnixTime(NOW.0 + 1));
+        // Another challenge is shown now (unless the random draw repeated it).
+        if refused["challenge"]["code"] != shown["code"] {
+            assert_eq!(
+                refused["failures"][0]["code"], "challenge_mismatch",
+                "{refused}"
+            );
+        }
+    }
+
+    #[test]
+    fn frames_and_times_from_javascript_are_checked() {
+        assert!(time(f64::NAN).is_err());
+        assert!(time(f64::INFINITY).is_err());
+        assert_eq!(time(1_800_000_000.9).unwrap(), UnixTime(1_800_000_000));
+        let limits = ScanLimits::default();
+        assert!(decode_rgba_with(4, 4, &[0; 10], &limits).is_err());
+    }
 }
