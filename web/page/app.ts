@@ -558,6 +558,15 @@ $("code-form").addEventListener("submit", (e) => {
   if (text.trim() !== "") verifyText(text, "text");
   input.focus();
 });
+// A scanner in keyboard mode types wherever the focus is: when it is on no
+// field (the clerk clicked the page), the keystrokes go to the code field.
+document.addEventListener("keydown", (e) => {
+  const active = document.activeElement;
+  if (e.key.length !== 1 || e.ctrlKey || e.metaKey || e.altKey) return;
+  if (active instanceof HTMLInputElement || active instanceof HTMLTextAreaElement) return;
+  if (active instanceof HTMLButtonElement && e.key === " ") return;
+  $("code-input").focus();
+});
 $("camera").addEventListener("click", () => startCamera());
 $("camera-stop").addEventListener("click", () => stopCamera());
 $("challenge").addEventListener("click", () => toggleChallenge());

@@ -244,7 +244,7 @@ await test("a printed code is printed, with check the photo ID", async () => {
 });
 
 await test("phone codes only refuses a printed code, and the setting survives a reload", async () => {
-  await page.click("#trust summary");
+  await page.evaluate(() => (document.getElementById("trust").open = true));
   await page.check("#phone-only");
   let v = await submit(printedCode);
   expect(v.verdict === "rejected" && v.reason === "assurance_below_minimum", `${v.verdict} ${v.reason}`);
@@ -254,7 +254,7 @@ await test("phone codes only refuses a printed code, and the setting survives a 
   expect(v.verdict === "rejected" && v.reason === "assurance_below_minimum", `after reload: ${v.verdict} ${v.reason}`);
   const phone = await submit(present());
   expect(phone.verdict === "accepted" && phone.assurance === "timed", `phone code ${phone.verdict} ${phone.reasons}`);
-  await page.click("#trust summary");
+  await page.evaluate(() => (document.getElementById("trust").open = true));
   await page.uncheck("#phone-only");
   v = await submit(printedCode);
   expect(v.verdict === "accepted", `unchecked: ${v.verdict} ${v.reason}`);
@@ -293,6 +293,18 @@ await test("keyboard-wedge scanner input (typed characters and Enter) is verifie
   expect(await page.evaluate(() => document.activeElement?.id) === "code-input", "the field lost focus for the next scan");
 });
 
+await test("scanner keystrokes reach the code field when the focus is elsewhere", async () => {
+  const code = present();
+  await page.evaluate(() => document.activeElement.blur());
+  await page.mouse.click(5, 5);
+  expect(await page.evaluate(() => document.activeElement?.id) !== "code-input", "the field kept the focus");
+  const before = await count();
+  await page.keyboard.type(code, { delay: 0 });
+  await page.keyboard.press("Enter");
+  const v = await nextVerdict(before);
+  expect(v.verdict === "accepted" && v.source === "text", `${v.verdict} ${v.reasons}`);
+});
+
 await test("a chosen photo of a code is verified", async () => {
   const png = join(work, "photo.png");
   present({ png });
@@ -305,12 +317,14 @@ await test("a chosen photo of a code is verified", async () => {
 await test("trust list updates: a newer one is used, a rollback and another root's list are refused", async () => {
   const v2 = join(work, "trust-list-v2.cbor");
   hawiya(["issuer", "trust-list", "--root-key", join(demo, "root.key"), "--issuer", join(demo, "issuer.pub"), "--version", "2", "--out", v2]);
-  await page.click("#trust summary");
+  await page.evaluate(() => (document.getElementById("trust").open = true));
+  await page.evaluate(() => delete document.getElementById("update-result").dataset.result);
   await page.setInputFiles("#update-file", v2);
   await page.waitForFunction(() => document.getElementById("update-result").dataset.result);
   let r = await page.getAttribute("#update-result", "data-result");
   expect(r === "trust", `v2: ${r} ${await page.textContent("#update-result")}`);
   expect(/version 2/.test(await page.textContent("#trust-info")), await page.textContent("#trust-info"));
+  await page.evaluate(() => delete document.getElementById("update-result").dataset.result);
   await page.setInputFiles("#update-file", join(demo, "trust-list.cbor"));
   await page.waitForFunction(() => document.getElementById("update-result").dataset.result);
   r = await page.getAttribute("#update-result", "data-result");
@@ -321,14 +335,24 @@ await test("trust list updates: a newer one is used, a rollback and another root
   hawiya(["issuer", "root-key", "--out", otherRoot]);
   const other = join(work, "other-trust-list.cbor");
   hawiya(["issuer", "trust-list", "--root-key", otherRoot, "--issuer", join(demo, "issuer.pub"), "--version", "9", "--out", other]);
+  await page.evaluate(() => delete document.getElementById("update-result").dataset.result);
   await page.setInputFiles("#update-file", other);
   await page.waitForFunction(() => document.getElementById("update-result").dataset.result);
   r = await page.getAttribute("#update-result", "data-result");
   expect(r === "refused" && /pinned root key/.test(await page.textContent("#update-result")), `other root: ${r}`);
+  // From an address: the authority publishes version 3 beside the page.
+  mkdirSync(join(site, "updates"), { recursive: true });
+  hawiya(["issuer", "trust-list", "--root-key", join(demo, "root.key"), "--issuer", join(demo, "issuer.pub"), "--version", "3", "--out", join(site, "updates/trust-list.cbor")]);
+  await page.fill("#update-url", `${URL_}updates/trust-list.cbor`);
+  await page.evaluate(() => delete document.getElementById("update-result").dataset.result);
+  await page.click("#update-url-form button");
+  await page.waitForFunction(() => document.getElementById("update-result").dataset.result);
+  r = await page.getAttribute("#update-result", "data-result");
+  expect(r === "trust" && /version 3/.test(await page.textContent("#trust-info")), `from an address: ${r} ${await page.textContent("#update-result")}`);
   // The rollback is refused after a reload too (version kept in IndexedDB).
   await page.reload();
   await page.waitForSelector("body[data-ready=true]");
-  expect(/version 2/.test(await page.textContent("#trust-info")), `after reload: ${await page.textContent("#trust-info")}`);
+  expect(/version 3/.test(await page.textContent("#trust-info")), `after reload: ${await page.textContent("#trust-info")}`);
   // The status list still applies under the new trust list.
   expect(!/No status list/.test(await page.textContent("#status-info")), await page.textContent("#status-info"));
 });
@@ -396,7 +420,7 @@ await test("a stale status list shows the CLI's warning", async () => {
   await page.clock.setFixedTime(later);
   await page.reload();
   await page.waitForSelector("body[data-ready=true]");
-  await page.click("#trust summary");
+  await page.evaluate(() => (document.getElementById("trust").open = true));
   const warning = await page.textContent("#status-info .stale");
   expect(/revocation list is \d+ s old: a recent revocation may be missed/.test(warning ?? ""), `status panel: ${warning}`);
   const v = await submit(printedCode);
