@@ -18,5 +18,11 @@ export CARGO_TERM_COLOR=never
 die() { printf 'test-web: %s\n' "$*" >&2; echo "web: 0 passed, 1 failed"; exit 1; }
 
 bash scripts/web-build.sh || die "scripts/web-build.sh failed: the page did not build"
+# shellcheck source=scripts/lib/web-tools.sh
+source scripts/lib/web-tools.sh
+echo "==> tools: $("$CHROMIUM" --version 2>/dev/null | head -n1); $(ffmpeg -version 2>/dev/null | head -n1 | cut -d' ' -f1-3);" \
+  "$(wasm-opt --version 2>/dev/null); $("$WASM_BINDGEN" --version 2>/dev/null);" \
+  "typescript $(node -p 'require("./web/node_modules/typescript/package.json").version' 2>/dev/null);" \
+  "playwright-core $(node -p 'require("./web/node_modules/playwright-core/package.json").version' 2>/dev/null)"
 cargo build --quiet --locked -p hawiya-cli || die "the hawiya binary did not build"
 HAWIYA_BIN="$ROOT/target/debug/hawiya" node web/tests/run.mjs

@@ -48,12 +48,21 @@ const demo = join(work, "demo");
 hawiya(["demo", "--out", demo]);
 const passphrase = readFileSync(join(demo, "wallet-passphrase.txt"), "utf8").trim();
 
-/** A code from the holder's wallet, made now (or `at`). */
-function present({ challenge, isStatic, at, png } = {}) {
+// A phone signs its clock's second: two codes of the same claims in one
+// second are the same code (Ed25519 is deterministic), which the verifier
+// rightly calls a replay. Each phone code here gets a second of its own.
+let lastSecond = 0;
+function nextSecond() {
+  while (Math.floor(Date.now() / 1000) <= lastSecond) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+  lastSecond = Math.floor(Date.now() / 1000);
+}
+
+/** A code from the holder's wallet, made now (the wallet signs only its clock's present). */
+function present({ challenge, isStatic, png } = {}) {
+  if (!isStatic) nextSecond();
   const args = ["wallet", "present", "--wallet", join(demo, "wallet.db"), "--document", HOLDER];
   if (challenge) args.push("--challenge", challenge);
   if (isStatic) args.push("--static");
-  if (at !== undefined) args.push("--at", String(at));
   if (png) args.push("--png", png);
   const out = hawiya(args, { HAWIYA_PASSPHRASE: passphrase });
   const line = out.split("\n").find((l) => l.startsWith("HW2:"));
