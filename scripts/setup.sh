@@ -14,6 +14,10 @@
 #   kotlin  a JDK, JNA and npm (apt), kotlin-compiler (npm, into target/tools)
 #   swift   Swift 6 in a Debian chroot under /opt/hawiya-swift (root only;
 #           scripts/swift-toolchain.sh)
+#   web     the browser verifier's tools (scripts/lib/web-tools.sh): chromium,
+#           ffmpeg and binaryen (apt), the wasm32 target (rustup),
+#           wasm-bindgen-cli at Cargo.lock's version (cargo install --locked,
+#           into target/tools), typescript and playwright-core (npm ci in web/)
 #
 # apt installs need root (CI runs as root). Exit status 0 when every part
 # asked for is in place, 1 if any could not be installed (each failure is
@@ -32,6 +36,8 @@ source scripts/lib/kotlin-tools.sh
 source scripts/lib/python-venv.sh
 # shellcheck source=scripts/lib/cargo-deny.sh
 source scripts/lib/cargo-deny.sh
+# shellcheck source=scripts/lib/web-tools.sh
+source scripts/lib/web-tools.sh
 
 setup_rust() {
   command -v cargo >/dev/null || fail "cargo not found; install Rust with rustup first"
@@ -62,12 +68,16 @@ setup_kotlin() {
   install_kotlin_tools
 }
 
+setup_web() {
+  install_web_tools
+}
+
 setup_swift() {
   [[ "$(id -u)" == 0 ]] || fail "the Swift toolchain needs root (debootstrap, chroot and mount)"
   scripts/swift-toolchain.sh >/dev/null || fail "scripts/swift-toolchain.sh could not install Swift"
 }
 
-ALL_PARTS=(rust deny python kotlin swift)
+ALL_PARTS=(rust deny python kotlin swift web)
 if [[ $# == 0 ]]; then
   parts=("${ALL_PARTS[@]}")
 else
@@ -75,7 +85,7 @@ else
 fi
 for part in "${parts[@]}"; do
   case "$part" in
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
   esac
   case " ${ALL_PARTS[*]} " in
     *" $part "*) ;;

@@ -11,14 +11,16 @@
 #                            the independent Python check of the wire format,
 #                            the Kotlin bindings and the Android demo's logic
 #                            on the JVM, the Swift package and the iOS demo's
-#                            logic on Linux, and this script's own tests
+#                            logic on Linux, the browser verifier in Chromium
+#                            (web/), and this script's own tests
 #   scripts/test.sh rust     the inner loop: the Rust tools' setup, formatting,
 #                            clippy, the verifier's WebAssembly build and
 #                            every Rust test
 #
 # Setup comes first (scripts/setup.sh: rustfmt/clippy, pdftoppm, cargo-deny,
 # a Python venv with pycose, a JDK, JNA and the Kotlin compiler, a Swift
-# toolchain in a chroot) and says what it installs.
+# toolchain in a chroot, Chromium, ffmpeg, binaryen, wasm-bindgen-cli and the
+# page's npm packages) and says what it installs.
 #
 # Every step runs, whatever failed before it: a failed check (setup, fmt,
 # clippy, doc, deny) counts as one failure, a Rust build error as one, a test
@@ -158,6 +160,7 @@ if [[ $mode == all ]]; then
   language kotlin bash scripts/test-kotlin.sh
   language android-logic bash scripts/test-android-logic.sh
   language swift bash scripts/test-swift.sh
+  language web bash scripts/test-web.sh
 fi
 
 printf '\n==> summary (%ds)\n' "$SECONDS"

@@ -20,6 +20,7 @@ mod input;
 mod output;
 mod report;
 mod wallet_cmd;
+mod web_cmd;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -83,6 +84,9 @@ enum Command {
     Wallet(wallet_cmd::WalletCommand),
     /// Draw a stored document as its ID card: SVG, PNG or a printable A4 PDF.
     Card(card_cmd::CardArgs),
+    /// The browser verifier: write it as a static folder for any web host.
+    #[command(subcommand)]
+    Web(web_cmd::WebCommand),
 }
 
 #[derive(Args)]
@@ -392,6 +396,7 @@ fn main() -> ExitCode {
         Command::Holder(cmd) => holder(cmd).map(|()| ExitCode::SUCCESS),
         Command::Wallet(cmd) => wallet_cmd::run(cmd).map(|()| ExitCode::SUCCESS),
         Command::Card(args) => card_cmd::run(&args).map(|()| ExitCode::SUCCESS),
+        Command::Web(cmd) => web_cmd::run(cmd).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

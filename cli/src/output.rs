@@ -591,7 +591,7 @@ fn kind_name(meta: &fs::Metadata) -> &'static str {
 }
 
 /// A hidden name unique to this process and call.
-fn temp_name() -> String {
+pub(crate) fn temp_name() -> String {
     format!(
         ".hawiya-{}-{:016x}.tmp",
         std::process::id(),
@@ -710,7 +710,7 @@ impl Drop for Staged {
     }
 }
 
-fn make_private_dir(dir: &Path) -> io::Result<()> {
+pub(crate) fn make_private_dir(dir: &Path) -> io::Result<()> {
     let mut builder = fs::DirBuilder::new();
     #[cfg(unix)]
     {
@@ -845,7 +845,7 @@ fn sync_folder(dir: &Path) {
 /// Renames `from` to `to` unless `to` exists (then `AlreadyExists`), in one
 /// step where the system can; else by a hard link (which fails on an
 /// existing name) and removing `from`.
-fn rename_noreplace(from: &Path, to: &Path) -> io::Result<()> {
+pub(crate) fn rename_noreplace(from: &Path, to: &Path) -> io::Result<()> {
     #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
     {
         use rustix::fs::{renameat_with, RenameFlags, CWD};

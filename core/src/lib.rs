@@ -68,7 +68,8 @@ pub use presentation::{
 };
 #[cfg(feature = "qr-decode")]
 pub use qr::{
-    decode_png, decode_png_with, ScanLimits, DEFAULT_FINDER_CANDIDATES, DEFAULT_SEARCH_PIXELS,
+    decode_png, decode_png_with, decode_rgba_with, ScanLimits, DEFAULT_FINDER_CANDIDATES,
+    DEFAULT_SEARCH_PIXELS,
 };
 pub use qr::{
     EccLevel, QrError, QrMatrix, MAX_IMAGE_PIXELS, MIN_PNG_MODULE_PX, QUIET_ZONE_MODULES,

@@ -8,4 +8,5 @@ mod common;
 mod inputs;
 mod verdict_schema;
 mod wallet_cli;
+mod web_cli;
 mod writes_cli;

@@ -15,7 +15,8 @@ pub(crate) mod scan;
 
 #[cfg(feature = "qr-decode")]
 pub use scan::{
-    decode_png, decode_png_with, ScanLimits, DEFAULT_FINDER_CANDIDATES, DEFAULT_SEARCH_PIXELS,
+    decode_png, decode_png_with, decode_rgba_with, ScanLimits, DEFAULT_FINDER_CANDIDATES,
+    DEFAULT_SEARCH_PIXELS,
 };
 
 use qrcode::bits::Bits;
@@ -120,6 +121,17 @@ pub enum QrError {
         height: u64,
         /// The most pixels allowed.
         limit: u64,
+    },
+
+    /// An RGBA frame whose byte count is not width × height × 4.
+    #[error("a {width}x{height} RGBA frame needs {} bytes, not {len}; pass the frame's own pixels", (*width as u64) * (*height as u64) * 4)]
+    FrameSize {
+        /// Frame width in pixels.
+        width: u32,
+        /// Frame height in pixels.
+        height: u32,
+        /// The bytes given.
+        len: usize,
     },
 
     /// The image holds more finder-pattern-like shapes than any real scene

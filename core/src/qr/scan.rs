@@ -65,7 +65,52 @@ pub fn decode_png(png_bytes: &[u8]) -> Result<String, QrError> {
 /// the pixel cap, the search size and the finder-candidate budget, whatever
 /// the image holds.
 pub fn decode_png_with(png_bytes: &[u8], limits: &ScanLimits) -> Result<String, QrError> {
-    let image = LumaImage::read(png_bytes, limits.max_pixels)?;
+    scan_image(LumaImage::read(png_bytes, limits.max_pixels)?, limits)
+}
+
+/// Decode the first QR symbol found in an 8-bit RGBA frame (four bytes per
+/// pixel, rows top to bottom, as a browser canvas's `ImageData` or a camera
+/// frame gives it), within `limits`. Transparent pixels count as white.
+///
+/// # Errors
+/// [`QrError::ImageTooLarge`] if the frame has more pixels than
+/// `limits.max_pixels` allows, [`QrError::FrameSize`] if `rgba` is not
+/// `width × height × 4` bytes, and the errors of [`decode_png_with`]'s search.
+pub fn decode_rgba_with(
+    width: u32,
+    height: u32,
+    rgba: &[u8],
+    limits: &ScanLimits,
+) -> Result<String, QrError> {
+    let (w, h) = (u64::from(width), u64::from(height));
+    let limit = limits.max_pixels.min(MAX_IMAGE_PIXELS);
+    if w.saturating_mul(h) > limit {
+        return Err(QrError::ImageTooLarge {
+            width: w,
+            height: h,
+            limit,
+        });
+    }
+    let expected = w.saturating_mul(h).saturating_mul(4);
+    if rgba.len() as u64 != expected {
+        return Err(QrError::FrameSize {
+            width,
+            height,
+            len: rgba.len(),
+        });
+    }
+    let luma = rgba.chunks_exact(4).map(|p| pixel_luma(p, 4, 1)).collect();
+    scan_image(
+        LumaImage {
+            luma,
+            width: width as usize,
+            height: height as usize,
+        },
+        limits,
+    )
+}
+
+fn scan_image(image: LumaImage, limits: &ScanLimits) -> Result<String, QrError> {
     let mut factor = image.shrink_factor(limits.search_pixels);
     let started_at_full_size = factor == 1;
     let mut first_error = None;
@@ -412,6 +457,58 @@ mod tests {
     use crate::qr::tests::text_of_len;
     use crate::qr::{EccLevel, QrMatrix};
     use proptest::prelude::*;
+
+    /// `m` as an RGBA frame (quiet zone, `px` per module) on a coloured,
+    /// half-transparent background, as a camera frame or canvas gives it.
+    fn rgba_frame(m: &QrMatrix, px: usize) -> (u32, u32, Vec<u8>) {
+        let side = (m.width() + 2 * QUIET_ZONE_MODULES) * px;
+        let mut rgba = Vec::with_capacity(side * side * 4);
+        for y in 0..side {
+            for x in 0..side {
+                let (mx, my) = (x / px, y / px);
+                let dark = mx >= QUIET_ZONE_MODULES
+                    && my >= QUIET_ZONE_MODULES
+                    && m.is_dark(mx - QUIET_ZONE_MODULES, my - QUIET_ZONE_MODULES);
+                rgba.extend_from_slice(if dark {
+                    &[20, 30, 40, 255]
+                } else {
+                    &[230, 240, 210, 128]
+                });
+            }
+        }
+        (side as u32, side as u32, rgba)
+    }
+
+    #[test]
+    fn decodes_rgba_frames() {
+        let text = "HW2:RGBA FRAME 123";
+        let m = QrMatrix::encode(text, EccLevel::M).unwrap();
+        let (w, h, rgba) = rgba_frame(&m, 4);
+        assert_eq!(
+            decode_rgba_with(w, h, &rgba, &ScanLimits::default()).unwrap(),
+            text
+        );
+        // Wrong byte count: refused, not read out of bounds.
+        assert!(matches!(
+            decode_rgba_with(w, h, &rgba[4..], &ScanLimits::default()),
+            Err(QrError::FrameSize { len, .. }) if len == rgba.len() - 4
+        ));
+        // Over the caller's pixel cap: refused before any work.
+        let small = ScanLimits {
+            max_pixels: u64::from(w) * u64::from(h) - 1,
+            ..ScanLimits::default()
+        };
+        assert!(matches!(
+            decode_rgba_with(w, h, &rgba, &small),
+            Err(QrError::ImageTooLarge { .. })
+        ));
+        // A blank frame has no code.
+        let blank = vec![255u8; 64 * 48 * 4];
+        assert!(matches!(
+            decode_rgba_with(64, 48, &blank, &ScanLimits::default()),
+            Err(QrError::NoQrFound)
+        ));
+    }
 
     fn round_trip(text: &str) {
         let png = QrMatrix::encode(text, EccLevel::default())
