@@ -20,8 +20,9 @@ use hawiya_core::{Clock, SignedStatusList, SystemClock};
 use serde_json::json;
 
 use crate::cleanup::{self, Kind};
+use crate::error::CliError;
+use crate::files::{self, load_trust_list};
 use crate::output::{self, folder_of};
-use crate::{files, load_trust_list, CliError};
 
 /// The files of the built page (scripts/web-build.sh), all required.
 pub const PAGE_FILES: [&str; 6] = [

@@ -177,8 +177,8 @@ pub(crate) fn load_keys(conn: &Connection, sealer: &Sealer) -> Result<Vec<KeyRec
 mod tests {
     use hawiya_core::SecretKey;
 
+    use crate::error::WalletError;
     use crate::testing::Scratch;
-    use crate::WalletError;
 
     #[test]
     fn a_key_made_inside_the_wallet_is_listed_and_signs_binding_requests() {

@@ -573,8 +573,8 @@ pub(crate) fn store(
 mod tests {
     use hawiya_core::TrustList;
 
+    use crate::error::WalletError;
     use crate::testing::{issue_to, trust, wallet_with_document, Scratch, NOW, NUMBER};
-    use crate::WalletError;
 
     #[test]
     fn an_imported_document_is_listed_shown_and_deleted() {

@@ -7,8 +7,6 @@ use thiserror::Error;
 
 use crate::key_source::KeySourceError;
 use crate::passcode::{UnlockBlocked, WeakPasscode};
-#[cfg(doc)]
-use crate::Wallet;
 
 /// Why a wallet operation failed. Each message says what to do next.
 #[derive(Debug, Error)]
@@ -124,7 +122,7 @@ pub enum WalletError {
         /// Version offered.
         offered: u32,
     },
-    /// [`Wallet::renew`] was given a document the wallet does not hold yet.
+    /// `Wallet::renew` was given a document the wallet does not hold yet.
     #[error(
         "not a renewal: the wallet holds no version of document {0}; import it as a new document"
     )]

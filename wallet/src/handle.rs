@@ -229,8 +229,11 @@ impl FreshKeys {
 
 #[cfg(test)]
 mod tests {
+    use crate::error::WalletError;
+    use crate::handle::Wallet;
+    use crate::options::WalletOptions;
+    use crate::protection::Protection;
     use crate::testing::{PadKeySource, Scratch};
-    use crate::{Protection, Wallet, WalletError, WalletOptions};
 
     #[test]
     fn a_new_wallet_is_unlocked_and_locks_until_the_next_unlock() {

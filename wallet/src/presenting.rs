@@ -242,8 +242,8 @@ pub(crate) fn append_log(
 mod tests {
     use hawiya_core::{Disclosure, FixedClock};
 
+    use crate::error::WalletError;
     use crate::testing::{wallet_with_document, Scratch, NOW, NUMBER};
-    use crate::WalletError;
 
     #[test]
     fn each_presentation_is_logged_and_the_log_can_be_cleared() {

@@ -77,9 +77,9 @@ pub(crate) fn wrap_data_key(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::WalletError;
     use crate::seal::DataKey;
     use crate::testing::PadKeySource;
-    use crate::WalletError;
 
     #[test]
     fn a_trivial_passphrase_is_refused_before_any_key_is_derived() {

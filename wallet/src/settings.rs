@@ -74,8 +74,11 @@ impl Wallet {
 
 #[cfg(test)]
 mod tests {
+    use crate::error::WalletError;
+    use crate::options::WalletOptions;
+    use crate::passcode::UnlockPolicy;
+    use crate::protection::Protection;
     use crate::testing::{wallet_with_document, Scratch};
-    use crate::{Protection, UnlockPolicy, WalletError, WalletOptions};
 
     #[test]
     fn settings_change_only_on_an_unlocked_wallet() {

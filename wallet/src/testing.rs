@@ -6,7 +6,10 @@ use std::path::PathBuf;
 use hawiya_core::{fixtures, Issuer, PublicKey, SecretKey, TrustList, UnixTime};
 use rand_core::OsRng;
 
-use crate::{KeySource, KeySourceError, Protection, Wallet, WalletOptions};
+use crate::handle::Wallet;
+use crate::key_source::{KeySource, KeySourceError};
+use crate::options::WalletOptions;
+use crate::protection::Protection;
 
 /// 2024-01-10T00:00:00Z, when the fixture documents are issued.
 pub(crate) const ISSUED_AT: UnixTime = UnixTime(1_704_844_800);
