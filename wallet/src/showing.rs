@@ -240,6 +240,10 @@ mod tests {
             .begin_showing(NUMBER, &Disclosure::Full, None, &at(0))
             .unwrap();
         wallet.lock();
+        assert!(
+            wallet.lock_inner().showings.0.is_empty(),
+            "signers forgotten at once"
+        );
         assert!(matches!(
             wallet.refresh_showing(&showing, &at(30)),
             Err(WalletError::ShowingEnded)
@@ -293,6 +297,29 @@ mod tests {
     }
 
     #[test]
+    fn a_reset_ends_every_showing() {
+        let scratch = Scratch::new();
+        let wallet = wallet_with_document(&scratch);
+        let (showing, _) = wallet
+            .begin_showing(NUMBER, &Disclosure::Full, None, &at(0))
+            .unwrap();
+        wallet
+            .reset(
+                Protection::KeySource(&PadKeySource),
+                &WalletOptions::default(),
+            )
+            .unwrap();
+        assert!(
+            wallet.lock_inner().showings.0.is_empty(),
+            "signers forgotten at once"
+        );
+        assert!(matches!(
+            wallet.refresh_showing(&showing, &at(30)),
+            Err(WalletError::ShowingEnded)
+        ));
+    }
+
+    #[test]
     fn an_ended_showing_or_one_from_another_handle_signs_nothing() {
         let scratch = Scratch::new();
         let wallet = wallet_with_document(&scratch);
@@ -312,6 +339,7 @@ mod tests {
             .begin_showing(NUMBER, &Disclosure::Full, None, &at(20))
             .unwrap();
         wallet.end_showing(again);
+        assert!(wallet.lock_inner().showings.0.is_empty());
         assert_eq!(wallet.presentation_log().unwrap().len(), 2);
     }
 
