@@ -155,7 +155,8 @@ pub enum WalletCommand {
         json: bool,
         /// Keep showing the code: print a freshly signed one (one line each)
         /// every --every seconds until interrupted or --count codes were
-        /// printed. The whole showing is one entry in the presentation log.
+        /// printed. The showing is one entry in the presentation log (one
+        /// more per five minutes); over a --challenge it ends after 120 s.
         #[arg(long, conflicts_with = "static_form")]
         live: bool,
         /// With --live: seconds between codes (default 90; a verifier's
@@ -1127,9 +1128,11 @@ fn present_live(
             .refresh_showing(&showing, &SystemClock)
             .map_err(wallet_error)?;
     }
-    wallet.end_showing(showing);
-    eprintln!(
-        "showed {printed} codes of document {} (one presentation-log entry)",
+    wallet.end_showing(&showing);
+    // A summary only: a closed standard error is no reason to fail.
+    let _ = writeln!(
+        std::io::stderr(),
+        "showed {printed} codes of document {}, logged as one showing",
         request.document
     );
     Ok(())

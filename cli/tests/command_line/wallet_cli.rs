@@ -1056,7 +1056,8 @@ fn a_live_code_is_refreshed_and_logged_once() {
         "{}",
         String::from_utf8_lossy(&done.stderr)
     );
-    assert!(String::from_utf8_lossy(&done.stderr).contains("showed 1 codes"));
+    assert!(String::from_utf8_lossy(&done.stderr)
+        .contains("showed 1 codes of document 1234567890, logged as one showing"));
 
     // Bad values are refused before anything is shown or logged.
     for (extra, says) in [
