@@ -40,6 +40,10 @@ import com.google.mlkit.vision.barcode.BarcodeScanning
 import com.google.mlkit.vision.barcode.common.Barcode
 import com.google.mlkit.vision.common.InputImage
 import java.util.concurrent.Executors
+import androidx.compose.foundation.layout.Row
+import androidx.compose.material3.OutlinedButton
+import androidx.compose.ui.Alignment
+import org.hawiya.demo.logic.ChallengeView
 import org.hawiya.demo.logic.Texts
 import org.hawiya.demo.logic.VerdictView
 
@@ -52,8 +56,11 @@ import org.hawiya.demo.logic.VerdictView
 @Composable
 fun VerifierScreen(
     verdict: VerdictView?,
+    challenge: ChallengeView?,
     onScanned: (String) -> Unit,
     onScanAgain: () -> Unit,
+    onShowChallenge: () -> Unit,
+    onHideChallenge: () -> Unit,
 ) {
     val context = LocalContext.current
     var permitted by remember {
@@ -79,6 +86,19 @@ fun VerifierScreen(
                 }
             }
             permitted -> {
+                // "Show challenge": six digits and their QR code for the
+                // holder's phone to answer; the next scan is checked against it.
+                if (challenge != null) {
+                    ChallengeCard(challenge)
+                    Row(verticalAlignment = Alignment.CenterVertically) {
+                        OutlinedButton(onClick = onShowChallenge, Modifier.weight(1f)) { Text(Texts.showChallenge.en) }
+                        OutlinedButton(onClick = onHideChallenge, Modifier.weight(1f)) { Text(Texts.hideChallenge.en) }
+                    }
+                } else {
+                    OutlinedButton(onClick = onShowChallenge, Modifier.fillMaxWidth()) {
+                        Text("${Texts.showChallenge.en} · ${Texts.showChallenge.ar}")
+                    }
+                }
                 Bilingual(Texts.pointAtCode)
                 QrScanner(onScanned, Modifier.fillMaxWidth().aspectRatio(3f / 4f))
             }
@@ -88,6 +108,17 @@ fun VerifierScreen(
                     Text("${Texts.allowCamera.en} · ${Texts.allowCamera.ar}")
                 }
             }
+        }
+    }
+}
+
+@Composable
+private fun ChallengeCard(challenge: ChallengeView) {
+    Card(Modifier.fillMaxWidth()) {
+        Column(Modifier.padding(16.dp), horizontalAlignment = Alignment.CenterHorizontally) {
+            Text(challenge.digits, style = MaterialTheme.typography.displayMedium)
+            QrImage(challenge.qr, description = challenge.qr.shows.en, modifier = Modifier.padding(8.dp))
+            Bilingual(Texts.challengeInstructions, style = MaterialTheme.typography.bodyMedium)
         }
     }
 }
@@ -113,7 +144,7 @@ private fun VerdictCard(verdict: VerdictView) {
 /** CameraX preview plus an ML Kit QR analyzer; calls [onText] for each QR it reads. */
 @androidx.annotation.OptIn(androidx.camera.core.ExperimentalGetImage::class)
 @Composable
-private fun QrScanner(onText: (String) -> Unit, modifier: Modifier) {
+internal fun QrScanner(onText: (String) -> Unit, modifier: Modifier) {
     val context = LocalContext.current
     val lifecycleOwner = LocalLifecycleOwner.current
     val analysisExecutor = remember { Executors.newSingleThreadExecutor() }

@@ -35,21 +35,40 @@ object SystemClock : AppClock {
  * A [Scheduler] on one background thread: the app runs every wallet call
  * there (unlocking waits for the biometric prompt, and must not block the UI
  * thread), including the QR refreshes, so wallet calls never overlap.
+ *
+ * Every task runs inside a catch of [Throwable]: an executor would otherwise
+ * swallow it silently (a native-library load failure is an `Error`, not an
+ * `Exception`), leaving the screen waiting for ever. [onError] gets it (the
+ * app shows it, [WalletController.failedState]) and the thread goes on
+ * serving the next task.
  */
 class ExecutorScheduler(
+    private val onError: (Throwable) -> Unit,
     private val executor: java.util.concurrent.ScheduledExecutorService =
         java.util.concurrent.Executors.newSingleThreadScheduledExecutor { task ->
             Thread(task, "hawiya-wallet").apply { isDaemon = true }
         },
 ) : Scheduler {
     override fun schedule(delaySeconds: Long, task: () -> Unit): Cancellable {
-        val future = executor.schedule(Runnable { task() }, delaySeconds, java.util.concurrent.TimeUnit.SECONDS)
+        val future = executor.schedule(Runnable { guarded(task) }, delaySeconds, java.util.concurrent.TimeUnit.SECONDS)
         return Cancellable { future.cancel(false) }
     }
 
     /** Runs [task] on the wallet thread as soon as possible. */
     fun run(task: () -> Unit) {
-        executor.execute { task() }
+        executor.execute { guarded(task) }
+    }
+
+    private fun guarded(task: () -> Unit) {
+        try {
+            task()
+        } catch (e: Throwable) {
+            try {
+                onError(e)
+            } catch (ignored: Throwable) {
+                // Nothing left to tell; keep the thread alive.
+            }
+        }
     }
 
     /** Stops the thread (the app is closing). */

@@ -9,6 +9,8 @@ import hawiya.ffi.Presentation
 import hawiya.ffi.Wallet
 import hawiya.ffi.WalletException
 import hawiya.ffi.readChallengeCode
+import hawiya.keysource.KeySourceFailure
+import hawiya.keysource.PlatformKeySource
 import java.util.TimeZone
 
 /** What the wallet screen shows. */
@@ -18,7 +20,16 @@ sealed interface WalletState {
      * way out (reset). While [confirmingReset], the screen asks the holder to
      * confirm that everything is to be destroyed ([Texts.resetWarning]).
      */
-    data class Locked(val notice: Notice?, val busy: Boolean, val confirmingReset: Boolean = false) : WalletState
+    data class Locked(
+        val notice: Notice?,
+        val busy: Boolean,
+        val confirmingReset: Boolean = false,
+        /**
+         * The phone's key was invalidated (new biometrics enrolled): the
+         * wallet can never be opened again, only reset ([Texts.keyInvalidated]).
+         */
+        val keyInvalidated: Boolean = false,
+    ) : WalletState
 
     /** The wallet is open. */
     data class Open(
@@ -62,6 +73,8 @@ class WalletController(
     private val clock: AppClock,
     private val scheduler: Scheduler,
     private val timeZone: TimeZone,
+    /** The SDK key source behind [keySource], which tells an invalidated key apart. */
+    private val platformKeySource: PlatformKeySource? = keySource as? PlatformKeySource,
 ) : AutoCloseable {
     private val cards = CardFormatter(timeZone)
     private val grouping = PeopleGrouping(cards)
@@ -91,6 +104,10 @@ class WalletController(
             wallet.unlockWithKeySource(keySource)
             set(openState(null))
         } catch (e: WalletException) {
+            if (platformKeySource?.failureOf(e) is KeySourceFailure.Invalidated) {
+                set(WalletState.Locked(Notice(Tone.BAD, Texts.keyInvalidated), busy = false, keyInvalidated = true))
+                return
+            }
             // A dismissed prompt is not a failure: said calmly, not as a wrong answer.
             val tone = if (e is WalletException.KeySourceCancelled) Tone.CAUTION else Tone.BAD
             set(WalletState.Locked(Notice(tone, explain(e)), busy = false))
@@ -116,17 +133,24 @@ class WalletController(
     /**
      * The holder confirmed: destroys every document, key and log entry and
      * protects the fresh, empty wallet with the key source again (the way out
-     * of a lockout). Does nothing unless [requestReset] came first.
+     * of a lockout). After the phone's key was invalidated, the SDK's
+     * recovery runs instead: a new phone key, then the same reset
+     * ([PlatformKeySource.resetAfterInvalidation]). Does nothing unless
+     * [requestReset] came first.
      */
     fun confirmReset() {
         val locked = state as? WalletState.Locked ?: return
         if (!locked.confirmingReset || locked.busy) return
-        set(WalletState.Locked(null, busy = true))
+        set(WalletState.Locked(null, busy = true, keyInvalidated = locked.keyInvalidated))
         try {
-            wallet.reset(keySource)
+            if (locked.keyInvalidated && platformKeySource != null) {
+                platformKeySource.resetAfterInvalidation(wallet)
+            } else {
+                wallet.reset(keySource)
+            }
             set(openState(Notice(Tone.CAUTION, Texts.resetDone)))
         } catch (e: WalletException) {
-            set(WalletState.Locked(Notice(Tone.BAD, explain(e)), busy = false))
+            set(WalletState.Locked(Notice(Tone.BAD, explain(e)), busy = false, keyInvalidated = locked.keyInvalidated))
         }
     }
 
@@ -325,8 +349,20 @@ class WalletController(
         /** Six digits as the verifier shows them: "493 817". */
         fun grouped(code: String): String = if (code.length == 6) "${code.take(3)} ${code.drop(3)}" else code
 
+        /**
+         * The wallet screen after anything thrown on the wallet thread that
+         * no screen action caught (e.g. the native library failed to load):
+         * locked, with the failure said, and not busy, so Unlock stays
+         * enabled and tries again.
+         */
+        fun failedState(e: Throwable): WalletState.Locked = WalletState.Locked(Notice(Tone.BAD, explain(e)), busy = false)
+
         /** A wallet error (or any failure making a code) in words for the holder. */
         fun explain(e: Throwable): Words = when (e) {
+            is LinkageError -> Words(
+                "تعذّر تحميل مكتبة المحفظة في التطبيق (${e.javaClass.simpleName}). أعد تثبيت التطبيق.",
+                "The app's wallet library could not be loaded (${e.javaClass.simpleName}: ${e.message}). Reinstall the app.",
+            )
             is WalletException.InvalidChallenge -> Words(
                 "هذا ليس رمز تحقق: اكتب الأرقام الستة التي يعرضها جهاز التحقق، أو امسح رمزه.",
                 "Not a verifier's challenge: type the six digits the verifier shows, or scan its code.",

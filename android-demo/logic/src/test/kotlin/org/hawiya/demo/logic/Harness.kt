@@ -1,5 +1,13 @@
 package org.hawiya.demo.logic
 
+import hawiya.ffi.KeySource
+import hawiya.ffi.KeySourceException
+import hawiya.keysource.Authorization
+import hawiya.keysource.CipherAuthenticator
+import hawiya.keysource.DataKeyWrapper
+import hawiya.keysource.KeyUse
+import hawiya.keysource.PlatformKeySource
+import hawiya.keysource.WrappingKey
 import java.io.File
 import java.nio.file.Files
 import javax.crypto.Cipher
@@ -23,7 +31,7 @@ abstract class Suite {
 fun main(args: Array<String>) {
     val suites = listOf(
         QrRefresherTests(),
-        KeySourceTests(),
+        WalletThreadTests(),
         DisclosureTests(),
         FormattingTests(),
         LogFormatterTests(),
@@ -94,18 +102,31 @@ class VirtualScheduler(private val clock: ManualClock) : Scheduler {
     }
 }
 
-/** An AES key in memory standing in for the Android Keystore key. */
+/**
+ * An AES key in memory standing in for the Android Keystore key;
+ * [invalidated] makes it behave as after a new biometric enrolment.
+ */
 class MemoryWrappingKey : WrappingKey {
     private var key: SecretKey? = null
     var deleted = false
+    @Volatile var invalidated = false
 
-    override fun key(): SecretKey = key ?: KeyGenerator.getInstance("AES").apply { init(256) }.generateKey().also { key = it }
+    override fun key(): SecretKey {
+        if (invalidated) throw InvalidatedForTest()
+        return key ?: KeyGenerator.getInstance("AES").apply { init(256) }.generateKey().also { key = it }
+    }
 
     override fun delete() {
         key = null
         deleted = true
+        invalidated = false
     }
+
+    override fun isInvalidation(error: Throwable): Boolean = error is InvalidatedForTest
 }
+
+/** The JVM stand-in for KeyPermanentlyInvalidatedException. */
+class InvalidatedForTest : java.security.InvalidKeyException("Key permanently invalidated")
 
 /** A biometric prompt that answers what the test says. */
 class ScriptedAuthenticator(var answer: Authorization = Authorization.Approved) : CipherAuthenticator {
@@ -119,6 +140,23 @@ class ScriptedAuthenticator(var answer: Authorization = Authorization.Approved) 
     }
 }
 
+/**
+ * The SDK's key source, with a switch that makes unwraps report a wrong
+ * secret: the Keystore key source never does (the platform throttles wrong
+ * fingers itself), but other key sources may, and the wallet screen must
+ * word the wallet's own throttling and lockout.
+ */
+class TestKeySource(val platform: PlatformKeySource) : KeySource {
+    @Volatile var rejecting = false
+
+    override fun wrap(dataKey: ByteArray): ByteArray = platform.wrap(dataKey)
+
+    override fun unwrap(wrapped: ByteArray): ByteArray {
+        if (rejecting) throw KeySourceException.Rejected()
+        return platform.unwrap(wrapped)
+    }
+}
+
 /** A fresh empty folder, deleted when the JVM exits. */
 fun tempFolder(): File = Files.createTempDirectory("hawiya-android-logic").toFile().also { dir ->
     Runtime.getRuntime().addShutdownHook(Thread { dir.deleteRecursively() })
@@ -129,11 +167,12 @@ class DemoFixture(val clock: ManualClock = ManualClock()) {
     val folder = tempFolder()
     val wrappingKey = MemoryWrappingKey()
     val authenticator = ScriptedAuthenticator()
-    val keySource = WrappedKeySource(DataKeyWrapper(wrappingKey, authenticator))
+    val platformKeySource = PlatformKeySource(DataKeyWrapper(wrappingKey, authenticator))
+    val keySource = TestKeySource(platformKeySource)
     val demo = DemoData.openOrCreate(folder, keySource, clock)
     val scheduler = VirtualScheduler(clock)
 
-    fun controller() = WalletController(demo.wallet, keySource, clock, scheduler, Formatting.utc)
+    fun controller() = WalletController(demo.wallet, keySource, clock, scheduler, Formatting.utc, platformKeySource)
 }
 
 /** The repository's root (tests run from it, or below it). */

@@ -128,7 +128,7 @@ class QrRefresherTests : Suite() {
         }
 
         test("the executor scheduler runs tasks on its thread and honours cancel") {
-            val scheduler = ExecutorScheduler()
+            val scheduler = ExecutorScheduler(onError = { throw AssertionError("unexpected", it) })
             try {
                 val ran = java.util.concurrent.CountDownLatch(1)
                 var thread = ""

@@ -1,5 +1,9 @@
 package org.hawiya.demo.logic
 
+import hawiya.keysource.Authorization
+import hawiya.keysource.CancelKind
+import hawiya.keysource.KeyUse
+
 import hawiya.ffi.ClaimKey
 import kotlin.test.assertEquals
 import kotlin.test.assertFalse
@@ -173,17 +177,17 @@ class WalletControllerTests : Suite() {
             assertEquals(1, fx.demo.wallet.presentationLog().size, "no codes were made while locked")
         }
 
-        test("a refused fingerprint keeps the wallet locked with a plain message; a later success opens it") {
+        test("a wrong secret from a key source keeps the wallet locked with a plain message; a later success opens it") {
             val fx = DemoFixture()
             val c = fx.controller()
             c.lock()
-            fx.authenticator.answer = Authorization.Refused("wrong finger")
+            fx.keySource.rejecting = true
             c.unlock()
             val locked = c.state as WalletState.Locked
             assertEquals("Not recognised. Try again.", locked.notice?.words?.en)
             assertFalse(locked.busy)
             assertEquals(1u, fx.demo.wallet.failedAttempts().failures)
-            fx.authenticator.answer = Authorization.Approved
+            fx.keySource.rejecting = false
             c.unlock()
             open(c)
         }
@@ -192,7 +196,7 @@ class WalletControllerTests : Suite() {
             val fx = DemoFixture()
             val c = fx.controller()
             c.lock()
-            fx.authenticator.answer = Authorization.Refused("wrong finger")
+            fx.keySource.rejecting = true
             val messages = mutableListOf<String>()
             repeat(12) {
                 c.unlock()
@@ -200,7 +204,7 @@ class WalletControllerTests : Suite() {
                 fx.clock.time += 3_700 // past any throttling delay
             }
             assertTrue(messages.any { it.startsWith("The wallet locked after") }, messages.toString())
-            fx.authenticator.answer = Authorization.Approved
+            fx.keySource.rejecting = false
             c.unlock()
             assertTrue(c.state is WalletState.Locked, "locked out for good")
         }
@@ -209,7 +213,7 @@ class WalletControllerTests : Suite() {
             val fx = DemoFixture()
             val c = fx.controller()
             c.lock()
-            fx.authenticator.answer = Authorization.Cancelled("the holder tapped Cancel")
+            fx.authenticator.answer = Authorization.Cancelled(CancelKind.USER, "the holder tapped Cancel")
             repeat(50) { c.unlock() }
             val locked = c.state as WalletState.Locked
             assertEquals(Tone.CAUTION, locked.notice?.tone)
@@ -225,13 +229,13 @@ class WalletControllerTests : Suite() {
             val fx = DemoFixture()
             val c = fx.controller()
             c.lock()
-            fx.authenticator.answer = Authorization.Refused("wrong finger")
+            fx.keySource.rejecting = true
             repeat(12) {
                 c.unlock()
                 fx.clock.time += 3_700 // past any throttling delay
             }
             assertTrue((c.state as WalletState.Locked).notice!!.words.en.contains("Reset it"))
-            fx.authenticator.answer = Authorization.Approved
+            fx.keySource.rejecting = false
             val lockedOut = failures(fx)
             assertTrue(lockedOut >= 10u, "locked out after $lockedOut failures")
 
@@ -262,11 +266,37 @@ class WalletControllerTests : Suite() {
             open(c)
         }
 
+        test("an invalidated phone key is said, and the confirmed reset makes a new key and an empty wallet") {
+            val fx = DemoFixture()
+            val c = fx.controller()
+            c.lock()
+            fx.wrappingKey.invalidated = true // new fingerprint enrolled
+            c.unlock()
+            val locked = c.state as WalletState.Locked
+            assertTrue(locked.keyInvalidated)
+            assertEquals(Texts.keyInvalidated, locked.notice?.words)
+            assertFalse(locked.busy)
+            assertEquals(0u, failures(fx), "not a wrong answer")
+            // Unlock again: still invalidated, nothing destroyed yet.
+            c.unlock()
+            assertTrue((c.state as WalletState.Locked).keyInvalidated)
+            c.requestReset()
+            assertTrue((c.state as WalletState.Locked).confirmingReset)
+            c.confirmReset()
+            val s = open(c)
+            assertEquals(Texts.resetDone, s.notice?.words)
+            assertTrue(fx.wrappingKey.deleted, "the invalidated key was replaced")
+            assertTrue(fx.demo.wallet.documents().isEmpty())
+            c.lock()
+            c.unlock()
+            open(c)
+        }
+
         test("a wait after failures is stated in seconds") {
             val fx = DemoFixture()
             val c = fx.controller()
             c.lock()
-            fx.authenticator.answer = Authorization.Refused("wrong finger")
+            fx.keySource.rejecting = true
             val messages = (1..6).map {
                 c.unlock()
                 (c.state as WalletState.Locked).notice!!.words.en
