@@ -6,6 +6,7 @@ import hawiya.ffi.DocumentSummary
 import hawiya.ffi.KeySource
 import hawiya.ffi.Mode
 import hawiya.ffi.Presentation
+import hawiya.ffi.Showing
 import hawiya.ffi.Wallet
 import hawiya.ffi.WalletException
 import hawiya.ffi.readChallengeCode
@@ -157,6 +158,7 @@ class WalletController(
     /** Locks the wallet (forgets the data key) and stops the QR. */
     fun lock() {
         refresher.stop()
+        endShowing()
         wallet.lock()
         set(WalletState.Locked(null, busy = false))
     }
@@ -185,9 +187,10 @@ class WalletController(
     /** The screen is on display: make a code now and every 30 seconds. */
     fun startQr() = whenOpen { refresher.start() }
 
-    /** The screen went away: no more codes (none are logged while hidden). */
+    /** The screen went away: no more codes; the showing ends. */
     fun stopQr() {
         refresher.stop()
+        endShowing()
         whenOpen { open -> set(open.copy(qr = null, qrNotice = null)) }
     }
 
@@ -245,6 +248,7 @@ class WalletController(
     /** Stops the QR and closes the wallet file. */
     override fun close() {
         refresher.stop()
+        endShowing()
         wallet.close()
     }
 
@@ -256,11 +260,50 @@ class WalletController(
         // A restored document cannot sign on this phone until re-bound:
         // show its printed card's code meanwhile (if the wallet holds one).
         val presentation = if (doc.needsRebinding) {
+            endShowing()
             wallet.presentStatic(doc.number, disclosure)
         } else {
-            wallet.present(doc.number, disclosure, currentChallenge())
+            liveCode(ShowingOf(doc.number, disclosure, currentChallenge()))
         }
         return ShownCode(presentation, qrView(presentation))
+    }
+
+    /** What a showing shows: a new document, choice or challenge is a new showing. */
+    private data class ShowingOf(val number: ULong, val disclosure: hawiya.ffi.Disclosure, val challenge: String?)
+
+    private var showing: Showing? = null
+    private var showingOf: ShowingOf? = null
+
+    /**
+     * The next code of the showing of [what]: a refresh of the showing on
+     * screen (a fresh signature, nothing written: the whole showing is one
+     * log entry), or a new showing when the document, the choice or the
+     * challenge changed, or the wallet ended the old one (`ShowingEnded`:
+     * it was locked, or the document was renewed or replaced).
+     */
+    private fun liveCode(what: ShowingOf): Presentation {
+        val current = showing
+        if (current != null && showingOf == what) {
+            try {
+                return current.refresh()
+            } catch (e: WalletException.ShowingEnded) {
+                endShowing()
+            }
+        }
+        endShowing()
+        val started = wallet.beginShowing(what.number, what.disclosure, what.challenge)
+        showing = started
+        showingOf = what
+        return started.current()
+    }
+
+    private fun endShowing() {
+        showing?.let {
+            it.end()
+            it.close()
+        }
+        showing = null
+        showingOf = null
     }
 
     private fun qrView(p: Presentation) = QrView(

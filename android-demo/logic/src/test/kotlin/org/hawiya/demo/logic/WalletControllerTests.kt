@@ -61,8 +61,9 @@ class WalletControllerTests : Suite() {
             val second = assertNotNull(open(c).qr).text
             assertNotEquals(first, second)
             fx.scheduler.advance(150)
-            assertEquals(7, fx.demo.wallet.presentationLog().size)
-            assertEquals("From this phone (live code) · 7 codes", open(c).log.single().mode.en)
+            // Seven codes, one showing: one log entry (refreshes write nothing).
+            assertEquals(1, fx.demo.wallet.presentationLog().size)
+            assertEquals("From this phone (live code)", open(c).log.single().mode.en)
             assertEquals(listOf("presentation_stale"), fx.demo.verifier().verify(first, null).failures.map { it.code })
             assertTrue(states.size >= 4, "each code reached the screen")
         }
@@ -106,6 +107,28 @@ class WalletControllerTests : Suite() {
                 assertTrue(s.notice!!.words.en.startsWith("Not a verifier's challenge"), s.notice.toString())
                 assertEquals(before, s.qr?.text)
             }
+        }
+
+        test("a showing is one log entry; a new choice, document or return to the screen is a new one") {
+            val fx = DemoFixture()
+            val c = fx.controller()
+            c.startQr()
+            fx.scheduler.advance(300) // ten refreshes
+            assertEquals(1, fx.demo.wallet.presentationLog().size)
+            c.choose(open(c).disclosure.withPreset(Preset.AGE_18))
+            fx.scheduler.advance(90)
+            assertEquals(2, fx.demo.wallet.presentationLog().size, "another choice, another showing")
+            c.stopQr()
+            c.startQr()
+            assertEquals(3, fx.demo.wallet.presentationLog().size, "shown again")
+            // A lock ends the showing; after unlocking, the screen shows a new one.
+            c.lock()
+            c.unlock()
+            c.startQr()
+            fx.scheduler.advance(60)
+            assertEquals(4, fx.demo.wallet.presentationLog().size)
+            val verdict = fx.demo.verifier().verify(assertNotNull(open(c).qr).text, null)
+            assertTrue(verdict.accepted, verdict.failures.toString())
         }
 
         test("hiding the screen stops the codes") {
