@@ -288,3 +288,50 @@ fun undeclaredPlatformError() {
     assertTrue(e.reason.contains("IllegalStateException"))
     assertIs<KeySourceFailure.Unavailable>(s.lastFailure)
 }
+
+val keySourceHandOverTests: List<Pair<String, () -> Any?>> = listOf(
+    "key source: a prompt nobody answers ends as a timeout cancel; a late answer is ignored" to ::pendingAnswerTimeout,
+    "key source: an answer from the prompt's thread reaches the waiting thread" to ::pendingAnswerHandOver,
+    "key source: with no screen plugged in, an unlock is cancelled at once, never a wrong secret" to ::delegatingWithoutScreen,
+)
+
+fun pendingAnswerTimeout() {
+    val pending = hawiya.keysource.PendingAnswer()
+    val started = System.nanoTime()
+    val answer = pending.await(50)
+    assertTrue(System.nanoTime() - started >= 50_000_000, "waited the timeout")
+    assertEquals(CancelKind.TIMEOUT, (answer as Authorization.Cancelled).kind)
+    assertFalse(pending.answer(Authorization.Approved), "a late approval is refused")
+    assertEquals(answer, pending.await(0))
+}
+
+fun pendingAnswerHandOver() {
+    val pending = hawiya.keysource.PendingAnswer()
+    val prompt = Thread {
+        Thread.sleep(20)
+        pending.answer(PromptErrors.answerFor(PromptErrors.ERROR_USER_CANCELED, "Cancel tapped"))
+        pending.answer(Authorization.Approved) // a second callback: ignored
+    }
+    prompt.start()
+    assertEquals(Authorization.Cancelled(CancelKind.USER, "Cancel tapped"), pending.await(5_000))
+    prompt.join()
+}
+
+fun delegatingWithoutScreen() {
+    val delegating = hawiya.keysource.DelegatingAuthenticator()
+    val s = source(auth = delegating)
+    delegating.current = ScriptedAuthenticator()
+    val file = tempWalletFile("delegating")
+    Wallet.create(file, s).close()
+    Wallet.open(file).use { wallet ->
+        delegating.current = null // the activity stopped
+        assertFailsWith<WalletException.KeySourceCancelled> { wallet.unlockWithKeySource(s) }
+        assertEquals(CancelKind.NOT_IN_FOREGROUND, (s.lastFailure as KeySourceFailure.Cancelled).kind)
+        var promptingDuring = false
+        delegating.current = CipherAuthenticator { _, _ -> promptingDuring = delegating.prompting; Authorization.Approved }
+        wallet.unlockWithKeySource(s)
+        assertTrue(promptingDuring, "prompting is set while the prompt is up")
+        assertFalse(delegating.prompting)
+        assertEquals(0u, wallet.failedAttempts().failures)
+    }
+}

@@ -14,14 +14,13 @@ import hawiya.keysource.Authorization
 import hawiya.keysource.CancelKind
 import hawiya.keysource.CipherAuthenticator
 import hawiya.keysource.KeyUse
+import hawiya.keysource.PendingAnswer
 import hawiya.keysource.PromptDecision
 import hawiya.keysource.PromptErrors
 import hawiya.keysource.PromptGate
 import hawiya.keysource.PromptHost
 import hawiya.keysource.UnavailableKind
 import java.lang.ref.WeakReference
-import java.util.concurrent.CountDownLatch
-import java.util.concurrent.TimeUnit
 import javax.crypto.Cipher
 
 /** The title and subtitle of the prompt for each use. */
@@ -60,25 +59,25 @@ class BiometricCipherAuthenticator(
         if (Looper.myLooper() == Looper.getMainLooper()) {
             return Authorization.Unavailable(UnavailableKind.OTHER, "the key source was called on the main thread")
         }
-        val done = CountDownLatch(1)
-        val answer = AnswerOnce(done)
-        main.post { show(cipher, purpose, answer) }
-        if (!done.await(timeoutSeconds, TimeUnit.SECONDS)) {
-            answer.set(Authorization.Cancelled(CancelKind.TIMEOUT, "no answer in $timeoutSeconds s"))
-            main.post { answer.prompt?.cancelAuthentication() }
+        val answer = PendingAnswer()
+        var prompt: BiometricPrompt? = null // written and read on the main thread only
+        main.post { prompt = show(cipher, purpose, answer) }
+        val result = answer.await(timeoutSeconds * 1000)
+        if (result is Authorization.Cancelled && result.kind == CancelKind.TIMEOUT) {
+            main.post { prompt?.cancelAuthentication() }
         }
-        return answer.value
+        return result
     }
 
-    /** On the main thread. */
-    private fun show(cipher: Cipher, purpose: KeyUse, answer: AnswerOnce) {
-        if (answer.isSet) return // timed out before the main thread got here
+    /** On the main thread: shows the prompt (and returns it) or answers at once. */
+    private fun show(cipher: Cipher, purpose: KeyUse, answer: PendingAnswer): BiometricPrompt? {
+        if (answer.isAnswered) return null // timed out before the main thread got here
         val activity = activityRef.get()
         val decision = PromptGate.decide(activity?.let { hostOf(it) })
         if (decision is PromptDecision.Refuse || activity == null) {
             val refusal = (decision as? PromptDecision.Refuse)?.answer
-            answer.set(refusal ?: Authorization.Cancelled(CancelKind.NOT_IN_FOREGROUND, "no activity"))
-            return
+            answer.answer(refusal ?: Authorization.Cancelled(CancelKind.NOT_IN_FOREGROUND, "no activity"))
+            return null
         }
         val unavailable = when (BiometricManager.from(activity).canAuthenticate(allowed)) {
             BiometricManager.BIOMETRIC_SUCCESS -> null
@@ -89,19 +88,20 @@ class BiometricCipherAuthenticator(
             else -> Authorization.Unavailable(UnavailableKind.HARDWARE, "biometric hardware unavailable")
         }
         if (unavailable != null) {
-            answer.set(unavailable)
-            return
+            answer.answer(unavailable)
+            return null
         }
+        var shown: BiometricPrompt? = null
         val observer = LifecycleEventObserver { _, event ->
             if (event == Lifecycle.Event.ON_DESTROY) {
-                answer.prompt?.cancelAuthentication()
-                answer.set(Authorization.Cancelled(CancelKind.SYSTEM, "the screen went away"))
+                shown?.cancelAuthentication()
+                answer.answer(Authorization.Cancelled(CancelKind.SYSTEM, "the screen went away"))
             }
         }
         val callback = object : BiometricPrompt.AuthenticationCallback() {
             override fun onAuthenticationSucceeded(result: BiometricPrompt.AuthenticationResult) {
                 activity.lifecycle.removeObserver(observer)
-                answer.set(
+                answer.answer(
                     if (result.cryptoObject?.cipher === cipher) {
                         Authorization.Approved
                     } else {
@@ -112,7 +112,7 @@ class BiometricCipherAuthenticator(
 
             override fun onAuthenticationError(errorCode: Int, errString: CharSequence) {
                 activity.lifecycle.removeObserver(observer)
-                answer.set(PromptErrors.answerFor(errorCode, errString.toString()))
+                answer.answer(PromptErrors.answerFor(errorCode, errString.toString()))
             }
             // onAuthenticationFailed (one unrecognised finger) is not final:
             // the prompt stays up and the holder tries again.
@@ -124,35 +124,14 @@ class BiometricCipherAuthenticator(
         if (subtitle != null) builder.setSubtitle(subtitle)
         activity.lifecycle.addObserver(observer)
         val prompt = BiometricPrompt(activity, ContextCompat.getMainExecutor(activity), callback)
-        answer.prompt = prompt
+        shown = prompt
         prompt.authenticate(builder.build(), BiometricPrompt.CryptoObject(cipher))
+        return prompt
     }
 
     private fun hostOf(activity: FragmentActivity) = object : PromptHost {
         override val isAlive = !activity.isFinishing && !activity.isDestroyed
         override val isStarted = activity.lifecycle.currentState.isAtLeast(Lifecycle.State.STARTED)
         override val isStateSaved = activity.supportFragmentManager.isStateSaved
-    }
-
-    /** The first answer wins; later ones (a late callback after a timeout) are ignored. */
-    private class AnswerOnce(private val done: CountDownLatch) {
-        @Volatile
-        var value: Authorization = Authorization.Cancelled(CancelKind.SYSTEM, "no answer")
-            private set
-        /** The prompt on screen, to cancel on timeout or destruction (main thread). */
-        @Volatile
-        var prompt: BiometricPrompt? = null
-
-        @Volatile
-        var isSet = false
-            private set
-
-        @Synchronized
-        fun set(answer: Authorization) {
-            if (isSet) return
-            isSet = true
-            value = answer
-            done.countDown()
-        }
     }
 }

@@ -9,7 +9,7 @@ import androidx.compose.runtime.setValue
 import androidx.lifecycle.AndroidViewModel
 import java.io.File
 import java.util.TimeZone
-import hawiya.android.DelegatingAuthenticator
+import hawiya.keysource.DelegatingAuthenticator
 import hawiya.android.KeystoreWrappingKey
 import hawiya.keysource.DataKeyWrapper
 import hawiya.keysource.PlatformKeySource
