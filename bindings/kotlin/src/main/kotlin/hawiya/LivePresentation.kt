@@ -30,7 +30,9 @@ import kotlinx.coroutines.flow.flow
  *   stop the live code and ask the holder to show the document again.
  *   Beginning the showing fails with the errors of `present`.
  * - The wallet calls run on [AsyncWallet.dispatcher]; a new code waits at
- *   least [minInterval] after the last, whatever [margin] says.
+ *   least [minInterval] after the last, whatever [margin] says, and at most
+ *   [maxInterval] (e.g. 30 s, so that a photo of the screen is soon stale
+ *   even for a verifier that accepts the full lifetime).
  *
  * The wait between codes is each code's own lifetime (`expiresAt -
  * createdAt`, both at the wallet's clock) minus [margin], so the flow needs
@@ -42,20 +44,30 @@ fun AsyncWallet.livePresentation(
     challenge: String? = null,
     margin: Duration = DEFAULT_LIVE_MARGIN,
     minInterval: Duration = 1.seconds,
-): Flow<Presentation> = liveShowing(this, margin, minInterval, begin = { wallet.beginShowing(number, disclosure, challenge) })
+    maxInterval: Duration = Duration.INFINITE,
+): Flow<Presentation> =
+    liveShowing(this, margin, minInterval, maxInterval, begin = { wallet.beginShowing(number, disclosure, challenge) })
 
 /** Renew a live code this long before its expiry, for a scan to finish. */
 val DEFAULT_LIVE_MARGIN: Duration = 5.seconds
 
-/** How long to show [code] before re-presenting: its lifetime less [margin], at least [minInterval]. */
-internal fun nextRefreshIn(code: Presentation, margin: Duration, minInterval: Duration): Duration =
-    maxOf((code.expiresAt - code.createdAt).seconds - margin, minInterval)
+/**
+ * How long to show [code] before re-presenting it: its lifetime less
+ * [margin], at most [maxInterval], at least [minInterval].
+ */
+fun liveRefreshDelay(
+    code: Presentation,
+    margin: Duration = DEFAULT_LIVE_MARGIN,
+    minInterval: Duration = 1.seconds,
+    maxInterval: Duration = Duration.INFINITE,
+): Duration = maxOf(minOf((code.expiresAt - code.createdAt).seconds - margin, maxInterval), minInterval)
 
 /** The live loop (tests pass [finish] to look at the showing after it ended). */
 internal fun liveShowing(
     wallet: AsyncWallet,
     margin: Duration,
     minInterval: Duration,
+    maxInterval: Duration,
     begin: () -> Showing,
     finish: (Showing) -> Unit = { it.end(); it.close() },
 ): Flow<Presentation> = flow {
@@ -65,7 +77,7 @@ internal fun liveShowing(
         var code = showing.current()
         while (true) {
             emit(code)
-            delay(nextRefreshIn(code, margin, minInterval))
+            delay(liveRefreshDelay(code, margin, minInterval, maxInterval))
             code = offThread(wallet.dispatcher) { showing.refresh() }
         }
     } finally {

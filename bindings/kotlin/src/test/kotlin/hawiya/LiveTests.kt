@@ -10,6 +10,7 @@ import hawiya.ffi.defaultPolicy
 import kotlin.test.assertEquals
 import kotlin.test.assertFailsWith
 import kotlin.test.assertTrue
+import kotlin.time.Duration.Companion.INFINITE
 import kotlin.time.Duration.Companion.milliseconds
 import kotlin.time.Duration.Companion.seconds
 import kotlinx.coroutines.CoroutineStart
@@ -24,7 +25,7 @@ val liveTests: List<Pair<String, () -> Any?>> = listOf(
     "live: the refreshes of one showing are one presentation-log entry" to ::liveOneLogEntry,
     "live: the collector going away ends the showing" to ::liveCancelEndsShowing,
     "live: a lock during the stream ends it with ShowingEnded" to ::liveEndsOnLock,
-    "live: codes are replaced a margin before they expire, never faster than the minimum" to ::liveTiming,
+    "live: codes are replaced a margin before they expire, within the minimum and maximum interval" to ::liveTiming,
 )
 
 private val lifetime = defaultPolicy().freshnessSecs.toLong()
@@ -69,7 +70,7 @@ fun liveCancelEndsShowing() = runBlocking {
     var ended: Showing? = null
     val first = CompletableDeferredCode()
     val job = launch(start = CoroutineStart.UNDISPATCHED) {
-        liveShowing(w, margin = lifetime.seconds - 1.milliseconds, minInterval = 20.milliseconds,
+        liveShowing(w, margin = lifetime.seconds - 1.milliseconds, minInterval = 20.milliseconds, maxInterval = INFINITE,
             begin = { w.wallet.beginShowing(NUMBER, Disclosure.Identity, null) },
             finish = { ended = it; it.end() },
         ).collect { first.complete(it) }
@@ -106,8 +107,9 @@ fun liveTiming() {
     val w = liveWallet(clock)
     val p = runBlocking { w.present(NUMBER, Disclosure.Identity) }
     assertEquals(lifetime, p.expiresAt - p.createdAt)
-    assertEquals((lifetime - 5).seconds, nextRefreshIn(p, DEFAULT_LIVE_MARGIN, 1.seconds))
-    assertEquals(1.seconds, nextRefreshIn(p, (lifetime + 10).seconds, 1.seconds), "never faster than the minimum")
+    assertEquals((lifetime - 5).seconds, liveRefreshDelay(p))
+    assertEquals(30.seconds, liveRefreshDelay(p, maxInterval = 30.seconds), "at most the maximum")
+    assertEquals(1.seconds, liveRefreshDelay(p, margin = (lifetime + 10).seconds), "never faster than the minimum")
     assertFailsWith<IllegalArgumentException> {
         runBlocking { w.livePresentation(NUMBER, Disclosure.Identity, margin = (-1).seconds).toList() }
     }

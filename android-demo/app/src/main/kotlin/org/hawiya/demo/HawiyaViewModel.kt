@@ -84,7 +84,7 @@ class HawiyaViewModel(application: Application) : AndroidViewModel(application),
             wallet = demo.wallet,
             keySource = keySource,
             clock = SystemClock,
-            scheduler = walletThread,
+            dispatcher = walletThread.dispatcher,
             timeZone = TimeZone.getDefault(),
         )
         controller.onChange = { next -> main.post { walletState = next } }

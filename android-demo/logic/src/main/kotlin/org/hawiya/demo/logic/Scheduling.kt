@@ -1,5 +1,7 @@
 package org.hawiya.demo.logic
 
+import kotlinx.coroutines.asCoroutineDispatcher
+
 /**
  * The time source of the demo's logic, in Unix seconds. The app passes the
  * system clock; tests pass a clock they move by hand, so no rule here ever
@@ -53,6 +55,12 @@ class ExecutorScheduler(
         val future = executor.schedule(Runnable { guarded(task) }, delaySeconds, java.util.concurrent.TimeUnit.SECONDS)
         return Cancellable { future.cancel(false) }
     }
+
+    /**
+     * The same thread as a coroutine dispatcher: the wallet screen's live QR
+     * waits on it between codes (WalletController).
+     */
+    val dispatcher: kotlinx.coroutines.CoroutineDispatcher = executor.asCoroutineDispatcher()
 
     /** Runs [task] on the wallet thread as soon as possible. */
     fun run(task: () -> Unit) {

@@ -5,14 +5,31 @@ import hawiya.reset
 import hawiya.ffi.DocumentSummary
 import hawiya.ffi.KeySource
 import hawiya.ffi.Mode
+import hawiya.AsyncWallet
+import hawiya.DEFAULT_LIVE_MARGIN
+import hawiya.ffi.Disclosure
 import hawiya.ffi.Presentation
-import hawiya.ffi.Showing
+import hawiya.livePresentation
+import hawiya.liveRefreshDelay
 import hawiya.ffi.Wallet
 import hawiya.ffi.WalletException
 import hawiya.ffi.readChallengeCode
 import hawiya.keysource.KeySourceFailure
 import hawiya.keysource.PlatformKeySource
 import java.util.TimeZone
+import java.util.concurrent.Executor
+import kotlin.coroutines.cancellation.CancellationException
+import kotlin.time.Duration.Companion.seconds
+import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.CoroutineExceptionHandler
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.CoroutineStart
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.SupervisorJob
+import kotlinx.coroutines.asCoroutineDispatcher
+import kotlinx.coroutines.cancel
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.launch
 
 /** What the wallet screen shows. */
 sealed interface WalletState {
@@ -66,13 +83,20 @@ data class ShownCode(val presentation: Presentation, val view: QrView)
  * background thread (unlocking blocks on the biometric prompt) and draws
  * [state]. Codes are always signed at the phone's own clock, now.
  *
+ * The live QR is the SDK's stream (`AsyncWallet.livePresentation`): one
+ * showing per document, choice and challenge, one log entry for it, a
+ * fresh code every [PERIOD_SECONDS] (sooner if the code would expire
+ * first). [dispatcher] is that same wallet thread (the app's) or a virtual
+ * clock (the tests'): the stream waits on it, and its wallet calls run
+ * inline, on the thread the controller already runs on.
+ *
  * Errors never escape: each becomes a [Notice] in the state, in both languages.
  */
 class WalletController(
     private val wallet: Wallet,
     private val keySource: KeySource,
     private val clock: AppClock,
-    private val scheduler: Scheduler,
+    private val dispatcher: CoroutineDispatcher,
     private val timeZone: TimeZone,
     /** The SDK key source behind [keySource], which tells an invalidated key apart. */
     private val platformKeySource: PlatformKeySource? = keySource as? PlatformKeySource,
@@ -88,14 +112,18 @@ class WalletController(
     var state: WalletState = if (wallet.isUnlocked()) openState(null) else WalletState.Locked(null, busy = false)
         private set
 
-    private val refresher = QrRefresher(
-        clock = clock,
-        scheduler = scheduler,
-        make = { makeCode() },
-        expiresAt = { it.presentation.expiresAt },
-        onCode = { code -> update { open -> open.copy(qr = code.view, qrNotice = qrNote(code), log = log()) } },
-        onError = { e -> update { open -> open.copy(qr = null, qrNotice = Notice(Tone.BAD, explain(e))) } },
+    /** The wallet's calls for the stream, run inline on the calling (wallet) thread. */
+    private val live = AsyncWallet(wallet, Executor { it.run() }.asCoroutineDispatcher())
+
+    /** Where the stream runs; an Error escaping it ends on screen, as on the wallet thread. */
+    private val scope = CoroutineScope(
+        SupervisorJob() + dispatcher + CoroutineExceptionHandler { _, e -> set(failedState(e)) },
     )
+    private var liveJob: Job? = null
+    private var qrWanted = false
+
+    /** When the next code is due (Unix seconds), or null when none is coming. */
+    private var nextCodeAt: Long? = null
 
     /** Unlocks the wallet through the key source (blocks while the holder authenticates). */
     fun unlock() {
@@ -157,8 +185,7 @@ class WalletController(
 
     /** Locks the wallet (forgets the data key) and stops the QR. */
     fun lock() {
-        refresher.stop()
-        endShowing()
+        stopLive()
         wallet.lock()
         set(WalletState.Locked(null, busy = false))
     }
@@ -171,7 +198,7 @@ class WalletController(
             return@whenOpen
         }
         set(open(open, doc, open.disclosure.forDocument(doc.documentType)))
-        refresher.refreshNow()
+        restartLive()
     }
 
     /** Applies the holder's choice from the sheet; an empty choice is refused with a notice. */
@@ -181,21 +208,23 @@ class WalletController(
             return@whenOpen
         }
         set(open.copy(disclosure = choice, notice = null))
-        refresher.refreshNow()
+        restartLive()
     }
 
-    /** The screen is on display: make a code now and every 30 seconds. */
-    fun startQr() = whenOpen { refresher.start() }
+    /** The screen is on display: a code now and every 30 seconds (one showing). */
+    fun startQr() = whenOpen {
+        qrWanted = true
+        restartLive()
+    }
 
     /** The screen went away: no more codes; the showing ends. */
     fun stopQr() {
-        refresher.stop()
-        endShowing()
+        stopLive()
         whenOpen { open -> set(open.copy(qr = null, qrNotice = null)) }
     }
 
     /** Whole seconds until the next code, for the countdown. */
-    fun secondsUntilNewCode(): Long = refresher.secondsLeft()
+    fun secondsUntilNewCode(): Long = nextCodeAt?.let { (it - clock.now()).coerceAtLeast(0) } ?: 0
 
     private var challengeCode: String? = null
     private var challengeEnteredAt = 0L
@@ -216,14 +245,14 @@ class WalletController(
         challengeCode = code
         challengeEnteredAt = clock.now()
         set(open.copy(challenge = grouped(code), notice = null))
-        refresher.refreshNow()
+        restartLive()
     }
 
     /** Stops answering the challenge: the codes are timed again. */
     fun clearChallenge() = whenOpen { open ->
         challengeCode = null
         set(open.copy(challenge = null))
-        refresher.refreshNow()
+        restartLive()
     }
 
     /** The challenge to answer now, dropped once the verifier's window is surely over. */
@@ -247,63 +276,75 @@ class WalletController(
 
     /** Stops the QR and closes the wallet file. */
     override fun close() {
-        refresher.stop()
-        endShowing()
+        stopLive()
+        scope.cancel()
         wallet.close()
     }
 
-    private fun makeCode(): ShownCode {
+    /** What the QR shows now: one showing, or a printed card's code. */
+    private data class ShowingOf(val number: ULong, val disclosure: Disclosure, val challenge: String?, val printed: Boolean)
+
+    private fun showingNow(): ShowingOf {
         val open = state as? WalletState.Open ?: throw IllegalStateException("the wallet is locked")
         val number = open.selected ?: throw IllegalStateException("no document")
         val doc = summaries().firstOrNull { it.number.toLong() == number } ?: throw IllegalStateException("no document")
-        val disclosure = open.disclosure.toDisclosure()
         // A restored document cannot sign on this phone until re-bound:
         // show its printed card's code meanwhile (if the wallet holds one).
-        val presentation = if (doc.needsRebinding) {
-            endShowing()
-            wallet.presentStatic(doc.number, disclosure)
-        } else {
-            liveCode(ShowingOf(doc.number, disclosure, currentChallenge()))
-        }
-        return ShownCode(presentation, qrView(presentation))
+        return ShowingOf(doc.number, open.disclosure.toDisclosure(), currentChallenge(), printed = doc.needsRebinding)
     }
 
-    /** What a showing shows: a new document, choice or challenge is a new showing. */
-    private data class ShowingOf(val number: ULong, val disclosure: hawiya.ffi.Disclosure, val challenge: String?)
+    /** (Re)starts the QR for what is selected now, if the screen wants one. */
+    private fun restartLive() {
+        liveJob?.cancel()
+        liveJob = null
+        if (!qrWanted || state !is WalletState.Open) return
+        // Undispatched: the first code is on screen when this returns.
+        liveJob = scope.launch(start = CoroutineStart.UNDISPATCHED) { runLive() }
+    }
 
-    private var showing: Showing? = null
-    private var showingOf: ShowingOf? = null
+    private fun stopLive() {
+        qrWanted = false
+        liveJob?.cancel()
+        liveJob = null
+        nextCodeAt = null
+    }
 
     /**
-     * The next code of the showing of [what]: a refresh of the showing on
-     * screen (a fresh signature, nothing written: the whole showing is one
-     * log entry), or a new showing when the document, the choice or the
-     * challenge changed, or the wallet ended the old one (`ShowingEnded`:
-     * it was locked, or the document was renewed or replaced).
+     * The QR loop: the SDK's live stream for the current showing. A failure
+     * (including `ShowingEnded`: the document was renewed, or the wallet
+     * locked behind the screen's back) is shown, and the QR tries again,
+     * as a new showing, one period later.
      */
-    private fun liveCode(what: ShowingOf): Presentation {
-        val current = showing
-        if (current != null && showingOf == what) {
+    private suspend fun runLive() {
+        while (true) {
             try {
-                return current.refresh()
-            } catch (e: WalletException.ShowingEnded) {
-                endShowing()
+                val what = showingNow()
+                if (what.printed) {
+                    val p = wallet.presentStatic(what.number, what.disclosure)
+                    shown(p, PERIOD_SECONDS)
+                    delay(PERIOD_SECONDS.seconds)
+                    continue
+                }
+                live.livePresentation(what.number, what.disclosure, what.challenge, maxInterval = PERIOD_SECONDS.seconds)
+                    .collect { p ->
+                        shown(p, liveRefreshDelay(p, DEFAULT_LIVE_MARGIN, maxInterval = PERIOD_SECONDS.seconds).inWholeSeconds)
+                        // The challenge's window closed: the next code is timed, a new showing.
+                        if (what.challenge != null && currentChallenge() == null) restartLive()
+                    }
+            } catch (e: CancellationException) {
+                throw e
+            } catch (e: Exception) {
+                nextCodeAt = clock.now() + PERIOD_SECONDS
+                update { open -> open.copy(qr = null, qrNotice = Notice(Tone.BAD, explain(e))) }
+                delay(PERIOD_SECONDS.seconds)
             }
         }
-        endShowing()
-        val started = wallet.beginShowing(what.number, what.disclosure, what.challenge)
-        showing = started
-        showingOf = what
-        return started.current()
     }
 
-    private fun endShowing() {
-        showing?.let {
-            it.end()
-            it.close()
-        }
-        showing = null
-        showingOf = null
+    private fun shown(p: Presentation, nextInSeconds: Long) {
+        nextCodeAt = clock.now() + nextInSeconds
+        val code = ShownCode(p, qrView(p))
+        update { open -> open.copy(qr = code.view, qrNotice = qrNote(code), log = log()) }
     }
 
     private fun qrView(p: Presentation) = QrView(
@@ -383,6 +424,9 @@ class WalletController(
     }
 
     companion object {
+        /** A new code at least this often while the QR is on screen. */
+        const val PERIOD_SECONDS = 30L
+
         /**
          * How long codes answer an entered challenge: the verifier's default
          * freshness window and clock skew, after which it refuses answers.
@@ -409,6 +453,10 @@ class WalletController(
             is WalletException.InvalidChallenge -> Words(
                 "هذا ليس رمز تحقق: اكتب الأرقام الستة التي يعرضها جهاز التحقق، أو امسح رمزه.",
                 "Not a verifier's challenge: type the six digits the verifier shows, or scan its code.",
+            )
+            is WalletException.ShowingEnded -> Words(
+                "توقف الرمز الحي: قُفلت المحفظة أو تغيّرت الوثيقة. اعرضها من جديد.",
+                "The live code stopped: the wallet was locked or the document changed. Show it again.",
             )
             is WalletException.NoPrintCredential -> Words(
                 "لا توجد بطاقة مطبوعة لهذه الوثيقة في المحفظة.",

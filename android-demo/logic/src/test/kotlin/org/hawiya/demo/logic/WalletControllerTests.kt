@@ -336,6 +336,29 @@ class WalletControllerTests : Suite() {
             assertTrue(fx.demo.wallet.presentationLog().isEmpty())
         }
 
+        test("a showing the wallet ends while on screen is said, and a new one follows a period later") {
+            val fx = DemoFixture()
+            val c = fx.controller()
+            c.startQr()
+            fx.scheduler.advance(30)
+            assertEquals(1, fx.demo.wallet.presentationLog().size)
+            fx.demo.wallet.lock() // behind the screen's back: the showing ends
+            fx.scheduler.advance(30)
+            val stopped = open(c)
+            assertNull(stopped.qr)
+            assertEquals(
+                "The live code stopped: the wallet was locked or the document changed. Show it again.",
+                stopped.qrNotice?.words?.en,
+            )
+            assertEquals(30, c.secondsUntilNewCode())
+            fx.demo.wallet.unlockWithKeySource(fx.keySource)
+            fx.scheduler.advance(30)
+            assertNotNull(open(c).qr)
+            assertEquals(2, fx.demo.wallet.presentationLog().size, "a new showing")
+            c.stopQr()
+            assertEquals(0, fx.scheduler.pending)
+        }
+
         test("a wallet error while making a code becomes a message, not a crash") {
             val fx = DemoFixture()
             val c = fx.controller()
