@@ -7,12 +7,12 @@ import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.setValue
 import androidx.lifecycle.AndroidViewModel
-import java.io.File
-import java.util.TimeZone
-import hawiya.keysource.DelegatingAuthenticator
 import hawiya.android.KeystoreWrappingKey
 import hawiya.keysource.DataKeyWrapper
+import hawiya.keysource.DelegatingAuthenticator
 import hawiya.keysource.PlatformKeySource
+import java.io.File
+import java.util.TimeZone
 import org.hawiya.demo.logic.ChallengeView
 import org.hawiya.demo.logic.DemoData
 import org.hawiya.demo.logic.DisclosureChoice
