@@ -39,9 +39,16 @@ import androidx.compose.runtime.setValue
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.graphics.asImageBitmap
-import androidx.compose.foundation.text.KeyboardOptions
-import androidx.compose.ui.text.input.KeyboardType
+import android.Manifest
+import android.content.pm.PackageManager
+import androidx.activity.compose.rememberLauncherForActivityResult
+import androidx.activity.result.contract.ActivityResultContracts
 import androidx.compose.foundation.layout.aspectRatio
+import androidx.compose.foundation.text.KeyboardOptions
+import androidx.compose.ui.platform.LocalContext
+import androidx.compose.ui.text.input.KeyboardType
+import androidx.core.content.ContextCompat
+import org.hawiya.demo.logic.VerifierController
 import androidx.compose.ui.unit.dp
 import kotlinx.coroutines.delay
 import org.hawiya.demo.logic.CardView
@@ -294,6 +301,11 @@ private fun ChallengeEntry(answering: String?, actions: WalletActions) {
             }
             var typed by remember { mutableStateOf("") }
             var scanning by remember { mutableStateOf(false) }
+            val context = LocalContext.current
+            // The camera is asked for only when the holder wants to scan.
+            val askCamera = rememberLauncherForActivityResult(ActivityResultContracts.RequestPermission()) { granted ->
+                scanning = granted
+            }
             Row(verticalAlignment = Alignment.CenterVertically) {
                 OutlinedTextField(
                     value = typed,
@@ -310,11 +322,26 @@ private fun ChallengeEntry(answering: String?, actions: WalletActions) {
             }
             if (scanning) {
                 QrScanner(
-                    onText = { text -> scanning = false; actions.answerChallenge(text) },
+                    // On the main thread; the camera reads a code many times
+                    // a second: the first challenge QR ends the scan, other
+                    // codes in view are ignored.
+                    onText = { text ->
+                        if (scanning && text.startsWith(VerifierController.CHALLENGE_PREFIX)) {
+                            scanning = false
+                            actions.answerChallenge(text)
+                        }
+                    },
                     modifier = Modifier.fillMaxWidth().aspectRatio(1f),
                 )
             } else {
-                OutlinedButton(onClick = { scanning = true }, Modifier.fillMaxWidth()) {
+                OutlinedButton(
+                    onClick = {
+                        val permitted = ContextCompat.checkSelfPermission(context, Manifest.permission.CAMERA) ==
+                            PackageManager.PERMISSION_GRANTED
+                        if (permitted) scanning = true else askCamera.launch(Manifest.permission.CAMERA)
+                    },
+                    modifier = Modifier.fillMaxWidth(),
+                ) {
                     Text("${Texts.scanChallenge.en} · ${Texts.scanChallenge.ar}")
                 }
             }
