@@ -74,32 +74,33 @@ fun asyncTypedError() = runBlocking {
 }
 
 fun asyncCancelUnlock() = runBlocking {
-    val source = SlowKeySource()
-    val w = AsyncWallet.create(tempWalletFile("async-cancel"), source)
-    w.wallet.lock()
-    source.entered = CountDownLatch(1)
-    source.release = CountDownLatch(1)
-    val unlocking = async(start = CoroutineStart.UNDISPATCHED) { w.unlock(source) }
-    assertTrue(source.entered.await(5, TimeUnit.SECONDS), "the unlock reached the key source")
-    val started = System.nanoTime()
-    unlocking.cancel()
-    withTimeout(1_000) { unlocking.join() }
-    val ms = (System.nanoTime() - started) / 1_000_000
-    assertTrue(ms < 1_000, "cancel returned after $ms ms")
-    assertTrue(unlocking.isCancelled)
-    assertFailsWith<CancellationException> { unlocking.await() }
-    // The holder answers the prompt late: the Rust call finishes, and the
-    // dropped unlock is locked again.
-    source.release.countDown()
-    val deadline = System.nanoTime() + 5_000_000_000
-    while (source.threads.size < 1 || w.wallet.isUnlocked() || System.nanoTime() < started + 200_000_000) {
-        if (System.nanoTime() > deadline) break
-        Thread.sleep(20)
+    namedDispatcher("hawiya-test-unlock").use { io ->
+        val source = SlowKeySource()
+        val w = AsyncWallet.create(tempWalletFile("async-cancel"), source, dispatcher = io)
+        w.wallet.lock()
+        source.entered = CountDownLatch(1)
+        source.release = CountDownLatch(1)
+        val unlocking = async(start = CoroutineStart.UNDISPATCHED) { w.unlock(source) }
+        assertTrue(source.entered.await(5, TimeUnit.SECONDS), "the unlock reached the key source")
+        val started = System.nanoTime()
+        unlocking.cancel()
+        withTimeout(1_000) { unlocking.join() }
+        val ms = (System.nanoTime() - started) / 1_000_000
+        assertTrue(ms < 1_000, "cancel returned after $ms ms, while the prompt was still up")
+        assertTrue(unlocking.isCancelled)
+        assertFailsWith<CancellationException> { unlocking.await() }
+        // The holder answers the prompt late: the Rust call finishes on the
+        // dispatcher's one thread, and the dropped unlock is locked again
+        // there, before the next task on that thread.
+        source.release.countDown()
+        val after = CountDownLatch(1)
+        io.executor.execute { after.countDown() }
+        assertTrue(after.await(5, TimeUnit.SECONDS))
+        assertFalse(w.wallet.isUnlocked(), "a cancelled unlock leaves the wallet locked")
+        w.unlock(source)
+        assertTrue(w.wallet.isUnlocked())
+        w.wallet.close()
     }
-    assertFalse(w.wallet.isUnlocked(), "a cancelled unlock leaves the wallet locked")
-    w.unlock(source)
-    assertTrue(w.wallet.isUnlocked())
-    w.wallet.close()
 }
 
 fun asyncCancelImport() = runBlocking {
