@@ -53,7 +53,7 @@ else
     say "compiling the bindings ($(echo "$bindings_sources" | wc -l) files) with kotlinc $KOTLIN_VERSION"
     rm -f "$bindings_jar" "$OUT/bindings.stamp"
     # shellcheck disable=SC2086
-    "$KOTLINC" -nowarn -jvm-target 17 -cp "$JNA_JAR" -d "$bindings_jar" $bindings_sources >&2 || fail "kotlinc failed on the bindings"
+    "$KOTLINC" -nowarn -jvm-target 17 -cp "$JNA_JAR:$COROUTINES_JAR" -d "$bindings_jar" $bindings_sources >&2 || fail "kotlinc failed on the bindings"
     echo "$stamp" >"$OUT/bindings.stamp"
   fi
 fi
@@ -67,7 +67,7 @@ if [[ ! -f "$logic_jar" || "$(cat "$OUT/logic.stamp" 2>/dev/null)" != "$stamp" ]
   say "compiling android-demo/logic ($(echo "$logic_sources" | wc -l) files) with kotlinc $KOTLIN_VERSION"
   rm -f "$logic_jar" "$OUT/logic.stamp"
   # shellcheck disable=SC2086
-  "$KOTLINC" -nowarn -jvm-target 17 -cp "$JNA_JAR:$bindings_jar:$KTEST" -d "$logic_jar" $logic_sources >&2 \
+  "$KOTLINC" -nowarn -jvm-target 17 -cp "$JNA_JAR:$COROUTINES_JAR:$bindings_jar:$KTEST" -d "$logic_jar" $logic_sources >&2 \
     || fail "kotlinc failed on android-demo/logic"
   echo "$stamp" >"$OUT/logic.stamp"
 fi
@@ -77,7 +77,7 @@ say "running the Android logic tests on the JVM"
 log="$OUT/test.log"
 set +e
 # The runner's own counting line is printed once, last, below.
-java -Djna.library.path="$(dirname "$lib")" -cp "$logic_jar:$bindings_jar:$JNA_JAR:$STDLIB:$KTEST" \
+java -Djna.library.path="$(dirname "$lib")" -cp "$logic_jar:$bindings_jar:$JNA_JAR:$COROUTINES_JAR:$STDLIB:$KTEST" \
   org.hawiya.demo.logic.HarnessKt "$@" 2>&1 | tee "$log" | grep -v '^android-logic: '
 status=${PIPESTATUS[0]}
 set -e

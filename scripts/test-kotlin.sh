@@ -45,11 +45,11 @@ if [[ ! -f "$jar" || "$(cat "$OUT/stamp" 2>/dev/null)" != "$stamp" ]]; then
   say "compiling $(echo "$sources" | wc -l) Kotlin files with kotlinc $KOTLIN_VERSION"
   rm -f "$jar" "$OUT/stamp"
   # shellcheck disable=SC2086
-  "$KOTLIN_HOME/bin/kotlinc" -nowarn -jvm-target 17 -cp "$JNA_JAR:$KTEST" -d "$jar" $sources >&2 \
+  "$KOTLIN_HOME/bin/kotlinc" -nowarn -jvm-target 17 -cp "$JNA_JAR:$COROUTINES_JAR:$KTEST" -d "$jar" $sources >&2 \
     || fail "kotlinc failed"
   echo "$stamp" > "$OUT/stamp"
 fi
-classpath="$jar:$STDLIB:$KTEST:$JNA_JAR"
+classpath="$jar:$STDLIB:$KTEST:$JNA_JAR:$COROUTINES_JAR"
 
 # ---- run
 if [[ $bench == 1 ]]; then

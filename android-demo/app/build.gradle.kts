@@ -1,5 +1,6 @@
-// The Android app: Compose screens, CameraX + ML Kit scanner, Android Keystore
-// key source. Everything else (state, rules, texts) lives in :logic.
+// The Android app: Compose screens, CameraX + ML Kit scanner, and the SDK's
+// Android Keystore key source (bindings/android/src/main/kotlin).
+// Everything else (state, rules, texts) lives in :logic.
 plugins {
     alias(libs.plugins.android.application)
     alias(libs.plugins.kotlin.android)
@@ -18,6 +19,16 @@ val rustAbis: List<String> = providers.gradleProperty("hawiya.abis").getOrElse("
     .split(',').map { it.trim() }.filter { it.isNotEmpty() }
 val cargoProfile: String = providers.gradleProperty("hawiya.cargoProfile").getOrElse("release")
 val jniLibsDir: File = layout.buildDirectory.dir("rustJniLibs").get().asFile
+// The cargo to run. Android Studio started from a desktop launcher often
+// does not see the shell's PATH (rustup puts cargo in ~/.cargo/bin), so:
+// -Phawiya.cargo=/path/to/cargo (or hawiya.cargo=... in gradle.properties or
+// ~/.gradle/gradle.properties), else the HAWIYA_CARGO environment variable,
+// else ~/.cargo/bin/cargo when it exists, else "cargo" on the PATH.
+val cargo: String = providers.gradleProperty("hawiya.cargo")
+    .orElse(providers.environmentVariable("HAWIYA_CARGO"))
+    .getOrElse(
+        File(System.getProperty("user.home"), ".cargo/bin/cargo").takeIf { it.canExecute() }?.path ?: "cargo",
+    )
 
 android {
     namespace = "org.hawiya.demo"
@@ -54,6 +65,9 @@ android {
         compose = true
     }
     sourceSets["main"].jniLibs.srcDir(jniLibsDir)
+    // The SDK's Android key source (package hawiya.android: Keystore key,
+    // BiometricPrompt), compiled into the app from the SDK's own sources.
+    sourceSets["main"].java.srcDir(rustWorkspace.resolve("bindings/android/src/main/kotlin"))
 }
 
 kotlin {
@@ -89,7 +103,7 @@ val cargoNdkBuild by tasks.registering(Exec::class) {
     group = "rust"
     description = "Builds libhawiya_ffi.so for ${rustAbis.joinToString()} with cargo-ndk."
     workingDir = rustWorkspace
-    val args = mutableListOf("cargo", "ndk", "--platform", "30")
+    val args = mutableListOf(cargo, "ndk", "--platform", "30")
     rustAbis.forEach { args += listOf("-t", it) }
     // The demo issues its own credentials: the test issuer is in its library
     // (an app's library is built without the feature).

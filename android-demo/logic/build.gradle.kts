@@ -1,8 +1,9 @@
 // :logic — everything behind the screens, in plain Kotlin (no android.*):
 // wallet session, disclosure choices, QR refresh timing, verdict and log
-// wording, dependents, the AES-GCM key source. It also compiles the Kotlin
-// bindings generated from the Rust library and their wrapper
-// (bindings/kotlin/src/main), so the app gets them from here.
+// wording, dependents, challenges. It also compiles the Kotlin bindings
+// generated from the Rust library and their wrapper (bindings/kotlin/src/main:
+// packages hawiya, and hawiya.keysource, the platform-neutral key source), so
+// the app gets them from here.
 //
 // The same sources are compiled with kotlinc and tested on the JVM by
 // scripts/test-android-logic.sh (no Gradle needed); `./gradlew :logic:check`
@@ -25,6 +26,16 @@ kotlin {
 }
 
 val rustWorkspace: File = rootProject.file(providers.gradleProperty("hawiya.rustWorkspace").getOrElse(".."))
+// The cargo to run. Android Studio started from a desktop launcher often
+// does not see the shell's PATH (rustup puts cargo in ~/.cargo/bin), so:
+// -Phawiya.cargo=/path/to/cargo (or hawiya.cargo=... in gradle.properties or
+// ~/.gradle/gradle.properties), else the HAWIYA_CARGO environment variable,
+// else ~/.cargo/bin/cargo when it exists, else "cargo" on the PATH.
+val cargo: String = providers.gradleProperty("hawiya.cargo")
+    .orElse(providers.environmentVariable("HAWIYA_CARGO"))
+    .getOrElse(
+        File(System.getProperty("user.home"), ".cargo/bin/cargo").takeIf { it.canExecute() }?.path ?: "cargo",
+    )
 val generatedKotlin: Provider<Directory> = layout.buildDirectory.dir("generated/uniffi/kotlin")
 
 // The host build of the library: uniffi-bindgen reads the API from it
@@ -42,7 +53,7 @@ val cargoBuildHost by tasks.registering(Exec::class) {
     description = "Builds libhawiya_ffi and uniffi-bindgen for this computer."
     workingDir = rustWorkspace
     // With the test issuer, which the demo and its tests use.
-    commandLine("cargo", "build", "-p", "hawiya-ffi", "--features", "hawiya-ffi/test-issuer", "-p", "hawiya-uniffi-bindgen", "--locked")
+    commandLine(cargo, "build", "-p", "hawiya-ffi", "--features", "hawiya-ffi/test-issuer", "-p", "hawiya-uniffi-bindgen", "--locked")
     outputs.upToDateWhen { false }
 }
 
@@ -83,6 +94,8 @@ tasks.named("compileKotlin") { dependsOn(generateBindings) }
 dependencies {
     // The JVM jar to compile and test; the Android app adds JNA's aar.
     compileOnly(libs.jna)
+    // The SDK's coroutine API (hawiya.AsyncWallet, the live presentation Flow).
+    implementation(libs.kotlinx.coroutines.core)
     testImplementation(libs.jna)
     testImplementation(libs.kotlin.test)
 }

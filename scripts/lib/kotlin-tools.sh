@@ -10,6 +10,14 @@ KOTLINC="$KOTLIN_HOME/bin/kotlinc"
 STDLIB="$KOTLIN_HOME/lib/kotlin-stdlib.jar"
 KTEST="$KOTLIN_HOME/lib/kotlin-test.jar"
 JNA_JAR=/usr/share/java/jna.jar
+# kotlinx-coroutines for the coroutine API (hawiya.AsyncWallet, the live
+# presentation Flow): the build the Kotlin compiler itself ships, 1.8.0. It
+# is the version the compiler was built and tested with, and it has Flow.
+# Debian's libkotlinx-coroutines-java is 1.0.1 (2018): it has no Flow (added
+# in 1.2/1.3) and needs atomicfu on the class path, so it cannot compile the
+# SDK's API. The Android library declares
+# org.jetbrains.kotlinx:kotlinx-coroutines-core (bindings/android/README.md).
+COROUTINES_JAR="$KOTLIN_HOME/lib/kotlinx-coroutines-core-jvm.jar"
 
 apt_install() {
   command -v apt-get >/dev/null || fail "apt-get not found; install $* by hand"
@@ -28,4 +36,5 @@ install_kotlin_tools() {
     npm install --prefix "$KOTLIN_TOOLS" --no-audit --no-fund --no-save --loglevel=error "kotlin-compiler@$KOTLIN_VERSION" >&2 \
       || fail "npm could not install kotlin-compiler"
   fi
+  [[ -f "$COROUTINES_JAR" ]] || fail "kotlinx-coroutines not found at $COROUTINES_JAR (the compiler package ships it)"
 }

@@ -11,7 +11,7 @@ fun main(args: Array<String>) {
     val filter = args.firstOrNull()
     var passed = 0
     var failed = 0
-    for ((name, test) in walletTests) {
+    for ((name, test) in walletTests + keySourceTests + keySourceHandOverTests + asyncTests + liveTests) {
         if (filter != null && !name.contains(filter)) continue
         val started = System.nanoTime()
         try {

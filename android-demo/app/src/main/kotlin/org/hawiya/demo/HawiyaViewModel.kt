@@ -7,22 +7,21 @@ import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.setValue
 import androidx.lifecycle.AndroidViewModel
+import hawiya.android.KeystoreWrappingKey
+import hawiya.keysource.DataKeyWrapper
+import hawiya.keysource.DelegatingAuthenticator
+import hawiya.keysource.PlatformKeySource
 import java.io.File
 import java.util.TimeZone
-import org.hawiya.demo.logic.DataKeyWrapper
+import org.hawiya.demo.logic.ChallengeView
 import org.hawiya.demo.logic.DemoData
 import org.hawiya.demo.logic.DisclosureChoice
 import org.hawiya.demo.logic.ExecutorScheduler
-import org.hawiya.demo.logic.Notice
 import org.hawiya.demo.logic.SystemClock
-import org.hawiya.demo.logic.Tone
 import org.hawiya.demo.logic.VerdictView
 import org.hawiya.demo.logic.VerifierController
 import org.hawiya.demo.logic.WalletController
 import org.hawiya.demo.logic.WalletState
-import org.hawiya.demo.logic.WrappedKeySource
-import org.hawiya.demo.platform.DelegatingAuthenticator
-import org.hawiya.demo.platform.KeystoreWrappingKey
 import org.hawiya.demo.ui.WalletActions
 
 /**
@@ -30,18 +29,23 @@ import org.hawiya.demo.ui.WalletActions
  * turns their state into Compose state. Every wallet call runs on one
  * background thread ([walletThread]): unlocking waits for the biometric
  * prompt, which must not block the UI thread. New states are posted to the
- * main thread.
+ * main thread. Anything thrown there (even an Error, such as the native
+ * library failing to load) ends on the wallet screen as a message, with
+ * Unlock enabled to try again.
  */
 class HawiyaViewModel(application: Application) : AndroidViewModel(application), WalletActions {
     /** The activity on screen plugs its BiometricPrompt in here. */
     val authenticator = DelegatingAuthenticator()
 
-    private val walletThread = ExecutorScheduler()
+    private val walletThread = ExecutorScheduler(onError = { e ->
+        val failed = WalletController.failedState(e)
+        main.post { walletState = failed }
+    })
 
     /** Compose state is written on the main thread only. */
     private val main = Handler(Looper.getMainLooper())
     private val wrappingKey = KeystoreWrappingKey()
-    private val keySource = WrappedKeySource(DataKeyWrapper(wrappingKey, authenticator))
+    private val keySource = PlatformKeySource(DataKeyWrapper(wrappingKey, authenticator))
     private val folder: File = application.filesDir
 
     /** The wallet screen's state. */
@@ -50,6 +54,10 @@ class HawiyaViewModel(application: Application) : AndroidViewModel(application),
 
     /** The verifier screen's verdict, null while scanning. */
     var verdict: VerdictView? by mutableStateOf(null)
+        private set
+
+    /** The challenge on the verifier screen, null when none is shown. */
+    var challenge: ChallengeView? by mutableStateOf(null)
         private set
 
     @Volatile private var wallet: WalletController? = null
@@ -67,16 +75,16 @@ class HawiyaViewModel(application: Application) : AndroidViewModel(application),
     private fun setUp() {
         val demo = try {
             DemoData.openOrCreate(folder, keySource, SystemClock)
-        } catch (e: Exception) {
-            val notice = Notice(Tone.BAD, WalletController.explain(e))
-            main.post { walletState = WalletState.Locked(notice, busy = false) }
+        } catch (e: Throwable) {
+            val failed = WalletController.failedState(e)
+            main.post { walletState = failed }
             return
         }
         val controller = WalletController(
             wallet = demo.wallet,
             keySource = keySource,
             clock = SystemClock,
-            scheduler = walletThread,
+            dispatcher = walletThread.dispatcher,
             timeZone = TimeZone.getDefault(),
         )
         controller.onChange = { next -> main.post { walletState = next } }
@@ -84,7 +92,13 @@ class HawiyaViewModel(application: Application) : AndroidViewModel(application),
         val first = controller.state
         main.post { walletState = first }
         verifier = VerifierController(demo.verifier(), SystemClock, TimeZone.getDefault(), demo.verifierMemory).also { v ->
-            v.onChange = { next -> main.post { verdict = next } }
+            v.onChange = { next ->
+                val shown = v.challenge
+                main.post {
+                    verdict = next
+                    challenge = shown
+                }
+            }
         }
     }
 
@@ -105,6 +119,22 @@ class HawiyaViewModel(application: Application) : AndroidViewModel(application),
 
     /** Back to the camera. */
     fun scanAgain() = walletThread.run { verifier?.reset() }
+
+    /** "Show challenge": a fresh challenge for the next holder. */
+    fun showChallenge() = walletThread.run {
+        val v = verifier ?: return@run
+        val shown = v.showChallenge()
+        main.post { challenge = shown }
+    }
+
+    /** Takes the challenge off the verifier screen. */
+    fun hideChallenge() = walletThread.run {
+        verifier?.cancelChallenge()
+        main.post { challenge = null }
+    }
+
+    override fun answerChallenge(text: String) = onWallet { it.answerChallenge(text) }
+    override fun clearChallenge() = onWallet { it.clearChallenge() }
 
     private fun onWallet(action: (WalletController) -> Unit) = walletThread.run { wallet?.let(action) }
 

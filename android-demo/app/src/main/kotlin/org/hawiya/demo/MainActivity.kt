@@ -1,6 +1,8 @@
 package org.hawiya.demo
 
+import android.os.Build
 import android.os.Bundle
+import android.view.WindowManager
 import androidx.activity.compose.setContent
 import androidx.activity.enableEdgeToEdge
 import androidx.activity.viewModels
@@ -16,8 +18,9 @@ import androidx.compose.runtime.saveable.rememberSaveable
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
 import androidx.fragment.app.FragmentActivity
+import hawiya.android.BiometricCipherAuthenticator
+import hawiya.android.PromptText
 import org.hawiya.demo.logic.Texts
-import org.hawiya.demo.platform.BiometricCipherAuthenticator
 import org.hawiya.demo.ui.HawiyaTheme
 import org.hawiya.demo.ui.VerifierScreen
 import org.hawiya.demo.ui.WalletScreen
@@ -25,11 +28,20 @@ import org.hawiya.demo.ui.WalletScreen
 /**
  * The one activity: a wallet tab and a verifier tab. A FragmentActivity
  * because BiometricPrompt needs one.
+ *
+ * Both tabs show ID data (the card and QR code; the verified claims), so the
+ * whole window is FLAG_SECURE: no screenshots, no screen recording, no
+ * casting, and a blank thumbnail in the recent-apps list, which API 33+ also
+ * gets from setRecentsScreenshotEnabled(false).
  */
 class MainActivity : FragmentActivity() {
     private val model: HawiyaViewModel by viewModels()
 
     override fun onCreate(savedInstanceState: Bundle?) {
+        window.setFlags(WindowManager.LayoutParams.FLAG_SECURE, WindowManager.LayoutParams.FLAG_SECURE)
+        if (Build.VERSION.SDK_INT >= Build.VERSION_CODES.TIRAMISU) {
+            setRecentsScreenshotEnabled(false)
+        }
         super.onCreate(savedInstanceState)
         enableEdgeToEdge()
         setContent {
@@ -56,7 +68,14 @@ class MainActivity : FragmentActivity() {
                     Box(Modifier.padding(padding)) {
                         when (tab) {
                             0 -> WalletScreen(model.walletState, model)
-                            else -> VerifierScreen(model.verdict, model::scanned, model::scanAgain)
+                            else -> VerifierScreen(
+                                model.verdict,
+                                model.challenge,
+                                model::scanned,
+                                model::scanAgain,
+                                model::showChallenge,
+                                model::hideChallenge,
+                            )
                         }
                     }
                 }
@@ -66,7 +85,10 @@ class MainActivity : FragmentActivity() {
 
     override fun onStart() {
         super.onStart()
-        model.authenticator.current = BiometricCipherAuthenticator(this)
+        model.authenticator.current = BiometricCipherAuthenticator(
+            this,
+            PromptText { use -> Texts.unlockPrompt(use).let { it.en to it.ar } },
+        )
     }
 
     override fun onStop() {

@@ -11,6 +11,7 @@ import androidx.camera.lifecycle.ProcessCameraProvider
 import androidx.camera.view.PreviewView
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.aspectRatio
 import androidx.compose.foundation.layout.fillMaxSize
 import androidx.compose.foundation.layout.fillMaxWidth
@@ -21,6 +22,7 @@ import androidx.compose.material3.Button
 import androidx.compose.material3.Card
 import androidx.compose.material3.HorizontalDivider
 import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.OutlinedButton
 import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.DisposableEffect
@@ -29,6 +31,7 @@ import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.remember
 import androidx.compose.runtime.setValue
+import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.unit.dp
@@ -40,6 +43,7 @@ import com.google.mlkit.vision.barcode.BarcodeScanning
 import com.google.mlkit.vision.barcode.common.Barcode
 import com.google.mlkit.vision.common.InputImage
 import java.util.concurrent.Executors
+import org.hawiya.demo.logic.ChallengeView
 import org.hawiya.demo.logic.Texts
 import org.hawiya.demo.logic.VerdictView
 
@@ -52,8 +56,11 @@ import org.hawiya.demo.logic.VerdictView
 @Composable
 fun VerifierScreen(
     verdict: VerdictView?,
+    challenge: ChallengeView?,
     onScanned: (String) -> Unit,
     onScanAgain: () -> Unit,
+    onShowChallenge: () -> Unit,
+    onHideChallenge: () -> Unit,
 ) {
     val context = LocalContext.current
     var permitted by remember {
@@ -79,6 +86,19 @@ fun VerifierScreen(
                 }
             }
             permitted -> {
+                // "Show challenge": six digits and their QR code for the
+                // holder's phone to answer; the next scan is checked against it.
+                if (challenge != null) {
+                    ChallengeCard(challenge)
+                    Row(verticalAlignment = Alignment.CenterVertically) {
+                        OutlinedButton(onClick = onShowChallenge, Modifier.weight(1f)) { Text(Texts.showChallenge.en) }
+                        OutlinedButton(onClick = onHideChallenge, Modifier.weight(1f)) { Text(Texts.hideChallenge.en) }
+                    }
+                } else {
+                    OutlinedButton(onClick = onShowChallenge, Modifier.fillMaxWidth()) {
+                        Text("${Texts.showChallenge.en} · ${Texts.showChallenge.ar}")
+                    }
+                }
                 Bilingual(Texts.pointAtCode)
                 QrScanner(onScanned, Modifier.fillMaxWidth().aspectRatio(3f / 4f))
             }
@@ -88,6 +108,17 @@ fun VerifierScreen(
                     Text("${Texts.allowCamera.en} · ${Texts.allowCamera.ar}")
                 }
             }
+        }
+    }
+}
+
+@Composable
+private fun ChallengeCard(challenge: ChallengeView) {
+    Card(Modifier.fillMaxWidth()) {
+        Column(Modifier.padding(16.dp), horizontalAlignment = Alignment.CenterHorizontally) {
+            Text(challenge.digits, style = MaterialTheme.typography.displayMedium)
+            QrImage(challenge.qr, description = challenge.qr.shows.en, modifier = Modifier.padding(8.dp))
+            Bilingual(Texts.challengeInstructions, style = MaterialTheme.typography.bodyMedium)
         }
     }
 }
@@ -113,7 +144,7 @@ private fun VerdictCard(verdict: VerdictView) {
 /** CameraX preview plus an ML Kit QR analyzer; calls [onText] for each QR it reads. */
 @androidx.annotation.OptIn(androidx.camera.core.ExperimentalGetImage::class)
 @Composable
-private fun QrScanner(onText: (String) -> Unit, modifier: Modifier) {
+internal fun QrScanner(onText: (String) -> Unit, modifier: Modifier) {
     val context = LocalContext.current
     val lifecycleOwner = LocalLifecycleOwner.current
     val analysisExecutor = remember { Executors.newSingleThreadExecutor() }

@@ -24,6 +24,7 @@ import androidx.compose.material3.HorizontalDivider
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.ModalBottomSheet
 import androidx.compose.material3.OutlinedButton
+import androidx.compose.material3.OutlinedTextField
 import androidx.compose.material3.RadioButton
 import androidx.compose.material3.Text
 import androidx.compose.material3.TextButton
@@ -38,6 +39,16 @@ import androidx.compose.runtime.setValue
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.graphics.asImageBitmap
+import android.Manifest
+import android.content.pm.PackageManager
+import androidx.activity.compose.rememberLauncherForActivityResult
+import androidx.activity.result.contract.ActivityResultContracts
+import androidx.compose.foundation.layout.aspectRatio
+import androidx.compose.foundation.text.KeyboardOptions
+import androidx.compose.ui.platform.LocalContext
+import androidx.compose.ui.text.input.KeyboardType
+import androidx.core.content.ContextCompat
+import org.hawiya.demo.logic.VerifierController
 import androidx.compose.ui.unit.dp
 import kotlinx.coroutines.delay
 import org.hawiya.demo.logic.CardView
@@ -62,6 +73,9 @@ interface WalletActions {
     fun requestReset()
     fun cancelReset()
     fun confirmReset()
+    /** The verifier's challenge, typed (six digits) or scanned (`HWC:` text). */
+    fun answerChallenge(text: String)
+    fun clearChallenge()
 }
 
 /** The holder's screen: card, live QR, disclosure sheet, dependents, log. */
@@ -85,6 +99,7 @@ fun WalletScreen(state: WalletState, actions: WalletActions) {
                 item { state.notice?.let { NoticeLine(it) } }
                 item { state.card?.let { IdCard(it) } }
                 item { LiveQr(state.qr, state.qrNotice, actions) { sheetOpen = true } }
+                item { ChallengeEntry(state.challenge, actions) }
                 item { People(state.people, state.selected, actions) }
                 item {
                     Row(verticalAlignment = Alignment.CenterVertically) {
@@ -266,5 +281,70 @@ private fun LogLine(row: LogRow) {
         Bilingual(row.shown, style = MaterialTheme.typography.bodySmall)
         Bilingual(row.mode, style = MaterialTheme.typography.bodySmall)
         HorizontalDivider()
+    }
+}
+
+/**
+ * "Scan challenge" / type it: the verifier's six digits, which the codes
+ * from now on answer (the rules, and what counts as a challenge, are in
+ * WalletController.answerChallenge).
+ */
+@Composable
+private fun ChallengeEntry(answering: String?, actions: WalletActions) {
+    Card(Modifier.fillMaxWidth()) {
+        Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
+            Bilingual(Texts.verifierChallenge, style = MaterialTheme.typography.titleSmall)
+            if (answering != null) {
+                Text(answering, style = MaterialTheme.typography.headlineSmall)
+                TextButton(onClick = actions::clearChallenge) { Text("${Texts.stopAnswering.en} · ${Texts.stopAnswering.ar}") }
+                return@Column
+            }
+            var typed by remember { mutableStateOf("") }
+            var scanning by remember { mutableStateOf(false) }
+            val context = LocalContext.current
+            // The camera is asked for only when the holder wants to scan.
+            val askCamera = rememberLauncherForActivityResult(ActivityResultContracts.RequestPermission()) { granted ->
+                scanning = granted
+            }
+            Row(verticalAlignment = Alignment.CenterVertically) {
+                OutlinedTextField(
+                    value = typed,
+                    onValueChange = { typed = it.take(12) },
+                    label = { Text("${Texts.typeChallenge.en} · ${Texts.typeChallenge.ar}") },
+                    keyboardOptions = KeyboardOptions(keyboardType = KeyboardType.Number),
+                    singleLine = true,
+                    modifier = Modifier.weight(1f),
+                )
+                Spacer(Modifier.size(8.dp))
+                Button(onClick = { actions.answerChallenge(typed); typed = "" }, enabled = typed.isNotBlank()) {
+                    Text(Texts.answerChallenge.en)
+                }
+            }
+            if (scanning) {
+                QrScanner(
+                    // On the main thread; the camera reads a code many times
+                    // a second: the first challenge QR ends the scan, other
+                    // codes in view are ignored.
+                    onText = { text ->
+                        if (scanning && text.startsWith(VerifierController.CHALLENGE_PREFIX)) {
+                            scanning = false
+                            actions.answerChallenge(text)
+                        }
+                    },
+                    modifier = Modifier.fillMaxWidth().aspectRatio(1f),
+                )
+            } else {
+                OutlinedButton(
+                    onClick = {
+                        val permitted = ContextCompat.checkSelfPermission(context, Manifest.permission.CAMERA) ==
+                            PackageManager.PERMISSION_GRANTED
+                        if (permitted) scanning = true else askCamera.launch(Manifest.permission.CAMERA)
+                    },
+                    modifier = Modifier.fillMaxWidth(),
+                ) {
+                    Text("${Texts.scanChallenge.en} · ${Texts.scanChallenge.ar}")
+                }
+            }
+        }
     }
 }

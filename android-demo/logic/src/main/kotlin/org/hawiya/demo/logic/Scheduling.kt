@@ -1,5 +1,7 @@
 package org.hawiya.demo.logic
 
+import kotlinx.coroutines.asCoroutineDispatcher
+
 /**
  * The time source of the demo's logic, in Unix seconds. The app passes the
  * system clock; tests pass a clock they move by hand, so no rule here ever
@@ -35,21 +37,46 @@ object SystemClock : AppClock {
  * A [Scheduler] on one background thread: the app runs every wallet call
  * there (unlocking waits for the biometric prompt, and must not block the UI
  * thread), including the QR refreshes, so wallet calls never overlap.
+ *
+ * Every task runs inside a catch of [Throwable]: an executor would otherwise
+ * swallow it silently (a native-library load failure is an `Error`, not an
+ * `Exception`), leaving the screen waiting for ever. [onError] gets it (the
+ * app shows it, [WalletController.failedState]) and the thread goes on
+ * serving the next task.
  */
 class ExecutorScheduler(
+    private val onError: (Throwable) -> Unit,
     private val executor: java.util.concurrent.ScheduledExecutorService =
         java.util.concurrent.Executors.newSingleThreadScheduledExecutor { task ->
             Thread(task, "hawiya-wallet").apply { isDaemon = true }
         },
 ) : Scheduler {
     override fun schedule(delaySeconds: Long, task: () -> Unit): Cancellable {
-        val future = executor.schedule(Runnable { task() }, delaySeconds, java.util.concurrent.TimeUnit.SECONDS)
+        val future = executor.schedule(Runnable { guarded(task) }, delaySeconds, java.util.concurrent.TimeUnit.SECONDS)
         return Cancellable { future.cancel(false) }
     }
 
+    /**
+     * The same thread as a coroutine dispatcher: the wallet screen's live QR
+     * waits on it between codes (WalletController).
+     */
+    val dispatcher: kotlinx.coroutines.CoroutineDispatcher = executor.asCoroutineDispatcher()
+
     /** Runs [task] on the wallet thread as soon as possible. */
     fun run(task: () -> Unit) {
-        executor.execute { task() }
+        executor.execute { guarded(task) }
+    }
+
+    private fun guarded(task: () -> Unit) {
+        try {
+            task()
+        } catch (e: Throwable) {
+            try {
+                onError(e)
+            } catch (ignored: Throwable) {
+                // Nothing left to tell; keep the thread alive.
+            }
+        }
     }
 
     /** Stops the thread (the app is closing). */

@@ -3,6 +3,7 @@ package org.hawiya.demo.logic
 import hawiya.ffi.ClaimKey
 import hawiya.ffi.DocumentType
 import hawiya.ffi.Mode
+import hawiya.keysource.KeyUse
 
 /**
  * Every sentence the demo shows, in Arabic and English. Kept here (not in
@@ -43,6 +44,25 @@ object Texts {
         "أُعيد ضبط المحفظة وهي فارغة. استعد نسختك الاحتياطية أو اطلب وثائقك من الجهة المصدرة.",
         "The wallet was reset and is empty. Restore your backup or ask the issuer for your documents again.",
     )
+
+    val keyInvalidated = Words(
+        "تغيّرت البصمات أو قفل الشاشة على هذا الهاتف، فأُبطل مفتاح المحفظة ولن تُفتح بعد الآن. أعد ضبط المحفظة ثم أضف وثائقك من جديد.",
+        "This phone's fingerprints or screen lock changed, so the wallet's key was invalidated and the wallet cannot open again. Reset it, then add your documents again.",
+    )
+
+    // The challenge flow: the verifier shows six digits (and their QR code),
+    // the holder's phone answers them.
+    val showChallenge = Words("اعرض رمز التحقق", "Show challenge")
+    val challengeInstructions = Words(
+        "اطلب من حامل الهوية كتابة هذه الأرقام في تطبيق المحفظة أو مسح هذا الرمز، ثم امسح رمزه.",
+        "Ask the holder to type these digits into the wallet app or scan this code, then scan their code.",
+    )
+    val hideChallenge = Words("إخفاء رمز التحقق", "Hide challenge")
+    val verifierChallenge = Words("رمز التحقق من جهاز التحقق", "Verifier's challenge")
+    val typeChallenge = Words("اكتب الأرقام الستة", "Type the six digits")
+    val answerChallenge = Words("أجب", "Answer")
+    val scanChallenge = Words("امسح رمز التحقق", "Scan challenge")
+    val stopAnswering = Words("توقف عن الإجابة", "Stop answering")
 
     /** The BiometricPrompt's text for each use of the wallet key. */
     fun unlockPrompt(use: KeyUse): Words = when (use) {

@@ -5,11 +5,31 @@ import hawiya.reset
 import hawiya.ffi.DocumentSummary
 import hawiya.ffi.KeySource
 import hawiya.ffi.Mode
+import hawiya.AsyncWallet
+import hawiya.DEFAULT_LIVE_MARGIN
+import hawiya.ffi.Disclosure
 import hawiya.ffi.Presentation
+import hawiya.livePresentation
+import hawiya.liveRefreshDelay
 import hawiya.ffi.Wallet
 import hawiya.ffi.WalletException
 import hawiya.ffi.readChallengeCode
+import hawiya.keysource.KeySourceFailure
+import hawiya.keysource.PlatformKeySource
 import java.util.TimeZone
+import java.util.concurrent.Executor
+import kotlin.coroutines.cancellation.CancellationException
+import kotlin.time.Duration.Companion.seconds
+import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.CoroutineExceptionHandler
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.CoroutineStart
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.SupervisorJob
+import kotlinx.coroutines.asCoroutineDispatcher
+import kotlinx.coroutines.cancel
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.launch
 
 /** What the wallet screen shows. */
 sealed interface WalletState {
@@ -18,7 +38,16 @@ sealed interface WalletState {
      * way out (reset). While [confirmingReset], the screen asks the holder to
      * confirm that everything is to be destroyed ([Texts.resetWarning]).
      */
-    data class Locked(val notice: Notice?, val busy: Boolean, val confirmingReset: Boolean = false) : WalletState
+    data class Locked(
+        val notice: Notice?,
+        val busy: Boolean,
+        val confirmingReset: Boolean = false,
+        /**
+         * The phone's key was invalidated (new biometrics enrolled): the
+         * wallet can never be opened again, only reset ([Texts.keyInvalidated]).
+         */
+        val keyInvalidated: Boolean = false,
+    ) : WalletState
 
     /** The wallet is open. */
     data class Open(
@@ -54,14 +83,23 @@ data class ShownCode(val presentation: Presentation, val view: QrView)
  * background thread (unlocking blocks on the biometric prompt) and draws
  * [state]. Codes are always signed at the phone's own clock, now.
  *
+ * The live QR is the SDK's stream (`AsyncWallet.livePresentation`): one
+ * showing per document, choice and challenge, one log entry for it, a
+ * fresh code every [PERIOD_SECONDS] (sooner if the code would expire
+ * first). [dispatcher] is that same wallet thread (the app's) or a virtual
+ * clock (the tests'): the stream waits on it, and its wallet calls run
+ * inline, on the thread the controller already runs on.
+ *
  * Errors never escape: each becomes a [Notice] in the state, in both languages.
  */
 class WalletController(
     private val wallet: Wallet,
     private val keySource: KeySource,
     private val clock: AppClock,
-    private val scheduler: Scheduler,
+    private val dispatcher: CoroutineDispatcher,
     private val timeZone: TimeZone,
+    /** The SDK key source behind [keySource], which tells an invalidated key apart. */
+    private val platformKeySource: PlatformKeySource? = keySource as? PlatformKeySource,
 ) : AutoCloseable {
     private val cards = CardFormatter(timeZone)
     private val grouping = PeopleGrouping(cards)
@@ -74,14 +112,18 @@ class WalletController(
     var state: WalletState = if (wallet.isUnlocked()) openState(null) else WalletState.Locked(null, busy = false)
         private set
 
-    private val refresher = QrRefresher(
-        clock = clock,
-        scheduler = scheduler,
-        make = { makeCode() },
-        expiresAt = { it.presentation.expiresAt },
-        onCode = { code -> update { open -> open.copy(qr = code.view, qrNotice = qrNote(code), log = log()) } },
-        onError = { e -> update { open -> open.copy(qr = null, qrNotice = Notice(Tone.BAD, explain(e))) } },
+    /** The wallet's calls for the stream, run inline on the calling (wallet) thread. */
+    private val live = AsyncWallet(wallet, Executor { it.run() }.asCoroutineDispatcher())
+
+    /** Where the stream runs; an Error escaping it ends on screen, as on the wallet thread. */
+    private val scope = CoroutineScope(
+        SupervisorJob() + dispatcher + CoroutineExceptionHandler { _, e -> set(failedState(e)) },
     )
+    private var liveJob: Job? = null
+    private var qrWanted = false
+
+    /** When the next code is due (Unix seconds), or null when none is coming. */
+    private var nextCodeAt: Long? = null
 
     /** Unlocks the wallet through the key source (blocks while the holder authenticates). */
     fun unlock() {
@@ -91,6 +133,10 @@ class WalletController(
             wallet.unlockWithKeySource(keySource)
             set(openState(null))
         } catch (e: WalletException) {
+            if (platformKeySource?.failureOf(e) is KeySourceFailure.Invalidated) {
+                set(WalletState.Locked(Notice(Tone.BAD, Texts.keyInvalidated), busy = false, keyInvalidated = true))
+                return
+            }
             // A dismissed prompt is not a failure: said calmly, not as a wrong answer.
             val tone = if (e is WalletException.KeySourceCancelled) Tone.CAUTION else Tone.BAD
             set(WalletState.Locked(Notice(tone, explain(e)), busy = false))
@@ -116,23 +162,30 @@ class WalletController(
     /**
      * The holder confirmed: destroys every document, key and log entry and
      * protects the fresh, empty wallet with the key source again (the way out
-     * of a lockout). Does nothing unless [requestReset] came first.
+     * of a lockout). After the phone's key was invalidated, the SDK's
+     * recovery runs instead: a new phone key, then the same reset
+     * ([PlatformKeySource.resetAfterInvalidation]). Does nothing unless
+     * [requestReset] came first.
      */
     fun confirmReset() {
         val locked = state as? WalletState.Locked ?: return
         if (!locked.confirmingReset || locked.busy) return
-        set(WalletState.Locked(null, busy = true))
+        set(WalletState.Locked(null, busy = true, keyInvalidated = locked.keyInvalidated))
         try {
-            wallet.reset(keySource)
+            if (locked.keyInvalidated && platformKeySource != null) {
+                platformKeySource.resetAfterInvalidation(wallet)
+            } else {
+                wallet.reset(keySource)
+            }
             set(openState(Notice(Tone.CAUTION, Texts.resetDone)))
         } catch (e: WalletException) {
-            set(WalletState.Locked(Notice(Tone.BAD, explain(e)), busy = false))
+            set(WalletState.Locked(Notice(Tone.BAD, explain(e)), busy = false, keyInvalidated = locked.keyInvalidated))
         }
     }
 
     /** Locks the wallet (forgets the data key) and stops the QR. */
     fun lock() {
-        refresher.stop()
+        stopLive()
         wallet.lock()
         set(WalletState.Locked(null, busy = false))
     }
@@ -145,7 +198,7 @@ class WalletController(
             return@whenOpen
         }
         set(open(open, doc, open.disclosure.forDocument(doc.documentType)))
-        refresher.refreshNow()
+        restartLive()
     }
 
     /** Applies the holder's choice from the sheet; an empty choice is refused with a notice. */
@@ -155,20 +208,23 @@ class WalletController(
             return@whenOpen
         }
         set(open.copy(disclosure = choice, notice = null))
-        refresher.refreshNow()
+        restartLive()
     }
 
-    /** The screen is on display: make a code now and every 30 seconds. */
-    fun startQr() = whenOpen { refresher.start() }
+    /** The screen is on display: a code now and every 30 seconds (one showing). */
+    fun startQr() = whenOpen {
+        qrWanted = true
+        restartLive()
+    }
 
-    /** The screen went away: no more codes (none are logged while hidden). */
+    /** The screen went away: no more codes; the showing ends. */
     fun stopQr() {
-        refresher.stop()
+        stopLive()
         whenOpen { open -> set(open.copy(qr = null, qrNotice = null)) }
     }
 
     /** Whole seconds until the next code, for the countdown. */
-    fun secondsUntilNewCode(): Long = refresher.secondsLeft()
+    fun secondsUntilNewCode(): Long = nextCodeAt?.let { (it - clock.now()).coerceAtLeast(0) } ?: 0
 
     private var challengeCode: String? = null
     private var challengeEnteredAt = 0L
@@ -189,14 +245,14 @@ class WalletController(
         challengeCode = code
         challengeEnteredAt = clock.now()
         set(open.copy(challenge = grouped(code), notice = null))
-        refresher.refreshNow()
+        restartLive()
     }
 
     /** Stops answering the challenge: the codes are timed again. */
     fun clearChallenge() = whenOpen { open ->
         challengeCode = null
         set(open.copy(challenge = null))
-        refresher.refreshNow()
+        restartLive()
     }
 
     /** The challenge to answer now, dropped once the verifier's window is surely over. */
@@ -220,23 +276,75 @@ class WalletController(
 
     /** Stops the QR and closes the wallet file. */
     override fun close() {
-        refresher.stop()
+        stopLive()
+        scope.cancel()
         wallet.close()
     }
 
-    private fun makeCode(): ShownCode {
+    /** What the QR shows now: one showing, or a printed card's code. */
+    private data class ShowingOf(val number: ULong, val disclosure: Disclosure, val challenge: String?, val printed: Boolean)
+
+    private fun showingNow(): ShowingOf {
         val open = state as? WalletState.Open ?: throw IllegalStateException("the wallet is locked")
         val number = open.selected ?: throw IllegalStateException("no document")
         val doc = summaries().firstOrNull { it.number.toLong() == number } ?: throw IllegalStateException("no document")
-        val disclosure = open.disclosure.toDisclosure()
         // A restored document cannot sign on this phone until re-bound:
         // show its printed card's code meanwhile (if the wallet holds one).
-        val presentation = if (doc.needsRebinding) {
-            wallet.presentStatic(doc.number, disclosure)
-        } else {
-            wallet.present(doc.number, disclosure, currentChallenge())
+        return ShowingOf(doc.number, open.disclosure.toDisclosure(), currentChallenge(), printed = doc.needsRebinding)
+    }
+
+    /** (Re)starts the QR for what is selected now, if the screen wants one. */
+    private fun restartLive() {
+        liveJob?.cancel()
+        liveJob = null
+        if (!qrWanted || state !is WalletState.Open) return
+        // Undispatched: the first code is on screen when this returns.
+        liveJob = scope.launch(start = CoroutineStart.UNDISPATCHED) { runLive() }
+    }
+
+    private fun stopLive() {
+        qrWanted = false
+        liveJob?.cancel()
+        liveJob = null
+        nextCodeAt = null
+    }
+
+    /**
+     * The QR loop: the SDK's live stream for the current showing. A failure
+     * (including `ShowingEnded`: the document was renewed, or the wallet
+     * locked behind the screen's back) is shown, and the QR tries again,
+     * as a new showing, one period later.
+     */
+    private suspend fun runLive() {
+        while (true) {
+            try {
+                val what = showingNow()
+                if (what.printed) {
+                    val p = wallet.presentStatic(what.number, what.disclosure)
+                    shown(p, PERIOD_SECONDS)
+                    delay(PERIOD_SECONDS.seconds)
+                    continue
+                }
+                live.livePresentation(what.number, what.disclosure, what.challenge, maxInterval = PERIOD_SECONDS.seconds)
+                    .collect { p ->
+                        shown(p, liveRefreshDelay(p, DEFAULT_LIVE_MARGIN, maxInterval = PERIOD_SECONDS.seconds).inWholeSeconds)
+                        // The challenge's window closed: the next code is timed, a new showing.
+                        if (what.challenge != null && currentChallenge() == null) restartLive()
+                    }
+            } catch (e: CancellationException) {
+                throw e
+            } catch (e: Exception) {
+                nextCodeAt = clock.now() + PERIOD_SECONDS
+                update { open -> open.copy(qr = null, qrNotice = Notice(Tone.BAD, explain(e))) }
+                delay(PERIOD_SECONDS.seconds)
+            }
         }
-        return ShownCode(presentation, qrView(presentation))
+    }
+
+    private fun shown(p: Presentation, nextInSeconds: Long) {
+        nextCodeAt = clock.now() + nextInSeconds
+        val code = ShownCode(p, qrView(p))
+        update { open -> open.copy(qr = code.view, qrNotice = qrNote(code), log = log()) }
     }
 
     private fun qrView(p: Presentation) = QrView(
@@ -316,6 +424,9 @@ class WalletController(
     }
 
     companion object {
+        /** A new code at least this often while the QR is on screen. */
+        const val PERIOD_SECONDS = 30L
+
         /**
          * How long codes answer an entered challenge: the verifier's default
          * freshness window and clock skew, after which it refuses answers.
@@ -325,11 +436,27 @@ class WalletController(
         /** Six digits as the verifier shows them: "493 817". */
         fun grouped(code: String): String = if (code.length == 6) "${code.take(3)} ${code.drop(3)}" else code
 
+        /**
+         * The wallet screen after anything thrown on the wallet thread that
+         * no screen action caught (e.g. the native library failed to load):
+         * locked, with the failure said, and not busy, so Unlock stays
+         * enabled and tries again.
+         */
+        fun failedState(e: Throwable): WalletState.Locked = WalletState.Locked(Notice(Tone.BAD, explain(e)), busy = false)
+
         /** A wallet error (or any failure making a code) in words for the holder. */
         fun explain(e: Throwable): Words = when (e) {
+            is LinkageError -> Words(
+                "تعذّر تحميل مكتبة المحفظة في التطبيق (${e.javaClass.simpleName}). أعد تثبيت التطبيق.",
+                "The app's wallet library could not be loaded (${e.javaClass.simpleName}: ${e.message}). Reinstall the app.",
+            )
             is WalletException.InvalidChallenge -> Words(
                 "هذا ليس رمز تحقق: اكتب الأرقام الستة التي يعرضها جهاز التحقق، أو امسح رمزه.",
                 "Not a verifier's challenge: type the six digits the verifier shows, or scan its code.",
+            )
+            is WalletException.ShowingEnded -> Words(
+                "توقف الرمز الحي: قُفلت المحفظة أو تغيّرت الوثيقة. اعرضها من جديد.",
+                "The live code stopped: the wallet was locked or the document changed. Show it again.",
             )
             is WalletException.NoPrintCredential -> Words(
                 "لا توجد بطاقة مطبوعة لهذه الوثيقة في المحفظة.",

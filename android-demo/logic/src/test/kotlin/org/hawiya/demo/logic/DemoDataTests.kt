@@ -1,5 +1,11 @@
 package org.hawiya.demo.logic
 
+import hawiya.keysource.PlatformKeySource
+import hawiya.keysource.DataKeyWrapper
+import hawiya.keysource.Authorization
+import hawiya.keysource.CancelKind
+import hawiya.keysource.KeyUse
+
 import hawiya.ffi.Disclosure
 import java.io.File
 import kotlin.test.assertEquals
@@ -53,7 +59,7 @@ class DemoDataTests : Suite() {
             fx.demo.wallet.close()
             File(fx.folder, "status-list.cbor").delete()
             val auth = ScriptedAuthenticator()
-            val source = WrappedKeySource(DataKeyWrapper(MemoryWrappingKey(), auth))
+            val source = PlatformKeySource(DataKeyWrapper(MemoryWrappingKey(), auth))
             val again = DemoData.openOrCreate(fx.folder, source, fx.clock)
             assertTrue(again.wallet.isUnlocked(), "a new wallet")
             assertEquals(listOf(KeyUse.CREATE), auth.uses)
@@ -63,8 +69,8 @@ class DemoDataTests : Suite() {
 
         test("a refused prompt on first start leaves no wallet behind") {
             val folder = tempFolder()
-            val auth = ScriptedAuthenticator(Authorization.Cancelled("the holder tapped Cancel"))
-            val source = WrappedKeySource(DataKeyWrapper(MemoryWrappingKey(), auth))
+            val auth = ScriptedAuthenticator(Authorization.Cancelled(CancelKind.USER, "the holder tapped Cancel"))
+            val source = PlatformKeySource(DataKeyWrapper(MemoryWrappingKey(), auth))
             val failure = runCatching { DemoData.openOrCreate(folder, source, ManualClock()) }.exceptionOrNull()
             assertTrue(failure is hawiya.ffi.WalletException, "got $failure")
             assertFalse(File(folder, "wallet.db").exists())

@@ -1,6 +1,20 @@
 package org.hawiya.demo.logic
 
+import hawiya.ffi.KeySource
+import hawiya.ffi.KeySourceException
+import hawiya.keysource.Authorization
+import hawiya.keysource.CipherAuthenticator
+import hawiya.keysource.DataKeyWrapper
+import hawiya.keysource.KeyUse
+import hawiya.keysource.PlatformKeySource
+import hawiya.keysource.WrappingKey
 import java.io.File
+import kotlin.coroutines.CoroutineContext
+import kotlin.coroutines.resume
+import kotlinx.coroutines.CancellableContinuation
+import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.Delay
+import kotlinx.coroutines.InternalCoroutinesApi
 import java.nio.file.Files
 import javax.crypto.Cipher
 import javax.crypto.KeyGenerator
@@ -22,8 +36,7 @@ abstract class Suite {
 
 fun main(args: Array<String>) {
     val suites = listOf(
-        QrRefresherTests(),
-        KeySourceTests(),
+        WalletThreadTests(),
         DisclosureTests(),
         FormattingTests(),
         LogFormatterTests(),
@@ -62,50 +75,92 @@ class ManualClock(var time: Long = 1_790_000_000L) : AppClock {
 }
 
 /**
- * A scheduler on virtual time: tasks run when [advance] passes their time,
- * in time order, on the test's thread.
+ * A coroutine dispatcher on virtual time: what is dispatched runs at once on
+ * the test's thread (after what is already running); what waits (`delay`)
+ * runs when [advance] passes its time, in time order, moving [clock] along.
+ * The wallet screen's live QR waits on it, so its timing is tested exactly.
  */
-class VirtualScheduler(private val clock: ManualClock) : Scheduler {
-    private data class Task(val at: Long, val seq: Long, val body: () -> Unit, var cancelled: Boolean = false)
+@OptIn(InternalCoroutinesApi::class)
+class VirtualScheduler(private val clock: ManualClock) : CoroutineDispatcher(), Delay {
+    private class Task(val atMillis: Long, val seq: Long, val body: Runnable) {
+        @Volatile var cancelled = false
+    }
 
     private val queue = mutableListOf<Task>()
     private var seq = 0L
+    private var millis = 0L // within the clock's current second
+    private var running = false
 
-    override fun schedule(delaySeconds: Long, task: () -> Unit): Cancellable {
-        val t = Task(clock.time + delaySeconds, seq++, task)
-        queue += t
-        return Cancellable { t.cancelled = true }
+    private fun nowMillis() = clock.time * 1000 + millis
+
+    override fun dispatch(context: CoroutineContext, block: Runnable) {
+        queue += Task(nowMillis(), seq++, block)
+        runDue(nowMillis())
     }
 
-    /** Tasks waiting (not cancelled). */
+    override fun scheduleResumeAfterDelay(timeMillis: Long, continuation: CancellableContinuation<Unit>) {
+        val task = Task(nowMillis() + timeMillis.coerceAtLeast(0), seq++, Runnable { continuation.resume(Unit) })
+        queue += task
+        continuation.invokeOnCancellation { task.cancelled = true }
+    }
+
+    /** Waits that have not run yet (not cancelled). */
     val pending: Int get() = queue.count { !it.cancelled }
 
     /** Moves time forward by [seconds], running every task that falls due. */
     fun advance(seconds: Long) {
-        val end = clock.time + seconds
-        while (true) {
-            val next = queue.filter { !it.cancelled && it.at <= end }.minWithOrNull(compareBy({ it.at }, { it.seq })) ?: break
-            queue.remove(next)
-            clock.time = next.at
-            next.body()
+        val end = nowMillis() + seconds * 1000
+        runDue(end)
+        clock.time = end / 1000
+        millis = end % 1000
+    }
+
+    private fun runDue(until: Long) {
+        if (running) return
+        running = true
+        try {
+            while (true) {
+                val next = queue.filter { !it.cancelled && it.atMillis <= until }
+                    .minWithOrNull(compareBy({ it.atMillis }, { it.seq })) ?: break
+                queue.remove(next)
+                if (next.atMillis > nowMillis()) {
+                    clock.time = next.atMillis / 1000
+                    millis = next.atMillis % 1000
+                }
+                next.body.run()
+            }
+            queue.removeAll { it.cancelled }
+        } finally {
+            running = false
         }
-        queue.removeAll { it.cancelled }
-        clock.time = end
     }
 }
 
-/** An AES key in memory standing in for the Android Keystore key. */
+/**
+ * An AES key in memory standing in for the Android Keystore key;
+ * [invalidated] makes it behave as after a new biometric enrolment.
+ */
 class MemoryWrappingKey : WrappingKey {
     private var key: SecretKey? = null
     var deleted = false
+    @Volatile var invalidated = false
 
-    override fun key(): SecretKey = key ?: KeyGenerator.getInstance("AES").apply { init(256) }.generateKey().also { key = it }
+    override fun key(): SecretKey {
+        if (invalidated) throw InvalidatedForTest()
+        return key ?: KeyGenerator.getInstance("AES").apply { init(256) }.generateKey().also { key = it }
+    }
 
     override fun delete() {
         key = null
         deleted = true
+        invalidated = false
     }
+
+    override fun isInvalidation(error: Throwable): Boolean = error is InvalidatedForTest
 }
+
+/** The JVM stand-in for KeyPermanentlyInvalidatedException. */
+class InvalidatedForTest : java.security.InvalidKeyException("Key permanently invalidated")
 
 /** A biometric prompt that answers what the test says. */
 class ScriptedAuthenticator(var answer: Authorization = Authorization.Approved) : CipherAuthenticator {
@@ -119,6 +174,23 @@ class ScriptedAuthenticator(var answer: Authorization = Authorization.Approved) 
     }
 }
 
+/**
+ * The SDK's key source, with a switch that makes unwraps report a wrong
+ * secret: the Keystore key source never does (the platform throttles wrong
+ * fingers itself), but other key sources may, and the wallet screen must
+ * word the wallet's own throttling and lockout.
+ */
+class TestKeySource(val platform: PlatformKeySource) : KeySource {
+    @Volatile var rejecting = false
+
+    override fun wrap(dataKey: ByteArray): ByteArray = platform.wrap(dataKey)
+
+    override fun unwrap(wrapped: ByteArray): ByteArray {
+        if (rejecting) throw KeySourceException.Rejected()
+        return platform.unwrap(wrapped)
+    }
+}
+
 /** A fresh empty folder, deleted when the JVM exits. */
 fun tempFolder(): File = Files.createTempDirectory("hawiya-android-logic").toFile().also { dir ->
     Runtime.getRuntime().addShutdownHook(Thread { dir.deleteRecursively() })
@@ -129,11 +201,12 @@ class DemoFixture(val clock: ManualClock = ManualClock()) {
     val folder = tempFolder()
     val wrappingKey = MemoryWrappingKey()
     val authenticator = ScriptedAuthenticator()
-    val keySource = WrappedKeySource(DataKeyWrapper(wrappingKey, authenticator))
+    val platformKeySource = PlatformKeySource(DataKeyWrapper(wrappingKey, authenticator))
+    val keySource = TestKeySource(platformKeySource)
     val demo = DemoData.openOrCreate(folder, keySource, clock)
     val scheduler = VirtualScheduler(clock)
 
-    fun controller() = WalletController(demo.wallet, keySource, clock, scheduler, Formatting.utc)
+    fun controller() = WalletController(demo.wallet, keySource, clock, scheduler, Formatting.utc, platformKeySource)
 }
 
 /** The repository's root (tests run from it, or below it). */

@@ -1,5 +1,8 @@
 package org.hawiya.demo.logic
 
+import hawiya.keysource.PlatformKeySource
+import hawiya.keysource.DataKeyWrapper
+
 import hawiya.ffi.Disclosure
 import kotlin.test.assertEquals
 import kotlin.test.assertFalse
@@ -124,7 +127,7 @@ class VerifierControllerTests : Suite() {
             // verifier from a fresh one that revokes the credential.
             val clock = ManualClock()
             val folder = tempFolder()
-            val source = WrappedKeySource(DataKeyWrapper(MemoryWrappingKey(), ScriptedAuthenticator()))
+            val source = PlatformKeySource(DataKeyWrapper(MemoryWrappingKey(), ScriptedAuthenticator()))
             val wallet = hawiya.ffi.Wallet.createWithKeySource(
                 java.io.File(folder, "w.db").path, source, hawiya.ffi.defaultWalletOptions(), clock.asBindingClock(),
             )

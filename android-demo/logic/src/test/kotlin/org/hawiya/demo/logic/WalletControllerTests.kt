@@ -1,5 +1,9 @@
 package org.hawiya.demo.logic
 
+import hawiya.keysource.Authorization
+import hawiya.keysource.CancelKind
+import hawiya.keysource.KeyUse
+
 import hawiya.ffi.ClaimKey
 import kotlin.test.assertEquals
 import kotlin.test.assertFalse
@@ -57,8 +61,9 @@ class WalletControllerTests : Suite() {
             val second = assertNotNull(open(c).qr).text
             assertNotEquals(first, second)
             fx.scheduler.advance(150)
-            assertEquals(7, fx.demo.wallet.presentationLog().size)
-            assertEquals("From this phone (live code) · 7 codes", open(c).log.single().mode.en)
+            // Seven codes, one showing: one log entry (refreshes write nothing).
+            assertEquals(1, fx.demo.wallet.presentationLog().size)
+            assertEquals("From this phone (live code)", open(c).log.single().mode.en)
             assertEquals(listOf("presentation_stale"), fx.demo.verifier().verify(first, null).failures.map { it.code })
             assertTrue(states.size >= 4, "each code reached the screen")
         }
@@ -102,6 +107,28 @@ class WalletControllerTests : Suite() {
                 assertTrue(s.notice!!.words.en.startsWith("Not a verifier's challenge"), s.notice.toString())
                 assertEquals(before, s.qr?.text)
             }
+        }
+
+        test("a showing is one log entry; a new choice, document or return to the screen is a new one") {
+            val fx = DemoFixture()
+            val c = fx.controller()
+            c.startQr()
+            fx.scheduler.advance(300) // ten refreshes
+            assertEquals(1, fx.demo.wallet.presentationLog().size)
+            c.choose(open(c).disclosure.withPreset(Preset.AGE_18))
+            fx.scheduler.advance(90)
+            assertEquals(2, fx.demo.wallet.presentationLog().size, "another choice, another showing")
+            c.stopQr()
+            c.startQr()
+            assertEquals(3, fx.demo.wallet.presentationLog().size, "shown again")
+            // A lock ends the showing; after unlocking, the screen shows a new one.
+            c.lock()
+            c.unlock()
+            c.startQr()
+            fx.scheduler.advance(60)
+            assertEquals(4, fx.demo.wallet.presentationLog().size)
+            val verdict = fx.demo.verifier().verify(assertNotNull(open(c).qr).text, null)
+            assertTrue(verdict.accepted, verdict.failures.toString())
         }
 
         test("hiding the screen stops the codes") {
@@ -173,17 +200,17 @@ class WalletControllerTests : Suite() {
             assertEquals(1, fx.demo.wallet.presentationLog().size, "no codes were made while locked")
         }
 
-        test("a refused fingerprint keeps the wallet locked with a plain message; a later success opens it") {
+        test("a wrong secret from a key source keeps the wallet locked with a plain message; a later success opens it") {
             val fx = DemoFixture()
             val c = fx.controller()
             c.lock()
-            fx.authenticator.answer = Authorization.Refused("wrong finger")
+            fx.keySource.rejecting = true
             c.unlock()
             val locked = c.state as WalletState.Locked
             assertEquals("Not recognised. Try again.", locked.notice?.words?.en)
             assertFalse(locked.busy)
             assertEquals(1u, fx.demo.wallet.failedAttempts().failures)
-            fx.authenticator.answer = Authorization.Approved
+            fx.keySource.rejecting = false
             c.unlock()
             open(c)
         }
@@ -192,7 +219,7 @@ class WalletControllerTests : Suite() {
             val fx = DemoFixture()
             val c = fx.controller()
             c.lock()
-            fx.authenticator.answer = Authorization.Refused("wrong finger")
+            fx.keySource.rejecting = true
             val messages = mutableListOf<String>()
             repeat(12) {
                 c.unlock()
@@ -200,7 +227,7 @@ class WalletControllerTests : Suite() {
                 fx.clock.time += 3_700 // past any throttling delay
             }
             assertTrue(messages.any { it.startsWith("The wallet locked after") }, messages.toString())
-            fx.authenticator.answer = Authorization.Approved
+            fx.keySource.rejecting = false
             c.unlock()
             assertTrue(c.state is WalletState.Locked, "locked out for good")
         }
@@ -209,7 +236,7 @@ class WalletControllerTests : Suite() {
             val fx = DemoFixture()
             val c = fx.controller()
             c.lock()
-            fx.authenticator.answer = Authorization.Cancelled("the holder tapped Cancel")
+            fx.authenticator.answer = Authorization.Cancelled(CancelKind.USER, "the holder tapped Cancel")
             repeat(50) { c.unlock() }
             val locked = c.state as WalletState.Locked
             assertEquals(Tone.CAUTION, locked.notice?.tone)
@@ -225,13 +252,13 @@ class WalletControllerTests : Suite() {
             val fx = DemoFixture()
             val c = fx.controller()
             c.lock()
-            fx.authenticator.answer = Authorization.Refused("wrong finger")
+            fx.keySource.rejecting = true
             repeat(12) {
                 c.unlock()
                 fx.clock.time += 3_700 // past any throttling delay
             }
             assertTrue((c.state as WalletState.Locked).notice!!.words.en.contains("Reset it"))
-            fx.authenticator.answer = Authorization.Approved
+            fx.keySource.rejecting = false
             val lockedOut = failures(fx)
             assertTrue(lockedOut >= 10u, "locked out after $lockedOut failures")
 
@@ -262,11 +289,37 @@ class WalletControllerTests : Suite() {
             open(c)
         }
 
+        test("an invalidated phone key is said, and the confirmed reset makes a new key and an empty wallet") {
+            val fx = DemoFixture()
+            val c = fx.controller()
+            c.lock()
+            fx.wrappingKey.invalidated = true // new fingerprint enrolled
+            c.unlock()
+            val locked = c.state as WalletState.Locked
+            assertTrue(locked.keyInvalidated)
+            assertEquals(Texts.keyInvalidated, locked.notice?.words)
+            assertFalse(locked.busy)
+            assertEquals(0u, failures(fx), "not a wrong answer")
+            // Unlock again: still invalidated, nothing destroyed yet.
+            c.unlock()
+            assertTrue((c.state as WalletState.Locked).keyInvalidated)
+            c.requestReset()
+            assertTrue((c.state as WalletState.Locked).confirmingReset)
+            c.confirmReset()
+            val s = open(c)
+            assertEquals(Texts.resetDone, s.notice?.words)
+            assertTrue(fx.wrappingKey.deleted, "the invalidated key was replaced")
+            assertTrue(fx.demo.wallet.documents().isEmpty())
+            c.lock()
+            c.unlock()
+            open(c)
+        }
+
         test("a wait after failures is stated in seconds") {
             val fx = DemoFixture()
             val c = fx.controller()
             c.lock()
-            fx.authenticator.answer = Authorization.Refused("wrong finger")
+            fx.keySource.rejecting = true
             val messages = (1..6).map {
                 c.unlock()
                 (c.state as WalletState.Locked).notice!!.words.en
@@ -281,6 +334,29 @@ class WalletControllerTests : Suite() {
             c.clearLog()
             assertTrue(open(c).log.isEmpty())
             assertTrue(fx.demo.wallet.presentationLog().isEmpty())
+        }
+
+        test("a showing the wallet ends while on screen is said, and a new one follows a period later") {
+            val fx = DemoFixture()
+            val c = fx.controller()
+            c.startQr()
+            fx.scheduler.advance(30)
+            assertEquals(1, fx.demo.wallet.presentationLog().size)
+            fx.demo.wallet.lock() // behind the screen's back: the showing ends
+            fx.scheduler.advance(30)
+            val stopped = open(c)
+            assertNull(stopped.qr)
+            assertEquals(
+                "The live code stopped: the wallet was locked or the document changed. Show it again.",
+                stopped.qrNotice?.words?.en,
+            )
+            assertEquals(30, c.secondsUntilNewCode())
+            fx.demo.wallet.unlockWithKeySource(fx.keySource)
+            fx.scheduler.advance(30)
+            assertNotNull(open(c).qr)
+            assertEquals(2, fx.demo.wallet.presentationLog().size, "a new showing")
+            c.stopQr()
+            assertEquals(0, fx.scheduler.pending)
         }
 
         test("a wallet error while making a code becomes a message, not a crash") {

@@ -1,22 +1,32 @@
-package org.hawiya.demo.platform
+package hawiya.android
 
 import android.security.keystore.KeyGenParameterSpec
+import android.security.keystore.KeyPermanentlyInvalidatedException
 import android.security.keystore.KeyProperties
 import android.security.keystore.StrongBoxUnavailableException
+import hawiya.keysource.KeyInvalidatedException
+import hawiya.keysource.WrappingKey
 import java.security.Key
 import java.security.KeyStore
+import java.security.ProviderException
 import javax.crypto.KeyGenerator
-import org.hawiya.demo.logic.WrappingKey
 
 /**
- * The AES-256 key in the Android Keystore that wraps the wallet's data key.
- * It never leaves the secure hardware, and every single use needs the
- * holder's strong biometrics or device credential (timeout 0: one
- * BiometricPrompt per wrap or unwrap). Enrolling new biometrics invalidates
- * it, so someone who adds their own fingerprint to an unlocked phone cannot
- * open the wallet; the holder then restores from a backup.
+ * The AES-256-GCM key in the Android Keystore that wraps the wallet's data
+ * key. hawiya's one key policy (the Android side of iOS's
+ * `.biometryCurrentSet`):
+ * - it never leaves the secure hardware;
+ * - every single use needs the holder's strong biometrics or device
+ *   credential (`setUserAuthenticationParameters(0, …)`: one BiometricPrompt
+ *   per wrap or unwrap, no time window);
+ * - enrolling new biometrics invalidates it for good
+ *   (`setInvalidatedByBiometricEnrollment(true)`), so someone who adds their
+ *   own fingerprint to an unlocked phone cannot open the wallet. The key
+ *   source then reports `KeySourceFailure.Invalidated`; the recovery is a
+ *   wallet reset and re-provisioning (bindings/android/README.md);
+ * - StrongBox where the phone has one, the TEE otherwise.
  *
- * StrongBox is used where the phone has one, the TEE otherwise.
+ * Needs API 30 (setUserAuthenticationParameters).
  */
 class KeystoreWrappingKey(private val alias: String = DEFAULT_ALIAS) : WrappingKey {
     private val keyStore: KeyStore = KeyStore.getInstance(ANDROID_KEYSTORE).apply { load(null) }
@@ -31,9 +41,16 @@ class KeystoreWrappingKey(private val alias: String = DEFAULT_ALIAS) : WrappingK
         }
     }
 
+    override fun isInvalidation(error: Throwable): Boolean =
+        error is KeyPermanentlyInvalidatedException || error is KeyInvalidatedException
+
     private fun generate(): Key = try {
         generate(strongBox = true)
     } catch (e: StrongBoxUnavailableException) {
+        generate(strongBox = false)
+    } catch (e: ProviderException) {
+        // Some phones report a missing or busy StrongBox as a bare
+        // ProviderException (StrongBoxUnavailableException is one too).
         generate(strongBox = false)
     }
 
