@@ -27,7 +27,7 @@ final class AppRoot: ObservableObject {
     }
 
     @Published private(set) var state: State = .loading
-    let keySource = KeychainKeySource()
+    let keySource = KeychainKeySource.secureEnclave(tag: "org.example.hawiya.wallet-key")
 
     func start() {
         guard case .loading = state else { return }

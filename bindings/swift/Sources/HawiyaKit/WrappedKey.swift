@@ -1,6 +1,6 @@
 import Foundation
 
-/// The bytes the iOS key source gives the wallet to store: a format byte,
+/// The bytes ``KeychainKeySource`` gives the wallet to store: a format byte,
 /// then the data key encrypted to the Keychain key (ECIES with AES-GCM, done by
 /// the Security framework).
 ///
