@@ -10,7 +10,7 @@ struct HawiyaWalletApp: App {
 
     var body: some Scene {
         WindowGroup {
-            RootView(root: root)
+            RootView(root: root, privacy: root.privacy)
                 .task { root.start() }
         }
     }
@@ -28,6 +28,12 @@ final class AppRoot: ObservableObject {
 
     @Published private(set) var state: State = .loading
     let keySource = KeychainKeySource.secureEnclave(tag: "org.example.hawiya.wallet-key")
+    /// The cover and the lock, for the whole app (whichever tab is shown).
+    let privacy: Observed<ScenePrivacy>
+
+    init() {
+        privacy = Observed(ScenePrivacy())
+    }
 
     func start() {
         guard case .loading = state else { return }
@@ -35,11 +41,19 @@ final class AppRoot: ObservableObject {
             let directory = try FileManager.default
                 .url(for: .applicationSupportDirectory, in: .userDomainMask, appropriateFor: nil, create: true)
                 .appendingPathComponent("hawiya", isDirectory: true)
-            let (wallet, trust) = try DemoStore(directory: directory).openOrCreate(keySource: keySource)
+            let store = DemoStore(directory: directory, protection: DeviceFileProtection())
+            let (wallet, trust) = try store.openOrCreate(keySource: keySource)
+            let memory = store.verifierMemory
+            let walletModel = WalletModel(wallet: wallet)
+            privacy.model.wallet = walletModel
             state = .ready(
-                wallet: Observed(WalletModel(wallet: wallet)),
-                verifier: Observed(VerifierModel(verifier: try trust.verifier()))
+                wallet: Observed(walletModel),
+                verifier: Observed(VerifierModel(
+                    verifier: try trust.verifier(remembering: memory.load()), memory: memory
+                ))
             )
+        } catch let error as UnprotectedFileError {
+            state = .failed(error.localizedDescription)
         } catch {
             state = .failed(HolderMessages.text(for: error))
         }
@@ -57,10 +71,25 @@ final class Observed<Model: ChangeReporting>: ObservableObject {
     }
 }
 
+/// The tabs, under a cover whenever the scene is not active.
 struct RootView: View {
     @ObservedObject var root: AppRoot
+    @ObservedObject var privacy: Observed<ScenePrivacy>
+    @Environment(\.scenePhase) private var scenePhase
 
     var body: some View {
+        content
+            .overlay {
+                if privacy.model.showsCover {
+                    PrivacyCover()
+                }
+            }
+            .onChange(of: scenePhase) { phase in
+                privacy.model.sceneChanged(to: AppPhase(phase))
+            }
+    }
+
+    @ViewBuilder private var content: some View {
         switch root.state {
         case .loading:
             ProgressView("Opening the wallet…")
@@ -77,6 +106,35 @@ struct RootView: View {
                 VerifierScreen(store: verifier)
                     .tabItem { Label("Verify", systemImage: "qrcode.viewfinder") }
             }
+        }
+    }
+}
+
+/// What the app switcher and an onlooker see while the app is not active.
+struct PrivacyCover: View {
+    var body: some View {
+        ZStack {
+            Rectangle().fill(.background)
+            VStack(spacing: 12) {
+                Image(systemName: "lock.shield").font(.system(size: 56))
+                Text("Hawiya").font(.title2.bold())
+            }
+            .foregroundStyle(.secondary)
+        }
+        .ignoresSafeArea()
+        .accessibilityLabel("Hidden while the app is not in use")
+    }
+}
+
+extension AppPhase {
+    /// SwiftUI's phase in the logic's terms; an unknown future phase is
+    /// treated as inactive (covered, not locked).
+    init(_ phase: ScenePhase) {
+        switch phase {
+        case .active: self = .active
+        case .background: self = .background
+        case .inactive: self = .inactive
+        @unknown default: self = .inactive
         }
     }
 }

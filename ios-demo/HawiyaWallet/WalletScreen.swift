@@ -8,7 +8,6 @@ struct WalletScreen: View {
     @ObservedObject var store: Observed<WalletModel>
     let keySource: KeySource
     @State private var draft: DisclosureChoice?
-    @Environment(\.scenePhase) private var scenePhase
     private let ticker = Timer.publish(every: 1, on: .main, in: .common).autoconnect()
 
     var body: some View {
@@ -29,10 +28,8 @@ struct WalletScreen: View {
             }
         }
         .onReceive(ticker) { _ in model.tick() }
-        .onChange(of: scenePhase) { phase in
-            // Nothing stays on screen in the app switcher.
-            if phase == .background { model.lock() }
-        }
+        // Locking in the background and the cover in the app switcher are
+        // the app's (RootView, ScenePrivacy), whichever tab is shown.
         .sheet(isPresented: Binding(get: { draft != nil }, set: { if !$0 { draft = nil } })) {
             if let draft {
                 DisclosureSheet(choice: draft) { chosen in

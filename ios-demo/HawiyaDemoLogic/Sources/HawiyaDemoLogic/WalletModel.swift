@@ -53,6 +53,8 @@ public final class WalletModel {
     private let wallet: Wallet
     private let now: () -> Date
     private var schedule = QRRefreshSchedule()
+    /// Set when the app is told to lock while an unlock is still running.
+    private var lockWhenUnlocked = false
 
     /// A model over `wallet`; `now` is the clock the refresh schedule reads.
     public init(wallet: Wallet, now: @escaping () -> Date = { Date() }) {
@@ -77,16 +79,26 @@ public final class WalletModel {
     private func unlock(_ attempt: () async throws -> UnlockOutcome) async {
         guard phase == .locked else { return }
         phase = .unlocking
+        lockWhenUnlocked = false
         message = nil
         changed()
         do {
             let outcome = try await attempt()
+            if lockWhenUnlocked {
+                // The app went to the background meanwhile: stay locked.
+                lockWhenUnlocked = false
+                wallet.lock()
+                phase = .locked
+                changed()
+                return
+            }
             phase = .unlocked
             if outcome.weakPasscode != nil {
                 message = "Your PIN is easy to guess from what the wallet holds. Change it in Settings."
             }
             reload()
         } catch {
+            lockWhenUnlocked = false
             phase = .locked
             message = HolderMessages.text(for: error)
         }
@@ -141,8 +153,14 @@ public final class WalletModel {
         changed()
     }
 
-    /// Locks the wallet and forgets everything shown.
+    /// Locks the wallet and forgets everything shown. During an unlock
+    /// (its key source may be waiting for Face ID) the wallet is locked
+    /// again as soon as the unlock returns, and stays locked.
     public func lock() {
+        if phase == .unlocking {
+            lockWhenUnlocked = true
+            return
+        }
         wallet.lock()
         phase = .locked
         cards = []
