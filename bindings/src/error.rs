@@ -61,6 +61,11 @@ pub enum WalletError {
     /// The wallet is locked; unlock it first.
     #[error("{}", hawiya_wallet::WalletError::Locked)]
     Locked,
+    /// A live code's showing ended: the wallet was locked or its documents
+    /// changed since it began, or it was ended. Stop showing the code; the
+    /// holder shows the document again.
+    #[error("{}", hawiya_wallet::WalletError::ShowingEnded)]
+    ShowingEnded,
     /// The passphrase or PIN is wrong. Nothing changed except the failure count.
     #[error("{}", hawiya_wallet::WalletError::WrongPassphrase { remaining: *remaining })]
     WrongPassphrase {
@@ -284,6 +289,7 @@ impl From<wallet::WalletError> for WalletError {
             E::Storage(reason) => WalletError::Storage { reason },
             E::Tampered(what) => WalletError::Tampered { what: what.into() },
             E::Locked => WalletError::Locked,
+            E::ShowingEnded => WalletError::ShowingEnded,
             E::WrongPassphrase { remaining } => WalletError::WrongPassphrase { remaining },
             E::Blocked(wallet::UnlockBlocked::RetryAfter { seconds }) => {
                 WalletError::RetryLater { seconds }

@@ -29,6 +29,7 @@ mod issuer;
 mod model;
 mod platform;
 mod presentation;
+mod showing;
 mod trust;
 mod types;
 mod wallet;
@@ -56,6 +57,7 @@ pub use platform::{
 #[cfg(feature = "qr-decode")]
 pub use presentation::read_qr_png;
 pub use presentation::{qr_code_for_text, qr_svg_for_text, Presentation};
+pub use showing::Showing;
 pub use trust::{TrustList, Verifier};
 pub use types::{default_policy, describe_assurance, CalendarDate, GregorianDate};
 // The core types this library exposes as they are (uniffi remote types).

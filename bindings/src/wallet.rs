@@ -28,7 +28,7 @@ use wallet::{AttemptState, DocumentSummary, LogEntry, Person};
 /// the last reference) to release the file; locking it forgets the data key.
 #[derive(uniffi::Object)]
 pub struct Wallet {
-    inner: wallet::Wallet,
+    pub(crate) inner: wallet::Wallet,
     options: wallet::WalletOptions,
     time: TimeSource,
 }
@@ -50,7 +50,7 @@ impl Wallet {
         })
     }
 
-    fn now(&self) -> Result<core::UnixTime, WalletError> {
+    pub(crate) fn now(&self) -> Result<core::UnixTime, WalletError> {
         self.time.now().map_err(clock_error)
     }
 
@@ -66,6 +66,17 @@ impl Wallet {
             },
         }
     }
+}
+
+/// Reads the challenge the holder typed or scanned, if any.
+pub(crate) fn parse_challenge(
+    challenge: Option<String>,
+) -> Result<Option<core::ChallengeCode>, WalletError> {
+    challenge
+        .as_deref()
+        .map(core::ChallengeCode::parse)
+        .transpose()
+        .map_err(|_| WalletError::InvalidChallenge)
 }
 
 /// Reads a public key the app passes in.
@@ -412,11 +423,7 @@ impl Wallet {
         disclosure: Disclosure,
         challenge: Option<String>,
     ) -> Result<Presentation, WalletError> {
-        let challenge = challenge
-            .as_deref()
-            .map(core::ChallengeCode::parse)
-            .transpose()
-            .map_err(|_| WalletError::InvalidChallenge)?;
+        let challenge = parse_challenge(challenge)?;
         // The wallet's own clock, read now: the app's clock cannot fail
         // inside the core, so it is read here and handed over as is.
         let now = self.now()?;
@@ -461,7 +468,7 @@ impl Wallet {
     }
 }
 
-fn qr_to_wallet(error: QrError) -> WalletError {
+pub(crate) fn qr_to_wallet(error: QrError) -> WalletError {
     WalletError::InvalidPresentation {
         reason: error.to_string(),
     }

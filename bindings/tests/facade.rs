@@ -875,3 +875,71 @@ fn a_locked_out_wallet_is_reset_and_damaged_documents_are_listed() {
         .unwrap();
     assert_eq!(wallet.documents().unwrap().len(), 1);
 }
+
+#[test]
+fn a_live_showing_is_one_log_entry_and_ends_with_lock_or_end() {
+    let dir = temp_dir("showing");
+    let issuer = issuer();
+    let trust = issuer.trust_list(1, NOW).unwrap();
+    let time = clock();
+    let wallet = Wallet::create_with_key_source(
+        path(&dir),
+        Arc::new(PadKeySource::default()),
+        default_wallet_options(),
+        Some(Arc::clone(&time) as Arc<dyn Clock>),
+    )
+    .unwrap();
+    let credential = issue_to(&wallet, &issuer, national_id(1));
+    wallet
+        .import_credential(credential, Arc::clone(&trust))
+        .unwrap();
+    let verifier = Verifier::new(
+        trust,
+        default_policy(),
+        Some(Arc::clone(&time) as Arc<dyn Clock>),
+    );
+
+    let showing = Arc::clone(&wallet)
+        .begin_showing(NUMBER, Disclosure::Identity, Some("HWC:493817".into()))
+        .unwrap();
+    assert_eq!(showing.document_number(), NUMBER);
+    let first = showing.current();
+    assert_eq!(
+        (first.created_at, first.challenge.as_deref()),
+        (NOW, Some("493817"))
+    );
+    for step in 1..=3 {
+        time.0.store(NOW + 25 * step, Ordering::SeqCst);
+        let fresh = showing.refresh().unwrap();
+        assert_eq!(fresh.created_at, NOW + 25 * step);
+        assert_eq!(
+            fresh.expires_at,
+            NOW + 25 * step + i64::from(default_policy().freshness_secs)
+        );
+        assert_eq!(showing.current(), fresh);
+        let verdict = verifier.verify(fresh.qr_text.clone(), None).unwrap();
+        assert!(verdict.accepted, "{:?}", verdict.failures);
+    }
+    assert_eq!(wallet.presentation_log().unwrap().len(), 1);
+
+    // Ending forgets it; ending again does nothing.
+    showing.end();
+    showing.end();
+    assert!(matches!(showing.refresh(), Err(WalletError::ShowingEnded)));
+
+    // Locking ends a showing in progress.
+    let second = Arc::clone(&wallet)
+        .begin_showing(NUMBER, Disclosure::Full, None)
+        .unwrap();
+    second.refresh().unwrap();
+    wallet.lock();
+    assert!(matches!(second.refresh(), Err(WalletError::ShowingEnded)));
+    assert!(matches!(
+        Arc::clone(&wallet).begin_showing(NUMBER, Disclosure::Full, None),
+        Err(WalletError::Locked)
+    ));
+    assert!(matches!(
+        Arc::clone(&wallet).begin_showing(NUMBER, Disclosure::Full, Some("12".into())),
+        Err(WalletError::InvalidChallenge)
+    ));
+}

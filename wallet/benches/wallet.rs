@@ -28,7 +28,7 @@
 //! also broken down into parts measured from outside the wallet; the log
 //! append is the remainder.
 //!
-//! Run: `cargo bench -p hawiya-core --bench wallet` (about two minutes).
+//! Run: `cargo bench -p hawiya-wallet --bench wallet` (about two minutes).
 
 #[path = "../../core/benches/harness/mod.rs"]
 mod harness;
@@ -46,7 +46,7 @@ use hawiya_core::{
     SecretKey, TrustList, UnixTime, Verifier,
 };
 use hawiya_wallet::{
-    ImportOutcome, KdfParams, KeySource, KeySourceError, Protection, Wallet, WalletOptions,
+    ImportOutcome, KdfParams, KeySource, KeySourceError, Protection, Showing, Wallet, WalletOptions,
 };
 use rand_core::OsRng;
 use rusqlite::Connection;
@@ -101,11 +101,12 @@ const IMPORT_RENEWAL: &str = "import_renewal";
 const LIST: &str = "list_documents";
 const DOCUMENT: &str = "document_lookup";
 const PRESENT_STORE: &str = "present_from_store";
+const SHOWING_REFRESH: &str = "showing_refresh";
 const SQL_FULL: &str = "sqlite_commit_full";
 const SQL_NORMAL: &str = "sqlite_commit_normal";
 
 const MEMORY_BENCHES: [&str; 3] = [KDF, KEY_REBUILD, PRESENT_MEMORY];
-const LOCATION_BENCHES: [&str; 10] = [
+const LOCATION_BENCHES: [&str; 11] = [
     OPEN,
     UNLOCK_PASSPHRASE,
     UNLOCK_KEY_SOURCE,
@@ -114,6 +115,7 @@ const LOCATION_BENCHES: [&str; 10] = [
     LIST,
     DOCUMENT,
     PRESENT_STORE,
+    SHOWING_REFRESH,
     SQL_FULL,
     SQL_NORMAL,
 ];
@@ -131,9 +133,17 @@ struct RatioSpec {
     slow: bool,
 }
 
-const RATIOS: [RatioSpec; 6] = [
+const RATIOS: [RatioSpec; 7] = [
     RatioSpec {
         num: PRESENT_STORE,
+        den: &[PRESENT_MEMORY],
+        den_label: PRESENT_MEMORY,
+        goal: Some(2.0),
+        slow: false,
+    },
+    // A live code's refresh within one showing (one log entry per showing).
+    RatioSpec {
+        num: SHOWING_REFRESH,
         den: &[PRESENT_MEMORY],
         den_label: PRESENT_MEMORY,
         goal: Some(2.0),
@@ -266,6 +276,8 @@ struct Location {
     dir: PathBuf,
     /// The measured wallet: `numbers.len()` documents, unlocked.
     wallet: Wallet,
+    /// A showing of the first document in the measured wallet.
+    showing: Showing,
     /// A copy for the open and passphrase-unlock benchmarks (the measured
     /// wallet's log and WAL grow as it presents).
     unlock_path: PathBuf,
@@ -420,6 +432,9 @@ fn setup(group: &'static str, dir: PathBuf, f: &Shared, stored: usize) -> Locati
         "wallet presentation must verify: {:?}",
         verdict.failures
     );
+    let (showing, _) = wallet
+        .begin_showing(numbers[0], &Disclosure::Identity, None, &CLOCK)
+        .expect("begin showing");
     let import = open_unlocked(&import_path, f);
     Location {
         group,
@@ -427,6 +442,7 @@ fn setup(group: &'static str, dir: PathBuf, f: &Shared, stored: usize) -> Locati
         raw_normal: raw_sqlite(&dir.join("raw-normal.db"), "NORMAL"),
         dir,
         wallet,
+        showing,
         unlock_path,
         key_source_path,
         import: RefCell::new(Some(import)),
@@ -628,6 +644,20 @@ fn location_routines<'a>(f: &'a Shared, l: &'a Location) -> Vec<Bench<'a>> {
                     l.wallet
                         .present(l.numbers[present_next], &Disclosure::Identity, None, &CLOCK)
                         .expect("present from store")
+                })
+            }),
+        },
+        // A refresh of a live code: signed over the credential and with the
+        // signer kept for the showing, after checking the documents did not
+        // change; no log write.
+        Bench {
+            id: (g, SHOWING_REFRESH),
+            slow: false,
+            routine: Box::new(move |iters| {
+                time_loop(iters, || {
+                    l.wallet
+                        .refresh_showing(&l.showing, &CLOCK)
+                        .expect("refresh showing")
                 })
             }),
         },

@@ -57,6 +57,10 @@ pub enum WalletError {
     /// The wallet is locked; unlock it first.
     #[error("the wallet is locked; unlock it first")]
     Locked,
+    /// A live code's showing ended: the wallet was locked or its documents
+    /// changed since the showing began (or it was ended). Nothing was signed.
+    #[error("this code is no longer being shown (the wallet was locked or its documents changed); show the document again")]
+    ShowingEnded,
     /// The passphrase or PIN is wrong. Nothing changed except the failure count.
     #[error("wrong passphrase; {remaining} attempts left before the wallet locks")]
     WrongPassphrase {

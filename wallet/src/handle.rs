@@ -18,6 +18,7 @@ use crate::passcode::AttemptState;
 use crate::protection::{wrap_data_key, Protection};
 use crate::schema::{meta, SCHEMA_VERSION};
 use crate::seal::{random, DataKey, Sealer, WALLET_ID_LEN};
+use crate::showing::Showings;
 use crate::{log_head, manifest, records, schema, space};
 
 /// The unlocked state: derived keys only, zeroized on lock or drop.
@@ -32,6 +33,9 @@ pub(crate) struct Inner {
     pub(crate) conn: Connection,
     pub(crate) session: Option<Session>,
     pub(crate) signers: HashMap<[u8; 32], Arc<dyn DeviceSigner>>,
+    /// The showings in progress (their signer and credential, kept while
+    /// unlocked only): see [`crate::showing`].
+    pub(crate) showings: Showings,
 }
 
 /// An open wallet file. Safe to share between threads; each call takes an
@@ -83,6 +87,7 @@ impl Wallet {
                 conn,
                 session: Some(session),
                 signers: HashMap::new(),
+                showings: Showings::default(),
             }),
             path: path.to_path_buf(),
         })
@@ -122,6 +127,7 @@ impl Wallet {
                 conn,
                 session: None,
                 signers: HashMap::new(),
+                showings: Showings::default(),
             }),
             path: path.to_path_buf(),
         })
@@ -145,9 +151,12 @@ impl Wallet {
         self.lock_inner().session.is_some()
     }
 
-    /// Forgets the data key until the next unlock.
+    /// Forgets the data key until the next unlock, and ends every showing
+    /// (their signing keys are forgotten with it).
     pub fn lock(&self) {
-        self.lock_inner().session = None;
+        let mut inner = self.lock_inner();
+        inner.session = None;
+        inner.showings.end_all();
     }
 }
 

@@ -31,6 +31,7 @@ mod reset;
 mod schema;
 mod seal;
 mod settings;
+mod showing;
 mod space;
 #[cfg(test)]
 mod testing;
@@ -48,6 +49,7 @@ pub use passcode::{AttemptState, PasscodeRules, UnlockBlocked, UnlockPolicy, Wea
 pub use protection::Protection;
 pub use records::LogEntry;
 pub use schema::SCHEMA_VERSION;
+pub use showing::Showing;
 pub use unlock::UnlockOutcome;
 
 /// Low-level pieces for fuzzing the wallet's decoders. Not a stable API;

@@ -1,6 +1,8 @@
 //! Presenting a stored document (signed by the device key over the
 //! verifier's challenge, or the printed code) and the presentation log.
 
+use std::collections::HashMap;
+use std::path::Path;
 use std::sync::Arc;
 
 use hawiya_core::{
@@ -72,6 +74,7 @@ impl Wallet {
             conn,
             session,
             signers,
+            ..
         } = &mut *inner;
         let session = session.as_ref().ok_or(WalletError::Locked)?;
         let stored = find_document(conn, &session.sealer, number)?;
@@ -87,41 +90,19 @@ impl Wallet {
                 Presentation::static_form(&print, disclosure)?
             }
             Some((challenge, clock)) => {
-                let public = held.info().device_key.ok_or(WalletError::Tampered(
-                    "a stored credential without device key",
-                ))?;
-                let signer: Arc<dyn DeviceSigner> = match signers.get(public.as_bytes()) {
-                    Some(signer) => Arc::clone(signer),
-                    None => {
-                        let record = load_keys(conn, &session.sealer)?
-                            .into_iter()
-                            .find(|k| k.public == *public.as_bytes())
-                            .ok_or(WalletError::NeedsRebinding(number))?;
-                        match record.secret {
-                            Some(secret) => Arc::new(SecretKey::from_bytes(&secret)),
-                            None => {
-                                return Err(WalletError::UnknownDeviceKey(public.fingerprint()))
-                            }
-                        }
-                    }
-                };
+                let signer = device_signer(conn, &session.sealer, signers, held, number)?;
                 Presentation::device_bound(held, disclosure, signer.as_ref(), clock, challenge)?
             }
         };
-        let entry = LogEntry {
-            id: 0,
-            document_number: number,
-            document_type: held.info().document_type,
-            disclosed: presentation.disclosed().to_vec(),
-            // The device-signed time, or the printed code's making time.
-            at: presentation
-                .presented_at()
-                .or(logged_at)
-                .unwrap_or(UnixTime(0)),
-            mode: presentation.mode(),
-        };
-        // Logging may use the reserve: presenting works on a full disk.
-        space::with_reserve(&self.path, || append_log(conn, &session.sealer, &entry))?;
+        log_presentation(
+            &self.path,
+            conn,
+            &session.sealer,
+            number,
+            held,
+            &presentation,
+            logged_at,
+        )?;
         Ok(presentation)
     }
 
@@ -174,6 +155,57 @@ impl Wallet {
         checkpoint(conn);
         Ok(removed)
     }
+}
+
+/// The signer of the device key `held` is bound to: the app's platform
+/// signer if attached, else the wallet's own key, opened from its row.
+pub(crate) fn device_signer(
+    conn: &Connection,
+    sealer: &Sealer,
+    signers: &HashMap<[u8; 32], Arc<dyn DeviceSigner>>,
+    held: &HeldCredential,
+    number: u64,
+) -> Result<Arc<dyn DeviceSigner>, WalletError> {
+    let public = held.info().device_key.ok_or(WalletError::Tampered(
+        "a stored credential without device key",
+    ))?;
+    if let Some(signer) = signers.get(public.as_bytes()) {
+        return Ok(Arc::clone(signer));
+    }
+    let record = load_keys(conn, sealer)?
+        .into_iter()
+        .find(|k| k.public == *public.as_bytes())
+        .ok_or(WalletError::NeedsRebinding(number))?;
+    match record.secret {
+        Some(secret) => Ok(Arc::new(SecretKey::from_bytes(&secret))),
+        None => Err(WalletError::UnknownDeviceKey(public.fingerprint())),
+    }
+}
+
+/// Records one presentation of `held` (document `number`) in the log: at its device-signed
+/// time, or for a printed code at `logged_at`. Logging may use the space
+/// reserve: presenting works on a full disk.
+pub(crate) fn log_presentation(
+    path: &Path,
+    conn: &Connection,
+    sealer: &Sealer,
+    number: u64,
+    held: &HeldCredential,
+    presentation: &Presentation,
+    logged_at: Option<UnixTime>,
+) -> Result<(), WalletError> {
+    let entry = LogEntry {
+        id: 0,
+        document_number: number,
+        document_type: held.info().document_type,
+        disclosed: presentation.disclosed().to_vec(),
+        at: presentation
+            .presented_at()
+            .or(logged_at)
+            .unwrap_or(UnixTime(0)),
+        mode: presentation.mode(),
+    };
+    space::with_reserve(path, || append_log(conn, sealer, &entry))
 }
 
 /// Every log entry that opens, oldest first, whether or not the log is

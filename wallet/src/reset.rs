@@ -48,6 +48,7 @@ impl Wallet {
         let mut inner = self.lock_inner();
         inner.session = None;
         inner.signers.clear();
+        inner.showings.end_all();
         let conn = &mut inner.conn;
         let tx = immediate(conn)?;
         tx.execute_batch(
