@@ -27,7 +27,10 @@ final class AppRoot: ObservableObject {
     }
 
     @Published private(set) var state: State = .loading
+    /// HawiyaKit's key source: a Secure Enclave key needing the holder's
+    /// current Face ID / Touch ID (`.biometryCurrentSet`).
     let keySource = KeychainKeySource.secureEnclave(tag: "org.example.hawiya.wallet-key")
+    private var store: DemoStore?
     /// The cover and the lock, for the whole app (whichever tab is shown).
     let privacy: Observed<ScenePrivacy>
 
@@ -42,20 +45,35 @@ final class AppRoot: ObservableObject {
                 .url(for: .applicationSupportDirectory, in: .userDomainMask, appropriateFor: nil, create: true)
                 .appendingPathComponent("hawiya", isDirectory: true)
             let store = DemoStore(directory: directory, protection: DeviceFileProtection())
+            self.store = store
             let (wallet, trust) = try store.openOrCreate(keySource: keySource)
-            let memory = store.verifierMemory
             let walletModel = WalletModel(wallet: wallet)
             privacy.model.wallet = walletModel
-            state = .ready(
-                wallet: Observed(walletModel),
-                verifier: Observed(VerifierModel(
-                    verifier: try trust.verifier(remembering: memory.load()), memory: memory
-                ))
-            )
+            state = .ready(wallet: Observed(walletModel), verifier: try verifierModel(trust, store))
         } catch let error as UnprotectedFileError {
             state = .failed(error.localizedDescription)
         } catch {
             state = .failed(HolderMessages.text(for: error))
+        }
+    }
+
+    private func verifierModel(_ trust: DemoTrust, _ store: DemoStore) throws -> Observed<VerifierModel> {
+        let memory = store.verifierMemory
+        return Observed(VerifierModel(verifier: try trust.verifier(remembering: memory.load()), memory: memory))
+    }
+
+    /// The re-provisioning after a reset for an invalidated key: fills the
+    /// wallet again from a new demo issuer (the wallet model calls it off the
+    /// main thread), then gives the verifier tab that issuer's trust.
+    func reprovisioner() -> (Wallet) throws -> Void {
+        guard let store else { return { _ in throw CocoaError(.fileNoSuchFile) } }
+        return { [weak self] wallet in
+            let trust = try store.reprovision(wallet)
+            Task { @MainActor in
+                guard let self, case .ready(let walletModel, _) = self.state,
+                      let verifier = try? self.verifierModel(trust, store) else { return }
+                self.state = .ready(wallet: walletModel, verifier: verifier)
+            }
         }
     }
 }
@@ -101,7 +119,7 @@ struct RootView: View {
             .padding()
         case .ready(let wallet, let verifier):
             TabView {
-                WalletScreen(store: wallet, keySource: root.keySource)
+                WalletScreen(store: wallet, keySource: root.keySource, reprovision: root.reprovisioner())
                     .tabItem { Label("My ID", systemImage: "person.text.rectangle") }
                 VerifierScreen(store: verifier)
                     .tabItem { Label("Verify", systemImage: "qrcode.viewfinder") }

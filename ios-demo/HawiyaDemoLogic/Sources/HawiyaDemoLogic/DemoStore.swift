@@ -99,6 +99,16 @@ public struct DemoStore {
         }
     }
 
+    /// Re-provisioning after a reset (the wallet's key was invalidated):
+    /// fills the empty, unlocked wallet again from a new demo issuer and
+    /// replaces the demo trust, whose verifier the app then uses.
+    public func reprovision(_ wallet: Wallet) throws -> DemoTrust {
+        let trust = try DemoStore.fill(wallet, now: now())
+        try JSONEncoder().encode(trust).write(to: trustURL, options: .atomic)
+        try protectExistingFiles()
+        return trust
+    }
+
     private func protectExistingFiles() throws {
         for file in walletFiles + [trustURL, verifierMemory.url]
         where FileManager.default.fileExists(atPath: file.path) {

@@ -64,7 +64,7 @@ final class ScenePrivacyTests: XCTestCase {
         let privacy = ScenePrivacy()
         privacy.wallet = model
         XCTAssertEqual(model.phase, .unlocked)
-        XCTAssertNotNil(model.presentation)
+        XCTAssertNotNil(model.liveRequest)
 
         privacy.sceneChanged(to: .inactive)
         XCTAssertEqual(model.phase, .unlocked, "the Face ID sheet and Control Center make the app inactive")
