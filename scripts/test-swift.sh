@@ -114,7 +114,18 @@ run_package() {
 
 mkdir -p "$ROOT/target/swift"
 run_package "$KIT" HawiyaKit
+# SwiftPM's incremental build of a package that depends on a local package
+# does not always recompile it when the dependency's API changes (a protocol
+# gaining a requirement left a stale witness table: a crash, not a compile
+# error). So the demo's build starts afresh whenever HawiyaKit's sources or
+# the C header changed since its last build.
+kit_stamp=$(cd "$KIT" && find Sources Package.swift -type f \( -name '*.swift' -o -name '*.h' -o -name '*.modulemap' \) \
+  -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$ROOT/target/swift/HawiyaDemoLogic.kit-stamp" 2>/dev/null)" != "$kit_stamp" ]; then
+  rm -rf "$ROOT/target/swift/HawiyaDemoLogic"
+fi
 run_package "$DEMO" HawiyaDemoLogic
+echo "$kit_stamp" >"$ROOT/target/swift/HawiyaDemoLogic.kit-stamp"
 
 # The packaging a Mac runs (XCFramework headers, zip, checksum, release
 # manifest), checked with this toolchain; its counts join the totals.

@@ -14,6 +14,16 @@ public protocol KeychainKeyStore: AnyObject, Sendable {
     func decrypt(_ ciphertext: Data, reason: String) throws -> Data
     /// Deletes the key pair. Deleting a key that does not exist is not an error.
     func deleteKey() throws
+    /// The system's opaque hash of the biometrics enrolled now
+    /// (LocalAuthentication's domain state), `nil` when unknown (no
+    /// biometrics, or a store that cannot tell). Never prompts.
+    func currentEnrollment() -> Data?
+}
+
+extension KeychainKeyStore {
+    /// A store that cannot tell the enrolment: invalidation is then seen
+    /// only when the key is gone.
+    public func currentEnrollment() -> Data? { nil }
 }
 
 /// The wallet's `KeySource` on Apple platforms: the wallet's data key is
@@ -67,24 +77,30 @@ public final class KeychainKeySource: KeySource, @unchecked Sendable {
         do {
             let ciphertext = try store.encrypt(dataKey)
             record(nil)
-            return WrappedKey.encode(ciphertext)
+            return WrappedKey.encode(ciphertext, enrollment: store.currentEnrollment())
         } catch {
             throw fail(Self.failure(error))
         }
     }
 
     public func unwrap(wrapped: Data) throws -> Data {
-        let ciphertext: Data
+        let contents: WrappedKey.Contents
         do {
-            ciphertext = try WrappedKey.decode(wrapped)
+            contents = try WrappedKey.decode(wrapped)
         } catch WrappedKey.DecodeError.unknownFormat {
             // Refused before the Keychain is asked: no prompt for nothing.
             throw fail(.unavailable("the stored key was written by a newer version of the app; update the app"))
         } catch {
             throw fail(.unavailable("the stored key is damaged; restore the wallet from a backup"))
         }
+        // The enrolment changed since the wrap: the .biometryCurrentSet key is
+        // invalidated whatever the Keychain would answer. Said without a
+        // prompt that cannot succeed (and never as a wrong secret).
+        if let then = contents.enrollment, let now = store.currentEnrollment(), then != now {
+            throw fail(.invalidated)
+        }
         do {
-            let dataKey = try store.decrypt(ciphertext, reason: reason)
+            let dataKey = try store.decrypt(contents.ciphertext, reason: reason)
             record(nil)
             return dataKey
         } catch {

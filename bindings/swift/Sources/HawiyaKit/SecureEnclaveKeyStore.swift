@@ -14,6 +14,10 @@ import Security
 /// key (the unlock then reports ``KeychainFailure/invalidated``); the key is
 /// in no backup and on no other device. Encrypting (ECIES, cofactor X9.63
 /// SHA-256, AES-GCM) uses only the public half and never prompts.
+/// ``currentEnrollment()`` is LocalAuthentication's domain state, which
+/// changes exactly when the enrolled biometrics do: ``KeychainKeySource``
+/// keeps it with the wrapped key and reports an invalidated key from it
+/// before asking for Face ID.
 ///
 /// This file is the only one calling Security and LocalAuthentication; what
 /// its errors mean is decided in ``KeychainErrorMap``, tested on Linux.
@@ -66,6 +70,13 @@ public final class SecureEnclaveKeyStore: KeychainKeyStore, @unchecked Sendable 
         guard status == errSecSuccess || status == errSecItemNotFound else {
             throw KeychainCallError.status(status)
         }
+    }
+
+    public func currentEnrollment() -> Data? {
+        let context = LAContext()
+        var error: NSError?
+        guard context.canEvaluatePolicy(.deviceOwnerAuthenticationWithBiometrics, error: &error) else { return nil }
+        return context.evaluatedPolicyDomainState
     }
 
     private func existingKey(context: LAContext?) throws -> SecKey? {

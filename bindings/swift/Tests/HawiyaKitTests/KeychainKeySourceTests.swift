@@ -11,11 +11,32 @@ final class FakeKeychainStore: KeychainKeyStore, @unchecked Sendable {
     private(set) var decryptCalls = 0
     private(set) var keysCreated = 0
     private(set) var reasons: [String] = []
+    private var enrollment: Data?
+
+    /// The enrolment hash the system reports (`nil`: no biometrics).
+    func setEnrollment(_ hash: Data?) {
+        lock.lock()
+        enrollment = hash
+        lock.unlock()
+    }
+
+    func currentEnrollment() -> Data? {
+        lock.lock()
+        defer { lock.unlock() }
+        return enrollment
+    }
 
     /// The next decrypt throws `error` (then decrypts work again).
     func failNextDecrypt(with error: KeychainCallError) {
         lock.lock()
         nextDecryptError = error
+        lock.unlock()
+    }
+
+    /// Forgets a scripted failure that was never used.
+    func clearFailure() {
+        lock.lock()
+        nextDecryptError = nil
         lock.unlock()
     }
 
@@ -124,12 +145,20 @@ final class KeychainKeySourceTests: XCTestCase {
     func testWrappedKeyRoundTripAndRefusals() throws {
         let ciphertext = Data([9, 8, 7])
         let stored = WrappedKey.encode(ciphertext)
-        XCTAssertEqual(stored.first, WrappedKey.version1)
-        XCTAssertEqual(try WrappedKey.decode(stored), ciphertext)
-        XCTAssertThrowsError(try WrappedKey.decode(Data())) { XCTAssertEqual($0 as? WrappedKey.DecodeError, .empty) }
-        XCTAssertThrowsError(try WrappedKey.decode(Data([1]))) { XCTAssertEqual($0 as? WrappedKey.DecodeError, .empty) }
-        XCTAssertThrowsError(try WrappedKey.decode(Data([2, 1]))) {
-            XCTAssertEqual($0 as? WrappedKey.DecodeError, .unknownFormat(2))
+        XCTAssertEqual(stored, Data([1, 9, 8, 7]))
+        XCTAssertEqual(try WrappedKey.decode(stored), WrappedKey.Contents(ciphertext: ciphertext, enrollment: nil))
+        let withState = WrappedKey.encode(ciphertext, enrollment: Data([0xAA, 0xBB]))
+        XCTAssertEqual(withState, Data([2, 2, 0xAA, 0xBB, 9, 8, 7]))
+        XCTAssertEqual(try WrappedKey.decode(withState), WrappedKey.Contents(ciphertext: ciphertext, enrollment: Data([0xAA, 0xBB])))
+        XCTAssertEqual(WrappedKey.encode(ciphertext, enrollment: Data()), stored, "an empty hash is no hash")
+        XCTAssertEqual(WrappedKey.encode(ciphertext, enrollment: Data(count: 256)), stored, "too long for its length byte")
+        for empty in [Data(), Data([1]), Data([2]), Data([2, 0, 5]), Data([2, 2, 0xAA, 0xBB]), Data([2, 9, 1, 2])] {
+            XCTAssertThrowsError(try WrappedKey.decode(empty), "\([UInt8](empty))") {
+                XCTAssertEqual($0 as? WrappedKey.DecodeError, .empty)
+            }
+        }
+        XCTAssertThrowsError(try WrappedKey.decode(Data([3, 1]))) {
+            XCTAssertEqual($0 as? WrappedKey.DecodeError, .unknownFormat(3))
         }
     }
 
@@ -237,6 +266,65 @@ final class KeychainKeySourceTests: XCTestCase {
         wallet.lock()
         _ = try await wallet.unlock(keySource: source)
         XCTAssertEqual(try wallet.documents().count, 1)
+    }
+
+    /// The enrolment changed while the Keychain still answers (here: as a
+    /// failed authentication): the key source reports the invalidation from
+    /// the stored enrolment hash, without a prompt and never as a wrong
+    /// secret, however often the holder tries.
+    func testAChangedEnrolmentIsAnInvalidationWithoutAPrompt() async throws {
+        let world = try World()
+        let store = FakeKeychainStore()
+        store.setEnrollment(Data("face-1".utf8))
+        let source = KeychainKeySource(store: store)
+        let wallet = try Wallet.createWithKeySource(
+            path: world.walletPath("enrolment"), keySource: source, options: defaultWalletOptions(), clock: world.clock
+        )
+        wallet.lock()
+        _ = try await wallet.unlock(keySource: source)
+        XCTAssertEqual(store.decryptCalls, 1)
+        wallet.lock()
+
+        store.setEnrollment(Data("face-1+finger-2".utf8))
+        // Were the Keychain asked, it would answer "authentication failed".
+        store.failNextDecrypt(with: .status(KeychainErrorMap.authFailed))
+        for _ in 0 ..< 12 {
+            do {
+                _ = try await wallet.unlock(keySource: source)
+                XCTFail("unlocked after the enrolment changed")
+            } catch {
+                XCTAssertTrue(error is KeySourceInvalidated, "\(error)")
+            }
+        }
+        XCTAssertEqual(store.decryptCalls, 1, "no prompt after the change")
+        XCTAssertEqual(try wallet.failedAttempts().failures, 0, "never counted as a wrong secret")
+
+        store.clearFailure()
+        try await wallet.resetAfterInvalidation(keySource: source)
+        wallet.lock()
+        _ = try await wallet.unlock(keySource: source)
+        XCTAssertTrue(wallet.isUnlocked(), "the new key carries the new enrolment")
+    }
+
+    /// No biometrics enrolled now (the hash is unknown): the Keychain decides.
+    func testAnUnknownEnrolmentLeavesItToTheKeychain() async throws {
+        let world = try World()
+        let store = FakeKeychainStore()
+        store.setEnrollment(Data("face-1".utf8))
+        let source = KeychainKeySource(store: store)
+        let wallet = try Wallet.createWithKeySource(
+            path: world.walletPath("unknown"), keySource: source, options: defaultWalletOptions(), clock: world.clock
+        )
+        wallet.lock()
+        store.setEnrollment(nil)
+        store.failNextDecrypt(with: .authentication(KeychainErrorMap.LA.biometryNotEnrolled))
+        do {
+            _ = try await wallet.unlock(keySource: source)
+            XCTFail("unlocked")
+        } catch WalletError.KeySourceUnavailable(let reason) {
+            XCTAssertTrue(reason.contains("set up Face ID"), reason)
+        }
+        XCTAssertFalse(source.isInvalidated)
     }
 
     /// The synchronous unlock sees the same invalidation as Unavailable, with
