@@ -60,7 +60,7 @@ struct WalletScreen: View {
             if model.keyInvalidated {
                 // The Keychain key is gone for good: only a reset helps.
                 Button(role: .destructive) {
-                    Task { await model.recoverFromInvalidation(keySource: keySource, reprovision: reprovision) }
+                    model.requestReset()
                 } label: {
                     Label("Reset and add my documents again", systemImage: "arrow.counterclockwise")
                 }
@@ -85,7 +85,11 @@ struct WalletScreen: View {
             titleVisibility: .visible
         ) {
             Button("Destroy everything", role: .destructive) {
-                Task { await model.confirmReset(keySource: keySource) }
+                if model.keyInvalidated {
+                    Task { await model.recoverFromInvalidation(keySource: keySource, reprovision: reprovision) }
+                } else {
+                    Task { await model.confirmReset(keySource: keySource) }
+                }
             }
             Button("Cancel", role: .cancel) { model.cancelReset() }
         } message: {

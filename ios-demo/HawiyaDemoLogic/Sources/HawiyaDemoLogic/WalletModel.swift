@@ -131,9 +131,11 @@ public final class WalletModel {
     /// resets the wallet onto a new one (every document, key and log entry
     /// is destroyed, unlocked), then `reprovision` adds the documents again
     /// (in the demo: from the test issuer; in an app: from the issuer or a
-    /// backup). Does nothing unless the key was found invalidated.
+    /// backup). Does nothing unless the key was found invalidated and the
+    /// holder confirmed (``requestReset()`` came first).
     public func recoverFromInvalidation(keySource: KeychainKeySource, reprovision: @escaping (Wallet) throws -> Void) async {
-        guard phase == .locked, keyInvalidated else { return }
+        guard phase == .locked, keyInvalidated, confirmingReset else { return }
+        confirmingReset = false
         phase = .unlocking
         message = nil
         changed()

@@ -328,6 +328,10 @@ final class WalletModelTests: XCTestCase {
         XCTAssertEqual(try wallet.failedAttempts().failures, 0)
 
         var trust: DemoTrust?
+        await model.recoverFromInvalidation(keySource: keychain) { _ in XCTFail("not confirmed yet") }
+        XCTAssertEqual(model.phase, .locked)
+        XCTAssertTrue(model.keyInvalidated)
+        model.requestReset()
         await model.recoverFromInvalidation(keySource: keychain) { wallet in
             trust = try world.store.reprovision(wallet)
         }
@@ -355,7 +359,9 @@ final class WalletModelTests: XCTestCase {
         _ = try world.store.openOrCreate(keySource: keychain)
         let (wallet, _) = try world.store.openOrCreate(keySource: keychain)
         let model = WalletModel(wallet: wallet, clock: world.clock, now: world.now)
+        model.requestReset()
         await model.recoverFromInvalidation(keySource: keychain) { _ in XCTFail("not called") }
+        model.cancelReset()
         XCTAssertEqual(model.phase, .locked)
         await model.unlock(keySource: keychain)
         XCTAssertEqual(try wallet.documents().count, 2, "nothing was destroyed")
