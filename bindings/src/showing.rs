@@ -14,10 +14,13 @@ use crate::wallet::{parse_challenge, qr_to_wallet, Wallet};
 use core::Disclosure;
 
 /// A document being shown as a live code. `refresh()` signs a fresh code
-/// (the same document, disclosure and challenge) without writing anything;
-/// `end()` (or closing it) forgets its key material. Locking the wallet or
-/// changing its documents ends it: `refresh()` then fails with
-/// `ShowingEnded`.
+/// (the same document, disclosure and challenge) without writing anything
+/// (a showing longer than five minutes is logged again once per five
+/// minutes); `end()` (or closing it) forgets its key material. Locking the
+/// wallet, changing its documents, clearing the log, the clock going back
+/// or, for a code over a verifier's challenge, the challenge's window
+/// passing ends it: `refresh()` then fails with `ShowingEnded`. A showing
+/// keeps its wallet open until it is closed.
 #[derive(uniffi::Object)]
 pub struct Showing {
     wallet: Arc<Wallet>,
@@ -25,6 +28,10 @@ pub struct Showing {
     /// `None` once ended.
     showing: Mutex<Option<wallet::Showing>>,
     current: Mutex<Presentation>,
+    /// For a code over a verifier's challenge: when the first code stops
+    /// being accepted, which no refresh can extend (the verifier's challenge
+    /// opened before it).
+    challenge_closes: Option<i64>,
 }
 
 /// Takes a lock whose holder cannot leave the value half-changed.
@@ -55,7 +62,7 @@ impl Wallet {
         let first = match Presentation::new(&made, now) {
             Ok(first) => first,
             Err(e) => {
-                self.inner.end_showing(showing);
+                self.inner.end_showing(&showing);
                 return Err(qr_to_wallet(e));
             }
         };
@@ -63,6 +70,7 @@ impl Wallet {
             wallet: self,
             number,
             showing: Mutex::new(Some(showing)),
+            challenge_closes: first.challenge.is_some().then_some(first.expires_at),
             current: Mutex::new(first),
         }))
     }
@@ -85,14 +93,20 @@ impl Showing {
     /// nothing: the showing is already in the log. `ShowingEnded` once the
     /// wallet was locked, its documents changed, or the showing was ended.
     pub fn refresh(&self) -> Result<Presentation, WalletError> {
-        let guard = lock(&self.showing);
-        let showing = guard.as_ref().ok_or(WalletError::ShowingEnded)?;
+        // A copy, so no lock of this object is held while the wallet signs
+        // (a platform signer may wait for the holder, who may close this).
+        let showing = lock(&self.showing)
+            .clone()
+            .ok_or(WalletError::ShowingEnded)?;
         let now = self.wallet.now()?;
         let made = self
             .wallet
             .inner
-            .refresh_showing(showing, &core::FixedClock(now))?;
-        let fresh = Presentation::new(&made, now).map_err(qr_to_wallet)?;
+            .refresh_showing(&showing, &core::FixedClock(now))?;
+        let mut fresh = Presentation::new(&made, now).map_err(qr_to_wallet)?;
+        if let Some(closes) = self.challenge_closes {
+            fresh.expires_at = fresh.expires_at.min(closes);
+        }
         *lock(&self.current) = fresh.clone();
         Ok(fresh)
     }
@@ -100,8 +114,9 @@ impl Showing {
     /// Ends the showing (the code left the screen): its key material is
     /// forgotten. Doing it again does nothing.
     pub fn end(&self) {
-        if let Some(showing) = lock(&self.showing).take() {
-            self.wallet.inner.end_showing(showing);
+        let showing = lock(&self.showing).take();
+        if let Some(showing) = showing {
+            self.wallet.inner.end_showing(&showing);
         }
     }
 }

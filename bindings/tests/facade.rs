@@ -912,15 +912,29 @@ fn a_live_showing_is_one_log_entry_and_ends_with_lock_or_end() {
         time.0.store(NOW + 25 * step, Ordering::SeqCst);
         let fresh = showing.refresh().unwrap();
         assert_eq!(fresh.created_at, NOW + 25 * step);
-        assert_eq!(
-            fresh.expires_at,
-            NOW + 25 * step + i64::from(default_policy().freshness_secs)
-        );
+        // Over the verifier's challenge: no refresh outlasts the first
+        // code's window (the challenge opened before it).
+        assert_eq!(fresh.expires_at, first.expires_at);
         assert_eq!(showing.current(), fresh);
         let verdict = verifier.verify(fresh.qr_text.clone(), None).unwrap();
         assert!(verdict.accepted, "{:?}", verdict.failures);
     }
     assert_eq!(wallet.presentation_log().unwrap().len(), 1);
+    // Past the challenge's window the showing is over.
+    time.0.store(first.expires_at + 1, Ordering::SeqCst);
+    assert!(matches!(showing.refresh(), Err(WalletError::ShowingEnded)));
+
+    // A timed showing's codes each have their own window.
+    let timed = Arc::clone(&wallet)
+        .begin_showing(NUMBER, Disclosure::Identity, None)
+        .unwrap();
+    time.0.store(first.expires_at + 31, Ordering::SeqCst);
+    let later = timed.refresh().unwrap();
+    assert_eq!(
+        later.expires_at,
+        first.expires_at + 31 + i64::from(default_policy().freshness_secs)
+    );
+    timed.end();
 
     // Ending forgets it; ending again does nothing.
     showing.end();

@@ -6,7 +6,7 @@
 //! input. Backups use `HAWIYA_BACKUP_PASSPHRASE` or a prompt the same way.
 //! No passphrase is ever printed.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
@@ -146,13 +146,26 @@ pub enum WalletCommand {
         #[arg(long, value_name = "CODE")]
         challenge: Option<String>,
         /// Write a PNG of the QR code here (must not exist unless --force is given).
-        #[arg(long, value_name = "FILE")]
+        #[arg(long, value_name = "FILE", conflicts_with = "live")]
         png: Option<PathBuf>,
         #[command(flatten)]
         force: Force,
         /// Print the QR text and its figures as JSON.
         #[arg(long)]
         json: bool,
+        /// Keep showing the code: print a freshly signed one (one line each)
+        /// every --every seconds until interrupted or --count codes were
+        /// printed. The showing is one entry in the presentation log (one
+        /// more per five minutes); over a --challenge it ends after 120 s.
+        #[arg(long, conflicts_with = "static_form")]
+        live: bool,
+        /// With --live: seconds between codes (default 90; a verifier's
+        /// default freshness window is 120).
+        #[arg(long, value_name = "SECONDS", requires = "live")]
+        every: Option<u64>,
+        /// With --live: stop after this many codes.
+        #[arg(long, value_name = "N", requires = "live")]
+        count: Option<u64>,
     },
     /// Import a newer version of a stored document; refuses anything else.
     Renew {
@@ -285,6 +298,9 @@ fn dispatch(cmd: WalletCommand) -> Result<(), CliError> {
             png,
             force,
             json,
+            live,
+            every,
+            count,
         } => {
             let mut outputs = Outputs::new(force).opens_wallet(&file.path);
             if let Some(png) = &png {
@@ -298,6 +314,18 @@ fn dispatch(cmd: WalletCommand) -> Result<(), CliError> {
                 static_form,
                 challenge,
             };
+            if live {
+                let every = every.unwrap_or(DEFAULT_LIVE_EVERY);
+                if !(1..=MAX_LIVE_EVERY).contains(&every) {
+                    return Err(CliError::Input(format!(
+                        "--every {every}: give 1 to {MAX_LIVE_EVERY} seconds (a verifier accepts a code for {MAX_LIVE_EVERY} seconds by default)"
+                    )));
+                }
+                if count == Some(0) {
+                    return Err(CliError::Input("--count 0: give 1 or more".into()));
+                }
+                return present_live(&file.path, &request, every, count, json);
+            }
             present(&file.path, &request, png.as_deref(), &outputs, json)
         }
         WalletCommand::Dependents { file, json } => dependents(&file.path, json),
@@ -1041,6 +1069,72 @@ fn present(
             qr.version()
         );
     }
+    Ok(())
+}
+
+/// Seconds between the codes of `wallet present --live` by default.
+const DEFAULT_LIVE_EVERY: u64 = 90;
+/// The longest gap between live codes: a verifier's default freshness window.
+const MAX_LIVE_EVERY: u64 = 120;
+
+/// Shows a document as a live code: one line per freshly signed code, every
+/// `every` seconds, until interrupted or `count` codes were printed. The
+/// wallet logs the showing once.
+fn present_live(
+    path: &Path,
+    request: &PresentRequest,
+    every: u64,
+    count: Option<u64>,
+    json: bool,
+) -> Result<(), CliError> {
+    let wallet = open(path)?;
+    let (showing, mut presentation) = wallet
+        .begin_showing(
+            request.document,
+            &request.disclosure,
+            request.challenge,
+            &SystemClock,
+        )
+        .map_err(wallet_error)?;
+    let mut printed = 0u64;
+    loop {
+        let text = presentation.qr_text();
+        let line = if json {
+            json!({
+                "qr_text": text,
+                "presented_at": presentation.presented_at().map(|t| t.0),
+                "challenge": presentation.challenge().map(|c| c.to_string()),
+            })
+            .to_string()
+        } else {
+            text
+        };
+        // A reader waiting for the next line gets this one now; a reader
+        // that went away (`| head -1`) ends the showing like an interrupt.
+        let mut out = std::io::stdout().lock();
+        match writeln!(out, "{line}").and_then(|()| out.flush()) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => break,
+            // The showing ends with the wallet handle.
+            Err(e) => return Err(CliError::Input(format!("standard output: {e}"))),
+        }
+        drop(out);
+        printed += 1;
+        if count.is_some_and(|count| printed >= count) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_secs(every));
+        presentation = wallet
+            .refresh_showing(&showing, &SystemClock)
+            .map_err(wallet_error)?;
+    }
+    wallet.end_showing(&showing);
+    // A summary only: a closed standard error is no reason to fail.
+    let _ = writeln!(
+        std::io::stderr(),
+        "showed {printed} codes of document {}, logged as one showing",
+        request.document
+    );
     Ok(())
 }
 

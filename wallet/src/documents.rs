@@ -250,7 +250,12 @@ impl Wallet {
             .map(|bytes| checked_print(&held, bytes, trust, now))
             .transpose()?;
         let mut inner = self.lock_inner();
-        let Inner { conn, session, .. } = &mut *inner;
+        let Inner {
+            conn,
+            session,
+            showings,
+            ..
+        } = &mut *inner;
         let session = session.as_ref().ok_or(WalletError::Locked)?;
         let keys = load_keys(conn, &session.sealer)?;
         if !keys.iter().any(|k| k.public == *bound_to.as_bytes()) {
@@ -260,7 +265,7 @@ impl Wallet {
             held: &held,
             print: print.as_ref(),
         };
-        store(
+        let outcome = store(
             conn,
             &session.sealer,
             &document,
@@ -269,7 +274,10 @@ impl Wallet {
             now,
             true,
             renewal_only,
-        )
+        );
+        // A renewal replaced a document that may be on screen.
+        showings.end_stale(conn);
+        outcome
     }
 
     /// Adds the print credential of a stored document, or replaces it (e.g.
@@ -434,7 +442,12 @@ impl Wallet {
     /// [`WalletError::NoSuchDocument`], [`WalletError::Locked`], storage errors.
     pub fn delete(&self, number: u64) -> Result<(), WalletError> {
         let mut inner = self.lock_inner();
-        let Inner { conn, session, .. } = &mut *inner;
+        let Inner {
+            conn,
+            session,
+            showings,
+            ..
+        } = &mut *inner;
         let session = session.as_ref().ok_or(WalletError::Locked)?;
         let id = session
             .sealer
@@ -451,6 +464,7 @@ impl Wallet {
         manifest::write(&tx, &session.sealer, &listed)?;
         tx.commit().map_err(storage_error)?;
         checkpoint(conn);
+        showings.end_stale(conn);
         Ok(())
     }
 }

@@ -49,7 +49,7 @@ pub use passcode::{AttemptState, PasscodeRules, UnlockBlocked, UnlockPolicy, Wea
 pub use protection::Protection;
 pub use records::LogEntry;
 pub use schema::SCHEMA_VERSION;
-pub use showing::Showing;
+pub use showing::{Showing, SHOWING_SPAN};
 pub use unlock::UnlockOutcome;
 
 /// Low-level pieces for fuzzing the wallet's decoders. Not a stable API;

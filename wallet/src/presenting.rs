@@ -153,6 +153,8 @@ impl Wallet {
         )?;
         tx.commit().map_err(storage_error)?;
         checkpoint(conn);
+        // No code goes on being shown that the log does not record.
+        inner.showings.end_all();
         Ok(removed)
     }
 }
@@ -184,7 +186,7 @@ pub(crate) fn device_signer(
 
 /// Records one presentation of `held` (document `number`) in the log: at its device-signed
 /// time, or for a printed code at `logged_at`. Logging may use the space
-/// reserve: presenting works on a full disk.
+/// reserve: presenting works on a full disk. Returns the entry's id.
 pub(crate) fn log_presentation(
     path: &Path,
     conn: &Connection,
@@ -193,7 +195,7 @@ pub(crate) fn log_presentation(
     held: &HeldCredential,
     presentation: &Presentation,
     logged_at: Option<UnixTime>,
-) -> Result<(), WalletError> {
+) -> Result<i64, WalletError> {
     let entry = LogEntry {
         id: 0,
         document_number: number,
@@ -239,7 +241,7 @@ pub(crate) fn append_log(
     conn: &Connection,
     sealer: &Sealer,
     entry: &LogEntry,
-) -> Result<(), WalletError> {
+) -> Result<i64, WalletError> {
     // Entry numbers come from the sealed log head and are never reused, so a
     // sealed entry cannot be replayed into the slot of a cleared one.
     // IMMEDIATE: take the write lock first, so the busy timeout applies
@@ -267,7 +269,8 @@ pub(crate) fn append_log(
             ..head
         },
     )?;
-    tx.commit().map_err(storage_error)
+    tx.commit().map_err(storage_error)?;
+    Ok(id)
 }
 
 #[cfg(test)]

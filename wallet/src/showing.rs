@@ -3,37 +3,58 @@
 //! before each one expires for as long as it stays on screen.
 //!
 //! The refreshes of one showing are the same showing to the holder, so they
-//! are one entry in the presentation log, written when the showing begins;
-//! a refresh writes nothing. It signs with the signer and over the
-//! credential opened at the start, kept in memory only while the wallet is
-//! unlocked: locking ends every showing and forgets them. A refresh first
-//! checks that the sealed manifest is the one the showing began under, so a
-//! document deleted, renewed or replaced since (by this handle or by another
-//! process on the same file), or a reset wallet, ends the showing instead of
-//! showing a code for a document the wallet no longer holds.
+//! share one entry in the presentation log, written when the showing begins.
+//! A refresh writes nothing, except that a showing longer than
+//! [`SHOWING_SPAN`] is logged again at the refresh that passes it: the log
+//! never shows a code on screen for an hour as a single moment. A refresh
+//! signs with the signer and over the credential opened at the start, kept
+//! in memory only while the wallet is unlocked: locking or resetting ends
+//! every showing and forgets them. Before signing, a refresh checks
+//!
+//! - that the sealed manifest is the one the showing began under, so a
+//!   document deleted, renewed or replaced since (by this handle or by
+//!   another process on the same file) ends the showing instead of showing a
+//!   code for a document the wallet no longer holds;
+//! - that the showing's log entry is still there, so clearing the log ends
+//!   it: no code is shown that the log does not record;
+//! - that the clock has not gone back before the last code;
+//! - for a showing over a verifier's challenge, that the challenge can still
+//!   be open: a verifier keeps its challenge for its freshness window (by
+//!   default [`Policy::default`]'s), which began before the first code, so
+//!   codes over it made later would be refused there.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use hawiya_core::{ChallengeCode, Clock, DeviceSigner, Disclosure, HeldCredential, Presentation};
-use rusqlite::Connection;
+use hawiya_core::{
+    ChallengeCode, Clock, DeviceSigner, Disclosure, FixedClock, HeldCredential, Policy,
+    Presentation, UnixTime,
+};
+use rusqlite::{Connection, OptionalExtension};
 
 use crate::db::read_snapshot;
 use crate::documents::find_document;
-use crate::error::WalletError;
+use crate::error::{storage_error, WalletError};
 use crate::handle::{Inner, Wallet};
 use crate::presenting::{device_signer, log_presentation};
 use crate::schema::{self, meta};
+
+/// How long one log entry covers a showing: a refresh after this logs the
+/// showing again (one durable write per span instead of per refresh).
+pub const SHOWING_SPAN: u64 = 300;
 
 /// Showing ids are unique in the process, so a showing handed to another
 /// wallet handle (even one on the same file) is not found there.
 static NEXT_SHOWING: AtomicU64 = AtomicU64::new(1);
 
 /// A document being shown as a live code; refresh it with
-/// [`Wallet::refresh_showing`] and end it with [`Wallet::end_showing`].
-/// Holds no key material itself: that stays inside the wallet.
-#[derive(Debug, PartialEq, Eq)]
+/// [`Wallet::refresh_showing`] and end it with [`Wallet::end_showing`] (or
+/// lock the wallet) when the code leaves the screen: the wallet keeps its
+/// signer until then. Holds no key material itself; a copy refers to the
+/// same showing.
+#[must_use = "a showing keeps its signer in the wallet until it is ended or the wallet locks"]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Showing {
     id: u64,
     number: u64,
@@ -54,6 +75,13 @@ struct Live {
     challenge: Option<ChallengeCode>,
     /// The sealed manifest the showing began under.
     manifest: Vec<u8>,
+    /// When the first code was signed.
+    began: UnixTime,
+    /// The log entry covering the showing now, and when it was written.
+    entry: i64,
+    logged: UnixTime,
+    /// When the last code was signed.
+    last: UnixTime,
 }
 
 /// The showings in progress on one wallet handle.
@@ -64,6 +92,16 @@ impl Showings {
     /// Ends every showing, forgetting their signers.
     pub(crate) fn end_all(&mut self) {
         self.0.clear();
+    }
+
+    /// Ends the showings begun under another manifest than the file's now
+    /// (after this handle changed a document, or when a refresh finds
+    /// another process did): their documents may be gone.
+    pub(crate) fn end_stale(&mut self, conn: &Connection) {
+        match sealed_manifest(conn) {
+            Ok(now) => self.0.retain(|_, live| live.manifest == now),
+            Err(_) => self.end_all(),
+        }
     }
 }
 
@@ -99,9 +137,15 @@ impl Wallet {
         })?;
         let held = stored.held;
         let signer = device_signer(conn, &session.sealer, signers, &held, number)?;
-        let presentation =
-            Presentation::device_bound(&held, disclosure, signer.as_ref(), clock, challenge)?;
-        log_presentation(
+        let now = clock.now();
+        let presentation = Presentation::device_bound(
+            &held,
+            disclosure,
+            signer.as_ref(),
+            &FixedClock(now),
+            challenge,
+        )?;
+        let entry = log_presentation(
             &self.path,
             conn,
             &session.sealer,
@@ -119,6 +163,10 @@ impl Wallet {
                 disclosure: disclosure.clone(),
                 challenge,
                 manifest,
+                began: now,
+                entry,
+                logged: now,
+                last: now,
             },
         );
         Ok((Showing { id, number }, presentation))
@@ -126,12 +174,14 @@ impl Wallet {
 
     /// A fresh presentation for a showing, signed at the time `clock` reads
     /// now, with the same document, disclosure and challenge. Writes
-    /// nothing: the showing is already in the log.
+    /// nothing, except a new log entry for the showing once its current one
+    /// is [`SHOWING_SPAN`] old.
     ///
     /// # Errors
-    /// [`WalletError::ShowingEnded`] if the wallet was locked, reset or its
-    /// documents changed since the showing began, or it was ended (the
-    /// showing is then over: show the document again);
+    /// [`WalletError::ShowingEnded`] if the wallet was locked or reset, its
+    /// documents changed, the presentation log was cleared, the clock went
+    /// back, a challenge the showing answers can no longer be open, or the
+    /// showing was ended (it is then over: show the document again);
     /// [`WalletError::Present`] if signing failed; storage errors.
     pub fn refresh_showing(
         &self,
@@ -145,31 +195,73 @@ impl Wallet {
             showings,
             ..
         } = &mut *inner;
-        if session.is_none() {
+        let Some(session) = session.as_ref() else {
             showings.end_all();
             return Err(WalletError::ShowingEnded);
-        }
+        };
         let live = showings
             .0
             .get(&showing.id)
             .ok_or(WalletError::ShowingEnded)?;
         if sealed_manifest(conn)? != live.manifest {
+            showings.end_stale(conn);
+            return Err(WalletError::ShowingEnded);
+        }
+        let now = clock.now();
+        let challenge_closed = live.challenge.is_some()
+            && now.0
+                > live
+                    .began
+                    .0
+                    .saturating_add(i64::from(Policy::default().freshness_secs));
+        if !log_entry_exists(conn, live.entry)? || now.0 < live.last.0 || challenge_closed {
             showings.0.remove(&showing.id);
             return Err(WalletError::ShowingEnded);
         }
-        Ok(Presentation::device_bound(
+        let presentation = Presentation::device_bound(
             &live.held,
             &live.disclosure,
             live.signer.as_ref(),
-            clock,
+            &FixedClock(now),
             live.challenge,
-        )?)
+        )?;
+        let span_over = now.0.saturating_sub(live.logged.0) >= SHOWING_SPAN as i64;
+        let entry = if span_over {
+            Some(log_presentation(
+                &self.path,
+                conn,
+                &session.sealer,
+                showing.number,
+                &live.held,
+                &presentation,
+                None,
+            )?)
+        } else {
+            None
+        };
+        if let Some(live) = showings.0.get_mut(&showing.id) {
+            live.last = now;
+            if let Some(entry) = entry {
+                live.entry = entry;
+                live.logged = now;
+            }
+        }
+        Ok(presentation)
     }
 
     /// Ends a showing (the code left the screen), forgetting its signer.
-    pub fn end_showing(&self, showing: Showing) {
-        self.lock_inner().showings.0.remove(&showing.id);
+    /// Returns whether it was still going on this wallet handle.
+    pub fn end_showing(&self, showing: &Showing) -> bool {
+        self.lock_inner().showings.0.remove(&showing.id).is_some()
     }
+}
+
+/// Whether the presentation log still holds entry `id` (not cleared).
+fn log_entry_exists(conn: &Connection, id: i64) -> Result<bool, WalletError> {
+    conn.prepare_cached("SELECT 1 FROM presentation_log WHERE id = ?1")
+        .and_then(|mut stmt| stmt.query_row([id], |_| Ok(())).optional())
+        .map(|found| found.is_some())
+        .map_err(storage_error)
 }
 
 /// The sealed manifest's bytes as stored: every change of the documents
@@ -183,6 +275,7 @@ fn sealed_manifest(conn: &Connection) -> Result<Vec<u8>, WalletError> {
 mod tests {
     use hawiya_core::{Disclosure, FixedClock, Policy, UnixTime, Verifier};
 
+    use super::SHOWING_SPAN;
     use crate::error::WalletError;
     use crate::handle::Wallet;
     use crate::options::WalletOptions;
@@ -214,7 +307,7 @@ mod tests {
         assert_eq!(log.len(), 1, "one showing is one entry: {log:?}");
         assert_eq!(log[0].at, NOW);
         // A second showing is a second entry.
-        wallet
+        let (_second, _) = wallet
             .begin_showing(NUMBER, &Disclosure::Full, None, &at(200))
             .unwrap();
         assert_eq!(wallet.presentation_log().unwrap().len(), 2);
@@ -334,13 +427,126 @@ mod tests {
             other.refresh_showing(&showing, &at(10)),
             Err(WalletError::ShowingEnded)
         ));
-        wallet.end_showing(showing);
+        assert!(!other.end_showing(&showing), "not this handle's showing");
+        assert!(wallet.end_showing(&showing));
+        assert!(!wallet.end_showing(&showing), "already ended");
         let (again, _) = wallet
             .begin_showing(NUMBER, &Disclosure::Full, None, &at(20))
             .unwrap();
-        wallet.end_showing(again);
+        assert!(wallet.end_showing(&again));
         assert!(wallet.lock_inner().showings.0.is_empty());
         assert_eq!(wallet.presentation_log().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn a_document_changed_through_this_handle_ends_its_showings_at_once() {
+        let scratch = Scratch::new();
+        let wallet = wallet_with_document(&scratch);
+        let (first, _) = wallet
+            .begin_showing(NUMBER, &Disclosure::Full, None, &at(0))
+            .unwrap();
+        let (second, _) = wallet
+            .begin_showing(NUMBER, &Disclosure::Identity, None, &at(1))
+            .unwrap();
+        wallet.delete(NUMBER).unwrap();
+        assert!(
+            wallet.lock_inner().showings.0.is_empty(),
+            "signers forgotten at once"
+        );
+        for showing in [&first, &second] {
+            assert!(matches!(
+                wallet.refresh_showing(showing, &at(30)),
+                Err(WalletError::ShowingEnded)
+            ));
+        }
+    }
+
+    #[test]
+    fn clearing_the_log_here_or_elsewhere_ends_the_showing() {
+        let scratch = Scratch::new();
+        let wallet = wallet_with_document(&scratch);
+        let (showing, _) = wallet
+            .begin_showing(NUMBER, &Disclosure::Full, None, &at(0))
+            .unwrap();
+        wallet.clear_presentation_log().unwrap();
+        assert!(matches!(
+            wallet.refresh_showing(&showing, &at(30)),
+            Err(WalletError::ShowingEnded)
+        ));
+
+        let (showing, _) = wallet
+            .begin_showing(NUMBER, &Disclosure::Full, None, &at(40))
+            .unwrap();
+        let other = Wallet::open(wallet.path(), &WalletOptions::default()).unwrap();
+        other
+            .unlock(Protection::KeySource(&PadKeySource), NOW)
+            .unwrap();
+        other.clear_presentation_log().unwrap();
+        assert!(matches!(
+            wallet.refresh_showing(&showing, &at(50)),
+            Err(WalletError::ShowingEnded)
+        ));
+        assert!(wallet.presentation_log().unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_long_showing_is_logged_again_once_per_span() {
+        let scratch = Scratch::new();
+        let wallet = wallet_with_document(&scratch);
+        let (showing, _) = wallet
+            .begin_showing(NUMBER, &Disclosure::Full, None, &at(0))
+            .unwrap();
+        let span = SHOWING_SPAN as i64;
+        // Every 30 s for three spans and a bit.
+        let mut t = 0;
+        while t < 3 * span + 60 {
+            t += 30;
+            wallet.refresh_showing(&showing, &at(t)).unwrap();
+        }
+        let log = wallet.presentation_log().unwrap();
+        let times: Vec<i64> = log.iter().map(|e| e.at.0 - NOW.0).collect();
+        assert_eq!(times, vec![0, span, 2 * span, 3 * span], "{log:?}");
+    }
+
+    #[test]
+    fn a_clock_gone_back_ends_the_showing() {
+        let scratch = Scratch::new();
+        let wallet = wallet_with_document(&scratch);
+        let (showing, _) = wallet
+            .begin_showing(NUMBER, &Disclosure::Full, None, &at(100))
+            .unwrap();
+        wallet.refresh_showing(&showing, &at(130)).unwrap();
+        // The same second again is fine (two refreshes in one second).
+        wallet.refresh_showing(&showing, &at(130)).unwrap();
+        assert!(matches!(
+            wallet.refresh_showing(&showing, &at(129)),
+            Err(WalletError::ShowingEnded)
+        ));
+        assert!(matches!(
+            wallet.refresh_showing(&showing, &at(160)),
+            Err(WalletError::ShowingEnded)
+        ));
+    }
+
+    #[test]
+    fn a_challenged_showing_ends_when_the_challenge_cannot_be_open_any_more() {
+        let scratch = Scratch::new();
+        let wallet = wallet_with_document(&scratch);
+        let challenge = hawiya_core::ChallengeCode::parse("493817").unwrap();
+        let (showing, _) = wallet
+            .begin_showing(NUMBER, &Disclosure::Full, Some(challenge), &at(0))
+            .unwrap();
+        let window = i64::from(Policy::default().freshness_secs);
+        wallet.refresh_showing(&showing, &at(window)).unwrap();
+        assert!(matches!(
+            wallet.refresh_showing(&showing, &at(window + 1)),
+            Err(WalletError::ShowingEnded)
+        ));
+        // Without a challenge the same showing goes on.
+        let (timed, _) = wallet
+            .begin_showing(NUMBER, &Disclosure::Full, None, &at(0))
+            .unwrap();
+        wallet.refresh_showing(&timed, &at(window + 1)).unwrap();
     }
 
     #[test]

@@ -965,3 +965,119 @@ fn on_a_full_disk_list_and_static_codes_still_work_and_an_import_says_disk_full(
         "the refused import added nothing: {listed}"
     );
 }
+
+#[test]
+fn a_live_code_is_refreshed_and_logged_once() {
+    let d = scratch("live");
+    let w = wallet_with_an_id(&d, hawiya_wallet::UnlockPolicy::default());
+    let trust_list = d.join("trust-list.cbor");
+    let out = ok(wallet(
+        "present",
+        &w,
+        &[
+            "--document",
+            "1234567890",
+            "--disclose",
+            "identity",
+            "--live",
+            "--every",
+            "1",
+            "--count",
+            "3",
+            "--json",
+        ],
+    ));
+    let codes: Vec<serde_json::Value> = out.lines().map(json).collect();
+    assert_eq!(codes.len(), 3, "{out}");
+    let times: Vec<i64> = codes
+        .iter()
+        .map(|c| c["presented_at"].as_i64().expect("time"))
+        .collect();
+    assert!(
+        times.windows(2).all(|t| t[1] > t[0]),
+        "freshly signed: {times:?}"
+    );
+    for code_json in &codes {
+        let text = code_json["qr_text"].as_str().expect("text");
+        let verdict = run(
+            &[
+                "verify",
+                "--trust-list",
+                s(&trust_list),
+                "--json",
+                "--text",
+                text,
+            ],
+            &[],
+        );
+        assert_eq!(
+            code(&verdict),
+            0,
+            "{}{}",
+            stdout(&verdict),
+            stderr(&verdict)
+        );
+        assert_eq!(json(&stdout(&verdict))["assurance"], "timed");
+    }
+    let log = json(&ok(wallet("log", &w, &["--json"])));
+    assert_eq!(
+        log["entries"].as_array().expect("entries").len(),
+        1,
+        "{log}"
+    );
+
+    // A reader that goes away ends the showing quietly.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hawiya"))
+        .args([
+            "wallet",
+            "present",
+            "--wallet",
+            s(&w),
+            "--document",
+            "1234567890",
+        ])
+        .args(["--live", "--every", "1"])
+        .env("HAWIYA_PASSPHRASE", PASSPHRASE)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut first = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().expect("stdout")),
+        &mut first,
+    )
+    .expect("first code");
+    assert!(first.starts_with("HW2:"), "{first}");
+    let done = child.wait_with_output().expect("wait");
+    assert_eq!(
+        done.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    assert!(String::from_utf8_lossy(&done.stderr)
+        .contains("showed 1 codes of document 1234567890, logged as one showing"));
+
+    // Bad values are refused before anything is shown or logged.
+    for (extra, says) in [
+        (&["--every", "0"][..], "--every 0"),
+        (&["--every", "121"][..], "--every 121"),
+        (&["--count", "0"][..], "--count 0"),
+    ] {
+        let args = [&["--document", "1234567890", "--live"][..], extra].concat();
+        assert_refused(&wallet("present", &w, &args), says);
+    }
+    let refused = wallet(
+        "present",
+        &w,
+        &["--document", "1234567890", "--live", "--static"],
+    );
+    assert_eq!(code(&refused), 2, "--live and --static conflict");
+    let log = json(&ok(wallet("log", &w, &["--json"])));
+    assert_eq!(
+        log["entries"].as_array().expect("entries").len(),
+        2,
+        "{log}"
+    );
+}
