@@ -119,6 +119,9 @@ struct WalletScreen: View {
                         }
                         .frame(maxWidth: .infinity)
                     }
+                    if model.codeStopped {
+                        Button("Show the code again") { model.showAgain() }
+                    }
                     Button("Choose what to show") { draft = model.disclosureSheet() }
                 }
                 Section("Verifier's challenge") {

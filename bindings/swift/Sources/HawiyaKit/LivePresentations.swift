@@ -32,7 +32,9 @@ public enum LivePresentations {
     /// The stream: when iteration starts, `begin` (off the calling thread)
     /// starts the showing, whose first code comes at once; then, while the
     /// stream is iterated, a fresh code `margin` seconds before the last
-    /// one's `expiresAt` (by `clock`; at least a second apart). Ending the
+    /// one's `expiresAt` (by `clock`; at least a second apart; at
+    /// `expiresAt` itself when the last refresh did not move it later, as for
+    /// a code whose expiry is capped by its challenge's window). Ending the
     /// iteration (leaving the loop, or cancelling the task) ends the showing.
     /// An error from a refresh (e.g. `WalletError.ShowingEnded` once the
     /// wallet was locked or the document replaced) ends the showing and the
@@ -66,13 +68,21 @@ public enum LivePresentations {
             let started = try await Wallet.background { try begin() }
             showing = started
             var presentation = try await Wallet.background { try started.current() }
+            var extended = true
             while true {
                 try Task.checkCancellation()
                 continuation.yield(presentation)
                 let now = try clock.nowUnixSeconds()
-                try await sleep(max(1, presentation.expiresAt - margin - now))
+                // A margin before expiry; but when the last refresh did not
+                // move the expiry later (it is capped, e.g. by the window of
+                // the challenge it answers), a refresh before then cannot
+                // help: wait for the expiry itself.
+                let due = extended ? presentation.expiresAt - margin : presentation.expiresAt
+                try await sleep(max(1, due - now))
                 try Task.checkCancellation()
+                let previous = presentation.expiresAt
                 presentation = try await Wallet.background { try started.refresh() }
+                extended = presentation.expiresAt > previous
             }
         } catch is CancellationError {
             showing?.end()

@@ -106,6 +106,8 @@ final class FakeShowing: LiveShowing, @unchecked Sendable {
     private var made = 0
     private(set) var ended = 0
     var failRefreshAt: Int?
+    /// Codes expire at the latest here (as a challenged showing's do).
+    var expiryCap: Int64?
 
     init(clock: FixedClock, lifetime: Int64 = 120) {
         self.clock = clock
@@ -134,7 +136,7 @@ final class FakeShowing: LiveShowing, @unchecked Sendable {
         lock.unlock()
         let presentation = Presentation(
             qrText: "CODE \(number)", qr: try qrCodeForText(text: "CODE \(number)"), mode: .deviceBound,
-            challenge: nil, disclosed: [], createdAt: now, expiresAt: now + lifetime, sizeBytes: 7
+            challenge: nil, disclosed: [], createdAt: now, expiresAt: min(now + lifetime, expiryCap ?? .max), sizeBytes: 7
         )
         lock.lock()
         last = presentation
@@ -247,6 +249,24 @@ final class LivePresentationTests: XCTestCase {
         }
         XCTAssertEqual(seen, 2)
         XCTAssertEqual(showing.endCount, 1)
+    }
+
+    /// Codes whose expiry is capped (a challenge's window): once a refresh
+    /// does not move the expiry later, the next one waits for the expiry
+    /// itself instead of refreshing every second.
+    func testACappedExpiryIsWaitedForNotRefreshedEverySecond() async throws {
+        let clock = FixedClock(unixSeconds: World.start)
+        let showing = FakeShowing(clock: clock, lifetime: 120)
+        showing.expiryCap = World.start + 150
+        let sleeper = ClockSleep(clock)
+        var seen = 0
+        for try await _ in LivePresentations.stream(margin: 90, clock: clock, sleep: sleeper.sleep, begin: { try showing.begin() }) {
+            seen += 1
+            if seen == 4 { break }
+        }
+        // 0: expires 120 → refresh at 30 (expires 150, later) → at 60 (150,
+        // not later) → wait until 150.
+        XCTAssertEqual(Array(sleeper.waits.prefix(3)), [30, 30, 90])
     }
 
     func testAnExpiredCodeIsReplacedAfterASecondNotInABusyLoop() async throws {

@@ -340,10 +340,17 @@ public final class WalletModel {
             }
         } catch WalletError.ShowingEnded {
             presentation = nil
-            if wallet.isUnlocked() {
-                message = Self.showAgainMessage
-            } else {
+            if !wallet.isUnlocked() {
                 lock()
+            } else if challenge != nil {
+                // The verifier's challenge window is over: timed codes again.
+                challenge = nil
+                challengeEnteredAt = nil
+                codeChanged()
+                return
+            } else {
+                codeStopped = true
+                message = Self.showAgainMessage
             }
             changed()
         } catch {
@@ -353,8 +360,20 @@ public final class WalletModel {
         }
     }
 
-    /// What the screen says when a live code stopped under it.
-    public static let showAgainMessage = "The code stopped because the document changed. Choose it again to show it."
+    /// What the screen says when a live code stopped under it (the document
+    /// changed, the log was cleared elsewhere, the clock went back).
+    public static let showAgainMessage = "The code stopped because the wallet changed. Show it again when you are ready."
+
+    /// Whether the live code stopped under the screen (``showAgainMessage``):
+    /// the screen offers ``showAgain()``.
+    public private(set) var codeStopped = false
+
+    /// "Show the code again" after it stopped: a new showing.
+    public func showAgain() {
+        guard phase == .unlocked, codeStopped else { return }
+        message = nil
+        codeChanged()
+    }
 
     /// Called by the screen every second: drops the verifier's challenge once
     /// its window is surely over (the codes are then timed again).
@@ -416,6 +435,7 @@ public final class WalletModel {
     /// The request changed: the old code leaves the screen at once (it shows
     /// something else), the screen's task begins the new showing.
     private func codeChanged() {
+        codeStopped = false
         generation += 1
         presentation = nil
         changed()
@@ -435,6 +455,12 @@ public final class WalletModel {
         do {
             _ = try wallet.clearPresentationLog()
             log = []
+            // Clearing the log ends the showing on screen; the code goes on
+            // as a new showing (a new entry: it is still being shown).
+            if presentation != nil {
+                codeChanged()
+                return
+            }
         } catch {
             handle(error)
         }

@@ -256,6 +256,63 @@ final class WalletModelTests: XCTestCase {
         model.clearLog()
         XCTAssertEqual(model.log, [])
         XCTAssertEqual(try wallet.presentationLog(), [])
+        // The code on screen goes on as a new showing: one new entry.
+        try await screen.follow()
+        XCTAssertNotNil(model.presentation)
+        XCTAssertEqual(try wallet.presentationLog().count, 1)
+        await screen.close()
+    }
+
+    /// The wallet's documents change under the live code (here: the log is
+    /// cleared by another part of the app): the code stops, the screen says
+    /// so, and "Show the code again" starts a new showing.
+    @MainActor func testACodeStoppedUnderTheScreenCanBeShownAgain() async throws {
+        let world = DemoWorld()
+        let (wallet, _) = try world.store.openOrCreate(keySource: world.keySource)
+        let model = WalletModel(wallet: wallet, clock: world.clock, now: world.now)
+        let sleeper = SteppedSleep(world.clock)
+        let screen = LiveScreen(model, sleeper)
+        try await screen.follow()
+        _ = try wallet.clearPresentationLog()
+        try await sleeper.elapse()
+        try await until { model.codeStopped }
+        XCTAssertTrue(model.codeStopped)
+        XCTAssertNil(model.presentation)
+        XCTAssertEqual(model.message, WalletModel.showAgainMessage)
+        XCTAssertEqual(model.phase, .unlocked)
+
+        model.showAgain()
+        XCTAssertFalse(model.codeStopped)
+        try await screen.follow()
+        XCTAssertNotNil(model.presentation)
+        XCTAssertNil(model.message)
+        await screen.close()
+    }
+
+    /// A code answering a challenge goes on only while the verifier can still
+    /// have it open; then the codes are timed again by themselves.
+    @MainActor func testALiveChallengedCodeTurnsTimedWhenTheWindowIsOver() async throws {
+        let world = DemoWorld()
+        let (wallet, trust) = try world.store.openOrCreate(keySource: world.keySource)
+        let model = WalletModel(wallet: wallet, clock: world.clock, now: world.now)
+        let sleeper = SteppedSleep(world.clock)
+        let screen = LiveScreen(model, sleeper)
+        try await screen.follow()
+        let challenge = try trust.verifier(clock: world.clock).newChallenge()
+        world.clock.advance(by: 1)
+        model.answerChallenge(challenge.code)
+        try await screen.follow()
+        XCTAssertEqual(model.presentation?.challenge, challenge.code)
+        var waited: Int64 = 0
+        while model.challenge != nil, waited < 600 {
+            waited += try await sleeper.elapse()
+            try await until { sleeper.isWaiting || model.challenge == nil }
+        }
+        XCTAssertLessThanOrEqual(waited, Int64(WalletModel.challengeSeconds), "within the verifier's window")
+        XCTAssertNil(model.challenge, "the challenge window ended the showing")
+        XCTAssertNil(model.message)
+        try await screen.follow()
+        XCTAssertNil(try XCTUnwrap(model.presentation).challenge, "timed codes again")
         await screen.close()
     }
 
