@@ -30,7 +30,8 @@ extension Wallet {
     /// first code at once, then a fresh one `margin` seconds before each
     /// code's `expiresAt` (by `clock`, the one the wallet was opened with:
     /// `nil` is the phone's). However many refreshes, the showing is ONE
-    /// presentation-log entry, and a refresh writes nothing. Leaving the loop
+    /// presentation-log entry (one more per five minutes it lasts), and a
+    /// refresh between those writes nothing. Leaving the loop
     /// or cancelling the task (SwiftUI cancels `.task` when the view goes)
     /// ends the showing. (`sleep` waits between codes; tests and previews
     /// pass one that moves their clock.) An error ends the stream: `WalletError.ShowingEnded`
