@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Rust library, generates its Swift bindings, and runs the Swift tests
-# on Linux: HawiyaKit's XCTests (bindings/swift) and the iOS demo's logic tests
-# (ios-demo/HawiyaDemoLogic). Ends with exactly one line
+# on Linux: HawiyaKit's XCTests (bindings/swift), the iOS demo's logic tests
+# (ios-demo/HawiyaDemoLogic) and the checks of the Swift packaging
+# (scripts/test-swift-package.sh). Ends with exactly one line
 #   swift: N passed, M failed
 # and exits non-zero if any test failed or a package did not build.
 #
@@ -37,18 +38,9 @@ echo "$CHROOT"
 took toolchain "$t0"
 
 # Runs a command inside the chroot with this repository bind-mounted at its own path.
-in_chroot() {
-  unshare --mount --propagation private -- bash -euo pipefail -c '
-    C=$1; R=$2; shift 2
-    mount -t proc proc "$C/proc"
-    mount --bind /dev/pts "$C/dev/pts" 2>/dev/null || true
-    mkdir -p "$C$R"
-    mount --bind "$R" "$C$R"
-    exec chroot "$C" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb \
-      PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-      /bin/bash -euo pipefail -c "$1"
-  ' _ "$CHROOT" "$ROOT" "$1"
-}
+# shellcheck source=scripts/lib/swift-chroot.sh
+source scripts/lib/swift-chroot.sh
+in_chroot() { swift_in_chroot "$CHROOT" "$ROOT" "$1"; }
 
 # ---- the Rust library and its Swift sources ------------------------------------
 step "build hawiya-ffi and generate its Swift sources (scripts/bindings-generate.sh)"
@@ -122,7 +114,33 @@ run_package() {
 
 mkdir -p "$ROOT/target/swift"
 run_package "$KIT" HawiyaKit
+# SwiftPM's incremental build of a package that depends on a local package
+# does not always recompile it when the dependency's API changes (a protocol
+# gaining a requirement left a stale witness table: a crash, not a compile
+# error). So the demo's build starts afresh whenever HawiyaKit's sources or
+# the C header changed since its last build.
+kit_stamp=$(cd "$KIT" && find Sources Package.swift -type f \( -name '*.swift' -o -name '*.h' -o -name '*.modulemap' \) \
+  -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$ROOT/target/swift/HawiyaDemoLogic.kit-stamp" 2>/dev/null)" != "$kit_stamp" ]; then
+  rm -rf "$ROOT/target/swift/HawiyaDemoLogic"
+fi
 run_package "$DEMO" HawiyaDemoLogic
+echo "$kit_stamp" >"$ROOT/target/swift/HawiyaDemoLogic.kit-stamp"
+
+# The packaging a Mac runs (XCFramework headers, zip, checksum, release
+# manifest), checked with this toolchain; its counts join the totals.
+step "Swift packaging (scripts/test-swift-package.sh)"
+t0=$SECONDS
+scripts/test-swift-package.sh "$CHROOT" | tee "$ROOT/target/test-swift-package.log" | grep -v '^swift-package: ' || true
+package_summary=$(grep -E '^swift-package: [0-9]+ passed, [0-9]+ failed$' "$ROOT/target/test-swift-package.log" | tail -n1 || true)
+if [ -n "$package_summary" ]; then
+  passed=$((passed + $(awk '{print $2}' <<<"$package_summary")))
+  failed=$((failed + $(awk '{print $4}' <<<"$package_summary")))
+else
+  echo "test-swift: scripts/test-swift-package.sh stopped before its summary: counted as one failure" >&2
+  failed=$((failed + 1))
+fi
+took package "$t0"
 
 echo "timings:$TIMINGS total $((SECONDS - STARTED))s"
 echo "swift: $passed passed, $failed failed"

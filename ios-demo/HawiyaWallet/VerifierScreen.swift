@@ -2,8 +2,10 @@ import HawiyaDemoLogic
 import HawiyaKit
 import SwiftUI
 
-/// The clerk's screen: the camera looks for a code; the verdict appears in
-/// plain words with the verified details; "Scan again" goes back.
+/// The clerk's screen: the camera looks for a code; "Show challenge" puts six
+/// digits and their QR code (`HWC:nnnnnn`) on screen for the holder's wallet
+/// to answer; the verdict appears in plain words with the verified details;
+/// "Scan again" goes back.
 struct VerifierScreen: View {
     @ObservedObject var store: Observed<VerifierModel>
 
@@ -18,10 +20,22 @@ struct VerifierScreen: View {
 
                 switch model.state {
                 case .scanning:
-                    Text("Point the camera at the ID code")
-                        .padding()
-                        .background(.thinMaterial, in: Capsule())
+                    if let challenge = model.challenge {
+                        ChallengePanel(challenge: challenge) { model.cancelChallenge() }
+                    } else {
+                        VStack(spacing: 12) {
+                            Text("Point the camera at the ID code")
+                                .padding()
+                                .background(.thinMaterial, in: Capsule())
+                            Button {
+                                model.showChallenge()
+                            } label: {
+                                Label("Show challenge", systemImage: "number.square")
+                            }
+                            .buttonStyle(.borderedProminent)
+                        }
                         .padding(.bottom, 24)
+                    }
                 case .notAnIDCode:
                     ResultPanel(title: "Not an ID code", color: .gray, lines: ["This QR code is not a hawiya ID."], rows: []) {
                         model.scanAgain()
@@ -68,6 +82,28 @@ struct ResultPanel: View {
             Button("Scan again", action: onScanAgain)
                 .buttonStyle(.borderedProminent)
                 .frame(maxWidth: .infinity)
+        }
+        .padding()
+        .background(.regularMaterial, in: RoundedRectangle(cornerRadius: 16))
+        .padding()
+    }
+}
+
+/// The challenge on screen: six digits to read out or type, and their QR code
+/// for the holder's wallet to scan; the next ID code scanned must answer it.
+struct ChallengePanel: View {
+    let challenge: Challenge
+    let onCancel: () -> Void
+
+    var body: some View {
+        VStack(spacing: 10) {
+            Text("Ask the holder to scan or type this challenge").font(.headline)
+            QRCodeView(code: challenge.qr)
+                .frame(maxWidth: 180)
+                .accessibilityLabel("Challenge code to scan")
+            Text(challenge.grouped).font(.system(size: 40, weight: .bold, design: .monospaced))
+            Text("Then scan the code their wallet shows.").font(.footnote).foregroundStyle(.secondary)
+            Button("Cancel challenge", action: onCancel)
         }
         .padding()
         .background(.regularMaterial, in: RoundedRectangle(cornerRadius: 16))

@@ -2,13 +2,19 @@ import HawiyaDemoLogic
 import HawiyaKit
 import SwiftUI
 
-/// The holder's screen: unlock, the card, the live QR code (new every 30 s),
-/// what it shows, dependents and the log.
+/// The holder's screen: unlock, the card, the live QR code (HawiyaKit's
+/// live presentation stream: a new code about every 30 s, one log entry per
+/// showing), the verifier's challenge (scan or type), what it shows,
+/// dependents and the log; the reset when the Keychain key was invalidated.
 struct WalletScreen: View {
     @ObservedObject var store: Observed<WalletModel>
-    let keySource: KeySource
+    let keySource: KeychainKeySource
+    /// Adds the documents again after a reset (the app's issuer or backup).
+    let reprovision: (Wallet) throws -> Void
     @State private var draft: DisclosureChoice?
-    @Environment(\.scenePhase) private var scenePhase
+    @State private var scanningChallenge = false
+    @State private var typingChallenge = false
+    @State private var typedChallenge = ""
     private let ticker = Timer.publish(every: 1, on: .main, in: .common).autoconnect()
 
     var body: some View {
@@ -28,11 +34,12 @@ struct WalletScreen: View {
                 }
             }
         }
+        // One showing per request: a new document, disclosure or challenge
+        // cancels this task (ending the showing) and starts another.
+        .task(id: model.liveRequest) { await model.showLiveCode() }
         .onReceive(ticker) { _ in model.tick() }
-        .onChange(of: scenePhase) { phase in
-            // Nothing stays on screen in the app switcher.
-            if phase == .background { model.lock() }
-        }
+        // Locking in the background and the cover in the app switcher are
+        // the app's (RootView, ScenePrivacy), whichever tab is shown.
         .sheet(isPresented: Binding(get: { draft != nil }, set: { if !$0 { draft = nil } })) {
             if let draft {
                 DisclosureSheet(choice: draft) { chosen in
@@ -50,15 +57,26 @@ struct WalletScreen: View {
             if let message = model.message {
                 Text(message).foregroundStyle(.red).multilineTextAlignment(.center)
             }
-            Button {
-                Task { await model.unlock(keySource: keySource) }
-            } label: {
-                Label("Unlock with Face ID", systemImage: "faceid")
-            }
-            .buttonStyle(.borderedProminent)
-            .disabled(model.phase == .unlocking)
-            Button("Reset the wallet", role: .destructive) { model.requestReset() }
+            if model.keyInvalidated {
+                // The Keychain key is gone for good: only a reset helps.
+                Button(role: .destructive) {
+                    model.requestReset()
+                } label: {
+                    Label("Reset and add my documents again", systemImage: "arrow.counterclockwise")
+                }
+                .buttonStyle(.borderedProminent)
                 .disabled(model.phase == .unlocking)
+            } else {
+                Button {
+                    Task { await model.unlock(keySource: keySource) }
+                } label: {
+                    Label("Unlock with Face ID", systemImage: "faceid")
+                }
+                .buttonStyle(.borderedProminent)
+                .disabled(model.phase == .unlocking)
+                Button("Reset the wallet", role: .destructive) { model.requestReset() }
+                    .disabled(model.phase == .unlocking)
+            }
         }
         .padding()
         .confirmationDialog(
@@ -67,7 +85,11 @@ struct WalletScreen: View {
             titleVisibility: .visible
         ) {
             Button("Destroy everything", role: .destructive) {
-                Task { await model.confirmReset(keySource: keySource) }
+                if model.keyInvalidated {
+                    Task { await model.recoverFromInvalidation(keySource: keySource, reprovision: reprovision) }
+                } else {
+                    Task { await model.confirmReset(keySource: keySource) }
+                }
             }
             Button("Cancel", role: .cancel) { model.cancelReset() }
         } message: {
@@ -76,7 +98,7 @@ struct WalletScreen: View {
     }
 
     private func unlocked(_ model: WalletModel) -> some View {
-        List {
+        challengeInput(model, List {
             if let document = model.selectedDocument {
                 Section {
                     CardView(document: document)
@@ -97,7 +119,28 @@ struct WalletScreen: View {
                         }
                         .frame(maxWidth: .infinity)
                     }
+                    if model.codeStopped {
+                        Button("Show the code again") { model.showAgain() }
+                    }
                     Button("Choose what to show") { draft = model.disclosureSheet() }
+                }
+                Section("Verifier's challenge") {
+                    if let challenge = model.challenge {
+                        Text("The code answers challenge \(challenge)").font(.body.monospacedDigit())
+                        Button("Stop answering it") { model.clearChallenge() }
+                    } else {
+                        Button {
+                            scanningChallenge = true
+                        } label: {
+                            Label("Scan challenge", systemImage: "qrcode.viewfinder")
+                        }
+                        Button {
+                            typedChallenge = ""
+                            typingChallenge = true
+                        } label: {
+                            Label("Type challenge", systemImage: "keyboard")
+                        }
+                    }
                 }
             }
             if let message = model.message {
@@ -144,7 +187,36 @@ struct WalletScreen: View {
                     Button("Clear the log", role: .destructive) { model.clearLog() }
                 }
             }
-        }
+        })
+    }
+
+    /// The verifier's challenge, scanned with the camera or typed.
+    private func challengeInput<Content: View>(_ model: WalletModel, _ content: Content) -> some View {
+        content
+            .sheet(isPresented: $scanningChallenge) {
+                NavigationStack {
+                    CameraScanner { payload in
+                        Task { @MainActor in
+                            guard scanningChallenge else { return }
+                            scanningChallenge = false
+                            model.answerChallenge(payload)
+                        }
+                    }
+                    .ignoresSafeArea()
+                    .navigationTitle("Scan the verifier's challenge")
+                    .navigationBarTitleDisplayMode(.inline)
+                    .toolbar {
+                        ToolbarItem(placement: .cancellationAction) { Button("Cancel") { scanningChallenge = false } }
+                    }
+                }
+            }
+            .alert("Type the verifier's challenge", isPresented: $typingChallenge) {
+                TextField("Six digits", text: $typedChallenge).keyboardType(.numberPad)
+                Button("Answer") { model.answerChallenge(typedChallenge) }
+                Button("Cancel", role: .cancel) {}
+            } message: {
+                Text("The six digits on the verifier's screen.")
+            }
     }
 }
 

@@ -18,56 +18,109 @@ public struct DemoTrust: Codable, Equatable {
     /// The issuer-signed status list.
     public let signedStatusList: Data
 
-    /// A verifier that trusts the demo issuer and knows its status list.
-    public func verifier(clock: Clock? = nil) throws -> Verifier {
+    /// A verifier that trusts the demo issuer and knows its status list,
+    /// resuming `memory` (what an earlier run remembered, from
+    /// ``VerifierMemoryFile``) when given, so its replays are still caught.
+    public func verifier(clock: Clock? = nil, remembering memory: VerifierMemory? = nil) throws -> Verifier {
         let list = try TrustList.fromSigned(bytes: signedTrustList, rootPublicKey: rootPublicKey)
-        let verifier = Verifier(trustList: list, policy: defaultPolicy(), clock: clock)
+        let verifier = try memory.map {
+            try Verifier.withMemory(trustList: list, policy: defaultPolicy(), memory: $0, clock: clock)
+        } ?? Verifier(trustList: list, policy: defaultPolicy(), clock: clock)
         try verifier.addStatusList(bytes: signedStatusList)
         return verifier
     }
 }
 
-/// The demo's files: the wallet and the demo trust. On first launch it
-/// creates the wallet behind the app's key source and fills it with a demo
-/// ID and a dependent child's ID, each with the print credential of its
-/// printed card, from an in-memory test issuer (a real app gets credentials
-/// from the issuing authority instead).
+/// The demo's files: the wallet, the demo trust and the verifier's memory,
+/// in one folder kept out of backups and locked with the phone
+/// (``FileProtecting``). On first launch it creates the wallet behind the
+/// app's key source and fills it with a demo ID and a dependent child's ID,
+/// each with the print credential of its printed card, from an in-memory
+/// test issuer (a real app gets credentials from the issuing authority
+/// instead).
 public struct DemoStore {
     /// The folder holding the files (Application Support on iOS).
     public let directory: URL
     /// The clock the wallet and the issuer use (`nil`: the phone's).
     public let clock: Clock?
+    /// Keeps the folder and each file out of backups and locked with the phone.
+    public let protection: FileProtecting
 
-    /// A store in `directory`.
-    public init(directory: URL, clock: Clock? = nil) {
+    /// A store in `directory`, its files protected by `protection`.
+    public init(directory: URL, clock: Clock? = nil, protection: FileProtecting) {
         self.directory = directory
         self.clock = clock
+        self.protection = protection
     }
 
     /// The wallet file.
     public var walletURL: URL { directory.appendingPathComponent("wallet.db") }
     /// The demo trust file.
     public var trustURL: URL { directory.appendingPathComponent("demo-trust.json") }
+    /// Where the demo verifier keeps what it remembers across launches.
+    public var verifierMemory: VerifierMemoryFile {
+        VerifierMemoryFile(url: directory.appendingPathComponent("verifier-memory.txt"), protection: protection)
+    }
+
+    /// The wallet file, what SQLite keeps beside it and the wallet's disk-space reserve.
+    private var walletFiles: [URL] {
+        ["", "-wal", "-shm", "-journal", "-reserve"].map { directory.appendingPathComponent("wallet.db\($0)") }
+    }
 
     /// Opens the wallet (locked), or on first launch creates it behind
-    /// `keySource` and fills it (unlocked).
+    /// `keySource` and fills it (unlocked). Either way the folder and every
+    /// file in it are protected first (again on each launch: a restored or
+    /// replaced file loses its attributes); a file that cannot be protected
+    /// stops the launch (``UnprotectedFileError``), and a first launch that
+    /// fails leaves no wallet behind.
     public func openOrCreate(keySource: KeySource) throws -> (wallet: Wallet, trust: DemoTrust) {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // The folder first: what is created in it later inherits its protection.
+        try protect(directory)
         if FileManager.default.fileExists(atPath: walletURL.path) {
+            try protectExistingFiles()
             let wallet = try Wallet.open(path: walletURL.path, options: defaultWalletOptions(), clock: clock)
             let trust = try JSONDecoder().decode(DemoTrust.self, from: Data(contentsOf: trustURL))
             return (wallet, trust)
         }
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let wallet = try Wallet.createWithKeySource(
             path: walletURL.path, keySource: keySource, options: defaultWalletOptions(), clock: clock
         )
         do {
             let trust = try DemoStore.fill(wallet, now: now())
             try JSONEncoder().encode(trust).write(to: trustURL, options: .atomic)
+            try protectExistingFiles()
             return (wallet, trust)
         } catch {
-            try? FileManager.default.removeItem(at: walletURL)
+            for file in walletFiles + [trustURL] {
+                try? FileManager.default.removeItem(at: file)
+            }
             throw error
+        }
+    }
+
+    /// Re-provisioning after a reset (the wallet's key was invalidated):
+    /// fills the empty, unlocked wallet again from a new demo issuer and
+    /// replaces the demo trust, whose verifier the app then uses.
+    public func reprovision(_ wallet: Wallet) throws -> DemoTrust {
+        let trust = try DemoStore.fill(wallet, now: now())
+        try JSONEncoder().encode(trust).write(to: trustURL, options: .atomic)
+        try protectExistingFiles()
+        return trust
+    }
+
+    private func protectExistingFiles() throws {
+        for file in walletFiles + [trustURL, verifierMemory.url]
+        where FileManager.default.fileExists(atPath: file.path) {
+            try protect(file)
+        }
+    }
+
+    private func protect(_ url: URL) throws {
+        do {
+            try protection.protect(url)
+        } catch {
+            throw UnprotectedFileError(file: url.lastPathComponent, reason: error.localizedDescription)
         }
     }
 

@@ -32,12 +32,17 @@ public final class VerifierModel {
 
     private let verifier: Verifier
     private let now: () -> Date
+    private let memory: VerifierMemoryFile?
     private var gate = ScanGate(prefix: VerifierModel.codePrefix, alsoVerified: [VerifierModel.challengePrefix])
 
-    /// A model checking codes with `verifier`; `now` times the camera's repeats.
-    public init(verifier: Verifier, now: @escaping () -> Date = { Date() }) {
+    /// A model checking codes with `verifier`; `now` times the camera's
+    /// repeats; `memory`, if given, keeps what the verifier remembers after
+    /// each accepted code, so replays are caught across launches (start the
+    /// verifier from it with `DemoTrust.verifier(remembering:)`).
+    public init(verifier: Verifier, now: @escaping () -> Date = { Date() }, memory: VerifierMemoryFile? = nil) {
         self.verifier = verifier
         self.now = now
+        self.memory = memory
     }
 
     /// Called for every code the camera reads (many times a second).
@@ -83,6 +88,13 @@ public final class VerifierModel {
         onChange?()
     }
 
+    /// Saves what the verifier remembers. A failed save costs only the
+    /// memory across a restart, never the verdict; the next accepted code
+    /// tries again.
+    private func remember() {
+        try? memory?.save(verifier.memory())
+    }
+
     private func check(_ text: String) -> VerdictScreen {
         if text.hasPrefix(Self.challengePrefix) {
             return VerdictScreen(headline: "A challenge, not an ID code", reasons: [
@@ -93,7 +105,11 @@ public final class VerifierModel {
             let shown = challenge
             // One challenge, one person.
             challenge = nil
-            return VerdictScreen(verdict: try verifier.verify(qrText: text, challenge: shown))
+            let verdict = try verifier.verify(qrText: text, challenge: shown)
+            if verdict.accepted {
+                remember()
+            }
+            return VerdictScreen(verdict: verdict)
         } catch {
             // Only the verifier's own clock can fail: reject, and say why.
             return Self.clockUnavailable

@@ -1,10 +1,11 @@
 import Foundation
 import HawiyaKit
 
-/// The wallet screen's state and actions: unlock, the cards, the QR code that
-/// renews itself every 30 seconds (signed by the phone's own clock, and over
-/// the verifier's challenge once the holder scanned or typed it), what it
-/// discloses, dependents and the log.
+/// The wallet screen's state and actions: unlock, the cards, the live QR code
+/// (one showing: a fresh code about every 30 seconds while it is on screen,
+/// one presentation-log entry; over the verifier's challenge once the holder
+/// scanned or typed it), what it discloses, dependents, the log, and the
+/// reset when the Keychain key was invalidated.
 ///
 /// Plain Swift: the SwiftUI view observes it through `onChange` and draws
 /// what it says; every decision is here, tested on any platform.
@@ -40,6 +41,9 @@ public final class WalletModel {
     /// (``resetWarning``): set by ``requestReset()``, cleared by
     /// ``cancelReset()`` or ``confirmReset(keySource:)``.
     public private(set) var confirmingReset = false
+    /// Set when unlocking found the Keychain key invalidated (biometrics
+    /// changed): the screen offers only ``recoverFromInvalidation(keySource:reprovision:)``.
+    public private(set) var keyInvalidated = false
     /// The verifier's challenge the codes answer (six digits), if any.
     public private(set) var challenge: String?
     private var challengeEnteredAt: Date?
@@ -52,11 +56,16 @@ public final class WalletModel {
 
     private let wallet: Wallet
     private let now: () -> Date
-    private var schedule = QRRefreshSchedule()
+    private let clock: Clock?
+    private var generation = 0
+    /// Set when the app is told to lock while an unlock is still running.
+    private var lockWhenUnlocked = false
 
-    /// A model over `wallet`; `now` is the clock the refresh schedule reads.
-    public init(wallet: Wallet, now: @escaping () -> Date = { Date() }) {
+    /// A model over `wallet`; `clock` is the wallet's (`nil`: the phone's),
+    /// `now` the same time as a `Date` for the countdown.
+    public init(wallet: Wallet, clock: Clock? = nil, now: @escaping () -> Date = { Date() }) {
         self.wallet = wallet
+        self.clock = clock
         self.now = now
         phase = wallet.isUnlocked() ? .unlocked : .locked
         if phase == .unlocked { reload() }
@@ -77,17 +86,73 @@ public final class WalletModel {
     private func unlock(_ attempt: () async throws -> UnlockOutcome) async {
         guard phase == .locked else { return }
         phase = .unlocking
+        lockWhenUnlocked = false
         message = nil
         changed()
         do {
             let outcome = try await attempt()
+            if lockWhenUnlocked {
+                // The app went to the background meanwhile: stay locked.
+                lockWhenUnlocked = false
+                wallet.lock()
+                phase = .locked
+                changed()
+                return
+            }
             phase = .unlocked
             if outcome.weakPasscode != nil {
                 message = "Your PIN is easy to guess from what the wallet holds. Change it in Settings."
             }
             reload()
-        } catch {
+        } catch is KeySourceInvalidated {
+            lockWhenUnlocked = false
             phase = .locked
+            keyInvalidated = true
+            message = Self.keyInvalidatedMessage
+        } catch {
+            lockWhenUnlocked = false
+            phase = .locked
+            message = HolderMessages.text(for: error)
+        }
+        changed()
+    }
+
+    // MARK: after the Keychain key was invalidated
+
+    /// What the screen says when the key was invalidated.
+    public static let keyInvalidatedMessage =
+        "Face ID or Touch ID changed on this phone, so the wallet's key was deleted for your safety. Reset the wallet and add your documents again."
+
+    /// What the screen says after the recovery.
+    public static let recoveredMessage =
+        "The wallet was reset on a new key and your documents were added again."
+
+    /// The recovery from ``keyInvalidated``: deletes the dead Keychain key,
+    /// resets the wallet onto a new one (every document, key and log entry
+    /// is destroyed, unlocked), then `reprovision` adds the documents again
+    /// (in the demo: from the test issuer; in an app: from the issuer or a
+    /// backup). Does nothing unless the key was found invalidated and the
+    /// holder confirmed (``requestReset()`` came first).
+    public func recoverFromInvalidation(keySource: KeychainKeySource, reprovision: @escaping (Wallet) throws -> Void) async {
+        guard phase == .locked, keyInvalidated, confirmingReset else { return }
+        confirmingReset = false
+        phase = .unlocking
+        message = nil
+        changed()
+        do {
+            try await wallet.resetAfterInvalidation(keySource: keySource)
+            keyInvalidated = false
+            phase = .unlocked
+            selected = nil
+            presentation = nil
+            let wallet = self.wallet
+            try await Task.detached { try reprovision(wallet) }.value
+            reload()
+            message = Self.recoveredMessage
+        } catch {
+            // Reset but not filled: the wallet is open and empty; say why.
+            phase = wallet.isUnlocked() ? .unlocked : .locked
+            reload()
             message = HolderMessages.text(for: error)
         }
         changed()
@@ -141,22 +206,27 @@ public final class WalletModel {
         changed()
     }
 
-    /// Locks the wallet and forgets everything shown.
+    /// Locks the wallet and forgets everything shown. During an unlock
+    /// (its key source may be waiting for Face ID) the wallet is locked
+    /// again as soon as the unlock returns, and stays locked.
     public func lock() {
+        if phase == .unlocking {
+            lockWhenUnlocked = true
+            return
+        }
         wallet.lock()
         phase = .locked
         cards = []
         dependents = []
         log = []
         presentation = nil
-        schedule.reset()
         changed()
     }
 
     // MARK: documents and codes
 
-    /// Reads documents, dependents and the log again, and makes a code for
-    /// the selected document (the first card if none is selected).
+    /// Reads documents, dependents and the log again, and selects the first
+    /// card if the selected document is gone.
     public func reload() {
         guard phase == .unlocked else { return }
         do {
@@ -167,12 +237,13 @@ public final class WalletModel {
             if selected.map({ number in !held.contains { $0.number == number } }) ?? true {
                 selected = cards.first?.number ?? held.first?.number
                 choice = DisclosureChoice(available: availableClaims())
+                presentation = nil
             }
-            schedule.reset()
-            refresh()
+            reloadLog()
         } catch {
             handle(error)
         }
+        changed()
     }
 
     /// The selected document's summary.
@@ -186,8 +257,7 @@ public final class WalletModel {
         guard phase == .unlocked else { return }
         selected = number
         choice = DisclosureChoice(available: availableClaims())
-        schedule.reset()
-        refresh()
+        codeChanged()
     }
 
     /// The choice the disclosure sheet starts from.
@@ -195,29 +265,143 @@ public final class WalletModel {
         choice
     }
 
-    /// Applies the sheet's choice and makes a new code at once.
+    /// Applies the sheet's choice: a new showing with it starts at once.
     public func apply(_ newChoice: DisclosureChoice) {
         guard newChoice.canConfirm else { return }
         choice = newChoice
-        schedule.reset()
-        refresh()
+        codeChanged()
     }
 
-    /// Called by the screen every second: makes a new code when 30 seconds
-    /// have passed.
+    // MARK: the live code
+
+    /// What the code on screen shows: a document, a disclosure, the
+    /// challenge it answers, and whether it is the printed card's code. The
+    /// screen runs ``showLiveCode(sleep:)`` in `.task(id: model.liveRequest)`,
+    /// so each change ends the showing and begins a new one.
+    public struct LiveRequest: Equatable, Sendable {
+        public let number: UInt64
+        public let disclosure: Disclosure
+        public let challenge: String?
+        public let printed: Bool
+        /// Counts the holder's choices: choosing the same again (e.g.
+        /// entering the same challenge) still shows a new code at once.
+        public let generation: Int
+    }
+
+    /// The code the screen should show now; `nil` when locked or nothing is selected.
+    public var liveRequest: LiveRequest? {
+        guard phase == .unlocked, let number = selected else { return nil }
+        return LiveRequest(
+            number: number, disclosure: choice.disclosure, challenge: challenge,
+            printed: selectedDocument?.needsRebinding == true, generation: generation
+        )
+    }
+
+    /// A new code this many seconds before the one on screen expires (with
+    /// the verifier's two-minute window, a new code about every 30 seconds).
+    public static let refreshMargin = LivePresentations.defaultMargin
+
+    /// Shows ``liveRequest`` as a live code until the calling task is
+    /// cancelled (SwiftUI's `.task` ends when the view goes or the request
+    /// changes): one showing, one presentation-log entry, a fresh code
+    /// ``refreshMargin`` seconds before each expires. A printed card's code
+    /// is made once. When the showing ends under it (the wallet locked, the
+    /// document changed) the code leaves the screen and the holder is asked
+    /// to show it again. `sleep` waits between codes (tests pass their own).
+    public func showLiveCode(sleep: @escaping LivePresentations.Sleep = LivePresentations.taskSleep) async {
+        guard let request = liveRequest else { return }
+        if request.printed {
+            do {
+                presentation = try wallet.presentStatic(number: request.number, disclosure: request.disclosure)
+                message = nil
+                reloadLog()
+            } catch {
+                presentation = nil
+                handle(error)
+            }
+            changed()
+            return
+        }
+        var first = true
+        do {
+            for try await code in wallet.livePresentations(
+                of: request.number, disclosure: request.disclosure, challenge: request.challenge,
+                margin: Self.refreshMargin, clock: clock, sleep: sleep
+            ) {
+                // The holder chose something else meanwhile: the next task shows it.
+                guard request == liveRequest else { break }
+                presentation = code
+                if first {
+                    message = nil
+                    reloadLog()
+                    first = false
+                }
+                changed()
+            }
+        } catch WalletError.ShowingEnded {
+            presentation = nil
+            if !wallet.isUnlocked() {
+                lock()
+            } else if challenge != nil {
+                // The verifier's challenge window is over: timed codes again.
+                challenge = nil
+                challengeEnteredAt = nil
+                codeChanged()
+                return
+            } else {
+                codeStopped = true
+                message = Self.showAgainMessage
+            }
+            changed()
+        } catch {
+            presentation = nil
+            handle(error)
+            changed()
+        }
+    }
+
+    /// What the screen says when a live code stopped under it (the document
+    /// changed, the log was cleared elsewhere, the clock went back).
+    public static let showAgainMessage = "The code stopped because the wallet changed. Show it again when you are ready."
+
+    /// Whether the live code stopped under the screen (``showAgainMessage``):
+    /// the screen offers ``showAgain()``.
+    public private(set) var codeStopped = false
+
+    /// "Show the code again" after it stopped: a new showing.
+    public func showAgain() {
+        guard phase == .unlocked, codeStopped else { return }
+        message = nil
+        codeChanged()
+    }
+
+    /// Called by the screen every second: drops the verifier's challenge once
+    /// its window is surely over (the codes are then timed again).
     public func tick() {
-        guard phase == .unlocked, selected != nil, schedule.isDue(at: now()) else { return }
-        refresh()
+        guard phase == .unlocked, let entered = challengeEnteredAt,
+              now().timeIntervalSince(entered) > Self.challengeSeconds else { return }
+        challenge = nil
+        challengeEnteredAt = nil
+        codeChanged()
     }
 
-    /// Seconds until the next code, for the countdown.
-    public var secondsToRefresh: Int { schedule.secondsLeft(at: now()) }
+    /// Seconds until the next code, for the countdown; `0` for a printed code.
+    public var secondsToRefresh: Int {
+        guard let code = presentation, code.mode == .deviceBound else { return 0 }
+        let due = code.expiresAt - Self.refreshMargin
+        return max(0, Int(due - Int64(now().timeIntervalSince1970.rounded(.down))))
+    }
 
-    /// Share of the 30 seconds left, for the ring around the code.
-    public var refreshFraction: Double { schedule.fractionLeft(at: now()) }
+    /// Share of the time between two codes still left, for the ring around the code.
+    public var refreshFraction: Double {
+        guard let code = presentation, code.mode == .deviceBound else { return 0 }
+        let interval = code.expiresAt - Self.refreshMargin - code.createdAt
+        guard interval > 0 else { return 0 }
+        return min(1, max(0, Double(secondsToRefresh) / Double(interval)))
+    }
 
     /// "Scan challenge" or "Type code": the holder scanned the verifier's
-    /// challenge QR or typed its six digits. The next codes answer it. Text
+    /// challenge QR or typed its six digits. A new showing answers it. Text
     /// that is not a challenge leaves everything as it was and says so.
     public func answerChallenge(_ text: String) {
         guard phase == .unlocked else { return }
@@ -225,8 +409,7 @@ public final class WalletModel {
             challenge = try readChallengeCode(text: text)
             challengeEnteredAt = now()
             message = nil
-            schedule.reset()
-            refresh()
+            codeChanged()
         } catch {
             message = HolderMessages.text(for: error)
             changed()
@@ -237,17 +420,7 @@ public final class WalletModel {
     public func clearChallenge() {
         challenge = nil
         challengeEnteredAt = nil
-        schedule.reset()
-        refresh()
-    }
-
-    /// The challenge to answer now, dropped once the verifier's window is surely over.
-    private func currentChallenge() -> String? {
-        if let entered = challengeEnteredAt, now().timeIntervalSince(entered) > Self.challengeSeconds {
-            challenge = nil
-            challengeEnteredAt = nil
-        }
-        return challenge
+        codeChanged()
     }
 
     /// Whether the code on screen is the printable kind (the document was
@@ -259,21 +432,12 @@ public final class WalletModel {
         return details.claims.map(\.key)
     }
 
-    private func refresh() {
-        guard phase == .unlocked, let number = selected else { return }
-        do {
-            if selectedDocument?.needsRebinding == true {
-                presentation = try wallet.presentStatic(number: number, disclosure: choice.disclosure)
-            } else {
-                presentation = try wallet.present(number: number, disclosure: choice.disclosure, challenge: currentChallenge())
-            }
-            schedule.recordRefresh(at: now())
-            message = nil
-            reloadLog()
-        } catch {
-            presentation = nil
-            handle(error)
-        }
+    /// The request changed: the old code leaves the screen at once (it shows
+    /// something else), the screen's task begins the new showing.
+    private func codeChanged() {
+        codeStopped = false
+        generation += 1
+        presentation = nil
         changed()
     }
 
@@ -291,6 +455,12 @@ public final class WalletModel {
         do {
             _ = try wallet.clearPresentationLog()
             log = []
+            // Clearing the log ends the showing on screen; the code goes on
+            // as a new showing (a new entry: it is still being shown).
+            if presentation != nil {
+                codeChanged()
+                return
+            }
         } catch {
             handle(error)
         }
