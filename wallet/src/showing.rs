@@ -208,12 +208,10 @@ impl Wallet {
             return Err(WalletError::ShowingEnded);
         }
         let now = clock.now();
-        let challenge_closed = live.challenge.is_some()
-            && now.0
-                > live
-                    .began
-                    .0
-                    .saturating_add(i64::from(Policy::default().freshness_secs));
+        // A code made as the window closes would already be refused.
+        let window = i64::from(Policy::default().freshness_secs);
+        let challenge_closed =
+            live.challenge.is_some() && now.0 >= live.began.0.saturating_add(window);
         if !log_entry_exists(conn, live.entry)? || now.0 < live.last.0 || challenge_closed {
             showings.0.remove(&showing.id);
             return Err(WalletError::ShowingEnded);
@@ -537,9 +535,9 @@ mod tests {
             .begin_showing(NUMBER, &Disclosure::Full, Some(challenge), &at(0))
             .unwrap();
         let window = i64::from(Policy::default().freshness_secs);
-        wallet.refresh_showing(&showing, &at(window)).unwrap();
+        wallet.refresh_showing(&showing, &at(window - 1)).unwrap();
         assert!(matches!(
-            wallet.refresh_showing(&showing, &at(window + 1)),
+            wallet.refresh_showing(&showing, &at(window)),
             Err(WalletError::ShowingEnded)
         ));
         // Without a challenge the same showing goes on.
