@@ -9,8 +9,8 @@
 #   scripts/measure-size.sh               all four builds, then cargo bloat
 #   scripts/measure-size.sh --no-bloat    sizes only
 #
-# Four release builds from scratch take several minutes each: this is not
-# part of the test command. It installs what it needs: the cross compiler
+# Four release builds, and two more for cargo bloat, take several minutes
+# each: this is not part of the test command. It installs what it needs: the cross compiler
 # (apt), the Rust target (rustup) and cargo-bloat (into target/tools). The
 # stripped copies land in target/size/; the table is printed at the end and
 # kept in target/size/sizes.txt.
@@ -88,7 +88,9 @@ if [[ $bloat == 1 ]]; then
     args=(-p hawiya-ffi --lib --profile release-phone --crates -n 15)
     [[ $target == host ]] || args+=(--target "$target")
     say "cargo bloat ${args[*]}"
-    # Same profile and flags as the build above: nothing is rebuilt.
+    # cargo bloat builds once more with settings of its own (debug info, to
+    # name the crates; the build's .so is then not the stripped one above)
+    # and reads the symbols.
     nice "$BLOAT" bloat "${args[@]}" 2>&1 | tee "$out/bloat-$target.txt"
   done
 fi

@@ -50,7 +50,8 @@ else
 fi
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/hawiya-jvm.XXXXXX") || fail "no temporary folder"
 trap 'rm -rf "$scratch"' EXIT
-(cd "$scratch" && jar --extract --file "$OLDPWD/$jar" linux-x86-64/libhawiya_ffi.so) 2>/dev/null
+(cd "$scratch" && jar --extract --file "$OLDPWD/$jar" linux-x86-64/libhawiya_ffi.so \
+  META-INF/maven/org.hawiya/hawiya-jvm/pom.xml) 2>/dev/null
 exports=$(nm -D --defined-only "$scratch/linux-x86-64/libhawiya_ffi.so" 2>/dev/null)
 if grep -q ' uniffi_hawiya_ffi_fn_constructor_verifier_new$' <<<"$exports" \
   && ! grep -Eq 'uniffi_hawiya_ffi_fn_[a-z]+_(testissuer|rust_presentation_benchmark|read_qr_png)' <<<"$exports"; then
@@ -63,7 +64,7 @@ jna_pom=$(pom_dep jna)
 stdlib_pom=$(pom_dep kotlin-stdlib)
 if grep -q "<version>$version</version>" "$pom" && [[ -n "$jna_pom" && -n "$stdlib_pom" ]] \
   && [[ "$(printf '%s\n' 5.17.0 "$jna_pom" | sort -V | head -n1)" == 5.17.0 ]] \
-  && unzip -p "$jar" META-INF/maven/org.hawiya/hawiya-jvm/pom.xml | cmp -s - "$pom"; then
+  && cmp -s "$scratch/META-INF/maven/org.hawiya/hawiya-jvm/pom.xml" "$pom"; then
   ok "the POM (version $version) declares JNA $jna_pom (5.17 or newer) and kotlin-stdlib $stdlib_pom, and is in the jar"
 else
   bad "the POM declares JNA 5.17 or newer and kotlin-stdlib" "see $pom"

@@ -4,7 +4,8 @@
 //! names; the compatibility table names the wire format and wallet schema
 //! this build really uses; the Android build links every Android target for
 //! 16 KB pages, asks for JNA 5.17 or newer and NDK r28 or newer, and the JVM
-//! jar asks for the same JNA; the size-tuned profile keeps unwinding.
+//! jar asks for the same JNA; the size-tuned profile keeps unwinding, and the
+//! bundled SQLite leaves out what the wallet does not use.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -399,4 +400,43 @@ fn the_phone_profile_is_size_tuned_and_keeps_unwinding() {
         Some("release-phone"),
         "the AAR is built with the size-tuned profile"
     );
+}
+
+/// The SQLite bundled into the wallet (and so into the phone library) is
+/// built as `.cargo/config.toml` says: without the parts the wallet does not
+/// use, which are a fifth of the aarch64 library (docs/RELEASES.md, "Size").
+/// The wallet's own tests run on this same build.
+#[test]
+fn the_bundled_sqlite_leaves_out_what_the_wallet_does_not_use() {
+    let db = rusqlite::Connection::open_in_memory().expect("an in-memory database");
+    let mut statement = db
+        .prepare("PRAGMA compile_options")
+        .expect("PRAGMA compile_options");
+    let options: Vec<String> = statement
+        .query_map([], |row| row.get(0))
+        .expect("compile options")
+        .collect::<Result<_, _>>()
+        .expect("compile options as text");
+    for absent in [
+        "ENABLE_FTS3",
+        "ENABLE_FTS5",
+        "ENABLE_RTREE",
+        "ENABLE_DBSTAT_VTAB",
+        "ENABLE_STAT4",
+        "ENABLE_LOAD_EXTENSION",
+    ] {
+        assert!(
+            !options.iter().any(|o| o == absent),
+            "SQLite was built with {absent}: is LIBSQLITE3_FLAGS of .cargo/config.toml replaced? {options:?}"
+        );
+    }
+    for present in ["OMIT_JSON", "OMIT_LOAD_EXTENSION"] {
+        assert!(
+            options.iter().any(|o| o == present),
+            "SQLite lacks {present}: {options:?}"
+        );
+    }
+    // What the wallet does use still works: a table, an index, a transaction.
+    db.execute_batch("CREATE TABLE t (k INTEGER PRIMARY KEY, v BLOB); CREATE INDEX t_v ON t (v); BEGIN; INSERT INTO t (v) VALUES (x'00'); COMMIT;")
+        .expect("plain tables, indexes and transactions");
 }
