@@ -14,6 +14,11 @@
 #                                           with hawiya-ffi's features LIST
 #                                           (e.g. test-issuer for the demo apps;
 #                                           none for an app's library)
+#   ... --out-dir DIR                       write the sources to DIR (relative to
+#                                           the repository root) instead of
+#                                           target/bindings (scripts/build-jvm-jar.sh
+#                                           keeps the release sources apart from
+#                                           the tests')
 #
 # Without --release the library and the generator come from the workspace's
 # test build, whose library has the test features (test-issuer, bench,
@@ -32,12 +37,14 @@ die() { echo "bindings-generate.sh: $*" >&2; exit 1; }
 
 release=0
 features=
+out=target/bindings
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --release) release=1 ;;
     --features) [[ $# -ge 2 ]] || die "--features needs a list"; features=$2; shift ;;
-    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
-    *) die "unknown option $1 (usage: scripts/bindings-generate.sh [--release [--features LIST]])" ;;
+    --out-dir) [[ $# -ge 2 && -n "$2" ]] || die "--out-dir needs a folder"; out=$2; shift ;;
+    -h|--help) sed -n '2,33p' "$0"; exit 0 ;;
+    *) die "unknown option $1 (usage: scripts/bindings-generate.sh [--release [--features LIST]] [--out-dir DIR])" ;;
   esac
   shift
 done
@@ -75,7 +82,6 @@ fi
 [[ -f "$lib" ]] || die "$lib was not built"
 [[ -x "$generator" ]] || die "$generator was not built"
 
-out=target/bindings
 mkdir -p "$out"
 # Points the generator at bindings/uniffi.toml (package and module names).
 printf '[crate-roots]\nhawiya_ffi = "%s"\n' "$PWD/bindings" > "$out/crate-roots.toml"

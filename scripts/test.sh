@@ -9,8 +9,9 @@
 #                            the check that the app's FFI library exports no
 #                            test-only symbol,
 #                            the independent Python check of the wire format,
-#                            the Kotlin bindings and the Android demo's logic
-#                            on the JVM, the Swift package and the iOS demo's
+#                            the Kotlin bindings, the JVM jar (a Java and a
+#                            Kotlin program built against it alone) and the
+#                            Android demo's logic on the JVM, the Swift package and the iOS demo's
 #                            logic on Linux, the browser verifier in Chromium
 #                            (web/), and this script's own tests
 #   scripts/test.sh rust     the inner loop: the Rust tools' setup, formatting,
@@ -158,6 +159,7 @@ if [[ $mode == all ]]; then
   check ffi-exports bash scripts/check-ffi-exports.sh
   language python bash tests/python/run.sh
   language kotlin bash scripts/test-kotlin.sh
+  language jvm bash scripts/test-jvm-jar.sh
   language android-logic bash scripts/test-android-logic.sh
   language swift bash scripts/test-swift.sh
   language web bash scripts/test-web.sh

@@ -36,6 +36,7 @@ STUB
 }
 language_stub tests/python/run.sh python FAKE_PYTHON
 language_stub scripts/test-kotlin.sh kotlin FAKE_KOTLIN
+language_stub scripts/test-jvm-jar.sh jvm FAKE_JVM
 language_stub scripts/test-android-logic.sh android-logic FAKE_ANDROID
 language_stub scripts/test-swift.sh swift FAKE_SWIFT
 language_stub scripts/test-web.sh web FAKE_WEB
@@ -152,11 +153,12 @@ expect_line "scripts:       3 passed, 0 failed"
 expect_line "rust:          9 passed, 0 failed"
 expect_line "python:        3 passed, 0 failed"
 expect_line "kotlin:        3 passed, 0 failed"
+expect_line "jvm:           3 passed, 0 failed"
 expect_line "android-logic: 3 passed, 0 failed"
 expect_line "swift:         3 passed, 0 failed"
 expect_line "web:           3 passed, 0 failed"
 expect_line "setup stand-in: parts []"
-expect_last_line "total: 35 passed, 0 failed"
+expect_last_line "total: 38 passed, 0 failed"
 expect_no_line_like "^failed:"
 finish "everything passes: exit 0, every line, the sum"
 
@@ -165,7 +167,7 @@ expect_status 1
 expect_line "rust:          8 passed, 1 failed"
 expect_line "swift:         3 passed, 0 failed"
 expect_line "failed: rust (logs in target/test-logs/)"
-expect_last_line "total: 34 passed, 1 failed"
+expect_last_line "total: 37 passed, 1 failed"
 finish "a failing Rust test: the later steps still run, the summary counts it"
 
 run_case FAKE_CLIPPY=fail FAKE_FMT=fail --
@@ -173,20 +175,20 @@ expect_status 1
 expect_line "checks:        6 passed, 2 failed"
 expect_line "rust:          9 passed, 0 failed"
 expect_line "failed: fmt clippy (logs in target/test-logs/)"
-expect_last_line "total: 33 passed, 2 failed"
+expect_last_line "total: 36 passed, 2 failed"
 finish "fmt and clippy failing count as failures and do not stop the run"
 
 run_case FAKE_BUILD=error FAKE_TESTS=error --
 expect_status 1
 expect_line "rust:          0 passed, 1 failed"
 expect_line "kotlin:        3 passed, 0 failed"
-expect_last_line "total: 26 passed, 1 failed"
+expect_last_line "total: 29 passed, 1 failed"
 finish "a Rust compile error is one failure; the other languages still run"
 
 run_case FAKE_TESTS=crash --
 expect_status 1
 expect_line "rust:          5 passed, 1 failed"
-expect_last_line "total: 31 passed, 1 failed"
+expect_last_line "total: 34 passed, 1 failed"
 finish "a test binary that aborts before its result line counts as a failure"
 
 run_case FAKE_KOTLIN=silent FAKE_SWIFT=liar --
@@ -194,28 +196,28 @@ expect_status 1
 expect_line "kotlin:        0 passed, 1 failed"
 expect_line "swift:         3 passed, 1 failed"
 expect_line "android-logic: 3 passed, 0 failed"
-expect_last_line "total: 32 passed, 2 failed"
+expect_last_line "total: 35 passed, 2 failed"
 finish "a runner with no summary line, or one that exits non-zero saying 0 failed, fails"
 
 run_case FAKE_SWIFT=fail FAKE_PYTHON=fail --
 expect_status 1
 expect_line "swift:         2 passed, 1 failed"
 expect_line "python:        2 passed, 1 failed"
-expect_last_line "total: 33 passed, 2 failed"
+expect_last_line "total: 36 passed, 2 failed"
 finish "failures reported by the other languages are summed"
 
 run_case FAKE_SETUP=fail FAKE_DENY=fail FAKE_DOC=fail --
 expect_status 1
 expect_line "checks:        5 passed, 3 failed"
 expect_line "rust:          9 passed, 0 failed"
-expect_last_line "total: 32 passed, 3 failed"
+expect_last_line "total: 35 passed, 3 failed"
 finish "setup, doc and deny failures are counted and the tests still run"
 
 run_case FAKE_WASM=fail FAKE_LAYERING=fail FAKE_EXPORTS=fail --
 expect_status 1
 expect_line "checks:        5 passed, 3 failed"
 expect_line "failed: wasm layering ffi-exports (logs in target/test-logs/)"
-expect_last_line "total: 32 passed, 3 failed"
+expect_last_line "total: 35 passed, 3 failed"
 finish "the WebAssembly build, the layering check and the FFI export check count as checks"
 
 run_case -- rust
@@ -223,7 +225,7 @@ expect_status 0
 expect_line "setup stand-in: parts [rust]"
 expect_line "checks:        5 passed, 0 failed"
 expect_line "rust:          9 passed, 0 failed"
-expect_no_line_like "^(python|kotlin|android-logic|swift|web|scripts):"
+expect_no_line_like "^(python|kotlin|jvm|android-logic|swift|web|scripts):"
 expect_last_line "total: 14 passed, 0 failed"
 finish "rust mode: setup of the Rust tools, fmt, clippy and the Rust tests only"
 
@@ -242,6 +244,13 @@ run_case FAKE_WEB=silent --
 expect_status 1
 expect_line "web:           0 passed, 1 failed"
 finish "browser tests that stop before their summary count as a failure"
+
+run_case FAKE_JVM=fail --
+expect_status 1
+expect_line "jvm:           2 passed, 1 failed"
+expect_line "kotlin:        3 passed, 0 failed"
+expect_line "failed: jvm (logs in target/test-logs/)"
+finish "the JVM jar's consumer tests count like the other languages"
 
 run_case -- everything
 expect_status 2
