@@ -59,12 +59,13 @@ case "$(uname -s)" in
 esac
 
 if [[ $release == 1 ]]; then
-  # Two packages are built: name hawiya-ffi in each feature.
-  qualified=$(sed 's|[^,]\{1,\}|hawiya-ffi/&|g' <<<"$features")
-  cargo build --locked --release -p hawiya-ffi --lib ${features:+--features "$qualified"} \
-    -p hawiya-uniffi-bindgen --bin uniffi-bindgen >&2
+  # The library alone in release (its features are not merged with the
+  # generator's, so it is the library an app links); the generator is a
+  # build tool, built as for the tests.
+  cargo build --locked --release -p hawiya-ffi --lib ${features:+--features "$features"} >&2
+  cargo build --locked -p hawiya-uniffi-bindgen --bin uniffi-bindgen >&2
   lib="$target_dir/release/$lib_file"
-  generator="$target_dir/release/uniffi-bindgen"
+  generator="$target_dir/debug/uniffi-bindgen"
 else
   cargo test --workspace --locked --no-run --test generate_bindings >&2
   # A dependency's cdylib stays in deps/; the test build uplifts only binaries.

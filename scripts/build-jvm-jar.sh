@@ -57,15 +57,14 @@ if grep -qa uniffi_hawiya_ffi_fn_constructor_testissuer_new "$lib"; then
 fi
 
 # The wrapper may use kotlinx-coroutines (suspend functions, Flow): then it is
-# a compile and run-time dependency (Debian's libkotlinx-coroutines-java here).
+# a compile and run-time dependency (here the kotlinx-coroutines-core 1.8 the
+# Kotlin compiler package ships, $COROUTINES_JAR from kotlin-tools.sh).
 sources=$(find "$generated/kotlin" bindings/kotlin/src/main -name '*.kt' | sort)
 classpath="$JNA_JAR"
 coroutines=0
 # shellcheck disable=SC2086
 if grep -lq 'kotlinx\.coroutines' $sources; then
   coroutines=1
-  COROUTINES_JAR=/usr/share/java/kotlinx-coroutines-core.jar
-  [[ -f "$COROUTINES_JAR" ]] || { say "installing kotlinx-coroutines"; apt_install libkotlinx-coroutines-java; }
   classpath="$classpath:$COROUTINES_JAR"
 fi
 

@@ -81,7 +81,7 @@ compile_cp="hawiya-jvm.jar:$JNA_JAR"
 # coroutines) is on the class path too, as a Maven or Gradle build puts it.
 coroutines_jar=
 if grep -q '<artifactId>kotlinx-coroutines-core</artifactId>' "$OLDPWD/$pom"; then
-  coroutines_jar=/usr/share/java/kotlinx-coroutines-core.jar
+  coroutines_jar=$COROUTINES_JAR
   compile_cp="$compile_cp:$coroutines_jar"
 fi
 say "compiling the Java consumer: javac -cp $compile_cp"
