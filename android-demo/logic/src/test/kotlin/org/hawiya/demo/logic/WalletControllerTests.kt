@@ -109,24 +109,28 @@ class WalletControllerTests : Suite() {
             }
         }
 
-        test("a showing is one log entry; a new choice, document or return to the screen is a new one") {
+        test("a showing is one log entry per five minutes; a new choice, document or return to the screen is a new one") {
             val fx = DemoFixture()
             val c = fx.controller()
             c.startQr()
-            fx.scheduler.advance(300) // ten refreshes
+            fx.scheduler.advance(270) // nine refreshes, within the five minutes one entry covers
             assertEquals(1, fx.demo.wallet.presentationLog().size)
+            fx.scheduler.advance(30) // five minutes on screen: logged again, once
+            assertEquals(2, fx.demo.wallet.presentationLog().size)
+            fx.scheduler.advance(30)
+            assertEquals(2, fx.demo.wallet.presentationLog().size)
             c.choose(open(c).disclosure.withPreset(Preset.AGE_18))
             fx.scheduler.advance(90)
-            assertEquals(2, fx.demo.wallet.presentationLog().size, "another choice, another showing")
+            assertEquals(3, fx.demo.wallet.presentationLog().size, "another choice, another showing")
             c.stopQr()
             c.startQr()
-            assertEquals(3, fx.demo.wallet.presentationLog().size, "shown again")
+            assertEquals(4, fx.demo.wallet.presentationLog().size, "shown again")
             // A lock ends the showing; after unlocking, the screen shows a new one.
             c.lock()
             c.unlock()
             c.startQr()
             fx.scheduler.advance(60)
-            assertEquals(4, fx.demo.wallet.presentationLog().size)
+            assertEquals(5, fx.demo.wallet.presentationLog().size)
             val verdict = fx.demo.verifier().verify(assertNotNull(open(c).qr).text, null)
             assertTrue(verdict.accepted, verdict.failures.toString())
         }
