@@ -273,7 +273,7 @@ fn sealed_manifest(conn: &Connection) -> Result<Vec<u8>, WalletError> {
 mod tests {
     use hawiya_core::{Disclosure, FixedClock, Policy, UnixTime, Verifier};
 
-    use super::SHOWING_SPAN;
+    use super::{Showing, SHOWING_SPAN};
     use crate::error::WalletError;
     use crate::handle::Wallet;
     use crate::options::WalletOptions;
@@ -282,6 +282,31 @@ mod tests {
 
     fn at(seconds: i64) -> FixedClock {
         FixedClock(UnixTime(NOW.0 + seconds))
+    }
+
+    /// A showing of the whole document, begun `seconds` after [`NOW`].
+    fn shown(wallet: &Wallet, seconds: i64) -> Showing {
+        wallet
+            .begin_showing(NUMBER, &Disclosure::Full, None, &at(seconds))
+            .unwrap()
+            .0
+    }
+
+    /// Asserts that refreshing `showing` `seconds` after [`NOW`] is refused.
+    fn assert_ended(wallet: &Wallet, showing: &Showing, seconds: i64) {
+        assert!(matches!(
+            wallet.refresh_showing(showing, &at(seconds)),
+            Err(WalletError::ShowingEnded)
+        ));
+    }
+
+    /// Another handle on the same file, unlocked (as another process).
+    fn other_handle(wallet: &Wallet) -> Wallet {
+        let other = Wallet::open(wallet.path(), &WalletOptions::default()).unwrap();
+        other
+            .unlock(Protection::KeySource(&PadKeySource), NOW)
+            .unwrap();
+        other
     }
 
     #[test]
@@ -305,9 +330,7 @@ mod tests {
         assert_eq!(log.len(), 1, "one showing is one entry: {log:?}");
         assert_eq!(log[0].at, NOW);
         // A second showing is a second entry.
-        let (_second, _) = wallet
-            .begin_showing(NUMBER, &Disclosure::Full, None, &at(200))
-            .unwrap();
+        let _second = shown(&wallet, 200);
         assert_eq!(wallet.presentation_log().unwrap().len(), 2);
     }
 
@@ -327,60 +350,39 @@ mod tests {
     fn locking_ends_every_showing_even_after_a_new_unlock() {
         let scratch = Scratch::new();
         let wallet = wallet_with_document(&scratch);
-        let (showing, _) = wallet
-            .begin_showing(NUMBER, &Disclosure::Full, None, &at(0))
-            .unwrap();
+        let showing = shown(&wallet, 0);
         wallet.lock();
         assert!(
             wallet.lock_inner().showings.0.is_empty(),
             "signers forgotten at once"
         );
-        assert!(matches!(
-            wallet.refresh_showing(&showing, &at(30)),
-            Err(WalletError::ShowingEnded)
-        ));
+        assert_ended(&wallet, &showing, 30);
         wallet
             .unlock(Protection::KeySource(&PadKeySource), UnixTime(NOW.0 + 40))
             .unwrap();
-        assert!(matches!(
-            wallet.refresh_showing(&showing, &at(60)),
-            Err(WalletError::ShowingEnded)
-        ));
+        assert_ended(&wallet, &showing, 60);
     }
 
     #[test]
     fn a_document_deleted_here_or_by_another_handle_ends_the_showing() {
         let scratch = Scratch::new();
         let wallet = wallet_with_document(&scratch);
-        let (showing, _) = wallet
-            .begin_showing(NUMBER, &Disclosure::Full, None, &at(0))
-            .unwrap();
+        let showing = shown(&wallet, 0);
         wallet.delete(NUMBER).unwrap();
-        assert!(matches!(
-            wallet.refresh_showing(&showing, &at(30)),
-            Err(WalletError::ShowingEnded)
-        ));
+        assert_ended(&wallet, &showing, 30);
 
         // Another handle on the same file (as another process would be).
         let scratch = Scratch::new();
         let wallet = wallet_with_document(&scratch);
-        let (showing, _) = wallet
-            .begin_showing(NUMBER, &Disclosure::Full, None, &at(0))
-            .unwrap();
-        let other = Wallet::open(wallet.path(), &WalletOptions::default()).unwrap();
-        other
-            .unlock(Protection::KeySource(&PadKeySource), NOW)
-            .unwrap();
+        let showing = shown(&wallet, 0);
+        let other = other_handle(&wallet);
         // Presenting elsewhere changes no document: the showing goes on.
         other
             .present(NUMBER, &Disclosure::Full, None, &at(10))
             .unwrap();
         wallet.refresh_showing(&showing, &at(20)).unwrap();
         other.delete(NUMBER).unwrap();
-        assert!(matches!(
-            wallet.refresh_showing(&showing, &at(30)),
-            Err(WalletError::ShowingEnded)
-        ));
+        assert_ended(&wallet, &showing, 30);
         assert!(matches!(
             wallet.begin_showing(NUMBER, &Disclosure::Full, None, &at(40)),
             Err(WalletError::NoSuchDocument(_))
@@ -391,9 +393,7 @@ mod tests {
     fn a_reset_ends_every_showing() {
         let scratch = Scratch::new();
         let wallet = wallet_with_document(&scratch);
-        let (showing, _) = wallet
-            .begin_showing(NUMBER, &Disclosure::Full, None, &at(0))
-            .unwrap();
+        let showing = shown(&wallet, 0);
         wallet
             .reset(
                 Protection::KeySource(&PadKeySource),
@@ -404,23 +404,15 @@ mod tests {
             wallet.lock_inner().showings.0.is_empty(),
             "signers forgotten at once"
         );
-        assert!(matches!(
-            wallet.refresh_showing(&showing, &at(30)),
-            Err(WalletError::ShowingEnded)
-        ));
+        assert_ended(&wallet, &showing, 30);
     }
 
     #[test]
     fn an_ended_showing_or_one_from_another_handle_signs_nothing() {
         let scratch = Scratch::new();
         let wallet = wallet_with_document(&scratch);
-        let (showing, _) = wallet
-            .begin_showing(NUMBER, &Disclosure::Full, None, &at(0))
-            .unwrap();
-        let other = Wallet::open(wallet.path(), &WalletOptions::default()).unwrap();
-        other
-            .unlock(Protection::KeySource(&PadKeySource), NOW)
-            .unwrap();
+        let showing = shown(&wallet, 0);
+        let other = other_handle(&wallet);
         assert!(matches!(
             other.refresh_showing(&showing, &at(10)),
             Err(WalletError::ShowingEnded)
@@ -428,9 +420,7 @@ mod tests {
         assert!(!other.end_showing(&showing), "not this handle's showing");
         assert!(wallet.end_showing(&showing));
         assert!(!wallet.end_showing(&showing), "already ended");
-        let (again, _) = wallet
-            .begin_showing(NUMBER, &Disclosure::Full, None, &at(20))
-            .unwrap();
+        let again = shown(&wallet, 20);
         assert!(wallet.end_showing(&again));
         assert!(wallet.lock_inner().showings.0.is_empty());
         assert_eq!(wallet.presentation_log().unwrap().len(), 2);
@@ -440,9 +430,7 @@ mod tests {
     fn a_document_changed_through_this_handle_ends_its_showings_at_once() {
         let scratch = Scratch::new();
         let wallet = wallet_with_document(&scratch);
-        let (first, _) = wallet
-            .begin_showing(NUMBER, &Disclosure::Full, None, &at(0))
-            .unwrap();
+        let first = shown(&wallet, 0);
         let (second, _) = wallet
             .begin_showing(NUMBER, &Disclosure::Identity, None, &at(1))
             .unwrap();
@@ -463,27 +451,14 @@ mod tests {
     fn clearing_the_log_here_or_elsewhere_ends_the_showing() {
         let scratch = Scratch::new();
         let wallet = wallet_with_document(&scratch);
-        let (showing, _) = wallet
-            .begin_showing(NUMBER, &Disclosure::Full, None, &at(0))
-            .unwrap();
+        let showing = shown(&wallet, 0);
         wallet.clear_presentation_log().unwrap();
-        assert!(matches!(
-            wallet.refresh_showing(&showing, &at(30)),
-            Err(WalletError::ShowingEnded)
-        ));
+        assert_ended(&wallet, &showing, 30);
 
-        let (showing, _) = wallet
-            .begin_showing(NUMBER, &Disclosure::Full, None, &at(40))
-            .unwrap();
-        let other = Wallet::open(wallet.path(), &WalletOptions::default()).unwrap();
-        other
-            .unlock(Protection::KeySource(&PadKeySource), NOW)
-            .unwrap();
+        let showing = shown(&wallet, 40);
+        let other = other_handle(&wallet);
         other.clear_presentation_log().unwrap();
-        assert!(matches!(
-            wallet.refresh_showing(&showing, &at(50)),
-            Err(WalletError::ShowingEnded)
-        ));
+        assert_ended(&wallet, &showing, 50);
         assert!(wallet.presentation_log().unwrap().is_empty());
     }
 
@@ -491,9 +466,7 @@ mod tests {
     fn a_long_showing_is_logged_again_once_per_span() {
         let scratch = Scratch::new();
         let wallet = wallet_with_document(&scratch);
-        let (showing, _) = wallet
-            .begin_showing(NUMBER, &Disclosure::Full, None, &at(0))
-            .unwrap();
+        let showing = shown(&wallet, 0);
         let span = SHOWING_SPAN as i64;
         // Every 30 s for three spans and a bit.
         let mut t = 0;
@@ -510,20 +483,12 @@ mod tests {
     fn a_clock_gone_back_ends_the_showing() {
         let scratch = Scratch::new();
         let wallet = wallet_with_document(&scratch);
-        let (showing, _) = wallet
-            .begin_showing(NUMBER, &Disclosure::Full, None, &at(100))
-            .unwrap();
+        let showing = shown(&wallet, 100);
         wallet.refresh_showing(&showing, &at(130)).unwrap();
         // The same second again is fine (two refreshes in one second).
         wallet.refresh_showing(&showing, &at(130)).unwrap();
-        assert!(matches!(
-            wallet.refresh_showing(&showing, &at(129)),
-            Err(WalletError::ShowingEnded)
-        ));
-        assert!(matches!(
-            wallet.refresh_showing(&showing, &at(160)),
-            Err(WalletError::ShowingEnded)
-        ));
+        assert_ended(&wallet, &showing, 129);
+        assert_ended(&wallet, &showing, 160);
     }
 
     #[test]
@@ -536,14 +501,9 @@ mod tests {
             .unwrap();
         let window = i64::from(Policy::default().freshness_secs);
         wallet.refresh_showing(&showing, &at(window - 1)).unwrap();
-        assert!(matches!(
-            wallet.refresh_showing(&showing, &at(window)),
-            Err(WalletError::ShowingEnded)
-        ));
+        assert_ended(&wallet, &showing, window);
         // Without a challenge the same showing goes on.
-        let (timed, _) = wallet
-            .begin_showing(NUMBER, &Disclosure::Full, None, &at(0))
-            .unwrap();
+        let timed = shown(&wallet, 0);
         wallet.refresh_showing(&timed, &at(window + 1)).unwrap();
     }
 
