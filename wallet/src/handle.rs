@@ -13,12 +13,12 @@ use rusqlite::Connection;
 
 use crate::db::{immediate, open_connection};
 use crate::error::{storage_error, WalletError};
+use crate::live_showings::Showings;
 use crate::options::WalletOptions;
 use crate::passcode::AttemptState;
 use crate::protection::{wrap_data_key, Protection};
 use crate::schema::{meta, SCHEMA_VERSION};
 use crate::seal::{random, DataKey, Sealer, WALLET_ID_LEN};
-use crate::showing::Showings;
 use crate::{log_head, manifest, records, schema, space};
 
 /// The unlocked state: derived keys only, zeroized on lock or drop.
@@ -34,7 +34,7 @@ pub(crate) struct Inner {
     pub(crate) session: Option<Session>,
     pub(crate) signers: HashMap<[u8; 32], Arc<dyn DeviceSigner>>,
     /// The showings in progress (their signer and credential, kept while
-    /// unlocked only): see [`crate::showing`].
+    /// unlocked only): see [`crate::live_showings`].
     pub(crate) showings: Showings,
 }
 

@@ -20,6 +20,7 @@ mod error;
 mod handle;
 mod held;
 mod key_source;
+mod live_showings;
 mod log_head;
 mod manifest;
 mod options;

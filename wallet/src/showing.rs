@@ -23,22 +23,17 @@
 //!   default [`Policy::default`]'s), which began before the first code, so
 //!   codes over it made later would be refused there.
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
 
-use hawiya_core::{
-    ChallengeCode, Clock, DeviceSigner, Disclosure, FixedClock, HeldCredential, Policy,
-    Presentation, UnixTime,
-};
+use hawiya_core::{ChallengeCode, Clock, Disclosure, FixedClock, Policy, Presentation};
 use rusqlite::{Connection, OptionalExtension};
 
 use crate::db::read_snapshot;
 use crate::documents::find_document;
 use crate::error::{storage_error, WalletError};
 use crate::handle::{Inner, Wallet};
+use crate::live_showings::{sealed_manifest, Live};
 use crate::presenting::{device_signer, log_presentation};
-use crate::schema::{self, meta};
 
 /// How long one log entry covers a showing: a refresh after this logs the
 /// showing again (one durable write per span instead of per refresh).
@@ -64,44 +59,6 @@ impl Showing {
     /// The number of the document being shown.
     pub fn document_number(&self) -> u64 {
         self.number
-    }
-}
-
-/// What a showing signs with and over, kept in the unlocked wallet.
-struct Live {
-    held: HeldCredential,
-    signer: Arc<dyn DeviceSigner>,
-    disclosure: Disclosure,
-    challenge: Option<ChallengeCode>,
-    /// The sealed manifest the showing began under.
-    manifest: Vec<u8>,
-    /// When the first code was signed.
-    began: UnixTime,
-    /// The log entry covering the showing now, and when it was written.
-    entry: i64,
-    logged: UnixTime,
-    /// When the last code was signed.
-    last: UnixTime,
-}
-
-/// The showings in progress on one wallet handle.
-#[derive(Default)]
-pub(crate) struct Showings(HashMap<u64, Live>);
-
-impl Showings {
-    /// Ends every showing, forgetting their signers.
-    pub(crate) fn end_all(&mut self) {
-        self.0.clear();
-    }
-
-    /// Ends the showings begun under another manifest than the file's now
-    /// (after this handle changed a document, or when a refresh finds
-    /// another process did): their documents may be gone.
-    pub(crate) fn end_stale(&mut self, conn: &Connection) {
-        match sealed_manifest(conn) {
-            Ok(now) => self.0.retain(|_, live| live.manifest == now),
-            Err(_) => self.end_all(),
-        }
     }
 }
 
@@ -260,13 +217,6 @@ fn log_entry_exists(conn: &Connection, id: i64) -> Result<bool, WalletError> {
         .and_then(|mut stmt| stmt.query_row([id], |_| Ok(())).optional())
         .map(|found| found.is_some())
         .map_err(storage_error)
-}
-
-/// The sealed manifest's bytes as stored: every change of the documents
-/// rewrites it under a fresh nonce.
-fn sealed_manifest(conn: &Connection) -> Result<Vec<u8>, WalletError> {
-    schema::get_meta(conn, meta::MANIFEST)?
-        .ok_or(WalletError::Tampered("the document manifest is missing"))
 }
 
 #[cfg(test)]
