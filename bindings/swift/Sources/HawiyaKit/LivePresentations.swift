@@ -80,9 +80,11 @@ public enum LivePresentations {
                 let due = extended ? presentation.expiresAt - margin : presentation.expiresAt
                 try await sleep(max(1, due - now))
                 try Task.checkCancellation()
-                let previous = presentation.expiresAt
+                let previous = presentation
                 presentation = try await Wallet.background { try started.refresh() }
-                extended = presentation.expiresAt > previous
+                // Capped: signed later, yet expiring no later.
+                extended = !(presentation.createdAt > previous.createdAt
+                    && presentation.expiresAt <= previous.expiresAt)
             }
         } catch is CancellationError {
             showing?.end()

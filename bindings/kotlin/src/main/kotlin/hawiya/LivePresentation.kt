@@ -53,14 +53,21 @@ val DEFAULT_LIVE_MARGIN: Duration = 5.seconds
 
 /**
  * How long to show [code] before re-presenting it: its lifetime less
- * [margin], at most [maxInterval], at least [minInterval].
+ * [margin], at most [maxInterval], at least [minInterval]. When the refresh
+ * that made [code] did not move the expiry later ([extended] false: it is
+ * capped, e.g. by the window of the challenge it answers), a refresh before
+ * then cannot help: its whole lifetime, at least [minInterval].
  */
 fun liveRefreshDelay(
     code: Presentation,
     margin: Duration = DEFAULT_LIVE_MARGIN,
     minInterval: Duration = 1.seconds,
     maxInterval: Duration = Duration.INFINITE,
-): Duration = maxOf(minOf((code.expiresAt - code.createdAt).seconds - margin, maxInterval), minInterval)
+    extended: Boolean = true,
+): Duration {
+    val lifetime = (code.expiresAt - code.createdAt).seconds
+    return if (extended) maxOf(minOf(lifetime - margin, maxInterval), minInterval) else maxOf(lifetime, minInterval)
+}
 
 /** The live loop (tests pass [finish] to look at the showing after it ended). */
 internal fun liveShowing(
@@ -75,10 +82,14 @@ internal fun liveShowing(
     val showing = offThread(wallet.dispatcher, onDropped = finish, block = begin)
     try {
         var code = showing.current()
+        var extended = true
         while (true) {
             emit(code)
-            delay(liveRefreshDelay(code, margin, minInterval, maxInterval))
+            delay(liveRefreshDelay(code, margin, minInterval, maxInterval, extended))
+            val previous = code
             code = offThread(wallet.dispatcher) { showing.refresh() }
+            // Capped: signed later, yet expiring no later.
+            extended = !(code.createdAt > previous.createdAt && code.expiresAt <= previous.expiresAt)
         }
     } finally {
         finish(showing)

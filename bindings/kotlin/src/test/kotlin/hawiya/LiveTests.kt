@@ -110,6 +110,18 @@ fun liveTiming() {
     assertEquals((lifetime - 5).seconds, liveRefreshDelay(p))
     assertEquals(30.seconds, liveRefreshDelay(p, maxInterval = 30.seconds), "at most the maximum")
     assertEquals(1.seconds, liveRefreshDelay(p, margin = (lifetime + 10).seconds), "never faster than the minimum")
+    // A challenged showing's refresh keeps the first code's expiry: the next
+    // refresh waits for that expiry, not a margin before it (nor a second).
+    val challenged = w.wallet.beginShowing(NUMBER, Disclosure.Identity, "493817")
+    clock.advance(lifetime - 3)
+    val capped = challenged.refresh()
+    assertEquals(challenged.current().expiresAt, capped.expiresAt)
+    assertEquals(3, capped.expiresAt - capped.createdAt)
+    assertEquals(1.seconds, liveRefreshDelay(capped), "with the margin: every second")
+    assertEquals(3.seconds, liveRefreshDelay(capped, extended = false), "capped: its expiry")
+    clock.advance(3)
+    assertFailsWith<WalletException.ShowingEnded> { challenged.refresh() }
+    challenged.close()
     assertFailsWith<IllegalArgumentException> {
         runBlocking { w.livePresentation(NUMBER, Disclosure.Identity, margin = (-1).seconds).toList() }
     }
