@@ -9,8 +9,7 @@ use std::sync::Arc;
 use hawiya_core::{ChallengeCode, DeviceSigner, Disclosure, HeldCredential, UnixTime};
 use rusqlite::Connection;
 
-use crate::error::WalletError;
-use crate::schema::{self, meta};
+use crate::manifest;
 
 /// What a showing signs with and over, kept in the unlocked wallet.
 pub(crate) struct Live {
@@ -43,16 +42,9 @@ impl Showings {
     /// (after this handle changed a document, or when a refresh finds
     /// another process did): their documents may be gone.
     pub(crate) fn end_stale(&mut self, conn: &Connection) {
-        match sealed_manifest(conn) {
+        match manifest::sealed_bytes(conn) {
             Ok(now) => self.0.retain(|_, live| live.manifest == now),
             Err(_) => self.end_all(),
         }
     }
-}
-
-/// The sealed manifest's bytes as stored: every change of the documents
-/// rewrites it under a fresh nonce.
-pub(crate) fn sealed_manifest(conn: &Connection) -> Result<Vec<u8>, WalletError> {
-    schema::get_meta(conn, meta::MANIFEST)?
-        .ok_or(WalletError::Tampered("the document manifest is missing"))
 }

@@ -170,11 +170,18 @@ impl Manifest {
 /// the sealed bytes it came from ([`Sealer::open_memo`]), so a wallet that
 /// reads it on every call decrypts it once per change.
 pub(crate) fn read(conn: &Connection, sealer: &Sealer) -> Result<Arc<Manifest>, WalletError> {
-    let sealed = schema::get_meta(conn, meta::MANIFEST)?
-        .ok_or(WalletError::Tampered("the document manifest is missing"))?;
+    let sealed = sealed_bytes(conn)?;
     sealer
         .open_memo(MANIFEST_ROW, &sealed, Manifest::decode)
         .ok_or(WalletError::Tampered("the document manifest"))
+}
+
+/// The sealed manifest's bytes as stored: every change of the documents
+/// rewrites them under a fresh nonce, so comparing them tells whether the
+/// documents changed without opening anything (a live code's showing does).
+pub(crate) fn sealed_bytes(conn: &Connection) -> Result<Vec<u8>, WalletError> {
+    schema::get_meta(conn, meta::MANIFEST)?
+        .ok_or(WalletError::Tampered("the document manifest is missing"))
 }
 
 /// Writes the sealed manifest (inside the caller's transaction).

@@ -32,7 +32,8 @@ use crate::db::read_snapshot;
 use crate::documents::find_document;
 use crate::error::{storage_error, WalletError};
 use crate::handle::{Inner, Wallet};
-use crate::live_showings::{sealed_manifest, Live};
+use crate::live_showings::Live;
+use crate::manifest;
 use crate::presenting::{device_signer, log_presentation};
 
 /// How long one log entry covers a showing: a refresh after this logs the
@@ -88,7 +89,7 @@ impl Wallet {
         // The manifest and the document it lists, read together.
         let (manifest, stored) = read_snapshot(conn, |conn| {
             Ok((
-                sealed_manifest(conn)?,
+                manifest::sealed_bytes(conn)?,
                 find_document(conn, &session.sealer, number)?,
             ))
         })?;
@@ -160,7 +161,7 @@ impl Wallet {
             .0
             .get(&showing.id)
             .ok_or(WalletError::ShowingEnded)?;
-        if sealed_manifest(conn)? != live.manifest {
+        if manifest::sealed_bytes(conn)? != live.manifest {
             showings.end_stale(conn);
             return Err(WalletError::ShowingEnded);
         }
